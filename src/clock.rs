@@ -1,0 +1,422 @@
+//! The business clock: how much contract time lies between two instants.
+//!
+//! Every response and resolution target in the contract is measured in business time: the
+//! overlap of an interval with the service window (workdays, 08:00–17:00 Amsterdam time by
+//! default), skipping weekends and the contract's non-working days. This module answers the
+//! three questions the rest of the tool asks, each in O(log n) over the sorted list of
+//! non-working days, never by stepping through minutes:
+//!
+//! - [`BusinessClock::business_seconds`]: business time in `[start, end)`;
+//! - [`BusinessClock::add_business_seconds`]: the instant at which N business seconds have
+//!   passed (a ticket's deadline);
+//! - [`BusinessClock::add_workdays`]: the date N whole workdays after a date (RCA and report
+//!   due dates).
+//!
+//! Invariant: the service window lies within one local day and does not contain a daylight
+//! saving transition (in Europe/Amsterdam these happen at 02:00/03:00 on Sundays). Under it,
+//! local wall-clock arithmetic inside the window equals real elapsed time, so the clock works
+//! on local `NaiveDateTime`s and converts only at the edges. The contract check enforces it.
+
+use chrono::{DateTime, Datelike, Days, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc, Weekday};
+use chrono_tz::Tz;
+
+/// The contract's service calendar, ready for fast queries.
+#[derive(Debug, Clone)]
+pub struct BusinessClock {
+    tz: Tz,
+    window_start: NaiveTime,
+    window_end: NaiveTime,
+    /// `workdays[weekday.num_days_from_monday()]`: whether that weekday has a service window.
+    workdays: [bool; 7],
+    /// Non-working days that fall on a weekday with a service window, sorted, deduplicated.
+    closed: Vec<NaiveDate>,
+}
+
+impl BusinessClock {
+    /// Builds a clock. `closed_days` may contain any dates in any order; those on weekend days
+    /// are dropped because they change nothing.
+    pub fn new(
+        tz: Tz,
+        window_start: NaiveTime,
+        window_end: NaiveTime,
+        workdays: [bool; 7],
+        closed_days: impl IntoIterator<Item = NaiveDate>,
+    ) -> Self {
+        assert!(window_start < window_end, "the service window must end after it starts");
+        let mut closed: Vec<NaiveDate> = closed_days
+            .into_iter()
+            .filter(|d| workdays[d.weekday().num_days_from_monday() as usize])
+            .collect();
+        closed.sort_unstable();
+        closed.dedup();
+        BusinessClock { tz, window_start, window_end, workdays, closed }
+    }
+
+    pub fn time_zone(&self) -> Tz {
+        self.tz
+    }
+
+    /// Length of one service window in seconds.
+    pub fn window_seconds(&self) -> i64 {
+        (self.window_end - self.window_start).num_seconds()
+    }
+
+    /// Whether `date` has a service window (a workday that is not a non-working day).
+    pub fn is_workday(&self, date: NaiveDate) -> bool {
+        self.workdays[date.weekday().num_days_from_monday() as usize]
+            && self.closed.binary_search(&date).is_err()
+    }
+
+    /// Number of workdays in `[from, to)`; 0 when `to <= from`.
+    pub fn workdays_between(&self, from: NaiveDate, to: NaiveDate) -> i64 {
+        if to <= from {
+            return 0;
+        }
+        let weekdays = self.weekdays_before(to) - self.weekdays_before(from);
+        let lo = self.closed.partition_point(|d| *d < from);
+        let hi = self.closed.partition_point(|d| *d < to);
+        weekdays - (hi - lo) as i64
+    }
+
+    /// Number of days with a service window (ignoring non-working days) before `date`, counted
+    /// from a fixed epoch. Differences of this function count weekdays in O(1).
+    fn weekdays_before(&self, date: NaiveDate) -> i64 {
+        let days = i64::from(date.num_days_from_ce()); // day 1 = Monday 0001-01-01
+        let (weeks, rest) = ((days - 1).div_euclid(7), (days - 1).rem_euclid(7));
+        let per_week = self.workdays.iter().filter(|w| **w).count() as i64;
+        let partial = self.workdays[..rest as usize].iter().filter(|w| **w).count() as i64;
+        weeks * per_week + partial
+    }
+
+    /// The date `n` whole workdays after `date` (the start day itself never counts):
+    /// 5 workdays after Friday 31 October 2025 is Friday 7 November 2025.
+    pub fn add_workdays(&self, date: NaiveDate, n: u32) -> NaiveDate {
+        if n == 0 {
+            return date;
+        }
+        let start = date + Days::new(1);
+        // The smallest d such that [start, d] holds n workdays, i.e. [start, d + 1) does.
+        let (mut lo, mut hi) = (start, start);
+        while self.workdays_between(start, hi + Days::new(1)) < i64::from(n) {
+            let span = (hi - start).num_days().max(7) as u64;
+            lo = hi;
+            hi = hi + Days::new(span);
+        }
+        while lo < hi {
+            let mid = lo + Days::new(((hi - lo).num_days() / 2) as u64);
+            if self.workdays_between(start, mid + Days::new(1)) >= i64::from(n) {
+                hi = mid;
+            } else {
+                lo = mid + Days::new(1);
+            }
+        }
+        lo
+    }
+
+    /// Converts an instant to local wall-clock time.
+    pub fn local(&self, t: DateTime<Utc>) -> NaiveDateTime {
+        t.with_timezone(&self.tz).naive_local()
+    }
+
+    /// Converts local wall-clock time to an instant. A time in the hour that repeats when
+    /// summer time ends takes its first occurrence; a time in the hour skipped when it begins
+    /// has no instant (`None`).
+    pub fn instant(&self, local: NaiveDateTime) -> Option<DateTime<Utc>> {
+        self.tz.from_local_datetime(&local).earliest().map(|t| t.with_timezone(&Utc))
+    }
+
+    /// Business seconds of `date` that lie before wall-clock time `t`.
+    fn seconds_of_day_before(&self, date: NaiveDate, t: NaiveTime) -> i64 {
+        if !self.is_workday(date) {
+            return 0;
+        }
+        let t = t.clamp(self.window_start, self.window_end);
+        (t - self.window_start).num_seconds()
+    }
+
+    /// Business seconds in `[start, end)`; 0 when `end <= start` (the caller decides whether
+    /// that is a data error).
+    pub fn business_seconds(&self, start: DateTime<Utc>, end: DateTime<Utc>) -> i64 {
+        if end <= start {
+            return 0;
+        }
+        let (s, e) = (self.local(start), self.local(end));
+        self.local_business_seconds(s, e)
+    }
+
+    fn local_business_seconds(&self, s: NaiveDateTime, e: NaiveDateTime) -> i64 {
+        let (sd, ed) = (s.date(), e.date());
+        if sd == ed {
+            return (self.seconds_of_day_before(sd, e.time())
+                - self.seconds_of_day_before(sd, s.time()))
+            .max(0);
+        }
+        let first = if self.is_workday(sd) {
+            self.window_seconds() - self.seconds_of_day_before(sd, s.time())
+        } else {
+            0
+        };
+        let middle = self.workdays_between(sd + Days::new(1), ed) * self.window_seconds();
+        let last = self.seconds_of_day_before(ed, e.time());
+        first + middle + last
+    }
+
+    /// The instant at which `seconds` business seconds have passed since `start`. With 0 it
+    /// is `start` itself when that lies inside a window, else the next window's opening.
+    pub fn add_business_seconds(&self, start: DateTime<Utc>, seconds: i64) -> DateTime<Utc> {
+        let seconds = seconds.max(0);
+        let s = self.local(start);
+        let (mut date, mut time) = (s.date(), s.time());
+        // Move to the first moment inside a window at or after `s`.
+        if !self.is_workday(date) || time >= self.window_end {
+            date = self.next_workday(date);
+            time = self.window_start;
+        } else if time < self.window_start {
+            time = self.window_start;
+        }
+        let left_today = (self.window_end - time).num_seconds();
+        let local = if seconds <= left_today {
+            date.and_time(time) + chrono::Duration::seconds(seconds)
+        } else {
+            let rest = seconds - left_today;
+            let w = self.window_seconds();
+            // Whole windows after `date`, then what remains in the last one. A remainder of 0
+            // ends at the close of the previous window.
+            let (full, part) = ((rest - 1) / w, (rest - 1) % w + 1);
+            let day = self.add_workdays(date, (full + 1) as u32);
+            day.and_time(self.window_start) + chrono::Duration::seconds(part)
+        };
+        // Inside a window the local time always exists (see the module invariant).
+        self.instant(local).unwrap_or_else(|| Utc.from_utc_datetime(&local))
+    }
+
+    /// The first workday strictly after `date`.
+    pub fn next_workday(&self, date: NaiveDate) -> NaiveDate {
+        self.add_workdays(date, 1)
+    }
+}
+
+/// A rule that yields one non-working day a year (or none in some years).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HolidayRule {
+    NewYearsDay,
+    GoodFriday,
+    EasterSunday,
+    EasterMonday,
+    /// 27 April, or 26 April when the 27th is a Sunday.
+    KingsDay,
+    /// 5 May, every year.
+    LiberationDay,
+    /// 5 May in lustrum years only (2025, 2030, …), as in most collective agreements.
+    LiberationDayLustrum,
+    AscensionDay,
+    WhitSunday,
+    WhitMonday,
+    ChristmasDay,
+    BoxingDay,
+}
+
+impl HolidayRule {
+    /// The date this rule gives in `year`, if any.
+    pub fn date_in(self, year: i32) -> Option<NaiveDate> {
+        let ymd = |m, d| NaiveDate::from_ymd_opt(year, m, d);
+        let easter = easter_sunday(year);
+        match self {
+            HolidayRule::NewYearsDay => ymd(1, 1),
+            HolidayRule::GoodFriday => Some(easter - Days::new(2)),
+            HolidayRule::EasterSunday => Some(easter),
+            HolidayRule::EasterMonday => Some(easter + Days::new(1)),
+            HolidayRule::KingsDay => {
+                let d = ymd(4, 27)?;
+                Some(if d.weekday() == Weekday::Sun { d - Days::new(1) } else { d })
+            }
+            HolidayRule::LiberationDay => ymd(5, 5),
+            HolidayRule::LiberationDayLustrum => {
+                if year % 5 == 0 { ymd(5, 5) } else { None }
+            }
+            HolidayRule::AscensionDay => Some(easter + Days::new(39)),
+            HolidayRule::WhitSunday => Some(easter + Days::new(49)),
+            HolidayRule::WhitMonday => Some(easter + Days::new(50)),
+            HolidayRule::ChristmasDay => ymd(12, 25),
+            HolidayRule::BoxingDay => ymd(12, 26),
+        }
+    }
+}
+
+/// Easter Sunday in the Gregorian calendar (anonymous Gregorian algorithm).
+pub fn easter_sunday(year: i32) -> NaiveDate {
+    let a = year % 19;
+    let b = year / 100;
+    let c = year % 100;
+    let d = b / 4;
+    let e = b % 4;
+    let f = (b + 8) / 25;
+    let g = (b - f + 1) / 3;
+    let h = (19 * a + b - d - g + 15) % 30;
+    let i = c / 4;
+    let k = c % 4;
+    let l = (32 + 2 * e + 2 * i - h - k) % 7;
+    let m = (a + 11 * h + 22 * l) / 451;
+    let month = (h + l - 7 * m + 114) / 31;
+    let day = (h + l - 7 * m + 114) % 31 + 1;
+    NaiveDate::from_ymd_opt(year, month as u32, day as u32).expect("valid Easter date")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    /// The guideline's clock: Mon–Fri 08:00–17:00 Amsterdam, default holidays 2020–2035.
+    fn dhs() -> BusinessClock {
+        use HolidayRule::*;
+        let rules = [
+            NewYearsDay, EasterMonday, KingsDay, LiberationDayLustrum, AscensionDay, WhitMonday,
+            ChristmasDay, BoxingDay,
+        ];
+        let days = (2020..=2035).flat_map(|y| rules.iter().filter_map(move |r| r.date_in(y)));
+        BusinessClock::new(
+            chrono_tz::Europe::Amsterdam,
+            NaiveTime::from_hms_opt(8, 0, 0).unwrap(),
+            NaiveTime::from_hms_opt(17, 0, 0).unwrap(),
+            [true, true, true, true, true, false, false],
+            days,
+        )
+    }
+
+    /// Amsterdam local time to an instant.
+    fn at(c: &BusinessClock, s: &str) -> DateTime<Utc> {
+        c.instant(NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap()).unwrap()
+    }
+
+    fn minutes(c: &BusinessClock, a: &str, b: &str) -> i64 {
+        c.business_seconds(at(c, a), at(c, b)) / 60
+    }
+
+    #[test]
+    fn easter_dates() {
+        assert_eq!(easter_sunday(2024), d(2024, 3, 31));
+        assert_eq!(easter_sunday(2025), d(2025, 4, 20));
+        assert_eq!(easter_sunday(2026), d(2026, 4, 5));
+        assert_eq!(easter_sunday(2027), d(2027, 3, 28));
+        assert_eq!(easter_sunday(2030), d(2030, 4, 21));
+    }
+
+    #[test]
+    fn dutch_holidays() {
+        use HolidayRule::*;
+        assert_eq!(AscensionDay.date_in(2026), Some(d(2026, 5, 14)));
+        assert_eq!(WhitMonday.date_in(2026), Some(d(2026, 5, 25)));
+        assert_eq!(KingsDay.date_in(2025), Some(d(2025, 4, 26)), "27 April 2025 is a Sunday");
+        assert_eq!(KingsDay.date_in(2026), Some(d(2026, 4, 27)));
+        assert_eq!(LiberationDayLustrum.date_in(2025), Some(d(2025, 5, 5)));
+        assert_eq!(LiberationDayLustrum.date_in(2026), None);
+        assert_eq!(GoodFriday.date_in(2026), Some(d(2026, 4, 3)));
+    }
+
+    #[test]
+    fn within_one_day() {
+        let c = dhs();
+        assert_eq!(minutes(&c, "2026-10-05 09:00", "2026-10-05 09:14"), 14);
+        assert_eq!(minutes(&c, "2026-10-05 16:50", "2026-10-05 18:00"), 10);
+    }
+
+    #[test]
+    fn opened_at_night_counts_from_opening() {
+        let c = dhs();
+        // Monday 2026-10-05 02:00 → 08:20: only 20 minutes of business time.
+        assert_eq!(minutes(&c, "2026-10-05 02:00", "2026-10-05 08:20"), 20);
+        // Opened after closing, answered next morning at 08:10.
+        assert_eq!(minutes(&c, "2026-10-05 21:30", "2026-10-06 08:10"), 10);
+    }
+
+    #[test]
+    fn opened_on_saturday() {
+        let c = dhs();
+        assert_eq!(minutes(&c, "2026-10-10 11:00", "2026-10-12 08:15"), 15);
+        assert_eq!(minutes(&c, "2026-10-10 11:00", "2026-10-11 23:00"), 0);
+    }
+
+    #[test]
+    fn kings_day_and_ascension_are_closed() {
+        let c = dhs();
+        // Friday 24 April 16:00 → Tuesday 28 April 09:00 2026: 1 h Friday, King's Day Monday
+        // closed, 1 h Tuesday.
+        assert_eq!(minutes(&c, "2026-04-24 16:00", "2026-04-28 09:00"), 120);
+        // Wednesday 13 May 16:30 → Friday 15 May 08:30 2026: Ascension Thursday closed.
+        assert_eq!(minutes(&c, "2026-05-13 16:30", "2026-05-15 08:30"), 60);
+        assert!(!c.is_workday(d(2026, 5, 14)));
+        assert!(!c.is_workday(d(2026, 4, 27)));
+    }
+
+    #[test]
+    fn dst_changes_shift_nothing() {
+        let c = dhs();
+        // Last Sunday of March 2026 is the 29th: Friday 16:00 → Monday 09:00 is 2 h.
+        assert_eq!(minutes(&c, "2026-03-27 16:00", "2026-03-30 09:00"), 120);
+        // Last Sunday of October 2026 is the 25th.
+        assert_eq!(minutes(&c, "2026-10-23 16:00", "2026-10-26 09:00"), 120);
+        // An instant given with its offset lands on the same local time.
+        let t = DateTime::parse_from_rfc3339("2026-10-26T08:00:00+01:00").unwrap();
+        assert_eq!(c.business_seconds(at(&c, "2026-10-23 16:00"), t.with_timezone(&Utc)), 3600);
+    }
+
+    #[test]
+    fn christmas_and_new_year() {
+        let c = dhs();
+        // Thursday 24 Dec 2026 16:00 → Monday 28 Dec 09:00: Christmas Friday, Boxing Day
+        // Saturday: 1 h + 1 h.
+        assert_eq!(minutes(&c, "2026-12-24 16:00", "2026-12-28 09:00"), 120);
+        // Thursday 31 Dec 2026 16:00 → Monday 4 Jan 2027 08:30; Friday 1 Jan is closed.
+        assert_eq!(minutes(&c, "2026-12-31 16:00", "2027-01-04 08:30"), 90);
+    }
+
+    #[test]
+    fn response_before_opening_is_zero_not_negative() {
+        let c = dhs();
+        assert_eq!(minutes(&c, "2026-10-05 10:00", "2026-10-05 09:00"), 0);
+    }
+
+    #[test]
+    fn workdays_after_a_date() {
+        let c = dhs();
+        assert_eq!(c.add_workdays(d(2025, 10, 31), 5), d(2025, 11, 7));
+        // Over Christmas 2026: Wed 23 Dec + 5 → Thu 24, Mon 28, Tue 29, Wed 30, Thu 31.
+        assert_eq!(c.add_workdays(d(2026, 12, 23), 5), d(2026, 12, 31));
+        // Over Ascension 2026: Tue 12 May + 2 → Wed 13, (Thu 14 closed), Fri 15.
+        assert_eq!(c.add_workdays(d(2026, 5, 12), 2), d(2026, 5, 15));
+        // A Saturday start counts from Monday.
+        assert_eq!(c.add_workdays(d(2026, 10, 10), 1), d(2026, 10, 12));
+        assert_eq!(c.add_workdays(d(2026, 10, 10), 0), d(2026, 10, 10));
+        assert_eq!(c.add_workdays(d(2026, 1, 1), 300), {
+            let mut x = d(2026, 1, 1);
+            for _ in 0..300 {
+                x = x.succ_opt().unwrap();
+                while !c.is_workday(x) {
+                    x = x.succ_opt().unwrap();
+                }
+            }
+            x
+        });
+    }
+
+    #[test]
+    fn deadlines() {
+        let c = dhs();
+        let add = |s: &str, min: i64| c.local(c.add_business_seconds(at(&c, s), min * 60));
+        let lt = |s: &str| NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap();
+        // P1 reported at night: 2 h after opening.
+        assert_eq!(add("2026-10-05 03:00", 120), lt("2026-10-05 10:00"));
+        // 16 h from Friday 16:00 over a weekend: 1 h Fri, 9 h Mon, 6 h Tue → Tue 14:00.
+        assert_eq!(add("2026-10-09 16:00", 16 * 60), lt("2026-10-13 14:00"));
+        // Exactly to the close of the day stays on that day.
+        assert_eq!(add("2026-10-05 08:00", 9 * 60), lt("2026-10-05 17:00"));
+        assert_eq!(add("2026-10-05 08:00", 9 * 60 + 1), lt("2026-10-06 08:01"));
+        // Over King's Day 2026 (Monday).
+        assert_eq!(add("2026-04-24 16:30", 60), lt("2026-04-28 08:30"));
+    }
+}

@@ -1,0 +1,75 @@
+//! `slarapport check`: validate the contract and the data and print the accounting, without
+//! rendering anything — the quick look before the monthly run.
+
+use std::path::PathBuf;
+
+use crate::commands::{resolve_today, Outcome};
+use crate::contract::LoadedContract;
+use crate::error::Error;
+use crate::load::load_data_dir;
+use crate::period::Period;
+use crate::report::monthly::{build, RunContext};
+
+#[derive(Debug, Clone, clap::Args)]
+pub struct CheckArgs {
+    /// Folder with tickets.csv (and optionally contract.toml).
+    #[arg(long, value_name = "DIR")]
+    pub data: PathBuf,
+    /// Month whose accounting to show, YYYY-MM [default: the month before --today].
+    #[arg(long, value_name = "YYYY-MM")]
+    pub period: Option<String>,
+    /// Contract file (TOML) [default: DATA/contract.toml if present, else the guideline's].
+    #[arg(long, value_name = "FILE")]
+    pub contract: Option<PathBuf>,
+    /// Today's date, YYYY-MM-DD [default: SOURCE_DATE_EPOCH, else the system date].
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub today: Option<String>,
+    /// How many rejected rows and warnings to list (all are counted).
+    #[arg(long, default_value_t = 20)]
+    pub show: usize,
+}
+
+pub fn run(args: &CheckArgs) -> Result<Outcome, Error> {
+    let contract = LoadedContract::resolve(args.contract.as_deref(), Some(&args.data))?;
+    let today = resolve_today(args.today.as_deref(), contract.tz)?;
+    let period = match &args.period {
+        Some(p) => Period::parse_month(p)?,
+        None => Period::month_before(today),
+    };
+    println!("contract: {}", contract.source);
+    let data = load_data_dir(&args.data, &contract)?;
+    for f in &data.files {
+        println!("{}: {} rows, sha256 {}", f.name, f.rows, f.sha256);
+    }
+    println!("valid tickets: {}, rejected rows: {}, warnings: {}", data.tickets.len(), data.rejections.len(), data.warnings.len());
+    for n in &data.notes {
+        println!("note: {n}");
+    }
+    for r in data.rejections.iter().take(args.show) {
+        println!("rejected: {}:{}: column {}: {} (value \"{}\") — {}", r.file, r.line, r.column, r.reason, r.value, r.hint);
+    }
+    if data.rejections.len() > args.show {
+        println!("rejected: … {} more", data.rejections.len() - args.show);
+    }
+    for w in data.warnings.iter().take(args.show) {
+        println!("warning: {}:{}: ticket {}: column {}: {}", w.file, w.line, w.ticket_id, w.column, w.message);
+    }
+    if data.warnings.len() > args.show {
+        println!("warning: … {} more", data.warnings.len() - args.show);
+    }
+    let ctx = RunContext { contract: &contract, period, today, lang: "nl".into() };
+    let m = build(&data, &ctx);
+    let acc = &m.report.data_quality.accounting;
+    println!(
+        "accounting {}: rows read {} = counted {} + excluded {} (outside the period {}, out of scope {}) + rejected {}{}",
+        period.label(),
+        acc.rows_read,
+        acc.counted,
+        acc.excluded,
+        acc.excluded_by_reason[0].rows,
+        acc.excluded_by_reason[1].rows,
+        acc.rejected,
+        if acc.balanced { "" } else { "  (DOES NOT BALANCE)" }
+    );
+    Ok(if data.rejections.is_empty() && data.warnings.is_empty() && acc.balanced { Outcome::Clean } else { Outcome::Findings })
+}

@@ -1,0 +1,110 @@
+//! `slarapport monthly`: the monthly SLA report (PDF, Excel annex, JSON, cover message).
+
+use std::path::PathBuf;
+
+use crate::commands::{resolve_today, Outcome};
+use crate::contract::LoadedContract;
+use crate::error::Error;
+use crate::load::load_data_dir;
+use crate::output::write_atomic;
+use crate::period::Period;
+use crate::render::{self, world::TemplateSet};
+use crate::report::monthly::{build, RunContext};
+
+#[derive(Debug, Clone, clap::Args)]
+pub struct MonthlyArgs {
+    /// Folder with tickets.csv (and optionally contract.toml).
+    #[arg(long, value_name = "DIR")]
+    pub data: PathBuf,
+    /// Month to report on, YYYY-MM [default: the month before --today].
+    #[arg(long, value_name = "YYYY-MM")]
+    pub period: Option<String>,
+    /// Where the reports go; each period gets its own folder OUT/YYYY-MM/ [default: DATA/rapporten].
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Contract file (TOML) [default: DATA/contract.toml if present, else the guideline's].
+    #[arg(long, value_name = "FILE")]
+    pub contract: Option<PathBuf>,
+    /// The date the report is made, YYYY-MM-DD [default: SOURCE_DATE_EPOCH, else the system date].
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub today: Option<String>,
+    /// Folder with your own templates; files there replace the embedded ones.
+    #[arg(long, value_name = "DIR")]
+    pub templates: Option<PathBuf>,
+    /// Language of the report: nl or en.
+    #[arg(long, default_value = "nl")]
+    pub lang: String,
+}
+
+pub fn run(args: &MonthlyArgs) -> Result<Outcome, Error> {
+    let contract = LoadedContract::resolve(args.contract.as_deref(), Some(&args.data))?;
+    let today = resolve_today(args.today.as_deref(), contract.tz)?;
+    let period = match &args.period {
+        Some(p) => Period::parse_month(p)?,
+        None => Period::month_before(today),
+    };
+    let templates = match &args.templates {
+        Some(dir) => TemplateSet::with_overrides(dir)?,
+        None => TemplateSet::embedded(),
+    };
+    let labels = render::labels(&templates, &args.lang)?;
+    let data = load_data_dir(&args.data, &contract)?;
+    let ctx = RunContext { contract: &contract, period, today, lang: args.lang.clone() };
+    let monthly = build(&data, &ctx);
+    let rendered = render::monthly(&monthly, &labels, &templates, today)?;
+
+    let out_root = args.out.clone().unwrap_or_else(|| args.data.join("rapporten"));
+    let dir = out_root.join(period.label());
+    let annex = format!("{}{}.xlsx", rendered.stem, labels.get("file.annex_suffix"));
+    let files = [
+        (format!("{}.pdf", rendered.stem), rendered.pdf.as_slice()),
+        (annex, rendered.xlsx.as_slice()),
+        (format!("{}.json", rendered.stem), rendered.json.as_slice()),
+        (format!("{}.txt", rendered.stem), rendered.message.as_bytes()),
+    ];
+    for (name, bytes) in &files {
+        write_atomic(&dir.join(name), bytes)?;
+    }
+
+    let r = &monthly.report;
+    let acc = &r.data_quality.accounting;
+    println!("Monthly SLA report {} for {} ({}):", r.meta.period, r.meta.client, contract.source);
+    for (name, _) in &files {
+        println!("  {}", dir.join(name).display());
+    }
+    println!(
+        "rows read {}: counted {}, excluded {} (outside the period {}, out of scope {}), rejected {}",
+        acc.rows_read,
+        acc.counted,
+        acc.excluded,
+        acc.excluded_by_reason[0].rows,
+        acc.excluded_by_reason[1].rows,
+        acc.rejected
+    );
+    println!("due on {} (made on {})", r.meta.due_on, r.meta.generated_on);
+    let mut outcome = Outcome::Clean;
+    if r.meta.late {
+        // A late report is still a good report (a rerun before the tactical meeting is late
+        // by definition): say so, without failing the run.
+        eprintln!("warning: this report is made after its due date ({})", r.meta.due_on);
+    }
+    if acc.rejected > 0 {
+        eprintln!("warning: {} rows were rejected; the report lists them under data quality", acc.rejected);
+        for x in r.data_quality.rejections.iter().take(5) {
+            eprintln!("  {}:{}: column {}: {}", x.file, x.line, x.column, x.reason);
+        }
+        if acc.rejected > 5 {
+            eprintln!("  … and {} more (see the annex)", acc.rejected - 5);
+        }
+        outcome = Outcome::Findings;
+    }
+    if !r.data_quality.warnings.is_empty() {
+        eprintln!("warning: {} data-quality warnings (see the report)", r.data_quality.warnings.len());
+        outcome = Outcome::Findings;
+    }
+    if !acc.balanced {
+        eprintln!("warning: the accounting does not balance; please report this as a bug");
+        outcome = Outcome::Findings;
+    }
+    Ok(outcome)
+}

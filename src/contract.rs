@@ -1,0 +1,344 @@
+//! The contract as data: priority matrix, targets, service calendar and counting rules.
+//!
+//! Everything the guideline fixes in numbers lives in a TOML file, so another school board's
+//! contract is a file, not a code change. The guideline's own values are embedded
+//! (`contracts/dhs.toml`); `--contract FILE`, or `contract.toml` in the data folder, replaces
+//! them as a whole. Parsing is strict: an unknown key, a missing priority, a negative target
+//! or a window that ends before it starts is an error that names the key.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use chrono::{NaiveDate, NaiveTime};
+use chrono_tz::Tz;
+use serde::{Deserialize, Serialize};
+
+use crate::clock::{BusinessClock, HolidayRule};
+use crate::error::Error;
+use crate::ticket::{Level, Priority, TicketType};
+
+/// The guideline's contract, embedded in the binary.
+pub const DEFAULT_CONTRACT: &str = include_str!("../contracts/dhs.toml");
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Contract {
+    pub parties: Parties,
+    pub priority_matrix: PriorityMatrix,
+    pub calendar: Calendar,
+    pub targets: Targets,
+    pub rules: Rules,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Parties {
+    pub client: String,
+    pub provider: String,
+    pub contract_name: String,
+}
+
+/// `priority_matrix.<impact>.<urgency>`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PriorityMatrix {
+    pub high: MatrixRow,
+    pub medium: MatrixRow,
+    pub low: MatrixRow,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MatrixRow {
+    pub high: Priority,
+    pub medium: Priority,
+    pub low: Priority,
+}
+
+impl PriorityMatrix {
+    pub fn priority(&self, impact: Level, urgency: Level) -> Priority {
+        let row = match impact {
+            Level::High => &self.high,
+            Level::Medium => &self.medium,
+            Level::Low => &self.low,
+        };
+        match urgency {
+            Level::High => row.high,
+            Level::Medium => row.medium,
+            Level::Low => row.low,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Calendar {
+    pub time_zone: String,
+    pub workdays: Vec<String>,
+    pub window_start: String,
+    pub window_end: String,
+    pub holiday_rules: Vec<HolidayRule>,
+    #[serde(default)]
+    pub extra_closed_days: Vec<NaiveDate>,
+    #[serde(default)]
+    pub open_days: Vec<NaiveDate>,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Target {
+    pub response_minutes: i64,
+    pub resolution_minutes: i64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TargetTable {
+    #[serde(rename = "P1")]
+    pub p1: Target,
+    #[serde(rename = "P2")]
+    pub p2: Target,
+    #[serde(rename = "P3")]
+    pub p3: Target,
+    #[serde(rename = "P4")]
+    pub p4: Target,
+}
+
+impl TargetTable {
+    pub fn get(&self, p: Priority) -> Target {
+        match p {
+            Priority::P1 => self.p1,
+            Priority::P2 => self.p2,
+            Priority::P3 => self.p3,
+            Priority::P4 => self.p4,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Targets {
+    pub incident: TargetTable,
+    pub service_request: TargetTable,
+    pub change: TargetTable,
+}
+
+impl Targets {
+    pub fn get(&self, t: TicketType, p: Priority) -> Target {
+        match t {
+            TicketType::Incident => self.incident.get(p),
+            TicketType::ServiceRequest => self.service_request.get(p),
+            TicketType::Change => self.change.get(p),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RecurringKey {
+    CategorySubcategory,
+    Category,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rules {
+    pub p1_by_phone: bool,
+    pub missing_response_uses_resolution: bool,
+    pub rca_due_workdays: u32,
+    pub report_due_workdays: u32,
+    pub recurring_issue_key: RecurringKey,
+}
+
+/// Where the effective contract came from, for messages and the report's colophon.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ContractSource {
+    Embedded,
+    File(PathBuf),
+}
+
+impl std::fmt::Display for ContractSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ContractSource::Embedded => write!(f, "ingebouwd (richtlijn DHS)"),
+            ContractSource::File(p) => write!(f, "{}", p.display()),
+        }
+    }
+}
+
+/// A parsed and validated contract, with its business clock built.
+#[derive(Debug, Clone)]
+pub struct LoadedContract {
+    pub contract: Contract,
+    pub source: ContractSource,
+    /// The TOML text it was read from (hashed into the manifest).
+    pub text: String,
+    pub tz: Tz,
+    pub clock: BusinessClock,
+}
+
+/// Years for which the holiday rules are expanded. Reports outside it are refused.
+pub const CALENDAR_YEARS: std::ops::RangeInclusive<i32> = 2000..=2100;
+
+impl LoadedContract {
+    /// The contract to use: `explicit` if given, else `contract.toml` in the data folder if it
+    /// exists, else the embedded guideline.
+    pub fn resolve(explicit: Option<&Path>, data_dir: Option<&Path>) -> Result<Self, Error> {
+        let path = match (explicit, data_dir) {
+            (Some(p), _) => Some(p.to_path_buf()),
+            (None, Some(d)) if d.join("contract.toml").is_file() => Some(d.join("contract.toml")),
+            _ => None,
+        };
+        match path {
+            Some(p) => {
+                let text = std::fs::read_to_string(&p).map_err(|e| {
+                    Error::new(format!("cannot read contract {}: {e}", p.display()))
+                        .with_hint("pass an existing TOML file with --contract, or leave it out to use the guideline's contract")
+                })?;
+                Self::parse(&text, ContractSource::File(p))
+            }
+            None => Self::parse(DEFAULT_CONTRACT, ContractSource::Embedded),
+        }
+    }
+
+    pub fn embedded() -> Self {
+        Self::parse(DEFAULT_CONTRACT, ContractSource::Embedded).expect("embedded contract is valid")
+    }
+
+    pub fn parse(text: &str, source: ContractSource) -> Result<Self, Error> {
+        let contract: Contract = toml::from_str(text).map_err(|e| {
+            Error::new(format!("contract {source}: {}", e.to_string().trim_end()))
+                .with_hint("compare with the embedded contract: `slarapport contract`")
+        })?;
+        let invalid = |key: &str, msg: String| {
+            Error::new(format!("contract {source}: `{key}` {msg}"))
+                .with_hint("fix that key in the contract file")
+        };
+        for ty in TicketType::ALL {
+            for p in Priority::ALL {
+                let t = contract.targets.get(ty, p);
+                for (field, v) in
+                    [("response_minutes", t.response_minutes), ("resolution_minutes", t.resolution_minutes)]
+                {
+                    if v < 0 {
+                        return Err(invalid(
+                            &format!("targets.{}.{}.{}", ty.key(), p.key(), field),
+                            format!("is {v}; a target must be zero or more minutes"),
+                        ));
+                    }
+                }
+            }
+        }
+        let cal = &contract.calendar;
+        let tz: Tz = cal.time_zone.parse().map_err(|_| {
+            invalid("calendar.time_zone", format!("\"{}\" is not an IANA time zone such as \"Europe/Amsterdam\"", cal.time_zone))
+        })?;
+        let time = |key: &str, s: &str| {
+            NaiveTime::parse_from_str(s, "%H:%M")
+                .map_err(|_| invalid(key, format!("\"{s}\" is not a time as \"HH:MM\"")))
+        };
+        let start = time("calendar.window_start", &cal.window_start)?;
+        let end = time("calendar.window_end", &cal.window_end)?;
+        if end <= start {
+            return Err(invalid(
+                "calendar.window_end",
+                format!("({}) must be later than calendar.window_start ({})", cal.window_end, cal.window_start),
+            ));
+        }
+        let mut workdays = [false; 7];
+        for name in &cal.workdays {
+            let i = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+                .iter()
+                .position(|d| d.eq_ignore_ascii_case(name))
+                .ok_or_else(|| invalid("calendar.workdays", format!("has \"{name}\"; use mon, tue, wed, thu, fri, sat or sun")))?;
+            workdays[i] = true;
+        }
+        if !workdays.iter().any(|w| *w) {
+            return Err(invalid("calendar.workdays", "is empty; name at least one workday".into()));
+        }
+        let open: BTreeSet<NaiveDate> = cal.open_days.iter().copied().collect();
+        let closed = CALENDAR_YEARS
+            .flat_map(|y| cal.holiday_rules.iter().filter_map(move |r| r.date_in(y)))
+            .chain(cal.extra_closed_days.iter().copied())
+            .filter(|d| !open.contains(d));
+        let clock = BusinessClock::new(tz, start, end, workdays, closed);
+        Ok(LoadedContract { contract, source, text: text.to_string(), tz, clock })
+    }
+
+    pub fn target(&self, t: TicketType, p: Priority) -> Target {
+        self.contract.targets.get(t, p)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn err(text: &str) -> String {
+        LoadedContract::parse(text, ContractSource::Embedded).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn embedded_contract_matches_the_guideline() {
+        let c = LoadedContract::embedded();
+        let m = &c.contract.priority_matrix;
+        use Level::*;
+        use Priority::*;
+        let expected = [
+            (High, High, P1), (High, Medium, P2), (High, Low, P3),
+            (Medium, High, P2), (Medium, Medium, P3), (Medium, Low, P4),
+            (Low, High, P3), (Low, Medium, P4), (Low, Low, P4),
+        ];
+        for (i, u, p) in expected {
+            assert_eq!(m.priority(i, u), p, "impact {i:?} × urgency {u:?}");
+        }
+        let t = |ty, p| c.target(ty, p);
+        assert_eq!(t(TicketType::Incident, P2).resolution_minutes, 240);
+        assert_eq!(t(TicketType::Incident, P3).response_minutes, 120);
+        assert_eq!(t(TicketType::ServiceRequest, P2).resolution_minutes, 480);
+        assert_eq!(t(TicketType::Change, P4).resolution_minutes, 2400);
+        assert_eq!(t(TicketType::Incident, P1).response_minutes, 15);
+    }
+
+    #[test]
+    fn unknown_key_is_named() {
+        let text = DEFAULT_CONTRACT.replace("p1_by_phone = true", "p1_by_phone = true\nfoo = 1");
+        assert!(err(&text).contains("foo"), "{}", err(&text));
+    }
+
+    #[test]
+    fn missing_priority_is_named() {
+        let text = DEFAULT_CONTRACT.replacen(
+            "P3 = { response_minutes = 120, resolution_minutes = 960 }\n",
+            "",
+            1,
+        );
+        let e = err(&text);
+        assert!(e.contains("P3"), "{e}");
+    }
+
+    #[test]
+    fn negative_target_is_named() {
+        let text = DEFAULT_CONTRACT.replace(
+            "P2 = { response_minutes = 60, resolution_minutes = 240 }",
+            "P2 = { response_minutes = 60, resolution_minutes = -5 }",
+        );
+        assert!(err(&text).contains("targets.incident.P2.resolution_minutes"), "{}", err(&text));
+    }
+
+    #[test]
+    fn window_ending_before_start_is_named() {
+        let text = DEFAULT_CONTRACT.replace("window_end = \"17:00\"", "window_end = \"07:00\"");
+        assert!(err(&text).contains("calendar.window_end"), "{}", err(&text));
+    }
+
+    #[test]
+    fn open_days_and_extra_closed_days() {
+        let text = DEFAULT_CONTRACT
+            .replace("extra_closed_days = []", "extra_closed_days = [\"2026-10-16\"]")
+            .replace("open_days = []", "open_days = [\"2026-05-14\"]");
+        let c = LoadedContract::parse(&text, ContractSource::Embedded).unwrap();
+        assert!(!c.clock.is_workday(NaiveDate::from_ymd_opt(2026, 10, 16).unwrap()));
+        assert!(c.clock.is_workday(NaiveDate::from_ymd_opt(2026, 5, 14).unwrap()));
+    }
+}

@@ -1,0 +1,136 @@
+//! Translation tables: every label a report shows, in Dutch (default) and English.
+//!
+//! The tables are TOML files in `templates/lang/` (embedded; a user's `--templates DIR` may
+//! override them). Nested tables flatten to dotted keys (`status.met`). Templates and the
+//! annex never hold a visible string of their own: they look it up here, so `--lang en`
+//! changes every word.
+
+use std::collections::BTreeMap;
+
+use crate::error::Error;
+
+pub const NL: &str = include_str!("../templates/lang/nl.toml");
+pub const EN: &str = include_str!("../templates/lang/en.toml");
+
+#[derive(Debug, Clone, serde::Serialize)]
+#[serde(transparent)]
+pub struct Labels(pub BTreeMap<String, String>);
+
+impl Labels {
+    /// The embedded table for `lang` (`nl` or `en`).
+    pub fn embedded(lang: &str) -> Result<Labels, Error> {
+        match lang {
+            "nl" => Labels::parse(NL, "nl.toml"),
+            "en" => Labels::parse(EN, "en.toml"),
+            other => Err(Error::new(format!("no translation for language \"{other}\""))
+                .with_hint("use --lang nl or --lang en")),
+        }
+    }
+
+    pub fn parse(text: &str, name: &str) -> Result<Labels, Error> {
+        let value: toml::Table = toml::from_str(text)
+            .map_err(|e| Error::new(format!("translation table {name}: {e}")))?;
+        let mut map = BTreeMap::new();
+        flatten("", &value, &mut map);
+        Ok(Labels(map))
+    }
+
+    /// The label for `key`; the key itself when missing (a test keeps tables complete).
+    pub fn get<'a>(&'a self, key: &'a str) -> &'a str {
+        self.0.get(key).map(String::as_str).unwrap_or(key)
+    }
+
+    pub fn lang(&self) -> &str {
+        self.get("lang.code")
+    }
+}
+
+fn flatten(prefix: &str, table: &toml::Table, out: &mut BTreeMap<String, String>) {
+    for (k, v) in table {
+        let key = if prefix.is_empty() { k.clone() } else { format!("{prefix}.{k}") };
+        match v {
+            toml::Value::Table(t) => flatten(&key, t, out),
+            toml::Value::String(s) => {
+                out.insert(key, s.clone());
+            }
+            other => {
+                out.insert(key, other.to_string());
+            }
+        }
+    }
+}
+
+/// Formats a number the Dutch or English way: `1.234,5` or `1,234.5`.
+pub fn format_number(x: f64, decimals: usize, lang: &str) -> String {
+    let s = format!("{:.*}", decimals, x.abs());
+    let (int, frac) = s.split_once('.').map(|(a, b)| (a.to_string(), Some(b.to_string()))).unwrap_or((s.clone(), None));
+    let (thousands, decimal) = if lang == "en" { (',', '.') } else { ('.', ',') };
+    let mut grouped = String::new();
+    for (i, ch) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            grouped.push(thousands);
+        }
+        grouped.push(ch);
+    }
+    let neg = x < 0.0 && s.chars().any(|c| c.is_ascii_digit() && c != '0');
+    let mut out = String::new();
+    if neg {
+        out.push('-');
+    }
+    out.push_str(&grouped);
+    if let Some(f) = frac {
+        out.push(decimal);
+        out.push_str(&f);
+    }
+    out
+}
+
+/// `91,79 %` (nl) or `91.79%` (en).
+pub fn format_pct(x: f64, decimals: usize, lang: &str) -> String {
+    let n = format_number(x, decimals, lang);
+    if lang == "en" { format!("{n}%") } else { format!("{n} %") }
+}
+
+/// `7 november 2025` (nl) or `7 November 2025` (en).
+pub fn format_date(d: chrono::NaiveDate, labels: &Labels) -> String {
+    use chrono::Datelike;
+    let month = labels.get(MONTH_KEYS[d.month0() as usize]);
+    format!("{} {} {}", d.day(), month, d.year())
+}
+
+pub const MONTH_KEYS: [&str; 12] = [
+    "month.1", "month.2", "month.3", "month.4", "month.5", "month.6", "month.7", "month.8",
+    "month.9", "month.10", "month.11", "month.12",
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dutch_numbers() {
+        assert_eq!(format_pct(91.7946, 2, "nl"), "91,79 %");
+        assert_eq!(format_number(2500.0, 0, "nl"), "2.500");
+        assert_eq!(format_number(1234567.891, 1, "nl"), "1.234.567,9");
+        assert_eq!(format_number(-0.001, 1, "nl"), "0,0");
+        assert_eq!(format_pct(91.7946, 2, "en"), "91.79%");
+    }
+
+    #[test]
+    fn dutch_dates() {
+        let nl = Labels::embedded("nl").unwrap();
+        let d = chrono::NaiveDate::from_ymd_opt(2025, 11, 7).unwrap();
+        assert_eq!(format_date(d, &nl), "7 november 2025");
+    }
+
+    #[test]
+    fn tables_have_the_same_keys() {
+        let nl = Labels::embedded("nl").unwrap();
+        let en = Labels::embedded("en").unwrap();
+        let a: Vec<&String> = nl.0.keys().collect();
+        let b: Vec<&String> = en.0.keys().collect();
+        let only_nl: Vec<_> = a.iter().filter(|k| !en.0.contains_key(**k)).collect();
+        let only_en: Vec<_> = b.iter().filter(|k| !nl.0.contains_key(**k)).collect();
+        assert!(only_nl.is_empty() && only_en.is_empty(), "nl only: {only_nl:?}; en only: {only_en:?}");
+    }
+}

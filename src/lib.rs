@@ -1,0 +1,18 @@
+//! slarapport: SLA reports, KPI domain scores, malus and RCA documents from ticket exports.
+//!
+//! The pipeline runs one way: `load` → `evaluate` (per ticket, on the `clock`) → `report`
+//! (aggregate per period into one model) → `render` (PDF, XLSX, JSON). See ARCHITECTURE.md.
+
+pub mod clock;
+pub mod contract;
+pub mod demo;
+pub mod error;
+pub mod evaluate;
+pub mod load;
+pub mod period;
+pub mod report;
+pub mod ticket;
+pub mod i18n;
+pub mod render;
+pub mod commands;
+pub mod output;

@@ -1,0 +1,42 @@
+//! The `slarapport` command line: a thin layer over the library. It parses arguments, runs
+//! one command (see `commands/`), prints errors as `error:` / `hint:` and exits with
+//! 0 (all well), 1 (made, with findings: rejected rows, warnings) or 2 (nothing made).
+
+use clap::{Parser, Subcommand};
+use slarapport::commands::{self, Outcome};
+
+#[derive(Parser)]
+#[command(name = "slarapport", version, about = "SLA reports, KPI scores and malus from ITSM ticket exports")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Make the monthly SLA report: PDF, Excel annex and JSON.
+    Monthly(commands::monthly::MonthlyArgs),
+    /// Check the data and the contract and print the accounting, without making a report.
+    Check(commands::check::CheckArgs),
+    /// Write realistic demo data (deterministic).
+    Demo(commands::demo::DemoArgs),
+}
+
+fn main() {
+    let cli = Cli::parse();
+    let result: Result<Outcome, slarapport::error::Error> = match &cli.command {
+        Command::Monthly(a) => commands::monthly::run(a),
+        Command::Check(a) => commands::check::run(a),
+        Command::Demo(a) => commands::demo::run(a),
+    };
+    match result {
+        Ok(outcome) => std::process::exit(outcome.exit_code()),
+        Err(e) => {
+            eprintln!("error: {}", e.message);
+            for h in &e.hints {
+                eprintln!("hint: {h}");
+            }
+            std::process::exit(2);
+        }
+    }
+}

@@ -1,0 +1,127 @@
+//! Report periods (a month or a quarter) and their boundaries in contract time.
+//!
+//! A period is a half-open range of local dates `[start, end)`; its instants are local
+//! midnight in the contract's time zone, so "October" means October in Amsterdam whatever
+//! offset a timestamp was written with.
+
+use chrono::{DateTime, Datelike, Days, Months, NaiveDate, Utc};
+use serde::Serialize;
+
+use crate::clock::BusinessClock;
+use crate::error::Error;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PeriodKind {
+    Month,
+    Quarter,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Period {
+    pub kind: PeriodKind,
+    /// First day.
+    pub start: NaiveDate,
+    /// Day after the last day.
+    pub end: NaiveDate,
+}
+
+impl Period {
+    pub fn month(year: i32, month: u32) -> Option<Period> {
+        let start = NaiveDate::from_ymd_opt(year, month, 1)?;
+        Some(Period { kind: PeriodKind::Month, start, end: start + Months::new(1) })
+    }
+
+    pub fn quarter(year: i32, q: u32) -> Option<Period> {
+        if !(1..=4).contains(&q) {
+            return None;
+        }
+        let start = NaiveDate::from_ymd_opt(year, (q - 1) * 3 + 1, 1)?;
+        Some(Period { kind: PeriodKind::Quarter, start, end: start + Months::new(3) })
+    }
+
+    /// Parses `YYYY-MM`.
+    pub fn parse_month(s: &str) -> Result<Period, Error> {
+        let bad = || {
+            Error::new(format!("\"{s}\" is not a month"))
+                .with_hint("write the period as YYYY-MM, for example --period 2026-10")
+        };
+        let (y, m) = s.trim().split_once('-').ok_or_else(bad)?;
+        let (y, m) = (y.parse().map_err(|_| bad())?, m.parse().map_err(|_| bad())?);
+        Period::month(y, m).ok_or_else(bad)
+    }
+
+    /// The month before the one that holds `today`.
+    pub fn month_before(today: NaiveDate) -> Period {
+        let first = today.with_day(1).expect("day 1");
+        let prev = first - Months::new(1);
+        Period::month(prev.year(), prev.month()).expect("valid month")
+    }
+
+    /// `2026-10` or `2026-Q3`.
+    pub fn label(&self) -> String {
+        match self.kind {
+            PeriodKind::Month => format!("{:04}-{:02}", self.start.year(), self.start.month()),
+            PeriodKind::Quarter => format!("{:04}-Q{}", self.start.year(), (self.start.month() - 1) / 3 + 1),
+        }
+    }
+
+    pub fn last_day(&self) -> NaiveDate {
+        self.end - Days::new(1)
+    }
+
+    /// The instant the period starts (local midnight).
+    pub fn start_instant(&self, clock: &BusinessClock) -> DateTime<Utc> {
+        midnight(clock, self.start)
+    }
+
+    /// The instant the period ends (local midnight after its last day): the cut-off.
+    pub fn end_instant(&self, clock: &BusinessClock) -> DateTime<Utc> {
+        midnight(clock, self.end)
+    }
+
+    /// The month `n` months before this period's first month.
+    pub fn months_before(&self, n: u32) -> Period {
+        let s = self.start - Months::new(n);
+        Period::month(s.year(), s.month()).expect("valid month")
+    }
+
+    /// The months of this period, in order.
+    pub fn months(&self) -> Vec<Period> {
+        let mut out = Vec::new();
+        let mut s = self.start;
+        while s < self.end {
+            out.push(Period::month(s.year(), s.month()).expect("valid month"));
+            s = s + Months::new(1);
+        }
+        out
+    }
+}
+
+fn midnight(clock: &BusinessClock, d: NaiveDate) -> DateTime<Utc> {
+    let t = d.and_hms_opt(0, 0, 0).expect("midnight");
+    clock.instant(t).unwrap_or_else(|| t.and_utc())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_period_is_last_month() {
+        let d = NaiveDate::from_ymd_opt(2026, 11, 2).unwrap();
+        assert_eq!(Period::month_before(d).label(), "2026-10");
+        let jan = NaiveDate::from_ymd_opt(2027, 1, 15).unwrap();
+        assert_eq!(Period::month_before(jan).label(), "2026-12");
+    }
+
+    #[test]
+    fn parse_and_bounds() {
+        let p = Period::parse_month("2026-10").unwrap();
+        assert_eq!(p.end, NaiveDate::from_ymd_opt(2026, 11, 1).unwrap());
+        assert!(Period::parse_month("2026-13").is_err());
+        assert!(Period::parse_month("oktober").is_err());
+        assert_eq!(Period::quarter(2026, 3).unwrap().months().len(), 3);
+        assert_eq!(Period::quarter(2026, 4).unwrap().end, NaiveDate::from_ymd_opt(2027, 1, 1).unwrap());
+    }
+}

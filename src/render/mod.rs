@@ -1,0 +1,94 @@
+//! Rendering the report model: PDF (Typst), Excel annex, JSON, and the short cover message.
+//! Renderers read the model and format it; they decide nothing about what counts. The PDF
+//! and the annex are made from the same `Monthly`, so they cannot disagree.
+
+pub mod pdf;
+pub mod world;
+pub mod xlsx;
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::error::Error;
+use crate::i18n::Labels;
+use crate::report::model::{JsonDocument, Monthly};
+use world::TemplateSet;
+
+/// The files of one report, in memory, before they are written.
+#[derive(Debug, Clone)]
+pub struct RenderedReport {
+    /// File name stem, e.g. `sla-rapportage-2026-10`.
+    pub stem: String,
+    pub pdf: Vec<u8>,
+    pub xlsx: Vec<u8>,
+    pub json: Vec<u8>,
+    /// Plain text to send with the report.
+    pub message: String,
+}
+
+/// The labels for `lang`, read from the template set (so a user's folder can override them).
+pub fn labels(templates: &TemplateSet, lang: &str) -> Result<Labels, Error> {
+    let name = format!("lang/{lang}.toml");
+    let bytes = templates.files.get(&name).ok_or_else(|| {
+        Error::new(format!("no translation table {name} in {}", templates.origin))
+            .with_hint("use --lang nl or --lang en")
+    })?;
+    let text = std::str::from_utf8(bytes).map_err(|_| Error::new(format!("{name} is not UTF-8")))?;
+    Labels::parse(text, &name)
+}
+
+/// What the PDF template receives as `sys.inputs.data`.
+#[derive(Serialize)]
+struct PdfInput<'a, T: Serialize> {
+    report: &'a T,
+    labels: &'a Labels,
+}
+
+/// Serializes `value` for the Typst template, with the labels beside it.
+pub fn pdf_input<T: Serialize>(value: &T, labels: &Labels) -> Result<Vec<u8>, Error> {
+    serde_json::to_vec(&PdfInput { report: value, labels })
+        .map_err(|e| Error::new(format!("cannot serialize the report: {e}")))
+}
+
+/// Pretty JSON with a final newline.
+pub fn to_json<T: Serialize>(value: &T) -> Result<Vec<u8>, Error> {
+    let mut v = serde_json::to_vec_pretty(value).map_err(|e| Error::new(format!("cannot serialize the report: {e}")))?;
+    v.push(b'\n');
+    Ok(v)
+}
+
+/// Renders a plain-text template (minijinja) — file names and the cover message only, never
+/// Typst markup.
+pub fn render_text(template: &str, ctx: impl Serialize) -> Result<String, Error> {
+    let mut env = minijinja::Environment::new();
+    env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
+    env.add_template("t", template).map_err(|e| Error::new(format!("text template: {e}")))?;
+    env.get_template("t")
+        .and_then(|t| t.render(ctx))
+        .map_err(|e| Error::new(format!("text template: {e}")))
+}
+
+/// Renders the monthly report three ways, plus its cover message.
+pub fn monthly(m: &Monthly, labels: &Labels, templates: &TemplateSet, today: NaiveDate) -> Result<RenderedReport, Error> {
+    let r = &m.report;
+    let stem = render_text(labels.get("file.monthly_stem"), minijinja::context! { period => r.meta.period })?;
+    let json = to_json(&JsonDocument { report: r, tickets: &m.tickets })?;
+    let pdf = pdf::render_pdf(templates, "monthly.typ", pdf_input(r, labels)?, today)?;
+    let xlsx = xlsx::monthly_xlsx(m, labels)?;
+    let mail_name = format!("mail/monthly.{}.txt", labels.lang());
+    let mail = templates
+        .files
+        .get(&mail_name)
+        .ok_or_else(|| Error::new(format!("no cover message template {mail_name} in {}", templates.origin)))?;
+    let mail = std::str::from_utf8(mail).map_err(|_| Error::new(format!("{mail_name} is not UTF-8")))?;
+    let message = render_text(mail, minijinja::context! {
+        report => r,
+        period_name => format!("{} {}", labels.get(crate::i18n::MONTH_KEYS[(r.meta.period[5..7].parse::<usize>().unwrap_or(1)).clamp(1, 12) - 1]), &r.meta.period[..4]),
+        response_pct => r.summary.response_pct.map(|x| crate::i18n::format_pct(x, 1, labels.lang())),
+        resolution_pct => r.summary.resolution_pct.map(|x| crate::i18n::format_pct(x, 1, labels.lang())),
+        due_on => NaiveDate::parse_from_str(&r.meta.due_on, "%Y-%m-%d").map(|d| crate::i18n::format_date(d, labels)).unwrap_or_default(),
+        stem => stem,
+        annex_suffix => labels.get("file.annex_suffix"),
+    })?;
+    Ok(RenderedReport { stem, pdf, xlsx, json, message })
+}

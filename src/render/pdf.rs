@@ -1,0 +1,66 @@
+//! PDF rendering: the report model as JSON into a Typst template, compiled in-process.
+//!
+//! Output is reproducible: the document date, the PDF timestamp and the creator string are
+//! fixed from the run's date and the tool's version, and fonts are embedded ones. Template
+//! errors are reported with the template's name, line and column, so a user who edits their
+//! own copy (`--templates DIR`) can find the mistake.
+
+use chrono::{Datelike, NaiveDate};
+use typst::diag::{Severity, SourceDiagnostic};
+use typst::foundations::{Datetime, Smart};
+use typst::WorldExt;
+use typst_layout::PagedDocument;
+use typst_pdf::{PdfOptions, Timestamp};
+
+use crate::error::Error;
+use crate::render::world::{ReportWorld, TemplateSet};
+
+/// Compiles `main` from `templates` with `data` (JSON) as `sys.inputs.data`.
+pub fn render_pdf(templates: &TemplateSet, main: &str, data: Vec<u8>, today: NaiveDate) -> Result<Vec<u8>, Error> {
+    let world = ReportWorld::new(templates.clone(), main, data, today)?;
+    let result = typst::compile::<PagedDocument>(&world);
+    let document = result.output.map_err(|diags| diagnostics_error(&world, &diags))?;
+    let date = Datetime::from_ymd_hms(today.year(), today.month() as u8, today.day() as u8, 0, 0, 0)
+        .ok_or_else(|| Error::new(format!("cannot use {today} as the document date")))?;
+    let options = PdfOptions {
+        ident: Smart::Custom(format!("slarapport-{main}")),
+        creator: Smart::Custom(Some(format!("slarapport {}", env!("CARGO_PKG_VERSION")))),
+        timestamp: Some(Timestamp::new_utc(date)),
+        ..PdfOptions::default()
+    };
+    typst_pdf::pdf(&document, &options).map_err(|diags| diagnostics_error(&world, &diags))
+}
+
+/// One message per diagnostic: `template.typ:12:5: message`, with Typst's hints.
+fn diagnostics_error(world: &ReportWorld, diags: &[SourceDiagnostic]) -> Error {
+    let mut lines = Vec::new();
+    let mut hints = Vec::new();
+    for d in diags.iter().filter(|d| d.severity == Severity::Error) {
+        lines.push(format!("{}: {}", locate(world, d), d.message));
+        for h in &d.hints {
+            hints.push(h.v.to_string());
+        }
+    }
+    let mut e = Error::new(format!(
+        "the report template could not be compiled (templates: {}):\n  {}",
+        world.templates().origin,
+        lines.join("\n  ")
+    ));
+    for h in hints {
+        e = e.with_hint(h);
+    }
+    e.with_hint("if you use your own templates (--templates), compare them with `slarapport init`'s copy")
+}
+
+fn locate(world: &ReportWorld, d: &SourceDiagnostic) -> String {
+    let Some(id) = d.span.id() else { return "template".into() };
+    let name = id.get().vpath().get_without_slash().to_string();
+    let Some(range) = world.range(d.span) else { return name };
+    match typst::World::source(world, id) {
+        Ok(source) => match source.lines().byte_to_line_column(range.start) {
+            Some((line, col)) => format!("{name}:{}:{}", line + 1, col + 1),
+            None => name,
+        },
+        Err(_) => name,
+    }
+}

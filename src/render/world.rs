@@ -1,0 +1,182 @@
+//! The Typst `World` that compiles our reports: templates, fonts, data — and nothing else.
+//!
+//! Invariants:
+//! - Files come only from the template set (the embedded `templates/` or a user's folder,
+//!   read up front); any other path, `/etc/passwd` included, is refused. The report data is
+//!   never a file: it arrives as bytes in `sys.inputs.data` and is read with `json(..)`, so
+//!   ticket text is data and can never become markup.
+//! - Fonts are the ones shipped in `fonts/` (embedded in the binary), never the system's, so
+//!   every machine lays out the same PDF.
+//! - `today()` is the run's date, never the wall clock.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::OnceLock;
+
+use chrono::{Datelike, NaiveDate};
+use typst::diag::{FileError, FileResult};
+use typst::foundations::{Bytes, Datetime, Dict, Duration, IntoValue};
+use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
+use typst::text::{Font, FontBook};
+use typst::utils::LazyHash;
+use typst::{Library, LibraryExt, World};
+
+use crate::error::Error;
+
+/// The embedded default templates: (path inside the template folder, contents).
+pub const EMBEDDED_TEMPLATES: &[(&str, &str)] = &[
+    ("lib.typ", include_str!("../../templates/lib.typ")),
+    ("monthly.typ", include_str!("../../templates/monthly.typ")),
+    ("lang/nl.toml", include_str!("../../templates/lang/nl.toml")),
+    ("lang/en.toml", include_str!("../../templates/lang/en.toml")),
+    ("mail/monthly.nl.txt", include_str!("../../templates/mail/monthly.nl.txt")),
+    ("mail/monthly.en.txt", include_str!("../../templates/mail/monthly.en.txt")),
+];
+
+const FONT_FILES: &[&[u8]] = &[
+    include_bytes!("../../fonts/Inter-Regular.otf"),
+    include_bytes!("../../fonts/Inter-Italic.otf"),
+    include_bytes!("../../fonts/Inter-SemiBold.otf"),
+    include_bytes!("../../fonts/Inter-Bold.otf"),
+    include_bytes!("../../fonts/Inter-BoldItalic.otf"),
+];
+
+struct Fonts {
+    book: LazyHash<FontBook>,
+    fonts: Vec<Font>,
+}
+
+fn fonts() -> &'static Fonts {
+    static FONTS: OnceLock<Fonts> = OnceLock::new();
+    FONTS.get_or_init(|| {
+        let fonts: Vec<Font> =
+            FONT_FILES.iter().flat_map(|data| Font::iter(Bytes::new(*data))).collect();
+        Fonts { book: LazyHash::new(FontBook::from_fonts(&fonts)), fonts }
+    })
+}
+
+/// The template files a report is compiled from.
+#[derive(Debug, Clone)]
+pub struct TemplateSet {
+    /// Path inside the set (with `/`) → contents.
+    pub files: BTreeMap<String, Vec<u8>>,
+    /// Where they came from, for messages: "embedded" or the folder.
+    pub origin: String,
+}
+
+impl TemplateSet {
+    pub fn embedded() -> TemplateSet {
+        TemplateSet {
+            files: EMBEDDED_TEMPLATES.iter().map(|(p, c)| (p.to_string(), c.as_bytes().to_vec())).collect(),
+            origin: "embedded".into(),
+        }
+    }
+
+    /// The embedded set, with every file of `dir` (recursively) put over it: a user's folder
+    /// may replace one template or all of them.
+    pub fn with_overrides(dir: &Path) -> Result<TemplateSet, Error> {
+        if !dir.is_dir() {
+            return Err(Error::new(format!("template folder {} does not exist", dir.display()))
+                .with_hint("pass a folder made with `slarapport init`, or leave --templates out"));
+        }
+        let mut set = TemplateSet::embedded();
+        set.origin = dir.display().to_string();
+        let mut stack = vec![dir.to_path_buf()];
+        while let Some(d) = stack.pop() {
+            let entries = std::fs::read_dir(&d)
+                .map_err(|e| Error::new(format!("cannot read template folder {}: {e}", d.display())))?;
+            for entry in entries.flatten() {
+                let path = entry.path();
+                let meta = std::fs::symlink_metadata(&path)
+                    .map_err(|e| Error::new(format!("cannot read {}: {e}", path.display())))?;
+                if meta.is_dir() {
+                    stack.push(path);
+                } else if meta.is_file() {
+                    let rel = path.strip_prefix(dir).expect("inside the folder");
+                    let key = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
+                    let bytes = std::fs::read(&path)
+                        .map_err(|e| Error::new(format!("cannot read {}: {e}", path.display())))?;
+                    set.files.insert(key, bytes);
+                }
+                // Symbolic links are skipped: a template set holds only its own files.
+            }
+        }
+        Ok(set)
+    }
+}
+
+/// A World for one compilation.
+pub struct ReportWorld {
+    library: LazyHash<Library>,
+    main: FileId,
+    templates: TemplateSet,
+    today: NaiveDate,
+}
+
+pub fn file_id(path: &str) -> Option<FileId> {
+    Some(RootedPath::new(VirtualRoot::Project, VirtualPath::new(path).ok()?).intern())
+}
+
+impl ReportWorld {
+    /// `main` is the template to compile (e.g. `monthly.typ`); `data` the report model as JSON.
+    pub fn new(templates: TemplateSet, main: &str, data: Vec<u8>, today: NaiveDate) -> Result<Self, Error> {
+        if !templates.files.contains_key(main) {
+            return Err(Error::new(format!("template {main} is missing from {}", templates.origin)));
+        }
+        let mut inputs = Dict::new();
+        inputs.insert("data".into(), Bytes::new(data).into_value());
+        let library = Library::builder().with_inputs(inputs).build();
+        let main = file_id(main).ok_or_else(|| Error::new(format!("bad template name {main}")))?;
+        Ok(ReportWorld { library: LazyHash::new(library), main, templates, today })
+    }
+
+    fn lookup(&self, id: FileId) -> FileResult<&[u8]> {
+        let rooted = id.get();
+        if matches!(rooted.root(), VirtualRoot::Package(_)) {
+            // No packages: nothing is fetched at run time.
+            return Err(FileError::AccessDenied);
+        }
+        let key = rooted.vpath().get_without_slash();
+        self.templates
+            .files
+            .get(key)
+            .map(Vec::as_slice)
+            .ok_or_else(|| FileError::NotFound(key.into()))
+    }
+
+    pub fn templates(&self) -> &TemplateSet {
+        &self.templates
+    }
+}
+
+impl World for ReportWorld {
+    fn library(&self) -> &LazyHash<Library> {
+        &self.library
+    }
+
+    fn book(&self) -> &LazyHash<FontBook> {
+        &fonts().book
+    }
+
+    fn main(&self) -> FileId {
+        self.main
+    }
+
+    fn source(&self, id: FileId) -> FileResult<Source> {
+        let bytes = self.lookup(id)?;
+        let text = std::str::from_utf8(bytes).map_err(|_| FileError::InvalidUtf8)?;
+        Ok(Source::new(id, text.to_string()))
+    }
+
+    fn file(&self, id: FileId) -> FileResult<Bytes> {
+        Ok(Bytes::new(self.lookup(id)?.to_vec()))
+    }
+
+    fn font(&self, index: usize) -> Option<Font> {
+        fonts().fonts.get(index).cloned()
+    }
+
+    fn today(&self, _offset: Option<Duration>) -> Option<Datetime> {
+        Datetime::from_ymd(self.today.year(), self.today.month() as u8, self.today.day() as u8)
+    }
+}

@@ -1,0 +1,1466 @@
+//! The Excel annex of the monthly report: the report model laid out as worksheets.
+//!
+//! Why it exists: the PDF shows the figures; the annex gives the same figures as numbers a
+//! spreadsheet can filter, sort and recount, and lists every evaluated ticket, so the client
+//! can trace any figure back to the rows it was made from.
+//!
+//! Invariants:
+//! - It reads the [`Monthly`] model and formats it; it decides nothing about what counts.
+//! - Every visible word comes from [`Labels`] (`xlsx.*` and the enum tables such as
+//!   `status.*`), so `--lang en` changes every word. Values the model holds as keys
+//!   (ticket types, priorities, statuses, …) are translated; data (schools, summaries) is not.
+//! - Data is text, never code: every string goes through `write_string`, so a summary such
+//!   as `=SOM(A1:A3)`, `+31 6…`, `-` or `@docent` is a literal string cell, never a formula.
+//!   Control characters other than tab and newline become U+FFFD (CR LF and a lone CR become
+//!   a newline), and text beyond Excel's 32,767-character cell limit is cut with an ellipsis.
+//! - Numbers are numbers: counts and business minutes as numbers, percentages as fractions
+//!   with a percent format (an empty cell when the model has none), instants as Excel
+//!   datetimes (`dd-mm-yyyy hh:mm`), days as Excel dates.
+//! - Deterministic: the same model gives byte-identical bytes. Nothing reads the clock; the
+//!   document's creation time is the report's `generated_on` (midnight).
+//! - Never panics: writer problems (such as more columns than Excel has) come back as
+//!   [`Error`].
+//!
+//! Sheets, in this order: summary, volumes (school × category), incidents (school × category),
+//! type × priority, response attainment, resolution attainment, breaches, backlog, recurring
+//! issues, P1s and RCA, tickets, data quality. Excel allows 1,048,576 rows per sheet, so a
+//! list sheet (breaches, backlog, P1s, tickets) holds at most 1,048,575 rows under its header
+//! and a longer list continues on sheets named "Tickets (2)", "Tickets (3)", … with the same
+//! header. The data-quality lists share one sheet and are capped at [`DQ_MAX_ROWS`] rows
+//! each, followed by a line saying how many more the JSON file holds.
+
+use std::borrow::Cow;
+use std::collections::BTreeSet;
+
+use chrono::{Datelike, NaiveDate, NaiveDateTime, Timelike};
+use rust_xlsxwriter::{
+    Color, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet,
+    XlsxError,
+};
+
+use crate::error::Error;
+use crate::i18n::{Labels, MONTH_KEYS, format_number};
+use crate::report::model::{
+    Accounting, AttainmentRow, CrossTable, Meta, Monthly, MonthlyReport, Summary,
+};
+
+/// Excel's limit of rows per worksheet.
+const EXCEL_MAX_ROWS: usize = 1_048_576;
+/// Data rows on one list sheet: all rows but the header.
+const LIST_ROWS_PER_SHEET: usize = EXCEL_MAX_ROWS - 1;
+/// Rows per list (rejections, warnings) on the data-quality sheet.
+pub const DQ_MAX_ROWS: usize = 100_000;
+/// Excel's limit on the length of a cell's text, in UTF-16 code units.
+const MAX_CELL_UTF16: usize = 32_767;
+/// Excel's limit on the length of a sheet name, in UTF-16 code units.
+const MAX_SHEET_NAME_UTF16: usize = 31;
+
+const DATETIME_FORMAT: &str = "dd-mm-yyyy hh:mm";
+const DATE_FORMAT: &str = "dd-mm-yyyy";
+const HEADER_FILL: u32 = 0xD9E1F2;
+
+type Res<T = ()> = Result<T, XlsxError>;
+
+/// The Excel annex of a monthly report, as the bytes of an `.xlsx` file.
+pub fn monthly_xlsx(m: &Monthly, labels: &Labels) -> Result<Vec<u8>, Error> {
+    write_workbook(m, labels, LIST_ROWS_PER_SHEET)
+        .map_err(|e| Error::new(format!("cannot write the Excel annex: {e}")))
+}
+
+/// [`monthly_xlsx`] with a configurable number of data rows per list sheet (tests use a
+/// small one to exercise the continuation sheets).
+fn write_workbook(m: &Monthly, labels: &Labels, rows_per_sheet: usize) -> Res<Vec<u8>> {
+    let r = &m.report;
+    let mut b = Book {
+        wb: Workbook::new(),
+        labels,
+        f: Formats::new(),
+        names: BTreeSet::new(),
+        rows_per_sheet: rows_per_sheet.max(1),
+    };
+    b.wb.set_properties(&properties(&r.meta, labels)?);
+
+    summary_sheet(&mut b, r)?;
+    let v = &r.volumes;
+    let school = CrossLabels {
+        sheet: "xlsx.sheet.volumes",
+        heading: "xlsx.heading.volumes",
+        corner: "xlsx.col.school",
+        rows: None,
+        columns: None,
+    };
+    cross_sheet(&mut b, &school, &v.by_school_category)?;
+    let incidents = CrossLabels {
+        sheet: "xlsx.sheet.incidents",
+        heading: "xlsx.heading.incidents",
+        ..school
+    };
+    cross_sheet(&mut b, &incidents, &v.incidents_by_school_category)?;
+    let type_priority = CrossLabels {
+        sheet: "xlsx.sheet.type_priority",
+        heading: "xlsx.heading.type_priority",
+        corner: "xlsx.col.ticket_type",
+        rows: Some("ticket_type"),
+        columns: Some("priority"),
+    };
+    cross_sheet(&mut b, &type_priority, &v.by_type_priority)?;
+    let a = &r.attainment;
+    attainment_sheet(&mut b, "response", &a.response, &a.response_by_priority)?;
+    attainment_sheet(
+        &mut b,
+        "resolution",
+        &a.resolution,
+        &a.resolution_by_priority,
+    )?;
+    breaches_sheets(&mut b, r)?;
+    backlog_sheets(&mut b, r)?;
+    recurring_sheet(&mut b, r)?;
+    p1_sheets(&mut b, r)?;
+    ticket_sheets(&mut b, m)?;
+    data_quality_sheet(&mut b, r)?;
+    b.wb.save_to_buffer()
+}
+
+/// Creation time (from `generated_on`, so the file is reproducible), title, subject, company.
+fn properties(meta: &Meta, labels: &Labels) -> Res<DocProperties> {
+    let created = excel_date(&meta.generated_on).ok_or_else(|| {
+        XlsxError::ParameterError(format!(
+            "generated_on \"{}\" is not a date",
+            meta.generated_on
+        ))
+    })?;
+    let title = labels
+        .get("xlsx.title")
+        .replace("{period}", &month_label(&meta.period, labels));
+    let subject = format!("{} — {}", meta.contract_name, meta.client);
+    Ok(DocProperties::new()
+        .set_title(cell_text(&title))
+        .set_subject(cell_text(&subject))
+        .set_company(cell_text(&meta.provider))
+        .set_creation_datetime(&created))
+}
+
+// ---------------------------------------------------------------------------------------
+// Workbook plumbing: formats, sheet names, cell writers.
+// ---------------------------------------------------------------------------------------
+
+struct Formats {
+    title: Format,
+    heading: Format,
+    header: Format,
+    bold: Format,
+    italic: Format,
+    indent: Format,
+    wrap: Format,
+    datetime: Format,
+    date: Format,
+    int: Format,
+    count: Format,
+    count_bold: Format,
+    minutes: Format,
+    pct: Format,
+    pct_bold: Format,
+    total_label: Format,
+    total_count: Format,
+}
+
+impl Formats {
+    fn new() -> Formats {
+        let bold = Format::new().set_bold();
+        let total = bold.clone().set_border_top(FormatBorder::Thin);
+        Formats {
+            title: bold.clone().set_font_size(14),
+            heading: bold.clone().set_font_size(12),
+            header: bold
+                .clone()
+                .set_background_color(Color::RGB(HEADER_FILL))
+                .set_border_bottom(FormatBorder::Thin)
+                .set_text_wrap()
+                .set_align(FormatAlign::Top),
+            italic: Format::new().set_italic(),
+            indent: Format::new().set_indent(1),
+            wrap: Format::new().set_text_wrap().set_align(FormatAlign::Top),
+            datetime: Format::new().set_num_format(DATETIME_FORMAT),
+            date: Format::new().set_num_format(DATE_FORMAT),
+            int: Format::new().set_num_format("0"),
+            count: Format::new().set_num_format("#,##0"),
+            count_bold: bold.clone().set_num_format("#,##0"),
+            minutes: Format::new().set_num_format("#,##0.00"),
+            pct: Format::new().set_num_format("0.00%"),
+            pct_bold: bold.clone().set_num_format("0.00%"),
+            total_count: total.clone().set_num_format("#,##0"),
+            total_label: total,
+            bold,
+        }
+    }
+}
+
+struct Book<'a> {
+    wb: Workbook,
+    labels: &'a Labels,
+    f: Formats,
+    /// Sheet names in use, lower-cased (Excel compares them case-insensitively).
+    names: BTreeSet<String>,
+    rows_per_sheet: usize,
+}
+
+impl Book<'_> {
+    /// A new sheet named by the label `key`; `part` 2, 3, … adds " (2)", " (3)", ….
+    fn sheet(&mut self, key: &str, part: usize) -> Res<Worksheet> {
+        let base = sheet_base_name(self.labels.get(key));
+        let mut n = part.max(1);
+        let name = loop {
+            let name = numbered_sheet_name(&base, n);
+            if self.names.insert(name.to_lowercase()) {
+                break name;
+            }
+            n += 1;
+        };
+        let mut ws = Worksheet::new();
+        ws.set_name(name)?;
+        ws.set_paper_size(9); // A4
+        Ok(ws)
+    }
+
+    fn cells<'w>(&'w self, ws: &'w mut Worksheet) -> Cells<'w> {
+        Cells {
+            ws,
+            f: &self.f,
+            labels: self.labels,
+        }
+    }
+
+    fn col(&self, key: &str, width: f64) -> Col {
+        Col {
+            header: self.labels.get(&format!("xlsx.col.{key}")).to_string(),
+            width,
+        }
+    }
+
+    fn cols(&self, spec: &[(&str, f64)]) -> Vec<Col> {
+        spec.iter()
+            .map(|(key, width)| self.col(key, *width))
+            .collect()
+    }
+}
+
+/// The label in `name` made fit for a sheet name: no `[]:*?/\`, no control characters, no
+/// leading or trailing apostrophe, never empty.
+fn sheet_base_name(name: &str) -> String {
+    let cleaned: String = name
+        .chars()
+        .map(|c| {
+            if "[]:*?/\\".contains(c) || c.is_control() {
+                '_'
+            } else {
+                c
+            }
+        })
+        .collect();
+    let trimmed = cleaned.trim().trim_matches('\'').trim();
+    if trimmed.is_empty() {
+        "Sheet".to_string()
+    } else {
+        trimmed.to_string()
+    }
+}
+
+/// `base`, or `base (n)` for n > 1, cut to Excel's 31 characters.
+fn numbered_sheet_name(base: &str, n: usize) -> String {
+    let suffix = if n > 1 {
+        format!(" ({n})")
+    } else {
+        String::new()
+    };
+    let room = MAX_SHEET_NAME_UTF16.saturating_sub(suffix.len());
+    let head = truncate_utf16(base, room).trim_end().trim_end_matches('\'');
+    format!("{head}{suffix}")
+}
+
+/// The longest prefix of `s` of at most `max` UTF-16 code units, cut at a char boundary.
+fn truncate_utf16(s: &str, max: usize) -> &str {
+    let mut units = 0;
+    for (i, c) in s.char_indices() {
+        units += c.len_utf16();
+        if units > max {
+            return &s[..i];
+        }
+    }
+    s
+}
+
+/// Text made safe for a cell: control characters other than tab and newline become U+FFFD
+/// (CR LF and a lone CR become a newline), as do the non-characters U+FFFE and U+FFFF;
+/// text over Excel's limit is cut and ends in an ellipsis.
+fn cell_text(s: &str) -> Cow<'_, str> {
+    let bad =
+        |c: char| (c.is_control() && c != '\t' && c != '\n') || c == '\u{FFFE}' || c == '\u{FFFF}';
+    let mut out: Cow<'_, str> = if s.chars().any(bad) {
+        let mut t = String::with_capacity(s.len());
+        let mut chars = s.chars().peekable();
+        while let Some(c) = chars.next() {
+            match c {
+                '\r' => {
+                    chars.next_if_eq(&'\n');
+                    t.push('\n');
+                }
+                c if bad(c) => t.push('\u{FFFD}'),
+                c => t.push(c),
+            }
+        }
+        Cow::Owned(t)
+    } else {
+        Cow::Borrowed(s)
+    };
+    if out.len() > MAX_CELL_UTF16 && out.encode_utf16().count() > MAX_CELL_UTF16 {
+        let mut t = truncate_utf16(&out, MAX_CELL_UTF16 - 1).to_string();
+        t.push('…');
+        out = Cow::Owned(t);
+    }
+    out
+}
+
+/// `2026-10` → `oktober 2026` (the label as given when it is not a month).
+fn month_label(period: &str, labels: &Labels) -> String {
+    let parsed = period.split_once('-').and_then(|(y, m)| {
+        let month: usize = m.parse().ok()?;
+        let key = MONTH_KEYS.get(month.checked_sub(1)?)?;
+        Some(format!("{} {}", labels.get(key), y.parse::<i32>().ok()?))
+    });
+    parsed.unwrap_or_else(|| period.to_string())
+}
+
+fn excel_date_from(d: NaiveDate) -> Option<ExcelDateTime> {
+    let year = u16::try_from(d.year()).ok()?;
+    ExcelDateTime::from_ymd(
+        year,
+        u8::try_from(d.month()).ok()?,
+        u8::try_from(d.day()).ok()?,
+    )
+    .ok()
+}
+
+/// A model day, `YYYY-MM-DD`.
+fn excel_date(s: &str) -> Option<ExcelDateTime> {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .ok()
+        .and_then(excel_date_from)
+}
+
+/// A model instant, local `YYYY-MM-DDTHH:MM`.
+fn excel_datetime(s: &str) -> Option<ExcelDateTime> {
+    let t = NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M").ok()?;
+    let hour = u16::try_from(t.hour()).ok()?;
+    excel_date_from(t.date())?
+        .and_hms(hour, u8::try_from(t.minute()).ok()?, 0)
+        .ok()
+}
+
+/// A row index as Excel's type; past Excel's range it is an error, not a wrap-around.
+fn rix(i: usize) -> Res<u32> {
+    u32::try_from(i).map_err(|_| XlsxError::RowColumnLimitError)
+}
+
+fn cix(i: usize) -> Res<u16> {
+    u16::try_from(i).map_err(|_| XlsxError::RowColumnLimitError)
+}
+
+/// A column of a list: its header text and width (in characters).
+struct Col {
+    header: String,
+    width: f64,
+}
+
+/// A value in a label–value block.
+enum Value<'a> {
+    Text(&'a str),
+    Date(&'a str),
+    DateTime(&'a str),
+    Count(u64),
+    Pct(Option<f64>),
+    YesNo(bool),
+}
+
+/// Writes cells on one worksheet; all text goes through [`cell_text`] and `write_string`.
+struct Cells<'a> {
+    ws: &'a mut Worksheet,
+    f: &'a Formats,
+    labels: &'a Labels,
+}
+
+impl Cells<'_> {
+    fn text(&mut self, row: u32, col: u16, s: &str) -> Res {
+        self.ws.write_string(row, col, cell_text(s))?;
+        Ok(())
+    }
+
+    fn text_with(&mut self, row: u32, col: u16, s: &str, format: &Format) -> Res {
+        self.ws
+            .write_string_with_format(row, col, cell_text(s), format)?;
+        Ok(())
+    }
+
+    /// The label for `key` (a full key such as `xlsx.col.school`).
+    fn label_with(&mut self, row: u32, col: u16, key: &str, format: &Format) -> Res {
+        let labels = self.labels;
+        self.text_with(row, col, labels.get(key), format)
+    }
+
+    /// A model key translated through the label table `table` (`status`, `priority`, …);
+    /// a key without a label is shown as it is, an empty one as an empty cell.
+    fn tr(&mut self, row: u32, col: u16, table: &str, key: &str) -> Res {
+        let shown = translate(self.labels, table, key);
+        self.text(row, col, &shown)
+    }
+
+    fn tr_with(&mut self, row: u32, col: u16, table: &str, key: &str, format: &Format) -> Res {
+        let shown = translate(self.labels, table, key);
+        self.text_with(row, col, &shown, format)
+    }
+
+    fn number(&mut self, row: u32, col: u16, x: f64, format: &Format) -> Res {
+        self.ws.write_number_with_format(row, col, x, format)?;
+        Ok(())
+    }
+
+    fn opt_number(&mut self, row: u32, col: u16, x: Option<f64>, format: &Format) -> Res {
+        match x {
+            Some(x) => self.number(row, col, x, format),
+            None => Ok(()),
+        }
+    }
+
+    fn count(&mut self, row: u32, col: u16, n: u64) -> Res {
+        let f = self.f;
+        self.number(row, col, n as f64, &f.count)
+    }
+
+    fn minutes(&mut self, row: u32, col: u16, x: Option<f64>) -> Res {
+        let f = self.f;
+        self.opt_number(row, col, x, &f.minutes)
+    }
+
+    /// A model percentage (0–100) as a fraction with a percent format.
+    fn pct_with(&mut self, row: u32, col: u16, pct: Option<f64>, format: &Format) -> Res {
+        self.opt_number(row, col, pct.map(|p| p / 100.0), format)
+    }
+
+    /// A model instant as an Excel datetime; an unparsable one is kept as text.
+    fn datetime(&mut self, row: u32, col: u16, s: Option<&str>) -> Res {
+        let Some(s) = s else { return Ok(()) };
+        match excel_datetime(s) {
+            Some(dt) => {
+                self.ws
+                    .write_datetime_with_format(row, col, &dt, &self.f.datetime)?;
+                Ok(())
+            }
+            None => self.text(row, col, s),
+        }
+    }
+
+    /// A model day as an Excel date; an unparsable one is kept as text.
+    fn date(&mut self, row: u32, col: u16, s: Option<&str>) -> Res {
+        let Some(s) = s else { return Ok(()) };
+        match excel_date(s) {
+            Some(d) => {
+                self.ws
+                    .write_datetime_with_format(row, col, &d, &self.f.date)?;
+                Ok(())
+            }
+            None => self.text(row, col, s),
+        }
+    }
+
+    fn yes_no(&mut self, row: u32, col: u16, b: bool) -> Res {
+        let labels = self.labels;
+        self.text(row, col, labels.get(if b { "xlsx.yes" } else { "xlsx.no" }))
+    }
+
+    fn value(&mut self, row: u32, col: u16, v: &Value) -> Res {
+        let f = self.f;
+        match *v {
+            Value::Text(s) => self.text(row, col, s),
+            Value::Date(s) => self.date(row, col, Some(s)),
+            Value::DateTime(s) => self.datetime(row, col, Some(s)),
+            Value::Count(n) => self.count(row, col, n),
+            Value::Pct(p) => self.pct_with(row, col, p, &f.pct),
+            Value::YesNo(b) => self.yes_no(row, col, b),
+        }
+    }
+
+    /// Label–value pairs from `row` down; returns the next free row.
+    fn pairs(&mut self, mut row: u32, pairs: &[(&str, Value)]) -> Res<u32> {
+        let labels = self.labels;
+        for (key, value) in pairs {
+            let label = labels.get(key);
+            self.text(row, 0, label)?;
+            self.value(row, 1, value)?;
+            row += 1;
+        }
+        Ok(row)
+    }
+
+    fn heading(&mut self, row: u32, key: &str) -> Res {
+        let f = self.f;
+        self.label_with(row, 0, key, &f.heading)
+    }
+
+    /// A header row from column 0, setting the columns' widths.
+    fn header(&mut self, row: u32, cols: &[Col]) -> Res {
+        let f = self.f;
+        for (j, c) in cols.iter().enumerate() {
+            let j = cix(j)?;
+            self.text_with(row, j, &c.header, &f.header)?;
+            self.ws.set_column_width(j, c.width)?;
+        }
+        Ok(())
+    }
+
+    /// A header row without touching the widths (for a second block on a sheet).
+    fn header_texts(&mut self, row: u32, cols: &[Col]) -> Res {
+        let f = self.f;
+        for (j, c) in cols.iter().enumerate() {
+            self.text_with(row, cix(j)?, &c.header, &f.header)?;
+        }
+        Ok(())
+    }
+
+    /// The line "(none)" under an empty list.
+    fn none(&mut self, row: u32) -> Res {
+        let f = self.f;
+        self.label_with(row, 0, "xlsx.none", &f.italic)
+    }
+}
+
+fn translate<'a>(labels: &'a Labels, table: &str, key: &'a str) -> Cow<'a, str> {
+    if key.is_empty() {
+        return Cow::Borrowed("");
+    }
+    match labels.0.get(&format!("{table}.{key}")) {
+        Some(s) => Cow::Borrowed(s.as_str()),
+        None => Cow::Borrowed(key),
+    }
+}
+
+/// Print set-up shared by the sheets: landscape, one page wide, header rows repeated.
+fn print_setup(ws: &mut Worksheet, repeat_row: Option<u32>) -> Res {
+    ws.set_landscape().set_print_fit_to_pages(1, 0);
+    if let Some(r) = repeat_row {
+        ws.set_repeat_rows(r, r)?;
+    }
+    Ok(())
+}
+
+/// A list on one or more sheets: header in row 0 (frozen, filtered, repeated on print), one
+/// item per row, continuing on "Name (2)", "Name (3)", … past `rows_per_sheet` items.
+fn list_sheets<T>(
+    b: &mut Book,
+    sheet_key: &str,
+    cols: &[Col],
+    items: &[T],
+    mut write: impl FnMut(&mut Cells, u32, &T) -> Res,
+) -> Res {
+    let mut chunks: Vec<&[T]> = items.chunks(b.rows_per_sheet).collect();
+    if chunks.is_empty() {
+        chunks.push(&[]);
+    }
+    for (i, chunk) in chunks.into_iter().enumerate() {
+        let mut ws = b.sheet(sheet_key, i + 1)?;
+        {
+            let mut c = b.cells(&mut ws);
+            c.header(0, cols)?;
+            for (k, item) in chunk.iter().enumerate() {
+                write(&mut c, rix(k + 1)?, item)?;
+            }
+        }
+        ws.set_freeze_panes(1, 0)?;
+        ws.autofilter(0, 0, rix(chunk.len())?, cix(cols.len().saturating_sub(1))?)?;
+        print_setup(&mut ws, Some(0))?;
+        b.wb.push_worksheet(ws);
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------
+// The sheets.
+// ---------------------------------------------------------------------------------------
+
+/// Meta, input files, headline figures and the accounting of the input rows.
+fn summary_sheet(b: &mut Book, r: &MonthlyReport) -> Res {
+    let mut ws = b.sheet("xlsx.sheet.summary", 1)?;
+    let meta = &r.meta;
+    let period = month_label(&meta.period, b.labels);
+    {
+        let f = &b.f;
+        let mut c = b.cells(&mut ws);
+        for (col, width) in [(0, 46.0), (1, 66.0), (2, 12.0)] {
+            c.ws.set_column_width(col, width)?;
+        }
+        let title = b.labels.get("xlsx.title").replace("{period}", &period);
+        c.text_with(0, 0, &title, &f.title)?;
+
+        c.heading(2, "xlsx.heading.meta")?;
+        let row = c.pairs(
+            3,
+            &[
+                ("xlsx.meta.client", Value::Text(&meta.client)),
+                ("xlsx.meta.provider", Value::Text(&meta.provider)),
+                ("xlsx.meta.contract", Value::Text(&meta.contract_name)),
+                ("xlsx.meta.period", Value::Text(&period)),
+                ("xlsx.meta.period_start", Value::Date(&meta.period_start)),
+                ("xlsx.meta.period_end", Value::Date(&meta.period_end)),
+                ("xlsx.meta.cutoff", Value::DateTime(&meta.cutoff)),
+                ("xlsx.meta.generated_on", Value::Date(&meta.generated_on)),
+                ("xlsx.meta.due_on", Value::Date(&meta.due_on)),
+                ("xlsx.meta.late", Value::YesNo(meta.late)),
+                ("xlsx.meta.time_zone", Value::Text(&meta.time_zone)),
+                (
+                    "xlsx.meta.service_window",
+                    Value::Text(&meta.service_window),
+                ),
+                (
+                    "xlsx.meta.contract_source",
+                    Value::Text(&meta.contract_source),
+                ),
+                (
+                    "xlsx.meta.contract_sha256",
+                    Value::Text(&meta.contract_sha256),
+                ),
+                ("xlsx.meta.tool_version", Value::Text(&meta.tool_version)),
+            ],
+        )?;
+
+        let mut row = row + 1;
+        c.heading(row, "xlsx.heading.inputs")?;
+        row += 1;
+        c.header_texts(
+            row,
+            &b.cols(&[("file", 0.0), ("sha256", 0.0), ("rows", 0.0)]),
+        )?;
+        row += 1;
+        if meta.inputs.is_empty() {
+            c.none(row)?;
+            row += 1;
+        }
+        for input in &meta.inputs {
+            c.text(row, 0, &input.name)?;
+            c.text(row, 1, &input.sha256)?;
+            c.count(row, 2, input.rows)?;
+            row += 1;
+        }
+
+        row += 1;
+        c.heading(row, "xlsx.heading.summary")?;
+        row = c.pairs(row + 1, &summary_pairs(&r.summary))?;
+
+        row += 1;
+        c.heading(row, "xlsx.heading.accounting")?;
+        accounting_block(&mut c, row + 1, &r.data_quality.accounting)?;
+    }
+    print_setup(&mut ws, None)?;
+    b.wb.push_worksheet(ws);
+    Ok(())
+}
+
+fn summary_pairs(s: &Summary) -> Vec<(&'static str, Value<'static>)> {
+    vec![
+        (
+            "xlsx.summary.tickets_opened",
+            Value::Count(s.tickets_opened),
+        ),
+        (
+            "xlsx.summary.incidents_opened",
+            Value::Count(s.incidents_opened),
+        ),
+        (
+            "xlsx.summary.service_requests_opened",
+            Value::Count(s.service_requests_opened),
+        ),
+        (
+            "xlsx.summary.changes_opened",
+            Value::Count(s.changes_opened),
+        ),
+        (
+            "xlsx.summary.tickets_resolved",
+            Value::Count(s.tickets_resolved),
+        ),
+        ("xlsx.summary.response_pct", Value::Pct(s.response_pct)),
+        ("xlsx.summary.resolution_pct", Value::Pct(s.resolution_pct)),
+        (
+            "xlsx.summary.response_breaches",
+            Value::Count(s.response_breaches),
+        ),
+        (
+            "xlsx.summary.resolution_breaches",
+            Value::Count(s.resolution_breaches),
+        ),
+        (
+            "xlsx.summary.backlog_overdue",
+            Value::Count(s.backlog_overdue),
+        ),
+        ("xlsx.summary.p1_count", Value::Count(s.p1_count)),
+        (
+            "xlsx.summary.rca_overdue_or_late",
+            Value::Count(s.rca_overdue_or_late),
+        ),
+        ("xlsx.summary.rows_rejected", Value::Count(s.rows_rejected)),
+        ("xlsx.summary.warnings", Value::Count(s.warnings)),
+    ]
+}
+
+/// rows read = counted + excluded (per reason) + rejected; returns the next free row.
+fn accounting_block(c: &mut Cells, mut row: u32, a: &Accounting) -> Res<u32> {
+    let f = c.f;
+    row = c.pairs(
+        row,
+        &[
+            ("xlsx.accounting.rows_read", Value::Count(a.rows_read)),
+            ("xlsx.accounting.counted", Value::Count(a.counted)),
+            ("xlsx.accounting.excluded", Value::Count(a.excluded)),
+        ],
+    )?;
+    for e in &a.excluded_by_reason {
+        c.tr_with(row, 0, "exclusion", &e.reason, &f.indent)?;
+        c.count(row, 1, e.rows)?;
+        row += 1;
+    }
+    c.pairs(
+        row,
+        &[
+            ("xlsx.accounting.rejected", Value::Count(a.rejected)),
+            ("xlsx.accounting.balanced", Value::YesNo(a.balanced)),
+        ],
+    )
+}
+
+/// Which labels a cross table uses: rows and columns are translated through a label table
+/// when given (`ticket_type`, `priority`), shown as they are otherwise (schools, categories).
+#[derive(Clone, Copy)]
+struct CrossLabels {
+    sheet: &'static str,
+    heading: &'static str,
+    corner: &'static str,
+    rows: Option<&'static str>,
+    columns: Option<&'static str>,
+}
+
+/// A cross table with a totals column and a totals row, under a heading.
+fn cross_sheet(b: &mut Book, l: &CrossLabels, t: &CrossTable) -> Res {
+    const HEADER_ROW: u32 = 2;
+    let mut ws = b.sheet(l.sheet, 1)?;
+    {
+        let f = &b.f;
+        let mut c = b.cells(&mut ws);
+        let shown = |c: &Cells, table: Option<&str>, key: &str| match table {
+            Some(table) => translate(c.labels, table, key).into_owned(),
+            None => key.to_string(),
+        };
+        let total_col = cix(t.columns.len() + 1)?;
+        c.label_with(HEADER_ROW, 0, l.corner, &f.header)?;
+        for (j, key) in t.columns.iter().enumerate() {
+            let text = shown(&c, l.columns, key);
+            c.text_with(HEADER_ROW, cix(j + 1)?, &text, &f.header)?;
+        }
+        c.label_with(HEADER_ROW, total_col, "xlsx.total", &f.header)?;
+        let mut row = HEADER_ROW + 1;
+        for (i, key) in t.rows.iter().enumerate() {
+            let text = shown(&c, l.rows, key);
+            c.text(row, 0, &text)?;
+            for (j, n) in t.cells.get(i).into_iter().flatten().enumerate() {
+                c.count(row, cix(j + 1)?, *n)?;
+            }
+            let total = t.row_totals.get(i).copied().unwrap_or_default();
+            c.number(row, total_col, total as f64, &f.count_bold)?;
+            row += 1;
+        }
+        c.label_with(row, 0, "xlsx.total", &f.total_label)?;
+        for (j, n) in t.column_totals.iter().enumerate() {
+            c.number(row, cix(j + 1)?, *n as f64, &f.total_count)?;
+        }
+        c.number(row, total_col, t.total as f64, &f.total_count)?;
+    }
+    ws.set_freeze_panes(HEADER_ROW + 1, 1)?;
+    // Autofit before the heading is written, so the heading does not widen column A.
+    ws.set_autofit_max_width(300).autofit();
+    {
+        let mut c = b.cells(&mut ws);
+        c.heading(0, l.heading)?;
+    }
+    print_setup(&mut ws, Some(HEADER_ROW))?;
+    b.wb.push_worksheet(ws);
+    Ok(())
+}
+
+/// Attainment per type × priority (model order), then per priority over all types.
+/// `measure` is `response` or `resolution`.
+fn attainment_sheet(
+    b: &mut Book,
+    measure: &str,
+    rows: &[AttainmentRow],
+    by_priority: &[AttainmentRow],
+) -> Res {
+    let cols = b.cols(&[
+        ("ticket_type", 20.0),
+        ("priority", 16.0),
+        ("target", 12.0),
+        ("counted", 10.0),
+        ("met", 10.0),
+        ("breached", 13.0),
+        ("not_yet_due", 13.0),
+        ("pct", 13.0),
+    ]);
+    let mut ws = b.sheet(&format!("xlsx.sheet.{measure}"), 1)?;
+    {
+        let mut c = b.cells(&mut ws);
+        c.heading(0, &format!("xlsx.heading.{measure}"))?;
+        c.header(1, &cols)?;
+        let mut row = attainment_rows(&mut c, 2, rows)?;
+        row += 1;
+        c.heading(row, &format!("xlsx.heading.{measure}_by_priority"))?;
+        c.header_texts(row + 1, &cols)?;
+        attainment_rows(&mut c, row + 2, by_priority)?;
+    }
+    ws.set_freeze_panes(2, 0)?;
+    print_setup(&mut ws, Some(1))?;
+    b.wb.push_worksheet(ws);
+    Ok(())
+}
+
+/// Rows that pool several targets (type or priority `all`) are bold.
+fn attainment_rows(c: &mut Cells, mut row: u32, rows: &[AttainmentRow]) -> Res<u32> {
+    let f = c.f;
+    for a in rows {
+        let pooled = a.ticket_type == "all" || a.priority == "all";
+        let (text, count, pct) = if pooled {
+            (&f.bold, &f.count_bold, &f.pct_bold)
+        } else {
+            (&f.wrap, &f.count, &f.pct)
+        };
+        c.tr_with(row, 0, "ticket_type", &a.ticket_type, text)?;
+        c.tr_with(row, 1, "priority", &a.priority, text)?;
+        c.opt_number(row, 2, a.target_minutes.map(|m| m as f64), count)?;
+        for (col, n) in [
+            (3, a.counted),
+            (4, a.met),
+            (5, a.breached),
+            (6, a.not_yet_due),
+        ] {
+            c.number(row, col, n as f64, count)?;
+        }
+        c.pct_with(row, 7, a.pct, pct)?;
+        row += 1;
+    }
+    Ok(row)
+}
+
+fn breaches_sheets(b: &mut Book, r: &MonthlyReport) -> Res {
+    let cols = b.cols(&[
+        ("ticket_id", 14.0),
+        ("measure", 16.0),
+        ("ticket_type", 16.0),
+        ("priority", 14.0),
+        ("school", 28.0),
+        ("category", 18.0),
+        ("summary", 48.0),
+        ("opened_at", 17.0),
+        ("at", 17.0),
+        ("target", 11.0),
+        ("actual", 12.0),
+        ("overshoot", 14.0),
+    ]);
+    list_sheets(b, "xlsx.sheet.breaches", &cols, &r.breaches, |c, row, x| {
+        let f = c.f;
+        c.text(row, 0, &x.ticket_id)?;
+        c.tr(row, 1, "measure", &x.measure)?;
+        c.tr(row, 2, "ticket_type", &x.ticket_type)?;
+        c.tr(row, 3, "priority", &x.priority)?;
+        c.text(row, 4, &x.school)?;
+        c.text(row, 5, &x.category)?;
+        c.text(row, 6, &x.summary)?;
+        c.datetime(row, 7, Some(&x.opened_at))?;
+        c.datetime(row, 8, x.at.as_deref())?;
+        c.number(row, 9, x.target_minutes as f64, &f.count)?;
+        c.minutes(row, 10, Some(x.actual_minutes))?;
+        c.minutes(row, 11, Some(x.overshoot_minutes))
+    })
+}
+
+fn backlog_sheets(b: &mut Book, r: &MonthlyReport) -> Res {
+    let cols = b.cols(&[
+        ("ticket_id", 14.0),
+        ("ticket_type", 16.0),
+        ("priority", 14.0),
+        ("school", 28.0),
+        ("category", 18.0),
+        ("summary", 48.0),
+        ("opened_at", 17.0),
+        ("deadline", 17.0),
+        ("target", 11.0),
+        ("overdue", 14.0),
+    ]);
+    list_sheets(b, "xlsx.sheet.backlog", &cols, &r.backlog, |c, row, x| {
+        let f = c.f;
+        c.text(row, 0, &x.ticket_id)?;
+        c.tr(row, 1, "ticket_type", &x.ticket_type)?;
+        c.tr(row, 2, "priority", &x.priority)?;
+        c.text(row, 3, &x.school)?;
+        c.text(row, 4, &x.category)?;
+        c.text(row, 5, &x.summary)?;
+        c.datetime(row, 6, Some(&x.opened_at))?;
+        c.datetime(row, 7, Some(&x.deadline))?;
+        c.number(row, 8, x.target_minutes as f64, &f.count)?;
+        c.minutes(row, 9, Some(x.overdue_minutes))
+    })
+}
+
+/// Top-3 recurring issues: one column per month (oldest first), trend, examples.
+fn recurring_sheet(b: &mut Book, r: &MonthlyReport) -> Res {
+    let top = &r.recurring.top;
+    let months: &[String] = top.first().map(|t| t.months.as_slice()).unwrap_or_default();
+    let mut cols = b.cols(&[("rank", 8.0), ("category", 22.0), ("subcategory", 22.0)]);
+    for m in months {
+        cols.push(Col {
+            header: month_label(m, b.labels),
+            width: 15.0,
+        });
+    }
+    cols.extend(b.cols(&[("trend", 12.0), ("examples", 60.0)]));
+    let n = months.len();
+    list_sheets(b, "xlsx.sheet.recurring", &cols, top, |c, row, x| {
+        let f = c.f;
+        c.number(row, 0, f64::from(x.rank), &f.int)?;
+        c.text(row, 1, &x.category)?;
+        c.text(row, 2, &x.subcategory)?;
+        for j in 0..n {
+            if let Some(count) = x.counts.get(j) {
+                c.count(row, cix(3 + j)?, *count)?;
+            }
+        }
+        c.tr(row, cix(3 + n)?, "trend", &x.trend)?;
+        c.text_with(row, cix(4 + n)?, &x.examples.join("\n"), &f.wrap)
+    })
+}
+
+fn p1_sheets(b: &mut Book, r: &MonthlyReport) -> Res {
+    let cols = b.cols(&[
+        ("ticket_id", 14.0),
+        ("school", 28.0),
+        ("category", 18.0),
+        ("summary", 44.0),
+        ("channel", 11.0),
+        ("opened_at", 17.0),
+        ("responded_at", 17.0),
+        ("resolved_at", 17.0),
+        ("response_minutes", 13.0),
+        ("resolution_minutes", 13.0),
+        ("response_status", 16.0),
+        ("resolution_status", 16.0),
+        ("rca_due_on", 13.0),
+        ("rca_delivered_on", 13.0),
+        ("rca_status", 22.0),
+    ]);
+    list_sheets(b, "xlsx.sheet.p1", &cols, &r.p1s, |c, row, x| {
+        c.text(row, 0, &x.ticket_id)?;
+        c.text(row, 1, &x.school)?;
+        c.text(row, 2, &x.category)?;
+        c.text(row, 3, &x.summary)?;
+        c.tr(row, 4, "channel", &x.channel)?;
+        c.datetime(row, 5, Some(&x.opened_at))?;
+        c.datetime(row, 6, x.responded_at.as_deref())?;
+        c.datetime(row, 7, x.resolved_at.as_deref())?;
+        c.minutes(row, 8, x.response_minutes)?;
+        c.minutes(row, 9, x.resolution_minutes)?;
+        c.tr(row, 10, "status", &x.response_status)?;
+        c.tr(row, 11, "status", &x.resolution_status)?;
+        c.date(row, 12, x.rca_due_on.as_deref())?;
+        c.date(row, 13, x.rca_delivered_on.as_deref())?;
+        c.tr(row, 14, "rca_status", &x.rca_status)
+    })
+}
+
+/// Every ticket row of the model with its evaluation, one row each.
+fn ticket_sheets(b: &mut Book, m: &Monthly) -> Res {
+    let cols = b.cols(&[
+        ("ticket_id", 14.0),
+        ("line", 8.0),
+        ("ticket_type", 16.0),
+        ("priority", 14.0),
+        ("matrix_priority", 14.0),
+        ("school", 28.0),
+        ("category", 18.0),
+        ("subcategory", 18.0),
+        ("summary", 48.0),
+        ("channel", 11.0),
+        ("opened_at", 17.0),
+        ("responded_at", 17.0),
+        ("resolved_at", 17.0),
+        ("counting", 17.0),
+        ("opened_in_period", 11.0),
+        ("resolved_in_period", 11.0),
+        ("response_target", 12.0),
+        ("response_minutes", 13.0),
+        ("response_status", 16.0),
+        ("resolution_target", 12.0),
+        ("resolution_minutes", 13.0),
+        ("resolution_status", 16.0),
+    ]);
+    list_sheets(b, "xlsx.sheet.tickets", &cols, &m.tickets, |c, row, t| {
+        let f = c.f;
+        c.text(row, 0, &t.ticket_id)?;
+        c.number(row, 1, t.line as f64, &f.int)?;
+        c.tr(row, 2, "ticket_type", &t.ticket_type)?;
+        c.tr(row, 3, "priority", &t.priority)?;
+        c.tr(
+            row,
+            4,
+            "priority",
+            t.matrix_priority.as_deref().unwrap_or_default(),
+        )?;
+        c.text(row, 5, &t.school)?;
+        c.text(row, 6, &t.category)?;
+        c.text(row, 7, &t.subcategory)?;
+        c.text(row, 8, &t.summary)?;
+        c.tr(row, 9, "channel", &t.channel)?;
+        c.datetime(row, 10, Some(&t.opened_at))?;
+        c.datetime(row, 11, t.responded_at.as_deref())?;
+        c.datetime(row, 12, t.resolved_at.as_deref())?;
+        c.tr(row, 13, "counting", &t.counting)?;
+        c.yes_no(row, 14, t.opened_in_period)?;
+        c.yes_no(row, 15, t.resolved_in_period)?;
+        c.number(row, 16, t.response_target_minutes as f64, &f.count)?;
+        c.minutes(row, 17, t.response_minutes)?;
+        c.tr(row, 18, "status", &t.response_status)?;
+        c.number(row, 19, t.resolution_target_minutes as f64, &f.count)?;
+        c.minutes(row, 20, t.resolution_minutes)?;
+        c.tr(row, 21, "status", &t.resolution_status)
+    })
+}
+
+/// Accounting, rejections, warnings (with a count per column) and notes, one block each.
+fn data_quality_sheet(b: &mut Book, r: &MonthlyReport) -> Res {
+    let dq = &r.data_quality;
+    let rejection_cols = b.cols(&[
+        ("file", 0.0),
+        ("line", 0.0),
+        ("column", 0.0),
+        ("value", 0.0),
+        ("reason", 0.0),
+        ("hint", 0.0),
+    ]);
+    let warning_cols = b.cols(&[
+        ("file", 0.0),
+        ("line", 0.0),
+        ("ticket_id", 0.0),
+        ("column", 0.0),
+        ("message", 0.0),
+    ]);
+    let per_column_cols = b.cols(&[("column", 0.0), ("count", 0.0)]);
+    let lang = b.labels.lang().to_string();
+    let mut ws = b.sheet("xlsx.sheet.data_quality", 1)?;
+    {
+        let f = &b.f;
+        let mut c = b.cells(&mut ws);
+        for (col, width) in [
+            (0, 40.0),
+            (1, 12.0),
+            (2, 18.0),
+            (3, 30.0),
+            (4, 60.0),
+            (5, 60.0),
+        ] {
+            c.ws.set_column_width(col, width)?;
+        }
+        let truncated = |c: &mut Cells, row: u32, total: usize| -> Res<u32> {
+            if total <= DQ_MAX_ROWS {
+                return Ok(row);
+            }
+            let more = format_number((total - DQ_MAX_ROWS) as f64, 0, &lang);
+            let text = c.labels.get("xlsx.truncated").replace("{n}", &more);
+            c.text_with(row, 0, &text, &f.italic)?;
+            Ok(row + 1)
+        };
+
+        c.heading(0, "xlsx.heading.accounting")?;
+        let mut row = accounting_block(&mut c, 1, &dq.accounting)? + 1;
+
+        c.heading(row, "xlsx.heading.rejections")?;
+        c.header_texts(row + 1, &rejection_cols)?;
+        row += 2;
+        if dq.rejections.is_empty() {
+            c.none(row)?;
+            row += 1;
+        }
+        for x in dq.rejections.iter().take(DQ_MAX_ROWS) {
+            c.text(row, 0, &x.file)?;
+            c.number(row, 1, x.line as f64, &f.int)?;
+            c.text(row, 2, &x.column)?;
+            c.text(row, 3, &x.value)?;
+            c.text_with(row, 4, &x.reason, &f.wrap)?;
+            c.text_with(row, 5, &x.hint, &f.wrap)?;
+            row += 1;
+        }
+        row = truncated(&mut c, row, dq.rejections.len())? + 1;
+
+        c.heading(row, "xlsx.heading.warnings")?;
+        c.header_texts(row + 1, &warning_cols)?;
+        row += 2;
+        if dq.warnings.is_empty() {
+            c.none(row)?;
+            row += 1;
+        }
+        for x in dq.warnings.iter().take(DQ_MAX_ROWS) {
+            c.text(row, 0, &x.file)?;
+            c.number(row, 1, x.line as f64, &f.int)?;
+            c.text(row, 2, &x.ticket_id)?;
+            c.text(row, 3, &x.column)?;
+            c.text_with(row, 4, &x.message, &f.wrap)?;
+            row += 1;
+        }
+        row = truncated(&mut c, row, dq.warnings.len())? + 1;
+
+        c.heading(row, "xlsx.heading.warnings_by_column")?;
+        c.header_texts(row + 1, &per_column_cols)?;
+        row += 2;
+        if dq.warnings_by_column.is_empty() {
+            c.none(row)?;
+            row += 1;
+        }
+        for x in &dq.warnings_by_column {
+            c.text(row, 0, &x.column)?;
+            c.count(row, 1, x.count)?;
+            row += 1;
+        }
+
+        row += 1;
+        c.heading(row, "xlsx.heading.notes")?;
+        row += 1;
+        if dq.notes.is_empty() {
+            c.none(row)?;
+        }
+        for note in &dq.notes {
+            c.text(row, 0, note)?;
+            row += 1;
+        }
+    }
+    print_setup(&mut ws, None)?;
+    b.wb.push_worksheet(ws);
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::Cursor;
+
+    use calamine::{Data, DataType, Reader, Xlsx, open_workbook_from_rs};
+
+    use super::*;
+    use crate::contract::LoadedContract;
+    use crate::period::Period;
+    use crate::report::monthly::{RunContext, build};
+
+    const CSV: &str = "\
+id,type,school,category,subcategory,summary,priority,channel,opened_at,responded_at,resolved_at,rca_delivered_at
+T-001,incident,Montessorischool Noord,Netwerk,wifi,=SOM(A1:A3),P2,email,2026-10-05T09:00,2026-10-05T09:30,2026-10-05T12:00,
+T-002,incident,Basisschool De Linde,Werkplek,laptop,@docent,P3,portal,2026-10-06T10:00,2026-10-06T14:30,2026-10-08T10:00,
+T-003,service_request,Basisschool De Linde,Accounts,,+31 6 12345678,P4,phone,2026-10-07T08:15,2026-10-07T09:00,,
+T-004,incident,Montessorischool Noord,Netwerk,wifi,Storing wifi hele school,P1,phone,2026-10-12T08:30,2026-10-12T08:40,2026-10-12T11:00,2026-10-15T10:00
+T-005,change,Basisschool De Linde,Werkplek,,-,P3,portal,2026-10-20T13:00,2026-10-20T13:05,2026-10-21T09:00,
+T-006,incident,Basisschool De Linde,Netwerk,wifi,vorige maand,P3,email,2026-09-10T09:00,2026-09-10T09:30,2026-09-10T12:00,
+X-007,incident,,Netwerk,,geen school,P3,email,2026-10-10T09:00,,,
+";
+
+    fn monthly() -> Monthly {
+        let c = LoadedContract::embedded();
+        let data = crate::load::load_tickets_csv(CSV.as_bytes(), "tickets.csv", &c).unwrap();
+        build(
+            &data,
+            &RunContext {
+                contract: &c,
+                period: Period::parse_month("2026-10").unwrap(),
+                today: NaiveDate::from_ymd_opt(2026, 11, 2).unwrap(),
+                lang: "nl".into(),
+            },
+        )
+    }
+
+    fn nl() -> Labels {
+        Labels::embedded("nl").unwrap()
+    }
+
+    fn open(bytes: Vec<u8>) -> Xlsx<Cursor<Vec<u8>>> {
+        open_workbook_from_rs::<Xlsx<_>, _>(Cursor::new(bytes)).unwrap()
+    }
+
+    fn string_at(range: &calamine::Range<Data>, row: u32, col: u32) -> String {
+        match range.get_value((row, col)) {
+            Some(Data::String(s)) => s.clone(),
+            other => panic!("expected a string at ({row}, {col}), found {other:?}"),
+        }
+    }
+
+    /// Excel serial of a local `YYYY-MM-DDTHH:MM` (1900 date system, after March 1900).
+    fn serial(s: &str) -> f64 {
+        let t = NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M").unwrap();
+        let epoch = NaiveDate::from_ymd_opt(1899, 12, 30)
+            .unwrap()
+            .and_hms_opt(0, 0, 0)
+            .unwrap();
+        (t - epoch).num_seconds() as f64 / 86_400.0
+    }
+
+    #[test]
+    fn sheets_in_order_with_dutch_names() {
+        let mut wb = open(monthly_xlsx(&monthly(), &nl()).unwrap());
+        assert_eq!(
+            wb.sheet_names(),
+            [
+                "Samenvatting",
+                "Volumes",
+                "Incidenten",
+                "Type en prioriteit",
+                "Reactietijd",
+                "Oplostijd",
+                "Overschrijdingen",
+                "Achterstand",
+                "Terugkerende issues",
+                "P1 en RCA",
+                "Tickets",
+                "Datakwaliteit",
+            ]
+        );
+        let summary = wb.worksheet_range("Samenvatting").unwrap();
+        assert_eq!(
+            string_at(&summary, 0, 0),
+            "Bijlage bij de SLA-maandrapportage van oktober 2026"
+        );
+    }
+
+    #[test]
+    fn english_labels_give_english_sheet_names() {
+        let en = Labels::embedded("en").unwrap();
+        let wb = open(monthly_xlsx(&monthly(), &en).unwrap());
+        let names = wb.sheet_names();
+        assert_eq!(names[0], "Summary");
+        assert!(names.contains(&"Data quality".to_string()));
+        for n in &names {
+            assert!(
+                n.encode_utf16().count() <= 31 && !n.contains(['[', ']', ':', '*', '?', '/', '\\'])
+            );
+        }
+    }
+
+    #[test]
+    fn one_row_per_ticket_with_literal_text_and_real_datetimes() {
+        let m = monthly();
+        let mut wb = open(monthly_xlsx(&m, &nl()).unwrap());
+        let range = wb.worksheet_range("Tickets").unwrap();
+        assert_eq!(range.height(), m.tickets.len() + 1);
+        assert_eq!(string_at(&range, 0, 0), "Ticket");
+        let ids: Vec<String> = (1..=m.tickets.len() as u32)
+            .map(|r| string_at(&range, r, 0))
+            .collect();
+        assert_eq!(ids, ["T-001", "T-002", "T-003", "T-004", "T-005"]);
+        assert!(m.tickets.iter().map(|t| &t.ticket_id).eq(ids.iter()));
+
+        // Formula-like and sign-leading summaries are string cells, not formulas.
+        let formulas = wb.worksheet_formula("Tickets").unwrap();
+        for (row, text) in [
+            (1, "=SOM(A1:A3)"),
+            (2, "@docent"),
+            (3, "+31 6 12345678"),
+            (5, "-"),
+        ] {
+            assert_eq!(string_at(&range, row, 8), text);
+            assert!(
+                formulas.get_value((row, 8)).is_none_or(|f| f.is_empty()),
+                "formula in row {row}"
+            );
+        }
+        assert!(formulas.used_cells().all(|(_, _, f)| f.is_empty()));
+
+        // Dates are datetime cells with the right serial value; statuses are translated.
+        for (i, t) in m.tickets.iter().enumerate() {
+            let row = i as u32 + 1;
+            match range.get_value((row, 10)) {
+                Some(Data::DateTime(d)) => {
+                    assert!((d.as_f64() - serial(&t.opened_at)).abs() < 1e-9)
+                }
+                other => panic!("opened_at of {} is {other:?}", t.ticket_id),
+            }
+            let nl = nl();
+            assert_eq!(
+                string_at(&range, row, 18),
+                nl.get(&format!("status.{}", t.response_status))
+            );
+            assert_eq!(string_at(&range, row, 13), "geteld");
+            match range.get_value((row, 16)) {
+                Some(Data::Float(x)) => assert_eq!(*x, t.response_target_minutes as f64),
+                other => panic!("response target is {other:?}"),
+            }
+        }
+        assert_eq!(string_at(&range, 1, 2), "Incident");
+        assert_eq!(string_at(&range, 3, 2), "Serviceverzoek");
+    }
+
+    #[test]
+    fn percentages_are_fractions_of_the_model() {
+        let m = monthly();
+        let mut wb = open(monthly_xlsx(&m, &nl()).unwrap());
+        for (sheet, rows) in [
+            ("Reactietijd", &m.report.attainment.response),
+            ("Oplostijd", &m.report.attainment.resolution),
+        ] {
+            let range = wb.worksheet_range(sheet).unwrap();
+            assert!(rows.iter().any(|r| r.pct.is_some()));
+            for (i, a) in rows.iter().enumerate() {
+                let row = i as u32 + 2;
+                match (a.pct, range.get_value((row, 7))) {
+                    (Some(p), Some(Data::Float(x))) => {
+                        assert!((x - p / 100.0).abs() < 1e-12, "{sheet} row {row}")
+                    }
+                    (None, None | Some(Data::Empty)) => {}
+                    (p, cell) => panic!("{sheet} row {row}: model {p:?}, cell {cell:?}"),
+                }
+                match range.get_value((row, 3)) {
+                    Some(Data::Float(x)) => assert_eq!(*x, a.counted as f64),
+                    other => panic!("{sheet} row {row}: counted {other:?}"),
+                }
+            }
+        }
+        let summary = wb.worksheet_range("Samenvatting").unwrap();
+        let label = nl().get("xlsx.summary.response_pct").to_string();
+        let row = summary
+            .rows()
+            .position(|r| matches!(r.first(), Some(Data::String(s)) if *s == label))
+            .expect("response percentage in the summary");
+        let want = m.report.summary.response_pct.unwrap() / 100.0;
+        assert!(matches!(summary.get((row, 1)), Some(Data::Float(x)) if (x - want).abs() < 1e-12));
+    }
+
+    #[test]
+    fn lists_and_cross_tables_follow_the_model() {
+        let m = monthly();
+        let r = &m.report;
+        let mut wb = open(monthly_xlsx(&m, &nl()).unwrap());
+        let breaches = wb.worksheet_range("Overschrijdingen").unwrap();
+        assert!(!r.breaches.is_empty());
+        assert_eq!(breaches.height(), r.breaches.len() + 1);
+        for (i, x) in r.breaches.iter().enumerate() {
+            assert_eq!(string_at(&breaches, i as u32 + 1, 0), x.ticket_id);
+        }
+        let p1 = wb.worksheet_range("P1 en RCA").unwrap();
+        assert_eq!(string_at(&p1, 1, 0), "T-004");
+        assert_eq!(
+            string_at(&p1, 1, 14),
+            nl().get(&format!("rca_status.{}", r.p1s[0].rca_status))
+        );
+
+        let volumes = wb.worksheet_range("Volumes").unwrap();
+        let t = &r.volumes.by_school_category;
+        let total_row = 3 + t.rows.len() as u32;
+        assert_eq!(string_at(&volumes, total_row, 0), "Totaal");
+        let total_col = t.columns.len() as u32 + 1;
+        assert!(
+            matches!(volumes.get_value((total_row, total_col)), Some(Data::Float(x)) if *x == t.total as f64)
+        );
+        assert_eq!(t.total, 5);
+
+        let dq = wb.worksheet_range("Datakwaliteit").unwrap();
+        let texts: Vec<String> = dq
+            .used_cells()
+            .filter_map(|(_, _, d)| d.get_string().map(String::from))
+            .collect();
+        assert!(
+            texts.iter().any(|s| s == "school"),
+            "the rejection of X-007 is listed: {texts:?}"
+        );
+    }
+
+    #[test]
+    fn control_characters_and_overlong_text_do_not_break_the_file() {
+        let mut m = monthly();
+        m.tickets[0].summary = "a\u{7}b\r\nc\rd\u{0}_x0041_\ttab".into();
+        m.tickets[1].summary = "x".repeat(40_000);
+        m.tickets[2].school = "=HYPERLINK(\"http://example.com\")".into();
+        let mut wb = open(monthly_xlsx(&m, &nl()).unwrap());
+        let range = wb.worksheet_range("Tickets").unwrap();
+        assert_eq!(
+            string_at(&range, 1, 8),
+            "a\u{FFFD}b\nc\nd\u{FFFD}_x0041_\ttab"
+        );
+        let long = string_at(&range, 2, 8);
+        assert_eq!(long.chars().count(), MAX_CELL_UTF16);
+        assert!(long.ends_with('…'));
+        assert_eq!(
+            string_at(&range, 3, 5),
+            "=HYPERLINK(\"http://example.com\")"
+        );
+    }
+
+    #[test]
+    fn long_lists_continue_on_numbered_sheets() {
+        let m = monthly();
+        let mut wb = open(write_workbook(&m, &nl(), 2).unwrap());
+        let names = wb.sheet_names();
+        let tickets: Vec<&String> = names.iter().filter(|n| n.starts_with("Tickets")).collect();
+        assert_eq!(tickets, ["Tickets", "Tickets (2)", "Tickets (3)"]);
+        let mut ids = Vec::new();
+        for name in ["Tickets", "Tickets (2)", "Tickets (3)"] {
+            let range = wb.worksheet_range(name).unwrap();
+            assert_eq!(string_at(&range, 0, 0), "Ticket");
+            ids.extend((1..range.height() as u32).map(|r| string_at(&range, r, 0)));
+        }
+        assert!(m.tickets.iter().map(|t| &t.ticket_id).eq(ids.iter()));
+    }
+
+    #[test]
+    fn same_model_same_bytes() {
+        let m = monthly();
+        let a = monthly_xlsx(&m, &nl()).unwrap();
+        let b = monthly_xlsx(&m, &nl()).unwrap();
+        assert!(a == b, "two runs differ");
+        assert!(a.starts_with(b"PK"));
+    }
+
+    #[test]
+    fn bad_generated_on_is_an_error_not_a_panic() {
+        let mut m = monthly();
+        m.report.meta.generated_on = "gisteren".into();
+        let e = monthly_xlsx(&m, &nl()).unwrap_err();
+        assert!(e.message.contains("generated_on"), "{e}");
+    }
+
+    #[test]
+    fn sheet_names_are_cleaned_cut_and_numbered() {
+        assert_eq!(sheet_base_name("a/b:c*d?[e]\\"), "a_b_c_d__e__");
+        assert_eq!(sheet_base_name("'quoted'"), "quoted");
+        assert_eq!(sheet_base_name("  "), "Sheet");
+        let long = "Een heel lange naam voor een tabblad met tickets";
+        assert_eq!(numbered_sheet_name(long, 1).encode_utf16().count(), 31);
+        let n = numbered_sheet_name(long, 12);
+        assert!(n.ends_with(" (12)") && n.encode_utf16().count() <= 31);
+        assert_eq!(month_label("2026-10", &nl()), "oktober 2026");
+        assert_eq!(month_label("Q4", &nl()), "Q4");
+    }
+}
+#[cfg(test)]
+mod perf_probe {
+    #[test]
+    #[ignore]
+    fn big() {
+        let mut m = super::tests_support();
+        let base = m.tickets.clone();
+        m.tickets = (0..200_000).map(|i| { let mut t = base[i % base.len()].clone(); t.ticket_id = format!("T-{i}"); t }).collect();
+        let labels = crate::i18n::Labels::embedded("nl").unwrap();
+        let t0 = std::time::Instant::now();
+        let bytes = super::monthly_xlsx(&m, &labels).unwrap();
+        eprintln!("200k tickets: {} bytes in {:?}", bytes.len(), t0.elapsed());
+    }
+}
+#[cfg(test)]
+fn tests_support() -> Monthly {
+    let c = crate::contract::LoadedContract::embedded();
+    let csv = "id,type,school,category,summary,priority,channel,opened_at,responded_at,resolved_at\nT-1,incident,S,C,x,P2,email,2026-10-05T09:00,2026-10-05T09:30,2026-10-05T12:00\n";
+    let data = crate::load::load_tickets_csv(csv.as_bytes(), "tickets.csv", &c).unwrap();
+    crate::report::monthly::build(&data, &crate::report::monthly::RunContext { contract: &c, period: crate::period::Period::parse_month("2026-10").unwrap(), today: NaiveDate::from_ymd_opt(2026, 11, 2).unwrap(), lang: "nl".into() })
+}

@@ -1,0 +1,4 @@
+//! From evaluated tickets to the report model (aggregation per period).
+
+pub mod model;
+pub mod monthly;

@@ -1,0 +1,275 @@
+//! The report model: one serde tree from which the PDF, the Excel annex and the JSON are made.
+//!
+//! Invariant: renderers only read this model; they compute nothing that a reader could find
+//! different in another output. Numbers are raw (percentages as 0–100 floats, durations in
+//! business minutes, instants as local ISO strings `YYYY-MM-DDTHH:MM`), so each renderer
+//! formats them for its medium; labels come from `labels` (nl or en). Maps are `BTreeMap`s
+//! and lists are sorted, so the JSON is byte-stable.
+
+use serde::Serialize;
+
+use crate::load::{InputFile, Rejection, Warning};
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MonthlyReport {
+    pub meta: Meta,
+    pub summary: Summary,
+    pub volumes: Volumes,
+    pub attainment: Attainment,
+    pub breaches: Vec<Breach>,
+    pub backlog: Vec<BacklogItem>,
+    pub recurring: Recurring,
+    pub p1s: Vec<P1Item>,
+    pub data_quality: DataQuality,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Meta {
+    /// "monthly".
+    pub kind: String,
+    pub lang: String,
+    pub tool_version: String,
+    pub client: String,
+    pub provider: String,
+    pub contract_name: String,
+    pub contract_source: String,
+    pub contract_sha256: String,
+    /// `2026-10`.
+    pub period: String,
+    /// First and last day, `YYYY-MM-DD`.
+    pub period_start: String,
+    pub period_end: String,
+    /// The instant counting stops: local midnight after the last day, `YYYY-MM-DDTHH:MM`.
+    pub cutoff: String,
+    /// The date the report was made (`--today` or `SOURCE_DATE_EPOCH`).
+    pub generated_on: String,
+    /// The date the report is due: N workdays after the period.
+    pub due_on: String,
+    pub late: bool,
+    pub time_zone: String,
+    pub service_window: String,
+    pub inputs: Vec<InputFile>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Summary {
+    pub tickets_opened: u64,
+    pub incidents_opened: u64,
+    pub service_requests_opened: u64,
+    pub changes_opened: u64,
+    pub tickets_resolved: u64,
+    /// Over all types and priorities; `None` when nothing was counted.
+    pub response_pct: Option<f64>,
+    pub resolution_pct: Option<f64>,
+    pub response_breaches: u64,
+    pub resolution_breaches: u64,
+    pub backlog_overdue: u64,
+    pub p1_count: u64,
+    pub rca_overdue_or_late: u64,
+    pub rows_rejected: u64,
+    pub warnings: u64,
+}
+
+/// A cross table: rows × columns of counts with totals.
+#[derive(Debug, Clone, Serialize)]
+pub struct CrossTable {
+    pub rows: Vec<String>,
+    pub columns: Vec<String>,
+    /// `cells[row][column]`.
+    pub cells: Vec<Vec<u64>>,
+    pub row_totals: Vec<u64>,
+    pub column_totals: Vec<u64>,
+    pub total: u64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Volumes {
+    /// All tickets opened in the period, school × category.
+    pub by_school_category: CrossTable,
+    /// Incidents only.
+    pub incidents_by_school_category: CrossTable,
+    /// Ticket type × priority (`incident`, `service_request`, `change` × P1–P4).
+    pub by_type_priority: CrossTable,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AttainmentRow {
+    /// `incident`, `service_request`, `change`, or `all`.
+    pub ticket_type: String,
+    /// `P1`–`P4`, or `all`.
+    pub priority: String,
+    /// `None` on rows that pool several targets.
+    pub target_minutes: Option<i64>,
+    pub counted: u64,
+    pub met: u64,
+    pub breached: u64,
+    /// Response only: still unanswered at the cut-off, before the deadline (not in `counted`).
+    pub not_yet_due: u64,
+    /// met ÷ counted × 100; `None` when `counted` is 0.
+    pub pct: Option<f64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Attainment {
+    /// Per type × priority, then per type (`priority = all`), then overall.
+    pub response: Vec<AttainmentRow>,
+    pub resolution: Vec<AttainmentRow>,
+    /// Per priority over all types: the chart's series.
+    pub response_by_priority: Vec<AttainmentRow>,
+    pub resolution_by_priority: Vec<AttainmentRow>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Breach {
+    pub ticket_id: String,
+    /// `response` or `resolution`.
+    pub measure: String,
+    pub ticket_type: String,
+    pub priority: String,
+    pub school: String,
+    pub category: String,
+    pub summary: String,
+    pub opened_at: String,
+    /// The response or resolution time; `None` when it has not happened yet.
+    pub at: Option<String>,
+    pub target_minutes: i64,
+    /// Business minutes taken (to the cut-off when `at` is missing).
+    pub actual_minutes: f64,
+    pub overshoot_minutes: f64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct BacklogItem {
+    pub ticket_id: String,
+    pub ticket_type: String,
+    pub priority: String,
+    pub school: String,
+    pub category: String,
+    pub summary: String,
+    pub opened_at: String,
+    pub deadline: String,
+    pub target_minutes: i64,
+    /// Business minutes past the deadline at the cut-off.
+    pub overdue_minutes: f64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RecurringIssue {
+    pub rank: u32,
+    pub category: String,
+    /// Empty when the contract groups by category alone.
+    pub subcategory: String,
+    /// Labels of the months, oldest first (`2026-08`, `2026-09`, `2026-10`).
+    pub months: Vec<String>,
+    pub counts: Vec<u64>,
+    /// `up`, `down` or `flat`: this month against the one before.
+    pub trend: String,
+    /// Up to three example summaries from this month.
+    pub examples: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Recurring {
+    /// `category_subcategory` or `category`.
+    pub key: String,
+    /// Incidents only; ranked by this month's count, ties by name.
+    pub top: Vec<RecurringIssue>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct P1Item {
+    pub ticket_id: String,
+    pub ticket_type: String,
+    pub school: String,
+    pub category: String,
+    pub summary: String,
+    pub channel: String,
+    pub opened_at: String,
+    pub responded_at: Option<String>,
+    pub resolved_at: Option<String>,
+    pub response_minutes: Option<f64>,
+    pub resolution_minutes: Option<f64>,
+    pub response_status: String,
+    pub resolution_status: String,
+    pub rca_due_on: Option<String>,
+    pub rca_delivered_on: Option<String>,
+    /// `on_time`, `late`, `not_yet_due`, `overdue`, `unresolved`.
+    pub rca_status: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ExclusionCount {
+    /// `outside_period` or `out_of_scope`.
+    pub reason: String,
+    pub rows: u64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Accounting {
+    pub rows_read: u64,
+    pub counted: u64,
+    pub excluded: u64,
+    pub excluded_by_reason: Vec<ExclusionCount>,
+    pub rejected: u64,
+    /// rows_read == counted + excluded + rejected.
+    pub balanced: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct WarningCount {
+    pub column: String,
+    pub count: u64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DataQuality {
+    pub accounting: Accounting,
+    pub rejections: Vec<Rejection>,
+    pub warnings: Vec<Warning>,
+    pub warnings_by_column: Vec<WarningCount>,
+    pub notes: Vec<String>,
+}
+
+/// One evaluated ticket, for the annex's ticket sheet.
+#[derive(Debug, Clone, Serialize)]
+pub struct TicketRow {
+    pub ticket_id: String,
+    pub line: u64,
+    pub ticket_type: String,
+    pub priority: String,
+    pub matrix_priority: Option<String>,
+    pub school: String,
+    pub category: String,
+    pub subcategory: String,
+    pub summary: String,
+    pub channel: String,
+    pub opened_at: String,
+    pub responded_at: Option<String>,
+    pub resolved_at: Option<String>,
+    /// `counted` or the exclusion reason.
+    pub counting: String,
+    pub opened_in_period: bool,
+    pub resolved_in_period: bool,
+    pub response_target_minutes: i64,
+    pub response_minutes: Option<f64>,
+    pub response_status: String,
+    pub resolution_target_minutes: i64,
+    pub resolution_minutes: Option<f64>,
+    pub resolution_status: String,
+}
+
+/// The report and its per-ticket detail. The detail goes to the annex and the JSON, not to
+/// the PDF (it can hold a hundred thousand rows).
+#[derive(Debug, Clone)]
+pub struct Monthly {
+    pub report: MonthlyReport,
+    pub tickets: Vec<TicketRow>,
+}
+
+/// The JSON file: the report with the ticket detail as its last key.
+#[derive(Serialize)]
+pub struct JsonDocument<'a> {
+    #[serde(flatten)]
+    pub report: &'a MonthlyReport,
+    pub tickets: &'a [TicketRow],
+}

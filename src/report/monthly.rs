@@ -1,0 +1,489 @@
+//! Aggregation for the monthly report: which ticket counts where, and the figures.
+//!
+//! Counting rules (spec §4): volumes and response attainment count tickets opened in the
+//! month; resolution attainment counts tickets resolved in it; tickets open at the end of the
+//! month and past their resolution deadline form the overdue backlog. Every row read ends in
+//! exactly one place — counted, excluded with a reason, or rejected — and the sums are part
+//! of the report.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+use crate::contract::{LoadedContract, RecurringKey};
+use crate::evaluate::{evaluate, Evaluation, Status};
+use crate::load::DataSet;
+use crate::period::Period;
+use crate::report::model::*;
+use crate::ticket::{Priority, Ticket, TicketType};
+
+/// What the caller fixes for a run.
+#[derive(Debug, Clone)]
+pub struct RunContext<'a> {
+    pub contract: &'a LoadedContract,
+    pub period: Period,
+    pub today: NaiveDate,
+    pub lang: String,
+}
+
+pub fn local_str(contract: &LoadedContract, t: DateTime<Utc>) -> String {
+    contract.clock.local(t).format("%Y-%m-%dT%H:%M").to_string()
+}
+
+fn minutes(secs: i64) -> f64 {
+    (secs as f64 / 60.0 * 100.0).round() / 100.0
+}
+
+fn status_key(s: Status) -> &'static str {
+    match s {
+        Status::Met => "met",
+        Status::Breached => "breached",
+        Status::NotYetDue => "not_yet_due",
+    }
+}
+
+fn pct(met: u64, counted: u64) -> Option<f64> {
+    (counted > 0).then(|| met as f64 * 100.0 / counted as f64)
+}
+
+fn cross_table<'t>(items: impl Iterator<Item = (&'t str, &'t str)>, all_columns: &[String]) -> CrossTable {
+    let mut counts: BTreeMap<(&str, &str), u64> = BTreeMap::new();
+    let mut rows: BTreeSet<&str> = BTreeSet::new();
+    for (r, c) in items {
+        *counts.entry((r, c)).or_default() += 1;
+        rows.insert(r);
+    }
+    let rows: Vec<String> = rows.into_iter().map(String::from).collect();
+    let columns = all_columns.to_vec();
+    let cells: Vec<Vec<u64>> = rows
+        .iter()
+        .map(|r| columns.iter().map(|c| counts.get(&(r.as_str(), c.as_str())).copied().unwrap_or(0)).collect())
+        .collect();
+    let row_totals: Vec<u64> = cells.iter().map(|r| r.iter().sum()).collect();
+    let column_totals: Vec<u64> = (0..columns.len()).map(|j| cells.iter().map(|r| r[j]).sum()).collect();
+    let total = row_totals.iter().sum();
+    CrossTable { rows, columns, cells, row_totals, column_totals, total }
+}
+
+#[derive(Default, Clone, Copy)]
+struct Tally {
+    met: u64,
+    breached: u64,
+    not_yet_due: u64,
+}
+
+impl Tally {
+    fn add(&mut self, s: Status) {
+        match s {
+            Status::Met => self.met += 1,
+            Status::Breached => self.breached += 1,
+            Status::NotYetDue => self.not_yet_due += 1,
+        }
+    }
+    fn merge(&mut self, o: Tally) {
+        self.met += o.met;
+        self.breached += o.breached;
+        self.not_yet_due += o.not_yet_due;
+    }
+    fn row(self, ticket_type: &str, priority: &str, target: Option<i64>) -> AttainmentRow {
+        let counted = self.met + self.breached;
+        AttainmentRow {
+            ticket_type: ticket_type.into(),
+            priority: priority.into(),
+            target_minutes: target,
+            counted,
+            met: self.met,
+            breached: self.breached,
+            not_yet_due: self.not_yet_due,
+            pct: pct(self.met, counted),
+        }
+    }
+}
+
+fn attainment_rows(
+    tallies: &BTreeMap<(TicketType, Priority), Tally>,
+    contract: &LoadedContract,
+    response: bool,
+) -> (Vec<AttainmentRow>, Vec<AttainmentRow>) {
+    let target = |t, p| {
+        let x = contract.target(t, p);
+        if response { x.response_minutes } else { x.resolution_minutes }
+    };
+    let mut rows = Vec::new();
+    let mut overall = Tally::default();
+    for t in TicketType::ALL {
+        let mut per_type = Tally::default();
+        for p in Priority::ALL {
+            let tally = tallies.get(&(t, p)).copied().unwrap_or_default();
+            per_type.merge(tally);
+            rows.push(tally.row(t.key(), p.key(), Some(target(t, p))));
+        }
+        overall.merge(per_type);
+        rows.push(per_type.row(t.key(), "all", None));
+    }
+    rows.push(overall.row("all", "all", None));
+    let by_priority = Priority::ALL
+        .iter()
+        .map(|p| {
+            let mut tally = Tally::default();
+            for t in TicketType::ALL {
+                tally.merge(tallies.get(&(t, *p)).copied().unwrap_or_default());
+            }
+            tally.row("all", p.key(), None)
+        })
+        .collect();
+    (rows, by_priority)
+}
+
+fn recurring_key(t: &Ticket, key: RecurringKey) -> (String, String) {
+    let norm = |s: &str| s.trim().to_lowercase();
+    match key {
+        RecurringKey::CategorySubcategory => (norm(&t.category), norm(&t.subcategory)),
+        RecurringKey::Category => (norm(&t.category), String::new()),
+    }
+}
+
+/// Builds the monthly report from loaded data.
+pub fn build(data: &DataSet, ctx: &RunContext) -> Monthly {
+    let contract = ctx.contract;
+    let clock = &contract.clock;
+    let period = ctx.period;
+    let (start, end) = (period.start_instant(clock), period.end_instant(clock));
+    let in_period = |t: DateTime<Utc>| t >= start && t < end;
+    let rules = &contract.contract.rules;
+
+    let mut ticket_rows = Vec::new();
+    let mut counted = 0u64;
+    let mut outside = 0u64;
+    let mut out_of_scope = 0u64;
+    let mut opened: Vec<&Ticket> = Vec::new();
+    let mut response_tallies: BTreeMap<(TicketType, Priority), Tally> = BTreeMap::new();
+    let mut resolution_tallies: BTreeMap<(TicketType, Priority), Tally> = BTreeMap::new();
+    let mut breaches = Vec::new();
+    let mut backlog = Vec::new();
+    let mut p1s = Vec::new();
+    let mut resolved_count = 0u64;
+    // Recurring issues: incidents opened in this month and the two before.
+    let months = [period.months_before(2), period.months_before(1), period];
+    let month_bounds: Vec<(DateTime<Utc>, DateTime<Utc>)> =
+        months.iter().map(|m| (m.start_instant(clock), m.end_instant(clock))).collect();
+    let mut recurring_counts: BTreeMap<(String, String), [u64; 3]> = BTreeMap::new();
+    let mut recurring_examples: BTreeMap<(String, String), Vec<&str>> = BTreeMap::new();
+
+    for t in &data.tickets {
+        let opened_in = in_period(t.opened_at);
+        if t.ticket_type == TicketType::Incident && !t.out_of_scope {
+            for (i, (s, e)) in month_bounds.iter().enumerate() {
+                if t.opened_at >= *s && t.opened_at < *e {
+                    let k = recurring_key(t, rules.recurring_issue_key);
+                    recurring_counts.entry(k.clone()).or_default()[i] += 1;
+                    if i == 2 {
+                        let ex = recurring_examples.entry(k).or_default();
+                        if ex.len() < 3 && !t.summary.is_empty() && !ex.contains(&t.summary.as_str()) {
+                            ex.push(&t.summary);
+                        }
+                    }
+                }
+            }
+        }
+        let resolved_in = t.resolved_at.is_some_and(in_period);
+        let ev: Evaluation = evaluate(t, contract, end);
+        let open_at_end = t.opened_at < end && t.resolved_at.is_none_or(|r| r >= end);
+        let overdue = open_at_end && ev.resolution.deadline <= end;
+        let counting = if !(opened_in || resolved_in || overdue) {
+            outside += 1;
+            "outside_period"
+        } else if t.out_of_scope {
+            out_of_scope += 1;
+            "out_of_scope"
+        } else {
+            counted += 1;
+            "counted"
+        };
+        if counting != "counted" {
+            if counting == "out_of_scope" {
+                ticket_rows.push(ticket_row(t, &ev, contract, counting, opened_in, resolved_in));
+            }
+            continue;
+        }
+        ticket_rows.push(ticket_row(t, &ev, contract, counting, opened_in, resolved_in));
+        let breach = |m: &str, me: &crate::evaluate::Measure| Breach {
+            ticket_id: t.id.clone(),
+            measure: m.into(),
+            ticket_type: t.ticket_type.key().into(),
+            priority: t.priority.key().into(),
+            school: t.school.clone(),
+            category: t.category.clone(),
+            summary: t.summary.clone(),
+            opened_at: local_str(contract, t.opened_at),
+            at: me.at.map(|x| local_str(contract, x)),
+            target_minutes: me.target_minutes,
+            actual_minutes: minutes(me.target_minutes * 60 + me.overshoot_seconds),
+            overshoot_minutes: minutes(me.overshoot_seconds),
+        };
+        if opened_in {
+            opened.push(t);
+            response_tallies.entry((t.ticket_type, t.priority)).or_default().add(ev.response.status);
+            if ev.response.status == Status::Breached {
+                breaches.push(breach("response", &ev.response));
+            }
+        }
+        if resolved_in {
+            resolved_count += 1;
+            resolution_tallies.entry((t.ticket_type, t.priority)).or_default().add(ev.resolution.status);
+            if ev.resolution.status == Status::Breached {
+                breaches.push(breach("resolution", &ev.resolution));
+            }
+        }
+        if overdue {
+            backlog.push(BacklogItem {
+                ticket_id: t.id.clone(),
+                ticket_type: t.ticket_type.key().into(),
+                priority: t.priority.key().into(),
+                school: t.school.clone(),
+                category: t.category.clone(),
+                summary: t.summary.clone(),
+                opened_at: local_str(contract, t.opened_at),
+                deadline: local_str(contract, ev.resolution.deadline),
+                target_minutes: ev.resolution.target_minutes,
+                overdue_minutes: minutes(clock.business_seconds(ev.resolution.deadline, end)),
+            });
+        }
+        if t.priority == Priority::P1 && t.ticket_type == TicketType::Incident && (opened_in || resolved_in) {
+            p1s.push(p1_item(t, &ev, ctx));
+        }
+    }
+
+    // Sort lists so output never depends on input order.
+    breaches.sort_by(|a, b| {
+        b.overshoot_minutes.total_cmp(&a.overshoot_minutes).then_with(|| a.ticket_id.cmp(&b.ticket_id)).then_with(|| a.measure.cmp(&b.measure))
+    });
+    backlog.sort_by(|a, b| b.overdue_minutes.total_cmp(&a.overdue_minutes).then_with(|| a.ticket_id.cmp(&b.ticket_id)));
+    p1s.sort_by(|a, b| a.opened_at.cmp(&b.opened_at).then_with(|| a.ticket_id.cmp(&b.ticket_id)));
+    ticket_rows.sort_by(|a, b| a.opened_at.cmp(&b.opened_at).then_with(|| a.ticket_id.cmp(&b.ticket_id)));
+
+    // Volumes.
+    let categories: Vec<String> = {
+        let s: BTreeSet<&str> = opened.iter().map(|t| t.category.as_str()).collect();
+        s.into_iter().map(String::from).collect()
+    };
+    let by_school_category = cross_table(opened.iter().map(|t| (t.school.as_str(), t.category.as_str())), &categories);
+    let incidents_by_school_category = cross_table(
+        opened.iter().filter(|t| t.ticket_type == TicketType::Incident).map(|t| (t.school.as_str(), t.category.as_str())),
+        &categories,
+    );
+    let type_rows: Vec<String> = TicketType::ALL.iter().map(|t| t.key().to_string()).collect();
+    let prio_cols: Vec<String> = Priority::ALL.iter().map(|p| p.key().to_string()).collect();
+    let mut by_type_priority = cross_table(opened.iter().map(|t| (t.ticket_type.key(), t.priority.key())), &prio_cols);
+    // Every type is a row, even with no tickets, in the contract's order.
+    by_type_priority = reorder_rows(by_type_priority, &type_rows);
+
+    let (response, response_by_priority) = attainment_rows(&response_tallies, contract, true);
+    let (resolution, resolution_by_priority) = attainment_rows(&resolution_tallies, contract, false);
+
+    // Top-3 recurring issues.
+    let mut ranked: Vec<(&(String, String), &[u64; 3])> = recurring_counts.iter().filter(|(_, c)| c[2] > 0).collect();
+    ranked.sort_by(|a, b| b.1[2].cmp(&a.1[2]).then_with(|| a.0.cmp(b.0)));
+    let top = ranked
+        .into_iter()
+        .take(3)
+        .enumerate()
+        .map(|(i, (k, c))| {
+            // Show the spelling used in the data, not the normalised key.
+            let shown = data
+                .tickets
+                .iter()
+                .find(|t| t.ticket_type == TicketType::Incident && &recurring_key(t, rules.recurring_issue_key) == k)
+                .map(|t| (t.category.clone(), if k.1.is_empty() { String::new() } else { t.subcategory.clone() }))
+                .unwrap_or_else(|| k.clone());
+            RecurringIssue {
+                rank: i as u32 + 1,
+                category: shown.0,
+                subcategory: shown.1,
+                months: months.iter().map(|m| m.label()).collect(),
+                counts: c.to_vec(),
+                trend: match c[2].cmp(&c[1]) {
+                    std::cmp::Ordering::Greater => "up",
+                    std::cmp::Ordering::Less => "down",
+                    std::cmp::Ordering::Equal => "flat",
+                }
+                .into(),
+                examples: recurring_examples.get(k).map(|v| v.iter().map(|s| s.to_string()).collect()).unwrap_or_default(),
+            }
+        })
+        .collect();
+
+    // Data quality and accounting.
+    let rejected = data.rejections.len() as u64;
+    let excluded = outside + out_of_scope;
+    let mut warnings_by_column: BTreeMap<&str, u64> = BTreeMap::new();
+    for w in &data.warnings {
+        *warnings_by_column.entry(w.column.as_str()).or_default() += 1;
+    }
+    let accounting = Accounting {
+        rows_read: data.rows_read,
+        counted,
+        excluded,
+        excluded_by_reason: vec![
+            ExclusionCount { reason: "outside_period".into(), rows: outside },
+            ExclusionCount { reason: "out_of_scope".into(), rows: out_of_scope },
+        ],
+        rejected,
+        balanced: data.rows_read == counted + excluded + rejected,
+    };
+
+    let overall = |rows: &[AttainmentRow]| rows.last().and_then(|r| r.pct);
+    let due_on = clock.add_workdays(period.last_day(), rules.report_due_workdays);
+    let c = &contract.contract;
+    let summary = Summary {
+        tickets_opened: opened.len() as u64,
+        incidents_opened: opened.iter().filter(|t| t.ticket_type == TicketType::Incident).count() as u64,
+        service_requests_opened: opened.iter().filter(|t| t.ticket_type == TicketType::ServiceRequest).count() as u64,
+        changes_opened: opened.iter().filter(|t| t.ticket_type == TicketType::Change).count() as u64,
+        tickets_resolved: resolved_count,
+        response_pct: overall(&response),
+        resolution_pct: overall(&resolution),
+        response_breaches: breaches.iter().filter(|b| b.measure == "response").count() as u64,
+        resolution_breaches: breaches.iter().filter(|b| b.measure == "resolution").count() as u64,
+        backlog_overdue: backlog.len() as u64,
+        p1_count: p1s.len() as u64,
+        rca_overdue_or_late: p1s.iter().filter(|p| p.rca_status == "overdue" || p.rca_status == "late").count() as u64,
+        rows_rejected: rejected,
+        warnings: data.warnings.len() as u64,
+    };
+    let meta = Meta {
+        kind: "monthly".into(),
+        lang: ctx.lang.clone(),
+        tool_version: env!("CARGO_PKG_VERSION").into(),
+        client: c.parties.client.clone(),
+        provider: c.parties.provider.clone(),
+        contract_name: c.parties.contract_name.clone(),
+        contract_source: contract.source.to_string(),
+        contract_sha256: crate::load::sha256_hex(contract.text.as_bytes()),
+        period: period.label(),
+        period_start: period.start.to_string(),
+        period_end: period.last_day().to_string(),
+        cutoff: local_str(contract, end),
+        generated_on: ctx.today.to_string(),
+        due_on: due_on.to_string(),
+        late: ctx.today > due_on,
+        time_zone: c.calendar.time_zone.clone(),
+        service_window: format!("{}–{}", c.calendar.window_start, c.calendar.window_end),
+        inputs: data.files.clone(),
+    };
+    let report = MonthlyReport {
+        meta,
+        summary,
+        volumes: Volumes { by_school_category, incidents_by_school_category, by_type_priority },
+        attainment: Attainment { response, resolution, response_by_priority, resolution_by_priority },
+        breaches,
+        backlog,
+        recurring: Recurring {
+            key: match rules.recurring_issue_key {
+                RecurringKey::CategorySubcategory => "category_subcategory".into(),
+                RecurringKey::Category => "category".into(),
+            },
+            top,
+        },
+        p1s,
+        data_quality: DataQuality {
+            accounting,
+            rejections: data.rejections.clone(),
+            warnings: data.warnings.clone(),
+            warnings_by_column: warnings_by_column
+                .into_iter()
+                .map(|(column, count)| WarningCount { column: column.into(), count })
+                .collect(),
+            notes: data.notes.clone(),
+        },
+    };
+    Monthly { report, tickets: ticket_rows }
+}
+
+fn reorder_rows(t: CrossTable, order: &[String]) -> CrossTable {
+    let n = t.columns.len();
+    let mut cells = Vec::new();
+    let mut row_totals = Vec::new();
+    for r in order {
+        match t.rows.iter().position(|x| x == r) {
+            Some(i) => {
+                cells.push(t.cells[i].clone());
+                row_totals.push(t.row_totals[i]);
+            }
+            None => {
+                cells.push(vec![0; n]);
+                row_totals.push(0);
+            }
+        }
+    }
+    CrossTable { rows: order.to_vec(), columns: t.columns, cells, row_totals, column_totals: t.column_totals, total: t.total }
+}
+
+fn ticket_row(t: &Ticket, ev: &Evaluation, contract: &LoadedContract, counting: &str, opened_in: bool, resolved_in: bool) -> TicketRow {
+    TicketRow {
+        ticket_id: t.id.clone(),
+        line: t.line,
+        ticket_type: t.ticket_type.key().into(),
+        priority: t.priority.key().into(),
+        matrix_priority: t.matrix_priority.map(|p| p.key().into()),
+        school: t.school.clone(),
+        category: t.category.clone(),
+        subcategory: t.subcategory.clone(),
+        summary: t.summary.clone(),
+        channel: channel_key(t),
+        opened_at: local_str(contract, t.opened_at),
+        responded_at: t.responded_at.map(|x| local_str(contract, x)),
+        resolved_at: t.resolved_at.map(|x| local_str(contract, x)),
+        counting: counting.into(),
+        opened_in_period: opened_in,
+        resolved_in_period: resolved_in,
+        response_target_minutes: ev.response.target_minutes,
+        response_minutes: ev.response.business_seconds.map(minutes),
+        response_status: status_key(ev.response.status).into(),
+        resolution_target_minutes: ev.resolution.target_minutes,
+        resolution_minutes: ev.resolution.business_seconds.map(minutes),
+        resolution_status: status_key(ev.resolution.status).into(),
+    }
+}
+
+fn channel_key(t: &Ticket) -> String {
+    match t.channel {
+        Some(crate::ticket::Channel::Phone) => "phone",
+        Some(crate::ticket::Channel::Email) => "email",
+        Some(crate::ticket::Channel::Portal) => "portal",
+        None => "",
+    }
+    .into()
+}
+
+fn p1_item(t: &Ticket, ev: &Evaluation, ctx: &RunContext) -> P1Item {
+    let contract = ctx.contract;
+    let clock = &contract.clock;
+    let due = t.resolved_at.map(|r| clock.add_workdays(clock.local(r).date(), contract.contract.rules.rca_due_workdays));
+    let delivered = t.rca_delivered_at.map(|d| clock.local(d).date());
+    let rca_status = match (due, delivered) {
+        (None, _) => "unresolved",
+        (Some(due), Some(d)) if d <= due => "on_time",
+        (Some(_), Some(_)) => "late",
+        (Some(due), None) if ctx.today > due => "overdue",
+        (Some(_), None) => "not_yet_due",
+    };
+    P1Item {
+        ticket_id: t.id.clone(),
+        ticket_type: t.ticket_type.key().into(),
+        school: t.school.clone(),
+        category: t.category.clone(),
+        summary: t.summary.clone(),
+        channel: channel_key(t),
+        opened_at: local_str(contract, t.opened_at),
+        responded_at: t.responded_at.map(|x| local_str(contract, x)),
+        resolved_at: t.resolved_at.map(|x| local_str(contract, x)),
+        response_minutes: ev.response.business_seconds.map(minutes),
+        resolution_minutes: ev.resolution.business_seconds.map(minutes),
+        response_status: status_key(ev.response.status).into(),
+        resolution_status: status_key(ev.resolution.status).into(),
+        rca_due_on: due.map(|d| d.to_string()),
+        rca_delivered_on: delivered.map(|d| d.to_string()),
+        rca_status: rca_status.into(),
+    }
+}

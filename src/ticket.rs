@@ -1,0 +1,173 @@
+//! The canonical ticket: what every export is turned into before anything is counted.
+//!
+//! Loading (`load`) produces these from rows; evaluation (`evaluate`) reads them. Keeping the
+//! vocabulary here (ticket type, impact/urgency level, priority, channel, change class) gives
+//! one place that knows the spellings an input may use, in English and Dutch.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TicketType {
+    Incident,
+    ServiceRequest,
+    Change,
+}
+
+impl TicketType {
+    pub const ALL: [TicketType; 3] =
+        [TicketType::Incident, TicketType::ServiceRequest, TicketType::Change];
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s.trim().to_ascii_lowercase().replace(['-', ' '], "_").as_str() {
+            "incident" | "storing" => Some(Self::Incident),
+            "service_request" | "request" | "servicerequest" | "verzoek" | "aanvraag" => {
+                Some(Self::ServiceRequest)
+            }
+            "change" | "wijziging" => Some(Self::Change),
+            _ => None,
+        }
+    }
+
+    pub fn key(self) -> &'static str {
+        match self {
+            TicketType::Incident => "incident",
+            TicketType::ServiceRequest => "service_request",
+            TicketType::Change => "change",
+        }
+    }
+}
+
+/// Impact and urgency share one three-level scale (guideline §3.1, §3.2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Level {
+    High,
+    Medium,
+    Low,
+}
+
+impl Level {
+    pub const ALL: [Level; 3] = [Level::High, Level::Medium, Level::Low];
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s.trim().to_lowercase().as_str() {
+            "high" | "hoog" => Some(Self::High),
+            "medium" | "gemiddeld" | "middel" => Some(Self::Medium),
+            "low" | "laag" => Some(Self::Low),
+            _ => None,
+        }
+    }
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Level::High => "high",
+            Level::Medium => "medium",
+            Level::Low => "low",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum Priority {
+    P1,
+    P2,
+    P3,
+    P4,
+}
+
+impl Priority {
+    pub const ALL: [Priority; 4] = [Priority::P1, Priority::P2, Priority::P3, Priority::P4];
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s.trim().to_ascii_uppercase().as_str() {
+            "P1" | "1" => Some(Self::P1),
+            "P2" | "2" => Some(Self::P2),
+            "P3" | "3" => Some(Self::P3),
+            "P4" | "4" => Some(Self::P4),
+            _ => None,
+        }
+    }
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Priority::P1 => "P1",
+            Priority::P2 => "P2",
+            Priority::P3 => "P3",
+            Priority::P4 => "P4",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Channel {
+    Phone,
+    Email,
+    Portal,
+}
+
+impl Channel {
+    pub fn parse(s: &str) -> Option<Self> {
+        match s.trim().to_lowercase().as_str() {
+            "phone" | "telefoon" | "telefonisch" => Some(Self::Phone),
+            "email" | "e-mail" | "mail" => Some(Self::Email),
+            "portal" | "portaal" | "ticketsysteem" | "self-service" | "selfservice" => {
+                Some(Self::Portal)
+            }
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChangeClass {
+    Standard,
+    NonStandard,
+    Emergency,
+}
+
+impl ChangeClass {
+    pub fn parse(s: &str) -> Option<Self> {
+        match s.trim().to_lowercase().replace(['-', ' '], "_").as_str() {
+            "standard" | "standaard" => Some(Self::Standard),
+            "non_standard" | "nonstandard" | "normal" | "normaal" => Some(Self::NonStandard),
+            "emergency" | "spoed" => Some(Self::Emergency),
+            _ => None,
+        }
+    }
+}
+
+/// One valid ticket, as loaded. Timestamps are instants; text fields are data, never markup.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Ticket {
+    pub id: String,
+    /// 1-based line of the row in its file, for messages.
+    pub line: u64,
+    pub ticket_type: TicketType,
+    pub school: String,
+    pub category: String,
+    pub subcategory: String,
+    pub summary: String,
+    pub impact: Option<Level>,
+    pub urgency: Option<Level>,
+    /// The priority that counts: the recorded one, else the matrix's.
+    pub priority: Priority,
+    /// The priority the matrix gives for impact × urgency, when both are known.
+    pub matrix_priority: Option<Priority>,
+    pub channel: Option<Channel>,
+    pub opened_at: DateTime<Utc>,
+    pub responded_at: Option<DateTime<Utc>>,
+    pub resolved_at: Option<DateTime<Utc>>,
+    pub closed_at: Option<DateTime<Utc>>,
+    pub first_line_resolved: Option<bool>,
+    pub out_of_scope: bool,
+    pub escalated_at: Option<DateTime<Utc>>,
+    pub onsite: Option<bool>,
+    pub change_class: Option<ChangeClass>,
+    pub cab_approved: Option<bool>,
+    pub change_failed: Option<bool>,
+    pub rca_delivered_at: Option<DateTime<Utc>>,
+}

@@ -1,0 +1,154 @@
+//! The command line as a user runs it: real binary, real files, the PDF read back with
+//! pdftotext and the annex with calamine.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use calamine::{open_workbook, Reader, Xlsx};
+
+fn bin() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_slarapport"));
+    c.env_remove("SOURCE_DATE_EPOCH");
+    c
+}
+
+fn tmp(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("slarapport-cli-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+fn run(args: &[&str]) -> Output {
+    bin().args(args).output().expect("run slarapport")
+}
+
+fn text(o: &Output) -> String {
+    format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
+}
+
+fn pdftotext(pdf: &Path) -> String {
+    let o = Command::new("pdftotext").arg("-layout").arg(pdf).arg("-").output().expect("pdftotext (poppler-utils) is installed");
+    assert!(o.status.success());
+    String::from_utf8(o.stdout).unwrap()
+}
+
+fn monthly(data: &str, out: &Path, extra: &[&str]) -> Output {
+    let mut args = vec!["monthly", "--data", data, "--period", "2026-10", "--today", "2026-11-02", "--out", out.to_str().unwrap()];
+    args.extend_from_slice(extra);
+    run(&args)
+}
+
+#[test]
+fn monthly_report_on_the_counting_fixture() {
+    let out = tmp("counting");
+    let o = monthly("tests/fixtures/counting", &out, &[]);
+    // One rejected row: made, with findings.
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(text(&o).contains("rows read 9: counted 5, excluded 3 (outside the period 2, out of scope 1), rejected 1"), "{}", text(&o));
+    let dir = out.join("2026-10");
+    for f in ["sla-rapportage-2026-10.pdf", "sla-rapportage-2026-10-bijlage.xlsx", "sla-rapportage-2026-10.json", "sla-rapportage-2026-10.txt"] {
+        assert!(dir.join(f).is_file(), "{f} missing");
+    }
+    let pdf = pdftotext(&dir.join("sla-rapportage-2026-10.pdf"));
+    for needle in [
+        "SLA-rapportage",
+        "oktober 2026",
+        "De Haagse Scholen",
+        "Opgesteld op 2 november 2026",
+        "Uiterlijk te leveren",
+        "6 november 2026",
+        "66,7 %",
+        "100,0 %",
+        "8 u 00 min",
+        "=SOM(A1:A3)",
+        "@docent",
+        "Datakwaliteit",
+        "tickets.csv",
+    ] {
+        assert!(pdf.contains(needle), "PDF lacks {needle:?}");
+    }
+    let json: serde_json::Value = serde_json::from_slice(&std::fs::read(dir.join("sla-rapportage-2026-10.json")).unwrap()).unwrap();
+    assert_eq!(json["data_quality"]["accounting"]["rows_read"], 9);
+    assert_eq!(json["meta"]["due_on"], "2026-11-06");
+    assert_eq!(json["tickets"].as_array().unwrap().len(), 6, "five counted and one out of scope");
+    let mail = std::fs::read_to_string(dir.join("sla-rapportage-2026-10.txt")).unwrap();
+    assert!(mail.contains("oktober 2026") && mail.contains("66,7 %"), "{mail}");
+}
+
+#[test]
+fn outputs_are_byte_identical_across_runs() {
+    let (a, b) = (tmp("det-a"), tmp("det-b"));
+    monthly("tests/fixtures/counting", &a, &[]);
+    monthly("tests/fixtures/counting", &b, &[]);
+    for f in ["sla-rapportage-2026-10.pdf", "sla-rapportage-2026-10-bijlage.xlsx", "sla-rapportage-2026-10.json"] {
+        let x = std::fs::read(a.join("2026-10").join(f)).unwrap();
+        let y = std::fs::read(b.join("2026-10").join(f)).unwrap();
+        assert!(x == y, "{f} differs between two runs");
+    }
+}
+
+#[test]
+fn annex_reads_back() {
+    let out = tmp("annex");
+    monthly("tests/fixtures/counting", &out, &[]);
+    let mut wb: Xlsx<_> = open_workbook(out.join("2026-10/sla-rapportage-2026-10-bijlage.xlsx")).unwrap();
+    let names = wb.sheet_names();
+    assert!(names.len() >= 5, "{names:?}");
+    let tickets_sheet = names.iter().find(|n| n.starts_with("Tickets")).expect("a Tickets sheet").clone();
+    let range = wb.worksheet_range(&tickets_sheet).unwrap();
+    // Header + six ticket rows.
+    assert_eq!(range.height(), 7);
+    let all: Vec<String> = range.rows().flat_map(|r| r.iter().map(|c| c.to_string())).collect();
+    assert!(all.iter().any(|c| c == "=SOM(A1:A3) klopt niet #3 $5 [x] @docent"));
+}
+
+#[test]
+fn english_report() {
+    let out = tmp("en");
+    let o = monthly("tests/fixtures/counting", &out, &["--lang", "en"]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    let pdf = pdftotext(&out.join("2026-10/sla-report-2026-10.pdf"));
+    assert!(pdf.contains("SLA report") && pdf.contains("October 2026") && pdf.contains("66.7%"), "{pdf}");
+}
+
+#[test]
+fn check_prints_the_accounting() {
+    let o = run(&["check", "--data", "tests/fixtures/counting", "--period", "2026-10", "--today", "2026-11-02"]);
+    assert_eq!(o.status.code(), Some(1));
+    let t = text(&o);
+    assert!(t.contains("rejected: tickets.csv:9: column type"), "{t}");
+    assert!(t.contains("rows read 9 = counted 5 + excluded 3"), "{t}");
+}
+
+#[test]
+fn missing_data_folder_is_an_error_with_a_hint() {
+    let o = run(&["monthly", "--data", "does/not/exist", "--today", "2026-11-02"]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.starts_with("error: data folder does/not/exist does not exist"), "{err}");
+    assert!(err.contains("hint: "), "{err}");
+}
+
+#[test]
+fn period_defaults_to_last_month_from_source_date_epoch() {
+    let out = tmp("epoch");
+    // 2026-11-02T12:00:00Z
+    let o = bin()
+        .args(["monthly", "--data", "tests/fixtures/counting", "--out", out.to_str().unwrap()])
+        .env("SOURCE_DATE_EPOCH", "1793620800")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(out.join("2026-10/sla-rapportage-2026-10.pdf").is_file());
+}
+
+#[test]
+fn contract_with_an_unknown_key_is_refused() {
+    let dir = tmp("contract");
+    let text = slarapport::contract::DEFAULT_CONTRACT.replace("[rules]", "[rules]\nmalus_percent = 3");
+    std::fs::write(dir.join("contract.toml"), text).unwrap();
+    let o = run(&["check", "--data", "tests/fixtures/counting", "--contract", dir.join("contract.toml").to_str().unwrap(), "--today", "2026-11-02"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("malus_percent"));
+}

@@ -28,6 +28,113 @@ pub struct Contract {
     pub calendar: Calendar,
     pub targets: Targets,
     pub rules: Rules,
+    pub scoring: Scoring,
+    pub domains: Vec<Domain>,
+}
+
+/// How KPI achievements become a domain score and a malus (§9).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scoring {
+    /// Achievement is capped at this percentage; `None` (key left out) means no cap.
+    pub achievement_cap_pct: Option<f64>,
+    /// The malus staircase, highest minimum first.
+    pub bands: Vec<MalusBand>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MalusBand {
+    pub min_score_pct: f64,
+    pub malus_pct: f64,
+    #[serde(default)]
+    pub escalation: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Domain {
+    pub id: String,
+    pub number: u32,
+    pub name_nl: String,
+    pub name_en: String,
+    /// `false`: the KPIs are shown, not scored (domain 7).
+    #[serde(default = "yes")]
+    pub scored: bool,
+    /// The first day the domain counts; before it the domain is "not yet active".
+    pub active_from: Option<NaiveDate>,
+    /// The quarterly invoice amount for the domain's service, to show a malus in euros.
+    pub invoice_amount_eur: Option<f64>,
+    pub kpis: Vec<Kpi>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Direction {
+    AtLeast,
+    AtMost,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Unit {
+    Percent,
+    Count,
+    Hours,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Frequency {
+    Monthly,
+    Quarterly,
+    HalfYearly,
+    Yearly,
+    PerIncident,
+    Mixed,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum KpiSource {
+    Tickets,
+    Calls,
+    Measurement,
+    Report,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Kpi {
+    pub id: String,
+    pub name_nl: String,
+    pub name_en: String,
+    pub norm_nl: String,
+    pub norm_en: String,
+    /// The norm value; `None` for a KPI that is only counted (complaints).
+    pub norm: Option<f64>,
+    pub direction: Direction,
+    pub unit: Unit,
+    /// Weight in the domain score; `None` in an unscored domain.
+    pub weight: Option<f64>,
+    pub frequency: Frequency,
+    /// Where the figure comes from; `None` is a finding of the contract check.
+    pub source: Option<KpiSource>,
+    /// Reachability: answered within this many seconds counts (part 1).
+    pub within_seconds: Option<u32>,
+    /// Reachability: the second part's threshold and norm.
+    pub second_within_seconds: Option<u32>,
+    pub second_norm: Option<f64>,
+    /// Hand-over: within this many business minutes.
+    pub within_business_minutes: Option<i64>,
+    /// Standard changes: within this many workdays.
+    pub within_workdays: Option<u32>,
+    /// The incident targets as the guideline's KPI table states them, for the contract check.
+    pub kpi_table_targets: Option<TargetTable>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -229,6 +336,7 @@ impl LoadedContract {
                 }
             }
         }
+        validate_domains(&contract, &invalid)?;
         let cal = &contract.calendar;
         let tz: Tz = cal.time_zone.parse().map_err(|_| {
             invalid("calendar.time_zone", format!("\"{}\" is not an IANA time zone such as \"Europe/Amsterdam\"", cal.time_zone))
@@ -268,6 +376,44 @@ impl LoadedContract {
     pub fn target(&self, t: TicketType, p: Priority) -> Target {
         self.contract.targets.get(t, p)
     }
+}
+
+fn validate_domains(c: &Contract, invalid: &dyn Fn(&str, String) -> Error) -> Result<(), Error> {
+    let bands = &c.scoring.bands;
+    if bands.is_empty() {
+        return Err(invalid("scoring.bands", "is empty; give at least one band (min_score_pct = 0.0)".into()));
+    }
+    for (i, w) in bands.windows(2).enumerate() {
+        if w[1].min_score_pct >= w[0].min_score_pct {
+            return Err(invalid(
+                &format!("scoring.bands[{}].min_score_pct", i + 1),
+                "must be lower than the band before it (list the bands from the highest minimum down)".into(),
+            ));
+        }
+    }
+    if bands.last().is_some_and(|b| b.min_score_pct > 0.0) {
+        return Err(invalid("scoring.bands", "must end with a band whose min_score_pct is 0.0, so every score has a band".into()));
+    }
+    let mut ids = BTreeSet::new();
+    for (d, domain) in c.domains.iter().enumerate() {
+        for (k, kpi) in domain.kpis.iter().enumerate() {
+            let key = |f: &str| format!("domains[{d}].kpis[{k}].{f}");
+            if !ids.insert(kpi.id.as_str()) {
+                return Err(invalid(&key("id"), format!("\"{}\" is used twice; KPI ids must be unique", kpi.id)));
+            }
+            if let Some(w) = kpi.weight {
+                if w < 0.0 {
+                    return Err(invalid(&key("weight"), format!("is {w}; a weight must be zero or more")));
+                }
+            } else if domain.scored {
+                return Err(invalid(&key("weight"), "is missing; every KPI of a scored domain needs a weight".into()));
+            }
+            if kpi.norm.is_some_and(|n| n < 0.0) {
+                return Err(invalid(&key("norm"), "must be zero or more".into()));
+            }
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -1390,10 +1390,6 @@ fn matrix_cell(rng: &mut Rng, p: Priority) -> (Level, Level) {
     }
 }
 
-fn priority_of(index: usize) -> Priority {
-    Priority::ALL[index]
-}
-
 struct TicketGen<'a> {
     rng: Rng,
     contract: &'a LoadedContract,
@@ -1474,7 +1470,7 @@ impl TicketGen<'_> {
                     weights
                 }
             };
-            row.priority = priority_of(rng.weighted(&weights));
+            row.priority = Priority::ALL[rng.weighted(&weights)];
             if rng.chance(0.01) {
                 // A priority set by hand that the matrix does not give: a data-quality warning.
                 let other = match row.priority {
@@ -2187,15 +2183,21 @@ mod tests {
         load_tickets_csv(&bytes, "tickets.csv", &LoadedContract::embedded()).unwrap()
     }
 
-    /// The default data set, written and loaded once for all tests that only read it.
-    fn default_set() -> &'static (PathBuf, DemoSummary, DataSet) {
-        static SET: OnceLock<(PathBuf, DemoSummary, DataSet)> = OnceLock::new();
+    /// The default data set, written once for all tests that only read it: its summary, the
+    /// loaded tickets and every file's bytes by relative path (the folder is removed).
+    fn default_set() -> &'static (DemoSummary, DataSet, BTreeMap<String, Vec<u8>>) {
+        static SET: OnceLock<(DemoSummary, DataSet, BTreeMap<String, Vec<u8>>)> = OnceLock::new();
         SET.get_or_init(|| {
             let dir = temp_dir("default");
             let summary = write_demo(&dir, &DemoOptions::default()).unwrap();
-            let data = load(&dir);
-            (dir, summary, data)
+            let (data, files) = (load(&dir), files(&dir));
+            fs::remove_dir_all(&dir).unwrap();
+            (summary, data, files)
         })
+    }
+
+    fn text(files: &BTreeMap<String, Vec<u8>>, name: &str) -> String {
+        String::from_utf8(files[name].clone()).unwrap()
     }
 
     fn cutoff(c: &LoadedContract) -> DateTime<Utc> {
@@ -2210,7 +2212,12 @@ mod tests {
             for entry in fs::read_dir(&sub).unwrap() {
                 let path = entry.unwrap().path();
                 if path.is_file() {
-                    let name = path.strip_prefix(dir).unwrap().display().to_string();
+                    let rel = path.strip_prefix(dir).unwrap();
+                    let name = rel
+                        .iter()
+                        .map(|c| c.to_str().unwrap())
+                        .collect::<Vec<_>>()
+                        .join("/");
                     out.insert(name, fs::read(&path).unwrap());
                 }
             }
@@ -2250,7 +2257,7 @@ mod tests {
 
     #[test]
     fn loads_with_exactly_the_planted_rejections() {
-        let (_, summary, data) = default_set();
+        let (summary, data, _) = default_set();
         assert_eq!(summary.error_rows, 8);
         assert_eq!(
             data.rejections.len() as u64,
@@ -2285,7 +2292,7 @@ mod tests {
 
     #[test]
     fn every_month_has_a_realistic_volume_and_mix() {
-        let (_, _, data) = default_set();
+        let (_, data, _) = default_set();
         let c = LoadedContract::embedded();
         let mut per_month: BTreeMap<(i32, u32), usize> = BTreeMap::new();
         let mut types: HashMap<TicketType, usize> = HashMap::new();
@@ -2351,7 +2358,7 @@ mod tests {
 
     #[test]
     fn most_tickets_meet_their_targets_and_some_do_not() {
-        let (_, _, data) = default_set();
+        let (_, data, _) = default_set();
         let c = LoadedContract::embedded();
         let cutoff = cutoff(&c);
         let (mut resp, mut resp_breached, mut res, mut res_breached) = (0, 0, 0, 0);
@@ -2408,7 +2415,7 @@ mod tests {
 
     #[test]
     fn p1_rca_files_tell_the_story() {
-        let (dir, _, data) = default_set();
+        let (_, data, files) = default_set();
         let c = LoadedContract::embedded();
         let p1s: Vec<_> = data
             .tickets
@@ -2423,13 +2430,12 @@ mod tests {
             };
             let resolved = c.clock.local(resolved_at).date();
             let due = c.clock.add_workdays(resolved, 5);
-            let path = dir.join("rca").join(format!("{}.toml", t.id));
+            let path = format!("rca/{}.toml", t.id);
             match t.rca_delivered_at {
                 Some(d) => {
                     let delivered = c.clock.local(d).date();
                     late += usize::from(delivered > due);
-                    let text = fs::read_to_string(&path).unwrap();
-                    let doc: toml::Table = toml::from_str(&text).unwrap();
+                    let doc: toml::Table = toml::from_str(&text(files, &path)).unwrap();
                     assert_eq!(doc["ticket"].as_str(), Some(t.id.as_str()));
                     assert_eq!(
                         doc["delivered_on"].as_str(),
@@ -2446,7 +2452,7 @@ mod tests {
                     );
                 }
                 None => {
-                    assert!(!path.exists());
+                    assert!(!files.contains_key(&path));
                     if due <= last_day {
                         overdue += 1
                     } else {
@@ -2458,17 +2464,17 @@ mod tests {
         assert!(late >= 1, "no late RCA");
         assert!(overdue >= 1, "no overdue RCA");
         assert!(not_yet_due >= 1, "no RCA that is not yet due");
-        let files = fs::read_dir(dir.join("rca")).unwrap().count();
+        let rca_files = files.keys().filter(|k| k.starts_with("rca/")).count();
         assert_eq!(
-            files,
+            rca_files,
             p1s.iter().filter(|t| t.rca_delivered_at.is_some()).count()
         );
     }
 
     #[test]
     fn calls_and_measurements_cover_the_range() {
-        let (dir, summary, _) = default_set();
-        let calls = fs::read_to_string(dir.join("calls.csv")).unwrap();
+        let (summary, _, files) = default_set();
+        let calls = text(files, "calls.csv");
         let mut lines = calls.lines();
         assert_eq!(lines.next(), Some("started_at,wait_seconds,answered"));
         let mut per_month: BTreeMap<&str, (usize, usize, usize)> = BTreeMap::new();
@@ -2495,7 +2501,7 @@ mod tests {
                 "{month}: {abandoned} abandoned"
             );
         }
-        let measurements = fs::read_to_string(dir.join("measurements.csv")).unwrap();
+        let measurements = text(files, "measurements.csv");
         let periods: std::collections::BTreeSet<&str> = measurements
             .lines()
             .skip(1)

@@ -130,28 +130,77 @@ fn record_lines(bytes: &[u8]) -> Vec<u64> {
     lines
 }
 
+/// A CSV file read with polars, every column as text, with the physical line of each record.
+pub struct CsvTable {
+    /// Header names, trimmed.
+    pub names: Vec<String>,
+    columns: Vec<StringChunked>,
+    lines: Vec<u64>,
+    pub height: usize,
+    /// The bytes hashed, for the manifest.
+    pub sha256: String,
+}
+
+impl CsvTable {
+    /// Reads `bytes` (UTF-8, optional BOM, comma-separated, header row).
+    pub fn read(bytes: &[u8], file: &str) -> Result<CsvTable, Error> {
+        let sha256 = sha256_hex(bytes);
+        let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+        if std::str::from_utf8(bytes).is_err() {
+            return Err(Error::new(format!("{file} is not UTF-8 text"))
+                .with_hint("save the export as UTF-8 (CSV UTF-8 in Excel)"));
+        }
+        let df = CsvReadOptions::default()
+            .with_has_header(true)
+            .with_infer_schema_length(Some(0))
+            .into_reader_with_file_handle(Cursor::new(bytes))
+            .finish()
+            .map_err(|e| {
+                Error::new(format!("{file} cannot be read as CSV: {e}"))
+                    .with_hint("it must be comma-separated with a header row; check for a quote that is never closed")
+            })?;
+        let names: Vec<String> = df.get_column_names().iter().map(|s| s.trim().to_string()).collect();
+        let mut columns = Vec::with_capacity(names.len());
+        for (idx, name) in names.iter().enumerate() {
+            let col = df.select_at_idx(idx).expect("column index");
+            columns.push(col.str().map_err(|e| Error::new(format!("{file}: column {name}: {e}")))?.clone());
+        }
+        let height = df.height();
+        let mut lines = record_lines(bytes);
+        if lines.len() != height {
+            lines = (0..height as u64).map(|i| i + 2).collect();
+        }
+        Ok(CsvTable { names, columns, lines, height, sha256 })
+    }
+
+    pub fn has(&self, col: &str) -> bool {
+        self.names.iter().any(|n| n == col)
+    }
+
+    pub fn column(&self, col: &str) -> Option<&StringChunked> {
+        self.names.iter().position(|n| n == col).map(|i| &self.columns[i])
+    }
+
+    /// The physical line of record `i`.
+    pub fn line(&self, i: usize) -> u64 {
+        self.lines[i]
+    }
+}
+
+/// The trimmed field, `None` when the column is absent or the field empty.
+pub fn field<'a>(col: Option<&'a StringChunked>, i: usize) -> Option<&'a str> {
+    let v = col?.get(i)?.trim();
+    if v.is_empty() { None } else { Some(v) }
+}
+
 /// Parses canonical ticket CSV bytes.
 pub fn load_tickets_csv(
     bytes: &[u8],
     file: &str,
     contract: &LoadedContract,
 ) -> Result<DataSet, Error> {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    if std::str::from_utf8(bytes).is_err() {
-        return Err(Error::new(format!("{file} is not UTF-8 text"))
-            .with_hint("save the export as UTF-8 (CSV UTF-8 in Excel)"));
-    }
-    let df = CsvReadOptions::default()
-        .with_has_header(true)
-        .with_infer_schema_length(Some(0))
-        .into_reader_with_file_handle(Cursor::new(bytes))
-        .finish()
-        .map_err(|e| {
-            Error::new(format!("{file} cannot be read as CSV: {e}"))
-                .with_hint("it must be comma-separated with a header row; check for a quote that is never closed")
-        })?;
-
-    let names: Vec<String> = df.get_column_names().iter().map(|s| s.trim().to_string()).collect();
+    let table = CsvTable::read(bytes, file)?;
+    let names = &table.names;
     let mut data = DataSet::default();
     let extra: Vec<&String> = names.iter().filter(|n| !COLUMNS.contains(&n.as_str())).collect();
     if !extra.is_empty() {
@@ -169,21 +218,12 @@ pub fn load_tickets_csv(
             .with_hint(format!("the header must name at least: {}, and priority or impact + urgency", REQUIRED.join(", "))));
     }
 
-    let height = df.height();
-    let lines = record_lines(bytes);
-    let line_of = |i: usize| -> u64 {
-        if lines.len() == height { lines[i] } else { i as u64 + 2 }
-    };
-    if lines.len() != height {
-        data.notes.push(format!("{file}: line numbers are approximate (the file's line structure is irregular)"));
-    }
-    // One string column per canonical field that is present.
+    let height = table.height;
+    let line_of = |i: usize| table.line(i);
     let mut cols: HashMap<&'static str, &StringChunked> = HashMap::new();
-    for (idx, name) in names.iter().enumerate() {
-        if let Some(canon) = COLUMNS.iter().find(|c| **c == name) {
-            let col = df.select_at_idx(idx).expect("column index");
-            let ca = col.str().map_err(|e| Error::new(format!("{file}: column {name}: {e}")))?;
-            cols.insert(canon, ca);
+    for canon in COLUMNS {
+        if let Some(c) = table.column(canon) {
+            cols.insert(canon, c);
         }
     }
     data.rows_read = height as u64;
@@ -215,7 +255,7 @@ pub fn load_tickets_csv(
             }
         }
     }
-    data.files.push(InputFile { name: file.into(), sha256: sha256_hex(bytes), rows: height as u64 });
+    data.files.push(InputFile { name: file.into(), sha256: table.sha256.clone(), rows: height as u64 });
     Ok(data)
 }
 
@@ -229,8 +269,7 @@ struct Row<'a> {
 impl Row<'_> {
     /// The trimmed field, `None` when the column is absent or the field empty.
     fn get(&self, col: &str) -> Option<&str> {
-        let v = self.cols.get(col)?.get(self.i)?.trim();
-        if v.is_empty() { None } else { Some(v) }
+        field(self.cols.get(col).copied(), self.i)
     }
 
     fn reject(&self, column: &str, value: &str, reason: impl Into<String>, hint: impl Into<String>) -> Rejection {

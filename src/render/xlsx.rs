@@ -1443,24 +1443,3 @@ X-007,incident,,Netwerk,,geen school,P3,email,2026-10-10T09:00,,,
         assert_eq!(month_label("Q4", &nl()), "Q4");
     }
 }
-#[cfg(test)]
-mod perf_probe {
-    #[test]
-    #[ignore]
-    fn big() {
-        let mut m = super::tests_support();
-        let base = m.tickets.clone();
-        m.tickets = (0..200_000).map(|i| { let mut t = base[i % base.len()].clone(); t.ticket_id = format!("T-{i}"); t }).collect();
-        let labels = crate::i18n::Labels::embedded("nl").unwrap();
-        let t0 = std::time::Instant::now();
-        let bytes = super::monthly_xlsx(&m, &labels).unwrap();
-        eprintln!("200k tickets: {} bytes in {:?}", bytes.len(), t0.elapsed());
-    }
-}
-#[cfg(test)]
-fn tests_support() -> Monthly {
-    let c = crate::contract::LoadedContract::embedded();
-    let csv = "id,type,school,category,summary,priority,channel,opened_at,responded_at,resolved_at\nT-1,incident,S,C,x,P2,email,2026-10-05T09:00,2026-10-05T09:30,2026-10-05T12:00\n";
-    let data = crate::load::load_tickets_csv(csv.as_bytes(), "tickets.csv", &c).unwrap();
-    crate::report::monthly::build(&data, &crate::report::monthly::RunContext { contract: &c, period: crate::period::Period::parse_month("2026-10").unwrap(), today: NaiveDate::from_ymd_opt(2026, 11, 2).unwrap(), lang: "nl".into() })
-}

@@ -13,6 +13,7 @@ pub mod period;
 pub mod report;
 pub mod ticket;
 pub mod i18n;
+pub mod kpi;
 pub mod render;
 pub mod commands;
 pub mod output;

@@ -67,6 +67,9 @@ pub struct DataSet {
     pub warnings: Vec<Warning>,
     pub notes: Vec<String>,
     pub files: Vec<InputFile>,
+    /// The phone log, when the folder has `calls.csv`.
+    pub calls: Option<Vec<crate::kpi::input::Call>>,
+    pub measurements: Vec<crate::kpi::input::Measurement>,
 }
 
 pub fn sha256_hex(bytes: &[u8]) -> String {
@@ -87,6 +90,31 @@ pub fn load_data_dir(dir: &Path, contract: &LoadedContract) -> Result<DataSet, E
     })?;
     let mut data = load_tickets_csv(&bytes, "tickets.csv", contract)?;
     data.dir = dir.to_path_buf();
+    let read_optional = |name: &str| -> Result<Option<Vec<u8>>, Error> {
+        let p = dir.join(name);
+        if !p.exists() {
+            return Ok(None);
+        }
+        std::fs::read(&p).map(Some).map_err(|e| Error::new(format!("cannot read {}: {e}", p.display())))
+    };
+    match read_optional("calls.csv")? {
+        Some(bytes) => {
+            let (calls, rejections, table) = crate::kpi::input::load_calls(&bytes, "calls.csv", contract)?;
+            data.files.push(InputFile { name: "calls.csv".into(), sha256: table.sha256, rows: table.height as u64 });
+            data.rejections.extend(rejections);
+            data.calls = Some(calls);
+        }
+        None => data.notes.push("calls.csv is not in the data folder: reachability by phone has no data".into()),
+    }
+    match read_optional("measurements.csv")? {
+        Some(bytes) => {
+            let (ms, rejections, table) = crate::kpi::input::load_measurements(&bytes, "measurements.csv", contract)?;
+            data.files.push(InputFile { name: "measurements.csv".into(), sha256: table.sha256, rows: table.height as u64 });
+            data.rejections.extend(rejections);
+            data.measurements = ms;
+        }
+        None => data.notes.push("measurements.csv is not in the data folder: KPIs measured in other systems have no data".into()),
+    }
     Ok(data)
 }
 

@@ -20,6 +20,8 @@ pub struct MonthlyReport {
     pub backlog: Vec<BacklogItem>,
     pub recurring: Recurring,
     pub p1s: Vec<P1Item>,
+    /// KPI domains, scores and malus indication (§9).
+    pub kpis: crate::kpi::KpiSection,
     pub data_quality: DataQuality,
 }
 
@@ -206,6 +208,7 @@ pub struct ExclusionCount {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Accounting {
+    /// Rows of tickets.csv; calls.csv and measurements.csv are accounted in `other_files`.
     pub rows_read: u64,
     pub counted: u64,
     pub excluded: u64,
@@ -213,6 +216,16 @@ pub struct Accounting {
     pub rejected: u64,
     /// rows_read == counted + excluded + rejected.
     pub balanced: bool,
+    /// The phone log and the measurements: rows read, used, rejected.
+    pub other_files: Vec<FileAccounting>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FileAccounting {
+    pub file: String,
+    pub rows_read: u64,
+    pub used: u64,
+    pub rejected: u64,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -284,7 +284,7 @@ pub fn build(data: &DataSet, ctx: &RunContext) -> Monthly {
     // Top-3 recurring issues.
     let mut ranked: Vec<(&(String, String), &[u64; 3])> = recurring_counts.iter().filter(|(_, c)| c[2] > 0).collect();
     ranked.sort_by(|a, b| b.1[2].cmp(&a.1[2]).then_with(|| a.0.cmp(b.0)));
-    let top = ranked
+    let top: Vec<RecurringIssue> = ranked
         .into_iter()
         .take(3)
         .enumerate()
@@ -313,8 +313,18 @@ pub fn build(data: &DataSet, ctx: &RunContext) -> Monthly {
         })
         .collect();
 
+    let top_is_empty = top.is_empty();
     // Data quality and accounting.
-    let rejected = data.rejections.len() as u64;
+    let rejected = data.rejections.iter().filter(|r| r.file == "tickets.csv").count() as u64;
+    let other_files = data
+        .files
+        .iter()
+        .filter(|f| f.name != "tickets.csv")
+        .map(|f| {
+            let rejected = data.rejections.iter().filter(|r| r.file == f.name).count() as u64;
+            FileAccounting { file: f.name.clone(), rows_read: f.rows, used: f.rows - rejected, rejected }
+        })
+        .collect();
     let excluded = outside + out_of_scope;
     let mut warnings_by_column: BTreeMap<&str, u64> = BTreeMap::new();
     for w in &data.warnings {
@@ -330,6 +340,7 @@ pub fn build(data: &DataSet, ctx: &RunContext) -> Monthly {
         ],
         rejected,
         balanced: data.rows_read == counted + excluded + rejected,
+        other_files,
     };
 
     let overall = |rows: &[AttainmentRow]| rows.last().and_then(|r| r.pct);
@@ -348,7 +359,7 @@ pub fn build(data: &DataSet, ctx: &RunContext) -> Monthly {
         backlog_overdue: backlog.len() as u64,
         p1_count: p1s.len() as u64,
         rca_overdue_or_late: p1s.iter().filter(|p| p.rca_status == "overdue" || p.rca_status == "late").count() as u64,
-        rows_rejected: rejected,
+        rows_rejected: data.rejections.len() as u64,
         warnings: data.warnings.len() as u64,
     };
     let meta = Meta {
@@ -371,6 +382,16 @@ pub fn build(data: &DataSet, ctx: &RunContext) -> Monthly {
         service_window: format!("{}–{}", c.calendar.window_start, c.calendar.window_end),
         inputs: data.files.clone(),
     };
+    let kpis = crate::kpi::compute::kpi_section(&crate::kpi::compute::KpiInputs {
+        contract,
+        tickets: &data.tickets,
+        calls: data.calls.as_deref(),
+        measurements: &data.measurements,
+        period,
+        today: ctx.today,
+        recurring_reported: !top_is_empty,
+        lang: &ctx.lang,
+    });
     let report = MonthlyReport {
         meta,
         summary,
@@ -386,6 +407,7 @@ pub fn build(data: &DataSet, ctx: &RunContext) -> Monthly {
             top,
         },
         p1s,
+        kpis,
         data_quality: DataQuality {
             accounting,
             rejections: data.rejections.clone(),

@@ -1,0 +1,230 @@
+//! The KPI inputs beside the tickets: the phone log (`calls.csv`) and the measurements from
+//! other systems (`measurements.csv`). Both are optional; rows are validated like tickets —
+//! used, or rejected with file, line, column and a fix.
+
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use serde::Serialize;
+
+use crate::contract::LoadedContract;
+use crate::error::Error;
+use crate::load::{field, parse_timestamp, CsvTable, Rejection};
+use crate::period::{Period, PeriodKind};
+
+/// One call to the service desk.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Call {
+    pub started_at: DateTime<Utc>,
+    pub wait_seconds: f64,
+    pub answered: bool,
+}
+
+/// The period a measurement is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub enum MeasurePeriod {
+    Month(i32, u32),
+    Quarter(i32, u32),
+    Half(i32, u32),
+    Year(i32),
+}
+
+impl MeasurePeriod {
+    /// `2026-10`, `2026-Q4`, `2026-H2` or `2026`.
+    pub fn parse(s: &str) -> Option<MeasurePeriod> {
+        let s = s.trim();
+        if let Ok(y) = s.parse::<i32>() {
+            return (1900..=2999).contains(&y).then_some(MeasurePeriod::Year(y));
+        }
+        let (y, rest) = s.split_once('-')?;
+        let y: i32 = y.parse().ok()?;
+        if !(1900..=2999).contains(&y) {
+            return None;
+        }
+        let upper = rest.to_ascii_uppercase();
+        if let Some(q) = upper.strip_prefix('Q') {
+            let q: u32 = q.parse().ok()?;
+            return (1..=4).contains(&q).then_some(MeasurePeriod::Quarter(y, q));
+        }
+        if let Some(h) = upper.strip_prefix('H') {
+            let h: u32 = h.parse().ok()?;
+            return (1..=2).contains(&h).then_some(MeasurePeriod::Half(y, h));
+        }
+        let m: u32 = rest.parse().ok()?;
+        (1..=12).contains(&m).then_some(MeasurePeriod::Month(y, m))
+    }
+
+    pub fn label(&self) -> String {
+        match self {
+            MeasurePeriod::Month(y, m) => format!("{y:04}-{m:02}"),
+            MeasurePeriod::Quarter(y, q) => format!("{y:04}-Q{q}"),
+            MeasurePeriod::Half(y, h) => format!("{y:04}-H{h}"),
+            MeasurePeriod::Year(y) => format!("{y:04}"),
+        }
+    }
+
+    /// The month, quarter, half year and year that hold `date`, most specific first.
+    pub fn containing(date: NaiveDate) -> [MeasurePeriod; 4] {
+        let (y, m) = (date.year(), date.month());
+        [
+            MeasurePeriod::Month(y, m),
+            MeasurePeriod::Quarter(y, (m - 1) / 3 + 1),
+            MeasurePeriod::Half(y, if m <= 6 { 1 } else { 2 }),
+            MeasurePeriod::Year(y),
+        ]
+    }
+
+    /// The measurement period that equals a report period.
+    pub fn of(period: &Period) -> MeasurePeriod {
+        let (y, m) = (period.start.year(), period.start.month());
+        match period.kind {
+            PeriodKind::Month => MeasurePeriod::Month(y, m),
+            PeriodKind::Quarter => MeasurePeriod::Quarter(y, (m - 1) / 3 + 1),
+        }
+    }
+}
+
+/// One measured KPI value.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Measurement {
+    pub period: MeasurePeriod,
+    pub kpi: String,
+    pub value: f64,
+    pub note: String,
+    pub line: u64,
+}
+
+fn parse_number(s: &str) -> Option<f64> {
+    let t = s.trim().trim_end_matches('%').trim();
+    let v: f64 = t.parse().or_else(|_| t.replace(',', ".").parse()).ok()?;
+    v.is_finite().then_some(v)
+}
+
+fn reject(file: &str, line: u64, column: &str, value: &str, reason: String, hint: &str) -> Rejection {
+    Rejection {
+        file: file.into(),
+        line,
+        column: column.into(),
+        value: value.chars().take(200).collect(),
+        reason,
+        hint: hint.into(),
+    }
+}
+
+fn require_columns(t: &CsvTable, file: &str, cols: &[&str]) -> Result<(), Error> {
+    let missing: Vec<&str> = cols.iter().copied().filter(|c| !t.has(c)).collect();
+    if missing.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::new(format!("{file} lacks required columns: {}", missing.join(", ")))
+            .with_hint(format!("the header must be: {}", cols.join(","))))
+    }
+}
+
+/// Reads `calls.csv`: `started_at, wait_seconds, answered`.
+pub fn load_calls(bytes: &[u8], file: &str, contract: &LoadedContract) -> Result<(Vec<Call>, Vec<Rejection>, CsvTable), Error> {
+    let t = CsvTable::read(bytes, file)?;
+    require_columns(&t, file, &["started_at", "wait_seconds", "answered"])?;
+    let (c_start, c_wait, c_ans) = (t.column("started_at"), t.column("wait_seconds"), t.column("answered"));
+    let mut calls = Vec::with_capacity(t.height);
+    let mut rejections = Vec::new();
+    for i in 0..t.height {
+        let line = t.line(i);
+        let start = field(c_start, i).unwrap_or("");
+        let started_at = match parse_timestamp(start, contract) {
+            Ok(x) => x,
+            Err(reason) => {
+                rejections.push(reject(file, line, "started_at", start, reason, "write it as 2026-10-05T09:30:12"));
+                continue;
+            }
+        };
+        let wait = field(c_wait, i).unwrap_or("");
+        let wait_seconds = match parse_number(wait) {
+            Some(w) if w >= 0.0 => w,
+            _ => {
+                rejections.push(reject(file, line, "wait_seconds", wait, format!("\"{wait}\" is not a number of seconds"), "write the waiting time in whole seconds, e.g. 14"));
+                continue;
+            }
+        };
+        let ans = field(c_ans, i).unwrap_or("");
+        let answered = match ans.to_lowercase().as_str() {
+            "true" | "ja" | "yes" | "1" => true,
+            "false" | "nee" | "no" | "0" => false,
+            _ => {
+                rejections.push(reject(file, line, "answered", ans, format!("\"{ans}\" is not true or false"), "write true for an answered call, false for an abandoned one"));
+                continue;
+            }
+        };
+        calls.push(Call { started_at, wait_seconds, answered });
+    }
+    Ok((calls, rejections, t))
+}
+
+/// Reads `measurements.csv`: `period, kpi, value, note`. A KPI id the contract does not know,
+/// and a second value for the same KPI and period, are rejected.
+pub fn load_measurements(bytes: &[u8], file: &str, contract: &LoadedContract) -> Result<(Vec<Measurement>, Vec<Rejection>, CsvTable), Error> {
+    let t = CsvTable::read(bytes, file)?;
+    require_columns(&t, file, &["period", "kpi", "value"])?;
+    let known: Vec<&str> = contract.contract.domains.iter().flat_map(|d| d.kpis.iter().map(|k| k.id.as_str())).collect();
+    let (c_p, c_k, c_v, c_n) = (t.column("period"), t.column("kpi"), t.column("value"), t.column("note"));
+    let mut out: Vec<Measurement> = Vec::new();
+    let mut rejections = Vec::new();
+    for i in 0..t.height {
+        let line = t.line(i);
+        let p = field(c_p, i).unwrap_or("");
+        let Some(period) = MeasurePeriod::parse(p) else {
+            rejections.push(reject(file, line, "period", p, format!("\"{p}\" is not a period"), "write YYYY-MM, YYYY-Qn, YYYY-Hn or YYYY"));
+            continue;
+        };
+        let k = field(c_k, i).unwrap_or("");
+        if !known.contains(&k) {
+            rejections.push(reject(file, line, "kpi", k, format!("\"{k}\" is not a KPI of the contract"), &format!("use one of: {}", known.join(", "))));
+            continue;
+        }
+        let v = field(c_v, i).unwrap_or("");
+        let Some(value) = parse_number(v) else {
+            rejections.push(reject(file, line, "value", v, format!("\"{v}\" is not a number"), "write a number such as 98.5"));
+            continue;
+        };
+        if let Some(first) = out.iter().find(|m| m.period == period && m.kpi == k) {
+            rejections.push(reject(file, line, "kpi", k, format!("a second value for {k} in {}; the one on line {} counts", period.label(), first.line), "remove one of the two rows"));
+            continue;
+        }
+        out.push(Measurement { period, kpi: k.to_string(), value, note: field(c_n, i).unwrap_or("").to_string(), line });
+    }
+    Ok((out, rejections, t))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn measurement_periods() {
+        assert_eq!(MeasurePeriod::parse("2026-10"), Some(MeasurePeriod::Month(2026, 10)));
+        assert_eq!(MeasurePeriod::parse("2026-q3"), Some(MeasurePeriod::Quarter(2026, 3)));
+        assert_eq!(MeasurePeriod::parse("2026-H2"), Some(MeasurePeriod::Half(2026, 2)));
+        assert_eq!(MeasurePeriod::parse("2026"), Some(MeasurePeriod::Year(2026)));
+        assert_eq!(MeasurePeriod::parse("2026-Q5"), None);
+        assert_eq!(MeasurePeriod::parse("oktober"), None);
+    }
+
+    #[test]
+    fn measurements_are_validated() {
+        let c = LoadedContract::embedded();
+        let csv = "period,kpi,value,note\n2026-10,cmdb_accuracy,98.5,ok\n2026-10,cmbd,97,typo\n2026-13,cmdb_accuracy,97,\n2026-10,cmdb_accuracy,\"97,5\",again\n2026-Q4,os_up_to_date,96%,\n";
+        let (m, r, _) = load_measurements(csv.as_bytes(), "measurements.csv", &c).unwrap();
+        assert_eq!(m.len(), 2);
+        assert_eq!(m[1].value, 96.0);
+        let cols: Vec<(u64, &str)> = r.iter().map(|x| (x.line, x.column.as_str())).collect();
+        assert_eq!(cols, vec![(3, "kpi"), (4, "period"), (5, "kpi")]);
+    }
+
+    #[test]
+    fn calls_are_validated() {
+        let c = LoadedContract::embedded();
+        let csv = "started_at,wait_seconds,answered\n2026-10-05T09:00:10,12,true\n2026-10-05T09:01,-3,true\n2026-10-05T09:02,70,false\n";
+        let (calls, r, _) = load_calls(csv.as_bytes(), "calls.csv", &c).unwrap();
+        assert_eq!(calls.len(), 2);
+        assert_eq!(r[0].line, 3);
+        assert!(!calls[1].answered);
+    }
+}

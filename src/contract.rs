@@ -267,7 +267,7 @@ pub enum ContractSource {
 impl std::fmt::Display for ContractSource {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            ContractSource::Embedded => write!(f, "ingebouwd (richtlijn DHS)"),
+            ContractSource::Embedded => write!(f, "embedded (DHS guideline)"),
             ContractSource::File(p) => write!(f, "{}", p.display()),
         }
     }
@@ -378,6 +378,83 @@ impl LoadedContract {
     }
 }
 
+/// Something in a valid contract that a person should look at (`slarapport contract`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Finding {
+    pub key: String,
+    pub message: String,
+}
+
+/// KPI ids whose figure slarapport computes itself (source `tickets`, `calls` or `report`).
+pub const COMPUTED_KPIS: &[&str] = &[
+    "reachability", "first_contact_resolution", "handover_on_time", "response_time",
+    "resolution_time", "rca_on_time", "trend_report", "standard_changes_on_time",
+    "non_standard_cab_approved", "failed_changes", "onsite_within_target",
+];
+
+impl LoadedContract {
+    /// The contract check: weights that do not add up to 100, incident targets that differ
+    /// from the KPI table, KPIs without a data source.
+    pub fn findings(&self) -> Vec<Finding> {
+        let c = &self.contract;
+        let mut out = Vec::new();
+        for (d, domain) in c.domains.iter().enumerate() {
+            if domain.scored {
+                let sum: f64 = domain.kpis.iter().filter_map(|k| k.weight).sum();
+                if (sum - 100.0).abs() > 1e-9 {
+                    out.push(Finding {
+                        key: format!("domains[{d}] ({})", domain.id),
+                        message: format!(
+                            "the weights of domain {} ({}) add up to {sum}, not 100; scores divide by {sum}",
+                            domain.number, domain.name_en
+                        ),
+                    });
+                }
+            }
+            for (k, kpi) in domain.kpis.iter().enumerate() {
+                let key = format!("domains[{d}].kpis[{k}] ({})", kpi.id);
+                match kpi.source {
+                    None => out.push(Finding { key, message: "has no data source (source = tickets, calls, measurement or report)".into() }),
+                    Some(KpiSource::Tickets | KpiSource::Calls | KpiSource::Report) if !COMPUTED_KPIS.contains(&kpi.id.as_str()) => {
+                        out.push(Finding { key, message: format!("slarapport cannot compute \"{}\" from tickets or calls; use source = \"measurement\"", kpi.id) })
+                    }
+                    _ => {
+                        if let Some(table) = &kpi.kpi_table_targets {
+                            for p in Priority::ALL {
+                                let (ours, theirs) = (c.targets.incident.get(p), table.get(p));
+                                for (what, a, b) in [
+                                    ("response", ours.response_minutes, theirs.response_minutes),
+                                    ("resolution", ours.resolution_minutes, theirs.resolution_minutes),
+                                ] {
+                                    if a != b {
+                                        out.push(Finding {
+                                            key: format!("targets.incident.{}.{what}_minutes", p.key()),
+                                            message: format!(
+                                                "incident {} {what} target is {} here but {} in the KPI table of {}; the targets table counts",
+                                                p.key(), minutes_text(a), minutes_text(b), kpi.id
+                                            ),
+                                        });
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        out
+    }
+}
+
+/// `90 min`, `4 h`, `2 h 30 min`.
+pub fn minutes_text(m: i64) -> String {
+    match (m / 60, m % 60) {
+        (0, r) => format!("{r} min"),
+        (h, 0) => format!("{h} h"),
+        (h, r) => format!("{h} h {r} min"),
+    }
+}
+
 fn validate_domains(c: &Contract, invalid: &dyn Fn(&str, String) -> Error) -> Result<(), Error> {
     let bands = &c.scoring.bands;
     if bands.is_empty() {
@@ -444,6 +521,23 @@ mod tests {
         assert_eq!(t(TicketType::ServiceRequest, P2).resolution_minutes, 480);
         assert_eq!(t(TicketType::Change, P4).resolution_minutes, 2400);
         assert_eq!(t(TicketType::Incident, P1).response_minutes, 15);
+    }
+
+    #[test]
+    fn guideline_contract_findings() {
+        let f = LoadedContract::embedded().findings();
+        let text: Vec<String> = f.iter().map(|x| format!("{}: {}", x.key, x.message)).collect();
+        assert_eq!(f.len(), 3, "{text:#?}");
+        assert!(text.iter().any(|t| t.contains("workplace_devices") && t.contains("105")), "{text:#?}");
+        assert!(text.iter().any(|t| t.starts_with("targets.incident.P2.resolution_minutes") && t.contains("4 h") && t.contains("8 h")));
+        assert!(text.iter().any(|t| t.starts_with("targets.incident.P3.response_minutes") && t.contains("2 h") && t.contains("4 h")));
+    }
+
+    #[test]
+    fn kpi_without_source_is_a_finding() {
+        let text = DEFAULT_CONTRACT.replacen("source = \"measurement\"\n", "", 1);
+        let f = LoadedContract::parse(&text, ContractSource::Embedded).unwrap().findings();
+        assert!(f.iter().any(|x| x.key.contains("training_sessions") && x.message.contains("no data source")), "{f:#?}");
     }
 
     #[test]

@@ -18,6 +18,8 @@ enum Command {
     Monthly(commands::monthly::MonthlyArgs),
     /// Check the data and the contract and print the accounting, without making a report.
     Check(commands::check::CheckArgs),
+    /// Print the effective contract and check it (exit 1 on findings).
+    Contract(commands::contract::ContractArgs),
     /// Write realistic demo data (deterministic).
     Demo(commands::demo::DemoArgs),
 }
@@ -28,6 +30,7 @@ fn main() {
         Command::Monthly(a) => commands::monthly::run(a),
         Command::Check(a) => commands::check::run(a),
         Command::Demo(a) => commands::demo::run(a),
+        Command::Contract(a) => commands::contract::run(a),
     };
     match result {
         Ok(outcome) => std::process::exit(outcome.exit_code()),

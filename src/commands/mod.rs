@@ -7,6 +7,7 @@ use chrono::{NaiveDate, TimeZone, Utc};
 use crate::error::Error;
 
 pub mod check;
+pub mod contract;
 pub mod demo;
 pub mod monthly;
 

@@ -27,6 +27,7 @@ use crate::error::Error;
 pub const EMBEDDED_TEMPLATES: &[(&str, &str)] = &[
     ("lib.typ", include_str!("../../templates/lib.typ")),
     ("monthly.typ", include_str!("../../templates/monthly.typ")),
+    ("kpi.typ", include_str!("../../templates/kpi.typ")),
     ("lang/nl.toml", include_str!("../../templates/lang/nl.toml")),
     ("lang/en.toml", include_str!("../../templates/lang/en.toml")),
     ("mail/monthly.nl.txt", include_str!("../../templates/mail/monthly.nl.txt")),

@@ -34,6 +34,7 @@ pub struct Meta {
     pub client: String,
     pub provider: String,
     pub contract_name: String,
+    /// `embedded` (the guideline's contract) or the contract file's path.
     pub contract_source: String,
     pub contract_sha256: String,
     /// `2026-10`.

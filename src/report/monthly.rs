@@ -369,7 +369,10 @@ pub fn build(data: &DataSet, ctx: &RunContext) -> Monthly {
         client: c.parties.client.clone(),
         provider: c.parties.provider.clone(),
         contract_name: c.parties.contract_name.clone(),
-        contract_source: contract.source.to_string(),
+        contract_source: match &contract.source {
+            crate::contract::ContractSource::Embedded => "embedded".into(),
+            crate::contract::ContractSource::File(p) => p.display().to_string(),
+        },
         contract_sha256: crate::load::sha256_hex(contract.text.as_bytes()),
         period: period.label(),
         period_start: period.start.to_string(),

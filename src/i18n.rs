@@ -1,7 +1,8 @@
 //! Translation tables: every label a report shows, in Dutch (default) and English.
 //!
-//! The tables are TOML files in `templates/lang/` (embedded; a user's `--templates DIR` may
-//! override them). Nested tables flatten to dotted keys (`status.met`). Templates and the
+//! The tables are TOML files in `templates/lang/`: `nl.toml` and the parts `nl-*.toml`
+//! (one per area: `nl-rca.toml`, …) merge into one table (embedded; a user's
+//! `--templates DIR` may override any of them). Nested tables flatten to dotted keys (`status.met`). Templates and the
 //! annex never hold a visible string of their own: they look it up here, so `--lang en`
 //! changes every word.
 
@@ -9,8 +10,6 @@ use std::collections::BTreeMap;
 
 use crate::error::Error;
 
-pub const NL: &str = include_str!("../templates/lang/nl.toml");
-pub const EN: &str = include_str!("../templates/lang/en.toml");
 
 #[derive(Debug, Clone, serde::Serialize)]
 #[serde(transparent)]
@@ -19,12 +18,35 @@ pub struct Labels(pub BTreeMap<String, String>);
 impl Labels {
     /// The embedded table for `lang` (`nl` or `en`).
     pub fn embedded(lang: &str) -> Result<Labels, Error> {
-        match lang {
-            "nl" => Labels::parse(NL, "nl.toml"),
-            "en" => Labels::parse(EN, "en.toml"),
-            other => Err(Error::new(format!("no translation for language \"{other}\""))
-                .with_hint("use --lang nl or --lang en")),
+        let set = crate::render::world::TemplateSet::embedded();
+        crate::render::labels(&set, lang)
+    }
+
+    /// Merges `lang/{lang}.toml` and every `lang/{lang}-*.toml` among `files` (path, bytes).
+    /// A key defined in two parts is an error, so no part silently wins.
+    pub fn from_files<'a>(files: impl Iterator<Item = (&'a str, &'a [u8])>, lang: &str, origin: &str) -> Result<Labels, Error> {
+        let main = format!("lang/{lang}.toml");
+        let prefix = format!("lang/{lang}-");
+        let mut map: BTreeMap<String, String> = BTreeMap::new();
+        let mut found = false;
+        for (name, bytes) in files {
+            if name != main && !(name.starts_with(&prefix) && name.ends_with(".toml")) {
+                continue;
+            }
+            found |= name == main;
+            let text = std::str::from_utf8(bytes).map_err(|_| Error::new(format!("{name} is not UTF-8")))?;
+            for (k, v) in Labels::parse(text, name)?.0 {
+                if map.contains_key(&k) {
+                    return Err(Error::new(format!("translation key {k} is defined twice (again in {name})")));
+                }
+                map.insert(k, v);
+            }
         }
+        if !found {
+            return Err(Error::new(format!("no translation table {main} in {origin}"))
+                .with_hint("use --lang nl or --lang en"));
+        }
+        Ok(Labels(map))
     }
 
     pub fn parse(text: &str, name: &str) -> Result<Labels, Error> {

@@ -16,6 +16,8 @@ struct Cli {
 enum Command {
     /// Make the monthly SLA report: PDF, Excel annex and JSON.
     Monthly(commands::monthly::MonthlyArgs),
+    /// Make the quarterly report for the tactical meeting: PDF, Excel annex and JSON.
+    Quarterly(commands::quarterly::QuarterlyArgs),
     /// Check the data and the contract and print the accounting, without making a report.
     Check(commands::check::CheckArgs),
     /// Print the effective contract and check it (exit 1 on findings).
@@ -29,6 +31,7 @@ fn main() {
     let result: Result<Outcome, slarapport::error::Error> = match &cli.command {
         Command::Monthly(a) => commands::monthly::run(a),
         Command::Check(a) => commands::check::run(a),
+        Command::Quarterly(a) => commands::quarterly::run(a),
         Command::Demo(a) => commands::demo::run(a),
         Command::Contract(a) => commands::contract::run(a),
     };

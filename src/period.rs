@@ -51,6 +51,35 @@ impl Period {
         Period::month(y, m).ok_or_else(bad)
     }
 
+    /// Parses `YYYY-Qn`.
+    pub fn parse_quarter(s: &str) -> Result<Period, Error> {
+        let bad = || {
+            Error::new(format!("\"{s}\" is not a quarter"))
+                .with_hint("write the period as YYYY-Qn, for example --period 2026-Q3")
+        };
+        let (y, q) = s.trim().split_once('-').ok_or_else(bad)?;
+        let q = q.strip_prefix(['Q', 'q']).ok_or_else(bad)?;
+        let (y, q) = (y.parse().map_err(|_| bad())?, q.parse().map_err(|_| bad())?);
+        Period::quarter(y, q).ok_or_else(bad)
+    }
+
+    /// The quarter before the one that holds `today`.
+    pub fn quarter_before(today: NaiveDate) -> Period {
+        let q = (today.month() - 1) / 3; // 0-based quarter of today
+        if q == 0 {
+            Period::quarter(today.year() - 1, 4).expect("valid quarter")
+        } else {
+            Period::quarter(today.year(), q).expect("valid quarter")
+        }
+    }
+
+    /// The quarter after this period's quarter (the malus is charged on its invoice).
+    pub fn next_quarter(&self) -> Period {
+        let s = self.start.with_day(1).expect("day 1");
+        let q = (s.month() - 1) / 3 + 1;
+        if q == 4 { Period::quarter(s.year() + 1, 1) } else { Period::quarter(s.year(), q + 1) }.expect("valid quarter")
+    }
+
     /// The month before the one that holds `today`.
     pub fn month_before(today: NaiveDate) -> Period {
         let first = today.with_day(1).expect("day 1");
@@ -113,6 +142,17 @@ mod tests {
         assert_eq!(Period::month_before(d).label(), "2026-10");
         let jan = NaiveDate::from_ymd_opt(2027, 1, 15).unwrap();
         assert_eq!(Period::month_before(jan).label(), "2026-12");
+    }
+
+    #[test]
+    fn quarters() {
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+        assert_eq!(Period::quarter_before(d(2026, 10, 5)).label(), "2026-Q3");
+        assert_eq!(Period::quarter_before(d(2027, 1, 6)).label(), "2026-Q4");
+        assert_eq!(Period::parse_quarter("2026-Q4").unwrap().next_quarter().label(), "2027-Q1");
+        assert_eq!(Period::parse_quarter("2026-q1").unwrap().end, d(2026, 4, 1));
+        assert!(Period::parse_quarter("2026-Q5").is_err());
+        assert!(Period::parse_quarter("2026-10").is_err());
     }
 
     #[test]

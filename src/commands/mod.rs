@@ -2,14 +2,20 @@
 //! exit codes. Commands print what a person needs (files written, due dates, the
 //! accounting) on stdout and problems as `warning:` / `error:` / `hint:` on stderr.
 
+use std::path::PathBuf;
+
 use chrono::{NaiveDate, TimeZone, Utc};
 
+use crate::contract::LoadedContract;
 use crate::error::Error;
+use crate::i18n::Labels;
+use crate::render::world::TemplateSet;
 
 pub mod check;
 pub mod contract;
 pub mod demo;
 pub mod monthly;
+pub mod quarterly;
 
 /// How a command ended, for the exit code: 0 all well, 1 made but with findings, 2 failed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,4 +51,51 @@ pub fn resolve_today(flag: Option<&str>, tz: chrono_tz::Tz) -> Result<NaiveDate,
         return Ok(t.with_timezone(&tz).date_naive());
     }
     Ok(Utc::now().with_timezone(&tz).date_naive())
+}
+
+/// The options every report command shares (monthly, quarterly, RCA).
+#[derive(Debug, Clone, clap::Args)]
+pub struct ReportOptions {
+    /// Folder with tickets.csv (and calls.csv, measurements.csv, rca/, contract.toml).
+    #[arg(long, value_name = "DIR")]
+    pub data: PathBuf,
+    /// Where the reports go, one folder per period [default: DATA/rapporten].
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Contract file (TOML) [default: DATA/contract.toml if present, else the guideline's].
+    #[arg(long, value_name = "FILE")]
+    pub contract: Option<PathBuf>,
+    /// The date the report is made, YYYY-MM-DD [default: SOURCE_DATE_EPOCH, else the system date].
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub today: Option<String>,
+    /// Folder with your own templates; files there replace the embedded ones.
+    #[arg(long, value_name = "DIR")]
+    pub templates: Option<PathBuf>,
+    /// Language of the report: nl or en.
+    #[arg(long, default_value = "nl")]
+    pub lang: String,
+}
+
+/// What a report command works with, resolved from `ReportOptions`.
+pub struct ReportSetup {
+    pub contract: LoadedContract,
+    pub today: NaiveDate,
+    pub templates: TemplateSet,
+    pub labels: Labels,
+    /// The root output folder (`--out` or DATA/rapporten).
+    pub out: PathBuf,
+}
+
+impl ReportOptions {
+    pub fn setup(&self) -> Result<ReportSetup, Error> {
+        let contract = LoadedContract::resolve(self.contract.as_deref(), Some(&self.data))?;
+        let today = resolve_today(self.today.as_deref(), contract.tz)?;
+        let templates = match &self.templates {
+            Some(dir) => TemplateSet::with_overrides(dir)?,
+            None => TemplateSet::embedded(),
+        };
+        let labels = crate::render::labels(&templates, &self.lang)?;
+        let out = self.out.clone().unwrap_or_else(|| self.data.join("rapporten"));
+        Ok(ReportSetup { contract, today, templates, labels, out })
+    }
 }

@@ -1,60 +1,34 @@
 //! `slarapport monthly`: the monthly SLA report (PDF, Excel annex, JSON, cover message).
 
-use std::path::PathBuf;
-
-use crate::commands::{resolve_today, Outcome};
-use crate::contract::LoadedContract;
+use crate::commands::{Outcome, ReportOptions, ReportSetup};
 use crate::error::Error;
 use crate::load::load_data_dir;
 use crate::output::write_atomic;
 use crate::period::Period;
-use crate::render::{self, world::TemplateSet};
+use crate::render;
 use crate::report::monthly::{build, RunContext};
 
 #[derive(Debug, Clone, clap::Args)]
 pub struct MonthlyArgs {
-    /// Folder with tickets.csv (and optionally contract.toml).
-    #[arg(long, value_name = "DIR")]
-    pub data: PathBuf,
+    #[command(flatten)]
+    pub report: ReportOptions,
     /// Month to report on, YYYY-MM [default: the month before --today].
     #[arg(long, value_name = "YYYY-MM")]
     pub period: Option<String>,
-    /// Where the reports go; each period gets its own folder OUT/YYYY-MM/ [default: DATA/rapporten].
-    #[arg(long, value_name = "DIR")]
-    pub out: Option<PathBuf>,
-    /// Contract file (TOML) [default: DATA/contract.toml if present, else the guideline's].
-    #[arg(long, value_name = "FILE")]
-    pub contract: Option<PathBuf>,
-    /// The date the report is made, YYYY-MM-DD [default: SOURCE_DATE_EPOCH, else the system date].
-    #[arg(long, value_name = "YYYY-MM-DD")]
-    pub today: Option<String>,
-    /// Folder with your own templates; files there replace the embedded ones.
-    #[arg(long, value_name = "DIR")]
-    pub templates: Option<PathBuf>,
-    /// Language of the report: nl or en.
-    #[arg(long, default_value = "nl")]
-    pub lang: String,
 }
 
 pub fn run(args: &MonthlyArgs) -> Result<Outcome, Error> {
-    let contract = LoadedContract::resolve(args.contract.as_deref(), Some(&args.data))?;
-    let today = resolve_today(args.today.as_deref(), contract.tz)?;
+    let ReportSetup { contract, today, templates, labels, out } = args.report.setup()?;
     let period = match &args.period {
         Some(p) => Period::parse_month(p)?,
         None => Period::month_before(today),
     };
-    let templates = match &args.templates {
-        Some(dir) => TemplateSet::with_overrides(dir)?,
-        None => TemplateSet::embedded(),
-    };
-    let labels = render::labels(&templates, &args.lang)?;
-    let data = load_data_dir(&args.data, &contract)?;
-    let ctx = RunContext { contract: &contract, period, today, lang: args.lang.clone() };
+    let data = load_data_dir(&args.report.data, &contract)?;
+    let ctx = RunContext { contract: &contract, period, today, lang: args.report.lang.clone() };
     let monthly = build(&data, &ctx);
     let rendered = render::monthly(&monthly, &labels, &templates, today)?;
 
-    let out_root = args.out.clone().unwrap_or_else(|| args.data.join("rapporten"));
-    let dir = out_root.join(period.label());
+    let dir = out.join(period.label());
     let annex = format!("{}{}.xlsx", rendered.stem, labels.get("file.annex_suffix"));
     let files = [
         (format!("{}.pdf", rendered.stem), rendered.pdf.as_slice()),

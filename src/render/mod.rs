@@ -5,6 +5,7 @@
 pub mod pdf;
 pub mod world;
 pub mod xlsx;
+pub mod xlsx_quarterly;
 
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -28,13 +29,11 @@ pub struct RenderedReport {
 
 /// The labels for `lang`, read from the template set (so a user's folder can override them).
 pub fn labels(templates: &TemplateSet, lang: &str) -> Result<Labels, Error> {
-    let name = format!("lang/{lang}.toml");
-    let bytes = templates.files.get(&name).ok_or_else(|| {
-        Error::new(format!("no translation table {name} in {}", templates.origin))
-            .with_hint("use --lang nl or --lang en")
-    })?;
-    let text = std::str::from_utf8(bytes).map_err(|_| Error::new(format!("{name} is not UTF-8")))?;
-    Labels::parse(text, &name)
+    Labels::from_files(
+        templates.files.iter().map(|(name, bytes)| (name.as_str(), bytes.as_slice())),
+        lang,
+        &templates.origin,
+    )
 }
 
 /// What the PDF template receives as `sys.inputs.data`.
@@ -91,4 +90,18 @@ pub fn monthly(m: &Monthly, labels: &Labels, templates: &TemplateSet, today: Nai
         annex_suffix => labels.get("file.annex_suffix"),
     })?;
     Ok(RenderedReport { stem, pdf, xlsx, json, message })
+}
+
+/// Renders the quarterly report: PDF, annex and JSON (no cover message).
+pub fn quarterly(
+    q: &crate::report::quarterly::QuarterlyReport,
+    labels: &Labels,
+    templates: &TemplateSet,
+    today: NaiveDate,
+) -> Result<RenderedReport, Error> {
+    let stem = render_text(labels.get("file.quarterly_stem"), minijinja::context! { period => q.meta.period })?;
+    let json = to_json(q)?;
+    let pdf = pdf::render_pdf(templates, "quarterly.typ", pdf_input(q, labels)?, today)?;
+    let xlsx = xlsx_quarterly::quarterly_xlsx(q, labels)?;
+    Ok(RenderedReport { stem, pdf, xlsx, json, message: String::new() })
 }

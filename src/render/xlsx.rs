@@ -21,7 +21,12 @@
 //! - Never panics: writer problems (such as more columns than Excel has) come back as
 //!   [`Error`].
 //!
-//! Sheets, in this order: summary, volumes (school × category), incidents (school × category),
+//! - The KPI sheet is live: achievements, domain scores, malus and escalation are Excel
+//!   formulas over the sheet's own measured values, norms and weights, each with the model's
+//!   (unrounded) value as its cached result, so a reader that does not recalculate shows the
+//!   report's figures and one that does gets the same figures back.
+//!
+//! Sheets, in this order: summary, KPIs, volumes (school × category), incidents (school × category),
 //! type × priority, response attainment, resolution attainment, breaches, backlog, recurring
 //! issues, P1s and RCA, tickets, data quality. Excel allows 1,048,576 rows per sheet, so a
 //! list sheet (breaches, backlog, P1s, tickets) holds at most 1,048,575 rows under its header
@@ -33,13 +38,16 @@ use std::borrow::Cow;
 use std::collections::BTreeSet;
 
 use chrono::{Datelike, NaiveDate, NaiveDateTime, Timelike};
+use rust_xlsxwriter::utility::row_col_to_cell;
 use rust_xlsxwriter::{
-    Color, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet,
-    XlsxError,
+    Color, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Formula, Workbook,
+    Worksheet, XlsxError,
 };
 
 use crate::error::Error;
+use crate::contract::{Direction, Frequency, KpiSource, Unit};
 use crate::i18n::{Labels, MONTH_KEYS, format_number};
+use crate::kpi::{DomainResult, KpiResult, KpiSection};
 use crate::report::model::{
     Accounting, AttainmentRow, CrossTable, Meta, Monthly, MonthlyReport, Summary,
 };
@@ -57,19 +65,32 @@ const MAX_SHEET_NAME_UTF16: usize = 31;
 
 const DATETIME_FORMAT: &str = "dd-mm-yyyy hh:mm";
 const DATE_FORMAT: &str = "dd-mm-yyyy";
+const EUR_FORMAT: &str = "\"€ \"#,##0.00";
 const HEADER_FILL: u32 = 0xD9E1F2;
 
 type Res<T = ()> = Result<T, XlsxError>;
 
 /// The Excel annex of a monthly report, as the bytes of an `.xlsx` file.
 pub fn monthly_xlsx(m: &Monthly, labels: &Labels) -> Result<Vec<u8>, Error> {
-    write_workbook(m, labels, LIST_ROWS_PER_SHEET)
+    monthly_xlsx_with_cached(m, labels, false)
+}
+
+/// The cached result every formula gets in a poisoned annex: no KPI figure can be this.
+#[doc(hidden)]
+pub const POISONED_RESULT: f64 = -12345.678;
+
+/// [`monthly_xlsx`]; with `poison`, every formula's cached result is [`POISONED_RESULT`]
+/// instead of the model's value. For tests only: they prove that a spreadsheet program
+/// really recalculates the formulas (the poisoned values must disappear).
+#[doc(hidden)]
+pub fn monthly_xlsx_with_cached(m: &Monthly, labels: &Labels, poison: bool) -> Result<Vec<u8>, Error> {
+    write_workbook(m, labels, LIST_ROWS_PER_SHEET, poison)
         .map_err(|e| Error::new(format!("cannot write the Excel annex: {e}")))
 }
 
 /// [`monthly_xlsx`] with a configurable number of data rows per list sheet (tests use a
 /// small one to exercise the continuation sheets).
-fn write_workbook(m: &Monthly, labels: &Labels, rows_per_sheet: usize) -> Res<Vec<u8>> {
+fn write_workbook(m: &Monthly, labels: &Labels, rows_per_sheet: usize, poison: bool) -> Res<Vec<u8>> {
     let r = &m.report;
     let mut b = Book {
         wb: Workbook::new(),
@@ -77,10 +98,12 @@ fn write_workbook(m: &Monthly, labels: &Labels, rows_per_sheet: usize) -> Res<Ve
         f: Formats::new(),
         names: BTreeSet::new(),
         rows_per_sheet: rows_per_sheet.max(1),
+        poison,
     };
     b.wb.set_properties(&properties(&r.meta, labels)?);
 
     summary_sheet(&mut b, r)?;
+    kpi_sheet(&mut b, &r.kpis)?;
     let v = &r.volumes;
     let school = CrossLabels {
         sheet: "xlsx.sheet.volumes",
@@ -162,6 +185,11 @@ struct Formats {
     pct_bold: Format,
     total_label: Format,
     total_count: Format,
+    /// KPI figures (0–100 percentages, norms, weights, malus %): two decimals.
+    dec2: Format,
+    dec2_bold: Format,
+    eur: Format,
+    eur_bold: Format,
 }
 
 impl Formats {
@@ -189,6 +217,10 @@ impl Formats {
             pct: Format::new().set_num_format("0.00%"),
             pct_bold: bold.clone().set_num_format("0.00%"),
             total_count: total.clone().set_num_format("#,##0"),
+            dec2: Format::new().set_num_format("0.00"),
+            dec2_bold: bold.clone().set_num_format("0.00"),
+            eur: Format::new().set_num_format(EUR_FORMAT),
+            eur_bold: bold.clone().set_num_format(EUR_FORMAT),
             total_label: total,
             bold,
         }
@@ -202,6 +234,8 @@ struct Book<'a> {
     /// Sheet names in use, lower-cased (Excel compares them case-insensitively).
     names: BTreeSet<String>,
     rows_per_sheet: usize,
+    /// Write [`POISONED_RESULT`] as every formula's cached result (tests only).
+    poison: bool,
 }
 
 impl Book<'_> {
@@ -227,6 +261,7 @@ impl Book<'_> {
             ws,
             f: &self.f,
             labels: self.labels,
+            poison: self.poison,
         }
     }
 
@@ -386,6 +421,7 @@ struct Cells<'a> {
     ws: &'a mut Worksheet,
     f: &'a Formats,
     labels: &'a Labels,
+    poison: bool,
 }
 
 impl Cells<'_> {
@@ -416,6 +452,15 @@ impl Cells<'_> {
     fn tr_with(&mut self, row: u32, col: u16, table: &str, key: &str, format: &Format) -> Res {
         let shown = translate(self.labels, table, key);
         self.text_with(row, col, &shown, format)
+    }
+
+    /// A live formula with its cached result (the model's value, so that a reader that does
+    /// not recalculate shows the report's figure); see [`cached`] for the result's text.
+    fn formula(&mut self, row: u32, col: u16, formula: &str, result: String, format: &Format) -> Res {
+        let result = if self.poison { POISONED_RESULT.to_string() } else { result };
+        self.ws
+            .write_formula_with_format(row, col, Formula::new(formula).set_result(result), format)?;
+        Ok(())
     }
 
     fn number(&mut self, row: u32, col: u16, x: f64, format: &Format) -> Res {
@@ -1147,6 +1192,440 @@ fn data_quality_sheet(b: &mut Book, r: &MonthlyReport) -> Res {
     Ok(())
 }
 
+// ---------------------------------------------------------------------------------------
+// The KPI sheet: live formulas with the model's values as cached results.
+// ---------------------------------------------------------------------------------------
+
+/// The columns of a domain's KPI rows: label key (`xlsx.kpi_col.*`) and width.
+const KPI_COLS: [(&str, f64); 19] = [
+    ("domain", 30.0),
+    ("kpi", 26.0),
+    ("name", 40.0),
+    ("norm_text", 40.0),
+    ("norm", 11.0),
+    ("norm2", 11.0),
+    ("direction", 12.0),
+    ("unit", 9.0),
+    ("weight", 9.0),
+    ("frequency", 14.0),
+    ("source", 34.0),
+    ("measured", 11.0),
+    ("measured2", 11.0),
+    ("numerator", 10.0),
+    ("denominator", 10.0),
+    ("achievement", 13.0),
+    ("effective_weight", 12.0),
+    ("status", 22.0),
+    ("note", 50.0),
+];
+
+/// Column indices of [`KPI_COLS`].
+mod kc {
+    pub const DOMAIN: u16 = 0;
+    pub const ID: u16 = 1;
+    pub const NAME: u16 = 2;
+    pub const NORM_TEXT: u16 = 3;
+    pub const NORM: u16 = 4;
+    pub const NORM2: u16 = 5;
+    pub const DIRECTION: u16 = 6;
+    pub const UNIT: u16 = 7;
+    pub const WEIGHT: u16 = 8;
+    pub const FREQUENCY: u16 = 9;
+    pub const SOURCE: u16 = 10;
+    pub const MEASURED: u16 = 11;
+    pub const MEASURED2: u16 = 12;
+    pub const NUMERATOR: u16 = 13;
+    pub const DENOMINATOR: u16 = 14;
+    pub const ACHIEVEMENT: u16 = 15;
+    pub const EFFECTIVE: u16 = 16;
+    pub const STATUS: u16 = 17;
+    pub const NOTE: u16 = 18;
+}
+
+/// The overview's columns (label keys under `xlsx.kpi.`), from column A.
+const OVERVIEW_COLS: [&str; 7] = [
+    "number",
+    "domain",
+    "status",
+    "score",
+    "malus_pct",
+    "escalation",
+    "malus_eur",
+];
+
+/// A formula's cached result: the model's number with all its digits (Rust's shortest
+/// round-trip form, so the cell holds exactly the model's `f64`), or `""` for none, which is
+/// what the formula itself gives then.
+fn cached(x: Option<f64>) -> String {
+    x.map(|x| format!("{x}")).unwrap_or_default()
+}
+
+/// A number as a formula literal (the contract's cap and staircase).
+fn lit(x: f64) -> String {
+    format!("{x}")
+}
+
+/// A text as a formula string literal.
+fn str_lit(s: &str) -> String {
+    format!("\"{}\"", cell_text(s).replace('"', "\"\""))
+}
+
+/// A1 reference of a cell.
+fn a1(row: u32, col: u16) -> String {
+    row_col_to_cell(row, col)
+}
+
+/// One part of an achievement, as [`crate::kpi::achievement`] computes it: "at least":
+/// measured × 100 ÷ norm (a norm ≤ 0 is always met); "at most": norm × 100 ÷ measured (a
+/// measured ≤ 0 is 100); then capped.
+fn achievement_part(measured: &str, norm: &str, direction: Direction, cap: Option<f64>) -> String {
+    let raw = match direction {
+        Direction::AtLeast => format!("IF({norm}<=0,100,{measured}*100/{norm})"),
+        Direction::AtMost => format!("IF({measured}<=0,100,{norm}*100/{measured})"),
+    };
+    match cap {
+        Some(c) => format!("MIN({},{raw})", lit(c)),
+        None => raw,
+    }
+}
+
+/// The achievement formula of the KPI in `row`: `""` while its measured cell is empty; for a
+/// KPI with a second norm (reachability) the lower of both parts when part 2 is measured.
+/// `None` for a KPI without a norm (count only).
+fn achievement_formula(k: &KpiResult, row: u32, cap: Option<f64>) -> Option<String> {
+    k.norm?;
+    let m1 = a1(row, kc::MEASURED);
+    let p1 = achievement_part(&m1, &a1(row, kc::NORM), k.direction, cap);
+    Some(match k.second_norm {
+        Some(_) => {
+            let m2 = a1(row, kc::MEASURED2);
+            let p2 = achievement_part(&m2, &a1(row, kc::NORM2), k.direction, cap);
+            format!("IF(ISNUMBER({m1}),IF(ISNUMBER({m2}),MIN({p1},{p2}),{p1}),\"\")")
+        }
+        None => format!("IF(ISNUMBER({m1}),{p1},\"\")"),
+    })
+}
+
+/// The staircase as nested IFs on the score in `score`: the first band whose minimum the
+/// score reaches gives `value(band)`; below every band, `below`.
+fn staircase_formula(
+    score: &str,
+    bands: &[crate::contract::MalusBand],
+    value: impl Fn(&crate::contract::MalusBand) -> String,
+    below: &str,
+) -> String {
+    let mut f = below.to_string();
+    for band in bands.iter().rev() {
+        f = format!("IF({score}>={},{},{f})", lit(band.min_score_pct), value(band));
+    }
+    format!("IF(ISNUMBER({score}),{f},\"\")")
+}
+
+fn direction_key(d: Direction) -> &'static str {
+    match d {
+        Direction::AtLeast => "at_least",
+        Direction::AtMost => "at_most",
+    }
+}
+
+fn unit_key(u: Unit) -> &'static str {
+    match u {
+        Unit::Percent => "percent",
+        Unit::Count => "count",
+        Unit::Hours => "hours",
+    }
+}
+
+fn frequency_key(f: Frequency) -> &'static str {
+    match f {
+        Frequency::Monthly => "monthly",
+        Frequency::Quarterly => "quarterly",
+        Frequency::HalfYearly => "half_yearly",
+        Frequency::Yearly => "yearly",
+        Frequency::PerIncident => "per_incident",
+        Frequency::Mixed => "mixed",
+    }
+}
+
+fn source_key(s: Option<KpiSource>) -> &'static str {
+    match s {
+        Some(KpiSource::Tickets) => "tickets",
+        Some(KpiSource::Calls) => "calls",
+        Some(KpiSource::Measurement) => "measurement",
+        Some(KpiSource::Report) => "report",
+        None => "none",
+    }
+}
+
+/// Where the KPI's figure came from: the source, the measurement's period (or the file), and
+/// whether a measurement replaced a computed figure; without a figure, the contract's source.
+fn source_text(labels: &Labels, k: &KpiResult) -> String {
+    let Some(f) = &k.figure else {
+        return translate(labels, "xlsx.source", source_key(k.contract_source)).into_owned();
+    };
+    let mut s = translate(labels, "xlsx.source", &f.source).into_owned();
+    let detail = match f.detail.strip_prefix("mean:") {
+        Some(periods) => format!("{} {}", labels.get("xlsx.kpi.mean_of"), periods.replace(',', ", ")),
+        None => f.detail.clone(),
+    };
+    if !detail.is_empty() {
+        s = format!("{s} ({detail})");
+    }
+    if f.overrides_computed {
+        s = format!("{s}; {}", labels.get("xlsx.kpi.overrides"));
+    }
+    s
+}
+
+/// Header columns (no width) labelled `{prefix}.{key}`.
+fn label_cols(labels: &Labels, prefix: &str, keys: &[&str]) -> Vec<Col> {
+    keys.iter()
+        .map(|key| Col {
+            header: labels.get(&format!("{prefix}.{key}")).to_string(),
+            width: 0.0,
+        })
+        .collect()
+}
+
+/// Cells of a domain block that the overview refers to.
+struct DomainCells {
+    score: String,
+    malus: String,
+    escalation: String,
+    malus_eur: Option<String>,
+}
+
+/// Overview (a row per domain, referring to the blocks), the staircase and the cap, then one
+/// block per domain: a row per KPI with its achievement formula, then the domain's status and
+/// (for an active, scored domain) its score, malus and escalation formulas.
+fn kpi_sheet(b: &mut Book, k: &KpiSection) -> Res {
+    let labels = b.labels;
+    let cols: Vec<Col> = KPI_COLS
+        .iter()
+        .map(|(key, width)| Col {
+            header: labels.get(&format!("xlsx.kpi_col.{key}")).to_string(),
+            width: *width,
+        })
+        .collect();
+    let overview_cols = label_cols(labels, "xlsx.kpi", &OVERVIEW_COLS);
+    let mut ws = b.sheet("xlsx.kpi.sheet", 1)?;
+    {
+        let f = &b.f;
+        let mut c = b.cells(&mut ws);
+        for (j, col) in cols.iter().enumerate() {
+            c.ws.set_column_width(cix(j)?, col.width)?;
+        }
+        let title = labels
+            .get("xlsx.kpi.title")
+            .replace("{period}", &month_label(&k.period, labels));
+        c.text_with(0, 0, &title, &f.title)?;
+        c.label_with(1, 0, "xlsx.kpi.intro", &f.italic)?;
+        c.label_with(2, 0, "xlsx.kpi.formulas", &f.italic)?;
+
+        // The overview comes first but refers to the blocks, so it is written last.
+        const OVERVIEW_HEADING: u32 = 4;
+        let first_overview = OVERVIEW_HEADING + 2;
+        let mut row = first_overview + rix(k.domains.len())? + 1;
+
+        c.heading(row, "xlsx.kpi.staircase")?;
+        c.header_texts(row + 1, &label_cols(labels, "xlsx.kpi", &["min_score", "malus_pct", "escalation"]))?;
+        row += 2;
+        for band in &k.bands {
+            c.number(row, 0, band.min_score_pct, &f.dec2)?;
+            c.number(row, 1, band.malus_pct, &f.dec2)?;
+            c.yes_no(row, 2, band.escalation)?;
+            row += 1;
+        }
+        c.label_with(row, 0, "xlsx.kpi.cap", &f.bold)?;
+        match k.cap_pct {
+            Some(cap) => c.number(row, 1, cap, &f.dec2)?,
+            None => c.label_with(row, 1, "xlsx.kpi.no_cap", &f.italic)?,
+        }
+        row += 2;
+
+        let mut refs = Vec::with_capacity(k.domains.len());
+        for d in &k.domains {
+            let (next, r) = domain_block(&mut c, row, d, k, &cols)?;
+            refs.push(r);
+            row = next + 1;
+        }
+
+        c.heading(OVERVIEW_HEADING, "xlsx.kpi.overview")?;
+        let with_eur = refs.iter().flatten().any(|r| r.malus_eur.is_some());
+        let shown = if with_eur { 7 } else { 6 };
+        c.header_texts(OVERVIEW_HEADING + 1, &overview_cols[..shown])?;
+        for (i, (d, r)) in k.domains.iter().zip(&refs).enumerate() {
+            let row = first_overview + rix(i)?;
+            c.number(row, 0, f64::from(d.number), &f.int)?;
+            c.text(row, 1, &d.name)?;
+            c.tr(row, 2, "xlsx.domain_status", &d.status)?;
+            let Some(r) = r else { continue };
+            c.formula(row, 3, &r.score, cached(d.score_pct), &f.dec2_bold)?;
+            c.formula(row, 4, &r.malus, cached(d.malus_pct), &f.dec2)?;
+            let escalation = escalation_result(c.labels, d);
+            c.formula(row, 5, &r.escalation, escalation, &f.indent)?;
+            if let Some(eur) = &r.malus_eur {
+                c.formula(row, 6, eur, cached(d.malus_eur), &f.eur)?;
+            }
+        }
+    }
+    print_setup(&mut ws, None)?;
+    b.wb.push_worksheet(ws);
+    Ok(())
+}
+
+/// The escalation cell's value: yes or no with a score, empty without one.
+fn escalation_result(labels: &Labels, d: &DomainResult) -> String {
+    match d.score_pct {
+        Some(_) => labels.get(if d.escalation { "xlsx.yes" } else { "xlsx.no" }).to_string(),
+        None => String::new(),
+    }
+}
+
+/// One domain's block from `row`; returns the next free row and, for an active scored
+/// domain, the cells the overview refers to (as `=A1` formulas).
+fn domain_block(
+    c: &mut Cells,
+    mut row: u32,
+    d: &DomainResult,
+    k: &KpiSection,
+    cols: &[Col],
+) -> Res<(u32, Option<DomainCells>)> {
+    let f = c.f;
+    let labels = c.labels;
+    let heading = labels
+        .get("xlsx.kpi.domain_heading")
+        .replace("{number}", &d.number.to_string())
+        .replace("{name}", &d.name);
+    c.text_with(row, 0, &heading, &f.heading)?;
+    c.header_texts(row + 1, cols)?;
+    let first = row + 2;
+    // Scores, malus and escalation only for a domain that counts in this period.
+    let live = d.scored && d.active && !d.kpis.is_empty();
+    let domain = format!("{} {}", d.number, d.name);
+    for (i, kpi) in d.kpis.iter().enumerate() {
+        let row = first + rix(i)?;
+        c.text(row, kc::DOMAIN, &domain)?;
+        c.text(row, kc::ID, &kpi.id)?;
+        c.text(row, kc::NAME, &kpi.name)?;
+        c.text(row, kc::NORM_TEXT, &kpi.norm_text)?;
+        c.opt_number(row, kc::NORM, kpi.norm, &f.dec2)?;
+        c.opt_number(row, kc::NORM2, kpi.second_norm, &f.dec2)?;
+        c.tr(row, kc::DIRECTION, "xlsx.direction", direction_key(kpi.direction))?;
+        c.tr(row, kc::UNIT, "xlsx.unit", unit_key(kpi.unit))?;
+        c.opt_number(row, kc::WEIGHT, kpi.weight, &f.dec2)?;
+        c.tr(row, kc::FREQUENCY, "xlsx.frequency", frequency_key(kpi.frequency))?;
+        c.text(row, kc::SOURCE, &source_text(labels, kpi))?;
+        if let Some(fig) = &kpi.figure {
+            c.number(row, kc::MEASURED, fig.measured, &f.dec2)?;
+            c.opt_number(row, kc::MEASURED2, fig.second_measured, &f.dec2)?;
+            if let Some(n) = fig.numerator {
+                c.count(row, kc::NUMERATOR, n)?;
+            }
+            if let Some(n) = fig.denominator {
+                c.count(row, kc::DENOMINATOR, n)?;
+            }
+            c.text_with(row, kc::NOTE, &fig.note, &f.wrap)?;
+        }
+        let achievement = achievement_formula(kpi, row, k.cap_pct);
+        if let Some(formula) = &achievement {
+            c.formula(row, kc::ACHIEVEMENT, formula, cached(kpi.achievement_pct), &f.dec2)?;
+        }
+        if live {
+            let (ach, weight) = (a1(row, kc::ACHIEVEMENT), a1(row, kc::WEIGHT));
+            let formula = format!("IF(AND(ISNUMBER({ach}),ISNUMBER({weight})),{weight},0)");
+            let effective = match (kpi.weight, kpi.achievement_pct) {
+                (Some(w), Some(_)) => w,
+                _ => 0.0,
+            };
+            c.formula(row, kc::EFFECTIVE, &formula, cached(Some(effective)), &f.dec2)?;
+        }
+        c.tr(row, kc::STATUS, "xlsx.kpi_status", &kpi.status)?;
+    }
+    row = first + rix(d.kpis.len())? + 1;
+
+    c.label_with(row, 0, "xlsx.kpi.status", &f.bold)?;
+    c.tr(row, 1, "xlsx.domain_status", &d.status)?;
+    row += 1;
+    if let Some(from) = &d.active_from {
+        c.label_with(row, 0, "xlsx.kpi.active_from", &f.bold)?;
+        c.date(row, 1, Some(from))?;
+        row += 1;
+    }
+    if !live {
+        return Ok((row, None));
+    }
+    let last = first + rix(d.kpis.len() - 1)?;
+    let range = |col: u16| format!("{}:{}", a1(first, col), a1(last, col));
+    let (weights, effective, achievements) =
+        (range(kc::WEIGHT), range(kc::EFFECTIVE), range(kc::ACHIEVEMENT));
+
+    let pair = |c: &mut Cells, row: &mut u32, key: &str, formula: String, result: String, format: &Format| -> Res<String> {
+        c.label_with(*row, 0, key, &f.bold)?;
+        c.formula(*row, 1, &formula, result, format)?;
+        *row += 1;
+        Ok(a1(*row - 1, 1))
+    };
+    pair(c, &mut row, "xlsx.kpi.weight_total", format!("SUM({weights})"), cached(Some(d.weight_total)), &f.dec2)?;
+    pair(
+        c,
+        &mut row,
+        "xlsx.kpi.weight_with_data",
+        format!("SUM({effective})"),
+        cached(Some(d.weight_with_data)),
+        &f.dec2,
+    )?;
+    let score = pair(
+        c,
+        &mut row,
+        "xlsx.kpi.score",
+        format!("IF(SUM({effective})<=0,\"\",SUMPRODUCT({effective},{achievements})/SUM({effective}))"),
+        cached(d.score_pct),
+        &f.dec2_bold,
+    )?;
+    let malus = pair(
+        c,
+        &mut row,
+        "xlsx.kpi.malus_pct",
+        staircase_formula(&score, &k.bands, |b| lit(b.malus_pct), "\"\""),
+        cached(d.malus_pct),
+        &f.dec2_bold,
+    )?;
+    let (yes, no) = (str_lit(labels.get("xlsx.yes")), str_lit(labels.get("xlsx.no")));
+    let escalation = pair(
+        c,
+        &mut row,
+        "xlsx.kpi.escalation",
+        staircase_formula(&score, &k.bands, |b| if b.escalation { yes.clone() } else { no.clone() }, &no),
+        escalation_result(labels, d),
+        &f.bold,
+    )?;
+    let malus_eur = match d.invoice_amount_eur {
+        Some(amount) => {
+            c.label_with(row, 0, "xlsx.kpi.invoice", &f.bold)?;
+            c.number(row, 1, amount, &f.eur)?;
+            let invoice = a1(row, 1);
+            row += 1;
+            Some(pair(
+                c,
+                &mut row,
+                "xlsx.kpi.malus_eur",
+                format!("IF(ISNUMBER({malus}),{invoice}*{malus}/100,\"\")"),
+                cached(d.malus_eur),
+                &f.eur_bold,
+            )?)
+        }
+        None => None,
+    };
+    let refs = DomainCells {
+        score: format!("={score}"),
+        malus: format!("={malus}"),
+        escalation: format!("={escalation}"),
+        malus_eur: malus_eur.map(|e| format!("={e}")),
+    };
+    Ok((row, Some(refs)))
+}
+
 #[cfg(test)]
 mod tests {
     use std::io::Cursor;
@@ -1155,6 +1634,7 @@ mod tests {
 
     use super::*;
     use crate::contract::LoadedContract;
+    use crate::kpi::KpiSection;
     use crate::period::Period;
     use crate::report::monthly::{RunContext, build};
 
@@ -1215,6 +1695,7 @@ X-007,incident,,Netwerk,,geen school,P3,email,2026-10-10T09:00,,,
             wb.sheet_names(),
             [
                 "Samenvatting",
+                "KPI's",
                 "Volumes",
                 "Incidenten",
                 "Type en prioriteit",
@@ -1400,7 +1881,7 @@ X-007,incident,,Netwerk,,geen school,P3,email,2026-10-10T09:00,,,
     #[test]
     fn long_lists_continue_on_numbered_sheets() {
         let m = monthly();
-        let mut wb = open(write_workbook(&m, &nl(), 2).unwrap());
+        let mut wb = open(write_workbook(&m, &nl(), 2, false).unwrap());
         let names = wb.sheet_names();
         let tickets: Vec<&String> = names.iter().filter(|n| n.starts_with("Tickets")).collect();
         assert_eq!(tickets, ["Tickets", "Tickets (2)", "Tickets (3)"]);
@@ -1442,4 +1923,219 @@ X-007,incident,,Netwerk,,geen school,P3,email,2026-10-10T09:00,,,
         assert_eq!(month_label("2026-10", &nl()), "oktober 2026");
         assert_eq!(month_label("Q4", &nl()), "Q4");
     }
+    // --- The KPI sheet -------------------------------------------------------------------
+
+    /// The committed demo data for October 2026: every kind of figure (calls, tickets,
+    /// measurements of the month, the quarter and the half year) and every domain status.
+    fn demo_monthly() -> Monthly {
+        let c = LoadedContract::embedded();
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/demo");
+        let data = crate::load::load_data_dir(&dir, &c).unwrap();
+        build(
+            &data,
+            &RunContext {
+                contract: &c,
+                period: Period::parse_month("2026-10").unwrap(),
+                today: NaiveDate::from_ymd_opt(2026, 11, 2).unwrap(),
+                lang: "nl".into(),
+            },
+        )
+    }
+
+    /// The row whose column `col` holds the string `s`, from row `from` on.
+    fn row_of(range: &calamine::Range<Data>, col: u32, s: &str, from: u32) -> Option<u32> {
+        (from..range.height() as u32)
+            .find(|r| matches!(range.get_value((*r, col)), Some(Data::String(x)) if x == s))
+    }
+
+    fn float_at(range: &calamine::Range<Data>, row: u32, col: u32) -> Option<f64> {
+        match range.get_value((row, col)) {
+            Some(Data::Float(x)) => Some(*x),
+            Some(Data::Int(x)) => Some(*x as f64),
+            Some(Data::String(s)) if s.is_empty() => None,
+            None | Some(Data::Empty) => None,
+            other => panic!("expected a number at ({row}, {col}), found {other:?}"),
+        }
+    }
+
+    fn formula_at(formulas: &calamine::Range<String>, row: u32, col: u32) -> String {
+        formulas.get_value((row, col)).cloned().unwrap_or_default()
+    }
+
+    /// Per domain: the row of its score (`None` when its block has no score formula).
+    fn score_rows(range: &calamine::Range<Data>, k: &KpiSection, l: &Labels) -> Vec<Option<u32>> {
+        let heading = |n: usize| {
+            let d = &k.domains[n];
+            l.get("xlsx.kpi.domain_heading")
+                .replace("{number}", &d.number.to_string())
+                .replace("{name}", &d.name)
+        };
+        let starts: Vec<u32> = (0..k.domains.len())
+            .map(|n| row_of(range, 0, &heading(n), 0).expect("domain heading"))
+            .collect();
+        (0..k.domains.len())
+            .map(|n| {
+                let end = starts.get(n + 1).copied().unwrap_or(u32::MAX);
+                row_of(range, 0, l.get("xlsx.kpi.score"), starts[n]).filter(|r| *r < end)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn kpi_sheet_has_live_formulas_with_the_models_values_cached() {
+        let m = demo_monthly();
+        let k = &m.report.kpis;
+        let nl = nl();
+        let mut wb = open(monthly_xlsx(&m, &nl).unwrap());
+        assert_eq!(wb.sheet_names()[1], "KPI's");
+        let range = wb.worksheet_range("KPI's").unwrap();
+        let formulas = wb.worksheet_formula("KPI's").unwrap();
+        // formulas' range may start elsewhere than A1; calamine's get_value is absolute.
+        let ach = u32::from(kc::ACHIEVEMENT);
+
+        let mut checked = 0;
+        for d in &k.domains {
+            for kpi in &d.kpis {
+                let row = row_of(&range, 1, &kpi.id, 0).unwrap_or_else(|| panic!("row of {}", kpi.id));
+                let formula = formula_at(&formulas, row, ach);
+                match kpi.norm {
+                    None => assert!(formula.is_empty(), "{}: count only, no formula", kpi.id),
+                    Some(_) => {
+                        assert!(formula.starts_with("IF(ISNUMBER("), "{}: {formula}", kpi.id);
+                        assert!(formula.contains("MIN(100,"), "{}: capped: {formula}", kpi.id);
+                        // Exactly the model's f64, not a rounded one.
+                        assert_eq!(float_at(&range, row, ach), kpi.achievement_pct, "{}", kpi.id);
+                        checked += 1;
+                    }
+                }
+                if kpi.second_norm.is_some() {
+                    assert!(formula.contains(&format!("ISNUMBER(M{})", row + 1)), "{formula}");
+                }
+                let measured = float_at(&range, row, u32::from(kc::MEASURED));
+                assert_eq!(measured, kpi.figure.as_ref().map(|f| f.measured), "{}", kpi.id);
+            }
+        }
+        assert!(checked > 15, "{checked} achievements checked");
+        // Some KPIs have no data: their achievement is "", not 0 or 100.
+        assert!(k.domains.iter().flat_map(|d| &d.kpis).any(|x| x.norm.is_some() && x.figure.is_none()));
+
+        let rows = score_rows(&range, k, &nl);
+        let mut scored = 0;
+        for (d, row) in k.domains.iter().zip(&rows) {
+            let live = d.scored && d.active;
+            assert_eq!(row.is_some(), live, "domain {} has a score formula", d.number);
+            let Some(row) = *row else { continue };
+            let score = formula_at(&formulas, row, 1);
+            assert!(score.starts_with("IF(SUM(Q") && score.contains("SUMPRODUCT("), "{score}");
+            assert_eq!(float_at(&range, row, 1), d.score_pct, "score of domain {}", d.number);
+            let malus = formula_at(&formulas, row + 1, 1);
+            let b = |r: u32| format!("B{}", r + 1);
+            assert_eq!(
+                malus,
+                format!(
+                    "IF(ISNUMBER({s}),IF({s}>=95,0,IF({s}>=90,0.5,IF({s}>=80,1,IF({s}>=0,2,\"\")))),\"\")",
+                    s = b(row)
+                )
+            );
+            assert_eq!(float_at(&range, row + 1, 1), d.malus_pct);
+            let escalation = if d.score_pct.is_none() { "" } else if d.escalation { "ja" } else { "nee" };
+            match range.get_value((row + 2, 1)) {
+                Some(Data::String(s)) => assert_eq!(s, escalation),
+                None | Some(Data::Empty) => assert_eq!(escalation, ""),
+                other => panic!("escalation {other:?}"),
+            }
+            assert_eq!(float_at(&range, row - 1, 1), Some(d.weight_with_data));
+            if d.score_pct.is_some() {
+                scored += 1;
+            }
+        }
+        assert!(scored >= 4, "{scored} scored domains");
+        assert!(k.domains.iter().any(|d| d.status == "not_active"));
+        assert!(k.domains.iter().any(|d| d.status == "unscored"));
+
+        // The overview refers to the blocks and caches the same values.
+        let first = row_of(&range, 1, &k.domains[0].name, 0).unwrap();
+        for (i, (d, row)) in k.domains.iter().zip(&rows).enumerate() {
+            let o = first + i as u32;
+            assert_eq!(string_at(&range, o, 1), d.name);
+            assert_eq!(string_at(&range, o, 2), nl.get(&format!("xlsx.domain_status.{}", d.status)));
+            match row {
+                Some(r) => {
+                    assert_eq!(formula_at(&formulas, o, 3), format!("B{}", r + 1));
+                    assert_eq!(float_at(&range, o, 3), d.score_pct);
+                    assert_eq!(formula_at(&formulas, o, 4), format!("B{}", r + 2));
+                    assert_eq!(float_at(&range, o, 4), d.malus_pct);
+                }
+                None => assert!(formula_at(&formulas, o, 3).is_empty()),
+            }
+        }
+    }
+
+    #[test]
+    fn kpi_sheet_formula_variants() {
+        let mut m = demo_monthly();
+        let k = &mut m.report.kpis;
+        k.cap_pct = None;
+        let d = k.domains.iter_mut().find(|d| d.status == "scored").unwrap();
+        d.invoice_amount_eur = Some(12_000.0);
+        d.malus_eur = d.malus_pct.map(|p| 12_000.0 * p / 100.0);
+        let want_eur = d.malus_eur;
+        let en = Labels::embedded("en").unwrap();
+        let mut wb = open(monthly_xlsx(&m, &en).unwrap());
+        assert_eq!(wb.sheet_names()[1], "KPIs");
+        let range = wb.worksheet_range("KPIs").unwrap();
+        let formulas = wb.worksheet_formula("KPIs").unwrap();
+        let ach = u32::from(kc::ACHIEVEMENT);
+
+        // Without a cap there is no MIN but the one of reachability's two parts.
+        let row = row_of(&range, 1, "failed_changes", 0).unwrap();
+        let r = row + 1;
+        assert_eq!(
+            formula_at(&formulas, row, ach),
+            format!("IF(ISNUMBER(L{r}),IF(L{r}<=0,100,E{r}*100/L{r}),\"\")")
+        );
+        let row = row_of(&range, 1, "first_contact_resolution", 0).unwrap();
+        let r = row + 1;
+        assert_eq!(
+            formula_at(&formulas, row, ach),
+            format!("IF(ISNUMBER(L{r}),IF(E{r}<=0,100,L{r}*100/E{r}),\"\")")
+        );
+        let row = row_of(&range, 1, "reachability", 0).unwrap();
+        let f = formula_at(&formulas, row, ach);
+        assert!(f.contains("MIN(IF(") && !f.contains("MIN(100"), "{f}");
+
+        // The malus in euros: invoice amount × malus % ÷ 100, in the block and the overview.
+        let eur_row = row_of(&range, 0, en.get("xlsx.kpi.malus_eur"), 0).unwrap();
+        let f = formula_at(&formulas, eur_row, 1);
+        assert_eq!(f, format!("IF(ISNUMBER(B{m}),B{i}*B{m}/100,\"\")", m = eur_row - 1, i = eur_row));
+        assert_eq!(float_at(&range, eur_row, 1), want_eur);
+        assert!(want_eur.is_some());
+        let header = row_of(&range, 6, en.get("xlsx.kpi.malus_eur"), 0).unwrap();
+        assert_eq!(formula_at(&formulas, header + 1, 6), format!("B{}", eur_row + 1));
+        // English escalation texts in the formula.
+        let esc = formula_at(&formulas, eur_row - 3, 1);
+        assert!(esc.contains("\"yes\"") && esc.contains("\"no\""), "{esc}");
+    }
+
+    #[test]
+    fn poisoned_annex_has_the_same_formulas_and_wrong_results() {
+        let m = demo_monthly();
+        let mut good = open(monthly_xlsx(&m, &nl()).unwrap());
+        let mut bad = open(monthly_xlsx_with_cached(&m, &nl(), true).unwrap());
+        let fg = good.worksheet_formula("KPI's").unwrap();
+        let fb = bad.worksheet_formula("KPI's").unwrap();
+        assert_eq!(fg, fb);
+        let values = bad.worksheet_range("KPI's").unwrap();
+        let mut n = 0;
+        for (row, col, f) in fb.used_cells() {
+            if f.is_empty() {
+                continue;
+            }
+            let (row, col) = (row as u32 + fb.start().unwrap().0, col as u32 + fb.start().unwrap().1);
+            assert_eq!(float_at(&values, row, col), Some(POISONED_RESULT), "({row}, {col}) {f}");
+            n += 1;
+        }
+        assert!(n > 40, "{n} formulas");
+    }
+
 }

@@ -2,3 +2,4 @@
 
 pub mod model;
 pub mod monthly;
+pub mod quarterly;

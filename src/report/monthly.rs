@@ -42,11 +42,11 @@ fn status_key(s: Status) -> &'static str {
     }
 }
 
-fn pct(met: u64, counted: u64) -> Option<f64> {
+pub(crate) fn pct(met: u64, counted: u64) -> Option<f64> {
     (counted > 0).then(|| met as f64 * 100.0 / counted as f64)
 }
 
-fn cross_table<'t>(items: impl Iterator<Item = (&'t str, &'t str)>, all_columns: &[String]) -> CrossTable {
+pub(crate) fn cross_table<'t>(items: impl Iterator<Item = (&'t str, &'t str)>, all_columns: &[String]) -> CrossTable {
     let mut counts: BTreeMap<(&str, &str), u64> = BTreeMap::new();
     let mut rows: BTreeSet<&str> = BTreeSet::new();
     for (r, c) in items {
@@ -425,7 +425,7 @@ pub fn build(data: &DataSet, ctx: &RunContext) -> Monthly {
     Monthly { report, tickets: ticket_rows }
 }
 
-fn reorder_rows(t: CrossTable, order: &[String]) -> CrossTable {
+pub(crate) fn reorder_rows(t: CrossTable, order: &[String]) -> CrossTable {
     let n = t.columns.len();
     let mut cells = Vec::new();
     let mut row_totals = Vec::new();

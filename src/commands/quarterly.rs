@@ -1,0 +1,66 @@
+//! `slarapport quarterly`: the quarterly report for the tactical meeting (PDF, annex, JSON).
+
+use crate::commands::{Outcome, ReportOptions, ReportSetup};
+use crate::error::Error;
+use crate::load::load_data_dir;
+use crate::output::write_atomic;
+use crate::period::Period;
+use crate::render;
+use crate::report::monthly::RunContext;
+use crate::report::quarterly::build_quarterly;
+
+#[derive(Debug, Clone, clap::Args)]
+pub struct QuarterlyArgs {
+    #[command(flatten)]
+    pub report: ReportOptions,
+    /// Quarter to report on, YYYY-Qn [default: the quarter before --today].
+    #[arg(long, value_name = "YYYY-Qn")]
+    pub period: Option<String>,
+}
+
+pub fn run(args: &QuarterlyArgs) -> Result<Outcome, Error> {
+    let ReportSetup { contract, today, templates, labels, out } = args.report.setup()?;
+    let period = match &args.period {
+        Some(p) => Period::parse_quarter(p)?,
+        None => Period::quarter_before(today),
+    };
+    let data = load_data_dir(&args.report.data, &contract)?;
+    let ctx = RunContext { contract: &contract, period, today, lang: args.report.lang.clone() };
+    let q = build_quarterly(&data, &ctx);
+    let rendered = render::quarterly(&q, &labels, &templates, today)?;
+
+    let dir = out.join(period.label());
+    let files = [
+        (format!("{}.pdf", rendered.stem), rendered.pdf.as_slice()),
+        (format!("{}{}.xlsx", rendered.stem, labels.get("file.annex_suffix")), rendered.xlsx.as_slice()),
+        (format!("{}.json", rendered.stem), rendered.json.as_slice()),
+    ];
+    for (name, bytes) in &files {
+        write_atomic(&dir.join(name), bytes)?;
+    }
+    println!("Quarterly report {} for {}:", q.meta.period, q.meta.client);
+    for (name, _) in &files {
+        println!("  {}", dir.join(name).display());
+    }
+    let a = &q.accounting;
+    println!(
+        "rows read {}: counted {}, excluded {}, rejected {}",
+        a.rows_read, a.counted, a.excluded, a.rejected
+    );
+    for m in &q.malus {
+        if let (Some(score), Some(malus)) = (m.score, m.malus_pct) {
+            println!("domain {} {}: {:.2} % → malus {} %{}", m.number, m.name, score, malus, if m.escalation { " (escalation)" } else { "" });
+        }
+    }
+    println!("malus charged on the invoice of {}", q.invoice_quarter);
+    println!("due on {} (made on {})", q.meta.due_on, q.meta.generated_on);
+    if q.meta.late {
+        eprintln!("warning: this report is made after its due date ({})", q.meta.due_on);
+    }
+    let mut outcome = Outcome::Clean;
+    if q.rejected_rows > 0 || q.warnings > 0 {
+        eprintln!("warning: {} rows rejected and {} data-quality warnings (see the monthly reports)", q.rejected_rows, q.warnings);
+        outcome = Outcome::Findings;
+    }
+    Ok(outcome)
+}

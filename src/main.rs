@@ -22,8 +22,12 @@ enum Command {
     Check(commands::check::CheckArgs),
     /// Print the effective contract and check it (exit 1 on findings).
     Contract(commands::contract::ContractArgs),
+    /// Check a report's files against its manifest.json (exit 1 when one changed).
+    Verify(commands::verify::VerifyArgs),
     /// Write realistic demo data (deterministic).
     Demo(commands::demo::DemoArgs),
+    /// Make the root-cause-analysis document of a P1 incident (--ticket ID), or of every RCA due (--due).
+    Rca(commands::rca::RcaArgs),
 }
 
 fn main() {
@@ -33,6 +37,8 @@ fn main() {
         Command::Check(a) => commands::check::run(a),
         Command::Quarterly(a) => commands::quarterly::run(a),
         Command::Demo(a) => commands::demo::run(a),
+        Command::Rca(a) => commands::rca::run(a),
+        Command::Verify(a) => commands::verify::run(a),
         Command::Contract(a) => commands::contract::run(a),
     };
     match result {

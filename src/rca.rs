@@ -143,6 +143,10 @@ pub fn parse_rca_file(text_in: &str, name: &str, ticket: &str) -> Result<RcaFile
 
 /// Reads `DIR/rca/<ticket>.toml`; `None` when there is no such file.
 pub fn read_rca_file(data_dir: &Path, ticket: &str) -> Result<Option<RcaFile>, Error> {
+    if ticket.is_empty() || ticket.starts_with('.') || ticket.contains(['/', '\\', '\0']) {
+        return Err(Error::new(format!("ticket id \"{ticket}\" cannot name an RCA file in rca/"))
+            .with_hint("give the ticket an id without slashes or a leading dot"));
+    }
     let path = data_dir.join("rca").join(format!("{ticket}.toml"));
     if !path.is_file() {
         return Ok(None);

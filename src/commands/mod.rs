@@ -16,6 +16,8 @@ pub mod contract;
 pub mod demo;
 pub mod monthly;
 pub mod quarterly;
+pub mod rca;
+pub mod verify;
 
 /// How a command ended, for the exit code: 0 all well, 1 made but with findings, 2 failed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -74,6 +76,10 @@ pub struct ReportOptions {
     /// Language of the report: nl or en.
     #[arg(long, default_value = "nl")]
     pub lang: String,
+    /// Make a plain PDF instead of an archival one (PDF/A-3b with the JSON and the annex
+    /// embedded, and accessible PDF/UA-1).
+    #[arg(long)]
+    pub no_archival: bool,
 }
 
 /// What a report command works with, resolved from `ReportOptions`.
@@ -97,5 +103,35 @@ impl ReportOptions {
         let labels = crate::render::labels(&templates, &self.lang)?;
         let out = self.out.clone().unwrap_or_else(|| self.data.join("rapporten"));
         Ok(ReportSetup { contract, today, templates, labels, out })
+    }
+}
+
+impl ReportOptions {
+    /// The manifest of a run, without its outputs (`output::write_report` adds them).
+    pub fn manifest(
+        &self,
+        setup: &ReportSetup,
+        kind: &str,
+        meta: &crate::report::model::Meta,
+    ) -> crate::manifest::Manifest {
+        use crate::manifest::{FileHash, Manifest};
+        Manifest {
+            tool: "slarapport".into(),
+            version: env!("CARGO_PKG_VERSION").into(),
+            kind: kind.into(),
+            period: meta.period.clone(),
+            cutoff: meta.cutoff.clone(),
+            generated_on: meta.generated_on.clone(),
+            data_dir: self.data.display().to_string(),
+            contract: match &setup.contract.source {
+                crate::contract::ContractSource::Embedded => "embedded".into(),
+                crate::contract::ContractSource::File(p) => p.display().to_string(),
+            },
+            contract_sha256: meta.contract_sha256.clone(),
+            templates: self.templates.as_ref().map(|p| p.display().to_string()).unwrap_or_else(|| "embedded".into()),
+            template_files: Manifest::template_hashes(&setup.templates),
+            inputs: meta.inputs.iter().map(|f| FileHash { name: f.name.clone(), sha256: f.sha256.clone(), rows: Some(f.rows) }).collect(),
+            outputs: Vec::new(),
+        }
     }
 }

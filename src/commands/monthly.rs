@@ -3,7 +3,7 @@
 use crate::commands::{Outcome, ReportOptions, ReportSetup};
 use crate::error::Error;
 use crate::load::load_data_dir;
-use crate::output::write_atomic;
+use crate::output::write_report;
 use crate::period::Period;
 use crate::render;
 use crate::report::monthly::{build, RunContext};
@@ -18,15 +18,17 @@ pub struct MonthlyArgs {
 }
 
 pub fn run(args: &MonthlyArgs) -> Result<Outcome, Error> {
-    let ReportSetup { contract, today, templates, labels, out } = args.report.setup()?;
+    let setup = args.report.setup()?;
+    let ReportSetup { contract, today, templates, labels, out } = &setup;
+    let today = *today;
     let period = match &args.period {
         Some(p) => Period::parse_month(p)?,
         None => Period::month_before(today),
     };
-    let data = load_data_dir(&args.report.data, &contract)?;
-    let ctx = RunContext { contract: &contract, period, today, lang: args.report.lang.clone() };
+    let data = load_data_dir(&args.report.data, contract)?;
+    let ctx = RunContext { contract, period, today, lang: args.report.lang.clone() };
     let monthly = build(&data, &ctx);
-    let rendered = render::monthly(&monthly, &labels, &templates, today)?;
+    let rendered = render::monthly(&monthly, labels, templates, today, !args.report.no_archival)?;
 
     let dir = out.join(period.label());
     let annex = format!("{}{}.xlsx", rendered.stem, labels.get("file.annex_suffix"));
@@ -36,15 +38,13 @@ pub fn run(args: &MonthlyArgs) -> Result<Outcome, Error> {
         (format!("{}.json", rendered.stem), rendered.json.as_slice()),
         (format!("{}.txt", rendered.stem), rendered.message.as_bytes()),
     ];
-    for (name, bytes) in &files {
-        write_atomic(&dir.join(name), bytes)?;
-    }
+    let written = write_report(&dir, &files, args.report.manifest(&setup, "monthly", &monthly.report.meta))?;
 
     let r = &monthly.report;
     let acc = &r.data_quality.accounting;
     println!("Monthly SLA report {} for {} ({}):", r.meta.period, r.meta.client, contract.source);
-    for (name, _) in &files {
-        println!("  {}", dir.join(name).display());
+    for p in &written {
+        println!("  {}", p.display());
     }
     println!(
         "rows read {}: counted {}, excluded {} (outside the period {}, out of scope {}), rejected {}",

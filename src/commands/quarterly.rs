@@ -3,7 +3,7 @@
 use crate::commands::{Outcome, ReportOptions, ReportSetup};
 use crate::error::Error;
 use crate::load::load_data_dir;
-use crate::output::write_atomic;
+use crate::output::write_report;
 use crate::period::Period;
 use crate::render;
 use crate::report::monthly::RunContext;
@@ -19,15 +19,17 @@ pub struct QuarterlyArgs {
 }
 
 pub fn run(args: &QuarterlyArgs) -> Result<Outcome, Error> {
-    let ReportSetup { contract, today, templates, labels, out } = args.report.setup()?;
+    let setup = args.report.setup()?;
+    let ReportSetup { contract, today, templates, labels, out } = &setup;
+    let today = *today;
     let period = match &args.period {
         Some(p) => Period::parse_quarter(p)?,
         None => Period::quarter_before(today),
     };
-    let data = load_data_dir(&args.report.data, &contract)?;
-    let ctx = RunContext { contract: &contract, period, today, lang: args.report.lang.clone() };
+    let data = load_data_dir(&args.report.data, contract)?;
+    let ctx = RunContext { contract, period, today, lang: args.report.lang.clone() };
     let q = build_quarterly(&data, &ctx);
-    let rendered = render::quarterly(&q, &labels, &templates, today)?;
+    let rendered = render::quarterly(&q, labels, templates, today, !args.report.no_archival)?;
 
     let dir = out.join(period.label());
     let files = [
@@ -35,12 +37,10 @@ pub fn run(args: &QuarterlyArgs) -> Result<Outcome, Error> {
         (format!("{}{}.xlsx", rendered.stem, labels.get("file.annex_suffix")), rendered.xlsx.as_slice()),
         (format!("{}.json", rendered.stem), rendered.json.as_slice()),
     ];
-    for (name, bytes) in &files {
-        write_atomic(&dir.join(name), bytes)?;
-    }
+    let written = write_report(&dir, &files, args.report.manifest(&setup, "quarterly", &q.meta))?;
     println!("Quarterly report {} for {}:", q.meta.period, q.meta.client);
-    for (name, _) in &files {
-        println!("  {}", dir.join(name).display());
+    for p in &written {
+        println!("  {}", p.display());
     }
     let a = &q.accounting;
     println!(

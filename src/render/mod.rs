@@ -67,13 +67,35 @@ pub fn render_text(template: &str, ctx: impl Serialize) -> Result<String, Error>
         .map_err(|e| Error::new(format!("text template: {e}")))
 }
 
+/// The JSON and the annex, to embed in the PDF (PDF/A-3 associated files): the report then
+/// carries its own data.
+fn attachments(stem: &str, labels: &Labels, json: &[u8], xlsx: &[u8]) -> Vec<world::Attachment> {
+    vec![
+        world::Attachment {
+            name: format!("{stem}.json"),
+            data: json.to_vec(),
+            mime: "application/json".into(),
+            relationship: "data".into(),
+            description: labels.get("pdf.attachment.json").into(),
+        },
+        world::Attachment {
+            name: format!("{stem}{}.xlsx", labels.get("file.annex_suffix")),
+            data: xlsx.to_vec(),
+            mime: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".into(),
+            relationship: "supplement".into(),
+            description: labels.get("pdf.attachment.xlsx").into(),
+        },
+    ]
+}
+
 /// Renders the monthly report three ways, plus its cover message.
-pub fn monthly(m: &Monthly, labels: &Labels, templates: &TemplateSet, today: NaiveDate) -> Result<RenderedReport, Error> {
+pub fn monthly(m: &Monthly, labels: &Labels, templates: &TemplateSet, today: NaiveDate, archival: bool) -> Result<RenderedReport, Error> {
     let r = &m.report;
     let stem = render_text(labels.get("file.monthly_stem"), minijinja::context! { period => r.meta.period })?;
     let json = to_json(&JsonDocument { report: r, tickets: &m.tickets })?;
-    let pdf = pdf::render_pdf(templates, "monthly.typ", pdf_input(r, labels)?, today)?;
     let xlsx = xlsx::monthly_xlsx(m, labels)?;
+    let settings = pdf::PdfSettings { archival, attachments: attachments(&stem, labels, &json, &xlsx) };
+    let pdf = pdf::render_pdf_with(templates, "monthly.typ", pdf_input(r, labels)?, today, &settings)?;
     let mail_name = format!("mail/monthly.{}.txt", labels.lang());
     let mail = templates
         .files
@@ -98,10 +120,12 @@ pub fn quarterly(
     labels: &Labels,
     templates: &TemplateSet,
     today: NaiveDate,
+    archival: bool,
 ) -> Result<RenderedReport, Error> {
     let stem = render_text(labels.get("file.quarterly_stem"), minijinja::context! { period => q.meta.period })?;
     let json = to_json(q)?;
-    let pdf = pdf::render_pdf(templates, "quarterly.typ", pdf_input(q, labels)?, today)?;
     let xlsx = xlsx_quarterly::quarterly_xlsx(q, labels)?;
+    let settings = pdf::PdfSettings { archival, attachments: attachments(&stem, labels, &json, &xlsx) };
+    let pdf = pdf::render_pdf_with(templates, "quarterly.typ", pdf_input(q, labels)?, today, &settings)?;
     Ok(RenderedReport { stem, pdf, xlsx, json, message: String::new() })
 }

@@ -10,14 +10,42 @@ use typst::diag::{Severity, SourceDiagnostic};
 use typst::foundations::{Datetime, Smart};
 use typst::WorldExt;
 use typst_layout::PagedDocument;
-use typst_pdf::{PdfOptions, Timestamp};
+use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
 
 use crate::error::Error;
-use crate::render::world::{ReportWorld, TemplateSet};
+use crate::render::world::{Attachment, ReportWorld, TemplateSet};
 
-/// Compiles `main` from `templates` with `data` (JSON) as `sys.inputs.data`.
+/// How the PDF is made.
+#[derive(Debug, Clone)]
+pub struct PdfSettings {
+    /// PDF/A-3b and PDF/UA-1 (archival, accessible); otherwise a plain tagged PDF.
+    pub archival: bool,
+    /// Files embedded in the PDF (only with `archival`, which is PDF/A-3).
+    pub attachments: Vec<Attachment>,
+}
+
+impl Default for PdfSettings {
+    fn default() -> Self {
+        PdfSettings { archival: true, attachments: Vec::new() }
+    }
+}
+
+/// Compiles `main` from `templates` with `data` (JSON) as `sys.inputs.data`, as PDF/A-3b +
+/// PDF/UA-1.
 pub fn render_pdf(templates: &TemplateSet, main: &str, data: Vec<u8>, today: NaiveDate) -> Result<Vec<u8>, Error> {
-    let world = ReportWorld::new(templates.clone(), main, data, today)?;
+    render_pdf_with(templates, main, data, today, &PdfSettings::default())
+}
+
+/// As `render_pdf`, with explicit settings.
+pub fn render_pdf_with(
+    templates: &TemplateSet,
+    main: &str,
+    data: Vec<u8>,
+    today: NaiveDate,
+    settings: &PdfSettings,
+) -> Result<Vec<u8>, Error> {
+    let attachments: &[Attachment] = if settings.archival { &settings.attachments } else { &[] };
+    let world = ReportWorld::with_attachments(templates.clone(), main, data, attachments, today)?;
     let result = typst::compile::<PagedDocument>(&world);
     let document = result.output.map_err(|diags| diagnostics_error(&world, &diags))?;
     let date = Datetime::from_ymd_hms(today.year(), today.month() as u8, today.day() as u8, 0, 0, 0)
@@ -26,6 +54,13 @@ pub fn render_pdf(templates: &TemplateSet, main: &str, data: Vec<u8>, today: Nai
         ident: Smart::Custom(format!("slarapport-{main}")),
         creator: Smart::Custom(Some(format!("slarapport {}", env!("CARGO_PKG_VERSION")))),
         timestamp: Some(Timestamp::new_utc(date)),
+        standards: if settings.archival {
+            PdfStandards::new(&[PdfStandard::A_3b, PdfStandard::Ua_1])
+                .map_err(|e| Error::new(format!("PDF standards: {}", e.message())))?
+        } else {
+            PdfStandards::default()
+        },
+        tagged: true,
         ..PdfOptions::default()
     };
     typst_pdf::pdf(&document, &options).map_err(|diags| diagnostics_error(&world, &diags))

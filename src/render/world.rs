@@ -15,7 +15,7 @@ use std::sync::OnceLock;
 
 use chrono::{Datelike, NaiveDate};
 use typst::diag::{FileError, FileResult};
-use typst::foundations::{Bytes, Datetime, Dict, Duration, IntoValue};
+use typst::foundations::{Array, Bytes, Datetime, Dict, Duration, IntoValue, Value};
 use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
 use typst::text::{Font, FontBook};
 use typst::utils::LazyHash;
@@ -31,6 +31,9 @@ pub const EMBEDDED_TEMPLATES: &[(&str, &str)] = &[
     ("quarterly.typ", include_str!("../../templates/quarterly.typ")),
     ("lang/nl-quarterly.toml", include_str!("../../templates/lang/nl-quarterly.toml")),
     ("lang/en-quarterly.toml", include_str!("../../templates/lang/en-quarterly.toml")),
+    ("rca.typ", include_str!("../../templates/rca.typ")),
+    ("lang/nl-rca.toml", include_str!("../../templates/lang/nl-rca.toml")),
+    ("lang/en-rca.toml", include_str!("../../templates/lang/en-rca.toml")),
     ("lang/nl.toml", include_str!("../../templates/lang/nl.toml")),
     ("lang/en.toml", include_str!("../../templates/lang/en.toml")),
     ("mail/monthly.nl.txt", include_str!("../../templates/mail/monthly.nl.txt")),
@@ -109,6 +112,17 @@ impl TemplateSet {
     }
 }
 
+/// A file embedded in the PDF (PDF/A-3 allows it): the JSON model and the Excel annex.
+#[derive(Debug, Clone)]
+pub struct Attachment {
+    pub name: String,
+    pub data: Vec<u8>,
+    pub mime: String,
+    /// `data`, `supplement`, `source` or `alternative` (PDF/A-3's AFRelationship).
+    pub relationship: String,
+    pub description: String,
+}
+
 /// A World for one compilation.
 pub struct ReportWorld {
     library: LazyHash<Library>,
@@ -124,11 +138,37 @@ pub fn file_id(path: &str) -> Option<FileId> {
 impl ReportWorld {
     /// `main` is the template to compile (e.g. `monthly.typ`); `data` the report model as JSON.
     pub fn new(templates: TemplateSet, main: &str, data: Vec<u8>, today: NaiveDate) -> Result<Self, Error> {
+        Self::with_attachments(templates, main, data, &[], today)
+    }
+
+    /// As `new`, with files for the template to attach to the PDF (`sys.inputs.attachments`:
+    /// an array of dictionaries with `name`, `data` (bytes), `mime`, `relationship`,
+    /// `description`).
+    pub fn with_attachments(
+        templates: TemplateSet,
+        main: &str,
+        data: Vec<u8>,
+        attachments: &[Attachment],
+        today: NaiveDate,
+    ) -> Result<Self, Error> {
         if !templates.files.contains_key(main) {
             return Err(Error::new(format!("template {main} is missing from {}", templates.origin)));
         }
         let mut inputs = Dict::new();
         inputs.insert("data".into(), Bytes::new(data).into_value());
+        let list: Vec<Value> = attachments
+            .iter()
+            .map(|a| {
+                let mut d = Dict::new();
+                d.insert("name".into(), a.name.as_str().into_value());
+                d.insert("data".into(), Bytes::new(a.data.clone()).into_value());
+                d.insert("mime".into(), a.mime.as_str().into_value());
+                d.insert("relationship".into(), a.relationship.as_str().into_value());
+                d.insert("description".into(), a.description.as_str().into_value());
+                d.into_value()
+            })
+            .collect();
+        inputs.insert("attachments".into(), Array::from(list.as_slice()).into_value());
         let library = Library::builder().with_inputs(inputs).build();
         let main = file_id(main).ok_or_else(|| Error::new(format!("bad template name {main}")))?;
         Ok(ReportWorld { library: LazyHash::new(library), main, templates, today })

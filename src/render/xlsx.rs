@@ -44,8 +44,8 @@ use rust_xlsxwriter::{
     Worksheet, XlsxError,
 };
 
-use crate::error::Error;
 use crate::contract::{Direction, Frequency, KpiSource, Unit};
+use crate::error::Error;
 use crate::i18n::{Labels, MONTH_KEYS, format_number};
 use crate::kpi::{DomainResult, KpiResult, KpiSection};
 use crate::report::model::{
@@ -83,14 +83,23 @@ pub const POISONED_RESULT: f64 = -12345.678;
 /// instead of the model's value. For tests only: they prove that a spreadsheet program
 /// really recalculates the formulas (the poisoned values must disappear).
 #[doc(hidden)]
-pub fn monthly_xlsx_with_cached(m: &Monthly, labels: &Labels, poison: bool) -> Result<Vec<u8>, Error> {
+pub fn monthly_xlsx_with_cached(
+    m: &Monthly,
+    labels: &Labels,
+    poison: bool,
+) -> Result<Vec<u8>, Error> {
     write_workbook(m, labels, LIST_ROWS_PER_SHEET, poison)
         .map_err(|e| Error::new(format!("cannot write the Excel annex: {e}")))
 }
 
 /// [`monthly_xlsx`] with a configurable number of data rows per list sheet (tests use a
 /// small one to exercise the continuation sheets).
-fn write_workbook(m: &Monthly, labels: &Labels, rows_per_sheet: usize, poison: bool) -> Res<Vec<u8>> {
+fn write_workbook(
+    m: &Monthly,
+    labels: &Labels,
+    rows_per_sheet: usize,
+    poison: bool,
+) -> Res<Vec<u8>> {
     let r = &m.report;
     let mut b = Book {
         wb: Workbook::new(),
@@ -456,10 +465,25 @@ impl Cells<'_> {
 
     /// A live formula with its cached result (the model's value, so that a reader that does
     /// not recalculate shows the report's figure); see [`cached`] for the result's text.
-    fn formula(&mut self, row: u32, col: u16, formula: &str, result: String, format: &Format) -> Res {
-        let result = if self.poison { POISONED_RESULT.to_string() } else { result };
-        self.ws
-            .write_formula_with_format(row, col, Formula::new(formula).set_result(result), format)?;
+    fn formula(
+        &mut self,
+        row: u32,
+        col: u16,
+        formula: &str,
+        result: String,
+        format: &Format,
+    ) -> Res {
+        let result = if self.poison {
+            POISONED_RESULT.to_string()
+        } else {
+            result
+        };
+        self.ws.write_formula_with_format(
+            row,
+            col,
+            Formula::new(formula).set_result(result),
+            format,
+        )?;
         Ok(())
     }
 
@@ -1316,7 +1340,11 @@ fn staircase_formula(
 ) -> String {
     let mut f = below.to_string();
     for band in bands.iter().rev() {
-        f = format!("IF({score}>={},{},{f})", lit(band.min_score_pct), value(band));
+        f = format!(
+            "IF({score}>={},{},{f})",
+            lit(band.min_score_pct),
+            value(band)
+        );
     }
     format!("IF(ISNUMBER({score}),{f},\"\")")
 }
@@ -1365,7 +1393,11 @@ fn source_text(labels: &Labels, k: &KpiResult) -> String {
     };
     let mut s = translate(labels, "xlsx.source", &f.source).into_owned();
     let detail = match f.detail.strip_prefix("mean:") {
-        Some(periods) => format!("{} {}", labels.get("xlsx.kpi.mean_of"), periods.replace(',', ", ")),
+        Some(periods) => format!(
+            "{} {}",
+            labels.get("xlsx.kpi.mean_of"),
+            periods.replace(',', ", ")
+        ),
         None => f.detail.clone(),
     };
     if !detail.is_empty() {
@@ -1409,6 +1441,8 @@ fn kpi_sheet(b: &mut Book, k: &KpiSection) -> Res {
         .collect();
     let overview_cols = label_cols(labels, "xlsx.kpi", &OVERVIEW_COLS);
     let mut ws = b.sheet("xlsx.kpi.sheet", 1)?;
+    // An empty cached result stays empty (the formula's own `""`), not the writer's default 0.
+    ws.set_formula_result_default("");
     {
         let f = &b.f;
         let mut c = b.cells(&mut ws);
@@ -1428,7 +1462,14 @@ fn kpi_sheet(b: &mut Book, k: &KpiSection) -> Res {
         let mut row = first_overview + rix(k.domains.len())? + 1;
 
         c.heading(row, "xlsx.kpi.staircase")?;
-        c.header_texts(row + 1, &label_cols(labels, "xlsx.kpi", &["min_score", "malus_pct", "escalation"]))?;
+        c.header_texts(
+            row + 1,
+            &label_cols(
+                labels,
+                "xlsx.kpi",
+                &["min_score", "malus_pct", "escalation"],
+            ),
+        )?;
         row += 2;
         for band in &k.bands {
             c.number(row, 0, band.min_score_pct, &f.dec2)?;
@@ -1477,7 +1518,9 @@ fn kpi_sheet(b: &mut Book, k: &KpiSection) -> Res {
 /// The escalation cell's value: yes or no with a score, empty without one.
 fn escalation_result(labels: &Labels, d: &DomainResult) -> String {
     match d.score_pct {
-        Some(_) => labels.get(if d.escalation { "xlsx.yes" } else { "xlsx.no" }).to_string(),
+        Some(_) => labels
+            .get(if d.escalation { "xlsx.yes" } else { "xlsx.no" })
+            .to_string(),
         None => String::new(),
     }
 }
@@ -1511,10 +1554,20 @@ fn domain_block(
         c.text(row, kc::NORM_TEXT, &kpi.norm_text)?;
         c.opt_number(row, kc::NORM, kpi.norm, &f.dec2)?;
         c.opt_number(row, kc::NORM2, kpi.second_norm, &f.dec2)?;
-        c.tr(row, kc::DIRECTION, "xlsx.direction", direction_key(kpi.direction))?;
+        c.tr(
+            row,
+            kc::DIRECTION,
+            "xlsx.direction",
+            direction_key(kpi.direction),
+        )?;
         c.tr(row, kc::UNIT, "xlsx.unit", unit_key(kpi.unit))?;
         c.opt_number(row, kc::WEIGHT, kpi.weight, &f.dec2)?;
-        c.tr(row, kc::FREQUENCY, "xlsx.frequency", frequency_key(kpi.frequency))?;
+        c.tr(
+            row,
+            kc::FREQUENCY,
+            "xlsx.frequency",
+            frequency_key(kpi.frequency),
+        )?;
         c.text(row, kc::SOURCE, &source_text(labels, kpi))?;
         if let Some(fig) = &kpi.figure {
             c.number(row, kc::MEASURED, fig.measured, &f.dec2)?;
@@ -1529,7 +1582,13 @@ fn domain_block(
         }
         let achievement = achievement_formula(kpi, row, k.cap_pct);
         if let Some(formula) = &achievement {
-            c.formula(row, kc::ACHIEVEMENT, formula, cached(kpi.achievement_pct), &f.dec2)?;
+            c.formula(
+                row,
+                kc::ACHIEVEMENT,
+                formula,
+                cached(kpi.achievement_pct),
+                &f.dec2,
+            )?;
         }
         if live {
             let (ach, weight) = (a1(row, kc::ACHIEVEMENT), a1(row, kc::WEIGHT));
@@ -1538,7 +1597,13 @@ fn domain_block(
                 (Some(w), Some(_)) => w,
                 _ => 0.0,
             };
-            c.formula(row, kc::EFFECTIVE, &formula, cached(Some(effective)), &f.dec2)?;
+            c.formula(
+                row,
+                kc::EFFECTIVE,
+                &formula,
+                cached(Some(effective)),
+                &f.dec2,
+            )?;
         }
         c.tr(row, kc::STATUS, "xlsx.kpi_status", &kpi.status)?;
     }
@@ -1557,16 +1622,32 @@ fn domain_block(
     }
     let last = first + rix(d.kpis.len() - 1)?;
     let range = |col: u16| format!("{}:{}", a1(first, col), a1(last, col));
-    let (weights, effective, achievements) =
-        (range(kc::WEIGHT), range(kc::EFFECTIVE), range(kc::ACHIEVEMENT));
+    let (weights, effective, achievements) = (
+        range(kc::WEIGHT),
+        range(kc::EFFECTIVE),
+        range(kc::ACHIEVEMENT),
+    );
 
-    let pair = |c: &mut Cells, row: &mut u32, key: &str, formula: String, result: String, format: &Format| -> Res<String> {
+    let pair = |c: &mut Cells,
+                row: &mut u32,
+                key: &str,
+                formula: String,
+                result: String,
+                format: &Format|
+     -> Res<String> {
         c.label_with(*row, 0, key, &f.bold)?;
         c.formula(*row, 1, &formula, result, format)?;
         *row += 1;
         Ok(a1(*row - 1, 1))
     };
-    pair(c, &mut row, "xlsx.kpi.weight_total", format!("SUM({weights})"), cached(Some(d.weight_total)), &f.dec2)?;
+    pair(
+        c,
+        &mut row,
+        "xlsx.kpi.weight_total",
+        format!("SUM({weights})"),
+        cached(Some(d.weight_total)),
+        &f.dec2,
+    )?;
     pair(
         c,
         &mut row,
@@ -1579,7 +1660,9 @@ fn domain_block(
         c,
         &mut row,
         "xlsx.kpi.score",
-        format!("IF(SUM({effective})<=0,\"\",SUMPRODUCT({effective},{achievements})/SUM({effective}))"),
+        format!(
+            "IF(SUM({effective})<=0,\"\",SUMPRODUCT({effective},{achievements})/SUM({effective}))"
+        ),
         cached(d.score_pct),
         &f.dec2_bold,
     )?;
@@ -1591,12 +1674,26 @@ fn domain_block(
         cached(d.malus_pct),
         &f.dec2_bold,
     )?;
-    let (yes, no) = (str_lit(labels.get("xlsx.yes")), str_lit(labels.get("xlsx.no")));
+    let (yes, no) = (
+        str_lit(labels.get("xlsx.yes")),
+        str_lit(labels.get("xlsx.no")),
+    );
     let escalation = pair(
         c,
         &mut row,
         "xlsx.kpi.escalation",
-        staircase_formula(&score, &k.bands, |b| if b.escalation { yes.clone() } else { no.clone() }, &no),
+        staircase_formula(
+            &score,
+            &k.bands,
+            |b| {
+                if b.escalation {
+                    yes.clone()
+                } else {
+                    no.clone()
+                }
+            },
+            &no,
+        ),
         escalation_result(labels, d),
         &f.bold,
     )?;
@@ -1928,9 +2025,30 @@ X-007,incident,,Netwerk,,geen school,P3,email,2026-10-10T09:00,,,
     /// The committed demo data for October 2026: every kind of figure (calls, tickets,
     /// measurements of the month, the quarter and the half year) and every domain status.
     fn demo_monthly() -> Monthly {
+        demo_with(|_| {})
+    }
+
+    /// The demo data without the phone log and without the measurements of domain 4 and of
+    /// CMDB accuracy: KPIs without data, a domain without data.
+    fn demo_with_gaps() -> Monthly {
+        demo_with(|data| {
+            data.calls = None;
+            let gone = [
+                "patch_compliance",
+                "os_up_to_date",
+                "licence_compliance",
+                "cmdb_accuracy",
+            ];
+            data.measurements
+                .retain(|m| !gone.contains(&m.kpi.as_str()));
+        })
+    }
+
+    fn demo_with(change: impl FnOnce(&mut crate::load::DataSet)) -> Monthly {
         let c = LoadedContract::embedded();
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/demo");
-        let data = crate::load::load_data_dir(&dir, &c).unwrap();
+        let mut data = crate::load::load_data_dir(&dir, &c).unwrap();
+        change(&mut data);
         build(
             &data,
             &RunContext {
@@ -1996,38 +2114,67 @@ X-007,incident,,Netwerk,,geen school,P3,email,2026-10-10T09:00,,,
         let mut checked = 0;
         for d in &k.domains {
             for kpi in &d.kpis {
-                let row = row_of(&range, 1, &kpi.id, 0).unwrap_or_else(|| panic!("row of {}", kpi.id));
+                let row =
+                    row_of(&range, 1, &kpi.id, 0).unwrap_or_else(|| panic!("row of {}", kpi.id));
                 let formula = formula_at(&formulas, row, ach);
                 match kpi.norm {
                     None => assert!(formula.is_empty(), "{}: count only, no formula", kpi.id),
                     Some(_) => {
                         assert!(formula.starts_with("IF(ISNUMBER("), "{}: {formula}", kpi.id);
-                        assert!(formula.contains("MIN(100,"), "{}: capped: {formula}", kpi.id);
+                        assert!(
+                            formula.contains("MIN(100,"),
+                            "{}: capped: {formula}",
+                            kpi.id
+                        );
                         // Exactly the model's f64, not a rounded one.
-                        assert_eq!(float_at(&range, row, ach), kpi.achievement_pct, "{}", kpi.id);
+                        assert_eq!(
+                            float_at(&range, row, ach),
+                            kpi.achievement_pct,
+                            "{}",
+                            kpi.id
+                        );
                         checked += 1;
                     }
                 }
                 if kpi.second_norm.is_some() {
-                    assert!(formula.contains(&format!("ISNUMBER(M{})", row + 1)), "{formula}");
+                    assert!(
+                        formula.contains(&format!("ISNUMBER(M{})", row + 1)),
+                        "{formula}"
+                    );
                 }
                 let measured = float_at(&range, row, u32::from(kc::MEASURED));
-                assert_eq!(measured, kpi.figure.as_ref().map(|f| f.measured), "{}", kpi.id);
+                assert_eq!(
+                    measured,
+                    kpi.figure.as_ref().map(|f| f.measured),
+                    "{}",
+                    kpi.id
+                );
             }
         }
         assert!(checked > 15, "{checked} achievements checked");
-        // Some KPIs have no data: their achievement is "", not 0 or 100.
-        assert!(k.domains.iter().flat_map(|d| &d.kpis).any(|x| x.norm.is_some() && x.figure.is_none()));
 
         let rows = score_rows(&range, k, &nl);
         let mut scored = 0;
         for (d, row) in k.domains.iter().zip(&rows) {
             let live = d.scored && d.active;
-            assert_eq!(row.is_some(), live, "domain {} has a score formula", d.number);
+            assert_eq!(
+                row.is_some(),
+                live,
+                "domain {} has a score formula",
+                d.number
+            );
             let Some(row) = *row else { continue };
             let score = formula_at(&formulas, row, 1);
-            assert!(score.starts_with("IF(SUM(Q") && score.contains("SUMPRODUCT("), "{score}");
-            assert_eq!(float_at(&range, row, 1), d.score_pct, "score of domain {}", d.number);
+            assert!(
+                score.starts_with("IF(SUM(Q") && score.contains("SUMPRODUCT("),
+                "{score}"
+            );
+            assert_eq!(
+                float_at(&range, row, 1),
+                d.score_pct,
+                "score of domain {}",
+                d.number
+            );
             let malus = formula_at(&formulas, row + 1, 1);
             let b = |r: u32| format!("B{}", r + 1);
             assert_eq!(
@@ -2038,7 +2185,13 @@ X-007,incident,,Netwerk,,geen school,P3,email,2026-10-10T09:00,,,
                 )
             );
             assert_eq!(float_at(&range, row + 1, 1), d.malus_pct);
-            let escalation = if d.score_pct.is_none() { "" } else if d.escalation { "ja" } else { "nee" };
+            let escalation = if d.score_pct.is_none() {
+                ""
+            } else if d.escalation {
+                "ja"
+            } else {
+                "nee"
+            };
             match range.get_value((row + 2, 1)) {
                 Some(Data::String(s)) => assert_eq!(s, escalation),
                 None | Some(Data::Empty) => assert_eq!(escalation, ""),
@@ -2058,7 +2211,10 @@ X-007,incident,,Netwerk,,geen school,P3,email,2026-10-10T09:00,,,
         for (i, (d, row)) in k.domains.iter().zip(&rows).enumerate() {
             let o = first + i as u32;
             assert_eq!(string_at(&range, o, 1), d.name);
-            assert_eq!(string_at(&range, o, 2), nl.get(&format!("xlsx.domain_status.{}", d.status)));
+            assert_eq!(
+                string_at(&range, o, 2),
+                nl.get(&format!("xlsx.domain_status.{}", d.status))
+            );
             match row {
                 Some(r) => {
                     assert_eq!(formula_at(&formulas, o, 3), format!("B{}", r + 1));
@@ -2107,14 +2263,66 @@ X-007,incident,,Netwerk,,geen school,P3,email,2026-10-10T09:00,,,
         // The malus in euros: invoice amount × malus % ÷ 100, in the block and the overview.
         let eur_row = row_of(&range, 0, en.get("xlsx.kpi.malus_eur"), 0).unwrap();
         let f = formula_at(&formulas, eur_row, 1);
-        assert_eq!(f, format!("IF(ISNUMBER(B{m}),B{i}*B{m}/100,\"\")", m = eur_row - 1, i = eur_row));
+        assert_eq!(
+            f,
+            format!(
+                "IF(ISNUMBER(B{m}),B{i}*B{m}/100,\"\")",
+                m = eur_row - 2,
+                i = eur_row
+            )
+        );
         assert_eq!(float_at(&range, eur_row, 1), want_eur);
         assert!(want_eur.is_some());
         let header = row_of(&range, 6, en.get("xlsx.kpi.malus_eur"), 0).unwrap();
-        assert_eq!(formula_at(&formulas, header + 1, 6), format!("B{}", eur_row + 1));
+        assert_eq!(
+            formula_at(&formulas, header + 1, 6),
+            format!("B{}", eur_row + 1)
+        );
         // English escalation texts in the formula.
-        let esc = formula_at(&formulas, eur_row - 3, 1);
+        let esc = formula_at(&formulas, eur_row - 2, 1);
         assert!(esc.contains("\"yes\"") && esc.contains("\"no\""), "{esc}");
+    }
+
+    #[test]
+    fn kpis_without_data_give_empty_results_not_zero() {
+        let m = demo_with_gaps();
+        let k = &m.report.kpis;
+        let nl = nl();
+        let mut wb = open(monthly_xlsx(&m, &nl).unwrap());
+        let range = wb.worksheet_range("KPI's").unwrap();
+        let formulas = wb.worksheet_formula("KPI's").unwrap();
+        let ach = u32::from(kc::ACHIEVEMENT);
+        let empty = |row: u32, col: u32| {
+            matches!(range.get_value((row, col)), None | Some(Data::Empty))
+                || matches!(range.get_value((row, col)), Some(Data::String(s)) if s.is_empty())
+        };
+        for id in ["reachability", "cmdb_accuracy", "patch_compliance"] {
+            let row = row_of(&range, 1, id, 0).unwrap();
+            assert!(!formula_at(&formulas, row, ach).is_empty(), "{id}");
+            assert!(empty(row, ach), "{id}: {:?}", range.get_value((row, ach)));
+            assert!(empty(row, u32::from(kc::MEASURED)));
+            assert_eq!(float_at(&range, row, u32::from(kc::EFFECTIVE)), Some(0.0));
+            assert_eq!(
+                string_at(&range, row, u32::from(kc::STATUS)),
+                "geen gegevens"
+            );
+        }
+        let workplace = k
+            .domains
+            .iter()
+            .position(|d| d.id == "workplace_devices")
+            .unwrap();
+        assert_eq!(k.domains[workplace].status, "no_data");
+        let rows = score_rows(&range, k, &nl);
+        let row = rows[workplace].expect("a domain without data keeps its score formula");
+        assert!(!formula_at(&formulas, row, 1).is_empty());
+        for r in row..row + 3 {
+            assert!(empty(r, 1), "row {r}: {:?}", range.get_value((r, 1)));
+        }
+        // Domain 1 is scored over the KPIs that have data.
+        let d1 = &k.domains[0];
+        assert!(d1.weight_with_data < d1.weight_total);
+        assert_eq!(float_at(&range, rows[0].unwrap(), 1), d1.score_pct);
     }
 
     #[test]
@@ -2131,11 +2339,17 @@ X-007,incident,,Netwerk,,geen school,P3,email,2026-10-10T09:00,,,
             if f.is_empty() {
                 continue;
             }
-            let (row, col) = (row as u32 + fb.start().unwrap().0, col as u32 + fb.start().unwrap().1);
-            assert_eq!(float_at(&values, row, col), Some(POISONED_RESULT), "({row}, {col}) {f}");
+            let (row, col) = (
+                row as u32 + fb.start().unwrap().0,
+                col as u32 + fb.start().unwrap().1,
+            );
+            assert_eq!(
+                float_at(&values, row, col),
+                Some(POISONED_RESULT),
+                "({row}, {col}) {f}"
+            );
             n += 1;
         }
         assert!(n > 40, "{n} formulas");
     }
-
 }

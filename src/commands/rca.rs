@@ -1,0 +1,288 @@
+//! `slarapport rca`: the root-cause-analysis document of a P1 incident (guideline §5.2 step 5)
+//! as PDF and JSON in `OUT/rca/`: one ticket (`--ticket ID`), or every RCA that needs
+//! attention (`--due`, see [`crate::rca::due_reason`]).
+//!
+//! Exit codes: 0 when every document written is final, 1 when one is a draft ("CONCEPT"),
+//! 2 when nothing could be made (unknown ticket, a ticket that needs no RCA without
+//! `--voluntary`, an RCA file that cannot be read).
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+
+use crate::commands::{resolve_today, Outcome};
+use crate::contract::LoadedContract;
+use crate::error::Error;
+use crate::i18n::Labels;
+use crate::load::{load_data_dir, DataSet};
+use crate::output::write_atomic;
+use crate::rca::{self, DueReason, RcaDocument, Requirement};
+use crate::render::{self, world::TemplateSet};
+use crate::ticket::Ticket;
+
+#[derive(Debug, Clone, clap::Args)]
+#[command(group(clap::ArgGroup::new("which").required(true).args(["ticket", "due"])))]
+pub struct RcaArgs {
+    /// Folder with tickets.csv and the provider's RCA files in rca/<ticket id>.toml.
+    #[arg(long, value_name = "DIR")]
+    pub data: PathBuf,
+    /// The P1 incident to write the RCA document of.
+    #[arg(long, value_name = "ID")]
+    pub ticket: Option<String>,
+    /// Write the RCA document of every resolved P1 whose RCA is outstanding (not delivered,
+    /// due later or overdue) or was delivered in the last N workdays (N = the RCA term).
+    #[arg(long)]
+    pub due: bool,
+    /// Where the documents go, in OUT/rca/ [default: DATA/rapporten].
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// The date the document is made, YYYY-MM-DD [default: SOURCE_DATE_EPOCH, else the system date].
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub today: Option<String>,
+    /// Contract file (TOML) [default: DATA/contract.toml if present, else the guideline's].
+    #[arg(long, value_name = "FILE")]
+    pub contract: Option<PathBuf>,
+    /// Folder with your own templates; files there replace the embedded ones.
+    #[arg(long, value_name = "DIR")]
+    pub templates: Option<PathBuf>,
+    /// Language of the document: nl or en.
+    #[arg(long, default_value = "nl")]
+    pub lang: String,
+    /// Also write an RCA for a ticket that needs none (not a P1 incident, or out of scope).
+    #[arg(long, requires = "ticket")]
+    pub voluntary: bool,
+}
+
+struct Setup {
+    contract: LoadedContract,
+    today: NaiveDate,
+    templates: TemplateSet,
+    labels: Labels,
+    data: DataSet,
+    dir: PathBuf,
+}
+
+pub fn run(args: &RcaArgs) -> Result<Outcome, Error> {
+    let contract = LoadedContract::resolve(args.contract.as_deref(), Some(&args.data))?;
+    let today = resolve_today(args.today.as_deref(), contract.tz)?;
+    let templates = match &args.templates {
+        Some(dir) => TemplateSet::with_overrides(dir)?,
+        None => TemplateSet::embedded(),
+    };
+    let labels = render::labels(&templates, &args.lang)?;
+    let data = load_data_dir(&args.data, &contract)?;
+    let dir = args.out.clone().unwrap_or_else(|| args.data.join("rapporten")).join("rca");
+    let s = Setup { contract, today, templates, labels, data, dir };
+    match &args.ticket {
+        Some(id) => one(args, &s, id),
+        None => due(args, &s),
+    }
+}
+
+/// The ticket `wanted` names: exact, else the only case-insensitive match; else an error
+/// naming the closest ids.
+fn find<'a>(data: &'a DataSet, wanted: &str, csv: &Path) -> Result<&'a Ticket, Error> {
+    let wanted = wanted.trim();
+    if let Some(t) = data.tickets.iter().find(|t| t.id == wanted) {
+        return Ok(t);
+    }
+    let folded: Vec<&Ticket> = data.tickets.iter().filter(|t| t.id.eq_ignore_ascii_case(wanted)).collect();
+    if let [t] = folded.as_slice() {
+        return Ok(t);
+    }
+    let ids: BTreeSet<&str> = data.tickets.iter().map(|t| t.id.as_str()).collect();
+    let close = rca::closest_ids(wanted, ids.into_iter(), 3);
+    let mut e = Error::new(if close.is_empty() {
+        format!("ticket {wanted} is not in {} (it holds no valid tickets)", csv.display())
+    } else {
+        format!("ticket {wanted} is not in {}; the closest ids are {}", csv.display(), close.join(", "))
+    })
+    .with_hint("pass the ticket id exactly as in the id column, for example --ticket INC039228");
+    if !data.rejections.is_empty() {
+        e = e.with_hint(format!(
+            "{} rows of the data were rejected and are not searched; `slarapport check --data {}` lists them",
+            data.rejections.len(),
+            data.dir.display()
+        ));
+    }
+    Err(e)
+}
+
+/// File name stem from the label `rca.file_stem`, kept to one plain file name.
+fn stem(labels: &Labels, id: &str) -> Result<String, Error> {
+    let s = render::render_text(labels.get("rca.file_stem"), minijinja::context! { ticket => id })?;
+    let s: String = s
+        .trim()
+        .chars()
+        .map(|c| if c.is_alphanumeric() || matches!(c, '-' | '_' | '.') { c } else { '_' })
+        .collect();
+    Ok(s.trim_start_matches('.').to_string())
+}
+
+/// Renders and writes `doc`; returns the two paths.
+fn write(s: &Setup, doc: &RcaDocument) -> Result<[PathBuf; 2], Error> {
+    let stem = stem(&s.labels, &doc.ticket.id)?;
+    let pdf = render::pdf::render_pdf(&s.templates, "rca.typ", render::pdf_input(doc, &s.labels)?, s.today)?;
+    let json = render::to_json(doc)?;
+    let paths = [s.dir.join(format!("{stem}.pdf")), s.dir.join(format!("{stem}.json"))];
+    write_atomic(&paths[0], &pdf)?;
+    write_atomic(&paths[1], &json)?;
+    Ok(paths)
+}
+
+fn verdict_text(doc: &RcaDocument) -> String {
+    let d = &doc.due;
+    let due = d.due_on.clone().unwrap_or_default();
+    match d.verdict.as_str() {
+        "on_time" => format!("delivered on time ({} ≤ due {due})", d.delivered_on.clone().unwrap_or_default()),
+        "late" => format!(
+            "delivered late ({}, due {due}: {} workday{} late)",
+            d.delivered_on.clone().unwrap_or_default(),
+            d.workdays_late,
+            if d.workdays_late == 1 { "" } else { "s" }
+        ),
+        "overdue" => format!(
+            "overdue: due {due}, not delivered ({} workday{} late)",
+            d.workdays_late,
+            if d.workdays_late == 1 { "" } else { "s" }
+        ),
+        "not_yet_due" => format!("not yet due: due {due}"),
+        "unresolved" => "the incident is not resolved yet: no due date".into(),
+        _ => "voluntary: no due date".into(),
+    }
+}
+
+fn missing_text(doc: &RcaDocument) -> String {
+    doc.missing
+        .iter()
+        .map(|k| match k.as_str() {
+            "file" => format!("the RCA file rca/{}.toml", doc.ticket.id),
+            "resolution" => "the resolution (the ticket is not resolved)".into(),
+            "delivered_after_today" => "delivery (delivered_on is after today)".into(),
+            other => other.replace('_', " "),
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Compares the file's delivery date with tickets.csv's `rca_delivered_at`.
+fn cross_check(s: &Setup, t: &Ticket, doc: &RcaDocument) {
+    let csv = t.rca_delivered_at.map(|d| s.contract.clock.local(d).date().to_string());
+    let file = doc.analysis.delivered_on.clone();
+    if csv != file && doc.required {
+        eprintln!(
+            "warning: {}: tickets.csv (line {}) has rca_delivered_at {}, the RCA file has delivered_on {}; the document follows the file",
+            t.id,
+            t.line,
+            csv.as_deref().unwrap_or("empty"),
+            file.as_deref().unwrap_or("missing")
+        );
+    }
+}
+
+fn one(args: &RcaArgs, s: &Setup, wanted: &str) -> Result<Outcome, Error> {
+    let t = find(&s.data, wanted, &args.data.join("tickets.csv"))?;
+    let req = rca::requirement(t);
+    if req != Requirement::Required && !args.voluntary {
+        let why = match req {
+            Requirement::OutOfScope => format!("{} is a P1 incident outside the scope of the contract", t.id),
+            _ => format!("{} is a {} {}, not a P1 incident", t.id, t.priority.key(), t.ticket_type.key().replace('_', " ")),
+        };
+        return Err(Error::new(format!("{why}: the contract asks for an RCA only after a P1 incident (§5.2)"))
+            .with_hint(format!("to write a voluntary RCA for it anyway, add --voluntary: slarapport rca --data {} --ticket {} --voluntary", args.data.display(), t.id)));
+    }
+    let file = rca::read_rca_file(&args.data, &t.id)?;
+    let doc = rca::build(t, file.as_ref(), &s.contract, s.today, s.labels.lang());
+    cross_check(s, t, &doc);
+    let paths = write(s, &doc)?;
+    println!("RCA {} ({}): {}", doc.ticket.id, if doc.status == "final" { "final" } else { "draft" }, verdict_text(&doc));
+    for p in &paths {
+        println!("  {}", p.display());
+    }
+    if doc.status == "final" {
+        Ok(Outcome::Clean)
+    } else {
+        eprintln!("warning: this RCA is a draft, marked {:?} on every page; still to fill in: {}", s.labels.get("rca.draft"), missing_text(&doc));
+        Ok(Outcome::Findings)
+    }
+}
+
+fn due(args: &RcaArgs, s: &Setup) -> Result<Outcome, Error> {
+    let n = s.contract.contract.rules.rca_due_workdays;
+    println!(
+        "RCA documents on {}: P1 incidents whose RCA is outstanding or was delivered in the last {n} workdays",
+        s.today
+    );
+    let mut errors: Vec<Error> = Vec::new();
+    let mut unresolved: Vec<&str> = Vec::new();
+    let (mut drafts, mut finals) = (0usize, 0usize);
+    for t in s.data.tickets.iter().filter(|t| rca::requirement(t) == Requirement::Required) {
+        if t.resolved_at.is_none() {
+            unresolved.push(&t.id);
+            continue;
+        }
+        let file = match rca::read_rca_file(&args.data, &t.id) {
+            Ok(f) => f,
+            Err(e) => {
+                errors.push(e);
+                continue;
+            }
+        };
+        let doc = rca::build(t, file.as_ref(), &s.contract, s.today, s.labels.lang());
+        let Some(reason) = rca::due_reason(&doc, &s.contract, s.today) else { continue };
+        cross_check(s, t, &doc);
+        let paths = write(s, &doc)?;
+        let why = match reason {
+            DueReason::Outstanding => "outstanding",
+            DueReason::RecentlyDelivered => "recently delivered",
+        };
+        if doc.status == "final" {
+            finals += 1;
+            println!("  {} final ({why}): {}", doc.ticket.id, verdict_text(&doc));
+        } else {
+            drafts += 1;
+            println!("  {} DRAFT ({why}): {}; missing: {}", doc.ticket.id, verdict_text(&doc), missing_text(&doc));
+        }
+        for p in &paths {
+            println!("    {}", p.display());
+        }
+    }
+    if drafts + finals == 0 {
+        println!("  none");
+    }
+    if !unresolved.is_empty() {
+        println!("not resolved yet, so no RCA due: {}", unresolved.join(", "));
+    }
+    // RCA files that belong to no ticket are probably misnamed.
+    let ids: BTreeSet<&str> = s.data.tickets.iter().map(|t| t.id.as_str()).collect();
+    if let Ok(entries) = std::fs::read_dir(args.data.join("rca")) {
+        let mut orphans: Vec<String> = entries
+            .flatten()
+            .filter_map(|e| e.file_name().to_str().map(str::to_string))
+            .filter_map(|n| n.strip_suffix(".toml").map(str::to_string))
+            .filter(|id| !ids.contains(id.as_str()))
+            .collect();
+        orphans.sort();
+        for o in orphans {
+            eprintln!("warning: rca/{o}.toml belongs to no ticket in tickets.csv; is it named after its ticket id?");
+        }
+    }
+    println!("{} written: {finals} final, {drafts} draft", drafts + finals);
+    if !errors.is_empty() {
+        let mut e = Error::new(format!(
+            "{} RCA file{} could not be read:\n  {}",
+            errors.len(),
+            if errors.len() == 1 { "" } else { "s" },
+            errors.iter().map(|e| e.message.as_str()).collect::<Vec<_>>().join("\n  ")
+        ));
+        e = e.with_hint(format!("an RCA file may hold only these keys: {}", rca::RCA_FILE_KEYS));
+        return Err(e);
+    }
+    if drafts > 0 {
+        eprintln!("warning: {drafts} of the documents are drafts (marked {:?})", s.labels.get("rca.draft"));
+        Ok(Outcome::Findings)
+    } else {
+        Ok(Outcome::Clean)
+    }
+}

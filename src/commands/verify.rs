@@ -1,0 +1,35 @@
+//! `slarapport verify DIR`: recompute the hashes of a report's manifest and name every file
+//! (output, input, contract, template) that no longer matches. Exit 1 when one differs.
+
+use std::path::PathBuf;
+
+use crate::commands::Outcome;
+use crate::error::Error;
+
+#[derive(Debug, Clone, clap::Args)]
+pub struct VerifyArgs {
+    /// The folder of one report (it holds manifest.json), e.g. rapporten/2026-10.
+    pub dir: PathBuf,
+}
+
+pub fn run(args: &VerifyArgs) -> Result<Outcome, Error> {
+    let (m, mismatches) = crate::manifest::verify(&args.dir)?;
+    println!(
+        "{} report {} made on {} by slarapport {}: {} outputs, {} inputs, {} templates checked",
+        m.kind,
+        m.period,
+        m.generated_on,
+        m.version,
+        m.outputs.len(),
+        m.inputs.len(),
+        m.template_files.len()
+    );
+    if mismatches.is_empty() {
+        println!("all files match the manifest");
+        return Ok(Outcome::Clean);
+    }
+    for x in &mismatches {
+        println!("mismatch: {}: {}", x.path.display(), x.problem);
+    }
+    Ok(Outcome::Findings)
+}

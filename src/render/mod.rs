@@ -43,10 +43,26 @@ struct PdfInput<'a, T: Serialize> {
     labels: &'a Labels,
 }
 
-/// Serializes `value` for the Typst template, with the labels beside it.
+/// Serializes `value` for the Typst template, with the labels beside it. Text the fonts
+/// cannot draw is written as code points (see `world::printable`).
 pub fn pdf_input<T: Serialize>(value: &T, labels: &Labels) -> Result<Vec<u8>, Error> {
-    serde_json::to_vec(&PdfInput { report: value, labels })
-        .map_err(|e| Error::new(format!("cannot serialize the report: {e}")))
+    let mut v = serde_json::to_value(PdfInput { report: value, labels })
+        .map_err(|e| Error::new(format!("cannot serialize the report: {e}")))?;
+    make_printable(&mut v);
+    serde_json::to_vec(&v).map_err(|e| Error::new(format!("cannot serialize the report: {e}")))
+}
+
+fn make_printable(v: &mut serde_json::Value) {
+    match v {
+        serde_json::Value::String(s) => {
+            if let std::borrow::Cow::Owned(p) = world::printable(s) {
+                *s = p;
+            }
+        }
+        serde_json::Value::Array(a) => a.iter_mut().for_each(make_printable),
+        serde_json::Value::Object(o) => o.values_mut().for_each(make_printable),
+        _ => {}
+    }
 }
 
 /// Pretty JSON with a final newline.

@@ -46,6 +46,10 @@ const FONT_FILES: &[&[u8]] = &[
     include_bytes!("../../fonts/Inter-SemiBold.otf"),
     include_bytes!("../../fonts/Inter-Bold.otf"),
     include_bytes!("../../fonts/Inter-BoldItalic.otf"),
+    // Fallbacks for right-to-left scripts and symbols in ticket text.
+    include_bytes!("../../fonts/NotoSansHebrew-Regular.ttf"),
+    include_bytes!("../../fonts/NotoSansArabic-Regular.ttf"),
+    include_bytes!("../../fonts/NotoSansSymbols2-Regular.ttf"),
 ];
 
 struct Fonts {
@@ -60,6 +64,40 @@ fn fonts() -> &'static Fonts {
             FONT_FILES.iter().flat_map(|data| Font::iter(Bytes::new(*data))).collect();
         Fonts { book: LazyHash::new(FontBook::from_fonts(&fonts)), fonts }
     })
+}
+
+/// Whether the shipped fonts can draw `c`.
+pub fn displayable(c: char) -> bool {
+    fonts().fonts.iter().any(|f| f.info().coverage.contains(c as u32))
+}
+
+/// Longest text the PDF shows of one field; the JSON and the annex hold all of it.
+pub const MAX_PDF_TEXT: usize = 500;
+
+/// `s` with every character the shipped fonts cannot draw (emoji, control characters, rare
+/// scripts) written as its code point, `[U+1F393]`: shown literally, and a PDF/A file may
+/// not hold text it cannot display. Text over `MAX_PDF_TEXT` characters is cut, ending in
+/// `… [+N]` (N characters left out).
+pub fn printable(s: &str) -> std::borrow::Cow<'_, str> {
+    let ok = |c: char| c == '\n' || c == '\t' || c == ' ' || (!c.is_control() && displayable(c));
+    let long = s.len() > MAX_PDF_TEXT && s.chars().count() > MAX_PDF_TEXT;
+    if !long && s.chars().all(ok) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len().min(4 * MAX_PDF_TEXT) + 8);
+    let total = s.chars().count();
+    for c in s.chars().take(MAX_PDF_TEXT) {
+        if ok(c) {
+            out.push(c);
+        } else if !(c == '\u{FE0F}' || c == '\u{200D}') {
+            // Emoji variation selectors and joiners carry no meaning on their own.
+            out.push_str(&format!("[U+{:04X}]", c as u32));
+        }
+    }
+    if total > MAX_PDF_TEXT {
+        out.push_str(&format!("… [+{}]", total - MAX_PDF_TEXT));
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 /// The template files a report is compiled from.
@@ -222,5 +260,46 @@ impl World for ReportWorld {
 
     fn today(&self, _offset: Option<Duration>) -> Option<Datetime> {
         Datetime::from_ymd(self.today.year(), self.today.month() as u8, self.today.day() as u8)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn compile(main: &str) -> Result<Vec<u8>, Error> {
+        let mut set = TemplateSet::embedded();
+        set.files.insert("probe.typ".into(), main.as_bytes().to_vec());
+        crate::render::pdf::render_pdf(&set, "probe.typ", b"{}".to_vec(), NaiveDate::from_ymd_opt(2026, 11, 2).unwrap())
+    }
+
+    #[test]
+    fn templates_cannot_read_outside_their_folder() {
+        for probe in [
+            "#read(\"/etc/passwd\")",
+            "#read(\"../Cargo.toml\")",
+            "#read(\"../../../../../../etc/hostname\")",
+            "#image(\"/usr/share/pixmaps/debian-logo.png\")",
+            "#import \"@preview/cetz:0.3.0\": *",
+        ] {
+            let e = compile(&format!("#set document(title: \"t\")\n#set text(lang: \"nl\")\n{probe}")).unwrap_err();
+            assert!(e.message.contains("probe.typ:3:"), "{probe}: {e}");
+        }
+    }
+
+    #[test]
+    fn templates_read_their_own_files() {
+        let pdf = compile("#set document(title: \"t\")\n#set text(lang: \"nl\", font: \"Inter\")\n#let l = read(\"lang/nl.toml\")\n#l.len()").unwrap();
+        assert!(pdf.starts_with(b"%PDF"));
+    }
+
+    #[test]
+    fn printable_text() {
+        assert_eq!(printable("gewoon"), "gewoon");
+        assert_eq!(printable("bel\u{7}"), "bel[U+0007]");
+        assert_eq!(printable("𓀀"), "[U+13000]");
+        assert_eq!(printable("שלום"), "שלום");
+        let long = "x".repeat(MAX_PDF_TEXT + 10);
+        assert!(printable(&long).ends_with("… [+10]"));
     }
 }

@@ -1,0 +1,240 @@
+//! Reports as evidence: reproducible bytes, a manifest that `verify` checks, archival and
+//! accessible PDF, atomic outputs that survive a killed run, one writer per folder, and
+//! hostile ticket text that prints literally.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::time::Duration;
+
+fn bin() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_slarapport"));
+    c.env_remove("SOURCE_DATE_EPOCH");
+    c
+}
+
+fn tmp(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("slarapport-ev-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+fn monthly(data: &Path, out: &Path, today: &str) -> Output {
+    bin()
+        .args(["monthly", "--period", "2026-10", "--today", today])
+        .arg("--data")
+        .arg(data)
+        .arg("--out")
+        .arg(out)
+        .output()
+        .unwrap()
+}
+
+fn sha(p: &Path) -> String {
+    slarapport::load::sha256_hex(&std::fs::read(p).unwrap())
+}
+
+fn text(o: &Output) -> String {
+    format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
+}
+
+#[test]
+fn verify_names_a_changed_input() {
+    let data = tmp("verify-data");
+    std::fs::copy("tests/fixtures/counting/tickets.csv", data.join("tickets.csv")).unwrap();
+    std::fs::copy("fixtures/demo/calls.csv", data.join("calls.csv")).unwrap();
+    let out = tmp("verify-out");
+    let o = monthly(&data, &out, "2026-11-02");
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    let dir = out.join("2026-10");
+    let v = bin().arg("verify").arg(&dir).output().unwrap();
+    assert_eq!(v.status.code(), Some(0), "{}", text(&v));
+    assert!(text(&v).contains("all files match"));
+    // Change one input file and one output.
+    std::fs::write(data.join("calls.csv"), "started_at,wait_seconds,answered\n2026-10-05T09:00,5,true\n").unwrap();
+    let v = bin().arg("verify").arg(&dir).output().unwrap();
+    assert_eq!(v.status.code(), Some(1));
+    let t = text(&v);
+    assert!(t.contains("calls.csv: changed since the report was made"), "{t}");
+    assert!(!t.contains("tickets.csv"), "{t}");
+    let manifest: serde_json::Value = serde_json::from_slice(&std::fs::read(dir.join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(manifest["inputs"][0]["name"], "tickets.csv");
+    assert_eq!(manifest["inputs"][0]["rows"], 9);
+    assert!(manifest["template_files"].as_array().unwrap().iter().any(|f| f["name"] == "monthly.typ"));
+    assert_eq!(manifest["outputs"].as_array().unwrap().len(), 4);
+}
+
+#[test]
+fn archival_accessible_pdf_with_embedded_data() {
+    let out = tmp("pdfa");
+    let o = monthly(Path::new("tests/fixtures/counting"), &out, "2026-11-02");
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    let pdf = out.join("2026-10/sla-rapportage-2026-10.pdf");
+    let check = Command::new("qpdf").arg("--check").arg(&pdf).output().expect("qpdf is installed");
+    assert!(check.status.success(), "{}", text(&check));
+    // Uncompressed, so the catalog and the XMP metadata can be read.
+    let qdf = out.join("qdf.pdf");
+    let q = Command::new("qpdf").args(["--qdf", "--object-streams=disable"]).arg(&pdf).arg(&qdf).output().unwrap();
+    assert!(q.status.code() == Some(0) || q.status.code() == Some(3), "{}", text(&q));
+    let raw = String::from_utf8_lossy(&std::fs::read(&qdf).unwrap()).to_string();
+    assert!(raw.contains("<pdfaid:part>3</pdfaid:part>") && raw.contains("<pdfaid:conformance>B</pdfaid:conformance>"), "not PDF/A-3b");
+    assert!(raw.contains("<pdfuaid:part>1</pdfuaid:part>"), "not PDF/UA-1");
+    assert!(raw.contains("/Lang (nl)"), "no document language");
+    assert!(raw.contains("/StructTreeRoot"), "not tagged");
+    assert!(raw.contains("/S /H1") || raw.contains("/S /H2"), "no real headings in the structure tree");
+    assert!(raw.contains("SLA-rapportage oktober 2026"), "no title");
+    // The JSON and the annex are attached, byte for byte.
+    let list = Command::new("pdfdetach").arg("-list").arg(&pdf).output().unwrap();
+    let list = String::from_utf8_lossy(&list.stdout).to_string();
+    assert!(list.contains("2 embedded files") && list.contains("sla-rapportage-2026-10.json"), "{list}");
+    let saved = out.join("detached.json");
+    let d = Command::new("pdfdetach").args(["-savefile", "sla-rapportage-2026-10.json", "-o"]).arg(&saved).arg(&pdf).output().unwrap();
+    assert!(d.status.success(), "{}", text(&d));
+    assert_eq!(sha(&saved), sha(&out.join("2026-10/sla-rapportage-2026-10.json")));
+}
+
+#[test]
+fn plain_pdf_on_request() {
+    let out = tmp("plain");
+    let o = bin()
+        .args(["monthly", "--data", "tests/fixtures/counting", "--period", "2026-10", "--today", "2026-11-02", "--no-archival", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    let list = Command::new("pdfdetach").arg("-list").arg(out.join("2026-10/sla-rapportage-2026-10.pdf")).output().unwrap();
+    assert!(String::from_utf8_lossy(&list.stdout).contains("0 embedded files"));
+}
+
+#[test]
+fn a_killed_run_leaves_whole_files() {
+    let data = Path::new("fixtures/demo");
+    let out = tmp("kill");
+    let reference = tmp("kill-ref");
+    // The old report (made on 2 November) and what the new run (5 November) writes.
+    assert_eq!(monthly(data, &out, "2026-11-02").status.code(), Some(1));
+    assert_eq!(monthly(data, &reference, "2026-11-05").status.code(), Some(1));
+    let dir = out.join("2026-10");
+    let names: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().to_string())
+        .filter(|n| !n.starts_with('.'))
+        .collect();
+    let old: Vec<(String, String)> = names.iter().map(|n| (n.clone(), sha(&dir.join(n)))).collect();
+    let new: Vec<(String, String)> = names.iter().map(|n| (n.clone(), sha(&reference.join("2026-10").join(n)))).collect();
+    for delay in [30u64, 120, 250, 400, 600, 900] {
+        let mut child = bin()
+            .args(["monthly", "--period", "2026-10", "--today", "2026-11-05", "--data"])
+            .arg(data)
+            .arg("--out")
+            .arg(&out)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(delay));
+        let _ = child.kill();
+        let _ = child.wait();
+        for ((name, o), (_, n)) in old.iter().zip(&new) {
+            let now = sha(&dir.join(name));
+            assert!(now == *o || now == *n, "{name} is neither the old nor the new file after a kill at {delay} ms");
+        }
+    }
+    // A rerun replaces everything and cleans up left-over temporary files.
+    assert_eq!(monthly(data, &out, "2026-11-05").status.code(), Some(1));
+    for (name, n) in &new {
+        assert_eq!(sha(&dir.join(name)), *n, "{name} after the rerun");
+    }
+    let leftovers: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().to_string())
+        .filter(|n| n.ends_with(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+fn a_second_run_on_the_same_folder_is_refused() {
+    let out = tmp("lock");
+    let dir = out.join("2026-10");
+    let _held = slarapport::output::FolderLock::acquire(&dir).unwrap();
+    let o = monthly(Path::new("tests/fixtures/counting"), &out, "2026-11-02");
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(text(&o).contains("another slarapport run is writing to"), "{}", text(&o));
+}
+
+/// Ticket text that is markup in Typst or a formula in Excel, control characters, a long
+/// field, right-to-left text and emoji: every one prints literally or the row is rejected.
+#[test]
+fn hostile_ticket_text() {
+    let data = tmp("hostile");
+    let long = "x".repeat(100_000);
+    let summaries = [
+        "#import \"lib.typ\": *",
+        "#read(\"/etc/passwd\")",
+        "$x^2$ and [link] <label> @ref \\ backslash * _ ` ~",
+        "= Heading at the start",
+        "=HYPERLINK(\"http://evil\";\"klik\")",
+        "+31 6 12345678",
+        "-1+1",
+        "@SUM(A1)",
+        "tab\there and bell\u{7} and escape\u{1b}",
+        "עברית שלום and العربية",
+        "emoji 🎓📚 and a hieroglyph 𓀀",
+        &long,
+    ];
+    let mut csv = String::from("id,type,school,category,priority,opened_at,summary\n");
+    for (i, s) in summaries.iter().enumerate() {
+        csv += &format!("H{i},incident,School,werkplek,P4,2026-10-05T09:00,\"{}\"\n", s.replace('"', "\"\""));
+    }
+    std::fs::write(data.join("tickets.csv"), &csv).unwrap();
+    let out = tmp("hostile-out");
+    let o = monthly(&data, &out, "2026-11-02");
+    assert!(o.status.code() == Some(0) || o.status.code() == Some(1), "{}", text(&o));
+    let dir = out.join("2026-10");
+    let json: serde_json::Value = serde_json::from_slice(&std::fs::read(dir.join("sla-rapportage-2026-10.json")).unwrap()).unwrap();
+    let got: Vec<&str> = json["tickets"].as_array().unwrap().iter().map(|t| t["summary"].as_str().unwrap()).collect();
+    for s in &summaries {
+        assert!(got.contains(&s.trim()), "summary {:?} did not reach the JSON", &s[..s.len().min(40)]);
+    }
+    // The annex holds them as text, never as formulas.
+    use calamine::{open_workbook, Reader, Xlsx};
+    let mut wb: Xlsx<_> = open_workbook(dir.join("sla-rapportage-2026-10-bijlage.xlsx")).unwrap();
+    for name in wb.sheet_names() {
+        let f = wb.worksheet_formula(&name).unwrap();
+        let formulas: Vec<&String> = f.used_cells().map(|(_, _, v)| v).filter(|v| !v.is_empty()).collect();
+        assert!(formulas.iter().all(|x| !x.contains("HYPERLINK") && !x.contains("SUM(A1)")), "ticket text became a formula in {name}");
+    }
+    // The PDF shows the Typst-looking text literally, right-to-left text in its script, and
+    // what no font can draw as its code point. Nothing of the template leaked or ran.
+    let pdf = Command::new("pdftotext").arg(dir.join("sla-rapportage-2026-10.pdf")).arg("-").output().unwrap();
+    assert!(pdf.status.success());
+    let text = String::from_utf8_lossy(&pdf.stdout).replace('\n', " ");
+    for needle in ["#import \"lib.typ\": *", "#read(\"/etc/passwd\")", "$x^2$", "[link]", "<label>", "@ref", "= Heading at the start", "@SUM(A1)", "🎓", "[U+13000]", "[U+0007]", "שלום"] {
+        assert!(text.contains(needle), "PDF lacks {needle:?}");
+    }
+    assert!(!text.contains("root:x:0:0"), "the template read /etc/passwd");
+}
+
+#[test]
+fn broken_csv_never_panics() {
+    for (name, bytes) in [
+        ("nul", b"id,type,school,category,priority,opened_at,summary\nN1,incident,School,werkplek,P4,2026-10-05T09:00,a\0b\n".to_vec()),
+        ("quote", b"id,type,school,category,priority,opened_at,summary\nQ1,incident,School,werkplek,P4,2026-10-05T09:00,\"never closed\nQ2,incident,School,werkplek,P4,2026-10-05T09:00,ok\n".to_vec()),
+        ("latin1", b"id,type,school,category,priority,opened_at,summary\nL1,incident,Prinses M\xe1ximaschool,werkplek,P4,2026-10-05T09:00,x\n".to_vec()),
+        ("empty", Vec::new()),
+        ("header-only", b"id,type,school,category,priority,opened_at\n".to_vec()),
+    ] {
+        let data = tmp(&format!("broken-{name}"));
+        std::fs::write(data.join("tickets.csv"), &bytes).unwrap();
+        let out = tmp(&format!("broken-{name}-out"));
+        let o = monthly(&data, &out, "2026-11-02");
+        let code = o.status.code();
+        assert!(matches!(code, Some(0..=2)), "{name}: exit {code:?}: {}", text(&o));
+        if code == Some(2) {
+            assert!(String::from_utf8_lossy(&o.stderr).starts_with("error: "), "{name}: {}", text(&o));
+        }
+    }
+}

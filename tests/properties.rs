@@ -1,0 +1,185 @@
+//! Property tests with a seeded generator (bounded, deterministic, part of `cargo test`):
+//! the business clock against a brute-force minute count, its algebra, and the loaders fed
+//! with mangled input (they may reject, never panic).
+
+use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, Offset, TimeZone, Timelike, Utc};
+use slarapport::contract::LoadedContract;
+
+/// SplitMix64: small, seeded, good enough to spread test cases.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+}
+
+/// Business minutes in [start, end) counted one UTC minute at a time. The UTC offset is
+/// looked up once per UTC hour (offsets change on the hour), so this is independent of the
+/// clock's own local-time arithmetic.
+fn brute_force_minutes(c: &LoadedContract, start: DateTime<Utc>, end: DateTime<Utc>) -> i64 {
+    let tz = c.tz;
+    let mut n = 0;
+    let mut t = start;
+    let mut offset_hour = None;
+    let mut offset = Duration::zero();
+    while t < end {
+        let hour = t.timestamp().div_euclid(3600);
+        if offset_hour != Some(hour) {
+            offset = Duration::seconds(tz.offset_from_utc_datetime(&t.naive_utc()).fix().local_minus_utc() as i64);
+            offset_hour = Some(hour);
+        }
+        let local = t.naive_utc() + offset;
+        let minute_of_day = local.hour() * 60 + local.minute();
+        if c.clock.is_workday(local.date()) && (8 * 60..17 * 60).contains(&minute_of_day) {
+            n += 1;
+        }
+        t += Duration::minutes(1);
+    }
+    n
+}
+
+fn random_instant(r: &mut Rng) -> DateTime<Utc> {
+    // Whole minutes between 2024-01-01 and 2030-12-31.
+    let start = Utc.with_ymd_and_hms(2024, 1, 1, 0, 0, 0).unwrap();
+    let minutes = (NaiveDate::from_ymd_opt(2030, 12, 31).unwrap() - NaiveDate::from_ymd_opt(2024, 1, 1).unwrap()).num_minutes() as u64;
+    start + Duration::minutes(r.below(minutes) as i64)
+}
+
+fn random_length(r: &mut Rng) -> i64 {
+    // Mostly up to three days, sometimes up to three weeks (over holidays and weekends).
+    if r.below(10) == 0 { r.below(21 * 1440) as i64 } else { r.below(3 * 1440) as i64 }
+}
+
+#[test]
+fn business_clock_equals_brute_force_on_10000_intervals() {
+    let c = LoadedContract::embedded();
+    let mut r = Rng(20261128);
+    for i in 0..10_000 {
+        let a = random_instant(&mut r);
+        let b = a + Duration::minutes(random_length(&mut r));
+        let fast = c.clock.business_seconds(a, b);
+        assert_eq!(fast % 60, 0);
+        assert_eq!(fast / 60, brute_force_minutes(&c, a, b), "case {i}: {a} .. {b}");
+    }
+}
+
+#[test]
+fn business_clock_algebra() {
+    let c = LoadedContract::embedded();
+    let clock = &c.clock;
+    let mut r = Rng(7);
+    for i in 0..20_000 {
+        let a = random_instant(&mut r);
+        let b = a + Duration::minutes(random_length(&mut r));
+        let m = a + Duration::minutes(r.below((b - a).num_minutes().max(1) as u64) as i64);
+        // Never negative, additive when split.
+        assert!(clock.business_seconds(a, b) >= 0);
+        assert_eq!(clock.business_seconds(b, a), 0, "case {i}: reversed interval");
+        assert_eq!(clock.business_seconds(a, m) + clock.business_seconds(m, b), clock.business_seconds(a, b), "case {i}");
+        // The deadline after d business seconds is d business seconds away, and no earlier
+        // instant is.
+        let d = r.below(40 * 3600) as i64;
+        let deadline = clock.add_business_seconds(a, d);
+        assert_eq!(clock.business_seconds(a, deadline), d, "case {i}: {a} + {d} s");
+        if d > 0 {
+            assert!(clock.business_seconds(a, deadline - Duration::seconds(1)) < d, "case {i}");
+        }
+        // N workdays after a date is a workday, with exactly N workdays in between.
+        let day = a.date_naive();
+        let n = r.below(30) as u32;
+        let due = clock.add_workdays(day, n);
+        assert_eq!(clock.workdays_between(day + Duration::days(1), due + Duration::days(1)), n as i64, "case {i}");
+        if n > 0 {
+            assert!(clock.is_workday(due), "case {i}: {due}");
+        }
+    }
+}
+
+#[test]
+fn workdays_match_a_day_by_day_count() {
+    let c = LoadedContract::embedded();
+    let mut r = Rng(99);
+    let base = NaiveDate::from_ymd_opt(2024, 1, 1).unwrap();
+    for _ in 0..2_000 {
+        let a = base + Duration::days(r.below(2500) as i64);
+        let b = a + Duration::days(r.below(400) as i64);
+        let mut n = 0;
+        let mut d = a;
+        while d < b {
+            if d.weekday().num_days_from_monday() < 5 && c.clock.is_workday(d) {
+                n += 1;
+            }
+            d += Duration::days(1);
+        }
+        assert_eq!(c.clock.workdays_between(a, b), n, "{a} .. {b}");
+    }
+}
+
+const VALID: &str = "id,type,school,category,subcategory,summary,impact,urgency,priority,channel,opened_at,responded_at,resolved_at\n\
+T1,incident,OBS De Regenboog,netwerk,wifi,\"Wifi, lokaal 12\",high,medium,,email,2026-10-05T09:00,2026-10-05T09:20,2026-10-05T12:00\n\
+T2,service_request,Zuid-West College,account,,Nieuw account,low,low,P4,portal,2026-10-06T10:00,,\n\
+T3,change,VSO De Spinnaker,werkplek,laptop,Uitrol,,,P3,phone,2026-10-07 11:00,2026-10-07T11:30+02:00,\n";
+
+fn mangle(r: &mut Rng, base: &[u8]) -> Vec<u8> {
+    let mut v = base.to_vec();
+    let edits = 1 + r.below(6);
+    for _ in 0..edits {
+        let pos = if v.is_empty() { 0 } else { r.below(v.len() as u64) as usize };
+        match r.below(7) {
+            0 => v.insert(pos, b'"'),
+            1 => v.insert(pos, b','),
+            2 => v.insert(pos, b'\n'),
+            3 => v.insert(pos, r.below(256) as u8),
+            4 if !v.is_empty() => {
+                v.remove(pos);
+            }
+            5 => v.truncate(pos),
+            _ => {
+                let s = ["\0", "\r", "#", "=", "ö", "9999-99-99T99:99", "P9", "🎓"][r.below(8) as usize];
+                for (k, b) in s.bytes().enumerate() {
+                    v.insert((pos + k).min(v.len()), b);
+                }
+            }
+        }
+    }
+    v
+}
+
+#[test]
+fn loaders_never_panic_on_mangled_input() {
+    let c = LoadedContract::embedded();
+    let mut r = Rng(42);
+    for _ in 0..1_500 {
+        let bytes = mangle(&mut r, VALID.as_bytes());
+        if let Ok(d) = slarapport::load::load_tickets_csv(&bytes, "tickets.csv", &c) {
+            // Every row read is a ticket or a rejection.
+            assert_eq!(d.rows_read as usize, d.tickets.len() + d.rejections.len());
+        }
+        let calls = mangle(&mut r, b"started_at,wait_seconds,answered\n2026-10-05T09:00:10,12,true\n2026-10-05T09:05,61,false\n");
+        let _ = slarapport::kpi::input::load_calls(&calls, "calls.csv", &c);
+        let ms = mangle(&mut r, b"period,kpi,value,note\n2026-10,cmdb_accuracy,98.5,ok\n2026-Q4,os_up_to_date,\"96,5\",\n");
+        let _ = slarapport::kpi::input::load_measurements(&ms, "measurements.csv", &c);
+    }
+}
+
+#[test]
+fn timestamps_round_trip_through_local_time() {
+    let c = LoadedContract::embedded();
+    let mut r = Rng(5);
+    for _ in 0..5_000 {
+        let t = random_instant(&mut r);
+        let local: NaiveDateTime = c.clock.local(t);
+        let text = local.format("%Y-%m-%dT%H:%M").to_string();
+        let back = slarapport::load::parse_timestamp(&text, &c).unwrap();
+        // The hour that repeats when summer time ends maps to its first occurrence.
+        assert!(back == t || back == t - Duration::hours(1), "{t} → {text} → {back}");
+    }
+}

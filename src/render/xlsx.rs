@@ -196,6 +196,7 @@ struct Formats {
     total_count: Format,
     /// KPI figures (0–100 percentages, norms, weights, malus %): two decimals.
     dec2: Format,
+    plain: Format,
     dec2_bold: Format,
     eur: Format,
     eur_bold: Format,
@@ -227,6 +228,7 @@ impl Formats {
             pct_bold: bold.clone().set_num_format("0.00%"),
             total_count: total.clone().set_num_format("#,##0"),
             dec2: Format::new().set_num_format("0.00"),
+            plain: Format::new(),
             dec2_bold: bold.clone().set_num_format("0.00"),
             eur: Format::new().set_num_format(EUR_FORMAT),
             eur_bold: bold.clone().set_num_format(EUR_FORMAT),
@@ -1504,7 +1506,7 @@ fn kpi_sheet(b: &mut Book, k: &KpiSection) -> Res {
             c.formula(row, 3, &r.score, cached(d.score_pct), &f.dec2_bold)?;
             c.formula(row, 4, &r.malus, cached(d.malus_pct), &f.dec2)?;
             let escalation = escalation_result(c.labels, d);
-            c.formula(row, 5, &r.escalation, escalation, &f.indent)?;
+            c.formula(row, 5, &r.escalation, escalation, &f.plain)?;
             if let Some(eur) = &r.malus_eur {
                 c.formula(row, 6, eur, cached(d.malus_eur), &f.eur)?;
             }

@@ -30,6 +30,45 @@ pub struct BusinessClock {
     workdays: [bool; 7],
     /// Non-working days that fall on a weekday with a service window, sorted, deduplicated.
     closed: Vec<NaiveDate>,
+    /// UTC offsets of the time zone: `(from UTC second, offset in seconds)`, sorted; built on
+    /// first use. Converting an instant is then one binary search instead of a time-zone
+    /// rule evaluation — the clock's hot path.
+    offsets: std::sync::Arc<std::sync::OnceLock<Vec<(i64, i32)>>>,
+}
+
+/// The years for which the offset table is exact; outside it the time zone rules are asked.
+const OFFSET_YEARS: std::ops::Range<i32> = 1990..2101;
+
+fn offset_at(tz: Tz, utc_secs: i64) -> i32 {
+    use chrono::Offset;
+    let t = DateTime::from_timestamp(utc_secs, 0).expect("in range").naive_utc();
+    tz.offset_from_utc_datetime(&t).fix().local_minus_utc()
+}
+
+/// Every change of UTC offset in `OFFSET_YEARS`, found day by day and then to the second.
+fn offset_table(tz: Tz) -> Vec<(i64, i32)> {
+    let start = NaiveDate::from_ymd_opt(OFFSET_YEARS.start, 1, 1).unwrap().and_hms_opt(0, 0, 0).unwrap().and_utc().timestamp();
+    let end = NaiveDate::from_ymd_opt(OFFSET_YEARS.end, 1, 1).unwrap().and_hms_opt(0, 0, 0).unwrap().and_utc().timestamp();
+    let mut table = vec![(i64::MIN, offset_at(tz, start))];
+    let mut t = start;
+    let mut current = table[0].1;
+    while t < end {
+        let next = t + 86_400;
+        let o = offset_at(tz, next);
+        if o != current {
+            // Binary search for the first second of the new offset.
+            let (mut lo, mut hi) = (t, next);
+            while hi - lo > 1 {
+                let mid = lo + (hi - lo) / 2;
+                if offset_at(tz, mid) == current { lo = mid } else { hi = mid }
+            }
+            table.push((hi, o));
+            current = o;
+        }
+        t = next;
+    }
+    table.push((end, i32::MIN)); // beyond: ask the rules
+    table
 }
 
 impl BusinessClock {
@@ -49,7 +88,7 @@ impl BusinessClock {
             .collect();
         closed.sort_unstable();
         closed.dedup();
-        BusinessClock { tz, window_start, window_end, workdays, closed }
+        BusinessClock { tz, window_start, window_end, workdays, closed, offsets: Default::default() }
     }
 
     pub fn time_zone(&self) -> Tz {
@@ -115,7 +154,13 @@ impl BusinessClock {
 
     /// Converts an instant to local wall-clock time.
     pub fn local(&self, t: DateTime<Utc>) -> NaiveDateTime {
-        t.with_timezone(&self.tz).naive_local()
+        let table = self.offsets.get_or_init(|| offset_table(self.tz));
+        let secs = t.timestamp();
+        let i = table.partition_point(|(from, _)| *from <= secs) - 1;
+        match table[i].1 {
+            i32::MIN => t.with_timezone(&self.tz).naive_local(),
+            offset => t.naive_utc() + chrono::Duration::seconds(i64::from(offset)),
+        }
     }
 
     /// Converts local wall-clock time to an instant. A time in the hour that repeats when
@@ -295,6 +340,23 @@ mod tests {
 
     fn minutes(c: &BusinessClock, a: &str, b: &str) -> i64 {
         c.business_seconds(at(c, a), at(c, b)) / 60
+    }
+
+    #[test]
+    fn offset_table_matches_the_time_zone_rules() {
+        let c = dhs();
+        let mut t = DateTime::parse_from_rfc3339("1995-01-01T00:30:00Z").unwrap().with_timezone(&Utc);
+        let end = DateTime::parse_from_rfc3339("2040-01-01T00:00:00Z").unwrap().with_timezone(&Utc);
+        while t < end {
+            assert_eq!(c.local(t), t.with_timezone(&c.tz).naive_local(), "{t}");
+            t += chrono::Duration::minutes(59 * 7 + 13);
+        }
+        // Around a change: 2026-10-25 01:00 UTC, 03:00 CEST becomes 02:00 CET.
+        let x = DateTime::parse_from_rfc3339("2026-10-25T00:59:59Z").unwrap().with_timezone(&Utc);
+        assert_eq!(c.local(x).to_string(), "2026-10-25 02:59:59");
+        assert_eq!(c.local(x + chrono::Duration::seconds(1)).to_string(), "2026-10-25 02:00:00");
+        let far = DateTime::parse_from_rfc3339("2150-07-01T12:00:00Z").unwrap().with_timezone(&Utc);
+        assert_eq!(c.local(far), far.with_timezone(&c.tz).naive_local());
     }
 
     #[test]

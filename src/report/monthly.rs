@@ -187,8 +187,14 @@ pub fn build(data: &DataSet, ctx: &RunContext) -> Monthly {
             }
         }
         let resolved_in = t.resolved_at.is_some_and(in_period);
-        let ev: Evaluation = evaluate(t, contract, end);
         let open_at_end = t.opened_at < end && t.resolved_at.is_none_or(|r| r >= end);
+        if !(opened_in || resolved_in || open_at_end) {
+            // Neither opened nor resolved in the period, nor open at its end: nothing to
+            // evaluate (most rows of a year's export, for a month's report).
+            outside += 1;
+            continue;
+        }
+        let ev: Evaluation = evaluate(t, contract, end);
         let overdue = open_at_end && ev.resolution.deadline <= end;
         let counting = if !(opened_in || resolved_in || overdue) {
             outside += 1;

@@ -168,7 +168,9 @@ pub fn build(data: &DataSet, ctx: &RunContext) -> Monthly {
     let month_bounds: Vec<(DateTime<Utc>, DateTime<Utc>)> =
         months.iter().map(|m| (m.start_instant(clock), m.end_instant(clock))).collect();
     let mut recurring_counts: BTreeMap<(String, String), [u64; 3]> = BTreeMap::new();
-    let mut recurring_examples: BTreeMap<(String, String), Vec<&str>> = BTreeMap::new();
+    // Per issue of this month: how often each summary occurs, and the spellings used.
+    let mut recurring_examples: BTreeMap<(String, String), BTreeMap<&str, u64>> = BTreeMap::new();
+    let mut recurring_spelling: BTreeMap<(String, String), (&str, &str)> = BTreeMap::new();
 
     for t in &data.tickets {
         let opened_in = in_period(t.opened_at);
@@ -178,9 +180,11 @@ pub fn build(data: &DataSet, ctx: &RunContext) -> Monthly {
                     let k = recurring_key(t, rules.recurring_issue_key);
                     recurring_counts.entry(k.clone()).or_default()[i] += 1;
                     if i == 2 {
-                        let ex = recurring_examples.entry(k).or_default();
-                        if ex.len() < 3 && !t.summary.is_empty() && !ex.contains(&t.summary.as_str()) {
-                            ex.push(&t.summary);
+                        let spelling = (t.category.as_str(), t.subcategory.as_str());
+                        let shown = recurring_spelling.entry(k.clone()).or_insert(spelling);
+                        *shown = (*shown).min(spelling);
+                        if !t.summary.is_empty() {
+                            *recurring_examples.entry(k).or_default().entry(t.summary.as_str()).or_default() += 1;
                         }
                     }
                 }
@@ -295,13 +299,16 @@ pub fn build(data: &DataSet, ctx: &RunContext) -> Monthly {
         .take(3)
         .enumerate()
         .map(|(i, (k, c))| {
-            // Show the spelling used in the data, not the normalised key.
-            let shown = data
-                .tickets
-                .iter()
-                .find(|t| t.ticket_type == TicketType::Incident && &recurring_key(t, rules.recurring_issue_key) == k)
-                .map(|t| (t.category.clone(), if k.1.is_empty() { String::new() } else { t.subcategory.clone() }))
+            // Show a spelling used in the data (the first in sort order, so the row order of
+            // the export changes nothing), not the normalised key.
+            let shown = recurring_spelling
+                .get(k)
+                .map(|(c, s)| (c.to_string(), if k.1.is_empty() { String::new() } else { s.to_string() }))
                 .unwrap_or_else(|| k.clone());
+            // The three most frequent summaries, ties in sort order.
+            let mut examples: Vec<(&str, u64)> =
+                recurring_examples.get(k).map(|m| m.iter().map(|(s, n)| (*s, *n)).collect()).unwrap_or_default();
+            examples.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
             RecurringIssue {
                 rank: i as u32 + 1,
                 category: shown.0,
@@ -314,7 +321,7 @@ pub fn build(data: &DataSet, ctx: &RunContext) -> Monthly {
                     std::cmp::Ordering::Equal => "flat",
                 }
                 .into(),
-                examples: recurring_examples.get(k).map(|v| v.iter().map(|s| s.to_string()).collect()).unwrap_or_default(),
+                examples: examples.iter().take(3).map(|(s, _)| s.to_string()).collect(),
             }
         })
         .collect();

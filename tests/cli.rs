@@ -60,7 +60,6 @@ fn monthly_report_on_the_counting_fixture() {
         "6 november 2026",
         "66,7 %",
         "100,0 %",
-        "8 u 00 min",
         "=SOM(A1:A3)",
         "@docent",
         "Datakwaliteit",
@@ -68,6 +67,11 @@ fn monthly_report_on_the_counting_fixture() {
     ] {
         assert!(pdf.contains(needle), "PDF lacks {needle:?}");
     }
+    // Ticket A's breach: 12 business hours against 4, 8 over.
+    assert!(
+        pdf.lines().any(|l| l.trim_start().starts_with("A ") && l.contains("Oplostijd") && l.contains("12 u")),
+        "no breach line for ticket A"
+    );
     let json: serde_json::Value = serde_json::from_slice(&std::fs::read(dir.join("sla-rapportage-2026-10.json")).unwrap()).unwrap();
     assert_eq!(json["data_quality"]["accounting"]["rows_read"], 9);
     assert_eq!(json["meta"]["due_on"], "2026-11-06");

@@ -167,7 +167,26 @@ impl BusinessClock {
     /// summer time ends takes its first occurrence; a time in the hour skipped when it begins
     /// has no instant (`None`).
     pub fn instant(&self, local: NaiveDateTime) -> Option<DateTime<Utc>> {
-        self.tz.from_local_datetime(&local).earliest().map(|t| t.with_timezone(&Utc))
+        let table = self.offsets.get_or_init(|| offset_table(self.tz));
+        let l = local.and_utc().timestamp();
+        // The instant is l − offset for an offset in force at that instant. Offsets differ
+        // by at most a day, so the candidates are the offsets of the table entries around l.
+        let i = table.partition_point(|(from, _)| *from <= l - 86_400).saturating_sub(1);
+        let mut found: Option<i64> = None;
+        for &(from, offset) in &table[i..] {
+            if from > l + 86_400 {
+                break;
+            }
+            if offset == i32::MIN {
+                return self.tz.from_local_datetime(&local).earliest().map(|t| t.with_timezone(&Utc));
+            }
+            let t = l - i64::from(offset);
+            let j = table.partition_point(|(f, _)| *f <= t) - 1;
+            if table[j].1 == offset {
+                found = Some(found.map_or(t, |x: i64| x.min(t)));
+            }
+        }
+        found.and_then(|t| DateTime::from_timestamp(t, 0)).map(|t| t + chrono::Duration::nanoseconds(i64::from(local.and_utc().timestamp_subsec_nanos())))
     }
 
     /// Business seconds of `date` that lie before wall-clock time `t`.
@@ -357,6 +376,24 @@ mod tests {
         assert_eq!(c.local(x + chrono::Duration::seconds(1)).to_string(), "2026-10-25 02:00:00");
         let far = DateTime::parse_from_rfc3339("2150-07-01T12:00:00Z").unwrap().with_timezone(&Utc);
         assert_eq!(c.local(far), far.with_timezone(&c.tz).naive_local());
+    }
+
+    #[test]
+    fn instant_matches_the_time_zone_rules() {
+        let c = dhs();
+        let mut t = NaiveDate::from_ymd_opt(1995, 1, 1).unwrap().and_hms_opt(0, 7, 0).unwrap();
+        let end = NaiveDate::from_ymd_opt(2040, 1, 1).unwrap().and_hms_opt(0, 0, 0).unwrap();
+        while t < end {
+            let rules = c.tz.from_local_datetime(&t).earliest().map(|x| x.with_timezone(&Utc));
+            assert_eq!(c.instant(t), rules, "{t}");
+            t += chrono::Duration::minutes(53 * 11 + 7);
+        }
+        // The gap and the repeated hour of 2026.
+        let lt = |s: &str| NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap();
+        assert_eq!(c.instant(lt("2026-03-29 02:30")), None);
+        assert_eq!(c.instant(lt("2026-03-29 03:00")).unwrap().to_rfc3339(), "2026-03-29T01:00:00+00:00");
+        assert_eq!(c.instant(lt("2026-10-25 02:30")).unwrap().to_rfc3339(), "2026-10-25T00:30:00+00:00");
+        assert_eq!(c.instant(lt("2026-10-25 03:00")).unwrap().to_rfc3339(), "2026-10-25T02:00:00+00:00");
     }
 
     #[test]

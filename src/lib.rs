@@ -13,6 +13,7 @@ pub mod manifest;
 pub mod period;
 pub mod report;
 pub mod ticket;
+pub mod timestamp;
 pub mod i18n;
 pub mod kpi;
 pub mod render;

@@ -3,12 +3,15 @@
 //! The pipeline runs one way: `load` → `evaluate` (per ticket, on the `clock`) → `report`
 //! (aggregate per period into one model) → `render` (PDF, XLSX, JSON). See ARCHITECTURE.md.
 
+pub mod branding;
+pub mod cli;
 pub mod clock;
 pub mod contract;
 pub mod demo;
 pub mod error;
 pub mod evaluate;
 pub mod load;
+pub mod mapping;
 pub mod manifest;
 pub mod period;
 pub mod report;

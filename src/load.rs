@@ -5,6 +5,12 @@
 //! values become [`Warning`]s, extra columns a note. Line numbers are physical lines of the
 //! file (a quoted field may span lines), found by a quote-aware scan of the bytes, so a user
 //! can jump straight to the row in an editor.
+//!
+//! An export in another shape (ServiceNow, TOPdesk, Jira, any CSV or XLSX) goes through a
+//! mapping first ([`crate::mapping`]), which hands every row on as a [`Row`]: canonical column
+//! → value, with the export's own file, line and column names, so that a rejection points at
+//! the user's file (`export.csv:17: column "Datum melding"`), never at an intermediate table.
+//! The validation below ([`parse_row`]) is the same for both.
 
 use std::collections::HashMap;
 use std::io::Cursor;
@@ -17,6 +23,7 @@ use sha2::{Digest, Sha256};
 
 use crate::contract::LoadedContract;
 use crate::error::Error;
+use crate::mapping::{LoadedMapping, MappingReport};
 use crate::ticket::{ChangeClass, Channel, Level, Priority, Ticket, TicketType};
 
 /// The canonical columns of `tickets.csv`, in their documented order.
@@ -27,7 +34,18 @@ pub const COLUMNS: [&str; 22] = [
     "rca_delivered_at",
 ];
 
-const REQUIRED: [&str; 5] = ["id", "type", "school", "category", "opened_at"];
+/// How many canonical columns there are.
+pub const NCOL: usize = COLUMNS.len();
+
+pub const REQUIRED: [&str; 5] = ["id", "type", "school", "category", "opened_at"];
+
+/// The canonical columns that hold a point in time.
+pub const TIME_COLUMNS: [&str; 6] = ["opened_at", "responded_at", "resolved_at", "closed_at", "escalated_at", "rca_delivered_at"];
+
+/// The position of a canonical column in [`COLUMNS`].
+pub fn column_index(col: &str) -> Option<usize> {
+    COLUMNS.iter().position(|c| *c == col)
+}
 
 /// A row that cannot be used, and why.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -62,6 +80,8 @@ pub struct InputFile {
 pub struct DataSet {
     pub dir: PathBuf,
     pub tickets: Vec<Ticket>,
+    /// Rows of the ticket file; for an event log (several rows per ticket) the tickets it
+    /// holds, the reduction said in `notes`.
     pub rows_read: u64,
     pub rejections: Vec<Rejection>,
     pub warnings: Vec<Warning>,
@@ -70,6 +90,18 @@ pub struct DataSet {
     /// The phone log, when the folder has `calls.csv`.
     pub calls: Option<Vec<crate::kpi::input::Call>>,
     pub measurements: Vec<crate::kpi::input::Measurement>,
+    /// The name of the file the tickets came from (`tickets.csv`, or the user's export);
+    /// empty means `tickets.csv`. Read it with [`DataSet::tickets_file`].
+    pub tickets_file: String,
+    /// What the mapping did, when the tickets came from an export through a mapping.
+    pub mapping: Option<MappingReport>,
+}
+
+impl DataSet {
+    /// The file the tickets came from: its rejections are the ticket rejections.
+    pub fn tickets_file(&self) -> &str {
+        if self.tickets_file.is_empty() { "tickets.csv" } else { &self.tickets_file }
+    }
 }
 
 pub fn sha256_hex(bytes: &[u8]) -> String {
@@ -77,18 +109,66 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// Reads `tickets.csv` from `dir`.
+/// Where the tickets come from: the canonical `tickets.csv` / `tickets.xlsx`, or an export
+/// read through a mapping (a built-in profile or the user's file).
+#[derive(Debug, Clone, Default)]
+pub struct TicketSource {
+    /// The mapping to read the export with; `None`: the canonical columns.
+    pub mapping: Option<LoadedMapping>,
+    /// The file to read; `None`: the mapping's `source.file`, else the folder's own.
+    pub file: Option<PathBuf>,
+}
+
+/// Reads the data folder `dir`: `DIR/mapping.toml` when it exists, else `tickets.csv`, else
+/// `tickets.xlsx`, plus the optional `calls.csv` and `measurements.csv`.
 pub fn load_data_dir(dir: &Path, contract: &LoadedContract) -> Result<DataSet, Error> {
+    load_data_dir_from(dir, contract, &TicketSource::default())
+}
+
+/// Reads the data folder `dir`, the tickets from `source` (see [`TicketSource`]).
+pub fn load_data_dir_from(dir: &Path, contract: &LoadedContract, source: &TicketSource) -> Result<DataSet, Error> {
     if !dir.is_dir() {
         return Err(Error::new(format!("data folder {} does not exist", dir.display()))
             .with_hint("pass the folder that holds tickets.csv with --data"));
     }
-    let path = dir.join("tickets.csv");
-    let bytes = std::fs::read(&path).map_err(|e| {
-        Error::new(format!("cannot read {}: {e}", path.display()))
-            .with_hint("the data folder must hold tickets.csv; see the README for its columns")
-    })?;
-    let mut data = load_tickets_csv(&bytes, "tickets.csv", contract)?;
+    let read = |path: &Path| {
+        std::fs::read(path).map_err(|e| Error::new(format!("cannot read {}: {e}", path.display())))
+    };
+    let mapping = match &source.mapping {
+        Some(m) => Some(m.clone()),
+        None if dir.join(crate::mapping::FOLDER_MAPPING).is_file() => {
+            Some(LoadedMapping::from_file(&dir.join(crate::mapping::FOLDER_MAPPING))?)
+        }
+        None => None,
+    };
+    let mut data = match mapping {
+        Some(m) => {
+            let path = crate::mapping::export_path(&m, source.file.as_deref(), dir)?;
+            let bytes = read(&path)?;
+            crate::mapping::load_export(&bytes, &file_name(&path), &m, contract)?
+        }
+        None => {
+            let path = match &source.file {
+                Some(p) => p.clone(),
+                None if !dir.join("tickets.csv").exists() && dir.join("tickets.xlsx").is_file() => dir.join("tickets.xlsx"),
+                None => dir.join("tickets.csv"),
+            };
+            let bytes = std::fs::read(&path).map_err(|e| {
+                Error::new(format!("cannot read {}: {e}", path.display()))
+                    .with_hint("the data folder must hold tickets.csv (or tickets.xlsx); see the README for its columns")
+                    .with_hint("for an export from ServiceNow, TOPdesk or Jira add --profile servicenow|topdesk|jira, for any other export write a mapping file and pass --mapping FILE")
+            })?;
+            let name = file_name(&path);
+            if is_xlsx(&path) {
+                let table = crate::mapping::SheetTable::read(&bytes, &name, None)?;
+                let mut data = load_tickets_table(&table, &name, contract)?;
+                data.files.push(InputFile { name: name.clone(), sha256: table.sha256.clone(), rows: Cells::height(&table) as u64 });
+                data
+            } else {
+                load_tickets_csv(&bytes, &name, contract)?
+            }
+        }
+    };
     data.dir = dir.to_path_buf();
     let read_optional = |name: &str| -> Result<Option<Vec<u8>>, Error> {
         let p = dir.join(name);
@@ -116,6 +196,16 @@ pub fn load_data_dir(dir: &Path, contract: &LoadedContract) -> Result<DataSet, E
         None => data.notes.push("measurements.csv is not in the data folder: KPIs measured in other systems have no data".into()),
     }
     Ok(data)
+}
+
+/// The file's name as messages show it.
+pub fn file_name(path: &Path) -> String {
+    path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| path.display().to_string())
+}
+
+/// Whether `path` names an Excel workbook (read with calamine) rather than a text file.
+pub fn is_xlsx(path: &Path) -> bool {
+    path.extension().is_some_and(|e| e.eq_ignore_ascii_case("xlsx") || e.eq_ignore_ascii_case("xlsm"))
 }
 
 /// First physical line of every record after the header (quote-aware; blank lines skipped,
@@ -158,6 +248,19 @@ fn record_lines(bytes: &[u8]) -> Vec<u64> {
     lines
 }
 
+/// A table of text cells with the physical line of each record: a CSV file read with polars
+/// ([`CsvTable`]) or a worksheet read with calamine ([`crate::mapping::SheetTable`]).
+pub trait Cells {
+    /// Header names, trimmed, in file order.
+    fn names(&self) -> &[String];
+    /// Number of records after the header.
+    fn height(&self) -> usize;
+    /// The text of a cell as in the file, `None` when the record has no such cell.
+    fn cell(&self, col: usize, row: usize) -> Option<&str>;
+    /// The physical line (CSV) or sheet row (XLSX) of record `row`, 1-based.
+    fn line(&self, row: usize) -> u64;
+}
+
 /// A CSV file read with polars, every column as text, with the physical line of each record.
 pub struct CsvTable {
     /// Header names, trimmed.
@@ -174,18 +277,32 @@ impl CsvTable {
     pub fn read(bytes: &[u8], file: &str) -> Result<CsvTable, Error> {
         let sha256 = sha256_hex(bytes);
         let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-        if std::str::from_utf8(bytes).is_err() {
+        let Ok(text) = std::str::from_utf8(bytes) else {
             return Err(Error::new(format!("{file} is not UTF-8 text"))
                 .with_hint("save the export as UTF-8 (CSV UTF-8 in Excel)"));
-        }
+        };
+        Self::read_text(text, file, b',', sha256)
+    }
+
+    /// Reads decoded text with the given field separator; `sha256` is that of the file's
+    /// original bytes.
+    pub fn read_text(text: &str, file: &str, separator: u8, sha256: String) -> Result<CsvTable, Error> {
+        let bytes = text.as_bytes();
         let df = CsvReadOptions::default()
             .with_has_header(true)
             .with_infer_schema_length(Some(0))
+            .map_parse_options(|o| o.with_separator(separator))
             .into_reader_with_file_handle(Cursor::new(bytes))
             .finish()
             .map_err(|e| {
+                let sep = match separator {
+                    b',' => "comma".to_string(),
+                    b';' => "semicolon".to_string(),
+                    b'\t' => "tab".to_string(),
+                    s => format!("'{}'", s as char),
+                };
                 Error::new(format!("{file} cannot be read as CSV: {e}"))
-                    .with_hint("it must be comma-separated with a header row; check for a quote that is never closed")
+                    .with_hint(format!("it must be {sep}-separated with a header row; check for a quote that is never closed"))
             })?;
         let names: Vec<String> = df.get_column_names().iter().map(|s| s.trim().to_string()).collect();
         let mut columns = Vec::with_capacity(names.len());
@@ -215,6 +332,21 @@ impl CsvTable {
     }
 }
 
+impl Cells for CsvTable {
+    fn names(&self) -> &[String] {
+        &self.names
+    }
+    fn height(&self) -> usize {
+        self.height
+    }
+    fn cell(&self, col: usize, row: usize) -> Option<&str> {
+        self.columns.get(col)?.get(row)
+    }
+    fn line(&self, row: usize) -> u64 {
+        self.lines[row]
+    }
+}
+
 /// The trimmed field, `None` when the column is absent or the field empty.
 pub fn field<'a>(col: Option<&'a StringChunked>, i: usize) -> Option<&'a str> {
     let v = col?.get(i)?.trim();
@@ -228,8 +360,16 @@ pub fn load_tickets_csv(
     contract: &LoadedContract,
 ) -> Result<DataSet, Error> {
     let table = CsvTable::read(bytes, file)?;
-    let names = &table.names;
-    let mut data = DataSet::default();
+    let mut data = load_tickets_table(&table, file, contract)?;
+    data.files.push(InputFile { name: file.into(), sha256: table.sha256.clone(), rows: table.height as u64 });
+    Ok(data)
+}
+
+/// Validates a table with the canonical columns (from `tickets.csv` or `tickets.xlsx`); the
+/// caller adds the file to `files`.
+pub fn load_tickets_table(table: &dyn Cells, file: &str, contract: &LoadedContract) -> Result<DataSet, Error> {
+    let names = table.names();
+    let mut data = DataSet { tickets_file: file.into(), ..DataSet::default() };
     let extra: Vec<&String> = names.iter().filter(|n| !COLUMNS.contains(&n.as_str())).collect();
     if !extra.is_empty() {
         let list: Vec<&str> = extra.iter().map(|s| s.as_str()).collect();
@@ -243,29 +383,47 @@ pub fn load_tickets_csv(
             missing.push("priority (or impact and urgency)");
         }
         return Err(Error::new(format!("{file} lacks required columns: {}", missing.join(", ")))
-            .with_hint(format!("the header must name at least: {}, and priority or impact + urgency", REQUIRED.join(", "))));
+            .with_hint(format!("the header must name at least: {}, and priority or impact + urgency", REQUIRED.join(", ")))
+            .with_hint("an export with other column names needs a mapping: --profile servicenow|topdesk|jira or --mapping FILE"));
     }
-
-    let height = table.height;
-    let line_of = |i: usize| table.line(i);
-    let mut cols: HashMap<&'static str, &StringChunked> = HashMap::new();
-    for canon in COLUMNS {
-        if let Some(c) = table.column(canon) {
-            cols.insert(canon, c);
-        }
-    }
-    data.rows_read = height as u64;
-    let mut first_line_of_id: HashMap<String, u64> = HashMap::new();
+    // Canonical column → position in the file (the first, when a name repeats).
+    let positions: Vec<Option<usize>> = COLUMNS.iter().map(|c| names.iter().position(|n| n == c)).collect();
+    let height = table.height();
+    let mut rows = Vec::with_capacity(height);
     for i in 0..height {
-        let line = line_of(i);
-        let row = Row { cols: &cols, i, file, line };
+        let mut row = Row::new(file, table.line(i), COLUMNS, false);
+        for (k, pos) in positions.iter().enumerate() {
+            if let Some(p) = pos {
+                row.values[k] = table.cell(*p, i).map(str::trim).filter(|v| !v.is_empty());
+            }
+        }
+        rows.push(Ok(row));
+    }
+    validate_rows(&mut data, rows, contract);
+    Ok(data)
+}
+
+/// Validates rows (or rows a mapping already rejected) into `data`: tickets, rejections
+/// (also for a repeated id) and warnings; counts them in `rows_read`.
+pub fn validate_rows<'a>(data: &mut DataSet, rows: Vec<Result<Row<'a>, Rejection>>, contract: &LoadedContract) {
+    data.rows_read += rows.len() as u64;
+    let mut first_line_of_id: HashMap<String, u64> = HashMap::new();
+    for row in rows {
+        let row = match row {
+            Ok(r) => r,
+            Err(r) => {
+                data.rejections.push(r);
+                continue;
+            }
+        };
+        let line = row.line;
         match parse_row(&row, contract, &mut data.warnings) {
             Ok(ticket) => {
                 if let Some(first) = first_line_of_id.get(&ticket.id) {
                     data.rejections.push(Rejection {
-                        file: file.into(),
+                        file: row.file.into(),
                         line,
-                        column: "id".into(),
+                        column: row.label("id").into(),
                         value: ticket.id.clone(),
                         reason: format!("duplicate id; the first row with this id, on line {first}, counts"),
                         hint: "remove the repeated row or give it its own id".into(),
@@ -283,36 +441,75 @@ pub fn load_tickets_csv(
             }
         }
     }
-    data.files.push(InputFile { name: file.into(), sha256: table.sha256.clone(), rows: height as u64 });
-    Ok(data)
 }
 
-struct Row<'a> {
-    cols: &'a HashMap<&'static str, &'a StringChunked>,
-    i: usize,
-    file: &'a str,
-    line: u64,
+/// One input row as the validation sees it: canonical column → value, with the file, line
+/// and column names of the user's own file for every message.
+pub struct Row<'a> {
+    pub file: &'a str,
+    pub line: u64,
+    /// The value per canonical column (trimmed; `None` when empty or not given).
+    pub values: [Option<&'a str>; NCOL],
+    /// What the user's file says, when it differs from the value (a mapped or converted
+    /// value): shown in rejections.
+    pub shown: [Option<&'a str>; NCOL],
+    /// The column name in the user's file per canonical column.
+    pub labels: [&'a str; NCOL],
+    /// The row came through a mapping (hints then point at the mapping file).
+    pub mapped: bool,
 }
 
-impl Row<'_> {
+impl<'a> Row<'a> {
+    pub fn new(file: &'a str, line: u64, labels: [&'a str; NCOL], mapped: bool) -> Self {
+        Row { file, line, values: [None; NCOL], shown: [None; NCOL], labels, mapped }
+    }
+
+    fn idx(col: &str) -> usize {
+        column_index(col).expect("a canonical column")
+    }
+
     /// The trimmed field, `None` when the column is absent or the field empty.
-    fn get(&self, col: &str) -> Option<&str> {
-        field(self.cols.get(col).copied(), self.i)
+    pub fn get(&self, col: &str) -> Option<&'a str> {
+        self.values[Self::idx(col)]
+    }
+
+    /// The user's name for canonical column `col`.
+    pub fn label(&self, col: &str) -> &'a str {
+        self.labels[Self::idx(col)]
+    }
+
+    /// What the user's file says for `col`.
+    fn shown(&self, col: &str) -> Option<&'a str> {
+        let i = Self::idx(col);
+        self.shown[i].or(self.values[i])
     }
 
     fn reject(&self, column: &str, value: &str, reason: impl Into<String>, hint: impl Into<String>) -> Rejection {
+        let i = Self::idx(column);
+        let value = match self.shown[i] {
+            Some(s) if !value.is_empty() => s,
+            _ => value,
+        };
         Rejection {
             file: self.file.into(),
             line: self.line,
-            column: column.into(),
+            column: self.labels[i].into(),
             value: value.chars().take(200).collect(),
             reason: reason.into(),
             hint: hint.into(),
         }
     }
 
-    fn required(&self, col: &str) -> Result<&str, Rejection> {
-        self.get(col).ok_or_else(|| self.reject(col, "", "required field is empty", format!("fill in {col}")))
+    fn required(&self, col: &str) -> Result<&'a str, Rejection> {
+        self.get(col).ok_or_else(|| self.reject(col, "", "required field is empty", format!("fill in {}", self.label(col))))
+    }
+
+    fn vocabulary_hint(&self, col: &str, expected: &str) -> String {
+        if self.mapped {
+            format!("add the value to the map of {col} in the mapping (its values: {expected})")
+        } else {
+            format!("use {expected}")
+        }
     }
 
     fn parse_opt<T>(&self, col: &str, parse: impl Fn(&str) -> Option<T>, expected: &str) -> Result<Option<T>, Rejection> {
@@ -320,7 +517,7 @@ impl Row<'_> {
             None => Ok(None),
             Some(v) => parse(v)
                 .map(Some)
-                .ok_or_else(|| self.reject(col, v, format!("\"{v}\" is not one of: {expected}"), format!("use {expected}"))),
+                .ok_or_else(|| self.reject(col, v, format!("\"{v}\" is not one of: {expected}"), self.vocabulary_hint(col, expected))),
         }
     }
 
@@ -342,16 +539,36 @@ fn parse_bool(s: &str) -> Option<bool> {
     }
 }
 
-/// Parses an ISO 8601 timestamp: with an offset (or `Z`) it is that instant; without, it is
-/// local time in the contract's time zone.
-pub fn parse_timestamp(s: &str, contract: &LoadedContract) -> Result<DateTime<Utc>, String> {
+/// Whether `s` is a value of the canonical vocabulary of column `col` (any text is, for a
+/// column without one).
+pub fn is_known_value(col: &str, s: &str) -> bool {
+    match col {
+        "type" => TicketType::parse(s).is_some(),
+        "impact" | "urgency" => Level::parse(s).is_some(),
+        "priority" => Priority::parse(s).is_some(),
+        "channel" => Channel::parse(s).is_some(),
+        "change_class" => ChangeClass::parse(s).is_some(),
+        "first_line_resolved" | "out_of_scope" | "onsite" | "cab_approved" | "change_failed" => parse_bool(s).is_some(),
+        _ => true,
+    }
+}
+
+/// An ISO 8601 timestamp: an instant when it carries an offset (or `Z`), else a local time.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum IsoTime {
+    Instant(DateTime<Utc>),
+    Local(NaiveDateTime),
+}
+
+/// Reads the ISO 8601 forms `tickets.csv` accepts.
+pub fn parse_iso(s: &str) -> Option<IsoTime> {
     let s = s.trim();
     if let Ok(t) = DateTime::parse_from_rfc3339(s) {
-        return Ok(t.with_timezone(&Utc));
+        return Some(IsoTime::Instant(t.with_timezone(&Utc)));
     }
     for fmt in ["%Y-%m-%dT%H:%M%:z", "%Y-%m-%d %H:%M%:z", "%Y-%m-%d %H:%M:%S%:z", "%Y-%m-%d %H:%M:%S%.f%:z"] {
         if let Ok(t) = DateTime::parse_from_str(s, fmt) {
-            return Ok(t.with_timezone(&Utc));
+            return Some(IsoTime::Instant(t.with_timezone(&Utc)));
         }
     }
     let (body, utc) = match s.strip_suffix('Z') {
@@ -360,22 +577,29 @@ pub fn parse_timestamp(s: &str, contract: &LoadedContract) -> Result<DateTime<Ut
     };
     for fmt in ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%d %H:%M"] {
         if let Ok(n) = NaiveDateTime::parse_from_str(body, fmt) {
-            if utc {
-                return Ok(n.and_utc());
-            }
-            return contract.clock.instant(n).ok_or_else(|| {
-                format!("{s} does not exist in {} (the clocks skip that hour when summer time starts)", contract.tz)
-            });
+            return Some(if utc { IsoTime::Instant(n.and_utc()) } else { IsoTime::Local(n) });
         }
     }
-    Err(format!("\"{s}\" is not a date and time"))
+    None
 }
 
-fn parse_row(row: &Row, contract: &LoadedContract, warnings: &mut Vec<Warning>) -> Result<Ticket, Rejection> {
+/// Parses an ISO 8601 timestamp: with an offset (or `Z`) it is that instant; without, it is
+/// local time in the contract's time zone.
+pub fn parse_timestamp(s: &str, contract: &LoadedContract) -> Result<DateTime<Utc>, String> {
+    match parse_iso(s) {
+        Some(IsoTime::Instant(t)) => Ok(t),
+        Some(IsoTime::Local(n)) => contract.clock.instant(n).ok_or_else(|| {
+            format!("{} does not exist in {} (the clocks skip that hour when summer time starts)", s.trim(), contract.tz)
+        }),
+        None => Err(format!("\"{}\" is not a date and time", s.trim())),
+    }
+}
+
+pub fn parse_row(row: &Row, contract: &LoadedContract, warnings: &mut Vec<Warning>) -> Result<Ticket, Rejection> {
     let id = row.required("id")?.to_string();
     let type_raw = row.required("type")?;
     let ticket_type = TicketType::parse(type_raw).ok_or_else(|| {
-        row.reject("type", type_raw, format!("\"{type_raw}\" is not a ticket type"), "use incident, service_request or change")
+        row.reject("type", type_raw, format!("\"{type_raw}\" is not a ticket type"), row.vocabulary_hint("type", "incident, service_request or change"))
     })?;
     let school = row.required("school")?.to_string();
     let category = row.required("category")?.to_string();
@@ -396,7 +620,9 @@ fn parse_row(row: &Row, contract: &LoadedContract, warnings: &mut Vec<Warning>) 
         }
     };
     let channel = row.parse_opt("channel", Channel::parse, "phone, email or portal")?;
-    let opened_at = row.time("opened_at", contract)?.ok_or_else(|| row.reject("opened_at", "", "required field is empty", "fill in opened_at"))?;
+    let opened_at = row.time("opened_at", contract)?.ok_or_else(|| {
+        row.reject("opened_at", "", "required field is empty", format!("fill in {}", row.label("opened_at")))
+    })?;
     let responded_at = row.time("responded_at", contract)?;
     let resolved_at = row.time("resolved_at", contract)?;
     let closed_at = row.time("closed_at", contract)?;
@@ -409,7 +635,7 @@ fn parse_row(row: &Row, contract: &LoadedContract, warnings: &mut Vec<Warning>) 
                 return Err(row.reject(
                     col,
                     v,
-                    format!("{col} lies before opened_at ({})", row.get("opened_at").unwrap_or_default()),
+                    format!("{} lies before {} ({})", row.label(col), row.label("opened_at"), row.shown("opened_at").unwrap_or_default()),
                     "correct the time; a ticket cannot be answered or resolved before it was opened",
                 ));
             }
@@ -417,7 +643,12 @@ fn parse_row(row: &Row, contract: &LoadedContract, warnings: &mut Vec<Warning>) 
     }
     if let (Some(res), Some(cl)) = (resolved_at, closed_at) {
         if cl < res {
-            return Err(row.reject("closed_at", row.get("closed_at").unwrap_or_default(), "closed_at lies before resolved_at", "correct the time"));
+            return Err(row.reject(
+                "closed_at",
+                row.get("closed_at").unwrap_or_default(),
+                format!("{} lies before {}", row.label("closed_at"), row.label("resolved_at")),
+                "correct the time",
+            ));
         }
     }
     let bools = "true or false";
@@ -429,7 +660,7 @@ fn parse_row(row: &Row, contract: &LoadedContract, warnings: &mut Vec<Warning>) 
     let change_failed = row.parse_opt("change_failed", parse_bool, bools)?;
 
     let mut warn = |column: &str, message: String| {
-        warnings.push(Warning { file: row.file.into(), line: row.line, ticket_id: id.clone(), column: column.into(), message });
+        warnings.push(Warning { file: row.file.into(), line: row.line, ticket_id: id.clone(), column: row.label(column).into(), message });
     };
     if let (Some(r), Some(m)) = (recorded, matrix_priority) {
         if r != m {
@@ -440,7 +671,7 @@ fn parse_row(row: &Row, contract: &LoadedContract, warnings: &mut Vec<Warning>) 
         }
     }
     if priority == Priority::P1 && contract.contract.rules.p1_by_phone && channel != Some(Channel::Phone) {
-        let ch = row.get("channel").unwrap_or("(empty)");
+        let ch = row.shown("channel").unwrap_or("(empty)");
         warn("channel", format!("P1 reported via {ch}; the contract requires P1 by phone (§3.4)"));
     }
     Ok(Ticket {

@@ -2,8 +2,9 @@
 //!
 //! A malus is money; a report is evidence. Every run writes `manifest.json` next to its
 //! outputs: the tool's version, the SHA-256 of the contract, of every template and input
-//! file (with its row count), of every output, and the period and cut-off. `slarapport
-//! verify DIR` recomputes the hashes and names every file that no longer matches.
+//! file (with its row count), of the branding file and logo, of every output, and the period
+//! and cut-off. `slarapport verify DIR` recomputes the hashes and names every file that no
+//! longer matches.
 
 use std::path::{Path, PathBuf};
 
@@ -38,6 +39,9 @@ pub struct Manifest {
     /// `embedded` or the template folder as given.
     pub templates: String,
     pub template_files: Vec<FileHash>,
+    /// The branding file and its logo, by path as given (none: the built-in look).
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub branding_files: Vec<FileHash>,
     pub inputs: Vec<FileHash>,
     pub outputs: Vec<FileHash>,
 }
@@ -48,6 +52,19 @@ impl Manifest {
     /// Hashes of every file in the template set (sorted by name).
     pub fn template_hashes(set: &TemplateSet) -> Vec<FileHash> {
         set.files.iter().map(|(n, b)| FileHash { name: n.clone(), sha256: sha256_hex(b), rows: None }).collect()
+    }
+
+    /// Hashes of the set's branding file and logo, named by their paths.
+    pub fn branding_hashes(set: &TemplateSet) -> Vec<FileHash> {
+        let b = &set.branding;
+        let mut out = Vec::new();
+        if let (Some(path), Some(sha)) = (&b.source, &b.sha256) {
+            out.push(FileHash { name: path.display().to_string(), sha256: sha.clone(), rows: None });
+        }
+        if let Some(logo) = &b.logo {
+            out.push(FileHash { name: logo.path.display().to_string(), sha256: sha256_hex(&logo.bytes), rows: None });
+        }
+        out
     }
 
     pub fn to_json(&self) -> Vec<u8> {
@@ -85,6 +102,9 @@ pub fn verify(dir: &Path) -> Result<(Manifest, Vec<Mismatch>), Error> {
     let data = PathBuf::from(&m.data_dir);
     for f in &m.inputs {
         check(data.join(&f.name), &f.sha256);
+    }
+    for f in &m.branding_files {
+        check(PathBuf::from(&f.name), &f.sha256);
     }
     if m.contract != "embedded" {
         check(PathBuf::from(&m.contract), &m.contract_sha256);

@@ -6,7 +6,6 @@ use std::path::PathBuf;
 use crate::commands::{resolve_today, Outcome};
 use crate::contract::LoadedContract;
 use crate::error::Error;
-use crate::load::load_data_dir;
 use crate::period::Period;
 use crate::report::monthly::{build, RunContext};
 
@@ -27,6 +26,8 @@ pub struct CheckArgs {
     /// How many rejected rows and warnings to list (all are counted).
     #[arg(long, default_value_t = 20)]
     pub show: usize,
+    #[command(flatten)]
+    pub input: crate::commands::input::InputArgs,
 }
 
 pub fn run(args: &CheckArgs) -> Result<Outcome, Error> {
@@ -37,22 +38,29 @@ pub fn run(args: &CheckArgs) -> Result<Outcome, Error> {
         None => Period::month_before(today),
     };
     println!("contract: {}", contract.source);
-    let data = load_data_dir(&args.data, &contract)?;
+    let data = args.input.load(&args.data, &contract)?;
     for f in &data.files {
         println!("{}: {} rows, sha256 {}", f.name, f.rows, f.sha256);
     }
+    if let Some(m) = &data.mapping {
+        for line in m.check_lines(&data, &contract, args.show) {
+            println!("{line}");
+        }
+    }
+    // A mapped export's column names are the user's own (spaces and all): quote them.
+    let col = |c: &str| if data.mapping.is_some() { format!("\"{c}\"") } else { c.to_string() };
     println!("valid tickets: {}, rejected rows: {}, warnings: {}", data.tickets.len(), data.rejections.len(), data.warnings.len());
     for n in &data.notes {
         println!("note: {n}");
     }
     for r in data.rejections.iter().take(args.show) {
-        println!("rejected: {}:{}: column {}: {} (value \"{}\") — {}", r.file, r.line, r.column, r.reason, r.value, r.hint);
+        println!("rejected: {}:{}: column {}: {} (value \"{}\") — {}", r.file, r.line, col(&r.column), r.reason, r.value, r.hint);
     }
     if data.rejections.len() > args.show {
         println!("rejected: … {} more", data.rejections.len() - args.show);
     }
     for w in data.warnings.iter().take(args.show) {
-        println!("warning: {}:{}: ticket {}: column {}: {}", w.file, w.line, w.ticket_id, w.column, w.message);
+        println!("warning: {}:{}: ticket {}: column {}: {}", w.file, w.line, w.ticket_id, col(&w.column), w.message);
     }
     if data.warnings.len() > args.show {
         println!("warning: … {} more", data.warnings.len() - args.show);
@@ -71,5 +79,6 @@ pub fn run(args: &CheckArgs) -> Result<Outcome, Error> {
         acc.rejected,
         if acc.balanced { "" } else { "  (DOES NOT BALANCE)" }
     );
-    Ok(if data.rejections.is_empty() && data.warnings.is_empty() && acc.balanced { Outcome::Clean } else { Outcome::Findings })
+    let mapping_errors = data.mapping.as_ref().is_some_and(|m| m.has_errors());
+    Ok(if data.rejections.is_empty() && data.warnings.is_empty() && acc.balanced && !mapping_errors { Outcome::Clean } else { Outcome::Findings })
 }

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 
 use chrono::{NaiveDate, TimeZone, Utc};
 
+use crate::branding::Branding;
 use crate::contract::LoadedContract;
 use crate::error::Error;
 use crate::i18n::Labels;
@@ -14,7 +15,10 @@ use crate::render::world::TemplateSet;
 pub mod check;
 pub mod contract;
 pub mod demo;
+pub mod init;
+pub mod input;
 pub mod monthly;
+pub mod profile;
 pub mod quarterly;
 pub mod rca;
 pub mod verify;
@@ -73,6 +77,10 @@ pub struct ReportOptions {
     /// Folder with your own templates; files there replace the embedded ones.
     #[arg(long, value_name = "DIR")]
     pub templates: Option<PathBuf>,
+    /// Branding file (TOML: names, logo, colours, footer) [default: DATA/branding.toml if
+    /// present, else the built-in look].
+    #[arg(long, value_name = "FILE")]
+    pub branding: Option<PathBuf>,
     /// Language of the report: nl or en.
     #[arg(long, default_value = "nl")]
     pub lang: String,
@@ -94,12 +102,19 @@ pub struct ReportSetup {
 
 impl ReportOptions {
     pub fn setup(&self) -> Result<ReportSetup, Error> {
-        let contract = LoadedContract::resolve(self.contract.as_deref(), Some(&self.data))?;
+        let mut contract = LoadedContract::resolve(self.contract.as_deref(), Some(&self.data))?;
         let today = resolve_today(self.today.as_deref(), contract.tz)?;
+        let branding = Branding::resolve(self.branding.as_deref(), Some(&self.data))?;
+        for w in &branding.warnings {
+            eprintln!("warning: {w}");
+        }
+        // The branding's names replace the contract's [parties] for the whole run.
+        branding.apply_names(&mut contract);
         let templates = match &self.templates {
             Some(dir) => TemplateSet::with_overrides(dir)?,
             None => TemplateSet::embedded(),
-        };
+        }
+        .with_branding(branding);
         let labels = crate::render::labels(&templates, &self.lang)?;
         let out = self.out.clone().unwrap_or_else(|| self.data.join("rapporten"));
         Ok(ReportSetup { contract, today, templates, labels, out })
@@ -130,6 +145,7 @@ impl ReportOptions {
             contract_sha256: meta.contract_sha256.clone(),
             templates: self.templates.as_ref().map(|p| p.display().to_string()).unwrap_or_else(|| "embedded".into()),
             template_files: Manifest::template_hashes(&setup.templates),
+            branding_files: Manifest::branding_hashes(&setup.templates),
             inputs: meta.inputs.iter().map(|f| FileHash { name: f.name.clone(), sha256: f.sha256.clone(), rows: Some(f.rows) }).collect(),
             outputs: Vec::new(),
         }

@@ -2,7 +2,6 @@
 
 use crate::commands::{Outcome, ReportOptions, ReportSetup};
 use crate::error::Error;
-use crate::load::load_data_dir;
 use crate::output::write_report;
 use crate::period::Period;
 use crate::render;
@@ -15,17 +14,46 @@ pub struct MonthlyArgs {
     /// Month to report on, YYYY-MM [default: the month before --today].
     #[arg(long, value_name = "YYYY-MM")]
     pub period: Option<String>,
+    #[command(flatten)]
+    pub input: crate::commands::input::InputArgs,
+    /// Do nothing (exit 0) unless today is the first workday of the month by the contract's
+    /// business calendar (weekends and holidays excluded): for a timer that runs daily on
+    /// days 1–7 (see `slarapport init`).
+    #[arg(long)]
+    pub only_first_workday: bool,
+}
+
+/// The first workday of `date`'s month by `clock` (weekends and the contract's holidays
+/// excluded).
+pub fn first_workday_of_month(clock: &crate::clock::BusinessClock, date: chrono::NaiveDate) -> chrono::NaiveDate {
+    use chrono::Datelike;
+    let first = date.with_day(1).expect("day 1 exists");
+    let mut d = first;
+    while d.month() == first.month() {
+        if clock.is_workday(d) {
+            return d;
+        }
+        d = d.succ_opt().expect("date in range");
+    }
+    first // a month without a workday: its first day
 }
 
 pub fn run(args: &MonthlyArgs) -> Result<Outcome, Error> {
     let setup = args.report.setup()?;
     let ReportSetup { contract, today, templates, labels, out } = &setup;
     let today = *today;
+    if args.only_first_workday {
+        let first = first_workday_of_month(&contract.clock, today);
+        if today != first {
+            println!("{today} is not the first workday of the month ({first} is): no report made");
+            return Ok(Outcome::Clean);
+        }
+    }
     let period = match &args.period {
         Some(p) => Period::parse_month(p)?,
         None => Period::month_before(today),
     };
-    let data = load_data_dir(&args.report.data, contract)?;
+    let data = args.input.load(&args.report.data, contract)?;
     let ctx = RunContext { contract, period, today, lang: args.report.lang.clone() };
     let monthly = build(&data, &ctx);
     let rendered = render::monthly(&monthly, labels, templates, today, !args.report.no_archival)?;

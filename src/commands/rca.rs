@@ -46,6 +46,10 @@ pub struct RcaArgs {
     /// Folder with your own templates; files there replace the embedded ones.
     #[arg(long, value_name = "DIR")]
     pub templates: Option<PathBuf>,
+    /// Branding file (TOML: names, logo, colours, footer) [default: DATA/branding.toml if
+    /// present, else the built-in look].
+    #[arg(long, value_name = "FILE")]
+    pub branding: Option<PathBuf>,
     /// Language of the document: nl or en.
     #[arg(long, default_value = "nl")]
     pub lang: String,
@@ -64,12 +68,19 @@ struct Setup {
 }
 
 pub fn run(args: &RcaArgs) -> Result<Outcome, Error> {
-    let contract = LoadedContract::resolve(args.contract.as_deref(), Some(&args.data))?;
+    let mut contract = LoadedContract::resolve(args.contract.as_deref(), Some(&args.data))?;
     let today = resolve_today(args.today.as_deref(), contract.tz)?;
+    // The branding's names, logo, colours and footer, as for the reports (commands/mod.rs).
+    let branding = crate::branding::Branding::resolve(args.branding.as_deref(), Some(&args.data))?;
+    for w in &branding.warnings {
+        eprintln!("warning: {w}");
+    }
+    branding.apply_names(&mut contract);
     let templates = match &args.templates {
         Some(dir) => TemplateSet::with_overrides(dir)?,
         None => TemplateSet::embedded(),
-    };
+    }
+    .with_branding(branding);
     let labels = render::labels(&templates, &args.lang)?;
     let data = load_data_dir(&args.data, &contract)?;
     let dir = args.out.clone().unwrap_or_else(|| args.data.join("rapporten")).join("rca");

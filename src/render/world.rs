@@ -4,7 +4,8 @@
 //! - Files come only from the template set (the embedded `templates/` or a user's folder,
 //!   read up front); any other path, `/etc/passwd` included, is refused. The report data is
 //!   never a file: it arrives as bytes in `sys.inputs.data` and is read with `json(..)`, so
-//!   ticket text is data and can never become markup.
+//!   ticket text is data and can never become markup. The provider's logo (`branding.toml`)
+//!   arrives the same way, as bytes in `sys.inputs.branding`.
 //! - Fonts are the ones shipped in `fonts/` (embedded in the binary), never the system's, so
 //!   every machine lays out the same PDF.
 //! - `today()` is the run's date, never the wall clock.
@@ -21,6 +22,7 @@ use typst::text::{Font, FontBook};
 use typst::utils::LazyHash;
 use typst::{Library, LibraryExt, World};
 
+use crate::branding::Branding;
 use crate::error::Error;
 
 /// The embedded default templates: (path inside the template folder, contents).
@@ -34,6 +36,8 @@ pub const EMBEDDED_TEMPLATES: &[(&str, &str)] = &[
     ("rca.typ", include_str!("../../templates/rca.typ")),
     ("lang/nl-rca.toml", include_str!("../../templates/lang/nl-rca.toml")),
     ("lang/en-rca.toml", include_str!("../../templates/lang/en-rca.toml")),
+    ("lang/nl-branding.toml", include_str!("../../templates/lang/nl-branding.toml")),
+    ("lang/en-branding.toml", include_str!("../../templates/lang/en-branding.toml")),
     ("lang/nl.toml", include_str!("../../templates/lang/nl.toml")),
     ("lang/en.toml", include_str!("../../templates/lang/en.toml")),
     ("mail/monthly.nl.txt", include_str!("../../templates/mail/monthly.nl.txt")),
@@ -107,6 +111,9 @@ pub struct TemplateSet {
     pub files: BTreeMap<String, Vec<u8>>,
     /// Where they came from, for messages: "embedded" or the folder.
     pub origin: String,
+    /// The provider's look (names, logo, colours, footer); the default is the built-in
+    /// look. Given to the templates as `sys.inputs.branding` (see `branding_input`).
+    pub branding: Branding,
 }
 
 impl TemplateSet {
@@ -114,7 +121,14 @@ impl TemplateSet {
         TemplateSet {
             files: EMBEDDED_TEMPLATES.iter().map(|(p, c)| (p.to_string(), c.as_bytes().to_vec())).collect(),
             origin: "embedded".into(),
+            branding: Branding::default(),
         }
+    }
+
+    /// This set with `branding` (see `crate::branding`).
+    pub fn with_branding(mut self, branding: Branding) -> TemplateSet {
+        self.branding = branding;
+        self
     }
 
     /// The embedded set, with every file of `dir` (recursively) put over it: a user's folder
@@ -207,6 +221,7 @@ impl ReportWorld {
             })
             .collect();
         inputs.insert("attachments".into(), Array::from(list.as_slice()).into_value());
+        inputs.insert("branding".into(), branding_input(&templates.branding).into_value());
         let library = Library::builder().with_inputs(inputs).build();
         let main = file_id(main).ok_or_else(|| Error::new(format!("bad template name {main}")))?;
         Ok(ReportWorld { library: LazyHash::new(library), main, templates, today })
@@ -229,6 +244,28 @@ impl ReportWorld {
     pub fn templates(&self) -> &TemplateSet {
         &self.templates
     }
+}
+
+/// The branding as the templates see it (`sys.inputs.branding`): a dictionary with only the
+/// keys the branding sets — `primary`, `accent` (`#rrggbb`), `footer`, and for a logo `logo`
+/// (bytes), `logo_format` (`svg` or `png`) and `logo_alt` — so `lib.typ`'s defaults apply to
+/// the rest. The logo is bytes, never a path: templates read no file outside their set.
+pub fn branding_input(b: &Branding) -> Dict {
+    let mut d = Dict::new();
+    let mut text = |key: &str, v: &Option<String>| {
+        if let Some(v) = v {
+            d.insert(key.into(), printable(v).as_ref().into_value());
+        }
+    };
+    text("primary", &b.primary);
+    text("accent", &b.accent);
+    text("footer", &b.footer);
+    if let Some(logo) = &b.logo {
+        text("logo_alt", &b.logo_alt);
+        d.insert("logo".into(), Bytes::new(logo.bytes.clone()).into_value());
+        d.insert("logo_format".into(), logo.format.typst_name().into_value());
+    }
+    d
 }
 
 impl World for ReportWorld {

@@ -328,11 +328,11 @@ pub fn build(data: &DataSet, ctx: &RunContext) -> Monthly {
 
     let top_is_empty = top.is_empty();
     // Data quality and accounting.
-    let rejected = data.rejections.iter().filter(|r| r.file == "tickets.csv").count() as u64;
+    let rejected = data.rejections.iter().filter(|r| r.file == data.tickets_file()).count() as u64;
     let other_files = data
         .files
         .iter()
-        .filter(|f| f.name != "tickets.csv")
+        .filter(|f| f.name != data.tickets_file())
         .map(|f| {
             let rejected = data.rejections.iter().filter(|r| r.file == f.name).count() as u64;
             FileAccounting { file: f.name.clone(), rows_read: f.rows, used: f.rows - rejected, rejected }

@@ -1,0 +1,418 @@
+//! Real ITSM exports through mappings: the built-in profiles (ServiceNow list and event log,
+//! TOPdesk with semicolons, BOM and Windows-1252, Jira), a user's own mapping file in the
+//! data folder, and XLSX input — through the library and through the binary as a user runs it.
+//! The fixtures in `tests/fixtures/exports/` are written the way the vendors export.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use chrono::{DateTime, TimeZone, Utc};
+use slarapport::contract::LoadedContract;
+use slarapport::load::{load_data_dir_from, DataSet, TicketSource};
+use slarapport::mapping::LoadedMapping;
+use slarapport::ticket::{Priority, Ticket, TicketType};
+
+const FIX: &str = "tests/fixtures/exports";
+
+fn bin() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_slarapport"));
+    c.env_remove("SOURCE_DATE_EPOCH");
+    c
+}
+
+fn run(args: &[&str]) -> Output {
+    bin().args(args).output().expect("run slarapport")
+}
+
+fn text(o: &Output) -> String {
+    format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
+}
+
+fn tmp(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("slarapport-mapping-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+fn check(dir: &str, extra: &[&str]) -> (Option<i32>, String) {
+    let mut args = vec!["check", "--data", dir, "--period", "2026-10", "--today", "2026-11-02"];
+    args.extend_from_slice(extra);
+    let o = run(&args);
+    (o.status.code(), text(&o))
+}
+
+fn load(dir: &str, profile: Option<&str>) -> DataSet {
+    let source = TicketSource { mapping: profile.map(|p| LoadedMapping::from_profile(p).unwrap()), file: None };
+    load_data_dir_from(Path::new(dir), &LoadedContract::embedded(), &source).unwrap()
+}
+
+fn ticket<'a>(d: &'a DataSet, id: &str) -> &'a Ticket {
+    d.tickets.iter().find(|t| t.id == id).unwrap_or_else(|| panic!("no ticket {id}: {:?}", d.rejections))
+}
+
+fn utc(y: i32, mo: u32, d: u32, h: u32, mi: u32) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(y, mo, d, h, mi, 0).unwrap()
+}
+
+fn contains_all(t: &str, needles: &[&str]) {
+    for n in needles {
+        assert!(t.contains(n), "output lacks {n:?}:\n{t}");
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Profiles
+// ---------------------------------------------------------------------------------------
+
+#[test]
+fn profile_list_and_show() {
+    let o = run(&["profile", "list"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    contains_all(&text(&o), &["servicenow", "topdesk", "jira"]);
+    for name in ["servicenow", "topdesk", "jira"] {
+        let o = run(&["profile", "show", name]);
+        assert_eq!(o.status.code(), Some(0));
+        let shown = String::from_utf8(o.stdout).unwrap();
+        // What `show` prints is a mapping file a user can start from: it parses as one.
+        let mut m = LoadedMapping::parse(&shown, "shown").unwrap();
+        m.origin = format!("profile {name}");
+        assert_eq!(m, LoadedMapping::from_profile(name).unwrap());
+    }
+    let o = run(&["profile", "show", "remedy"]);
+    assert_eq!(o.status.code(), Some(2));
+    contains_all(&text(&o), &["error: there is no built-in profile \"remedy\"", "hint: the profiles are: servicenow, topdesk, jira"]);
+}
+
+#[test]
+fn servicenow_list_export() {
+    let d = load(&format!("{FIX}/servicenow"), Some("servicenow"));
+    assert_eq!(d.rows_read, 9);
+    let t = ticket(&d, "INC0010001");
+    assert_eq!(t.ticket_type, TicketType::Incident);
+    assert_eq!(t.school, "Basisschool De Regenboog");
+    assert_eq!(t.priority, Priority::P2);
+    assert_eq!(t.opened_at, utc(2026, 10, 5, 7, 30), "Amsterdam summer time");
+    assert_eq!(t.resolved_at, Some(utc(2026, 10, 5, 9, 0)));
+    // The five-level scale: 5 - Planning counts as P4.
+    assert_eq!(ticket(&d, "INC0010003").priority, Priority::P4);
+    // A quoted field over two lines: the next record starts on line 6.
+    assert_eq!(ticket(&d, "INC0010004").line, 6);
+    assert_eq!(ticket(&d, "INC0010004").channel, None, "Walk-in is read as empty");
+    assert!(ticket(&d, "INC0010005").out_of_scope, "Canceled is out of scope");
+    let got: Vec<(u64, &str)> = d.rejections.iter().map(|r| (r.line, r.column.as_str())).collect();
+    assert_eq!(got, vec![(9, "priority"), (10, "opened_at")]);
+    assert!(d.rejections.iter().all(|r| r.file == "incident.csv"));
+
+    let (code, t) = check(&format!("{FIX}/servicenow"), &["--profile", "servicenow"]);
+    assert_eq!(code, Some(1), "{t}");
+    contains_all(&t, &[
+        "mapping: profile servicenow reads incident.csv (UTF-8, comma-separated)",
+        "rows read: 9, mapped: 9",
+        "unmapped values in \"priority\": 1",
+        "\"6 - Urgent\" × 1 (first on line 9): rejected",
+        "\"Walk-in\" × 1 (first on line 6): read as empty (the map's default)",
+        "unreadable timestamps in \"opened_at\": 1",
+        "incident.csv:10: \"2026-13-01 10:00:00\"",
+        "impact × urgency against the matrix: low × low gives P4, recorded P1: 1 ticket (e.g. INC0010006)",
+        "rejected: incident.csv:9: column \"priority\": \"6 - Urgent\" is not in the value map",
+        "accounting 2026-10: rows read 9 = counted 5 + excluded 2 (outside the period 1, out of scope 1) + rejected 2",
+    ]);
+    assert!(!t.contains("DOES NOT BALANCE"), "{t}");
+}
+
+#[test]
+fn servicenow_event_log_reduced_to_tickets() {
+    let d = load(&format!("{FIX}/servicenow-events"), Some("servicenow"));
+    // Twelve updates of four incidents.
+    assert_eq!(d.files[0].rows, 12);
+    assert_eq!(d.rows_read, 4);
+    let t = ticket(&d, "INC0000045");
+    // Priority changed on the way (3 - Moderate → 1 - Critical): the last update counts, the
+    // last by sys_mod_count (4), not the last line of the file (which holds update 3).
+    assert_eq!(t.priority, Priority::P1);
+    assert_eq!(t.line, 6);
+    assert_eq!(t.resolved_at, Some(utc(2026, 10, 5, 9, 30)));
+    // The first update out of New is the response.
+    assert_eq!(t.responded_at, Some(utc(2026, 10, 5, 7, 50)));
+    let t = ticket(&d, "INC0000047");
+    assert_eq!((t.priority, t.responded_at, t.closed_at), (Priority::P4, Some(utc(2026, 10, 6, 12, 20)), Some(utc(2026, 10, 13, 8, 0))));
+    let t = ticket(&d, "INC0000050");
+    assert_eq!((t.responded_at, t.resolved_at), (None, None), "never left New, \"?\" is empty");
+    // An update with an impossible time (31 September) rejects its ticket, on that line.
+    assert_eq!(d.rejections.len(), 1);
+    assert_eq!((d.rejections[0].line, d.rejections[0].column.as_str()), (13, "sys_updated_at"));
+    let m = d.mapping.as_ref().unwrap();
+    assert_eq!(m.priority_changes[0].path, vec!["P3", "P1"]);
+
+    let (code, t) = check(&format!("{FIX}/servicenow-events"), &["--profile", "servicenow"]);
+    assert_eq!(code, Some(1), "{t}");
+    contains_all(&t, &[
+        "rows read: 12 in the file; an event log: 4 tickets by number, each read from its last update by sys_mod_count",
+        "responded_at         ← \"sys_updated_at\" of the first update where \"incident_state\" is not New",
+        "priority changed on the way: INC0000045 (line 6): P3 → P1 — the last one counts",
+        "unreadable timestamps in \"sys_updated_at\": 1",
+        "incident_event_log.csv:13: \"31/9/2026 09:00\"",
+        "placeholders read as empty in \"resolved_at\"",
+        "accounting 2026-10: rows read 4 = counted 3 + excluded 0 (outside the period 0, out of scope 0) + rejected 1",
+    ]);
+}
+
+#[test]
+fn topdesk_semicolons_decimal_comma_and_bom() {
+    let d = load(&format!("{FIX}/topdesk"), Some("topdesk"));
+    assert_eq!(d.rows_read, 6);
+    let t = ticket(&d, "I 2610 001");
+    assert_eq!((t.ticket_type, t.priority, t.school.as_str()), (TicketType::Incident, Priority::P2, "OBS De Vuurtoren"));
+    assert_eq!(t.opened_at, utc(2026, 10, 5, 7, 30));
+    assert_eq!(t.responded_at, Some(utc(2026, 10, 5, 7, 40)));
+    let t = ticket(&d, "I 2610 002");
+    assert_eq!((t.ticket_type, t.priority), (TicketType::ServiceRequest, Priority::P4), "Zeer laag counts as P4");
+    assert_eq!(t.opened_at, utc(2026, 10, 6, 8, 15), "seconds in the time are fine");
+    assert_eq!(t.closed_at, None, "\"-\" is empty");
+    // A semicolon inside a quoted field stays in the field.
+    assert_eq!(ticket(&d, "I 2610 003").summary, "Beamer; geen beeld");
+    let got: Vec<(u64, &str)> = d.rejections.iter().map(|r| (r.line, r.column.as_str())).collect();
+    assert_eq!(got, vec![(5, "Soort melding"), (7, "Datum afgemeld")]);
+
+    let (code, t) = check(&format!("{FIX}/topdesk"), &["--profile", "topdesk"]);
+    assert_eq!(code, Some(1), "{t}");
+    contains_all(&t, &[
+        "(UTF-8 (with BOM), semicolon-separated)",
+        "\"Klacht\" × 1 (first on line 5): rejected",
+        // The rejection names the user's file, line and column, and their value.
+        "rejected: incidenten.csv:7: column \"Datum afgemeld\": Datum afgemeld lies before Datum melding (12-10-2026 09:00) (value \"10-10-2026 16:00\")",
+        "columns not used (4): Aanmelder, Operatorgroep, Onhold duur (uren), Status",
+        "accounting 2026-10: rows read 6 = counted 4 + excluded 0 (outside the period 0, out of scope 0) + rejected 2",
+    ]);
+}
+
+#[test]
+fn topdesk_windows_1252() {
+    let bytes = std::fs::read(format!("{FIX}/topdesk-ansi/incidenten.csv")).unwrap();
+    assert!(std::str::from_utf8(&bytes).is_err(), "the fixture is Windows-1252, not UTF-8");
+    let d = load(&format!("{FIX}/topdesk-ansi"), Some("topdesk"));
+    assert_eq!(d.rejections, vec![]);
+    let t = ticket(&d, "I 2610 101");
+    assert_eq!(t.school, "Prinses Máximaschool");
+    assert_eq!(t.subcategory, "Printers & kopiëren");
+    assert_eq!(ticket(&d, "I 2610 102").summary, "Licentie voor tekenprogramma’s");
+    let (code, t) = check(&format!("{FIX}/topdesk-ansi"), &["--profile", "topdesk"]);
+    assert_eq!(code, Some(0), "{t}");
+    contains_all(&t, &["windows-1252 (not UTF-8, so read as Windows-1252), semicolon-separated"]);
+}
+
+#[test]
+fn jira_export() {
+    let d = load(&format!("{FIX}/jira"), Some("jira"));
+    let t = ticket(&d, "DHS-101");
+    assert_eq!((t.ticket_type, t.priority), (TicketType::Incident, Priority::P2));
+    assert_eq!(t.opened_at, utc(2026, 10, 5, 7, 30), "05/Oct/26 9:30 AM, Amsterdam");
+    assert_eq!(t.resolved_at, Some(utc(2026, 10, 5, 11, 15)), "05/Oct/26 1:15 PM");
+    assert_eq!(t.school, "OBS De Vuurtoren");
+    assert_eq!(t.category, "Report a system problem");
+    // Component/s comes twice; the first column is empty here, the second holds it.
+    assert_eq!(t.subcategory, "Netwerk");
+    assert_eq!(t.responded_at, None, "Jira's SLA columns are no time stamps");
+    // Five levels onto four.
+    assert_eq!(ticket(&d, "DHS-102").priority, Priority::P4, "Lowest");
+    assert_eq!(ticket(&d, "DHS-102").ticket_type, TicketType::ServiceRequest);
+    assert_eq!(ticket(&d, "DHS-103").priority, Priority::P1, "Highest");
+    let got: Vec<(u64, &str, &str)> = d.rejections.iter().map(|r| (r.line, r.column.as_str(), r.value.as_str())).collect();
+    assert_eq!(got, vec![(5, "Issue Type", "Problem")]);
+
+    let (code, t) = check(&format!("{FIX}/jira"), &["--profile", "jira"]);
+    assert_eq!(code, Some(1), "{t}");
+    contains_all(&t, &[
+        "not in this export: responded_at (no column Custom field (Date of First Response) / Date of First Response), channel, closed_at",
+        "impact × urgency against the matrix: high × high gives P1, recorded P2: 1 ticket (e.g. DHS-101)",
+        "accounting 2026-10: rows read 4 = counted 3 + excluded 0 (outside the period 0, out of scope 0) + rejected 1",
+    ]);
+}
+
+// ---------------------------------------------------------------------------------------
+// A user's own mapping
+// ---------------------------------------------------------------------------------------
+
+#[test]
+fn own_mapping_in_the_data_folder() {
+    // DATA/mapping.toml is used without a flag; its [source] file names the export.
+    let d = load(&format!("{FIX}/custom"), None);
+    let t = ticket(&d, "M-1");
+    assert_eq!(t.school, "De Regenboog - Hoofdgebouw", "school from a template");
+    assert_eq!(t.opened_at, utc(2026, 10, 5, 7, 30), "Excel serial date with a decimal comma, Amsterdam");
+    assert_eq!(t.resolved_at, Some(utc(2026, 10, 5, 8, 30)), "this column is in UTC");
+    assert_eq!(t.priority, Priority::P1, "no priority column: the matrix gives it");
+    let t = ticket(&d, "M-2");
+    assert_eq!((t.ticket_type, t.priority, t.resolved_at), (TicketType::ServiceRequest, Priority::P4, None));
+    assert_eq!(ticket(&d, "M-3").school, "Duinoord", "\"#N/B\" is empty, and so is its separator");
+    let got: Vec<(u64, &str)> = d.rejections.iter().map(|r| (r.line, r.column.as_str())).collect();
+    assert_eq!(got, vec![(5, "Spoed"), (6, "Aangemeld")]);
+
+    let (code, t) = check(&format!("{FIX}/custom"), &[]);
+    assert_eq!(code, Some(1), "{t}");
+    contains_all(&t, &[
+        "reads meldingen.tsv (UTF-8, tab-separated)",
+        "school               ← template \"{Vestiging} - {Locatie}\"",
+        "\"Super\" × 1 (first on line 5): rejected",
+        "meldingen.tsv:6: \"gisteren\" does not match an Excel serial date",
+        "placeholders read as empty in \"Locatie\": 1",
+        "accounting 2026-10: rows read 5 = counted 3 + excluded 0 (outside the period 0, out of scope 0) + rejected 2",
+    ]);
+}
+
+#[test]
+fn own_event_log_ordered_by_time() {
+    let d = load(&format!("{FIX}/custom-events"), None);
+    assert_eq!(d.rows_read, 3);
+    let t = ticket(&d, "T-7");
+    // Updates out of order in the file: by time, Nieuw 09:00, In behandeling 09:45,
+    // Opgelost 16:00, Opgelost again the next day (the last update).
+    assert_eq!(t.responded_at, Some(utc(2026, 10, 5, 7, 45)));
+    assert_eq!(t.resolved_at, Some(utc(2026, 10, 5, 14, 0)), "the first time it was resolved");
+    assert_eq!(t.priority, Priority::P2);
+    assert_eq!(t.line, 5);
+    assert_eq!(ticket(&d, "T-8").responded_at, None);
+    // A row without a ticket key is rejected, not dropped.
+    assert_eq!((d.rejections[0].line, d.rejections[0].column.as_str()), (7, "Ticket"));
+}
+
+#[test]
+fn mapping_mistakes_stop_the_run() {
+    let dir = tmp("bad-mapping");
+    std::fs::copy(format!("{FIX}/topdesk/incidenten.csv"), dir.join("incidenten.csv")).unwrap();
+    let m = dir.join("m.toml");
+    std::fs::write(&m, "[columns]\nid = \"Incidentnummer\"\ntype = { value = \"incident\" }\nschool = \"Vestiging\"\ncategory = \"Categorie\"\nopened_at = { column = \"Datum melding\", fromat = \"%d-%m-%Y\" }\npriority = \"Prioriteit\"\n").unwrap();
+    let (code, t) = check(dir.to_str().unwrap(), &["--mapping", m.to_str().unwrap()]);
+    assert_eq!(code, Some(2), "{t}");
+    contains_all(&t, &["error: mapping", "[columns] opened_at", "fromat"]);
+    // A column the export does not have: the error lists the columns it does have.
+    std::fs::write(&m, "[columns]\nid = \"Incidentnummer\"\ntype = { value = \"incident\" }\nschool = \"School\"\ncategory = \"Categorie\"\nopened_at = \"Datum melding\"\npriority = \"Prioriteit\"\n").unwrap();
+    let (code, t) = check(dir.to_str().unwrap(), &["--mapping", m.to_str().unwrap(), "--tickets", dir.join("incidenten.csv").to_str().unwrap()]);
+    assert_eq!(code, Some(2), "{t}");
+    contains_all(&t, &["error: incidenten.csv has no column \"School\"", "hint: the columns of incidenten.csv are: Incidentnummer, Datum melding"]);
+    // Two exports in the folder and none named: say so, do not guess.
+    std::fs::copy(format!("{FIX}/jira/Jira.csv"), dir.join("Jira.csv")).unwrap();
+    let (code, t) = check(dir.to_str().unwrap(), &["--profile", "topdesk"]);
+    assert_eq!(code, Some(2), "{t}");
+    contains_all(&t, &["several files that could be the export: Jira.csv, incidenten.csv", "--tickets FILE"]);
+}
+
+// ---------------------------------------------------------------------------------------
+// XLSX input
+// ---------------------------------------------------------------------------------------
+
+fn write_xlsx(path: &Path, sheet: &str, header: &[&str], rows: &[Vec<Cell>]) {
+    use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name(sheet).unwrap();
+    let date = Format::new().set_num_format("dd-mm-yyyy hh:mm");
+    for (c, h) in header.iter().enumerate() {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    for (r, row) in rows.iter().enumerate() {
+        for (c, cell) in row.iter().enumerate() {
+            let (r, c) = (r as u32 + 1, c as u16);
+            match cell {
+                Cell::S(s) => {
+                    ws.write_string(r, c, *s).unwrap();
+                }
+                Cell::N(n) => {
+                    ws.write_number(r, c, *n).unwrap();
+                }
+                Cell::D(d) => {
+                    ws.write_datetime_with_format(r, c, &ExcelDateTime::parse_from_str(d).unwrap(), &date).unwrap();
+                }
+                Cell::Empty => {}
+            }
+        }
+    }
+    wb.save(path).unwrap();
+}
+
+enum Cell {
+    S(&'static str),
+    N(f64),
+    D(&'static str),
+    Empty,
+}
+
+#[test]
+fn topdesk_xlsx_with_real_dates() {
+    use Cell::*;
+    let dir = tmp("xlsx-topdesk");
+    let header = ["Incidentnummer", "Datum melding", "Vestiging", "Soort melding", "Binnenkomst", "Categorie", "Impact", "Urgentie", "Prioriteit", "Datum afgemeld"];
+    write_xlsx(
+        &dir.join("incidenten.xlsx"),
+        "Incidenten",
+        &header,
+        &[
+            vec![N(2610201.0), D("2026-10-05 09:30:00"), S("Prinses Máximaschool"), S("Storing"), S("Telefonisch"), S("Netwerk"), S("Hoog"), S("Hoog"), S("Kritiek"), D("2026-10-05 10:45:00")],
+            vec![N(2610202.0), S("06-10-2026 10:00"), S("OBS De Vuurtoren"), S("Aanvraag"), S("E-mail"), S("Software"), S("Laag"), S("Laag"), S("Laag"), Empty],
+            vec![N(2610203.0), S("morgen"), S("OBS De Vuurtoren"), S("Aanvraag"), S("E-mail"), S("Software"), S("Laag"), S("Laag"), S("Laag"), Empty],
+        ],
+    );
+    let d = load(dir.to_str().unwrap(), Some("topdesk"));
+    let t = ticket(&d, "2610201");
+    assert_eq!(t.opened_at, utc(2026, 10, 5, 7, 30), "a real Excel date, Amsterdam time");
+    assert_eq!(t.resolved_at, Some(utc(2026, 10, 5, 8, 45)));
+    assert_eq!((t.priority, t.school.as_str()), (Priority::P1, "Prinses Máximaschool"));
+    assert_eq!(ticket(&d, "2610202").opened_at, utc(2026, 10, 6, 8, 0), "a date typed as text");
+    // Sheet rows are the line numbers: the header is row 1.
+    assert_eq!((d.rejections[0].file.as_str(), d.rejections[0].line, d.rejections[0].column.as_str()), ("incidenten.xlsx", 4, "Datum melding"));
+
+    let (code, t) = check(dir.to_str().unwrap(), &["--profile", "topdesk"]);
+    assert_eq!(code, Some(1), "{t}");
+    contains_all(&t, &[
+        "mapping: profile topdesk reads incidenten.xlsx (sheet Incidenten)",
+        "rejected: incidenten.xlsx:4: column \"Datum melding\"",
+        "accounting 2026-10: rows read 3 = counted 2 + excluded 0 (outside the period 0, out of scope 0) + rejected 1",
+    ]);
+    // And the report is made from it.
+    let out = dir.join("out");
+    let o = run(&["monthly", "--data", dir.to_str().unwrap(), "--profile", "topdesk", "--period", "2026-10", "--today", "2026-11-02", "--out", out.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    let json: serde_json::Value = serde_json::from_slice(&std::fs::read(out.join("2026-10/sla-rapportage-2026-10.json")).unwrap()).unwrap();
+    let acc = &json["data_quality"]["accounting"];
+    assert_eq!((acc["rows_read"].as_u64(), acc["rejected"].as_u64(), acc["balanced"].as_bool()), (Some(3), Some(1), Some(true)));
+    assert_eq!(json["data_quality"]["rejections"][0]["file"], "incidenten.xlsx");
+}
+
+#[test]
+fn canonical_tickets_xlsx_when_there_is_no_csv() {
+    use Cell::*;
+    let dir = tmp("xlsx-canonical");
+    let header = ["id", "type", "school", "category", "priority", "channel", "opened_at", "responded_at", "resolved_at"];
+    write_xlsx(
+        &dir.join("tickets.xlsx"),
+        "tickets",
+        &header,
+        &[
+            vec![S("T1"), S("incident"), S("S"), S("netwerk"), S("P2"), S("phone"), D("2026-10-05 09:00:00"), D("2026-10-05 09:30:00"), D("2026-10-05 12:00:00")],
+            vec![S("T2"), S("incident"), S("S"), S("netwerk"), S("P9"), S("phone"), S("2026-10-06T09:00"), Empty, Empty],
+        ],
+    );
+    let d = load(dir.to_str().unwrap(), None);
+    assert_eq!(d.files[0].name, "tickets.xlsx");
+    assert_eq!(ticket(&d, "T1").responded_at, Some(utc(2026, 10, 5, 7, 30)));
+    assert_eq!((d.rejections[0].line, d.rejections[0].column.as_str()), (3, "priority"));
+    let (code, t) = check(dir.to_str().unwrap(), &[]);
+    assert_eq!(code, Some(1), "{t}");
+    contains_all(&t, &["rejected: tickets.xlsx:3: column priority", "accounting 2026-10: rows read 2 = counted 1"]);
+}
+
+#[test]
+fn monthly_report_from_a_servicenow_export() {
+    let out = tmp("servicenow-monthly");
+    let o = run(&["monthly", "--data", &format!("{FIX}/servicenow"), "--profile", "servicenow", "--period", "2026-10", "--today", "2026-11-02", "--out", out.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    contains_all(&text(&o), &["rows read 9: counted 5, excluded 2 (outside the period 1, out of scope 1), rejected 2"]);
+    let json: serde_json::Value = serde_json::from_slice(&std::fs::read(out.join("2026-10/sla-rapportage-2026-10.json")).unwrap()).unwrap();
+    let acc = &json["data_quality"]["accounting"];
+    assert_eq!(acc["balanced"], true);
+    assert_eq!(acc["other_files"].as_array().unwrap().len(), 0, "the export is the ticket file, not another file");
+    let notes: Vec<&str> = json["data_quality"]["notes"].as_array().unwrap().iter().map(|n| n.as_str().unwrap()).collect();
+    assert!(notes.iter().any(|n| n.contains("tickets read with the mapping profile servicenow")), "{notes:?}");
+    assert!(notes.iter().any(|n| n.contains("\"Walk-in\" × 1 read as empty")), "{notes:?}");
+}

@@ -532,6 +532,11 @@ impl<'a> Row<'a> {
 }
 
 fn parse_bool(s: &str) -> Option<bool> {
+    match s {
+        "true" => return Some(true),
+        "false" => return Some(false),
+        _ => {}
+    }
     match s.trim().to_lowercase().as_str() {
         "true" | "ja" | "yes" | "1" | "waar" => Some(true),
         "false" | "nee" | "no" | "0" | "onwaar" => Some(false),
@@ -563,6 +568,13 @@ pub enum IsoTime {
 /// Reads the ISO 8601 forms `tickets.csv` accepts.
 pub fn parse_iso(s: &str) -> Option<IsoTime> {
     let s = s.trim();
+    // The common forms, without trying format after format (see `timestamp`).
+    if let Some((local, offset)) = crate::timestamp::parse_iso(s) {
+        return Some(match offset {
+            Some(o) => IsoTime::Instant(local.and_utc() - chrono::Duration::seconds(i64::from(o))),
+            None => IsoTime::Local(local),
+        });
+    }
     if let Ok(t) = DateTime::parse_from_rfc3339(s) {
         return Some(IsoTime::Instant(t.with_timezone(&Utc)));
     }

@@ -20,6 +20,12 @@ impl TicketType {
         [TicketType::Incident, TicketType::ServiceRequest, TicketType::Change];
 
     pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "incident" => return Some(Self::Incident),
+            "service_request" => return Some(Self::ServiceRequest),
+            "change" => return Some(Self::Change),
+            _ => {}
+        }
         match s.trim().to_ascii_lowercase().replace(['-', ' '], "_").as_str() {
             "incident" | "storing" => Some(Self::Incident),
             "service_request" | "request" | "servicerequest" | "verzoek" | "aanvraag" => {
@@ -52,6 +58,12 @@ impl Level {
     pub const ALL: [Level; 3] = [Level::High, Level::Medium, Level::Low];
 
     pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "high" => return Some(Self::High),
+            "medium" => return Some(Self::Medium),
+            "low" => return Some(Self::Low),
+            _ => {}
+        }
         match s.trim().to_lowercase().as_str() {
             "high" | "hoog" => Some(Self::High),
             "medium" | "gemiddeld" | "middel" => Some(Self::Medium),
@@ -81,6 +93,13 @@ impl Priority {
     pub const ALL: [Priority; 4] = [Priority::P1, Priority::P2, Priority::P3, Priority::P4];
 
     pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "P1" => return Some(Self::P1),
+            "P2" => return Some(Self::P2),
+            "P3" => return Some(Self::P3),
+            "P4" => return Some(Self::P4),
+            _ => {}
+        }
         match s.trim().to_ascii_uppercase().as_str() {
             "P1" | "1" => Some(Self::P1),
             "P2" | "2" => Some(Self::P2),
@@ -110,6 +129,12 @@ pub enum Channel {
 
 impl Channel {
     pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "phone" => return Some(Self::Phone),
+            "email" => return Some(Self::Email),
+            "portal" => return Some(Self::Portal),
+            _ => {}
+        }
         match s.trim().to_lowercase().as_str() {
             "phone" | "telefoon" | "telefonisch" => Some(Self::Phone),
             "email" | "e-mail" | "mail" => Some(Self::Email),

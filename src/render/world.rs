@@ -38,6 +38,8 @@ pub const EMBEDDED_TEMPLATES: &[(&str, &str)] = &[
     ("lang/en-rca.toml", include_str!("../../templates/lang/en-rca.toml")),
     ("lang/nl-branding.toml", include_str!("../../templates/lang/nl-branding.toml")),
     ("lang/en-branding.toml", include_str!("../../templates/lang/en-branding.toml")),
+    ("lang/nl-charts.toml", include_str!("../../templates/lang/nl-charts.toml")),
+    ("lang/en-charts.toml", include_str!("../../templates/lang/en-charts.toml")),
     ("lang/nl.toml", include_str!("../../templates/lang/nl.toml")),
     ("lang/en.toml", include_str!("../../templates/lang/en.toml")),
     ("mail/monthly.nl.txt", include_str!("../../templates/mail/monthly.nl.txt")),

@@ -26,9 +26,17 @@
 //!   (unrounded) value as its cached result, so a reader that does not recalculate shows the
 //!   report's figures and one that does gets the same figures back.
 //!
-//! Sheets, in this order: summary, KPIs, volumes (school × category), incidents (school × category),
-//! type × priority, response attainment, resolution attainment, breaches, backlog, recurring
-//! issues, P1s and RCA, tickets, data quality. Excel allows 1,048,576 rows per sheet, so a
+//! - The charts sheet ("Grafieken", second) holds native Excel charts of what the PDF
+//!   charts: attainment per priority (with the malus staircase's limits as lines), the
+//!   domain scores, tickets per school. Their series refer to the cells of the sheets that
+//!   show those figures; where a chart needs another order or shape (schools by number of
+//!   tickets, a limit per priority) a small helper table beside it holds formulas referring
+//!   to those cells (a school's name there is a reference to its cell, never its text as a
+//!   formula; a name whose cached result would not read back as text is written as text).
+//!
+//! Sheets, in this order: summary, charts, KPIs, volumes (school × category), incidents
+//! (school × category), type × priority, response attainment, resolution attainment,
+//! breaches, backlog, recurring issues, P1s and RCA, tickets, data quality. Excel allows 1,048,576 rows per sheet, so a
 //! list sheet (breaches, backlog, P1s, tickets) holds at most 1,048,575 rows under its header
 //! and a longer list continues on sheets named "Tickets (2)", "Tickets (3)", … with the same
 //! header. The data-quality lists share one sheet and are capped at [`DQ_MAX_ROWS`] rows
@@ -38,15 +46,16 @@ use std::borrow::Cow;
 use std::collections::BTreeSet;
 
 use chrono::{Datelike, NaiveDate, NaiveDateTime, Timelike};
-use rust_xlsxwriter::utility::row_col_to_cell;
+use rust_xlsxwriter::utility::{quote_sheet_name, row_col_to_cell, row_col_to_cell_absolute};
 use rust_xlsxwriter::{
-    Color, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Formula, Workbook,
-    Worksheet, XlsxError,
+    Chart, ChartAxisCrossing, ChartDataLabel, ChartFormat, ChartLegendPosition, ChartLine,
+    ChartLineDashType, ChartMarker, ChartSolidFill, Color, DocProperties, ExcelDateTime, Format,
+    FormatAlign, FormatBorder, Formula, Workbook, Worksheet, XlsxError,
 };
 
 use crate::contract::{Direction, Frequency, KpiSource, Unit};
 use crate::error::Error;
-use crate::i18n::{Labels, MONTH_KEYS, format_number};
+use crate::i18n::{Labels, MONTH_KEYS, format_number, format_pct};
 use crate::kpi::{DomainResult, KpiResult, KpiSection};
 use crate::report::model::{
     Accounting, AttainmentRow, CrossTable, Meta, Monthly, MonthlyReport, Summary,
@@ -112,7 +121,7 @@ fn write_workbook(
     b.wb.set_properties(&properties(&r.meta, labels)?);
 
     summary_sheet(&mut b, r)?;
-    kpi_sheet(&mut b, &r.kpis)?;
+    let kpi = kpi_sheet(&mut b, &r.kpis)?;
     let v = &r.volumes;
     let school = CrossLabels {
         sheet: "xlsx.sheet.volumes",
@@ -121,7 +130,7 @@ fn write_workbook(
         rows: None,
         columns: None,
     };
-    cross_sheet(&mut b, &school, &v.by_school_category)?;
+    let volumes = cross_sheet(&mut b, &school, &v.by_school_category)?;
     let incidents = CrossLabels {
         sheet: "xlsx.sheet.incidents",
         heading: "xlsx.heading.incidents",
@@ -137,8 +146,8 @@ fn write_workbook(
     };
     cross_sheet(&mut b, &type_priority, &v.by_type_priority)?;
     let a = &r.attainment;
-    attainment_sheet(&mut b, "response", &a.response, &a.response_by_priority)?;
-    attainment_sheet(
+    let response = attainment_sheet(&mut b, "response", &a.response, &a.response_by_priority)?;
+    let resolution = attainment_sheet(
         &mut b,
         "resolution",
         &a.resolution,
@@ -150,6 +159,13 @@ fn write_workbook(
     p1_sheets(&mut b, r)?;
     ticket_sheets(&mut b, m)?;
     data_quality_sheet(&mut b, r)?;
+    let sources = ChartSources {
+        kpi,
+        volumes,
+        response,
+        resolution,
+    };
+    charts_sheet(&mut b, r, &sources)?;
     b.wb.save_to_buffer()
 }
 
@@ -804,6 +820,9 @@ fn accounting_block(c: &mut Cells, mut row: u32, a: &Accounting) -> Res<u32> {
     )
 }
 
+/// The first data row of a cross table's sheet (heading, blank, header above it).
+const CROSS_FIRST_ROW: u32 = 3;
+
 /// Which labels a cross table uses: rows and columns are translated through a label table
 /// when given (`ticket_type`, `priority`), shown as they are otherwise (schools, categories).
 #[derive(Clone, Copy)]
@@ -815,9 +834,10 @@ struct CrossLabels {
     columns: Option<&'static str>,
 }
 
-/// A cross table with a totals column and a totals row, under a heading.
-fn cross_sheet(b: &mut Book, l: &CrossLabels, t: &CrossTable) -> Res {
-    const HEADER_ROW: u32 = 2;
+/// A cross table with a totals column and a totals row, under a heading; returns the
+/// sheet's name (the charts refer to it). Rows start at [`CROSS_FIRST_ROW`].
+fn cross_sheet(b: &mut Book, l: &CrossLabels, t: &CrossTable) -> Res<String> {
+    const HEADER_ROW: u32 = CROSS_FIRST_ROW - 1;
     let mut ws = b.sheet(l.sheet, 1)?;
     {
         let f = &b.f;
@@ -858,9 +878,22 @@ fn cross_sheet(b: &mut Book, l: &CrossLabels, t: &CrossTable) -> Res {
         c.heading(0, l.heading)?;
     }
     print_setup(&mut ws, Some(HEADER_ROW))?;
+    let name = ws.name();
     b.wb.push_worksheet(ws);
-    Ok(())
+    Ok(name)
 }
+
+/// Where an attainment sheet keeps its per-priority rows (the chart's series).
+struct AttainmentCells {
+    sheet: String,
+    /// The first per-priority row; one row per entry of `by_priority`.
+    first_by_priority: u32,
+    len: usize,
+}
+
+/// Column of the priority and of the percentage on an attainment sheet.
+const ATTAINMENT_PRIORITY_COL: u16 = 1;
+const ATTAINMENT_PCT_COL: u16 = 7;
 
 /// Attainment per type × priority (model order), then per priority over all types.
 /// `measure` is `response` or `resolution`.
@@ -869,7 +902,7 @@ fn attainment_sheet(
     measure: &str,
     rows: &[AttainmentRow],
     by_priority: &[AttainmentRow],
-) -> Res {
+) -> Res<AttainmentCells> {
     let cols = b.cols(&[
         ("ticket_type", 20.0),
         ("priority", 16.0),
@@ -881,6 +914,7 @@ fn attainment_sheet(
         ("pct", 13.0),
     ]);
     let mut ws = b.sheet(&format!("xlsx.sheet.{measure}"), 1)?;
+    let first_by_priority;
     {
         let mut c = b.cells(&mut ws);
         c.heading(0, &format!("xlsx.heading.{measure}"))?;
@@ -889,12 +923,18 @@ fn attainment_sheet(
         row += 1;
         c.heading(row, &format!("xlsx.heading.{measure}_by_priority"))?;
         c.header_texts(row + 1, &cols)?;
-        attainment_rows(&mut c, row + 2, by_priority)?;
+        first_by_priority = row + 2;
+        attainment_rows(&mut c, first_by_priority, by_priority)?;
     }
     ws.set_freeze_panes(2, 0)?;
     print_setup(&mut ws, Some(1))?;
+    let sheet = ws.name();
     b.wb.push_worksheet(ws);
-    Ok(())
+    Ok(AttainmentCells {
+        sheet,
+        first_by_priority,
+        len: by_priority.len(),
+    })
 }
 
 /// Rows that pool several targets (type or priority `all`) are bold.
@@ -908,7 +948,7 @@ fn attainment_rows(c: &mut Cells, mut row: u32, rows: &[AttainmentRow]) -> Res<u
             (&f.wrap, &f.count, &f.pct)
         };
         c.tr_with(row, 0, "ticket_type", &a.ticket_type, text)?;
-        c.tr_with(row, 1, "priority", &a.priority, text)?;
+        c.tr_with(row, ATTAINMENT_PRIORITY_COL, "priority", &a.priority, text)?;
         c.opt_number(row, 2, a.target_minutes.map(|m| m as f64), count)?;
         for (col, n) in [
             (3, a.counted),
@@ -918,7 +958,7 @@ fn attainment_rows(c: &mut Cells, mut row: u32, rows: &[AttainmentRow]) -> Res<u
         ] {
             c.number(row, col, n as f64, count)?;
         }
-        c.pct_with(row, 7, a.pct, pct)?;
+        c.pct_with(row, ATTAINMENT_PCT_COL, a.pct, pct)?;
         row += 1;
     }
     Ok(row)
@@ -1219,6 +1259,355 @@ fn data_quality_sheet(b: &mut Book, r: &MonthlyReport) -> Res {
 }
 
 // ---------------------------------------------------------------------------------------
+// The charts sheet: native Excel charts of the series the PDF's charts show.
+// ---------------------------------------------------------------------------------------
+
+/// The house style's colours (templates/lib.typ): primary and its light tint for the
+/// series, green, orange and red for the staircase's limits (highest band first).
+pub(super) const PRIMARY: u32 = 0x0B5F7A;
+pub(super) const PRIMARY_LIGHT: u32 = 0x7FB3C4;
+/// The third series colour of the PDF's count charts.
+pub(super) const GOLD: u32 = 0xC9A227;
+const BAND_COLOURS: [u32; 3] = [0x2E7D32, 0xC77700, 0xB3261E];
+const GREY: u32 = 0x6B7280;
+
+/// Charts start in column A, below the title and the notes; their helper tables sit to
+/// their right.
+pub(super) const CHART_TOP: u32 = 4;
+pub(super) const CHART_WIDTH: u32 = 760;
+pub(super) const CHART_HEIGHT: u32 = 380;
+/// The default row height in pixels (15 points), to place one chart under another.
+const ROW_PX: u32 = 20;
+/// The first column of the helper tables: past the charts' width of default columns.
+pub(super) const HELPER_COL: u16 = 13;
+
+/// A range of cells for a chart: sheet, first row, first column, last row, last column.
+pub(super) type ChartCells<'a> = (&'a str, u32, u16, u32, u16);
+
+/// The cells of the other sheets that the charts read.
+struct ChartSources {
+    kpi: KpiCells,
+    volumes: String,
+    response: AttainmentCells,
+    resolution: AttainmentCells,
+}
+
+/// An absolute reference to a cell of `sheet`, for a formula: `'KPI''s'!$A$15`.
+fn sheet_ref(sheet: &str, row: u32, col: u16) -> String {
+    format!(
+        "{}!{}",
+        quote_sheet_name(sheet),
+        row_col_to_cell_absolute(row, col)
+    )
+}
+
+pub(super) fn fill(colour: u32) -> ChartFormat {
+    ChartFormat::new()
+        .set_solid_fill(ChartSolidFill::new().set_color(Color::RGB(colour)))
+        .clone()
+}
+
+/// A chart's title and axis titles from `chart.{key}.title`, `.x` (the category axis) and
+/// `.y` (the value axis); the legend below. A bar chart's categories run down the left, so
+/// its axes are the other way round.
+pub(super) fn titled(mut chart: Chart, labels: &Labels, key: &str, bar: bool) -> Chart {
+    let get = |part: &str| cell_text(labels.get(&format!("chart.{key}.{part}"))).into_owned();
+    chart.title().set_name(&get("title"));
+    // The writer's x axis is the horizontal one: a bar chart's value axis.
+    let (x_title, y_title) = if bar {
+        (get("y"), get("x"))
+    } else {
+        (get("x"), get("y"))
+    };
+    chart.x_axis().set_name(&x_title);
+    chart.y_axis().set_name(&y_title);
+    chart.legend().set_position(ChartLegendPosition::Bottom);
+    chart
+}
+
+/// A bar chart whose categories run top-down in the order of their cells (Excel draws the
+/// first category at the bottom unless the axis is reversed), value axis at the bottom.
+fn top_down_bars(chart: &mut Chart) {
+    chart
+        .y_axis()
+        .set_reverse()
+        .set_crossing(ChartAxisCrossing::Max);
+}
+
+/// Row after a chart of `height` pixels placed at `row`, leaving one blank row.
+pub(super) fn below(row: u32, height: u32) -> u32 {
+    row + height.div_ceil(ROW_PX) + 1
+}
+
+/// The name of the line at the staircase's limit `min_score_pct`: "Staffelgrens 95 %".
+pub(super) fn band_name(labels: &Labels, min_score_pct: f64) -> String {
+    labels
+        .get("chart.attainment.band")
+        .replace("{pct}", &format_pct(min_score_pct, 0, labels.lang()))
+}
+
+/// Adds the `j`-th limit of the staircase (highest first) to `lines` as a dashed line in
+/// the PDF's colour for it, named by the cell `name`.
+pub(super) fn add_band_line(
+    lines: &mut Chart,
+    j: usize,
+    name: (&str, u32, u16),
+    categories: ChartCells,
+    values: ChartCells,
+) {
+    let colour = BAND_COLOURS.get(j).copied().unwrap_or(GREY);
+    let line = ChartLine::new()
+        .set_color(Color::RGB(colour))
+        .set_width(1.5)
+        .set_dash_type(ChartLineDashType::Dash)
+        .clone();
+    lines
+        .add_series()
+        .set_name(name)
+        .set_categories(categories)
+        .set_values(values)
+        .set_format(ChartFormat::new().set_line(&line))
+        .set_marker(ChartMarker::new().set_none());
+}
+
+/// Whether a formula's cached result `s` is stored as text: the writer types a result that
+/// reads as a number, a boolean or an error value as such, so such a text is written as a
+/// plain string instead of a formula.
+fn text_result_is_safe(s: &str) -> bool {
+    s.parse::<f64>().is_err()
+        && !s.starts_with('#')
+        && !s.eq_ignore_ascii_case("true")
+        && !s.eq_ignore_ascii_case("false")
+}
+
+/// The "Grafieken" sheet, placed second (after the summary): attainment per priority with
+/// the staircase's limits, the domain scores, tickets per school. Every series reads the
+/// cells of the sheet that shows the figure; the two helper tables (the staircase's limits
+/// per priority, the schools sorted by their number of tickets) are formulas referring to
+/// the KPI and volumes sheets, so the charts follow a change there.
+fn charts_sheet(b: &mut Book, r: &MonthlyReport, src: &ChartSources) -> Res {
+    let labels = b.labels;
+    let mut ws = b.sheet("chart.sheet", 1)?;
+    let name = ws.name();
+    let mut charts: Vec<(u32, Chart)> = Vec::new();
+    {
+        let f = &b.f;
+        let mut c = b.cells(&mut ws);
+        let title = labels
+            .get("chart.monthly_title")
+            .replace("{period}", &month_label(&r.meta.period, labels));
+        c.text_with(0, 0, &title, &f.title)?;
+        c.label_with(1, 0, "chart.intro", &f.italic)?;
+        c.label_with(2, 0, "chart.helpers", &f.italic)?;
+        c.ws.set_column_width(HELPER_COL, 34.0)?;
+        for j in 1..=BAND_COLOURS.len() {
+            c.ws.set_column_width(HELPER_COL + cix(j)?, 18.0)?;
+        }
+        let mut row = CHART_TOP;
+
+        // 1. Response and resolution attainment per priority, with the staircase's limits.
+        let (resp, res) = (&src.response, &src.resolution);
+        let by_priority = &r.attainment.response_by_priority;
+        if resp.len == 0 || res.len != resp.len {
+            c.label_with(row, 0, "chart.none", &f.italic)?;
+            row += 2;
+        } else {
+            let last = |cells: &AttainmentCells| cells.first_by_priority + (n_rows(cells.len) - 1);
+            let cats = (
+                resp.sheet.as_str(),
+                resp.first_by_priority,
+                ATTAINMENT_PRIORITY_COL,
+                last(resp),
+                ATTAINMENT_PRIORITY_COL,
+            );
+            let mut chart = titled(Chart::new_column(), labels, "attainment", false);
+            for (cells, measure, colour) in [
+                (resp, "response", PRIMARY),
+                (res, "resolution", PRIMARY_LIGHT),
+            ] {
+                let values = (
+                    cells.sheet.as_str(),
+                    cells.first_by_priority,
+                    ATTAINMENT_PCT_COL,
+                    last(cells),
+                    ATTAINMENT_PCT_COL,
+                );
+                chart
+                    .add_series()
+                    .set_name(&cell_text(labels.get(&format!("measure.{measure}"))).into_owned())
+                    .set_categories(cats)
+                    .set_values(values)
+                    .set_format(&mut fill(colour))
+                    .set_data_label(ChartDataLabel::new().show_value().set_num_format("0%"));
+            }
+            chart
+                .y_axis()
+                .set_min(0)
+                .set_max(1)
+                .set_major_unit(0.2)
+                .set_num_format("0%");
+
+            // The staircase's limits as dashed lines: a helper column per band above 0, a
+            // row per priority, each cell referring to the band's minimum on the KPI sheet.
+            let heading = labels
+                .get("chart.attainment.bands_heading")
+                .replace("{sheet}", &src.kpi.sheet);
+            c.text_with(row, HELPER_COL, &heading, &f.bold)?;
+            let header = row + 1;
+            let first = header + 1;
+            c.label_with(header, HELPER_COL, "xlsx.col.priority", &f.header)?;
+            for (k, a) in by_priority.iter().enumerate() {
+                c.tr(first + rix(k)?, HELPER_COL, "priority", &a.priority)?;
+            }
+            let last_helper = first + n_rows(by_priority.len()) - 1;
+            let mut lines = Chart::new_line();
+            let mut any_line = false;
+            let bands = r.kpis.bands.iter().enumerate();
+            for (j, (i, band)) in bands.filter(|(_, b)| b.min_score_pct > 0.0).enumerate() {
+                let col = HELPER_COL + 1 + cix(j)?;
+                c.text_with(
+                    header,
+                    col,
+                    &band_name(labels, band.min_score_pct),
+                    &f.header,
+                )?;
+                let source = sheet_ref(&src.kpi.sheet, src.kpi.first_band + rix(i)?, 0);
+                for k in first..=last_helper {
+                    let value = cached(Some(band.min_score_pct / 100.0));
+                    c.formula(k, col, &format!("{source}/100"), value, &f.pct)?;
+                }
+                let values = (name.as_str(), first, col, last_helper, col);
+                add_band_line(&mut lines, j, (name.as_str(), header, col), cats, values);
+                any_line = true;
+            }
+            if any_line {
+                chart.combine(&lines);
+            }
+            chart.set_width(CHART_WIDTH).set_height(CHART_HEIGHT);
+            charts.push((row, chart));
+            row = below(row, CHART_HEIGHT);
+            c.label_with(row - 1, 0, "chart.attainment.note", &f.italic)?;
+            row += 1;
+        }
+
+        // 2. The domain scores, from the KPI sheet's overview (formulas with cached values).
+        let domains = r.kpis.domains.len();
+        if domains == 0 {
+            c.label_with(row, 0, "chart.none", &f.italic)?;
+            row += 2;
+        } else {
+            let kpi = &src.kpi;
+            let (first, last) = (kpi.first_overview, kpi.first_overview + n_rows(domains) - 1);
+            let mut chart = titled(Chart::new_bar(), labels, "domains", true);
+            chart
+                .add_series()
+                .set_name(&cell_text(labels.get("xlsx.kpi.score")).into_owned())
+                .set_categories((
+                    kpi.sheet.as_str(),
+                    first,
+                    OVERVIEW_NAME_COL,
+                    last,
+                    OVERVIEW_NAME_COL,
+                ))
+                .set_values((
+                    kpi.sheet.as_str(),
+                    first,
+                    OVERVIEW_SCORE_COL,
+                    last,
+                    OVERVIEW_SCORE_COL,
+                ))
+                .set_format(&mut fill(PRIMARY))
+                // A domain whose score formula gives "" (no data) plots as 0: no label then.
+                .set_data_label(
+                    ChartDataLabel::new()
+                        .show_value()
+                        .set_num_format("0.00;-0.00;;@"),
+                );
+            chart.x_axis().set_min(0).set_max(100).set_major_unit(10);
+            top_down_bars(&mut chart);
+            chart.legend().set_hidden();
+            let height = (120 + 40 * n_rows(domains)).max(CHART_HEIGHT);
+            chart.set_width(CHART_WIDTH).set_height(height);
+            charts.push((row, chart));
+            row = below(row, height);
+            c.label_with(row - 1, 0, "chart.domains.note", &f.italic)?;
+            row += 1;
+        }
+
+        // 3. Tickets per school, highest first: a helper table in that order whose cells
+        // refer to the volumes sheet (school in column A, its total in the last column).
+        let t = &r.volumes.by_school_category;
+        if t.rows.is_empty() {
+            c.label_with(row, 0, "chart.none", &f.italic)?;
+        } else {
+            let mut order: Vec<usize> = (0..t.rows.len()).collect();
+            let total = |i: usize| t.row_totals.get(i).copied().unwrap_or_default();
+            order.sort_by(|&a, &b| total(b).cmp(&total(a)).then(a.cmp(&b)));
+            let heading = labels
+                .get("chart.schools.heading")
+                .replace("{sheet}", &src.volumes);
+            c.text_with(row, HELPER_COL, &heading, &f.bold)?;
+            let header = row + 1;
+            c.label_with(header, HELPER_COL, "chart.schools.school", &f.header)?;
+            c.label_with(header, HELPER_COL + 1, "chart.schools.tickets", &f.header)?;
+            let first = header + 1;
+            let total_col = cix(t.columns.len() + 1)?;
+            for (k, &i) in order.iter().enumerate() {
+                let (at, from) = (first + rix(k)?, CROSS_FIRST_ROW + rix(i)?);
+                let school = cell_text(&t.rows[i]).into_owned();
+                if text_result_is_safe(&school) {
+                    c.formula(
+                        at,
+                        HELPER_COL,
+                        &sheet_ref(&src.volumes, from, 0),
+                        school,
+                        &f.plain,
+                    )?;
+                } else {
+                    c.text(at, HELPER_COL, &school)?;
+                }
+                let count = cached(Some(total(i) as f64));
+                c.formula(
+                    at,
+                    HELPER_COL + 1,
+                    &sheet_ref(&src.volumes, from, total_col),
+                    count,
+                    &f.count,
+                )?;
+            }
+            let last = first + n_rows(order.len()) - 1;
+            let mut chart = titled(Chart::new_bar(), labels, "schools", true);
+            chart
+                .add_series()
+                .set_name((name.as_str(), header, HELPER_COL + 1))
+                .set_categories((name.as_str(), first, HELPER_COL, last, HELPER_COL))
+                .set_values((name.as_str(), first, HELPER_COL + 1, last, HELPER_COL + 1))
+                .set_format(&mut fill(PRIMARY))
+                .set_data_label(ChartDataLabel::new().show_value().set_num_format("#,##0"));
+            chart.x_axis().set_min(0).set_num_format("#,##0");
+            top_down_bars(&mut chart);
+            chart.legend().set_hidden();
+            let height = (100 + 24 * n_rows(order.len())).max(CHART_HEIGHT);
+            chart.set_width(CHART_WIDTH).set_height(height);
+            charts.push((row, chart));
+        }
+    }
+    for (row, chart) in &charts {
+        ws.insert_chart(*row, 0, chart)?;
+    }
+    print_setup(&mut ws, None)?;
+    let sheets = b.wb.worksheets_mut();
+    sheets.insert(sheets.len().min(1), ws);
+    Ok(())
+}
+
+/// A count of rows as a row offset; past Excel's range it saturates (the writer then
+/// reports the range error).
+pub(super) fn n_rows(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX).max(1)
+}
+
+// ---------------------------------------------------------------------------------------
 // The KPI sheet: live formulas with the model's values as cached results.
 // ---------------------------------------------------------------------------------------
 
@@ -1429,10 +1818,23 @@ struct DomainCells {
     malus_eur: Option<String>,
 }
 
+/// Where the KPI sheet keeps what the charts show.
+struct KpiCells {
+    sheet: String,
+    /// The overview's first row: one row per domain, name in column B, score in column D.
+    first_overview: u32,
+    /// The staircase's first band row: one row per band, minimum score in column A.
+    first_band: u32,
+}
+
+/// Columns of the overview that the domain chart reads.
+const OVERVIEW_NAME_COL: u16 = 1;
+const OVERVIEW_SCORE_COL: u16 = 3;
+
 /// Overview (a row per domain, referring to the blocks), the staircase and the cap, then one
 /// block per domain: a row per KPI with its achievement formula, then the domain's status and
 /// (for an active, scored domain) its score, malus and escalation formulas.
-fn kpi_sheet(b: &mut Book, k: &KpiSection) -> Res {
+fn kpi_sheet(b: &mut Book, k: &KpiSection) -> Res<KpiCells> {
     let labels = b.labels;
     let cols: Vec<Col> = KPI_COLS
         .iter()
@@ -1445,6 +1847,10 @@ fn kpi_sheet(b: &mut Book, k: &KpiSection) -> Res {
     let mut ws = b.sheet("xlsx.kpi.sheet", 1)?;
     // An empty cached result stays empty (the formula's own `""`), not the writer's default 0.
     ws.set_formula_result_default("");
+    // The overview comes first but refers to the blocks, so it is written last.
+    const OVERVIEW_HEADING: u32 = 4;
+    let first_overview = OVERVIEW_HEADING + 2;
+    let first_band = first_overview + rix(k.domains.len())? + 3;
     {
         let f = &b.f;
         let mut c = b.cells(&mut ws);
@@ -1458,11 +1864,7 @@ fn kpi_sheet(b: &mut Book, k: &KpiSection) -> Res {
         c.label_with(1, 0, "xlsx.kpi.intro", &f.italic)?;
         c.label_with(2, 0, "xlsx.kpi.formulas", &f.italic)?;
 
-        // The overview comes first but refers to the blocks, so it is written last.
-        const OVERVIEW_HEADING: u32 = 4;
-        let first_overview = OVERVIEW_HEADING + 2;
-        let mut row = first_overview + rix(k.domains.len())? + 1;
-
+        let mut row = first_band - 2;
         c.heading(row, "xlsx.kpi.staircase")?;
         c.header_texts(
             row + 1,
@@ -1500,10 +1902,11 @@ fn kpi_sheet(b: &mut Book, k: &KpiSection) -> Res {
         for (i, (d, r)) in k.domains.iter().zip(&refs).enumerate() {
             let row = first_overview + rix(i)?;
             c.number(row, 0, f64::from(d.number), &f.int)?;
-            c.text(row, 1, &d.name)?;
+            c.text(row, OVERVIEW_NAME_COL, &d.name)?;
             c.tr(row, 2, "xlsx.domain_status", &d.status)?;
             let Some(r) = r else { continue };
-            c.formula(row, 3, &r.score, cached(d.score_pct), &f.dec2_bold)?;
+            let score = cached(d.score_pct);
+            c.formula(row, OVERVIEW_SCORE_COL, &r.score, score, &f.dec2_bold)?;
             c.formula(row, 4, &r.malus, cached(d.malus_pct), &f.dec2)?;
             let escalation = escalation_result(c.labels, d);
             c.formula(row, 5, &r.escalation, escalation, &f.plain)?;
@@ -1513,8 +1916,13 @@ fn kpi_sheet(b: &mut Book, k: &KpiSection) -> Res {
         }
     }
     print_setup(&mut ws, None)?;
+    let sheet = ws.name();
     b.wb.push_worksheet(ws);
-    Ok(())
+    Ok(KpiCells {
+        sheet,
+        first_overview,
+        first_band,
+    })
 }
 
 /// The escalation cell's value: yes or no with a score, empty without one.
@@ -1726,7 +2134,7 @@ fn domain_block(
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use std::io::Cursor;
 
     use calamine::{Data, DataType, Reader, Xlsx, open_workbook_from_rs};
@@ -1794,6 +2202,7 @@ X-007,incident,,Netwerk,,geen school,P3,email,2026-10-10T09:00,,,
             wb.sheet_names(),
             [
                 "Samenvatting",
+                "Grafieken",
                 "KPI's",
                 "Volumes",
                 "Incidenten",
@@ -2107,7 +2516,7 @@ X-007,incident,,Netwerk,,geen school,P3,email,2026-10-10T09:00,,,
         let k = &m.report.kpis;
         let nl = nl();
         let mut wb = open(monthly_xlsx(&m, &nl).unwrap());
-        assert_eq!(wb.sheet_names()[1], "KPI's");
+        assert_eq!(wb.sheet_names()[2], "KPI's");
         let range = wb.worksheet_range("KPI's").unwrap();
         let formulas = wb.worksheet_formula("KPI's").unwrap();
         // formulas' range may start elsewhere than A1; calamine's get_value is absolute.
@@ -2240,7 +2649,7 @@ X-007,incident,,Netwerk,,geen school,P3,email,2026-10-10T09:00,,,
         let want_eur = d.malus_eur;
         let en = Labels::embedded("en").unwrap();
         let mut wb = open(monthly_xlsx(&m, &en).unwrap());
-        assert_eq!(wb.sheet_names()[1], "KPIs");
+        assert_eq!(wb.sheet_names()[2], "KPIs");
         let range = wb.worksheet_range("KPIs").unwrap();
         let formulas = wb.worksheet_formula("KPIs").unwrap();
         let ach = u32::from(kc::ACHIEVEMENT);
@@ -2353,5 +2762,209 @@ X-007,incident,,Netwerk,,geen school,P3,email,2026-10-10T09:00,,,
             n += 1;
         }
         assert!(n > 40, "{n} formulas");
+    }
+
+    // --- The charts sheet ----------------------------------------------------------------
+
+    fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+        haystack.windows(needle.len()).any(|w| w == needle)
+    }
+
+    /// The numbers of the chart parts in the package: a zip file keeps its file names
+    /// uncompressed, so the bytes hold `xl/charts/chartN.xml`.
+    pub(in crate::render) fn chart_parts(bytes: &[u8]) -> Vec<u32> {
+        (1..=20)
+            .filter(|n| contains(bytes, format!("xl/charts/chart{n}.xml").as_bytes()))
+            .collect()
+    }
+
+    #[test]
+    fn charts_sheet_comes_second_and_holds_three_charts() {
+        let bytes = monthly_xlsx(&monthly(), &nl()).unwrap();
+        assert_eq!(chart_parts(&bytes), [1, 2, 3]);
+        assert!(contains(&bytes, b"xl/drawings/drawing1.xml"));
+        assert!(
+            !contains(&bytes, b"xl/drawings/drawing2.xml"),
+            "one sheet has drawings"
+        );
+        let mut wb = open(bytes);
+        assert_eq!(wb.sheet_names()[1], "Grafieken");
+        let range = wb.worksheet_range("Grafieken").unwrap();
+        assert_eq!(
+            string_at(&range, 0, 0),
+            "Grafieken bij de SLA-maandrapportage van oktober 2026"
+        );
+        let en = Labels::embedded("en").unwrap();
+        let bytes = monthly_xlsx(&monthly(), &en).unwrap();
+        assert_eq!(chart_parts(&bytes), [1, 2, 3]);
+        assert_eq!(open(bytes).sheet_names()[1], "Charts");
+    }
+
+    #[test]
+    fn a_chart_without_data_is_left_out() {
+        let mut m = monthly();
+        let t = &mut m.report.volumes.by_school_category;
+        t.rows.clear();
+        t.cells.clear();
+        t.row_totals.clear();
+        let bytes = monthly_xlsx(&m, &nl()).unwrap();
+        assert_eq!(chart_parts(&bytes), [1, 2]);
+        let range = open(bytes).worksheet_range("Grafieken").unwrap();
+        let none = nl().get("chart.none").to_string();
+        assert!(
+            row_of(&range, 0, &none, 0).is_some(),
+            "the missing chart is said"
+        );
+    }
+
+    #[test]
+    fn charts_refer_to_cells_that_hold_the_models_figures() {
+        let m = demo_monthly();
+        let r = &m.report;
+        let nl = nl();
+        let mut wb = open(monthly_xlsx(&m, &nl).unwrap());
+
+        // 1. Attainment per priority: the per-priority rows of both attainment sheets.
+        let a = &r.attainment;
+        for (sheet, rows, by_priority) in [
+            ("Reactietijd", &a.response, &a.response_by_priority),
+            ("Oplostijd", &a.resolution, &a.resolution_by_priority),
+        ] {
+            let range = wb.worksheet_range(sheet).unwrap();
+            let first = rows.len() as u32 + 5;
+            assert_eq!(by_priority.len(), 4);
+            for (k, x) in by_priority.iter().enumerate() {
+                let row = first + k as u32;
+                assert_eq!(
+                    string_at(&range, row, u32::from(ATTAINMENT_PRIORITY_COL)),
+                    nl.get(&format!("priority.{}", x.priority))
+                );
+                let pct = float_at(&range, row, u32::from(ATTAINMENT_PCT_COL));
+                assert_eq!(pct, x.pct.map(|p| p / 100.0), "{sheet} {}", x.priority);
+            }
+        }
+
+        // The staircase's limits: helper cells referring to the KPI sheet's staircase.
+        let kpi = wb.worksheet_range("KPI's").unwrap();
+        let k = &r.kpis;
+        let first_band = 6 + k.domains.len() as u32 + 3;
+        for (i, band) in k.bands.iter().enumerate() {
+            assert_eq!(
+                float_at(&kpi, first_band + i as u32, 0),
+                Some(band.min_score_pct)
+            );
+        }
+        let charts = wb.worksheet_range("Grafieken").unwrap();
+        let charts_f = wb.worksheet_formula("Grafieken").unwrap();
+        let h = u32::from(HELPER_COL);
+        let header = CHART_TOP + 1;
+        assert_eq!(string_at(&charts, header, h), nl.get("xlsx.col.priority"));
+        let limits: Vec<(usize, f64)> = k
+            .bands
+            .iter()
+            .map(|b| b.min_score_pct)
+            .enumerate()
+            .filter(|(_, min)| *min > 0.0)
+            .collect();
+        assert_eq!(
+            limits.iter().map(|(_, m)| *m).collect::<Vec<_>>(),
+            [95.0, 90.0, 80.0]
+        );
+        assert_eq!(string_at(&charts, header, h + 1), "Staffelgrens 95 %");
+        for (j, (i, min)) in limits.iter().enumerate() {
+            let col = h + 1 + j as u32;
+            for p in 0..4 {
+                let row = header + 1 + p;
+                assert_eq!(
+                    string_at(&charts, row, h),
+                    nl.get(&format!(
+                        "priority.{}",
+                        a.response_by_priority[p as usize].priority
+                    ))
+                );
+                assert_eq!(
+                    formula_at(&charts_f, row, col),
+                    format!("'KPI''s'!$A${}/100", first_band + *i as u32 + 1)
+                );
+                assert_eq!(float_at(&charts, row, col), Some(min / 100.0));
+            }
+        }
+
+        // 2. Domain scores: the overview's name and score columns.
+        for (i, d) in k.domains.iter().enumerate() {
+            let row = 6 + i as u32;
+            assert_eq!(string_at(&kpi, row, u32::from(OVERVIEW_NAME_COL)), d.name);
+            assert_eq!(
+                float_at(&kpi, row, u32::from(OVERVIEW_SCORE_COL)),
+                d.score_pct
+            );
+        }
+
+        // 3. Tickets per school, highest first, each cell a reference to the volumes sheet.
+        let t = &r.volumes.by_school_category;
+        assert!(t.rows.len() > 10);
+        let heading = nl
+            .get("chart.schools.heading")
+            .replace("{sheet}", "Volumes");
+        let top = row_of(&charts, h, &heading, 0).expect("the schools' helper table");
+        assert_eq!(
+            string_at(&charts, top + 1, h + 1),
+            nl.get("chart.schools.tickets")
+        );
+        let volumes = wb.worksheet_range("Volumes").unwrap();
+        let total_col = t.columns.len() as u16 + 1;
+        let mut seen = BTreeSet::new();
+        let mut previous = f64::INFINITY;
+        for n in 0..t.rows.len() as u32 {
+            let row = top + 2 + n;
+            let name = string_at(&charts, row, h);
+            let count = float_at(&charts, row, h + 1).unwrap();
+            let i = t.rows.iter().position(|s| *s == name).expect("a school");
+            assert!(seen.insert(i), "{name} twice");
+            assert_eq!(count, t.row_totals[i] as f64, "{name}");
+            assert!(count <= previous, "sorted highest first");
+            previous = count;
+            let at = CROSS_FIRST_ROW + i as u32;
+            assert_eq!(
+                formula_at(&charts_f, row, h),
+                format!("Volumes!$A${}", at + 1)
+            );
+            assert_eq!(
+                formula_at(&charts_f, row, h + 1),
+                format!("Volumes!{}", row_col_to_cell_absolute(at, total_col))
+            );
+            assert_eq!(string_at(&volumes, at, 0), name);
+            assert_eq!(float_at(&volumes, at, u32::from(total_col)), Some(count));
+        }
+        let after = top + 2 + t.rows.len() as u32;
+        assert!(matches!(
+            charts.get_value((after, h)),
+            None | Some(Data::Empty)
+        ));
+    }
+
+    #[test]
+    fn a_school_name_that_would_not_read_back_as_text_stays_text() {
+        let mut m = monthly();
+        let t = &mut m.report.volumes.by_school_category;
+        assert_eq!(t.rows.len(), 2);
+        t.rows = vec!["2024".into(), "#N/A".into()];
+        let mut wb = open(monthly_xlsx(&m, &nl()).unwrap());
+        let charts = wb.worksheet_range("Grafieken").unwrap();
+        let charts_f = wb.worksheet_formula("Grafieken").unwrap();
+        let h = u32::from(HELPER_COL);
+        let heading = nl()
+            .get("chart.schools.heading")
+            .replace("{sheet}", "Volumes");
+        let top = row_of(&charts, h, &heading, 0).unwrap();
+        let mut names: Vec<String> = (0..2).map(|n| string_at(&charts, top + 2 + n, h)).collect();
+        names.sort();
+        assert_eq!(names, ["#N/A", "2024"]);
+        for n in 0..2 {
+            assert!(formula_at(&charts_f, top + 2 + n, h).is_empty());
+            assert!(!formula_at(&charts_f, top + 2 + n, h + 1).is_empty());
+        }
+        assert!(text_result_is_safe("Basisschool De Linde"));
+        assert!(!text_result_is_safe("1e3") && !text_result_is_safe("TRUE"));
     }
 }

@@ -14,6 +14,7 @@ pub mod load;
 pub mod mapping;
 pub mod manifest;
 pub mod period;
+pub mod progress;
 pub mod report;
 pub mod ticket;
 pub mod timestamp;

@@ -53,10 +53,15 @@ pub fn run(args: &MonthlyArgs) -> Result<Outcome, Error> {
         Some(p) => Period::parse_month(p)?,
         None => Period::month_before(today),
     };
+    let progress = crate::progress::Progress::start();
+    progress.stage("reading the data");
     let data = args.input.load(&args.report.data, contract)?;
     let ctx = RunContext { contract, period, today, lang: args.report.lang.clone() };
+    progress.stage("counting and evaluating");
     let monthly = build(&data, &ctx);
+    progress.stage("making the PDF, the annex and the JSON");
     let rendered = render::monthly(&monthly, labels, templates, today, !args.report.no_archival)?;
+    progress.stage("writing");
 
     let dir = out.join(period.label());
     let annex = format!("{}{}.xlsx", rendered.stem, labels.get("file.annex_suffix"));
@@ -67,6 +72,7 @@ pub fn run(args: &MonthlyArgs) -> Result<Outcome, Error> {
         (format!("{}.txt", rendered.stem), rendered.message.as_bytes()),
     ];
     let written = write_report(&dir, &files, args.report.manifest(&setup, "monthly", &monthly.report.meta))?;
+    progress.finish();
 
     let r = &monthly.report;
     let acc = &r.data_quality.accounting;

@@ -2,7 +2,6 @@
 
 use crate::commands::{Outcome, ReportOptions, ReportSetup};
 use crate::error::Error;
-use crate::load::load_data_dir;
 use crate::output::write_report;
 use crate::period::Period;
 use crate::render;
@@ -16,6 +15,8 @@ pub struct QuarterlyArgs {
     /// Quarter to report on, YYYY-Qn [default: the quarter before --today].
     #[arg(long, value_name = "YYYY-Qn")]
     pub period: Option<String>,
+    #[command(flatten)]
+    pub input: crate::commands::input::InputArgs,
 }
 
 pub fn run(args: &QuarterlyArgs) -> Result<Outcome, Error> {
@@ -26,9 +27,13 @@ pub fn run(args: &QuarterlyArgs) -> Result<Outcome, Error> {
         Some(p) => Period::parse_quarter(p)?,
         None => Period::quarter_before(today),
     };
-    let data = load_data_dir(&args.report.data, contract)?;
+    let progress = crate::progress::Progress::start();
+    progress.stage("reading the data");
+    let data = args.input.load(&args.report.data, contract)?;
     let ctx = RunContext { contract, period, today, lang: args.report.lang.clone() };
+    progress.stage("counting and evaluating the three months and the quarter");
     let q = build_quarterly(&data, &ctx);
+    progress.stage("making the PDF, the annex and the JSON");
     let rendered = render::quarterly(&q, labels, templates, today, !args.report.no_archival)?;
 
     let dir = out.join(period.label());
@@ -38,6 +43,7 @@ pub fn run(args: &QuarterlyArgs) -> Result<Outcome, Error> {
         (format!("{}.json", rendered.stem), rendered.json.as_slice()),
     ];
     let written = write_report(&dir, &files, args.report.manifest(&setup, "quarterly", &q.meta))?;
+    progress.finish();
     println!("Quarterly report {} for {}:", q.meta.period, q.meta.client);
     for p in &written {
         println!("  {}", p.display());

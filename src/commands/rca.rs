@@ -18,6 +18,8 @@ use crate::i18n::Labels;
 use crate::load::{load_data_dir, DataSet};
 use crate::output::write_atomic;
 use crate::rca::{self, DueReason, RcaDocument, Requirement};
+use crate::render::pdf::PdfSettings;
+use crate::render::world::Attachment;
 use crate::render::{self, world::TemplateSet};
 use crate::ticket::Ticket;
 
@@ -56,6 +58,10 @@ pub struct RcaArgs {
     /// Also write an RCA for a ticket that needs none (not a P1 incident, or out of scope).
     #[arg(long, requires = "ticket")]
     pub voluntary: bool,
+    /// Make a plain PDF instead of an archival one (PDF/A-3b with the JSON embedded, and
+    /// accessible PDF/UA-1).
+    #[arg(long)]
+    pub no_archival: bool,
 }
 
 struct Setup {
@@ -65,6 +71,7 @@ struct Setup {
     labels: Labels,
     data: DataSet,
     dir: PathBuf,
+    archival: bool,
 }
 
 pub fn run(args: &RcaArgs) -> Result<Outcome, Error> {
@@ -84,7 +91,7 @@ pub fn run(args: &RcaArgs) -> Result<Outcome, Error> {
     let labels = render::labels(&templates, &args.lang)?;
     let data = load_data_dir(&args.data, &contract)?;
     let dir = args.out.clone().unwrap_or_else(|| args.data.join("rapporten")).join("rca");
-    let s = Setup { contract, today, templates, labels, data, dir };
+    let s = Setup { contract, today, templates, labels, data, dir, archival: !args.no_archival };
     match &args.ticket {
         Some(id) => one(args, &s, id),
         None => due(args, &s),
@@ -134,8 +141,18 @@ fn stem(labels: &Labels, id: &str) -> Result<String, Error> {
 /// Renders and writes `doc`; returns the two paths.
 fn write(s: &Setup, doc: &RcaDocument) -> Result<[PathBuf; 2], Error> {
     let stem = stem(&s.labels, &doc.ticket.id)?;
-    let pdf = render::pdf::render_pdf(&s.templates, "rca.typ", render::pdf_input(doc, &s.labels)?, s.today)?;
     let json = render::to_json(doc)?;
+    let settings = PdfSettings {
+        archival: s.archival,
+        attachments: vec![Attachment {
+            name: format!("{stem}.json"),
+            data: json.clone(),
+            mime: "application/json".into(),
+            relationship: "data".into(),
+            description: s.labels.get("rca.attachment_json").into(),
+        }],
+    };
+    let pdf = render::pdf::render_pdf_with(&s.templates, "rca.typ", render::pdf_input(doc, &s.labels)?, s.today, &settings)?;
     let paths = [s.dir.join(format!("{stem}.pdf")), s.dir.join(format!("{stem}.json"))];
     write_atomic(&paths[0], &pdf)?;
     write_atomic(&paths[1], &json)?;

@@ -63,7 +63,23 @@ pub fn render_pdf_with(
         tagged: true,
         ..PdfOptions::default()
     };
-    typst_pdf::pdf(&document, &options).map_err(|diags| diagnostics_error(&world, &diags))
+    match typst_pdf::pdf(&document, &options) {
+        Ok(pdf) => Ok(pdf),
+        Err(diags) if settings.archival => {
+            // The archival standards can reject a layout that is otherwise fine (Typst 0.15
+            // refuses, for one, a table whose header is repeated on a page without rows). A
+            // report that cannot be archival is still a report: make a plain tagged PDF and
+            // say why, rather than making nothing.
+            let why: Vec<String> = diags.iter().map(|d| d.message.to_string()).collect();
+            eprintln!(
+                "warning: the PDF could not be made as PDF/A-3b + PDF/UA-1 ({}); a plain tagged PDF was made instead",
+                why.join("; ")
+            );
+            let plain = PdfOptions { standards: PdfStandards::default(), ..options };
+            typst_pdf::pdf(&document, &plain).map_err(|diags| diagnostics_error(&world, &diags))
+        }
+        Err(diags) => Err(diagnostics_error(&world, &diags)),
+    }
 }
 
 /// One message per diagnostic: `template.typ:12:5: message`, with Typst's hints.

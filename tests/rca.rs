@@ -1,0 +1,247 @@
+//! `slarapport rca` as a user runs it: the real binary on `tests/fixtures/rca` (hand-made
+//! cases) and `fixtures/demo`, the PDF read back with pdftotext.
+//!
+//! The fixture (`tests/fixtures/rca/tickets.csv` + `rca/*.toml`):
+//! - INC100: P1 resolved Wednesday 23 December 2026 → due Thursday 31 December (Christmas,
+//!   Boxing Day and the weekend skipped); delivered 30 December: final, on time.
+//! - INC200: P1 resolved Tuesday 12 May 2026 → Ascension Thursday 14 May is closed → due
+//!   Wednesday 20 May; delivered Friday 22 May: final, 2 workdays late. Hostile text.
+//! - INC300: P1 resolved Monday 4 May 2026 → due Monday 11 May; no RCA file: draft, overdue.
+//! - INC301: P1 resolved Friday 22 May 2026 (Whit Monday 25 May closed) → due Monday 1 June;
+//!   a half-written RCA file: draft, not yet due.
+//! - INC302: P1 not resolved: draft, no due date.
+//! - INC500: P1 out of scope; INC700: P1 whose RCA came in on time in April; REQ400: a P3
+//!   service request with an RCA file (voluntary).
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const FIXTURE: &str = "tests/fixtures/rca";
+
+fn bin() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_slarapport"));
+    c.env_remove("SOURCE_DATE_EPOCH");
+    c
+}
+
+fn tmp(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("slarapport-rca-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+fn run(args: &[&str]) -> Output {
+    bin().args(args).output().expect("run slarapport")
+}
+
+fn text(o: &Output) -> String {
+    format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
+}
+
+fn pdftotext(pdf: &Path) -> String {
+    let o = Command::new("pdftotext").arg("-layout").arg(pdf).arg("-").output().expect("pdftotext (poppler-utils) is installed");
+    assert!(o.status.success());
+    String::from_utf8(o.stdout).unwrap()
+}
+
+/// `rca --ticket ID` on `data` as of `today`, into `out`.
+fn rca(data: &str, id: &str, today: &str, out: &Path, extra: &[&str]) -> Output {
+    let mut args = vec!["rca", "--data", data, "--ticket", id, "--today", today, "--out", out.to_str().unwrap()];
+    args.extend_from_slice(extra);
+    run(&args)
+}
+
+fn json(out: &Path, id: &str) -> serde_json::Value {
+    serde_json::from_slice(&std::fs::read(out.join("rca").join(format!("rca-{id}.json"))).unwrap()).unwrap()
+}
+
+fn pdf(out: &Path, id: &str) -> String {
+    pdftotext(&out.join("rca").join(format!("rca-{id}.pdf")))
+}
+
+#[test]
+fn demo_with_a_file_is_final_and_without_is_a_draft() {
+    let out = tmp("demo");
+    let o = rca("fixtures/demo", "INC039228", "2026-11-02", &out, &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let final_text = pdf(&out, "INC039228");
+    assert!(!final_text.contains("CONCEPT"), "{final_text}");
+    for needle in ["Root-cause-analyse", "INC039228", "DEFINITIEF", "Hofstad Lyceum Haagse Hout", "MX-record", "Preventieve maatregelen", "J. de Vries (servicedesk)"] {
+        assert!(final_text.contains(needle), "final PDF lacks {needle:?}");
+    }
+    assert!(out.join("rca/rca-INC039228.json").is_file());
+
+    // INC041789: resolved 7 September 2026, no RCA file: a draft, overdue.
+    let o = rca("fixtures/demo", "INC041789", "2026-11-02", &out, &[]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(text(&o).contains("draft"), "{}", text(&o));
+    let draft = pdf(&out, "INC041789");
+    let pages: Vec<&str> = draft.split('\u{c}').filter(|p| !p.trim().is_empty()).collect();
+    assert!(pages.len() >= 2);
+    for (i, p) in pages.iter().enumerate() {
+        assert!(p.contains("CONCEPT"), "page {} of the draft is not marked CONCEPT", i + 1);
+    }
+    assert!(draft.contains("nog in te vullen") && draft.contains("14 september 2026"), "{draft}");
+    let j = json(&out, "INC041789");
+    assert_eq!(j["status"], "draft");
+    assert_eq!(j["due"]["verdict"], "overdue");
+}
+
+#[test]
+fn due_dates_across_holidays() {
+    let out = tmp("holidays");
+    // Resolved Wednesday 23 December 2026: 24 December counts, 25/26 December and the weekend
+    // do not → Thursday 31 December.
+    let o = rca(FIXTURE, "INC100", "2027-01-05", &out, &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let j = json(&out, "INC100");
+    assert_eq!(j["due"]["due_on"], "2026-12-31");
+    assert_eq!(j["due"]["verdict"], "on_time");
+    assert_eq!(j["analysis"]["delivered_on"], "2026-12-30", "a TOML date literal is read too");
+    let t = pdf(&out, "INC100");
+    assert!(t.contains("31 december 2026") && t.contains("op tijd geleverd"), "{t}");
+
+    // Resolved Tuesday 12 May 2026: Ascension Thursday 14 May is closed → Wednesday 20 May.
+    let o = rca(FIXTURE, "INC200", "2026-05-26", &out, &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let j = json(&out, "INC200");
+    assert_eq!(j["due"]["due_on"], "2026-05-20");
+    assert_eq!(j["due"]["verdict"], "late");
+    assert_eq!(j["due"]["workdays_late"], 2);
+    assert_eq!(j["breach"], true);
+    let t = pdf(&out, "INC200");
+    for needle in ["20 mei 2026", "22 mei 2026", "te laat geleverd", "2 werkdagen te laat", "overschreden"] {
+        assert!(t.contains(needle), "PDF lacks {needle:?}:\n{t}");
+    }
+    // Ticket and RCA-file text is data: printed as written, never run as markup.
+    assert!(t.contains("#strong[x] $a$ @docent <b>"), "{t}");
+    assert!(t.contains("#set text(red) $x^2$ [link] @ref"), "{t}");
+}
+
+#[test]
+fn drafts_missing_file_partial_file_unresolved() {
+    let out = tmp("drafts");
+    let o = rca(FIXTURE, "INC300", "2026-05-26", &out, &[]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    let j = json(&out, "INC300");
+    assert_eq!((j["status"].as_str(), j["due"]["verdict"].as_str(), j["due"]["due_on"].as_str()), (Some("draft"), Some("overdue"), Some("2026-05-11")));
+    assert!(pdf(&out, "INC300").contains("te laat, niet geleverd"));
+
+    let o = rca(FIXTURE, "INC301", "2026-05-26", &out, &[]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    let j = json(&out, "INC301");
+    assert_eq!(j["due"]["verdict"], "not_yet_due");
+    assert_eq!(j["due"]["due_on"], "2026-06-01", "Whit Monday 25 May is skipped");
+    let t = pdf(&out, "INC301");
+    assert!(t.contains("CONCEPT") && t.contains("nog in te vullen") && t.contains("firmware-update"), "{t}");
+    assert!(t.contains("de preventieve maatregelen"), "the draft says what is missing:\n{t}");
+
+    let o = rca(FIXTURE, "INC302", "2026-05-26", &out, &[]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    let j = json(&out, "INC302");
+    assert_eq!(j["due"]["verdict"], "unresolved");
+    assert!(j["due"]["due_on"].is_null());
+}
+
+#[test]
+fn a_ticket_that_needs_no_rca_is_refused_unless_voluntary() {
+    let out = tmp("voluntary");
+    let o = rca(FIXTURE, "REQ400", "2026-05-26", &out, &[]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("error:") && err.contains("not a P1 incident"), "{err}");
+    assert!(err.lines().any(|l| l.starts_with("hint:") && l.contains("--voluntary")), "{err}");
+    assert!(!out.join("rca").exists(), "nothing is written");
+
+    let o = rca(FIXTURE, "INC500", "2026-05-26", &out, &[]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(text(&o).contains("outside the scope"), "{}", text(&o));
+
+    let o = rca(FIXTURE, "REQ400", "2026-05-26", &out, &["--voluntary"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let t = pdf(&out, "REQ400");
+    assert!(t.contains("Vrijwillige RCA") && t.contains("vrijwillig, geen termijn"), "{t}");
+    assert!(json(&out, "REQ400")["due"]["due_on"].is_null());
+
+    let o = rca(FIXTURE, "REQ400", "2026-05-26", &out, &["--voluntary", "--lang", "en"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let t = pdf(&out, "REQ400");
+    assert!(t.contains("Voluntary RCA") && t.contains("Root cause analysis"), "{t}");
+}
+
+#[test]
+fn an_unknown_id_names_the_closest_ids() {
+    let out = tmp("unknown");
+    let o = rca(FIXTURE, "INC10", "2026-05-26", &out, &[]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("error: ticket INC10 is not in") && err.contains("the closest ids are INC100, INC200, INC300"), "{err}");
+    // Case does not matter when the id is unambiguous.
+    let o = rca(FIXTURE, "inc100", "2027-01-05", &out, &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+}
+
+#[test]
+fn due_writes_outstanding_and_recently_delivered_rcas() {
+    let out = tmp("due");
+    let o = run(&["rca", "--data", FIXTURE, "--due", "--today", "2026-05-26", "--out", out.to_str().unwrap()]);
+    // Drafts among them: exit 1.
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    let mut files: Vec<String> = std::fs::read_dir(out.join("rca")).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+    files.sort();
+    // INC200: delivered (late) on 22 May, within the last 5 workdays → final.
+    // INC300: no file, overdue → draft. INC301: half-written, not yet due → draft.
+    // Not: INC100 (resolved after today), INC302 (unresolved), INC500 (out of scope),
+    // INC700 (delivered in April), REQ400 (not a P1).
+    assert_eq!(
+        files,
+        ["rca-INC200.json", "rca-INC200.pdf", "rca-INC300.json", "rca-INC300.pdf", "rca-INC301.json", "rca-INC301.pdf"],
+        "{stdout}"
+    );
+    assert!(stdout.contains("INC200 final (recently delivered)"), "{stdout}");
+    assert!(stdout.contains("INC300 DRAFT (outstanding)") && stdout.contains("INC301 DRAFT (outstanding)"), "{stdout}");
+    assert!(stdout.contains("not resolved yet, so no RCA due: INC302"), "{stdout}");
+    assert!(stdout.contains("3 written: 1 final, 2 draft"), "{stdout}");
+
+    // Later, with everything delivered long ago or still missing: only the missing ones.
+    let out = tmp("due-later");
+    let o = run(&["rca", "--data", FIXTURE, "--due", "--today", "2026-07-01", "--out", out.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("2 written: 0 final, 2 draft"), "{}", text(&o));
+
+    // Right after INC700's delivery (3 April): only that one, final → exit 0.
+    let out = tmp("due-april");
+    let o = run(&["rca", "--data", FIXTURE, "--due", "--today", "2026-04-07", "--out", out.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("1 written: 1 final, 0 draft"), "{}", text(&o));
+    assert!(out.join("rca/rca-INC700.pdf").is_file());
+}
+
+#[test]
+fn an_unknown_key_in_the_rca_file_is_an_error_naming_key_and_file() {
+    let data = tmp("strict");
+    std::fs::copy(Path::new(FIXTURE).join("tickets.csv"), data.join("tickets.csv")).unwrap();
+    std::fs::create_dir_all(data.join("rca")).unwrap();
+    let original = std::fs::read_to_string(Path::new(FIXTURE).join("rca/INC200.toml")).unwrap();
+    std::fs::write(data.join("rca/INC200.toml"), original.replace("cause =", "oorzaak =")).unwrap();
+    let out = data.join("out");
+    let o = rca(data.to_str().unwrap(), "INC200", "2026-05-26", &out, &[]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("oorzaak") && err.contains("INC200.toml"), "{err}");
+    assert!(err.contains("hint:"), "{err}");
+}
+
+#[test]
+fn reruns_are_byte_identical() {
+    let (a, b) = (tmp("same-a"), tmp("same-b"));
+    for out in [&a, &b] {
+        let o = rca(FIXTURE, "INC200", "2026-05-26", out, &[]);
+        assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    }
+    for f in ["rca/rca-INC200.pdf", "rca/rca-INC200.json"] {
+        assert!(std::fs::read(a.join(f)).unwrap() == std::fs::read(b.join(f)).unwrap(), "{f} differs");
+    }
+}

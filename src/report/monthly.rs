@@ -145,6 +145,12 @@ fn recurring_key(t: &Ticket, key: RecurringKey) -> (String, String) {
 
 /// Builds the monthly report from loaded data.
 pub fn build(data: &DataSet, ctx: &RunContext) -> Monthly {
+    build_with(data, ctx, true)
+}
+
+/// As `build`; without the per-ticket rows when `ticket_rows` is false (the quarterly report
+/// needs only the figures, and formatting a row per ticket is most of the cost).
+pub fn build_with(data: &DataSet, ctx: &RunContext, ticket_rows_wanted: bool) -> Monthly {
     let contract = ctx.contract;
     let clock = &contract.clock;
     let period = ctx.period;
@@ -212,7 +218,11 @@ pub fn build(data: &DataSet, ctx: &RunContext) -> Monthly {
         };
         if counting != "counted" {
             if counting == "out_of_scope" {
-                ticket_rows.push(ticket_row(t, &ev, contract, counting, opened_in, resolved_in));
+                if ticket_rows_wanted {
+                    if ticket_rows_wanted {
+            ticket_rows.push(ticket_row(t, &ev, contract, counting, opened_in, resolved_in));
+        }
+                }
             }
             continue;
         }

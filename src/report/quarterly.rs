@@ -15,7 +15,7 @@ use crate::kpi::{DomainResult, KpiSection};
 use crate::load::DataSet;
 use crate::period::Period;
 use crate::report::model::{Accounting, CrossTable, Meta, Summary};
-use crate::report::monthly::{build, cross_table, reorder_rows, RunContext};
+use crate::report::monthly::{build_with, cross_table, reorder_rows, RunContext};
 use crate::ticket::{ChangeClass, TicketType};
 
 #[derive(Debug, Clone, Serialize)]
@@ -186,8 +186,8 @@ fn quarter_domain(q: &DomainResult, months: &[&DomainResult]) -> QuarterDomain {
 pub fn build_quarterly(data: &DataSet, ctx: &RunContext) -> QuarterlyReport {
     let quarter = ctx.period;
     let months: Vec<Period> = quarter.months();
-    let per_month: Vec<_> = months.iter().map(|m| build(data, &RunContext { period: *m, ..ctx.clone() })).collect();
-    let whole = build(data, ctx);
+    let per_month: Vec<_> = months.iter().map(|m| build_with(data, &RunContext { period: *m, ..ctx.clone() }, false)).collect();
+    let whole = build_with(data, ctx, false);
     let contract = ctx.contract;
     let clock = &contract.clock;
     let month_labels: Vec<String> = months.iter().map(|m| m.label()).collect();

@@ -30,7 +30,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::contract::LoadedContract;
 use crate::error::Error;
-use crate::evaluate::{evaluate, Measure, Status};
+use crate::evaluate::{evaluate, Measure};
 use crate::ticket::{Channel, Priority, Ticket, TicketType};
 
 // ---- the provider's file -----------------------------------------------------------------
@@ -303,21 +303,7 @@ pub fn requirement(t: &Ticket) -> Requirement {
     }
 }
 
-fn local_str(contract: &LoadedContract, t: DateTime<Utc>) -> String {
-    contract.clock.local(t).format("%Y-%m-%dT%H:%M").to_string()
-}
-
-fn minutes(secs: i64) -> f64 {
-    (secs as f64 / 60.0 * 100.0).round() / 100.0
-}
-
-fn status_key(s: Status) -> &'static str {
-    match s {
-        Status::Met => "met",
-        Status::Breached => "breached",
-        Status::NotYetDue => "not_yet_due",
-    }
-}
+use crate::report::monthly::{local_str, minutes, status_key};
 
 /// The RCA due date of a ticket resolved at `resolved`: N workdays after the local date.
 pub fn due_date(contract: &LoadedContract, resolved: DateTime<Utc>) -> NaiveDate {

@@ -30,11 +30,12 @@ pub fn local_str(contract: &LoadedContract, t: DateTime<Utc>) -> String {
     contract.clock.local(t).format("%Y-%m-%dT%H:%M").to_string()
 }
 
-fn minutes(secs: i64) -> f64 {
+/// Business seconds as minutes, to two decimals.
+pub(crate) fn minutes(secs: i64) -> f64 {
     (secs as f64 / 60.0 * 100.0).round() / 100.0
 }
 
-fn status_key(s: Status) -> &'static str {
+pub(crate) fn status_key(s: Status) -> &'static str {
     match s {
         Status::Met => "met",
         Status::Breached => "breached",

@@ -115,6 +115,8 @@ pub struct DataSet {
     /// The phone log, when the folder has `calls.csv`.
     pub calls: Option<Vec<crate::kpi::input::Call>>,
     pub measurements: Vec<crate::kpi::input::Measurement>,
+    /// The line of the first row of every ticket id seen (for repeated ids).
+    pub(crate) first_line_of_id: HashMap<String, u64>,
     /// The name of the file the tickets came from (`tickets.csv`, or the user's export);
     /// empty means `tickets.csv`. Read it with [`DataSet::tickets_file`].
     pub tickets_file: String,
@@ -392,7 +394,7 @@ pub fn load_tickets_csv(
 
 /// Validates a table with the canonical columns (from `tickets.csv` or `tickets.xlsx`); the
 /// caller adds the file to `files`.
-pub fn load_tickets_table(table: &dyn Cells, file: &str, contract: &LoadedContract) -> Result<DataSet, Error> {
+pub fn load_tickets_table(table: &(dyn Cells + Sync), file: &str, contract: &LoadedContract) -> Result<DataSet, Error> {
     let names = table.names();
     let mut data = DataSet { tickets_file: file.into(), ..DataSet::default() };
     let extra: Vec<&String> = names.iter().filter(|n| !COLUMNS.contains(&n.as_str())).collect();
@@ -414,58 +416,96 @@ pub fn load_tickets_table(table: &dyn Cells, file: &str, contract: &LoadedContra
     // Canonical column → position in the file (the first, when a name repeats).
     let positions: Vec<Option<usize>> = COLUMNS.iter().map(|c| names.iter().position(|n| n == c)).collect();
     let height = table.height();
-    // Rows are made one at a time as validation asks for them: a million rows never sit in
-    // memory as rows, only as tickets.
-    let rows = (0..height).map(|i| {
+    // Rows are made and checked one at a time (a million rows never sit in memory as rows,
+    // only as tickets), in as many chunks as there are cores; the chunks' results are then
+    // taken in file order, so ids and messages are exactly as in one pass.
+    let row_at = |i: usize| {
         let mut row = Row::new(file, table.line(i), COLUMNS, false);
         for (k, pos) in positions.iter().enumerate() {
             if let Some(p) = pos {
                 row.values[k] = table.cell(*p, i).map(str::trim).filter(|v| !v.is_empty());
             }
         }
-        Ok(row)
+        row
+    };
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8);
+    // Small files are not worth a thread (unit tests use small chunks to exercise the split).
+    let min_chunk = if cfg!(test) { 1_000 } else { 50_000 };
+    let chunk = height.div_ceil(threads).max(min_chunk);
+    let parsed: Vec<Vec<Parsed>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..height)
+            .step_by(chunk)
+            .map(|start| {
+                let row_at = &row_at;
+                scope.spawn(move || {
+                    (start..(start + chunk).min(height))
+                        .map(|i| {
+                            let row = row_at(i);
+                            let mut warnings = Vec::new();
+                            let result = parse_row(&row, contract, &mut warnings);
+                            Parsed { file: row.file, line: row.line, id_label: row.label("id"), result, warnings }
+                        })
+                        .collect()
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().expect("row validation")).collect()
     });
-    validate_rows(&mut data, rows, contract);
+    for p in parsed.into_iter().flatten() {
+        accept(&mut data, p);
+    }
     Ok(data)
 }
 
 /// Validates rows (or rows a mapping already rejected) into `data`: tickets, rejections
 /// (also for a repeated id) and warnings; counts them in `rows_read`.
 pub fn validate_rows<'a>(data: &mut DataSet, rows: impl IntoIterator<Item = Result<Row<'a>, Rejection>>, contract: &LoadedContract) {
-    let mut first_line_of_id: HashMap<String, u64> = HashMap::new();
     for row in rows {
-        data.rows_read += 1;
-        let row = match row {
-            Ok(r) => r,
-            Err(r) => {
-                data.rejections.push(r);
-                continue;
-            }
-        };
-        let line = row.line;
-        match parse_row(&row, contract, &mut data.warnings) {
-            Ok(ticket) => {
-                if let Some(first) = first_line_of_id.get(&ticket.id) {
-                    data.rejections.push(Rejection {
-                        file: row.file.into(),
-                        line,
-                        column: row.label("id").into(),
-                        value: ticket.id.clone(),
-                        reason: format!("duplicate id; the first row with this id, on line {first}, counts"),
-                        hint: "remove the repeated row or give it its own id".into(),
-                    });
-                    // Warnings raised for a row that is rejected belong to nobody.
-                    data.warnings.retain(|w| w.line != line);
-                } else {
-                    first_line_of_id.insert(ticket.id.clone(), line);
-                    data.tickets.push(ticket);
-                }
+        match row {
+            Ok(row) => {
+                let mut warnings = Vec::new();
+                let result = parse_row(&row, contract, &mut warnings);
+                accept(data, Parsed { file: row.file, line: row.line, id_label: row.label("id"), result, warnings });
             }
             Err(r) => {
-                data.warnings.retain(|w| w.line != line);
+                data.rows_read += 1;
                 data.rejections.push(r);
             }
         }
+    }
+}
+
+/// One row checked: its ticket or rejection, and its warnings.
+struct Parsed<'a> {
+    file: &'a str,
+    line: u64,
+    id_label: &'a str,
+    result: Result<Ticket, Rejection>,
+    warnings: Vec<Warning>,
+}
+
+/// Takes one checked row, in file order: a repeated id is rejected (the first row with it
+/// counts); a rejected row's warnings are dropped (they belong to nobody).
+fn accept(data: &mut DataSet, p: Parsed) {
+    data.rows_read += 1;
+    match p.result {
+        Ok(ticket) => {
+            if let Some(first) = data.first_line_of_id.get(&ticket.id) {
+                data.rejections.push(Rejection {
+                    file: p.file.into(),
+                    line: p.line,
+                    column: p.id_label.into(),
+                    value: ticket.id.clone(),
+                    reason: format!("duplicate id; the first row with this id, on line {first}, counts"),
+                    hint: "remove the repeated row or give it its own id".into(),
+                });
+            } else {
+                data.first_line_of_id.insert(ticket.id.clone(), p.line);
+                data.warnings.extend(p.warnings);
+                data.tickets.push(ticket);
+            }
+        }
+        Err(r) => data.rejections.push(r),
     }
 }
 
@@ -742,6 +782,32 @@ pub fn parse_row(row: &Row, contract: &LoadedContract, warnings: &mut Vec<Warnin
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn chunked_validation_equals_one_pass() {
+        // The demo's 9,642 rows in chunks of 1,000 (cfg(test)), against one sequential pass.
+        let c = LoadedContract::embedded();
+        let bytes = std::fs::read("fixtures/demo/tickets.csv").unwrap();
+        let chunked = load_tickets_csv(&bytes, "tickets.csv", &c).unwrap();
+        let table = CsvTable::read(&bytes, "tickets.csv").unwrap();
+        let positions: Vec<Option<usize>> = COLUMNS.iter().map(|col| table.names.iter().position(|n| n == col)).collect();
+        let mut one = DataSet::default();
+        let rows = (0..table.height).map(|i| {
+            let mut row = Row::new("tickets.csv", table.line(i), COLUMNS, false);
+            for (k, pos) in positions.iter().enumerate() {
+                if let Some(p) = pos {
+                    row.values[k] = table.cell(*p, i).map(str::trim).filter(|v| !v.is_empty());
+                }
+            }
+            Ok(row)
+        });
+        validate_rows(&mut one, rows, &c);
+        assert_eq!(chunked.rows_read, one.rows_read);
+        assert_eq!(chunked.tickets, one.tickets);
+        assert_eq!(chunked.rejections, one.rejections);
+        assert_eq!(chunked.warnings, one.warnings);
+        assert!(!chunked.rejections.is_empty() && !chunked.warnings.is_empty());
+    }
+
     #[test]
     fn column_index_matches_the_column_list() {
         for (i, c) in COLUMNS.iter().enumerate() {

@@ -186,8 +186,19 @@ fn quarter_domain(q: &DomainResult, months: &[&DomainResult]) -> QuarterDomain {
 pub fn build_quarterly(data: &DataSet, ctx: &RunContext) -> QuarterlyReport {
     let quarter = ctx.period;
     let months: Vec<Period> = quarter.months();
-    let per_month: Vec<_> = months.iter().map(|m| build_with(data, &RunContext { period: *m, ..ctx.clone() }, false)).collect();
-    let whole = build_with(data, ctx, false);
+    // The three months and the pooled quarter are independent: aggregate them side by side.
+    let (per_month, whole) = std::thread::scope(|scope| {
+        let handles: Vec<_> = months
+            .iter()
+            .map(|m| {
+                let ctx = RunContext { period: *m, ..ctx.clone() };
+                scope.spawn(move || build_with(data, &ctx, false))
+            })
+            .collect();
+        let whole = build_with(data, ctx, false);
+        let per_month: Vec<_> = handles.into_iter().map(|h| h.join().expect("a month's aggregation")).collect();
+        (per_month, whole)
+    });
     let contract = ctx.contract;
     let clock = &contract.clock;
     let month_labels: Vec<String> = months.iter().map(|m| m.label()).collect();

@@ -65,7 +65,8 @@ pub struct ReportOptions {
     /// Folder with tickets.csv (and calls.csv, measurements.csv, rca/, contract.toml).
     #[arg(long, value_name = "DIR")]
     pub data: PathBuf,
-    /// Where the reports go, one folder per period [default: DATA/rapporten].
+    /// Where the outputs go: OUT/<period>/ for a report, OUT/rca/ for RCA documents
+    /// [default: DATA/rapporten].
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
     /// Contract file (TOML) [default: DATA/contract.toml if present, else the guideline's].

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 
-use crate::commands::{resolve_today, Outcome};
+use crate::commands::{Outcome, ReportOptions, ReportSetup};
 use crate::contract::LoadedContract;
 use crate::error::Error;
 use crate::i18n::Labels;
@@ -26,9 +26,11 @@ use crate::ticket::Ticket;
 #[derive(Debug, Clone, clap::Args)]
 #[command(group(clap::ArgGroup::new("which").required(true).args(["ticket", "due"])))]
 pub struct RcaArgs {
-    /// Folder with tickets.csv and the provider's RCA files in rca/<ticket id>.toml.
-    #[arg(long, value_name = "DIR")]
-    pub data: PathBuf,
+    /// The options every report command shares: --data (with tickets.csv and the provider's
+    /// RCA files in rca/<ticket id>.toml), --out (documents go to OUT/rca/), --today,
+    /// --contract, --templates, --branding, --lang, --no-archival.
+    #[command(flatten)]
+    pub report: ReportOptions,
     /// The P1 incident to write the RCA document of.
     #[arg(long, value_name = "ID")]
     pub ticket: Option<String>,
@@ -36,32 +38,9 @@ pub struct RcaArgs {
     /// due later or overdue) or was delivered in the last N workdays (N = the RCA term).
     #[arg(long)]
     pub due: bool,
-    /// Where the documents go, in OUT/rca/ [default: DATA/rapporten].
-    #[arg(long, value_name = "DIR")]
-    pub out: Option<PathBuf>,
-    /// The date the document is made, YYYY-MM-DD [default: SOURCE_DATE_EPOCH, else the system date].
-    #[arg(long, value_name = "YYYY-MM-DD")]
-    pub today: Option<String>,
-    /// Contract file (TOML) [default: DATA/contract.toml if present, else the guideline's].
-    #[arg(long, value_name = "FILE")]
-    pub contract: Option<PathBuf>,
-    /// Folder with your own templates; files there replace the embedded ones.
-    #[arg(long, value_name = "DIR")]
-    pub templates: Option<PathBuf>,
-    /// Branding file (TOML: names, logo, colours, footer) [default: DATA/branding.toml if
-    /// present, else the built-in look].
-    #[arg(long, value_name = "FILE")]
-    pub branding: Option<PathBuf>,
-    /// Language of the document: nl or en.
-    #[arg(long, default_value = "nl")]
-    pub lang: String,
     /// Also write an RCA for a ticket that needs none (not a P1 incident, or out of scope).
     #[arg(long, requires = "ticket")]
     pub voluntary: bool,
-    /// Make a plain PDF instead of an archival one (PDF/A-3b with the JSON embedded, and
-    /// accessible PDF/UA-1).
-    #[arg(long)]
-    pub no_archival: bool,
 }
 
 struct Setup {
@@ -75,23 +54,10 @@ struct Setup {
 }
 
 pub fn run(args: &RcaArgs) -> Result<Outcome, Error> {
-    let mut contract = LoadedContract::resolve(args.contract.as_deref(), Some(&args.data))?;
-    let today = resolve_today(args.today.as_deref(), contract.tz)?;
-    // The branding's names, logo, colours and footer, as for the reports (commands/mod.rs).
-    let branding = crate::branding::Branding::resolve(args.branding.as_deref(), Some(&args.data))?;
-    for w in &branding.warnings {
-        eprintln!("warning: {w}");
-    }
-    branding.apply_names(&mut contract);
-    let templates = match &args.templates {
-        Some(dir) => TemplateSet::with_overrides(dir)?,
-        None => TemplateSet::embedded(),
-    }
-    .with_branding(branding);
-    let labels = render::labels(&templates, &args.lang)?;
-    let data = load_data_dir(&args.data, &contract)?;
-    let dir = args.out.clone().unwrap_or_else(|| args.data.join("rapporten")).join("rca");
-    let s = Setup { contract, today, templates, labels, data, dir, archival: !args.no_archival };
+    // Contract, today, templates with the branding, labels: as for the reports.
+    let ReportSetup { contract, today, templates, labels, out } = args.report.setup()?;
+    let data = load_data_dir(&args.report.data, &contract)?;
+    let s = Setup { contract, today, templates, labels, data, dir: out.join("rca"), archival: !args.report.no_archival };
     match &args.ticket {
         Some(id) => one(args, &s, id),
         None => due(args, &s),
@@ -210,7 +176,7 @@ fn cross_check(s: &Setup, t: &Ticket, doc: &RcaDocument) {
 }
 
 fn one(args: &RcaArgs, s: &Setup, wanted: &str) -> Result<Outcome, Error> {
-    let t = find(&s.data, wanted, &args.data.join("tickets.csv"))?;
+    let t = find(&s.data, wanted, &args.report.data.join("tickets.csv"))?;
     let req = rca::requirement(t);
     if req != Requirement::Required && !args.voluntary {
         let why = match req {
@@ -218,9 +184,9 @@ fn one(args: &RcaArgs, s: &Setup, wanted: &str) -> Result<Outcome, Error> {
             _ => format!("{} is a {} {}, not a P1 incident", t.id, t.priority.key(), t.ticket_type.key().replace('_', " ")),
         };
         return Err(Error::new(format!("{why}: the contract asks for an RCA only after a P1 incident (§5.2)"))
-            .with_hint(format!("to write a voluntary RCA for it anyway, add --voluntary: slarapport rca --data {} --ticket {} --voluntary", args.data.display(), t.id)));
+            .with_hint(format!("to write a voluntary RCA for it anyway, add --voluntary: slarapport rca --data {} --ticket {} --voluntary", args.report.data.display(), t.id)));
     }
-    let file = rca::read_rca_file(&args.data, &t.id)?;
+    let file = rca::read_rca_file(&args.report.data, &t.id)?;
     let doc = rca::build(t, file.as_ref(), &s.contract, s.today, s.labels.lang());
     cross_check(s, t, &doc);
     let paths = write(s, &doc)?;
@@ -250,7 +216,7 @@ fn due(args: &RcaArgs, s: &Setup) -> Result<Outcome, Error> {
             unresolved.push(&t.id);
             continue;
         }
-        let file = match rca::read_rca_file(&args.data, &t.id) {
+        let file = match rca::read_rca_file(&args.report.data, &t.id) {
             Ok(f) => f,
             Err(e) => {
                 errors.push(e);
@@ -284,7 +250,7 @@ fn due(args: &RcaArgs, s: &Setup) -> Result<Outcome, Error> {
     }
     // RCA files that belong to no ticket are probably misnamed.
     let ids: BTreeSet<&str> = s.data.tickets.iter().map(|t| t.id.as_str()).collect();
-    if let Ok(entries) = std::fs::read_dir(args.data.join("rca")) {
+    if let Ok(entries) = std::fs::read_dir(args.report.data.join("rca")) {
         let mut orphans: Vec<String> = entries
             .flatten()
             .filter_map(|e| e.file_name().to_str().map(str::to_string))

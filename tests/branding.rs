@@ -5,31 +5,11 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-fn bin() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_slarapport"));
-    c.env_remove("SOURCE_DATE_EPOCH");
-    c
-}
+mod common;
+use common::{pdftotext, run, text};
 
 fn tmp(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("slarapport-branding-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
-
-fn run(args: &[&str]) -> Output {
-    bin().args(args).output().expect("run slarapport")
-}
-
-fn text(o: &Output) -> String {
-    format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
-}
-
-fn pdftotext(pdf: &Path) -> String {
-    let o = Command::new("pdftotext").arg("-layout").arg(pdf).arg("-").output().expect("pdftotext (poppler-utils) is installed");
-    assert!(o.status.success());
-    String::from_utf8(o.stdout).unwrap()
+    common::tmp(&format!("branding-{name}"))
 }
 
 /// The PDF with its objects uncompressed (qpdf), to read the structure tree and XMP.

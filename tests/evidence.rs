@@ -6,17 +6,11 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::Duration;
 
-fn bin() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_slarapport"));
-    c.env_remove("SOURCE_DATE_EPOCH");
-    c
-}
+mod common;
+use common::{bin, text};
 
 fn tmp(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("slarapport-ev-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
+    common::tmp(&format!("ev-{name}"))
 }
 
 fn monthly(data: &Path, out: &Path, today: &str) -> Output {
@@ -32,10 +26,6 @@ fn monthly(data: &Path, out: &Path, today: &str) -> Output {
 
 fn sha(p: &Path) -> String {
     slarapport::load::sha256_hex(&std::fs::read(p).unwrap())
-}
-
-fn text(o: &Output) -> String {
-    format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
 }
 
 #[test]

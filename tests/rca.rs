@@ -14,35 +14,15 @@
 //!   service request with an RCA file (voluntary).
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
+
+mod common;
+use common::{pdftotext, run, text};
 
 const FIXTURE: &str = "tests/fixtures/rca";
 
-fn bin() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_slarapport"));
-    c.env_remove("SOURCE_DATE_EPOCH");
-    c
-}
-
 fn tmp(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("slarapport-rca-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
-
-fn run(args: &[&str]) -> Output {
-    bin().args(args).output().expect("run slarapport")
-}
-
-fn text(o: &Output) -> String {
-    format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
-}
-
-fn pdftotext(pdf: &Path) -> String {
-    let o = Command::new("pdftotext").arg("-layout").arg(pdf).arg("-").output().expect("pdftotext (poppler-utils) is installed");
-    assert!(o.status.success());
-    String::from_utf8(o.stdout).unwrap()
+    common::tmp(&format!("rca-{name}"))
 }
 
 /// `rca --ticket ID` on `data` as of `today`, into `out`.

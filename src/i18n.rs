@@ -120,6 +120,16 @@ pub fn format_date(d: chrono::NaiveDate, labels: &Labels) -> String {
     format!("{} {} {}", d.day(), month, d.year())
 }
 
+/// `2026-10` → `oktober 2026` (the label as given when it is not a month).
+pub fn month_label(period: &str, labels: &Labels) -> String {
+    let parsed = period.split_once('-').and_then(|(y, m)| {
+        let month: usize = m.parse().ok()?;
+        let key = MONTH_KEYS.get(month.checked_sub(1)?)?;
+        Some(format!("{} {}", labels.get(key), y.parse::<i32>().ok()?))
+    });
+    parsed.unwrap_or_else(|| period.to_string())
+}
+
 pub const MONTH_KEYS: [&str; 12] = [
     "month.1", "month.2", "month.3", "month.4", "month.5", "month.6", "month.7", "month.8",
     "month.9", "month.10", "month.11", "month.12",

@@ -120,7 +120,7 @@ pub fn monthly(m: &Monthly, labels: &Labels, templates: &TemplateSet, today: Nai
     let mail = std::str::from_utf8(mail).map_err(|_| Error::new(format!("{mail_name} is not UTF-8")))?;
     let message = render_text(mail, minijinja::context! {
         report => r,
-        period_name => format!("{} {}", labels.get(crate::i18n::MONTH_KEYS[(r.meta.period[5..7].parse::<usize>().unwrap_or(1)).clamp(1, 12) - 1]), &r.meta.period[..4]),
+        period_name => crate::i18n::month_label(&r.meta.period, labels),
         response_pct => r.summary.response_pct.map(|x| crate::i18n::format_pct(x, 1, labels.lang())),
         resolution_pct => r.summary.resolution_pct.map(|x| crate::i18n::format_pct(x, 1, labels.lang())),
         due_on => NaiveDate::parse_from_str(&r.meta.due_on, "%Y-%m-%d").map(|d| crate::i18n::format_date(d, labels)).unwrap_or_default(),

@@ -55,7 +55,7 @@ use rust_xlsxwriter::{
 
 use crate::contract::{Direction, Frequency, KpiSource, Unit};
 use crate::error::Error;
-use crate::i18n::{Labels, MONTH_KEYS, format_number, format_pct};
+use crate::i18n::{Labels, format_number, format_pct, month_label};
 use crate::kpi::{DomainResult, KpiResult, KpiSection};
 use crate::report::model::{
     Accounting, AttainmentRow, CrossTable, Meta, Monthly, MonthlyReport, Summary,
@@ -308,7 +308,7 @@ impl Book<'_> {
 
 /// The label in `name` made fit for a sheet name: no `[]:*?/\`, no control characters, no
 /// leading or trailing apostrophe, never empty.
-fn sheet_base_name(name: &str) -> String {
+pub(crate) fn sheet_base_name(name: &str) -> String {
     let cleaned: String = name
         .chars()
         .map(|c| {
@@ -328,7 +328,7 @@ fn sheet_base_name(name: &str) -> String {
 }
 
 /// `base`, or `base (n)` for n > 1, cut to Excel's 31 characters.
-fn numbered_sheet_name(base: &str, n: usize) -> String {
+pub(crate) fn numbered_sheet_name(base: &str, n: usize) -> String {
     let suffix = if n > 1 {
         format!(" ({n})")
     } else {
@@ -354,7 +354,7 @@ fn truncate_utf16(s: &str, max: usize) -> &str {
 /// Text made safe for a cell: control characters other than tab and newline become U+FFFD
 /// (CR LF and a lone CR become a newline), as do the non-characters U+FFFE and U+FFFF;
 /// text over Excel's limit is cut and ends in an ellipsis.
-fn cell_text(s: &str) -> Cow<'_, str> {
+pub(crate) fn cell_text(s: &str) -> Cow<'_, str> {
     let bad =
         |c: char| (c.is_control() && c != '\t' && c != '\n') || c == '\u{FFFE}' || c == '\u{FFFF}';
     let mut out: Cow<'_, str> = if s.chars().any(bad) {
@@ -380,16 +380,6 @@ fn cell_text(s: &str) -> Cow<'_, str> {
         out = Cow::Owned(t);
     }
     out
-}
-
-/// `2026-10` → `oktober 2026` (the label as given when it is not a month).
-fn month_label(period: &str, labels: &Labels) -> String {
-    let parsed = period.split_once('-').and_then(|(y, m)| {
-        let month: usize = m.parse().ok()?;
-        let key = MONTH_KEYS.get(month.checked_sub(1)?)?;
-        Some(format!("{} {}", labels.get(key), y.parse::<i32>().ok()?))
-    });
-    parsed.unwrap_or_else(|| period.to_string())
 }
 
 fn excel_date_from(d: NaiveDate) -> Option<ExcelDateTime> {

@@ -16,8 +16,9 @@ use super::xlsx::{
     band_name, below, fill, n_rows, titled,
 };
 
+use super::xlsx::{cell_text, numbered_sheet_name, sheet_base_name};
 use crate::error::Error;
-use crate::i18n::Labels;
+use crate::i18n::{month_label, Labels};
 use crate::report::model::CrossTable;
 use crate::report::quarterly::QuarterlyReport;
 
@@ -25,9 +26,9 @@ fn err(e: rust_xlsxwriter::XlsxError) -> Error {
     Error::new(format!("cannot write the quarterly annex: {e}"))
 }
 
-/// Text safe for a cell: control characters other than tab and newline replaced.
+/// Text made safe for a cell, as in the monthly annex.
 fn clean(s: &str) -> String {
-    s.chars().map(|c| if c.is_control() && c != '\n' && c != '\t' { '\u{FFFD}' } else { c }).take(32_000).collect()
+    cell_text(s).into_owned()
 }
 
 struct Sheet<'a> {
@@ -93,11 +94,6 @@ impl Sheet<'_> {
     }
 }
 
-fn month_name(label: &str, labels: &Labels) -> String {
-    let m: usize = label.get(5..7).and_then(|m| m.parse().ok()).unwrap_or(1);
-    format!("{} {}", labels.get(crate::i18n::MONTH_KEYS[m.clamp(1, 12) - 1]), &label[..4.min(label.len())])
-}
-
 pub fn quarterly_xlsx(q: &QuarterlyReport, labels: &Labels) -> Result<Vec<u8>, Error> {
     let l = |k: &str| labels.get(k).to_string();
     let mut wb = Workbook::new();
@@ -113,12 +109,12 @@ pub fn quarterly_xlsx(q: &QuarterlyReport, labels: &Labels) -> Result<Vec<u8>, E
     let head = Format::new().set_bold().set_font_color("#FFFFFF").set_background_color("#0B5F7A").set_border_bottom(FormatBorder::Thin);
     let pct = Format::new().set_num_format("0.00%");
     let bold = Format::new().set_bold();
-    let months: Vec<String> = q.months.iter().map(|m| month_name(m, labels)).collect();
+    let months: Vec<String> = q.months.iter().map(|m| month_label(m, labels)).collect();
     let quarter = l("q.quarter_col");
 
     let new_sheet = |wb: &mut Workbook, name: String| -> Result<(), Error> {
         let ws = wb.add_worksheet();
-        ws.set_name(name.chars().take(31).collect::<String>()).map_err(err)?;
+        ws.set_name(numbered_sheet_name(&sheet_base_name(&name), 1)).map_err(err)?;
         Ok(())
     };
 
@@ -249,10 +245,10 @@ pub fn quarterly_xlsx(q: &QuarterlyReport, labels: &Labels) -> Result<Vec<u8>, E
         let ws = wb.worksheets_mut().last_mut().expect("sheet");
         trends_sheet = ws.name();
         let mut s = Sheet { ws, row: 0, head: head.clone(), pct: pct.clone(), bold: bold.clone() };
-        let month_label = |c: &str| month_name(c, labels);
+        let month_of = |c: &str| month_label(c, labels);
         let mut by_type = q.volumes_by_type.clone();
         by_type.rows = by_type.rows.iter().map(|r| l(&format!("ticket_type.{r}"))).collect();
-        s.cross(&by_type, &l("pdf.type"), &month_label, &l("pdf.total"))?;
+        s.cross(&by_type, &l("pdf.type"), &month_of, &l("pdf.total"))?;
         let mut h = vec![l("pdf.issue")];
         h.extend(months.iter().cloned());
         h.push(l("pdf.total"));
@@ -267,7 +263,7 @@ pub fn quarterly_xlsx(q: &QuarterlyReport, labels: &Labels) -> Result<Vec<u8>, E
             s.row += 1;
         }
         s.row += 1;
-        s.cross(&q.schools_by_month, &l("pdf.school"), &month_label, &l("pdf.total"))?;
+        s.cross(&q.schools_by_month, &l("pdf.school"), &month_of, &l("pdf.total"))?;
         s.ws.set_column_width(0, 44).map_err(err)?;
         s.ws.set_column_range_width(1, 5, 16).map_err(err)?;
     }
@@ -282,7 +278,7 @@ pub fn quarterly_xlsx(q: &QuarterlyReport, labels: &Labels) -> Result<Vec<u8>, E
             l("q.changes.cab"), l("q.changes.resolved"), l("q.changes.failed"), l("q.changes.failed_pct"),
         ])?;
         for c in &q.changes {
-            let p = if c.period == "quarter" { quarter.clone() } else { month_name(&c.period, labels) };
+            let p = if c.period == "quarter" { quarter.clone() } else { month_label(&c.period, labels) };
             s.text(0, &p)?;
             for (i, v) in [c.standard, c.non_standard, c.emergency, c.cab_approved, c.resolved, c.failed].iter().enumerate() {
                 s.num(i as u16 + 1, *v as f64)?;
@@ -337,7 +333,7 @@ fn charts_sheet(
     bold: &Format,
 ) -> Result<Worksheet, rust_xlsxwriter::XlsxError> {
     let mut ws = Worksheet::new();
-    ws.set_name(clean(labels.get("chart.sheet")).chars().take(31).collect::<String>())?;
+    ws.set_name(numbered_sheet_name(&sheet_base_name(labels.get("chart.sheet")), 1))?;
     ws.set_paper_size(9).set_landscape().set_print_fit_to_pages(1, 0);
     let name = ws.name();
     let title = labels
@@ -409,7 +405,7 @@ fn charts_sheet(
     let last = first + n_rows(n) - 1;
     ws.write_string_with_format(header, HELPER_COL, clean(labels.get("chart.scores.x")), head)?;
     for (k, m) in q.months.iter().enumerate() {
-        ws.write_string(first + n_rows(k + 1) - 1, HELPER_COL, clean(&month_name(m, labels)))?;
+        ws.write_string(first + n_rows(k + 1) - 1, HELPER_COL, clean(&month_label(m, labels)))?;
     }
     let mut lines = Chart::new_line();
     let mut any_line = false;
@@ -516,7 +512,7 @@ mod tests {
         let nl = Labels::embedded("nl").unwrap();
         let mut wb = open(quarterly_xlsx(&q, &nl).unwrap());
         let names = wb.sheet_names();
-        let months: Vec<String> = q.months.iter().map(|m| month_name(m, &nl)).collect();
+        let months: Vec<String> = q.months.iter().map(|m| month_label(m, &nl)).collect();
         assert_eq!(months, ["juli 2026", "augustus 2026", "september 2026"]);
 
         // Tickets per month and type: the trends sheet's first table.

@@ -3,8 +3,9 @@
 //! Every response and resolution target in the contract is measured in business time: the
 //! overlap of an interval with the service window (workdays, 08:00–17:00 Amsterdam time by
 //! default), skipping weekends and the contract's non-working days. This module answers the
-//! three questions the rest of the tool asks, each in O(log n) over the sorted list of
-//! non-working days, never by stepping through minutes:
+//! three questions the rest of the tool asks, never by stepping through minutes: by array
+//! lookups in a table of workdays per date (1990–2100), and outside those years in O(log n)
+//! over the sorted list of non-working days:
 //!
 //! - [`BusinessClock::business_seconds`]: business time in `[start, end)`;
 //! - [`BusinessClock::add_business_seconds`]: the instant at which N business seconds have
@@ -34,6 +35,54 @@ pub struct BusinessClock {
     /// first use. Converting an instant is then one binary search instead of a time-zone
     /// rule evaluation — the clock's hot path.
     offsets: std::sync::Arc<std::sync::OnceLock<Vec<(i64, i32)>>>,
+    /// Workdays counted per date over `OFFSET_YEARS`: the day questions become lookups.
+    days: std::sync::Arc<DayTable>,
+}
+
+/// Workdays per date over a range of years, so that "is this a workday", "how many workdays
+/// between" and "the n-th workday after" are array lookups. Answers equal the search over
+/// `closed` (the unit tests compare both over the whole range).
+struct DayTable {
+    /// `num_days_from_ce` of the table's first date.
+    first: i32,
+    /// `before[i]`: workdays strictly before date `first + i`; one entry more than there are
+    /// dates, so the end of the range can be asked too.
+    before: Vec<u32>,
+    /// `num_days_from_ce` of every workday in the range, in order.
+    workdays: Vec<i32>,
+}
+
+impl std::fmt::Debug for DayTable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "DayTable({} dates, {} workdays)", self.before.len() - 1, self.workdays.len())
+    }
+}
+
+impl DayTable {
+    fn build(clock: &BusinessClock) -> DayTable {
+        let first_date = NaiveDate::from_ymd_opt(OFFSET_YEARS.start, 1, 1).expect("a date");
+        let end_date = NaiveDate::from_ymd_opt(OFFSET_YEARS.end, 1, 1).expect("a date");
+        let first = first_date.num_days_from_ce();
+        let n = (end_date.num_days_from_ce() - first) as usize;
+        let mut before = Vec::with_capacity(n + 1);
+        let mut workdays = Vec::new();
+        let mut d = first_date;
+        for i in 0..n {
+            before.push(workdays.len() as u32);
+            if clock.is_workday_searched(d) {
+                workdays.push(first + i as i32);
+            }
+            d = d.succ_opt().expect("a date");
+        }
+        before.push(workdays.len() as u32);
+        DayTable { first, before, workdays }
+    }
+
+    /// The table index of `date`, when `date` lies in the range or is its end.
+    fn index(&self, date: NaiveDate) -> Option<usize> {
+        let i = date.num_days_from_ce() - self.first;
+        (i >= 0 && (i as usize) < self.before.len()).then_some(i as usize)
+    }
 }
 
 /// The years for which the offset table is exact; outside it the time zone rules are asked.
@@ -88,7 +137,17 @@ impl BusinessClock {
             .collect();
         closed.sort_unstable();
         closed.dedup();
-        BusinessClock { tz, window_start, window_end, workdays, closed, offsets: Default::default() }
+        let mut clock = BusinessClock {
+            tz,
+            window_start,
+            window_end,
+            workdays,
+            closed,
+            offsets: Default::default(),
+            days: std::sync::Arc::new(DayTable { first: 0, before: Vec::new(), workdays: Vec::new() }),
+        };
+        clock.days = std::sync::Arc::new(DayTable::build(&clock));
+        clock
     }
 
     pub fn time_zone(&self) -> Tz {
@@ -102,6 +161,13 @@ impl BusinessClock {
 
     /// Whether `date` has a service window (a workday that is not a non-working day).
     pub fn is_workday(&self, date: NaiveDate) -> bool {
+        match self.days.index(date) {
+            Some(i) if i + 1 < self.days.before.len() => self.days.before[i + 1] != self.days.before[i],
+            _ => self.is_workday_searched(date),
+        }
+    }
+
+    fn is_workday_searched(&self, date: NaiveDate) -> bool {
         self.workdays[date.weekday().num_days_from_monday() as usize]
             && self.closed.binary_search(&date).is_err()
     }
@@ -111,6 +177,13 @@ impl BusinessClock {
         if to <= from {
             return 0;
         }
+        if let (Some(a), Some(b)) = (self.days.index(from), self.days.index(to)) {
+            return i64::from(self.days.before[b] - self.days.before[a]);
+        }
+        self.workdays_between_searched(from, to)
+    }
+
+    fn workdays_between_searched(&self, from: NaiveDate, to: NaiveDate) -> i64 {
         let weekdays = self.weekdays_before(to) - self.weekdays_before(from);
         let lo = self.closed.partition_point(|d| *d < from);
         let hi = self.closed.partition_point(|d| *d < to);
@@ -133,17 +206,28 @@ impl BusinessClock {
         if n == 0 {
             return date;
         }
+        if let Some(i) = self.days.index(date + Days::new(1)) {
+            // Workdays up to and including `date`, then the n-th after them.
+            let k = self.days.before[i] as usize + n as usize - 1;
+            if let Some(&d) = self.days.workdays.get(k) {
+                return NaiveDate::from_num_days_from_ce_opt(d).expect("a date in the table");
+            }
+        }
+        self.add_workdays_searched(date, n)
+    }
+
+    fn add_workdays_searched(&self, date: NaiveDate, n: u32) -> NaiveDate {
         let start = date + Days::new(1);
         // The smallest d such that [start, d] holds n workdays, i.e. [start, d + 1) does.
         let (mut lo, mut hi) = (start, start);
-        while self.workdays_between(start, hi + Days::new(1)) < i64::from(n) {
+        while self.workdays_between_searched(start, hi + Days::new(1)) < i64::from(n) {
             let span = (hi - start).num_days().max(7) as u64;
             lo = hi;
             hi = hi + Days::new(span);
         }
         while lo < hi {
             let mid = lo + Days::new(((hi - lo).num_days() / 2) as u64);
-            if self.workdays_between(start, mid + Days::new(1)) >= i64::from(n) {
+            if self.workdays_between_searched(start, mid + Days::new(1)) >= i64::from(n) {
                 hi = mid;
             } else {
                 lo = mid + Days::new(1);
@@ -173,16 +257,18 @@ impl BusinessClock {
         // by at most a day, so the candidates are the offsets of the table entries around l.
         let i = table.partition_point(|(from, _)| *from <= l - 86_400).saturating_sub(1);
         let mut found: Option<i64> = None;
-        for &(from, offset) in &table[i..] {
+        for (k, &(from, offset)) in table.iter().enumerate().skip(i) {
             if from > l + 86_400 {
                 break;
             }
             if offset == i32::MIN {
                 return self.tz.from_local_datetime(&local).earliest().map(|t| t.with_timezone(&Utc));
             }
+            // Valid when the instant falls in this entry's own span (neighbouring entries
+            // always differ in offset, so no other entry can vouch for it).
             let t = l - i64::from(offset);
-            let j = table.partition_point(|(f, _)| *f <= t) - 1;
-            if table[j].1 == offset {
+            let until = table.get(k + 1).map_or(i64::MAX, |(f, _)| *f);
+            if from <= t && t < until {
                 found = Some(found.map_or(t, |x: i64| x.min(t)));
             }
         }
@@ -208,7 +294,9 @@ impl BusinessClock {
         self.local_business_seconds(s, e)
     }
 
-    fn local_business_seconds(&self, s: NaiveDateTime, e: NaiveDateTime) -> i64 {
+    /// Business seconds between two local wall-clock times (`s` before `e`): for callers that
+    /// already converted both ends.
+    pub fn local_business_seconds(&self, s: NaiveDateTime, e: NaiveDateTime) -> i64 {
         let (sd, ed) = (s.date(), e.date());
         if sd == ed {
             return (self.seconds_of_day_before(sd, e.time())
@@ -228,8 +316,13 @@ impl BusinessClock {
     /// The instant at which `seconds` business seconds have passed since `start`. With 0 it
     /// is `start` itself when that lies inside a window, else the next window's opening.
     pub fn add_business_seconds(&self, start: DateTime<Utc>, seconds: i64) -> DateTime<Utc> {
+        self.instant_in_window(self.add_business_seconds_local(self.local(start), seconds))
+    }
+
+    /// As [`BusinessClock::add_business_seconds`], in local wall-clock time: for callers
+    /// that already converted `start` (evaluation converts a ticket's opening once).
+    pub fn add_business_seconds_local(&self, s: NaiveDateTime, seconds: i64) -> NaiveDateTime {
         let seconds = seconds.max(0);
-        let s = self.local(start);
         let (mut date, mut time) = (s.date(), s.time());
         // Move to the first moment inside a window at or after `s`.
         if !self.is_workday(date) || time >= self.window_end {
@@ -239,7 +332,7 @@ impl BusinessClock {
             time = self.window_start;
         }
         let left_today = (self.window_end - time).num_seconds();
-        let local = if seconds <= left_today {
+        if seconds <= left_today {
             date.and_time(time) + chrono::Duration::seconds(seconds)
         } else {
             let rest = seconds - left_today;
@@ -249,8 +342,12 @@ impl BusinessClock {
             let (full, part) = ((rest - 1) / w, (rest - 1) % w + 1);
             let day = self.add_workdays(date, (full + 1) as u32);
             day.and_time(self.window_start) + chrono::Duration::seconds(part)
-        };
-        // Inside a window the local time always exists (see the module invariant).
+        }
+    }
+
+    /// The instant of a local time inside a service window (where it always exists, see the
+    /// module invariant).
+    pub fn instant_in_window(&self, local: NaiveDateTime) -> DateTime<Utc> {
         self.instant(local).unwrap_or_else(|| Utc.from_utc_datetime(&local))
     }
 
@@ -478,6 +575,27 @@ mod tests {
     fn response_before_opening_is_zero_not_negative() {
         let c = dhs();
         assert_eq!(minutes(&c, "2026-10-05 10:00", "2026-10-05 09:00"), 0);
+    }
+
+    #[test]
+    fn day_table_equals_the_search() {
+        // Every date of the table, and across both ends of it, against the search over the
+        // list of non-working days that the table replaces.
+        let c = dhs();
+        let mut x = d(1989, 12, 1);
+        let mut k = 0u32;
+        while x < d(2101, 2, 1) {
+            assert_eq!(c.is_workday(x), c.is_workday_searched(x), "{x}");
+            // A spread of spans and counts, deterministic.
+            k = k.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+            let span = u64::from(k % 400);
+            let y = x + Days::new(span);
+            assert_eq!(c.workdays_between(x, y), c.workdays_between_searched(x, y), "{x}..{y}");
+            let n = k % 300;
+            let expected = if n == 0 { x } else { c.add_workdays_searched(x, n) };
+            assert_eq!(c.add_workdays(x, n), expected, "{x} + {n}");
+            x = x.succ_opt().unwrap();
+        }
     }
 
     #[test]

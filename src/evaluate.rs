@@ -5,7 +5,7 @@
 //! its business duration (met when at most the target); a missing one by the deadline — past
 //! it at the cut-off is a breach, before it "not yet due".
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDateTime, Utc};
 use serde::Serialize;
 
 use crate::contract::LoadedContract;
@@ -41,24 +41,31 @@ pub struct Evaluation {
     pub resolution: Measure,
 }
 
+/// A moment: the instant and its local wall-clock time (converted once per ticket).
+#[derive(Clone, Copy)]
+struct Moment {
+    utc: DateTime<Utc>,
+    local: NaiveDateTime,
+}
+
 fn measure(
     contract: &LoadedContract,
-    opened: DateTime<Utc>,
-    at: Option<DateTime<Utc>>,
+    opened: Moment,
+    at: Option<Moment>,
     target_minutes: i64,
     cutoff: DateTime<Utc>,
     derived: bool,
 ) -> Measure {
     let clock = &contract.clock;
     let target = target_minutes * 60;
-    let deadline = clock.add_business_seconds(opened, target);
+    let deadline = clock.instant_in_window(clock.add_business_seconds_local(opened.local, target));
     match at {
         Some(t) => {
-            let secs = clock.business_seconds(opened, t);
+            let secs = if t.utc <= opened.utc { 0 } else { clock.local_business_seconds(opened.local, t.local) };
             Measure {
                 target_minutes,
                 deadline,
-                at,
+                at: Some(t.utc),
                 business_seconds: Some(secs),
                 status: if secs <= target { Status::Met } else { Status::Breached },
                 overshoot_seconds: (secs - target).max(0),
@@ -83,15 +90,19 @@ fn measure(
 /// Evaluates one ticket. Events after `cutoff` are still used when recorded (a late answer
 /// is an answer); only missing events are judged against it.
 pub fn evaluate(ticket: &Ticket, contract: &LoadedContract, cutoff: DateTime<Utc>) -> Evaluation {
+    let clock = &contract.clock;
+    let moment = |utc: DateTime<Utc>| Moment { utc, local: clock.local(utc) };
     let target = contract.target(ticket.ticket_type, ticket.priority);
-    let (response_at, derived) = match (ticket.responded_at, ticket.resolved_at) {
-        (Some(r), _) => (Some(r), false),
+    let opened = moment(ticket.opened_at);
+    let resolved = ticket.resolved_at.map(moment);
+    let (response_at, derived) = match (ticket.responded_at, resolved) {
+        (Some(r), _) => (Some(moment(r)), false),
         (None, Some(res)) if contract.contract.rules.missing_response_uses_resolution => (Some(res), true),
         _ => (None, false),
     };
     Evaluation {
-        response: measure(contract, ticket.opened_at, response_at, target.response_minutes, cutoff, derived),
-        resolution: measure(contract, ticket.opened_at, ticket.resolved_at, target.resolution_minutes, cutoff, false),
+        response: measure(contract, opened, response_at, target.response_minutes, cutoff, derived),
+        resolution: measure(contract, opened, resolved, target.resolution_minutes, cutoff, false),
     }
 }
 

@@ -115,8 +115,6 @@ pub struct DataSet {
     /// The phone log, when the folder has `calls.csv`.
     pub calls: Option<Vec<crate::kpi::input::Call>>,
     pub measurements: Vec<crate::kpi::input::Measurement>,
-    /// The line of the first row of every ticket id seen (for repeated ids).
-    pub(crate) first_line_of_id: HashMap<String, u64>,
     /// The name of the file the tickets came from (`tickets.csv`, or the user's export);
     /// empty means `tickets.csv`. Read it with [`DataSet::tickets_file`].
     pub tickets_file: String,
@@ -239,33 +237,26 @@ pub fn is_xlsx(path: &Path) -> bool {
 /// as the CSV reader does).
 fn record_lines(bytes: &[u8]) -> Vec<u64> {
     let mut lines = Vec::new();
-    let (mut line, mut in_quotes, mut at_record_start, mut record_empty) = (1u64, false, true, true);
-    let mut start_line = 1u64;
-    for &b in bytes {
-        if at_record_start {
-            start_line = line;
-            at_record_start = false;
-            record_empty = true;
+    let (mut line, mut in_quotes, mut quoted) = (1u64, false, false);
+    let (mut record_start, mut start_line) = (0usize, 1u64);
+    // A record is blank when it holds nothing but carriage returns.
+    let blank = |record: &[u8], quoted: bool| !quoted && record.iter().all(|&b| b == b'\r');
+    // Only quotes and line ends matter: jump from one to the next.
+    for pos in memchr::memchr2_iter(b'"', b'\n', bytes) {
+        if bytes[pos] == b'"' {
+            in_quotes = !in_quotes;
+            quoted = true;
+            continue;
         }
-        match b {
-            b'"' => {
-                in_quotes = !in_quotes;
-                record_empty = false;
+        line += 1;
+        if !in_quotes {
+            if !blank(&bytes[record_start..pos], quoted) {
+                lines.push(start_line);
             }
-            b'\n' => {
-                line += 1;
-                if !in_quotes {
-                    if !record_empty {
-                        lines.push(start_line);
-                    }
-                    at_record_start = true;
-                }
-            }
-            b'\r' => {}
-            _ => record_empty = false,
+            (record_start, start_line, quoted) = (pos + 1, line, false);
         }
     }
-    if !at_record_start && !record_empty {
+    if !blank(&bytes[record_start..], quoted) {
         lines.push(start_line);
     }
     // The first record is the header.
@@ -288,11 +279,18 @@ pub trait Cells {
     fn line(&self, row: usize) -> u64;
 }
 
+type StrArray = <StringType as PolarsDataType>::Array;
+
 /// A CSV file read with polars, every column as text, with the physical line of each record.
 pub struct CsvTable {
     /// Header names, trimmed.
     pub names: Vec<String>,
     columns: Vec<StringChunked>,
+    /// The columns' arrays (polars reads a file in batches, one array per batch and column),
+    /// indexed `[column][batch]`, and the first record of every batch: a cell is then one
+    /// binary search and an array lookup, not a walk over the batches per cell.
+    batches: Vec<Vec<StrArray>>,
+    batch_starts: Vec<usize>,
     lines: Vec<u64>,
     pub height: usize,
     /// The bytes hashed, for the manifest.
@@ -338,11 +336,25 @@ impl CsvTable {
             columns.push(col.str().map_err(|e| Error::new(format!("{file}: column {name}: {e}")))?.clone());
         }
         let height = df.height();
+        // One batch layout for all columns (as polars' reader makes them); else one batch.
+        let layout = |c: &StringChunked| c.chunks().iter().map(|a| a.len()).collect::<Vec<_>>();
+        if columns.iter().any(|c| layout(c) != layout(&columns[0])) {
+            for c in &mut columns {
+                *c = c.rechunk().into_owned();
+            }
+        }
+        let batches: Vec<Vec<StrArray>> = columns.iter().map(|c| c.downcast_iter().cloned().collect()).collect();
+        let mut batch_starts = Vec::new();
+        let mut start = 0;
+        for len in columns.first().map(layout).unwrap_or_default() {
+            batch_starts.push(start);
+            start += len;
+        }
         let mut lines = record_lines(bytes);
         if lines.len() != height {
             lines = (0..height as u64).map(|i| i + 2).collect();
         }
-        Ok(CsvTable { names, columns, lines, height, sha256 })
+        Ok(CsvTable { names, columns, batches, batch_starts, lines, height, sha256 })
     }
 
     pub fn has(&self, col: &str) -> bool {
@@ -367,7 +379,12 @@ impl Cells for CsvTable {
         self.height
     }
     fn cell(&self, col: usize, row: usize) -> Option<&str> {
-        self.columns.get(col)?.get(row)
+        if row >= self.height {
+            return None;
+        }
+        let b = self.batch_starts.partition_point(|s| *s <= row) - 1;
+        let array = self.batches.get(col)?.get(b)?;
+        polars::datatypes::StaticArray::get(array, row - self.batch_starts[b])
     }
     fn line(&self, row: usize) -> u64 {
         self.lines[row]
@@ -389,6 +406,7 @@ pub fn load_tickets_csv(
     let table = CsvTable::read(bytes, file)?;
     let mut data = load_tickets_table(&table, file, contract)?;
     data.files.push(InputFile { name: file.into(), sha256: table.sha256.clone(), rows: table.height as u64 });
+    drop(table);
     Ok(data)
 }
 
@@ -443,7 +461,7 @@ pub fn load_tickets_table(table: &(dyn Cells + Sync), file: &str, contract: &Loa
                             let row = row_at(i);
                             let mut warnings = Vec::new();
                             let result = parse_row(&row, contract, &mut warnings);
-                            Parsed { file: row.file, line: row.line, id_label: row.label("id"), result, warnings }
+                            Parsed { file: row.file, line: row.line, id: row.get("id"), id_label: row.label("id"), result, warnings }
                         })
                         .collect()
                 })
@@ -451,21 +469,29 @@ pub fn load_tickets_table(table: &(dyn Cells + Sync), file: &str, contract: &Loa
             .collect();
         handles.into_iter().map(|h| h.join().expect("row validation")).collect()
     });
+    data.tickets.reserve(height);
+    let mut seen = SeenIds::default();
+    seen.reserve(height);
     for p in parsed.into_iter().flatten() {
-        accept(&mut data, p);
+        accept(&mut data, &mut seen, p);
     }
     Ok(data)
 }
 
+/// The line of the first row of every ticket id seen, for repeated ids. Keys borrow the
+/// input's text: no copy of a million ids.
+type SeenIds<'a> = HashMap<&'a str, u64, foldhash::fast::FixedState>;
+
 /// Validates rows (or rows a mapping already rejected) into `data`: tickets, rejections
 /// (also for a repeated id) and warnings; counts them in `rows_read`.
 pub fn validate_rows<'a>(data: &mut DataSet, rows: impl IntoIterator<Item = Result<Row<'a>, Rejection>>, contract: &LoadedContract) {
+    let mut seen = SeenIds::default();
     for row in rows {
         match row {
             Ok(row) => {
                 let mut warnings = Vec::new();
                 let result = parse_row(&row, contract, &mut warnings);
-                accept(data, Parsed { file: row.file, line: row.line, id_label: row.label("id"), result, warnings });
+                accept(data, &mut seen, Parsed { file: row.file, line: row.line, id: row.get("id"), id_label: row.label("id"), result, warnings });
             }
             Err(r) => {
                 data.rows_read += 1;
@@ -479,6 +505,8 @@ pub fn validate_rows<'a>(data: &mut DataSet, rows: impl IntoIterator<Item = Resu
 struct Parsed<'a> {
     file: &'a str,
     line: u64,
+    /// The id as in the input (the ticket's id), borrowed for the table of ids seen.
+    id: Option<&'a str>,
     id_label: &'a str,
     result: Result<Ticket, Rejection>,
     warnings: Vec<Warning>,
@@ -486,11 +514,13 @@ struct Parsed<'a> {
 
 /// Takes one checked row, in file order: a repeated id is rejected (the first row with it
 /// counts); a rejected row's warnings are dropped (they belong to nobody).
-fn accept(data: &mut DataSet, p: Parsed) {
+fn accept<'a>(data: &mut DataSet, seen: &mut SeenIds<'a>, p: Parsed<'a>) {
     data.rows_read += 1;
     match p.result {
         Ok(ticket) => {
-            if let Some(first) = data.first_line_of_id.get(&ticket.id) {
+            let id = p.id.expect("a valid ticket has an id");
+            debug_assert_eq!(id, ticket.id);
+            if let Some(first) = seen.get(id) {
                 data.rejections.push(Rejection {
                     file: p.file.into(),
                     line: p.line,
@@ -500,7 +530,7 @@ fn accept(data: &mut DataSet, p: Parsed) {
                     hint: "remove the repeated row or give it its own id".into(),
                 });
             } else {
-                data.first_line_of_id.insert(ticket.id.clone(), p.line);
+                seen.insert(id, p.line);
                 data.warnings.extend(p.warnings);
                 data.tickets.push(ticket);
             }

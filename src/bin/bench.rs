@@ -76,6 +76,13 @@ fn run_one(n: u64) {
     let t = Instant::now();
     let ctx = RunContext { contract: &contract, period: Period::parse_quarter("2026-Q3").unwrap(), today, lang: "nl".into() };
     let q = build_quarterly(&data, &ctx);
+    // For a profiler: BENCH_REPEAT_QUARTER=N repeats the aggregation N times, then stops.
+    if let Some(n) = std::env::var("BENCH_REPEAT_QUARTER").ok().and_then(|v| v.parse::<u32>().ok()) {
+        for _ in 0..n {
+            std::hint::black_box(build_quarterly(&data, &ctx));
+        }
+        return;
+    }
     let aggregate = ms(t);
     std::hint::black_box(&q);
 

@@ -9,14 +9,17 @@ use chrono::{DateTime, NaiveDate, Utc};
 use super::input::{Call, MeasurePeriod, Measurement};
 use super::{score_domain, Figure, KpiSection};
 use crate::contract::{Kpi, KpiSource, LoadedContract};
-use crate::evaluate::{evaluate, Status};
+use crate::evaluate::{Evaluation, Status};
 use crate::period::{Period, PeriodKind};
 use crate::ticket::{ChangeClass, Priority, Ticket, TicketType};
 
 /// Everything the KPIs of one period are computed from.
 pub struct KpiInputs<'a> {
     pub contract: &'a LoadedContract,
-    pub tickets: &'a [Ticket],
+    /// The tickets opened or resolved in the period, with their evaluation at the period's
+    /// end (every KPI counts tickets by one of the two; the aggregation selects and evaluates
+    /// them once instead of every KPI scanning the whole export).
+    pub tickets: &'a [(&'a Ticket, Evaluation)],
     /// `None` when the data folder has no `calls.csv`.
     pub calls: Option<&'a [Call]>,
     pub measurements: &'a [Measurement],
@@ -58,7 +61,8 @@ impl Window {
 fn computed(k: &Kpi, inp: &KpiInputs, w: &Window) -> Option<Figure> {
     let c = inp.contract;
     let clock = &c.clock;
-    let in_scope = || inp.tickets.iter().filter(|t| !t.out_of_scope);
+    let in_scope = || inp.tickets.iter().map(|(t, _)| *t).filter(|t| !t.out_of_scope);
+    let evaluated = || inp.tickets.iter().filter(|(t, _)| !t.out_of_scope);
     let count = |it: &mut dyn Iterator<Item = bool>| it.fold((0u64, 0u64), |(n, d), ok| (n + ok as u64, d + 1));
     match k.id.as_str() {
         "reachability" => {
@@ -89,11 +93,10 @@ fn computed(k: &Kpi, inp: &KpiInputs, w: &Window) -> Option<Figure> {
         }
         "response_time" | "resolution_time" => {
             let response = k.id == "response_time";
-            let (n, d) = count(&mut in_scope()
-                .filter(|t| t.ticket_type == TicketType::Incident)
-                .filter(|t| if response { w.has(t.opened_at) } else { w.has_opt(t.resolved_at) })
-                .filter_map(|t| {
-                    let e = evaluate(t, c, w.end);
+            let (n, d) = count(&mut evaluated()
+                .filter(|(t, _)| t.ticket_type == TicketType::Incident)
+                .filter(|(t, _)| if response { w.has(t.opened_at) } else { w.has_opt(t.resolved_at) })
+                .filter_map(|(_, e)| {
                     let s = if response { e.response.status } else { e.resolution.status };
                     (s != Status::NotYetDue).then_some(s == Status::Met)
                 }));
@@ -150,9 +153,9 @@ fn computed(k: &Kpi, inp: &KpiInputs, w: &Window) -> Option<Figure> {
             pct_figure(n, d, "tickets", "tickets.csv".into())
         }
         "onsite_within_target" => {
-            let (n, d) = count(&mut in_scope()
-                .filter(|t| t.onsite == Some(true) && w.has_opt(t.resolved_at))
-                .map(|t| evaluate(t, c, w.end).resolution.status == Status::Met));
+            let (n, d) = count(&mut evaluated()
+                .filter(|(t, _)| t.onsite == Some(true) && w.has_opt(t.resolved_at))
+                .map(|(_, e)| e.resolution.status == Status::Met));
             pct_figure(n, d, "tickets", "tickets.csv".into())
         }
         _ => None,

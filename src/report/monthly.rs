@@ -6,7 +6,7 @@
 //! exactly one place — counted, excluded with a reason, or rejected — and the sums are part
 //! of the report.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use chrono::{DateTime, NaiveDate, Utc};
 
@@ -136,6 +136,93 @@ fn attainment_rows(
     (rows, by_priority)
 }
 
+/// Incidents per recurring-issue key over three months (the report's month last), counted
+/// by slot: a key is normalised once per spelling, not once per ticket.
+#[derive(Default)]
+struct RecurringTally<'t> {
+    /// (category, subcategory) as spelled in the data → slot.
+    slot_of_spelling: HashMap<(&'t str, &'t str), usize>,
+    /// Normalised key → slot.
+    slot_of_key: HashMap<(String, String), usize>,
+    keys: Vec<(String, String)>,
+    counts: Vec<[u64; 3]>,
+    /// The first spelling in sort order, seen in the report's month.
+    spelling: Vec<Option<(&'t str, &'t str)>>,
+    /// The report's month's incidents with their slot (for the example summaries).
+    this_month: Vec<(usize, &'t Ticket)>,
+}
+
+impl<'t> RecurringTally<'t> {
+    /// Counts incident `t`, opened in month `i` (0, 1, or 2 for the report's month).
+    fn add(&mut self, t: &'t Ticket, i: usize, key: RecurringKey) {
+        let spelling = (t.category.as_str(), t.subcategory.as_str());
+        let slot = match self.slot_of_spelling.get(&spelling) {
+            Some(&slot) => slot,
+            None => {
+                let k = recurring_key(t, key);
+                let slot = match self.slot_of_key.get(&k) {
+                    Some(&slot) => slot,
+                    None => {
+                        self.keys.push(k.clone());
+                        self.counts.push([0; 3]);
+                        self.spelling.push(None);
+                        self.slot_of_key.insert(k, self.keys.len() - 1);
+                        self.keys.len() - 1
+                    }
+                };
+                self.slot_of_spelling.insert(spelling, slot);
+                slot
+            }
+        };
+        self.counts[slot][i] += 1;
+        if i == 2 {
+            let shown = self.spelling[slot].get_or_insert(spelling);
+            *shown = (*shown).min(spelling);
+            self.this_month.push((slot, t));
+        }
+    }
+
+    /// The `n` keys with the most incidents in the report's month (ties by key).
+    fn top(&self, n: usize, months: &[Period; 3]) -> Vec<RecurringIssue> {
+        let mut ranked: Vec<usize> = (0..self.keys.len()).filter(|&s| self.counts[s][2] > 0).collect();
+        ranked.sort_by(|&a, &b| self.counts[b][2].cmp(&self.counts[a][2]).then_with(|| self.keys[a].cmp(&self.keys[b])));
+        ranked
+            .into_iter()
+            .take(n)
+            .enumerate()
+            .map(|(i, slot)| {
+                let (k, c) = (&self.keys[slot], &self.counts[slot]);
+                // Show a spelling used in the data (the first in sort order, so the row order
+                // of the export changes nothing), not the normalised key.
+                let shown = self.spelling[slot]
+                    .map(|(c, s)| (c.to_string(), if k.1.is_empty() { String::new() } else { s.to_string() }))
+                    .unwrap_or_else(|| k.clone());
+                // The three most frequent summaries, ties in sort order.
+                let mut by_summary: BTreeMap<&str, u64> = BTreeMap::new();
+                for (_, t) in self.this_month.iter().filter(|(s, t)| *s == slot && !t.summary.is_empty()) {
+                    *by_summary.entry(t.summary.as_str()).or_default() += 1;
+                }
+                let mut examples: Vec<(&str, u64)> = by_summary.into_iter().collect();
+                examples.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
+                RecurringIssue {
+                    rank: i as u32 + 1,
+                    category: shown.0,
+                    subcategory: shown.1,
+                    months: months.iter().map(|m| m.label()).collect(),
+                    counts: c.to_vec(),
+                    trend: match c[2].cmp(&c[1]) {
+                        std::cmp::Ordering::Greater => "up",
+                        std::cmp::Ordering::Less => "down",
+                        std::cmp::Ordering::Equal => "flat",
+                    }
+                    .into(),
+                    examples: examples.iter().take(3).map(|(s, _)| s.to_string()).collect(),
+                }
+            })
+            .collect()
+    }
+}
+
 fn recurring_key(t: &Ticket, key: RecurringKey) -> (String, String) {
     let norm = |s: &str| s.trim().to_lowercase();
     match key {
@@ -164,6 +251,7 @@ pub fn build_with(data: &DataSet, ctx: &RunContext, ticket_rows_wanted: bool) ->
     let mut outside = 0u64;
     let mut out_of_scope = 0u64;
     let mut opened: Vec<&Ticket> = Vec::new();
+    let mut kpi_tickets: Vec<(&Ticket, Evaluation)> = Vec::new();
     let mut response_tallies: BTreeMap<(TicketType, Priority), Tally> = BTreeMap::new();
     let mut resolution_tallies: BTreeMap<(TicketType, Priority), Tally> = BTreeMap::new();
     let mut breaches = Vec::new();
@@ -174,26 +262,14 @@ pub fn build_with(data: &DataSet, ctx: &RunContext, ticket_rows_wanted: bool) ->
     let months = [period.months_before(2), period.months_before(1), period];
     let month_bounds: Vec<(DateTime<Utc>, DateTime<Utc>)> =
         months.iter().map(|m| (m.start_instant(clock), m.end_instant(clock))).collect();
-    let mut recurring_counts: BTreeMap<(String, String), [u64; 3]> = BTreeMap::new();
-    // Per issue of this month: how often each summary occurs, and the spellings used.
-    let mut recurring_examples: BTreeMap<(String, String), BTreeMap<&str, u64>> = BTreeMap::new();
-    let mut recurring_spelling: BTreeMap<(String, String), (&str, &str)> = BTreeMap::new();
+    let mut recurring = RecurringTally::default();
 
     for t in &data.tickets {
         let opened_in = in_period(t.opened_at);
         if t.ticket_type == TicketType::Incident && !t.out_of_scope {
             for (i, (s, e)) in month_bounds.iter().enumerate() {
                 if t.opened_at >= *s && t.opened_at < *e {
-                    let k = recurring_key(t, rules.recurring_issue_key);
-                    recurring_counts.entry(k.clone()).or_default()[i] += 1;
-                    if i == 2 {
-                        let spelling = (t.category.as_str(), t.subcategory.as_str());
-                        let shown = recurring_spelling.entry(k.clone()).or_insert(spelling);
-                        *shown = (*shown).min(spelling);
-                        if !t.summary.is_empty() {
-                            *recurring_examples.entry(k).or_default().entry(t.summary.as_str()).or_default() += 1;
-                        }
-                    }
+                    recurring.add(t, i, rules.recurring_issue_key);
                 }
             }
         }
@@ -217,17 +293,18 @@ pub fn build_with(data: &DataSet, ctx: &RunContext, ticket_rows_wanted: bool) ->
             counted += 1;
             "counted"
         };
-        if counting != "counted" {
-            if counting == "out_of_scope" {
-                if ticket_rows_wanted {
-                    if ticket_rows_wanted {
-            ticket_rows.push(ticket_row(t, &ev, contract, counting, opened_in, resolved_in));
+        if (opened_in || resolved_in) && !t.out_of_scope {
+            kpi_tickets.push((t, ev));
         }
-                }
+        if counting != "counted" {
+            if counting == "out_of_scope" && ticket_rows_wanted {
+                ticket_rows.push(ticket_row(t, &ev, contract, counting, opened_in, resolved_in));
             }
             continue;
         }
-        ticket_rows.push(ticket_row(t, &ev, contract, counting, opened_in, resolved_in));
+        if ticket_rows_wanted {
+            ticket_rows.push(ticket_row(t, &ev, contract, counting, opened_in, resolved_in));
+        }
         let breach = |m: &str, me: &crate::evaluate::Measure| Breach {
             ticket_id: t.id.clone(),
             measure: m.into(),
@@ -303,40 +380,7 @@ pub fn build_with(data: &DataSet, ctx: &RunContext, ticket_rows_wanted: bool) ->
     let (resolution, resolution_by_priority) = attainment_rows(&resolution_tallies, contract, false);
 
     // Top-3 recurring issues.
-    let mut ranked: Vec<(&(String, String), &[u64; 3])> = recurring_counts.iter().filter(|(_, c)| c[2] > 0).collect();
-    ranked.sort_by(|a, b| b.1[2].cmp(&a.1[2]).then_with(|| a.0.cmp(b.0)));
-    let top: Vec<RecurringIssue> = ranked
-        .into_iter()
-        .take(3)
-        .enumerate()
-        .map(|(i, (k, c))| {
-            // Show a spelling used in the data (the first in sort order, so the row order of
-            // the export changes nothing), not the normalised key.
-            let shown = recurring_spelling
-                .get(k)
-                .map(|(c, s)| (c.to_string(), if k.1.is_empty() { String::new() } else { s.to_string() }))
-                .unwrap_or_else(|| k.clone());
-            // The three most frequent summaries, ties in sort order.
-            let mut examples: Vec<(&str, u64)> =
-                recurring_examples.get(k).map(|m| m.iter().map(|(s, n)| (*s, *n)).collect()).unwrap_or_default();
-            examples.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
-            RecurringIssue {
-                rank: i as u32 + 1,
-                category: shown.0,
-                subcategory: shown.1,
-                months: months.iter().map(|m| m.label()).collect(),
-                counts: c.to_vec(),
-                trend: match c[2].cmp(&c[1]) {
-                    std::cmp::Ordering::Greater => "up",
-                    std::cmp::Ordering::Less => "down",
-                    std::cmp::Ordering::Equal => "flat",
-                }
-                .into(),
-                examples: examples.iter().take(3).map(|(s, _)| s.to_string()).collect(),
-            }
-        })
-        .collect();
-
+    let top = recurring.top(3, &months);
     let top_is_empty = top.is_empty();
     // Data quality and accounting.
     let rejected = data.rejections.iter().filter(|r| r.file == data.tickets_file()).count() as u64;
@@ -411,7 +455,7 @@ pub fn build_with(data: &DataSet, ctx: &RunContext, ticket_rows_wanted: bool) ->
     };
     let kpis = crate::kpi::compute::kpi_section(&crate::kpi::compute::KpiInputs {
         contract,
-        tickets: &data.tickets,
+        tickets: &kpi_tickets,
         calls: data.calls.as_deref(),
         measurements: &data.measurements,
         period,

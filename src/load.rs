@@ -277,6 +277,12 @@ pub trait Cells {
     fn cell(&self, col: usize, row: usize) -> Option<&str>;
     /// The physical line (CSV) or sheet row (XLSX) of record `row`, 1-based.
     fn line(&self, row: usize) -> u64;
+    /// The cells of record `row` at `positions` (`None` where a position is `None`).
+    fn row_cells<'s>(&'s self, row: usize, positions: &[Option<usize>], out: &mut [Option<&'s str>]) {
+        for (cell, pos) in out.iter_mut().zip(positions) {
+            *cell = pos.and_then(|p| self.cell(p, row));
+        }
+    }
 }
 
 type StrArray = <StringType as PolarsDataType>::Array;
@@ -386,6 +392,16 @@ impl Cells for CsvTable {
         let array = self.batches.get(col)?.get(b)?;
         polars::datatypes::StaticArray::get(array, row - self.batch_starts[b])
     }
+    fn row_cells<'s>(&'s self, row: usize, positions: &[Option<usize>], out: &mut [Option<&'s str>]) {
+        // One batch lookup for the whole record.
+        let b = if row < self.height { self.batch_starts.partition_point(|s| *s <= row) - 1 } else { usize::MAX };
+        for (cell, pos) in out.iter_mut().zip(positions) {
+            *cell = pos.and_then(|p| {
+                let array = self.batches.get(p)?.get(b)?;
+                polars::datatypes::StaticArray::get(array, row - self.batch_starts[b])
+            });
+        }
+    }
     fn line(&self, row: usize) -> u64 {
         self.lines[row]
     }
@@ -439,10 +455,9 @@ pub fn load_tickets_table(table: &(dyn Cells + Sync), file: &str, contract: &Loa
     // taken in file order, so ids and messages are exactly as in one pass.
     let row_at = |i: usize| {
         let mut row = Row::new(file, table.line(i), COLUMNS, false);
-        for (k, pos) in positions.iter().enumerate() {
-            if let Some(p) = pos {
-                row.values[k] = table.cell(*p, i).map(str::trim).filter(|v| !v.is_empty());
-            }
+        table.row_cells(i, &positions, &mut row.values);
+        for v in &mut row.values {
+            *v = v.map(str::trim).filter(|v| !v.is_empty());
         }
         row
     };
@@ -450,32 +465,117 @@ pub fn load_tickets_table(table: &(dyn Cells + Sync), file: &str, contract: &Loa
     // Small files are not worth a thread (unit tests use small chunks to exercise the split).
     let min_chunk = if cfg!(test) { 1_000 } else { 50_000 };
     let chunk = height.div_ceil(threads).max(min_chunk);
-    let parsed: Vec<Vec<Parsed>> = std::thread::scope(|scope| {
+    let chunks: Vec<Checked> = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..height)
             .step_by(chunk)
             .map(|start| {
                 let row_at = &row_at;
                 scope.spawn(move || {
-                    (start..(start + chunk).min(height))
-                        .map(|i| {
-                            let row = row_at(i);
-                            let mut warnings = Vec::new();
-                            let result = parse_row(&row, contract, &mut warnings);
-                            Parsed { file: row.file, line: row.line, id: row.get("id"), id_label: row.label("id"), result, warnings }
-                        })
-                        .collect()
+                    // The first chunk's list has room for every ticket: the others are
+                    // appended to it without a second allocation.
+                    let mut out = Checked::with_capacity(if start == 0 { height } else { chunk });
+                    for i in start..(start + chunk).min(height) {
+                        let row = row_at(i);
+                        let mut warnings = Vec::new();
+                        match parse_row(&row, contract, &mut warnings) {
+                            Ok(ticket) => {
+                                out.lines.push(row.line);
+                                out.warnings.extend(warnings.into_iter().map(|w| (out.tickets.len(), w)));
+                                out.tickets.push(ticket);
+                            }
+                            Err(r) => out.rejections.push(r),
+                        }
+                    }
+                    out
                 })
             })
             .collect();
         handles.into_iter().map(|h| h.join().expect("row validation")).collect()
     });
-    data.tickets.reserve(height);
+    data.rows_read += height as u64;
+    // Repeated ids, in file order: the first row with an id counts, a later one is rejected
+    // (and its warnings dropped, they belong to no ticket).
     let mut seen = SeenIds::default();
     seen.reserve(height);
-    for p in parsed.into_iter().flatten() {
-        accept(&mut data, &mut seen, p);
+    let mut repeated: Vec<Vec<usize>> = Vec::with_capacity(chunks.len());
+    let mut repeat_rejections = Vec::new();
+    for c in &chunks {
+        let mut here = Vec::new();
+        for (k, (t, line)) in c.tickets.iter().zip(&c.lines).enumerate() {
+            if let Some(first) = seen.get(t.id.as_str()) {
+                repeat_rejections.push(Rejection {
+                    file: file.into(),
+                    line: *line,
+                    column: "id".into(),
+                    value: t.id.clone(),
+                    reason: format!("duplicate id; the first row with this id, on line {first}, counts"),
+                    hint: "remove the repeated row or give it its own id".into(),
+                });
+                here.push(k);
+            } else {
+                seen.insert(t.id.as_str(), *line);
+            }
+        }
+        repeated.push(here);
     }
+    drop(seen);
+    let mut parse_rejections = Vec::new();
+    for (mut c, here) in chunks.into_iter().zip(repeated) {
+        if !here.is_empty() {
+            let dropped: std::collections::HashSet<usize> = here.into_iter().collect();
+            c.warnings.retain(|(k, _)| !dropped.contains(k));
+            let mut k = 0;
+            c.tickets.retain(|_| {
+                k += 1;
+                !dropped.contains(&(k - 1))
+            });
+        }
+        data.warnings.extend(c.warnings.into_iter().map(|(_, w)| w));
+        parse_rejections.extend(c.rejections);
+        if data.tickets.is_empty() {
+            data.tickets = c.tickets;
+        } else {
+            data.tickets.append(&mut c.tickets);
+        }
+    }
+    // Both lists are in file order: merged by line they are the rejections in file order.
+    data.rejections = merge_by_line(parse_rejections, repeat_rejections);
     Ok(data)
+}
+
+/// What one chunk of rows gave, in file order.
+struct Checked {
+    tickets: Vec<Ticket>,
+    /// The line of every ticket's row.
+    lines: Vec<u64>,
+    /// Warnings with the index of their ticket in `tickets`.
+    warnings: Vec<(usize, Warning)>,
+    rejections: Vec<Rejection>,
+}
+
+impl Checked {
+    fn with_capacity(n: usize) -> Checked {
+        Checked { tickets: Vec::with_capacity(n), lines: Vec::with_capacity(n), warnings: Vec::new(), rejections: Vec::new() }
+    }
+}
+
+/// Two lists of rejections of one file, each in line order, as one list in line order.
+fn merge_by_line(a: Vec<Rejection>, b: Vec<Rejection>) -> Vec<Rejection> {
+    if b.is_empty() {
+        return a;
+    }
+    let mut out = Vec::with_capacity(a.len() + b.len());
+    let (mut a, mut b) = (a.into_iter().peekable(), b.into_iter().peekable());
+    loop {
+        let take_a = match (a.peek(), b.peek()) {
+            (Some(x), Some(y)) => x.line <= y.line,
+            (Some(_), None) => true,
+            (None, Some(_)) => false,
+            (None, None) => break,
+        };
+        out.extend(if take_a { a.next() } else { b.next() });
+    }
+    out
 }
 
 /// The line of the first row of every ticket id seen, for repeated ids. Keys borrow the
@@ -704,7 +804,7 @@ pub fn parse_timestamp(s: &str, contract: &LoadedContract) -> Result<DateTime<Ut
 }
 
 pub fn parse_row(row: &Row, contract: &LoadedContract, warnings: &mut Vec<Warning>) -> Result<Ticket, Rejection> {
-    let id = row.required("id")?.to_string();
+    let id = row.required("id")?;
     let type_raw = row.required("type")?;
     let ticket_type = TicketType::parse(type_raw).ok_or_else(|| {
         row.reject("type", type_raw, format!("\"{type_raw}\" is not a ticket type"), row.vocabulary_hint("type", "incident, service_request or change"))
@@ -768,7 +868,7 @@ pub fn parse_row(row: &Row, contract: &LoadedContract, warnings: &mut Vec<Warnin
     let change_failed = row.parse_opt("change_failed", parse_bool, bools)?;
 
     let mut warn = |column: &str, message: String| {
-        warnings.push(Warning { file: row.file.into(), line: row.line, ticket_id: id.clone(), column: row.label(column).into(), message });
+        warnings.push(Warning { file: row.file.into(), line: row.line, ticket_id: id.into(), column: row.label(column).into(), message });
     };
     if let (Some(r), Some(m)) = (recorded, matrix_priority) {
         if r != m {
@@ -783,7 +883,7 @@ pub fn parse_row(row: &Row, contract: &LoadedContract, warnings: &mut Vec<Warnin
         warn("channel", format!("P1 reported via {ch}; the contract requires P1 by phone (§3.4)"));
     }
     Ok(Ticket {
-        id: id.clone(),
+        id: id.to_string(),
         line: row.line,
         ticket_type,
         school,
@@ -814,10 +914,22 @@ pub fn parse_row(row: &Row, contract: &LoadedContract, warnings: &mut Vec<Warnin
 mod tests {
     #[test]
     fn chunked_validation_equals_one_pass() {
-        // The demo's 9,642 rows in chunks of 1,000 (cfg(test)), against one sequential pass.
+        // The demo's 9,642 rows in chunks of 1,000 (cfg(test)), against one sequential pass;
+        // with two rows repeated at the end (ids first seen in another chunk), one of them a
+        // row with a warning: the repeat is rejected and its warning dropped.
         let c = LoadedContract::embedded();
-        let bytes = std::fs::read("fixtures/demo/tickets.csv").unwrap();
+        let demo = std::fs::read_to_string("fixtures/demo/tickets.csv").unwrap();
+        let first = load_tickets_csv(demo.as_bytes(), "tickets.csv", &c).unwrap();
+        let physical: Vec<&str> = demo.lines().collect();
+        let warned = physical[first.warnings[0].line as usize - 1];
+        assert!(!warned.contains('"') && warned.starts_with(&first.warnings[0].ticket_id));
+        let bytes = format!("{demo}{warned}\n{}\n", physical[1]).into_bytes();
         let chunked = load_tickets_csv(&bytes, "tickets.csv", &c).unwrap();
+        let end = physical.len() as u64;
+        let repeats: Vec<&Rejection> = chunked.rejections.iter().filter(|r| r.line > end).collect();
+        assert_eq!(repeats.len(), 2, "{repeats:?}");
+        assert!(repeats.iter().all(|r| r.reason.starts_with("duplicate id")));
+        assert!(chunked.warnings.iter().all(|w| w.line <= end));
         let table = CsvTable::read(&bytes, "tickets.csv").unwrap();
         let positions: Vec<Option<usize>> = COLUMNS.iter().map(|col| table.names.iter().position(|n| n == col)).collect();
         let mut one = DataSet::default();

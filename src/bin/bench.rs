@@ -8,6 +8,8 @@
 //!
 //! Each size runs in a child process of its own, so its peak memory (VmHWM) is its own.
 //! Data is made by the demo generator (a year, 2026) into a temporary folder and reused.
+//! The stages are those of the commands: the monthly report's JSON, annex and PDF are made as
+//! `slarapport monthly` makes them (the PDF archival, with the JSON and the annex embedded).
 //! Figures are printed, not asserted: timing belongs in a benchmark, not in a test.
 
 use std::path::PathBuf;
@@ -21,6 +23,7 @@ use slarapport::evaluate::evaluate;
 use slarapport::load::load_data_dir;
 use slarapport::period::Period;
 use slarapport::render::{self, world::TemplateSet};
+use slarapport::report::model::JsonDocument;
 use slarapport::report::monthly::{build, RunContext};
 use slarapport::report::quarterly::build_quarterly;
 
@@ -50,7 +53,10 @@ fn ms(t: Instant) -> f64 {
     t.elapsed().as_secs_f64() * 1000.0
 }
 
-/// One size, in this process; prints one line of figures.
+/// The stages' times of one size, in ms, in the order of [`HEADER`], then the peak memory.
+const HEADER: [&str; 9] = ["load", "evaluate", "aggregate", "quarter", "month", "json", "annex", "pdf", "total"];
+
+/// One size, in this process; prints one line: the figures of [`HEADER`] and the peak MB.
 fn run_one(n: u64) {
     let dir = data_dir(n);
     let contract = LoadedContract::embedded();
@@ -61,7 +67,8 @@ fn run_one(n: u64) {
     let data = load_data_dir(&dir, &contract).expect("load");
     let load = ms(t);
 
-    // Evaluation alone: every ticket against its targets.
+    // Evaluation alone: every ticket against its targets (the reports evaluate only the
+    // tickets of their period; this shows the cost of the business clock per ticket).
     let t = Instant::now();
     let cutoff = Period::parse_quarter("2026-Q3").unwrap().end_instant(&contract.clock);
     let mut met = 0u64;
@@ -76,6 +83,8 @@ fn run_one(n: u64) {
     let t = Instant::now();
     let ctx = RunContext { contract: &contract, period: Period::parse_quarter("2026-Q3").unwrap(), today, lang: "nl".into() };
     let q = build_quarterly(&data, &ctx);
+    let aggregate = ms(t);
+    std::hint::black_box(&q);
     // For a profiler: BENCH_REPEAT_QUARTER=N repeats the aggregation N times, then stops.
     if let Some(n) = std::env::var("BENCH_REPEAT_QUARTER").ok().and_then(|v| v.parse::<u32>().ok()) {
         for _ in 0..n {
@@ -83,10 +92,9 @@ fn run_one(n: u64) {
         }
         return;
     }
-    let aggregate = ms(t);
-    std::hint::black_box(&q);
 
-    // The monthly report: aggregation, PDF, annex.
+    // The monthly report of September: aggregation with the per-ticket rows, then JSON,
+    // annex and the archival PDF that embeds both, as `slarapport monthly` makes them.
     let templates = TemplateSet::embedded();
     let labels = render::labels(&templates, "nl").unwrap();
     let t = Instant::now();
@@ -94,27 +102,30 @@ fn run_one(n: u64) {
     let m = build(&data, &mctx);
     let month_build = ms(t);
     let t = Instant::now();
-    let pdf = render::pdf::render_pdf(&templates, "monthly.typ", render::pdf_input(&m.report, &labels).unwrap(), today).unwrap();
-    let pdf_ms = ms(t);
+    let json = render::to_json(&JsonDocument { report: &m.report, tickets: &m.tickets }).unwrap();
+    let json_ms = ms(t);
     let t = Instant::now();
     let xlsx = render::xlsx::monthly_xlsx(&m, &labels).unwrap();
     let xlsx_ms = ms(t);
+    let t = Instant::now();
+    let settings = render::pdf::PdfSettings {
+        archival: true,
+        attachments: render::attachments("sla-rapportage-2026-09", &labels, &json, &xlsx),
+    };
+    let input = render::pdf_input(&m.report, &labels).unwrap();
+    let pdf = render::pdf::render_pdf_with(&templates, "monthly.typ", input, today, &settings).unwrap();
+    let pdf_ms = ms(t);
     let total_ms = ms(total);
-    println!(
-        "{:>9} {:>9.0} {:>9.0} {:>9.0} {:>9.0} {:>9.0} {:>9.0} {:>9.0} {:>9.0} {:>10.2} {:>9}",
-        n,
-        load,
-        evaluate_ms,
-        aggregate,
-        load + aggregate,
-        month_build,
-        pdf_ms,
-        xlsx_ms,
-        total_ms,
-        total_ms * 1000.0 / n as f64,
-        format!("{:.0}", peak_memory_mb()),
+    let figures = [load, evaluate_ms, aggregate, load + aggregate, month_build, json_ms, xlsx_ms, pdf_ms, total_ms];
+    let line: Vec<String> = figures.iter().map(|f| format!("{f:.1}")).collect();
+    println!("{} {:.0}", line.join(" "), peak_memory_mb());
+    eprintln!(
+        "  {n}: {} tickets in September; JSON {} kB, annex {} kB, PDF {} kB",
+        m.tickets.len(),
+        json.len() / 1024,
+        xlsx.len() / 1024,
+        pdf.len() / 1024
     );
-    eprintln!("  ({} tickets in September; PDF {} kB, annex {} kB)", m.tickets.len(), pdf.len() / 1024, xlsx.len() / 1024);
 }
 
 /// The business clock alone: durations per second.
@@ -148,17 +159,42 @@ fn main() {
     } else {
         args.iter().map(|a| a.parse().expect("sizes are numbers of tickets")).collect()
     };
-    println!("all times in ms; quarter = load + aggregate of a quarterly report; cost in µs per ticket over the whole run");
+    println!("all times in ms. quarter = load + aggregate of a quarterly report; month, json, annex, pdf:");
+    println!("the monthly report of September. µs/ticket = total ÷ tickets; marginal = the growth of the");
+    println!("total from the size before, per added ticket (the cost of one more ticket, without the fixed");
+    println!("cost of a report: fonts, templates, the pages that are there at any size).");
     println!(
-        "{:>9} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9} {:>10} {:>9}",
-        "tickets", "load", "evaluate", "aggregate", "quarter", "month", "pdf", "annex", "total", "µs/ticket", "peak MB"
+        "{:>9} {}",
+        "tickets",
+        HEADER.iter().map(|h| format!("{h:>9}")).chain(["µs/ticket", " marginal", "  peak MB"].map(|h| format!("{h:>10}"))).collect::<Vec<_>>().join(" ")
     );
     let me = std::env::current_exe().expect("own path");
+    let mut previous: Option<(u64, f64)> = None;
     for n in sizes {
-        let status = Command::new(&me).args(["--one", &n.to_string()]).status().expect("run a size");
-        if !status.success() {
+        let out = Command::new(&me).args(["--one", &n.to_string()]).output().expect("run a size");
+        eprint!("{}", String::from_utf8_lossy(&out.stderr));
+        let text = String::from_utf8_lossy(&out.stdout);
+        let Some(values) = text.lines().last().map(|l| l.split_whitespace().filter_map(|x| x.parse::<f64>().ok()).collect::<Vec<_>>()) else {
             eprintln!("size {n} failed");
+            continue;
+        };
+        if !out.status.success() || values.len() != HEADER.len() + 1 {
+            eprintln!("size {n} failed");
+            continue;
         }
+        let total = values[HEADER.len() - 1];
+        let marginal = match previous {
+            Some((m, t)) if n > m => format!("{:.2}", (total - t) * 1000.0 / (n - m) as f64),
+            _ => "–".into(),
+        };
+        println!(
+            "{n:>9} {} {:>10.2} {:>10} {:>10.0}",
+            values[..HEADER.len()].iter().map(|v| format!("{v:>9.0}")).collect::<Vec<_>>().join(" "),
+            total * 1000.0 / n as f64,
+            marginal,
+            values[HEADER.len()],
+        );
+        previous = Some((n, total));
     }
     clock_throughput();
 }

@@ -85,7 +85,7 @@ pub fn render_text(template: &str, ctx: impl Serialize) -> Result<String, Error>
 
 /// The JSON and the annex, to embed in the PDF (PDF/A-3 associated files): the report then
 /// carries its own data.
-fn attachments(stem: &str, labels: &Labels, json: &[u8], xlsx: &[u8]) -> Vec<world::Attachment> {
+pub fn attachments(stem: &str, labels: &Labels, json: &[u8], xlsx: &[u8]) -> Vec<world::Attachment> {
     vec![
         world::Attachment {
             name: format!("{stem}.json"),

@@ -17,6 +17,10 @@ use crate::period::Period;
 use crate::report::model::*;
 use crate::ticket::{Priority, Ticket, TicketType};
 
+/// A hash map with a fast, fixed hash, for counting by text keys (the order of the output
+/// never comes from it: keys are sorted before they are shown).
+pub(crate) type FastMap<K, V> = HashMap<K, V, foldhash::fast::FixedState>;
+
 /// What the caller fixes for a run.
 #[derive(Debug, Clone)]
 pub struct RunContext<'a> {
@@ -48,12 +52,12 @@ pub(crate) fn pct(met: u64, counted: u64) -> Option<f64> {
 }
 
 pub(crate) fn cross_table<'t>(items: impl Iterator<Item = (&'t str, &'t str)>, all_columns: &[String]) -> CrossTable {
-    let mut counts: BTreeMap<(&str, &str), u64> = BTreeMap::new();
-    let mut rows: BTreeSet<&str> = BTreeSet::new();
+    // Counted in a hash map (a hundred thousand tickets, a few hundred cells), then sorted.
+    let mut counts: FastMap<(&str, &str), u64> = FastMap::default();
     for (r, c) in items {
         *counts.entry((r, c)).or_default() += 1;
-        rows.insert(r);
     }
+    let rows: BTreeSet<&str> = counts.keys().map(|(r, _)| *r).collect();
     let rows: Vec<String> = rows.into_iter().map(String::from).collect();
     let columns = all_columns.to_vec();
     let cells: Vec<Vec<u64>> = rows
@@ -141,7 +145,7 @@ fn attainment_rows(
 #[derive(Default)]
 struct RecurringTally<'t> {
     /// (category, subcategory) as spelled in the data → slot.
-    slot_of_spelling: HashMap<(&'t str, &'t str), usize>,
+    slot_of_spelling: FastMap<(&'t str, &'t str), usize>,
     /// Normalised key → slot.
     slot_of_key: HashMap<(String, String), usize>,
     keys: Vec<(String, String)>,
@@ -362,7 +366,8 @@ pub fn build_with(data: &DataSet, ctx: &RunContext, ticket_rows_wanted: bool) ->
 
     // Volumes.
     let categories: Vec<String> = {
-        let s: BTreeSet<&str> = opened.iter().map(|t| t.category.as_str()).collect();
+        let s: std::collections::HashSet<&str, foldhash::fast::FixedState> = opened.iter().map(|t| t.category.as_str()).collect();
+        let s: BTreeSet<&str> = s.into_iter().collect();
         s.into_iter().map(String::from).collect()
     };
     let by_school_category = cross_table(opened.iter().map(|t| (t.school.as_str(), t.category.as_str())), &categories);

@@ -15,7 +15,7 @@ use crate::kpi::{DomainResult, KpiSection};
 use crate::load::DataSet;
 use crate::period::Period;
 use crate::report::model::{Accounting, CrossTable, Meta, Summary};
-use crate::report::monthly::{build_with, cross_table, reorder_rows, RunContext};
+use crate::report::monthly::{build_with, cross_table, reorder_rows, FastMap, RunContext};
 use crate::ticket::{ChangeClass, TicketType};
 
 #[derive(Debug, Clone, Serialize)]
@@ -221,7 +221,14 @@ pub fn build_quarterly(data: &DataSet, ctx: &RunContext) -> QuarterlyReport {
     // Volumes per type and per school, per month of opening.
     let bounds: Vec<_> = months.iter().map(|m| (m.start_instant(clock), m.end_instant(clock))).collect();
     let month_of = |t: chrono::DateTime<chrono::Utc>| bounds.iter().position(|(s, e)| t >= *s && t < *e);
-    let in_scope: Vec<_> = data.tickets.iter().filter(|t| !t.out_of_scope).collect();
+    // In scope and opened or resolved in the quarter: everything below counts one of the two.
+    let (qs, qe) = (quarter.start_instant(clock), quarter.end_instant(clock));
+    let in_quarter = |t: chrono::DateTime<chrono::Utc>| t >= qs && t < qe;
+    let in_scope: Vec<_> = data
+        .tickets
+        .iter()
+        .filter(|t| !t.out_of_scope && (in_quarter(t.opened_at) || t.resolved_at.is_some_and(in_quarter)))
+        .collect();
     let opened: Vec<(usize, &crate::ticket::Ticket)> =
         in_scope.iter().filter_map(|t| month_of(t.opened_at).map(|m| (m, *t))).collect();
     let volumes_by_type = {
@@ -233,10 +240,22 @@ pub fn build_quarterly(data: &DataSet, ctx: &RunContext) -> QuarterlyReport {
 
     // Recurring issues over the quarter: incidents by category and subcategory.
     let mut issues: BTreeMap<(String, String), (String, String, Vec<u64>)> = BTreeMap::new();
+    // Normalised once per spelling, not once per incident.
+    let mut normalized: FastMap<(&str, &str), (String, String)> = FastMap::default();
     for (m, t) in opened.iter().filter(|(_, t)| t.ticket_type == TicketType::Incident) {
-        let key = (t.category.trim().to_lowercase(), t.subcategory.trim().to_lowercase());
-        let e = issues.entry(key).or_insert_with(|| (t.category.clone(), t.subcategory.clone(), vec![0; months.len()]));
+        let key = normalized
+            .entry((t.category.as_str(), t.subcategory.as_str()))
+            .or_insert_with(|| (t.category.trim().to_lowercase(), t.subcategory.trim().to_lowercase()));
+        let e = match issues.get_mut(key) {
+            Some(e) => e,
+            None => issues.entry(key.clone()).or_insert_with(|| (t.category.clone(), t.subcategory.clone(), vec![0; months.len()])),
+        };
         e.2[*m] += 1;
+        // Show the first spelling in sort order, so the row order of the export changes
+        // nothing (as in the monthly report).
+        if (t.category.as_str(), t.subcategory.as_str()) < (e.0.as_str(), e.1.as_str()) {
+            (e.0, e.1) = (t.category.clone(), t.subcategory.clone());
+        }
     }
     let mut recurring: Vec<QuarterIssue> = issues
         .into_values()
@@ -273,8 +292,7 @@ pub fn build_quarterly(data: &DataSet, ctx: &RunContext) -> QuarterlyReport {
         .zip(&month_labels)
         .map(|((s, e), label)| change_row(label.clone(), &|t| t >= *s && t < *e))
         .collect();
-    let (qs, qe) = (quarter.start_instant(clock), quarter.end_instant(clock));
-    changes.push(change_row("quarter".into(), &|t| t >= qs && t < qe));
+    changes.push(change_row("quarter".into(), &in_quarter));
 
     // Measurements of improvement actions and complaints: the quarter's and the months'.
     let measurement_rows = |kpi: &str| -> Vec<MeasurementRow> {

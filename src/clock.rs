@@ -34,7 +34,7 @@ pub struct BusinessClock {
     /// UTC offsets of the time zone: `(from UTC second, offset in seconds)`, sorted; built on
     /// first use. Converting an instant is then one binary search instead of a time-zone
     /// rule evaluation — the clock's hot path.
-    offsets: std::sync::Arc<std::sync::OnceLock<Vec<(i64, i32)>>>,
+    offsets: std::sync::Arc<std::sync::OnceLock<OffsetTable>>,
     /// Workdays counted per date over `OFFSET_YEARS`: the day questions become lookups.
     days: std::sync::Arc<DayTable>,
 }
@@ -95,6 +95,51 @@ fn offset_at(tz: Tz, utc_secs: i64) -> i32 {
 }
 
 /// Every change of UTC offset in `OFFSET_YEARS`, found day by day and then to the second.
+/// The offset changes of a time zone, with an index by week so that finding the entry in
+/// force at an instant is a lookup and a step or two, not a search over a century of changes.
+#[derive(Debug)]
+struct OffsetTable {
+    /// `(from UTC second, offset in seconds)`, sorted; the last entry (`i32::MIN`) says
+    /// "beyond the table: ask the rules".
+    entries: Vec<(i64, i32)>,
+    /// The UTC second of the first week's start.
+    weeks_from: i64,
+    /// Per week: the entry in force at its start.
+    week_entry: Vec<u32>,
+}
+
+const WEEK: i64 = 7 * 86_400;
+
+impl OffsetTable {
+    fn new(tz: Tz) -> OffsetTable {
+        let entries = offset_table(tz);
+        let weeks_from = entries.get(1).map_or(0, |e| e.0) - WEEK;
+        let until = entries.last().map_or(weeks_from, |e| e.0);
+        let mut week_entry = Vec::new();
+        let mut t = weeks_from;
+        while t <= until {
+            week_entry.push((entries.partition_point(|(from, _)| *from <= t) - 1) as u32);
+            t += WEEK;
+        }
+        OffsetTable { entries, weeks_from, week_entry }
+    }
+
+    /// The index of the entry in force at UTC second `secs`.
+    fn entry_at(&self, secs: i64) -> usize {
+        let week = (secs - self.weeks_from).div_euclid(WEEK);
+        match usize::try_from(week).ok().and_then(|w| self.week_entry.get(w)) {
+            Some(&i) => {
+                let mut i = i as usize;
+                while self.entries.get(i + 1).is_some_and(|(from, _)| *from <= secs) {
+                    i += 1;
+                }
+                i
+            }
+            None => self.entries.partition_point(|(from, _)| *from <= secs).saturating_sub(1),
+        }
+    }
+}
+
 fn offset_table(tz: Tz) -> Vec<(i64, i32)> {
     let start = NaiveDate::from_ymd_opt(OFFSET_YEARS.start, 1, 1).unwrap().and_hms_opt(0, 0, 0).unwrap().and_utc().timestamp();
     let end = NaiveDate::from_ymd_opt(OFFSET_YEARS.end, 1, 1).unwrap().and_hms_opt(0, 0, 0).unwrap().and_utc().timestamp();
@@ -238,10 +283,9 @@ impl BusinessClock {
 
     /// Converts an instant to local wall-clock time.
     pub fn local(&self, t: DateTime<Utc>) -> NaiveDateTime {
-        let table = self.offsets.get_or_init(|| offset_table(self.tz));
-        let secs = t.timestamp();
-        let i = table.partition_point(|(from, _)| *from <= secs) - 1;
-        match table[i].1 {
+        let offsets = self.offsets.get_or_init(|| OffsetTable::new(self.tz));
+        let i = offsets.entry_at(t.timestamp());
+        match offsets.entries[i].1 {
             i32::MIN => t.with_timezone(&self.tz).naive_local(),
             offset => t.naive_utc() + chrono::Duration::seconds(i64::from(offset)),
         }
@@ -251,11 +295,12 @@ impl BusinessClock {
     /// summer time ends takes its first occurrence; a time in the hour skipped when it begins
     /// has no instant (`None`).
     pub fn instant(&self, local: NaiveDateTime) -> Option<DateTime<Utc>> {
-        let table = self.offsets.get_or_init(|| offset_table(self.tz));
+        let offsets = self.offsets.get_or_init(|| OffsetTable::new(self.tz));
+        let table = &offsets.entries;
         let l = local.and_utc().timestamp();
         // The instant is l − offset for an offset in force at that instant. Offsets differ
         // by at most a day, so the candidates are the offsets of the table entries around l.
-        let i = table.partition_point(|(from, _)| *from <= l - 86_400).saturating_sub(1);
+        let i = offsets.entry_at(l - 86_400);
         let mut found: Option<i64> = None;
         for (k, &(from, offset)) in table.iter().enumerate().skip(i) {
             if from > l + 86_400 {

@@ -306,13 +306,18 @@ pub struct CsvTable {
 impl CsvTable {
     /// Reads `bytes` (UTF-8, optional BOM, comma-separated, header row).
     pub fn read(bytes: &[u8], file: &str) -> Result<CsvTable, Error> {
-        let sha256 = sha256_hex(bytes);
-        let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-        let Ok(text) = std::str::from_utf8(bytes) else {
-            return Err(Error::new(format!("{file} is not UTF-8 text"))
-                .with_hint("save the export as UTF-8 (CSV UTF-8 in Excel)"));
-        };
-        Self::read_text(text, file, b',', sha256)
+        // The hash (for the manifest) is taken beside the parse, on another core.
+        std::thread::scope(|scope| {
+            let sha256 = scope.spawn(|| sha256_hex(bytes));
+            let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+            let Ok(text) = std::str::from_utf8(body) else {
+                return Err(Error::new(format!("{file} is not UTF-8 text"))
+                    .with_hint("save the export as UTF-8 (CSV UTF-8 in Excel)"));
+            };
+            let mut table = Self::read_text(text, file, b',', String::new())?;
+            table.sha256 = sha256.join().expect("hashing");
+            Ok(table)
+        })
     }
 
     /// Reads decoded text with the given field separator; `sha256` is that of the file's

@@ -416,3 +416,21 @@ fn monthly_report_from_a_servicenow_export() {
     assert!(notes.iter().any(|n| n.contains("tickets read with the mapping profile servicenow")), "{notes:?}");
     assert!(notes.iter().any(|n| n.contains("\"Walk-in\" × 1 read as empty")), "{notes:?}");
 }
+
+#[test]
+fn rca_of_a_p1_from_a_servicenow_export() {
+    // INC0010002 is a "1 - Critical" incident resolved on 6 October; there is no RCA file
+    // for it, so the document is a draft (exit 1) that names the ticket.
+    let out = tmp("servicenow-rca");
+    let o = run(&["rca", "--data", &format!("{FIX}/servicenow"), "--profile", "servicenow", "--ticket", "INC0010002", "--today", "2026-10-20", "--out", out.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    let pdf = std::fs::read_dir(out.join("rca")).unwrap().map(|e| e.unwrap().path()).find(|p| p.extension().is_some_and(|e| e == "pdf")).expect("an RCA PDF");
+    let json = pdf.with_extension("json");
+    let doc: serde_json::Value = serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
+    assert!(doc.to_string().contains("INC0010002"), "{doc}");
+    assert!(doc.to_string().contains("Hele school kan niet inloggen"), "{doc}");
+    // Without the profile the export is not a tickets.csv: the run stops with a hint.
+    let o = run(&["rca", "--data", &format!("{FIX}/servicenow"), "--ticket", "INC0010002", "--today", "2026-10-20", "--out", out.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(text(&o).contains("--profile servicenow"), "{}", text(&o));
+}

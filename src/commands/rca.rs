@@ -15,7 +15,7 @@ use crate::commands::{Outcome, ReportOptions, ReportSetup};
 use crate::contract::LoadedContract;
 use crate::error::Error;
 use crate::i18n::Labels;
-use crate::load::{load_data_dir, DataSet};
+use crate::load::DataSet;
 use crate::output::write_atomic;
 use crate::rca::{self, DueReason, RcaDocument, Requirement};
 use crate::render::pdf::PdfSettings;
@@ -31,6 +31,8 @@ pub struct RcaArgs {
     /// --contract, --templates, --branding, --lang, --no-archival.
     #[command(flatten)]
     pub report: ReportOptions,
+    #[command(flatten)]
+    pub input: crate::commands::input::InputArgs,
     /// The P1 incident to write the RCA document of.
     #[arg(long, value_name = "ID")]
     pub ticket: Option<String>,
@@ -56,7 +58,7 @@ struct Setup {
 pub fn run(args: &RcaArgs) -> Result<Outcome, Error> {
     // Contract, today, templates with the branding, labels: as for the reports.
     let ReportSetup { contract, today, templates, labels, out } = args.report.setup()?;
-    let data = load_data_dir(&args.report.data, &contract)?;
+    let data = args.input.load(&args.report.data, &contract)?;
     let s = Setup { contract, today, templates, labels, data, dir: out.join("rca"), archival: !args.report.no_archival };
     match &args.ticket {
         Some(id) => one(args, &s, id),

@@ -415,6 +415,16 @@ fn monthly_report_from_a_servicenow_export() {
     let notes: Vec<&str> = json["data_quality"]["notes"].as_array().unwrap().iter().map(|n| n.as_str().unwrap()).collect();
     assert!(notes.iter().any(|n| n.contains("tickets read with the mapping profile servicenow")), "{notes:?}");
     assert!(notes.iter().any(|n| n.contains("\"Walk-in\" × 1 read as empty")), "{notes:?}");
+    // KPI figures computed from the tickets name the export as their source.
+    let details: Vec<&str> = json["kpis"]["domains"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|d| d["kpis"].as_array().unwrap())
+        .filter(|k| k["figure"]["source"] == "tickets")
+        .map(|k| k["figure"]["detail"].as_str().unwrap())
+        .collect();
+    assert!(!details.is_empty() && details.iter().all(|d| *d == "incident.csv"), "{details:?}");
 }
 
 #[test]

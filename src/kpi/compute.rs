@@ -20,6 +20,9 @@ pub struct KpiInputs<'a> {
     /// end (every KPI counts tickets by one of the two; the aggregation selects and evaluates
     /// them once instead of every KPI scanning the whole export).
     pub tickets: &'a [(&'a Ticket, Evaluation)],
+    /// The file the tickets came from (`tickets.csv`, or the user's export), named as the
+    /// source of the figures computed from them.
+    pub tickets_file: &'a str,
     /// `None` when the data folder has no `calls.csv`.
     pub calls: Option<&'a [Call]>,
     pub measurements: &'a [Measurement],
@@ -82,14 +85,14 @@ fn computed(k: &Kpi, inp: &KpiInputs, w: &Window) -> Option<Figure> {
             let (n, d) = count(&mut in_scope()
                 .filter(|t| t.ticket_type != TicketType::Change && w.has(t.opened_at))
                 .filter_map(|t| t.first_line_resolved));
-            pct_figure(n, d, "tickets", "tickets.csv".into())
+            pct_figure(n, d, "tickets", inp.tickets_file.into())
         }
         "handover_on_time" => {
             let limit = k.within_business_minutes.unwrap_or(240) * 60;
             let (n, d) = count(&mut in_scope()
                 .filter(|t| w.has(t.opened_at))
                 .filter_map(|t| t.escalated_at.map(|e| clock.business_seconds(t.opened_at, e) <= limit)));
-            pct_figure(n, d, "tickets", "tickets.csv".into())
+            pct_figure(n, d, "tickets", inp.tickets_file.into())
         }
         "response_time" | "resolution_time" => {
             let response = k.id == "response_time";
@@ -100,7 +103,7 @@ fn computed(k: &Kpi, inp: &KpiInputs, w: &Window) -> Option<Figure> {
                     let s = if response { e.response.status } else { e.resolution.status };
                     (s != Status::NotYetDue).then_some(s == Status::Met)
                 }));
-            pct_figure(n, d, "tickets", "tickets.csv".into())
+            pct_figure(n, d, "tickets", inp.tickets_file.into())
         }
         "rca_on_time" => {
             let days = c.contract.rules.rca_due_workdays;
@@ -115,7 +118,7 @@ fn computed(k: &Kpi, inp: &KpiInputs, w: &Window) -> Option<Figure> {
                         None => None, // not yet due
                     }
                 }));
-            pct_figure(n, d, "tickets", "tickets.csv".into())
+            pct_figure(n, d, "tickets", inp.tickets_file.into())
         }
         "trend_report" => inp.recurring_reported.then(|| Figure {
             measured: 100.0,
@@ -136,7 +139,7 @@ fn computed(k: &Kpi, inp: &KpiInputs, w: &Window) -> Option<Figure> {
                     let due = clock.add_workdays(clock.local(t.opened_at).date(), days);
                     Some(clock.local(t.resolved_at?).date() <= due)
                 }));
-            pct_figure(n, d, "tickets", "tickets.csv".into())
+            pct_figure(n, d, "tickets", inp.tickets_file.into())
         }
         "non_standard_cab_approved" => {
             // No recorded approval counts as not approved: the evidence is the record.
@@ -144,19 +147,19 @@ fn computed(k: &Kpi, inp: &KpiInputs, w: &Window) -> Option<Figure> {
                 .filter(|t| t.ticket_type == TicketType::Change && t.change_class == Some(ChangeClass::NonStandard))
                 .filter(|t| w.has(t.opened_at))
                 .map(|t| t.cab_approved == Some(true)));
-            pct_figure(n, d, "tickets", "tickets.csv".into())
+            pct_figure(n, d, "tickets", inp.tickets_file.into())
         }
         "failed_changes" => {
             let (n, d) = count(&mut in_scope()
                 .filter(|t| t.ticket_type == TicketType::Change && w.has_opt(t.resolved_at))
                 .map(|t| t.change_failed == Some(true)));
-            pct_figure(n, d, "tickets", "tickets.csv".into())
+            pct_figure(n, d, "tickets", inp.tickets_file.into())
         }
         "onsite_within_target" => {
             let (n, d) = count(&mut evaluated()
                 .filter(|(t, _)| t.onsite == Some(true) && w.has_opt(t.resolved_at))
                 .map(|(_, e)| e.resolution.status == Status::Met));
-            pct_figure(n, d, "tickets", "tickets.csv".into())
+            pct_figure(n, d, "tickets", inp.tickets_file.into())
         }
         _ => None,
     }

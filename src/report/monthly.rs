@@ -461,6 +461,7 @@ pub fn build_with(data: &DataSet, ctx: &RunContext, ticket_rows_wanted: bool) ->
     let kpis = crate::kpi::compute::kpi_section(&crate::kpi::compute::KpiInputs {
         contract,
         tickets: &kpi_tickets,
+        tickets_file: data.tickets_file(),
         calls: data.calls.as_deref(),
         measurements: &data.measurements,
         period,

@@ -143,9 +143,10 @@ impl OffsetTable {
 fn offset_table(tz: Tz) -> Vec<(i64, i32)> {
     let start = NaiveDate::from_ymd_opt(OFFSET_YEARS.start, 1, 1).unwrap().and_hms_opt(0, 0, 0).unwrap().and_utc().timestamp();
     let end = NaiveDate::from_ymd_opt(OFFSET_YEARS.end, 1, 1).unwrap().and_hms_opt(0, 0, 0).unwrap().and_utc().timestamp();
-    let mut table = vec![(i64::MIN, offset_at(tz, start))];
+    // Before the table's years, as after them: ask the rules.
+    let mut table = vec![(i64::MIN, i32::MIN), (start, offset_at(tz, start))];
     let mut t = start;
-    let mut current = table[0].1;
+    let mut current = table[1].1;
     while t < end {
         let next = t + 86_400;
         let o = offset_at(tz, next);
@@ -516,8 +517,12 @@ mod tests {
         let x = DateTime::parse_from_rfc3339("2026-10-25T00:59:59Z").unwrap().with_timezone(&Utc);
         assert_eq!(c.local(x).to_string(), "2026-10-25 02:59:59");
         assert_eq!(c.local(x + chrono::Duration::seconds(1)).to_string(), "2026-10-25 02:00:00");
-        let far = DateTime::parse_from_rfc3339("2150-07-01T12:00:00Z").unwrap().with_timezone(&Utc);
-        assert_eq!(c.local(far), far.with_timezone(&c.tz).naive_local());
+        // Outside the table's years (summer time in 1985 and 2150) the rules answer.
+        for s in ["2150-07-01T12:00:00Z", "1985-07-01T12:00:00Z", "1989-12-31T23:59:59Z"] {
+            let far = DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc);
+            assert_eq!(c.local(far), far.with_timezone(&c.tz).naive_local(), "{s}");
+            assert_eq!(c.instant(c.local(far)), Some(far), "{s}");
+        }
     }
 
     #[test]

@@ -53,7 +53,7 @@ pub fn run(args: &MonthlyArgs) -> Result<Outcome, Error> {
         Some(p) => Period::parse_month(p)?,
         None => Period::month_before(today),
     };
-    let progress = crate::progress::Progress::start();
+    let progress = crate::progress::Progress::start(4);
     progress.stage("reading the data");
     let data = args.input.load(&args.report.data, contract)?;
     let ctx = RunContext { contract, period, today, lang: args.report.lang.clone() };

@@ -27,11 +27,11 @@ pub fn run(args: &QuarterlyArgs) -> Result<Outcome, Error> {
         Some(p) => Period::parse_quarter(p)?,
         None => Period::quarter_before(today),
     };
-    let progress = crate::progress::Progress::start();
+    let progress = crate::progress::Progress::start(4);
     progress.stage("reading the data");
     let data = args.input.load(&args.report.data, contract)?;
     let ctx = RunContext { contract, period, today, lang: args.report.lang.clone() };
-    progress.stage("counting and evaluating the three months and the quarter");
+    progress.stage("counting the months and the quarter");
     let q = build_quarterly(&data, &ctx);
     progress.stage("making the PDF, the annex and the JSON");
     let rendered = render::quarterly(&q, labels, templates, today, !args.report.no_archival)?;
@@ -42,6 +42,7 @@ pub fn run(args: &QuarterlyArgs) -> Result<Outcome, Error> {
         (format!("{}{}.xlsx", rendered.stem, labels.get("file.annex_suffix")), rendered.xlsx.as_slice()),
         (format!("{}.json", rendered.stem), rendered.json.as_slice()),
     ];
+    progress.stage("writing");
     let written = write_report(&dir, &files, args.report.manifest(&setup, "quarterly", &q.meta))?;
     progress.finish();
     println!("Quarterly report {} for {}:", q.meta.period, q.meta.client);

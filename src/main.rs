@@ -6,6 +6,13 @@ use clap::Parser;
 use slarapport::cli::{self, Cli};
 
 fn main() {
+    // `slarapport check … | head`: when the reader goes away, end quietly as Unix tools do,
+    // instead of a panic on the next line printed.
+    #[cfg(unix)]
+    // SAFETY: restoring the default action of a signal before any thread is started.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     let cli = Cli::parse();
     match cli::run(&cli) {
         Ok(outcome) => std::process::exit(outcome.exit_code()),

@@ -136,3 +136,47 @@ fn contract_with_an_unknown_key_is_refused() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("malus_percent"));
 }
+
+#[test]
+fn a_period_that_has_not_begun_is_refused_and_one_not_ended_is_an_interim_view() {
+    let out = tmp("period-not-ended");
+    let o = run(&["monthly", "--data", "tests/fixtures/counting", "--period", "2027-03", "--today", "2026-11-02", "--out", out.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(text(&o).contains("error: the period 2027-03 has not begun yet (today is 2026-11-02)"), "{}", text(&o));
+    assert!(!out.join("2027-03").exists());
+    // Mid-month: the report is made, with a warning, and the run says so in its exit code.
+    let o = run(&["monthly", "--data", "tests/fixtures/counting", "--period", "2026-11", "--today", "2026-11-15", "--out", out.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(text(&o).contains("warning: the period 2026-11 has not ended yet (it runs to 2026-11-30, today is 2026-11-15)"), "{}", text(&o));
+    assert!(out.join("2026-11/sla-rapportage-2026-11.pdf").is_file());
+    let o = run(&["quarterly", "--data", "tests/fixtures/counting", "--period", "2026-Q4", "--today", "2026-11-15", "--out", out.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(text(&o).contains("warning: the period 2026-Q4 has not ended yet"), "{}", text(&o));
+}
+
+#[test]
+fn a_report_without_tickets_is_not_a_clean_run() {
+    // A tickets.csv with only its header: the report is made, but a scheduled run must not
+    // send it out unnoticed.
+    let data = tmp("empty-data");
+    let header = std::fs::read_to_string("tests/fixtures/counting/tickets.csv").unwrap().lines().next().unwrap().to_string();
+    std::fs::write(data.join("tickets.csv"), format!("{header}\n")).unwrap();
+    let out = tmp("empty-out");
+    let o = monthly(data.to_str().unwrap(), &out, &[]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(text(&o).contains("warning: no ticket was opened or resolved in 2026-10: check that the data covers the period (it holds no valid tickets)"), "{}", text(&o));
+    // Data that lies elsewhere in time: the warning says where.
+    let o = run(&["monthly", "--data", "tests/fixtures/counting", "--period", "2026-01", "--today", "2026-11-02", "--out", out.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(text(&o).contains("warning: no ticket was opened or resolved in 2026-01: check that the data covers the period (its tickets were opened from"), "{}", text(&o));
+}
+
+#[test]
+fn a_reader_that_goes_away_is_no_crash() {
+    // `slarapport contract | head -1`: the pipe closes before the output is written.
+    let mut child = bin().args(["contract"]).stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::piped()).spawn().unwrap();
+    drop(child.stdout.take());
+    let o = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(!err.contains("panicked") && o.status.code() != Some(101), "{err}");
+}

@@ -39,6 +39,35 @@ impl Outcome {
     }
 }
 
+/// Whether a report on `period` can be made `today`: not before the period begins (an
+/// error); before it has ended it is an interim view (a warning, returned).
+pub fn check_period(period: &crate::period::Period, today: NaiveDate) -> Result<Option<String>, Error> {
+    let label = period.label();
+    if today < period.start {
+        return Err(Error::new(format!("the period {label} has not begun yet (today is {today})"))
+            .with_hint("pass --period for a period that has ended (or --today for the date the report is made)"));
+    }
+    Ok((today < period.end).then(|| {
+        format!(
+            "the period {label} has not ended yet (it runs to {}, today is {today}): the report is an interim view, its figures can still change",
+            period.last_day()
+        )
+    }))
+}
+
+/// A warning when a report has no tickets at all: under a scheduled run, an empty report
+/// must not go out unnoticed (the data may not cover the period, or be the wrong file).
+pub fn empty_warning(period: &str, s: &crate::report::model::Summary, data: &crate::load::DataSet) -> Option<String> {
+    if s.tickets_opened > 0 || s.tickets_resolved > 0 || s.backlog_overdue > 0 {
+        return None;
+    }
+    let span = match (data.tickets.iter().map(|t| t.opened_at).min(), data.tickets.iter().map(|t| t.opened_at).max()) {
+        (Some(a), Some(b)) => format!("its tickets were opened from {} to {}", a.date_naive(), b.date_naive()),
+        _ => "it holds no valid tickets".to_string(),
+    };
+    Some(format!("no ticket was opened or resolved in {period}: check that the data covers the period ({span})"))
+}
+
 /// "Today" for a run: `--today`, else `SOURCE_DATE_EPOCH`, else the system clock — read
 /// here, at the edge, never in the core. The date is the one in `tz` (the contract's).
 pub fn resolve_today(flag: Option<&str>, tz: chrono_tz::Tz) -> Result<NaiveDate, Error> {

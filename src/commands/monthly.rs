@@ -53,6 +53,7 @@ pub fn run(args: &MonthlyArgs) -> Result<Outcome, Error> {
         Some(p) => Period::parse_month(p)?,
         None => Period::month_before(today),
     };
+    let interim = crate::commands::check_period(&period, today)?;
     let progress = crate::progress::Progress::start(4);
     progress.stage("reading the data");
     let data = args.input.load(&args.report.data, contract)?;
@@ -95,6 +96,14 @@ pub fn run(args: &MonthlyArgs) -> Result<Outcome, Error> {
         // A late report is still a good report (a rerun before the tactical meeting is late
         // by definition): say so, without failing the run.
         eprintln!("warning: this report is made after its due date ({})", r.meta.due_on);
+    }
+    if let Some(w) = interim {
+        eprintln!("warning: {w}");
+        outcome = Outcome::Findings;
+    }
+    if let Some(w) = crate::commands::empty_warning(&r.meta.period, &r.summary, &data) {
+        eprintln!("warning: {w}");
+        outcome = Outcome::Findings;
     }
     if acc.rejected > 0 {
         eprintln!("warning: {} rows were rejected; the report lists them under data quality", acc.rejected);

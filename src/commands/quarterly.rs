@@ -27,6 +27,7 @@ pub fn run(args: &QuarterlyArgs) -> Result<Outcome, Error> {
         Some(p) => Period::parse_quarter(p)?,
         None => Period::quarter_before(today),
     };
+    let interim = crate::commands::check_period(&period, today)?;
     let progress = crate::progress::Progress::start(4);
     progress.stage("reading the data");
     let data = args.input.load(&args.report.data, contract)?;
@@ -65,6 +66,14 @@ pub fn run(args: &QuarterlyArgs) -> Result<Outcome, Error> {
         eprintln!("warning: this report is made after its due date ({})", q.meta.due_on);
     }
     let mut outcome = Outcome::Clean;
+    if let Some(w) = interim {
+        eprintln!("warning: {w}");
+        outcome = Outcome::Findings;
+    }
+    if let Some(w) = crate::commands::empty_warning(&q.meta.period, &q.quarter_summary, &data) {
+        eprintln!("warning: {w}");
+        outcome = Outcome::Findings;
+    }
     if q.rejected_rows > 0 || q.warnings > 0 {
         eprintln!("warning: {} rows rejected and {} data-quality warnings (see the monthly reports)", q.rejected_rows, q.warnings);
         outcome = Outcome::Findings;

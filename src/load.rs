@@ -314,7 +314,8 @@ impl CsvTable {
                 return Err(Error::new(format!("{file} is not UTF-8 text"))
                     .with_hint("save the export as UTF-8 (CSV UTF-8 in Excel)"));
             };
-            let mut table = Self::read_text(text, file, b',', String::new())?;
+            // Comma-separated, or what a Dutch Excel saves: semicolons (or tabs).
+            let mut table = Self::read_text(text, file, crate::mapping::detect_delimiter(text), String::new())?;
             table.sha256 = sha256.join().expect("hashing");
             Ok(table)
         })
@@ -337,8 +338,15 @@ impl CsvTable {
                     b'\t' => "tab".to_string(),
                     s => format!("'{}'", s as char),
                 };
-                Error::new(format!("{file} cannot be read as CSV: {e}"))
-                    .with_hint(format!("it must be {sep}-separated with a header row; check for a quote that is never closed"))
+                // Polars' words for the usual causes, in the user's terms.
+                let why = e.to_string();
+                let plain = if why.contains("more fields") {
+                    "a row has more fields than the header has columns".to_string()
+                } else {
+                    why
+                };
+                Error::new(format!("{file} cannot be read as CSV: {plain}"))
+                    .with_hint(format!("it must be {sep}-separated with a header row; a text with a {sep} in it must be in double quotes, and every quote must be closed"))
             })?;
         let names: Vec<String> = df.get_column_names().iter().map(|s| s.trim().to_string()).collect();
         let mut columns = Vec::with_capacity(names.len());
@@ -1033,6 +1041,18 @@ mod tests {
         // In winter Amsterdam is UTC+1.
         assert_eq!(parse_timestamp("2026-11-05T09:00", &c).unwrap(), parse_timestamp("2026-11-05T08:00Z", &c).unwrap());
         assert!(parse_timestamp("2026-03-29T02:30", &c).unwrap_err().contains("does not exist"));
+    }
+
+    #[test]
+    fn semicolon_separated_is_read_and_a_ragged_row_is_explained() {
+        let c = LoadedContract::embedded();
+        let csv = "id;type;school;category;priority;opened_at\n1;incident;S;n;P1;2026-10-05T09:00\n";
+        let d = load_tickets_csv(csv.as_bytes(), "t.csv", &c).unwrap();
+        assert_eq!((d.tickets.len(), d.rejections.len()), (1, 0));
+        let csv = "id,type,school,category,priority,opened_at\n1,incident,S,n,P1,2026-10-05T09:00,extra,fields\n";
+        let e = load_tickets_csv(csv.as_bytes(), "t.csv", &c).unwrap_err();
+        assert!(e.message.contains("a row has more fields than the header has columns"), "{}", e.message);
+        assert!(e.hints.iter().any(|h| h.contains("double quotes")), "{:?}", e.hints);
     }
 
     #[test]

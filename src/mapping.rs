@@ -717,7 +717,7 @@ fn decode(bytes: &[u8], encoding: Option<&'static encoding_rs::Encoding>, file: 
 
 /// The delimiter of the header line: the most frequent of `,` `;` tab `|` outside quotes
 /// (a comma on a tie or when none occurs).
-fn detect_delimiter(text: &str) -> u8 {
+pub(crate) fn detect_delimiter(text: &str) -> u8 {
     let mut counts = [0usize; 4];
     let cands = [b',', b';', b'\t', b'|'];
     let mut in_quotes = false;

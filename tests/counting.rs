@@ -11,12 +11,17 @@ use slarapport::report::model::{AttainmentRow, Monthly};
 use slarapport::report::monthly::{build, RunContext};
 
 fn october() -> Monthly {
+    october_as_of(2)
+}
+
+/// The October report made on `day` November 2026.
+fn october_as_of(day: u32) -> Monthly {
     let c = LoadedContract::embedded();
     let data = load_data_dir(Path::new("tests/fixtures/counting"), &c).unwrap();
     let ctx = RunContext {
         contract: &c,
         period: Period::parse_month("2026-10").unwrap(),
-        today: NaiveDate::from_ymd_opt(2026, 11, 2).unwrap(),
+        today: NaiveDate::from_ymd_opt(2026, 11, day).unwrap(),
         lang: "nl".into(),
     };
     build(&data, &ctx)
@@ -91,9 +96,13 @@ fn p1_and_rca_status() {
     let m = october();
     let p = &m.report.p1s;
     assert_eq!(p.len(), 1);
-    // Resolved Thursday 29 October: due five workdays later, Thursday 5 November.
+    // Resolved Thursday 29 October: due five workdays later, Thursday 5 November. Its RCA
+    // is dated 3 November: on 2 November that has not happened yet, so the RCA is not yet
+    // due; from 3 November on it was delivered on time.
     assert_eq!(p[0].rca_due_on.as_deref(), Some("2026-11-05"));
-    assert_eq!(p[0].rca_status, "on_time");
+    assert_eq!((p[0].rca_status.as_str(), p[0].rca_delivered_on.as_deref()), ("not_yet_due", None));
+    let p = &october_as_of(4).report.p1s;
+    assert_eq!((p[0].rca_status.as_str(), p[0].rca_delivered_on.as_deref()), ("on_time", Some("2026-11-03")));
 }
 
 #[test]

@@ -225,3 +225,20 @@ fn reruns_are_byte_identical() {
         assert!(std::fs::read(a.join(f)).unwrap() == std::fs::read(b.join(f)).unwrap(), "{f} differs");
     }
 }
+
+#[test]
+fn the_monthly_report_does_not_count_a_delivery_dated_after_today() {
+    // INC200's RCA is dated Friday 22 May, due Wednesday 20 May. Made on 21 May, the May
+    // report cannot know of that delivery: overdue. Made on 1 June: delivered, late.
+    let p1 = |today: &str| -> serde_json::Value {
+        let out = tmp(&format!("monthly-{today}"));
+        let o = run(&["monthly", "--data", FIXTURE, "--period", "2026-05", "--today", today, "--out", out.to_str().unwrap()]);
+        assert!(o.status.code().is_some_and(|c| c < 2), "{}", text(&o));
+        let j: serde_json::Value = serde_json::from_slice(&std::fs::read(out.join("2026-05/sla-rapportage-2026-05.json")).unwrap()).unwrap();
+        j["p1s"].as_array().unwrap().iter().find(|p| p["ticket_id"] == "INC200").cloned().expect("INC200 among the P1s")
+    };
+    let early = p1("2026-05-21");
+    assert_eq!((early["rca_status"].as_str(), early["rca_delivered_on"].as_str()), (Some("overdue"), None), "{early}");
+    let later = p1("2026-06-01");
+    assert_eq!((later["rca_status"].as_str(), later["rca_delivered_on"].as_str()), (Some("late"), Some("2026-05-22")), "{later}");
+}

@@ -112,7 +112,8 @@ fn computed(k: &Kpi, inp: &KpiInputs, w: &Window) -> Option<Figure> {
                 .filter(|t| w.has_opt(t.resolved_at))
                 .filter_map(|t| {
                     let due = clock.add_workdays(clock.local(t.resolved_at?).date(), days);
-                    match t.rca_delivered_at.map(|d| clock.local(d).date()) {
+                    // A delivery dated after the day the report is made has not happened yet.
+                    match t.rca_delivered_at.map(|d| clock.local(d).date()).filter(|d| *d <= inp.today) {
                         Some(d) => Some(d <= due),
                         None if inp.today > due => Some(false),
                         None => None, // not yet due

@@ -559,7 +559,8 @@ fn p1_item(t: &Ticket, ev: &Evaluation, ctx: &RunContext) -> P1Item {
     let contract = ctx.contract;
     let clock = &contract.clock;
     let due = t.resolved_at.map(|r| clock.add_workdays(clock.local(r).date(), contract.contract.rules.rca_due_workdays));
-    let delivered = t.rca_delivered_at.map(|d| clock.local(d).date());
+    // A delivery dated after the day the report is made has not happened yet.
+    let delivered = t.rca_delivered_at.map(|d| clock.local(d).date()).filter(|d| *d <= ctx.today);
     let rca_status = match (due, delivered) {
         (None, _) => "unresolved",
         (Some(due), Some(d)) if d <= due => "on_time",

@@ -119,3 +119,26 @@ fn volumes_and_recurring_issues() {
     assert_eq!(laptop.trend, "flat");
     assert_eq!(laptop.months, vec!["2026-08", "2026-09", "2026-10"]);
 }
+
+#[test]
+fn warnings_are_those_of_the_tickets_the_report_counts() {
+    // The demo export carries warnings about tickets of July to October; the September
+    // report lists those about its own tickets only, and every one of them.
+    let c = LoadedContract::embedded();
+    let data = load_data_dir(Path::new("fixtures/demo"), &c).unwrap();
+    let ctx = RunContext {
+        contract: &c,
+        period: Period::parse_month("2026-09").unwrap(),
+        today: NaiveDate::from_ymd_opt(2026, 10, 5).unwrap(),
+        lang: "nl".into(),
+    };
+    let m = build(&data, &ctx);
+    let counted: std::collections::BTreeSet<&str> =
+        m.tickets.iter().filter(|t| t.counting == "counted").map(|t| t.ticket_id.as_str()).collect();
+    let expected: Vec<_> = data.warnings.iter().filter(|w| counted.contains(w.ticket_id.as_str())).collect();
+    let dq = &m.report.data_quality;
+    assert!(!expected.is_empty() && expected.len() < data.warnings.len(), "{} of {}", expected.len(), data.warnings.len());
+    assert_eq!(dq.warnings.iter().collect::<Vec<_>>(), expected);
+    assert_eq!(m.report.summary.warnings, expected.len() as u64);
+    assert_eq!(dq.warnings_by_column.iter().map(|w| w.count).sum::<u64>(), expected.len() as u64);
+}

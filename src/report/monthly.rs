@@ -399,8 +399,13 @@ pub fn build_with(data: &DataSet, ctx: &RunContext, ticket_rows_wanted: bool) ->
         })
         .collect();
     let excluded = outside + out_of_scope;
+    // Warnings about the tickets this report counts (not about those of other months).
+    let counted_ids: std::collections::HashSet<&str, foldhash::fast::FixedState> =
+        kpi_tickets.iter().map(|(t, _)| t.id.as_str()).chain(backlog.iter().map(|b| b.ticket_id.as_str())).collect();
+    let warnings: Vec<crate::load::Warning> =
+        data.warnings.iter().filter(|w| counted_ids.contains(w.ticket_id.as_str())).cloned().collect();
     let mut warnings_by_column: BTreeMap<&str, u64> = BTreeMap::new();
-    for w in &data.warnings {
+    for w in &warnings {
         *warnings_by_column.entry(w.column.as_str()).or_default() += 1;
     }
     let accounting = Accounting {
@@ -433,7 +438,7 @@ pub fn build_with(data: &DataSet, ctx: &RunContext, ticket_rows_wanted: bool) ->
         p1_count: p1s.len() as u64,
         rca_overdue_or_late: p1s.iter().filter(|p| p.rca_status == "overdue" || p.rca_status == "late").count() as u64,
         rows_rejected: data.rejections.len() as u64,
-        warnings: data.warnings.len() as u64,
+        warnings: warnings.len() as u64,
     };
     let meta = Meta {
         kind: "monthly".into(),
@@ -488,11 +493,11 @@ pub fn build_with(data: &DataSet, ctx: &RunContext, ticket_rows_wanted: bool) ->
         data_quality: DataQuality {
             accounting,
             rejections: data.rejections.clone(),
-            warnings: data.warnings.clone(),
             warnings_by_column: warnings_by_column
                 .into_iter()
                 .map(|(column, count)| WarningCount { column: column.into(), count })
                 .collect(),
+            warnings,
             notes: data.notes.clone(),
         },
     };

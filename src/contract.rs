@@ -315,7 +315,7 @@ impl LoadedContract {
     pub fn parse(text: &str, source: ContractSource) -> Result<Self, Error> {
         let contract: Contract = toml::from_str(text).map_err(|e| {
             Error::new(format!("contract {source}: {}", e.to_string().trim_end()))
-                .with_hint("compare with the embedded contract: `slarapport contract`")
+                .with_hint("compare with the embedded contract: `slarapport contract --toml` prints it")
         })?;
         let invalid = |key: &str, msg: String| {
             Error::new(format!("contract {source}: `{key}` {msg}"))

@@ -28,11 +28,27 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Error> {
     })
 }
 
-/// Holds the output folder's lock for as long as it lives: two runs writing the same folder
-/// at once would interleave their files, so the second one is refused. The lock is an OS
-/// file lock (released by the OS when a run dies), on `.slarapport.lock` in the folder.
+/// Holds the output folder's lock for as long as it lives: a run takes it before it reads
+/// anything, so a second run on the same report (a rerun while the scheduled one is still
+/// busy) is refused instead of racing it. The lock is an OS file lock (released by the OS
+/// when a run dies), on `.slarapport.lock` in the folder.
 pub struct FolderLock {
     _file: std::fs::File,
+    dir: PathBuf,
+}
+
+impl Drop for FolderLock {
+    /// A run that ends before writing anything leaves no folder behind (only when the
+    /// folder holds nothing but the lock).
+    fn drop(&mut self) {
+        let only_lock = std::fs::read_dir(&self.dir)
+            .map(|entries| entries.flatten().all(|e| e.file_name() == ".slarapport.lock"))
+            .unwrap_or(false);
+        if only_lock {
+            let _ = std::fs::remove_file(self.dir.join(".slarapport.lock"));
+            let _ = std::fs::remove_dir(&self.dir);
+        }
+    }
 }
 
 impl FolderLock {
@@ -48,7 +64,7 @@ impl FolderLock {
         match file.try_lock() {
             Ok(()) => {}
             Err(std::fs::TryLockError::WouldBlock) => {
-                return Err(Error::new(format!("another slarapport run is writing to {}", dir.display()))
+                return Err(Error::new(format!("another slarapport run is making the report in {}", dir.display()))
                     .with_hint("wait for it to finish, or write to another folder with --out"));
             }
             Err(std::fs::TryLockError::Error(e)) => {
@@ -64,18 +80,18 @@ impl FolderLock {
                 }
             }
         }
-        Ok(FolderLock { _file: file })
+        Ok(FolderLock { _file: file, dir: dir.to_path_buf() })
     }
 }
 
-/// Writes a report's files into `dir` under its lock, each atomically, and the manifest last
-/// (with the hashes of the files as written). Returns the paths written.
+/// Writes a report's files into `dir`, whose lock the run holds, each atomically, and the
+/// manifest last (with the hashes of the files as written). Returns the paths written.
 pub fn write_report(
+    _lock: &FolderLock,
     dir: &Path,
     files: &[(String, &[u8])],
     mut manifest: crate::manifest::Manifest,
 ) -> Result<Vec<PathBuf>, Error> {
-    let _lock = FolderLock::acquire(dir)?;
     let mut written = Vec::new();
     for (name, bytes) in files {
         let p = dir.join(name);

@@ -7,7 +7,7 @@ use std::process::{Command, Output};
 use std::time::Duration;
 
 mod common;
-use common::{bin, text};
+use common::{bin, run, text};
 
 fn tmp(name: &str) -> PathBuf {
     common::tmp(&format!("ev-{name}"))
@@ -152,7 +152,7 @@ fn a_second_run_on_the_same_folder_is_refused() {
     let _held = slarapport::output::FolderLock::acquire(&dir).unwrap();
     let o = monthly(Path::new("tests/fixtures/counting"), &out, "2026-11-02");
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
-    assert!(text(&o).contains("another slarapport run is writing to"), "{}", text(&o));
+    assert!(text(&o).contains("another slarapport run is making the report in"), "{}", text(&o));
 }
 
 /// Ticket text that is markup in Typst or a formula in Excel, control characters, a long
@@ -285,4 +285,17 @@ fn shuffled_input_gives_the_same_figures() {
     }
     assert_eq!(a["data_quality"]["accounting"]["counted"], b["data_quality"]["accounting"]["counted"]);
     assert_eq!(a["tickets"], b["tickets"]);
+}
+
+#[test]
+fn a_run_that_fails_before_writing_leaves_no_folder() {
+    // A template with a syntax error fails the run after the data is read and the report's
+    // folder locked: no empty folder (or lock file) is left behind.
+    let templates = tmp("broken-templates");
+    std::fs::write(templates.join("monthly.typ"), "#let x = (\n").unwrap();
+    let out = tmp("broken-out");
+    let o = run(&["monthly", "--data", "tests/fixtures/counting", "--period", "2026-10", "--today", "2026-11-02", "--templates", templates.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(text(&o).contains("monthly.typ:"), "{}", text(&o));
+    assert!(!out.join("2026-10").exists());
 }

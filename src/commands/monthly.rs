@@ -57,6 +57,10 @@ pub fn run(args: &MonthlyArgs) -> Result<Outcome, Error> {
     let progress = crate::progress::Progress::start(4);
     progress.stage("reading the data");
     let data = args.input.load(&args.report.data, contract)?;
+    // Held from here to the last file written: a second run on this report (a rerun while
+    // the scheduled one is still busy) is refused instead of racing it.
+    let dir = out.join(period.label());
+    let lock = crate::output::FolderLock::acquire(&dir)?;
     let ctx = RunContext { contract, period, today, lang: args.report.lang.clone() };
     progress.stage("counting and evaluating");
     let monthly = build(&data, &ctx);
@@ -64,7 +68,6 @@ pub fn run(args: &MonthlyArgs) -> Result<Outcome, Error> {
     let rendered = render::monthly(&monthly, labels, templates, today, !args.report.no_archival)?;
     progress.stage("writing");
 
-    let dir = out.join(period.label());
     let annex = format!("{}{}.xlsx", rendered.stem, labels.get("file.annex_suffix"));
     let files = [
         (format!("{}.pdf", rendered.stem), rendered.pdf.as_slice()),
@@ -72,7 +75,7 @@ pub fn run(args: &MonthlyArgs) -> Result<Outcome, Error> {
         (format!("{}.json", rendered.stem), rendered.json.as_slice()),
         (format!("{}.txt", rendered.stem), rendered.message.as_bytes()),
     ];
-    let written = write_report(&dir, &files, args.report.manifest(&setup, "monthly", &monthly.report.meta))?;
+    let written = write_report(&lock, &dir, &files, args.report.manifest(&setup, "monthly", &monthly.report.meta))?;
     progress.finish();
 
     let r = &monthly.report;

@@ -31,20 +31,23 @@ pub fn run(args: &QuarterlyArgs) -> Result<Outcome, Error> {
     let progress = crate::progress::Progress::start(4);
     progress.stage("reading the data");
     let data = args.input.load(&args.report.data, contract)?;
+    // Held from here to the last file written: a second run on this report (a rerun while
+    // the scheduled one is still busy) is refused instead of racing it.
+    let dir = out.join(period.label());
+    let lock = crate::output::FolderLock::acquire(&dir)?;
     let ctx = RunContext { contract, period, today, lang: args.report.lang.clone() };
     progress.stage("counting the months and the quarter");
     let q = build_quarterly(&data, &ctx);
     progress.stage("making the PDF, the annex and the JSON");
     let rendered = render::quarterly(&q, labels, templates, today, !args.report.no_archival)?;
 
-    let dir = out.join(period.label());
     let files = [
         (format!("{}.pdf", rendered.stem), rendered.pdf.as_slice()),
         (format!("{}{}.xlsx", rendered.stem, labels.get("file.annex_suffix")), rendered.xlsx.as_slice()),
         (format!("{}.json", rendered.stem), rendered.json.as_slice()),
     ];
     progress.stage("writing");
-    let written = write_report(&dir, &files, args.report.manifest(&setup, "quarterly", &q.meta))?;
+    let written = write_report(&lock, &dir, &files, args.report.manifest(&setup, "quarterly", &q.meta))?;
     progress.finish();
     println!("Quarterly report {} for {}:", q.meta.period, q.meta.client);
     for p in &written {

@@ -156,7 +156,12 @@ pub fn read_rca_file(data_dir: &Path, ticket: &str) -> Result<Option<RcaFile>, E
     let text_in = String::from_utf8(bytes).map_err(|_| {
         Error::new(format!("RCA file {name} is not UTF-8 text")).with_hint("save it as UTF-8 (any modern editor does)")
     })?;
-    parse_rca_file(&text_in, &name, ticket).map(Some)
+    let mut file = parse_rca_file(&text_in, &name, ticket)?;
+    // Messages name the path on this machine; the document names the file in the data
+    // folder (the client has no business with the server's paths, and the same data in
+    // another folder gives the same document).
+    file.name = format!("rca/{ticket}.toml");
+    Ok(Some(file))
 }
 
 // ---- the document model --------------------------------------------------------------------

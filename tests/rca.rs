@@ -51,6 +51,9 @@ fn demo_with_a_file_is_final_and_without_is_a_draft() {
         assert!(final_text.contains(needle), "final PDF lacks {needle:?}");
     }
     assert!(out.join("rca/rca-INC039228.json").is_file());
+    // The document names the RCA file within the data folder, not a path on this machine.
+    assert_eq!(json(&out, "INC039228")["analysis"]["file"], "rca/INC039228.toml");
+    assert!(!final_text.contains("fixtures/demo"), "{final_text}");
 
     // INC041789: resolved 7 September 2026, no RCA file: a draft, overdue.
     let o = rca("fixtures/demo", "INC041789", "2026-11-02", &out, &[]);

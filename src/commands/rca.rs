@@ -200,6 +200,13 @@ fn one(args: &RcaArgs, s: &Setup, wanted: &str) -> Result<Outcome, Error> {
         Ok(Outcome::Clean)
     } else {
         eprintln!("warning: this RCA is a draft, marked {:?} on every page; still to fill in: {}", s.labels.get("rca.draft"), missing_text(&doc));
+        if file.is_none() {
+            eprintln!(
+                "hint: the provider's analysis goes in {} (TOML, keys: {}); see the README's RCA section",
+                args.report.data.join("rca").join(format!("{}.toml", t.id)).display(),
+                rca::RCA_FILE_KEYS
+            );
+        }
         Ok(Outcome::Findings)
     }
 }

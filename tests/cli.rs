@@ -180,3 +180,18 @@ fn a_reader_that_goes_away_is_no_crash() {
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(!err.contains("panicked") && o.status.code() != Some(101), "{err}");
 }
+
+#[test]
+fn the_cover_message_writes_numbers_as_the_report_does() {
+    let out = tmp("cover-message");
+    let o = run(&["monthly", "--data", "fixtures/demo", "--period", "2026-10", "--today", "2026-11-02", "--out", out.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    let dir = out.join("2026-10");
+    let json: serde_json::Value = serde_json::from_slice(&std::fs::read(dir.join("sla-rapportage-2026-10.json")).unwrap()).unwrap();
+    let opened = json["summary"]["tickets_opened"].as_u64().unwrap();
+    assert!(opened >= 1000, "the demo's October has thousands of tickets");
+    let message = std::fs::read_to_string(dir.join("sla-rapportage-2026-10.txt")).unwrap();
+    // 2489 → "2.489" in Dutch.
+    let expected = format!("{}.{:03} tickets gemeld", opened / 1000, opened % 1000);
+    assert!(message.contains(&expected), "{expected:?} not in:\n{message}");
+}

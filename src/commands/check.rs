@@ -54,7 +54,12 @@ pub fn run(args: &CheckArgs) -> Result<Outcome, Error> {
         println!("note: {n}");
     }
     for r in data.rejections.iter().take(args.show) {
-        println!("rejected: {}:{}: column {}: {} (value \"{}\") — {}", r.file, r.line, col(&r.column), r.reason, r.value, r.hint);
+        // The reason quotes the value when there is one; say it only when it does not.
+        if r.value.is_empty() || r.reason.contains(&r.value) {
+            println!("rejected: {}:{}: column {}: {} — {}", r.file, r.line, col(&r.column), r.reason, r.hint);
+        } else {
+            println!("rejected: {}:{}: column {}: {} (value \"{}\") — {}", r.file, r.line, col(&r.column), r.reason, r.value, r.hint);
+        }
     }
     if data.rejections.len() > args.show {
         println!("rejected: … {} more", data.rejections.len() - args.show);

@@ -80,7 +80,7 @@ pub fn run(args: &MonthlyArgs) -> Result<Outcome, Error> {
 
     let r = &monthly.report;
     let acc = &r.data_quality.accounting;
-    println!("Monthly SLA report {} for {} ({}):", r.meta.period, r.meta.client, contract.source);
+    println!("Monthly SLA report {} for {} (contract: {}):", r.meta.period, r.meta.client, contract.source);
     for p in &written {
         println!("  {}", p.display());
     }

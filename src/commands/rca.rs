@@ -283,7 +283,11 @@ fn due(args: &RcaArgs, s: &Setup) -> Result<Outcome, Error> {
         return Err(e);
     }
     if drafts > 0 {
-        eprintln!("warning: {drafts} of the documents are drafts (marked {:?})", s.labels.get("rca.draft"));
+        if drafts == 1 {
+            eprintln!("warning: 1 of the documents is a draft (marked {:?})", s.labels.get("rca.draft"));
+        } else {
+            eprintln!("warning: {drafts} of the documents are drafts (marked {:?})", s.labels.get("rca.draft"));
+        }
         Ok(Outcome::Findings)
     } else {
         Ok(Outcome::Clean)

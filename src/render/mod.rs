@@ -75,8 +75,16 @@ pub fn to_json<T: Serialize>(value: &T) -> Result<Vec<u8>, Error> {
 /// Renders a plain-text template (minijinja) — file names and the cover message only, never
 /// Typst markup.
 pub fn render_text(template: &str, ctx: impl Serialize) -> Result<String, Error> {
+    render_text_in(template, ctx, "nl")
+}
+
+/// As [`render_text`], with a `num` filter that writes a number as the report's language
+/// does (`{{ n | num }}`: 2.489 in Dutch, 2,489 in English).
+pub fn render_text_in(template: &str, ctx: impl Serialize, lang: &str) -> Result<String, Error> {
     let mut env = minijinja::Environment::new();
     env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
+    let lang = lang.to_string();
+    env.add_filter("num", move |x: f64| crate::i18n::format_number(x, 0, &lang));
     env.add_template("t", template).map_err(|e| Error::new(format!("text template: {e}")))?;
     env.get_template("t")
         .and_then(|t| t.render(ctx))
@@ -118,7 +126,7 @@ pub fn monthly(m: &Monthly, labels: &Labels, templates: &TemplateSet, today: Nai
         .get(&mail_name)
         .ok_or_else(|| Error::new(format!("no cover message template {mail_name} in {}", templates.origin)))?;
     let mail = std::str::from_utf8(mail).map_err(|_| Error::new(format!("{mail_name} is not UTF-8")))?;
-    let message = render_text(mail, minijinja::context! {
+    let message = render_text_in(mail, minijinja::context! {
         report => r,
         period_name => crate::i18n::month_label(&r.meta.period, labels),
         response_pct => r.summary.response_pct.map(|x| crate::i18n::format_pct(x, 1, labels.lang())),
@@ -126,7 +134,7 @@ pub fn monthly(m: &Monthly, labels: &Labels, templates: &TemplateSet, today: Nai
         due_on => NaiveDate::parse_from_str(&r.meta.due_on, "%Y-%m-%d").map(|d| crate::i18n::format_date(d, labels)).unwrap_or_default(),
         stem => stem,
         annex_suffix => labels.get("file.annex_suffix"),
-    })?;
+    }, labels.lang())?;
     Ok(RenderedReport { stem, pdf, xlsx, json, message })
 }
 

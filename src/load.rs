@@ -90,7 +90,34 @@ pub struct Warning {
     pub line: u64,
     pub ticket_id: String,
     pub column: String,
+    /// The message in English (the command line's language).
     pub message: String,
+    /// What kind of warning it is (`priority_differs`, `p1_not_by_phone`, `p1_no_channel`):
+    /// a report writes it in its own language from `msg.CODE` in the language tables, with
+    /// `args` filled in (see [`Warning::localized`]).
+    pub code: String,
+    pub args: std::collections::BTreeMap<String, String>,
+}
+
+impl Warning {
+    /// The message in the language of `labels`: the table's `msg.CODE` with every `{arg}`
+    /// replaced by its value (a value the table names, such as `impact.medium`, in its
+    /// words); the English message when the table has no such entry.
+    pub fn localized(&self, labels: &crate::i18n::Labels) -> String {
+        let key = format!("msg.{}", self.code);
+        let template = labels.get(&key);
+        if template == key {
+            return self.message.clone();
+        }
+        let mut out = template.to_string();
+        for (k, v) in &self.args {
+            let word_key = format!("{k}.{v}");
+            let word = labels.get(&word_key);
+            let word = if word == word_key { v.as_str() } else { word };
+            out = out.replace(&format!("{{{k}}}"), word);
+        }
+        out
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -880,20 +907,41 @@ pub fn parse_row(row: &Row, contract: &LoadedContract, warnings: &mut Vec<Warnin
     let cab_approved = row.parse_opt("cab_approved", parse_bool, bools)?;
     let change_failed = row.parse_opt("change_failed", parse_bool, bools)?;
 
-    let mut warn = |column: &str, message: String| {
-        warnings.push(Warning { file: row.file.into(), line: row.line, ticket_id: id.into(), column: row.label(column).into(), message });
+    let mut warn = |column: &str, code: &str, args: &[(&str, &str)], message: String| {
+        warnings.push(Warning {
+            file: row.file.into(),
+            line: row.line,
+            ticket_id: id.into(),
+            column: row.label(column).into(),
+            message,
+            code: code.into(),
+            args: args.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+        });
     };
     if let (Some(r), Some(m)) = (recorded, matrix_priority) {
         if r != m {
-            warn("priority", format!(
-                "recorded priority {} differs from the matrix ({} impact × {} urgency gives {}); the recorded one counts",
-                r.key(), impact.map(Level::key).unwrap_or(""), urgency.map(Level::key).unwrap_or(""), m.key()
-            ));
+            let (i, u) = (impact.map(Level::key).unwrap_or(""), urgency.map(Level::key).unwrap_or(""));
+            warn(
+                "priority",
+                "priority_differs",
+                &[("recorded", r.key()), ("matrix", m.key()), ("impact", i), ("urgency", u)],
+                format!("recorded priority {} differs from the matrix ({i} impact × {u} urgency gives {}); the recorded one counts", r.key(), m.key()),
+            );
         }
     }
     if priority == Priority::P1 && contract.contract.rules.p1_by_phone && channel != Some(Channel::Phone) {
-        let ch = row.shown("channel").unwrap_or("(empty)");
-        warn("channel", format!("P1 reported via {ch}; the contract requires P1 by phone (§3.4)"));
+        match row.shown("channel") {
+            Some(ch) => {
+                // A known channel by its key (so the report can name it in its language).
+                let shown = channel.map(|c| match c {
+                    Channel::Phone => "phone",
+                    Channel::Email => "email",
+                    Channel::Portal => "portal",
+                }).unwrap_or(ch);
+                warn("channel", "p1_not_by_phone", &[("channel", shown)], format!("P1 reported via {ch}; the contract requires P1 by phone (§3.4)"));
+            }
+            None => warn("channel", "p1_no_channel", &[], "P1 reported via (empty); the contract requires P1 by phone (§3.4)".into()),
+        }
     }
     Ok(Ticket {
         id: id.to_string(),

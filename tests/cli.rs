@@ -182,7 +182,7 @@ fn a_reader_that_goes_away_is_no_crash() {
 }
 
 #[test]
-fn the_cover_message_writes_numbers_as_the_report_does() {
+fn the_cover_message_and_the_warnings_speak_the_report_language() {
     let out = tmp("cover-message");
     let o = run(&["monthly", "--data", "fixtures/demo", "--period", "2026-10", "--today", "2026-11-02", "--out", out.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
@@ -194,4 +194,22 @@ fn the_cover_message_writes_numbers_as_the_report_does() {
     // 2489 → "2.489" in Dutch.
     let expected = format!("{}.{:03} tickets gemeld", opened / 1000, opened % 1000);
     assert!(message.contains(&expected), "{expected:?} not in:\n{message}");
+
+    // Data-quality warnings are in the report's language in the PDF and the annex; the JSON
+    // keeps the English message with its code and values.
+    let w = &json["data_quality"]["warnings"][0];
+    assert_eq!(w["code"], "priority_differs", "{w}");
+    assert!(w["message"].as_str().unwrap().starts_with("recorded priority"), "{w}");
+    let pdf = pdftotext(&dir.join("sla-rapportage-2026-10.pdf"));
+    assert!(pdf.contains("vastgelegde prioriteit") && pdf.contains("gemiddeld"), "no Dutch warnings in the PDF");
+    assert!(!pdf.contains("recorded priority"), "English warnings in the Dutch PDF");
+    let mut wb: Xlsx<_> = open_workbook(dir.join("sla-rapportage-2026-10-bijlage.xlsx")).unwrap();
+    let texts: Vec<String> = wb
+        .worksheet_range("Datakwaliteit")
+        .unwrap()
+        .rows()
+        .flat_map(|r| r.iter().map(|c| c.to_string()).collect::<Vec<_>>())
+        .collect();
+    assert!(texts.iter().any(|t| t.starts_with("vastgelegde prioriteit P")), "no Dutch warning in the annex");
+    assert!(!texts.iter().any(|t| t.starts_with("recorded priority")), "English warning in the Dutch annex");
 }

@@ -119,7 +119,12 @@ pub fn monthly(m: &Monthly, labels: &Labels, templates: &TemplateSet, today: Nai
     let json = to_json(&JsonDocument { report: r, tickets: &m.tickets })?;
     let xlsx = xlsx::monthly_xlsx(m, labels)?;
     let settings = pdf::PdfSettings { archival, attachments: attachments(&stem, labels, &json, &xlsx) };
-    let pdf = pdf::render_pdf_with(templates, "monthly.typ", pdf_input(r, labels)?, today, &settings)?;
+    // The PDF shows the warnings in its language (the JSON keeps them in English).
+    let mut local = r.clone();
+    for w in &mut local.data_quality.warnings {
+        w.message = w.localized(labels);
+    }
+    let pdf = pdf::render_pdf_with(templates, "monthly.typ", pdf_input(&local, labels)?, today, &settings)?;
     let mail_name = format!("mail/monthly.{}.txt", labels.lang());
     let mail = templates
         .files

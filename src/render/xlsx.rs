@@ -1140,6 +1140,8 @@ fn ticket_sheets(b: &mut Book, m: &Monthly) -> Res {
 /// Accounting, rejections, warnings (with a count per column) and notes, one block each.
 fn data_quality_sheet(b: &mut Book, r: &MonthlyReport) -> Res {
     let dq = &r.data_quality;
+    // Warnings in the annex's language (the JSON keeps them in English, with code and args).
+    let messages: Vec<String> = dq.warnings.iter().take(DQ_MAX_ROWS).map(|w| w.localized(b.labels)).collect();
     let rejection_cols = b.cols(&[
         ("file", 0.0),
         ("line", 0.0),
@@ -1209,12 +1211,12 @@ fn data_quality_sheet(b: &mut Book, r: &MonthlyReport) -> Res {
             c.none(row)?;
             row += 1;
         }
-        for x in dq.warnings.iter().take(DQ_MAX_ROWS) {
+        for (x, message) in dq.warnings.iter().take(DQ_MAX_ROWS).zip(&messages) {
             c.text(row, 0, &x.file)?;
             c.number(row, 1, x.line as f64, &f.int)?;
             c.text(row, 2, &x.ticket_id)?;
             c.text(row, 3, &x.column)?;
-            c.text_with(row, 4, &x.message, &f.wrap)?;
+            c.text_with(row, 4, message, &f.wrap)?;
             row += 1;
         }
         row = truncated(&mut c, row, dq.warnings.len())? + 1;

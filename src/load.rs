@@ -73,14 +73,57 @@ pub fn column_index(col: &str) -> Option<usize> {
 }
 
 /// A row that cannot be used, and why.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
 pub struct Rejection {
     pub file: String,
     pub line: u64,
     pub column: String,
     pub value: String,
+    /// Why, in English (the command line's language).
     pub reason: String,
+    /// What to fix, in English.
     pub hint: String,
+    /// What kind of rejection it is, when a report can say it in its own language: the
+    /// tables' `msg.CODE` and `msg.CODE_hint` with `args` filled in (see
+    /// [`Rejection::localized`]); empty when only the English text exists.
+    pub code: String,
+    pub args: std::collections::BTreeMap<String, String>,
+}
+
+impl Rejection {
+    /// This rejection with its code and values, for a report in another language.
+    pub fn coded(mut self, code: &str, args: &[(&str, &str)]) -> Rejection {
+        self.code = code.into();
+        self.args = args.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        self
+    }
+
+    /// Reason and hint in the language of `labels` (English when the table lacks the code).
+    pub fn localized(&self, labels: &crate::i18n::Labels) -> (String, String) {
+        let reason = fill(labels, &format!("msg.{}", self.code), &self.args);
+        let hint = fill(labels, &format!("msg.{}_hint", self.code), &self.args);
+        match (reason, hint) {
+            (Some(r), Some(h)) if !self.code.is_empty() => (r, h),
+            _ => (self.reason.clone(), self.hint.clone()),
+        }
+    }
+}
+
+/// The language table's text under `key` with every `{arg}` replaced by its value (a value
+/// the table names, such as `impact.medium`, in its words); `None` when there is no such key.
+fn fill(labels: &crate::i18n::Labels, key: &str, args: &std::collections::BTreeMap<String, String>) -> Option<String> {
+    let template = labels.get(key);
+    if template == key {
+        return None;
+    }
+    let mut out = template.to_string();
+    for (k, v) in args {
+        let word_key = format!("{k}.{v}");
+        let word = labels.get(&word_key);
+        let word = if word == word_key { v.as_str() } else { word };
+        out = out.replace(&format!("{{{k}}}"), word);
+    }
+    Some(out)
 }
 
 /// A usable row with something a person should look at.
@@ -100,23 +143,10 @@ pub struct Warning {
 }
 
 impl Warning {
-    /// The message in the language of `labels`: the table's `msg.CODE` with every `{arg}`
-    /// replaced by its value (a value the table names, such as `impact.medium`, in its
-    /// words); the English message when the table has no such entry.
+    /// The message in the language of `labels`: the table's `msg.CODE` with its values
+    /// filled in; the English message when the table has no such entry.
     pub fn localized(&self, labels: &crate::i18n::Labels) -> String {
-        let key = format!("msg.{}", self.code);
-        let template = labels.get(&key);
-        if template == key {
-            return self.message.clone();
-        }
-        let mut out = template.to_string();
-        for (k, v) in &self.args {
-            let word_key = format!("{k}.{v}");
-            let word = labels.get(&word_key);
-            let word = if word == word_key { v.as_str() } else { word };
-            out = out.replace(&format!("{{{k}}}"), word);
-        }
-        out
+        fill(labels, &format!("msg.{}", self.code), &self.args).unwrap_or_else(|| self.message.clone())
     }
 }
 
@@ -550,7 +580,9 @@ pub fn load_tickets_table(table: &(dyn Cells + Sync), file: &str, contract: &Loa
                     value: t.id.clone(),
                     reason: format!("duplicate id; the first row with this id, on line {first}, counts"),
                     hint: "remove the repeated row or give it its own id".into(),
-                });
+                    ..Default::default()
+                }
+                .coded("duplicate_id", &[("first", &first.to_string())]));
                 here.push(k);
             } else {
                 seen.insert(t.id.as_str(), *line);
@@ -668,7 +700,9 @@ fn accept<'a>(data: &mut DataSet, seen: &mut SeenIds<'a>, p: Parsed<'a>) {
                     value: ticket.id.clone(),
                     reason: format!("duplicate id; the first row with this id, on line {first}, counts"),
                     hint: "remove the repeated row or give it its own id".into(),
-                });
+                    ..Default::default()
+                }
+                .coded("duplicate_id", &[("first", &first.to_string())]));
             } else {
                 seen.insert(id, p.line);
                 data.warnings.extend(p.warnings);
@@ -733,11 +767,23 @@ impl<'a> Row<'a> {
             value: value.chars().take(200).collect(),
             reason: reason.into(),
             hint: hint.into(),
+            ..Default::default()
         }
     }
 
     fn required(&self, col: &str) -> Result<&'a str, Rejection> {
-        self.get(col).ok_or_else(|| self.reject(col, "", "required field is empty", format!("fill in {}", self.label(col))))
+        self.get(col).ok_or_else(|| {
+            self.reject(col, "", "required field is empty", format!("fill in {}", self.label(col))).coded("required", &[("column", self.label(col))])
+        })
+    }
+
+    /// `base`, or its variant for a mapped export (whose hint points at the mapping).
+    fn vocabulary_code(&self, base: &'static str) -> &'static str {
+        match (self.mapped, base) {
+            (true, "not_one_of") => "not_one_of_mapped",
+            (true, "not_a_type") => "not_a_type_mapped",
+            _ => base,
+        }
     }
 
     fn vocabulary_hint(&self, col: &str, expected: &str) -> String {
@@ -753,7 +799,10 @@ impl<'a> Row<'a> {
             None => Ok(None),
             Some(v) => parse(v)
                 .map(Some)
-                .ok_or_else(|| self.reject(col, v, format!("\"{v}\" is not one of: {expected}"), self.vocabulary_hint(col, expected))),
+                .ok_or_else(|| {
+                    self.reject(col, v, format!("\"{v}\" is not one of: {expected}"), self.vocabulary_hint(col, expected))
+                        .coded(self.vocabulary_code("not_one_of"), &[("value", v), ("expected", expected), ("column", col)])
+                }),
         }
     }
 
@@ -761,7 +810,10 @@ impl<'a> Row<'a> {
         match self.get(col) {
             None => Ok(None),
             Some(v) => parse_timestamp(v, contract).map(Some).map_err(|reason| {
+                // The hour skipped when summer time starts, or no date and time at all.
+                let code = if reason.contains("does not exist") { "time_in_gap" } else { "not_a_time" };
                 self.reject(col, v, reason, "write it as 2026-10-05T09:30 (Amsterdam time) or 2026-10-05T07:30:00Z")
+                    .coded(code, &[("value", v.trim())])
             }),
         }
     }
@@ -848,6 +900,7 @@ pub fn parse_row(row: &Row, contract: &LoadedContract, warnings: &mut Vec<Warnin
     let type_raw = row.required("type")?;
     let ticket_type = TicketType::parse(type_raw).ok_or_else(|| {
         row.reject("type", type_raw, format!("\"{type_raw}\" is not a ticket type"), row.vocabulary_hint("type", "incident, service_request or change"))
+            .coded(row.vocabulary_code("not_a_type"), &[("value", type_raw), ("expected", "incident, service_request or change"), ("column", "type")])
     })?;
     let school = row.required("school")?.to_string();
     let category = row.required("category")?.to_string();
@@ -864,12 +917,15 @@ pub fn parse_row(row: &Row, contract: &LoadedContract, warnings: &mut Vec<Warnin
         (None, Some(m)) => m,
         (None, None) => {
             let col = if impact.is_none() { "impact" } else { "urgency" };
-            return Err(row.reject(col, "", "no priority, and impact and urgency are not both given", "fill in priority, or both impact and urgency"));
+            return Err(row
+                .reject(col, "", "no priority, and impact and urgency are not both given", "fill in priority, or both impact and urgency")
+                .coded("no_priority", &[]));
         }
     };
     let channel = row.parse_opt("channel", Channel::parse, "phone, email or portal")?;
     let opened_at = row.time("opened_at", contract)?.ok_or_else(|| {
         row.reject("opened_at", "", "required field is empty", format!("fill in {}", row.label("opened_at")))
+            .coded("required", &[("column", row.label("opened_at"))])
     })?;
     let responded_at = row.time("responded_at", contract)?;
     let resolved_at = row.time("resolved_at", contract)?;
@@ -885,7 +941,8 @@ pub fn parse_row(row: &Row, contract: &LoadedContract, warnings: &mut Vec<Warnin
                     v,
                     format!("{} lies before {} ({})", row.label(col), row.label("opened_at"), row.shown("opened_at").unwrap_or_default()),
                     "correct the time; a ticket cannot be answered or resolved before it was opened",
-                ));
+                )
+                .coded("before_opened", &[("column", row.label(col)), ("opened", row.label("opened_at")), ("opened_value", row.shown("opened_at").unwrap_or_default())]));
             }
         }
     }
@@ -896,7 +953,8 @@ pub fn parse_row(row: &Row, contract: &LoadedContract, warnings: &mut Vec<Warnin
                 row.get("closed_at").unwrap_or_default(),
                 format!("{} lies before {}", row.label("closed_at"), row.label("resolved_at")),
                 "correct the time",
-            ));
+            )
+            .coded("closed_before_resolved", &[("closed", row.label("closed_at")), ("resolved", row.label("resolved_at"))]));
         }
     }
     let bools = "true or false";

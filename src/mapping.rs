@@ -1287,6 +1287,7 @@ pub fn load_export(bytes: &[u8], file: &str, m: &LoadedMapping, contract: &Loade
                                         vocabulary(b.field.canon),
                                         b.field.canon
                                     ),
+                                    ..Default::default()
                                 });
                             }
                             None
@@ -1335,6 +1336,7 @@ pub fn load_export(bytes: &[u8], file: &str, m: &LoadedMapping, contract: &Loade
                                 value: text.chars().take(200).collect(),
                                 reason,
                                 hint: format!("correct the time in the export, or give its format in the mapping ([columns] {} format = \"…\")", b.field.canon),
+                                ..Default::default()
                             });
                         }
                     }
@@ -1378,6 +1380,7 @@ pub fn load_export(bytes: &[u8], file: &str, m: &LoadedMapping, contract: &Loade
                     value: String::new(),
                     reason: format!("the update has no ticket key ({} is empty)", names[*key_col]),
                     hint: "fill in the key, or remove the row".into(),
+                    ..Default::default()
                 });
             }
             reduced.push((row, u));
@@ -1403,6 +1406,7 @@ pub fn load_export(bytes: &[u8], file: &str, m: &LoadedMapping, contract: &Loade
                                 value: v.clone(),
                                 reason: format!("{reason}; the updates of ticket {key} cannot be put in order"),
                                 hint: "correct the value in the export".into(),
+                                ..Default::default()
                             });
                         }
                     }
@@ -1440,6 +1444,7 @@ pub fn load_export(bytes: &[u8], file: &str, m: &LoadedMapping, contract: &Loade
                             value: String::new(),
                             reason: format!("{} is empty on the update where {} was reached", names[*at], r.canon),
                             hint: "fill in the time of the update".into(),
+                            ..Default::default()
                         }),
                         Some(t) => {
                             match parse_time(&t, &r.at_formats, default_tz, m.decimal_comma) {
@@ -1457,6 +1462,7 @@ pub fn load_export(bytes: &[u8], file: &str, m: &LoadedMapping, contract: &Loade
                                         value: t.chars().take(200).collect(),
                                         reason,
                                         hint: "correct the time, or give its format in the mapping ([events.first] at = { column = \"…\", format = \"…\" })".into(),
+                                        ..Default::default()
                                     })
                                 }
                             }

@@ -212,4 +212,13 @@ fn the_cover_message_and_the_warnings_speak_the_report_language() {
         .collect();
     assert!(texts.iter().any(|t| t.starts_with("vastgelegde prioriteit P")), "no Dutch warning in the annex");
     assert!(!texts.iter().any(|t| t.starts_with("recorded priority")), "English warning in the Dutch annex");
+
+    // Rejections likewise: every one of the demo's has a code, and reads Dutch.
+    let rejections = json["data_quality"]["rejections"].as_array().unwrap();
+    assert!(rejections.len() >= 5 && rejections.iter().all(|r| !r["code"].as_str().unwrap().is_empty()), "{rejections:?}");
+    for dutch in ["is geen datum met tijd", "dubbel id; de eerste regel met dit id", "verplicht veld is leeg", "is geen tickettype"] {
+        assert!(pdf.contains(dutch), "{dutch:?} not in the PDF");
+        assert!(texts.iter().any(|t| t.contains(dutch)), "{dutch:?} not in the annex");
+    }
+    assert!(!pdf.contains("is not a date and time") && !pdf.contains("required field is empty"), "English rejections in the Dutch PDF");
 }

@@ -106,6 +106,7 @@ fn reject(file: &str, line: u64, column: &str, value: &str, reason: String, hint
         value: value.chars().take(200).collect(),
         reason,
         hint: hint.into(),
+        ..Default::default()
     }
 }
 

@@ -119,8 +119,12 @@ pub fn monthly(m: &Monthly, labels: &Labels, templates: &TemplateSet, today: Nai
     let json = to_json(&JsonDocument { report: r, tickets: &m.tickets })?;
     let xlsx = xlsx::monthly_xlsx(m, labels)?;
     let settings = pdf::PdfSettings { archival, attachments: attachments(&stem, labels, &json, &xlsx) };
-    // The PDF shows the warnings in its language (the JSON keeps them in English).
+    // The PDF shows rejections and warnings in its language (the JSON keeps them in
+    // English, with their codes and values).
     let mut local = r.clone();
+    for x in &mut local.data_quality.rejections {
+        (x.reason, x.hint) = x.localized(labels);
+    }
     for w in &mut local.data_quality.warnings {
         w.message = w.localized(labels);
     }

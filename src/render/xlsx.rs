@@ -1194,12 +1194,13 @@ fn data_quality_sheet(b: &mut Book, r: &MonthlyReport) -> Res {
             row += 1;
         }
         for x in dq.rejections.iter().take(DQ_MAX_ROWS) {
+            let (reason, hint) = x.localized(b.labels);
             c.text(row, 0, &x.file)?;
             c.number(row, 1, x.line as f64, &f.int)?;
             c.text(row, 2, &x.column)?;
             c.text(row, 3, &x.value)?;
-            c.text_with(row, 4, &x.reason, &f.wrap)?;
-            c.text_with(row, 5, &x.hint, &f.wrap)?;
+            c.text_with(row, 4, &reason, &f.wrap)?;
+            c.text_with(row, 5, &hint, &f.wrap)?;
             row += 1;
         }
         row = truncated(&mut c, row, dq.rejections.len())? + 1;

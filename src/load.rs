@@ -489,8 +489,18 @@ pub fn load_tickets_csv(
     file: &str,
     contract: &LoadedContract,
 ) -> Result<DataSet, Error> {
-    let table = CsvTable::read(bytes, file)?;
+    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let (table, note) = if std::str::from_utf8(body).is_ok() {
+        (CsvTable::read(bytes, file)?, None)
+    } else {
+        // Not UTF-8: what Excel saves as "CSV" on a Dutch Windows is Windows-1252 (with
+        // semicolons); every byte is a character there, so it always decodes.
+        let (text, _) = encoding_rs::WINDOWS_1252.decode_without_bom_handling(bytes);
+        let table = CsvTable::read_text(&text, file, crate::mapping::detect_delimiter(&text), sha256_hex(bytes))?;
+        (table, Some(format!("{file} is not UTF-8 text: it was read as Windows-1252 (what Excel calls ANSI); save it as \"CSV UTF-8\" to be sure")))
+    };
     let mut data = load_tickets_table(&table, file, contract)?;
+    data.notes.extend(note);
     data.files.push(InputFile { name: file.into(), sha256: table.sha256.clone(), rows: table.height as u64 });
     drop(table);
     Ok(data)
@@ -1159,6 +1169,20 @@ mod tests {
         let e = load_tickets_csv(csv.as_bytes(), "t.csv", &c).unwrap_err();
         assert!(e.message.contains("a row has more fields than the header has columns"), "{}", e.message);
         assert!(e.hints.iter().any(|h| h.contains("double quotes")), "{:?}", e.hints);
+    }
+
+    #[test]
+    fn windows_1252_is_read_with_a_note() {
+        // "Café" and "Ümit" in Windows-1252 bytes, semicolon-separated: as Dutch Excel saves.
+        let c = LoadedContract::embedded();
+        let mut csv = b"id;type;school;category;summary;priority;opened_at\n1;incident;Caf".to_vec();
+        csv.extend_from_slice(b"\xe9 De Brug;netwerk;\xdcmit kan niet inloggen;P3;2026-10-05T09:00\n");
+        let d = load_tickets_csv(&csv, "t.csv", &c).unwrap();
+        assert_eq!(d.rejections, vec![]);
+        assert_eq!(d.tickets[0].school, "Café De Brug");
+        assert_eq!(d.tickets[0].summary, "Ümit kan niet inloggen");
+        assert!(d.notes.iter().any(|n| n.contains("read as Windows-1252")), "{:?}", d.notes);
+        assert_eq!(d.files[0].sha256, sha256_hex(&csv), "the hash is that of the file's bytes");
     }
 
     #[test]

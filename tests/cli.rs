@@ -194,6 +194,13 @@ fn the_cover_message_and_the_warnings_speak_the_report_language() {
     // 2489 → "2.489" in Dutch.
     let expected = format!("{}.{:03} tickets gemeld", opened / 1000, opened % 1000);
     assert!(message.contains(&expected), "{expected:?} not in:\n{message}");
+    assert!(message.contains("Het rapport is uiterlijk op 6 november 2026 te leveren."), "{message}");
+    // Made after its due date, the message does not ask for delivery by a date gone by.
+    let late = tmp("cover-message-late");
+    let o = run(&["monthly", "--data", "fixtures/demo", "--period", "2026-09", "--today", "2026-11-28", "--out", late.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    let message = std::fs::read_to_string(late.join("2026-09/sla-rapportage-2026-09.txt")).unwrap();
+    assert!(message.contains("Dit rapport is later gemaakt dan de afgesproken datum (7 oktober 2026)."), "{message}");
 
     // Data-quality warnings are in the report's language in the PDF and the annex; the JSON
     // keeps the English message with its code and values.

@@ -133,7 +133,8 @@ pub fn load_calls(bytes: &[u8], file: &str, contract: &LoadedContract) -> Result
         let started_at = match parse_timestamp(start, contract) {
             Ok(x) => x,
             Err(reason) => {
-                rejections.push(reject(file, line, "started_at", start, reason, "write it as 2026-10-05T09:30:12"));
+                let code = if start.is_empty() { "required" } else if reason.contains("does not exist") { "call_time_in_gap" } else { "call_not_a_time" };
+                rejections.push(reject(file, line, "started_at", start, reason, "write it as 2026-10-05T09:30:12").coded(code, &[("value", start), ("column", "started_at")]));
                 continue;
             }
         };
@@ -141,7 +142,10 @@ pub fn load_calls(bytes: &[u8], file: &str, contract: &LoadedContract) -> Result
         let wait_seconds = match parse_number(wait) {
             Some(w) if w >= 0.0 => w,
             _ => {
-                rejections.push(reject(file, line, "wait_seconds", wait, format!("\"{wait}\" is not a number of seconds"), "write the waiting time in whole seconds, e.g. 14"));
+                rejections.push(
+                    reject(file, line, "wait_seconds", wait, format!("\"{wait}\" is not a number of seconds"), "write the waiting time in whole seconds, e.g. 14")
+                        .coded("not_seconds", &[("value", wait)]),
+                );
                 continue;
             }
         };
@@ -150,7 +154,10 @@ pub fn load_calls(bytes: &[u8], file: &str, contract: &LoadedContract) -> Result
             "true" | "ja" | "yes" | "1" => true,
             "false" | "nee" | "no" | "0" => false,
             _ => {
-                rejections.push(reject(file, line, "answered", ans, format!("\"{ans}\" is not true or false"), "write true for an answered call, false for an abandoned one"));
+                rejections.push(
+                    reject(file, line, "answered", ans, format!("\"{ans}\" is not true or false"), "write true for an answered call, false for an abandoned one")
+                        .coded("not_answered", &[("value", ans)]),
+                );
                 continue;
             }
         };
@@ -172,21 +179,26 @@ pub fn load_measurements(bytes: &[u8], file: &str, contract: &LoadedContract) ->
         let line = t.line(i);
         let p = field(c_p, i).unwrap_or("");
         let Some(period) = MeasurePeriod::parse(p) else {
-            rejections.push(reject(file, line, "period", p, format!("\"{p}\" is not a period"), "write YYYY-MM, YYYY-Qn, YYYY-Hn or YYYY"));
+            rejections.push(reject(file, line, "period", p, format!("\"{p}\" is not a period"), "write YYYY-MM, YYYY-Qn, YYYY-Hn or YYYY").coded("not_a_period", &[("value", p)]));
             continue;
         };
         let k = field(c_k, i).unwrap_or("");
         if !known.contains(&k) {
-            rejections.push(reject(file, line, "kpi", k, format!("\"{k}\" is not a KPI of the contract"), &format!("use one of: {}", known.join(", "))));
+            let ids = known.join(", ");
+            rejections.push(reject(file, line, "kpi", k, format!("\"{k}\" is not a KPI of the contract"), &format!("use one of: {ids}")).coded("not_a_kpi", &[("value", k), ("expected", &ids)]));
             continue;
         }
         let v = field(c_v, i).unwrap_or("");
         let Some(value) = parse_number(v) else {
-            rejections.push(reject(file, line, "value", v, format!("\"{v}\" is not a number"), "write a number such as 98.5"));
+            rejections.push(reject(file, line, "value", v, format!("\"{v}\" is not a number"), "write a number such as 98.5").coded("not_a_number", &[("value", v)]));
             continue;
         };
         if let Some(first) = out.iter().find(|m| m.period == period && m.kpi == k) {
-            rejections.push(reject(file, line, "kpi", k, format!("a second value for {k} in {}; the one on line {} counts", period.label(), first.line), "remove one of the two rows"));
+            let (label, first_line) = (period.label(), first.line.to_string());
+            rejections.push(
+                reject(file, line, "kpi", k, format!("a second value for {k} in {label}; the one on line {first_line} counts"), "remove one of the two rows")
+                    .coded("second_value", &[("value", k), ("period", &label), ("first", &first_line)]),
+            );
             continue;
         }
         out.push(Measurement { period, kpi: k.to_string(), value, note: field(c_n, i).unwrap_or("").to_string(), line });
@@ -197,6 +209,39 @@ pub fn load_measurements(bytes: &[u8], file: &str, contract: &LoadedContract) ->
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rejected_calls_and_measurements_read_in_the_report_language() {
+        let c = LoadedContract::embedded();
+        let templates = crate::render::world::TemplateSet::embedded();
+        let (nl, en) = (crate::render::labels(&templates, "nl").unwrap(), crate::render::labels(&templates, "en").unwrap());
+        let calls = "started_at,wait_seconds,answered\ngisteren,10,true\n2026-10-05T09:00:00,lang,true\n2026-10-05T09:00:00,10,misschien\n,10,true\n";
+        let (_, rejected, _) = load_calls(calls.as_bytes(), "calls.csv", &c).unwrap();
+        let ms = "period,kpi,value\noktober,complaints,1\n2026-10,klachten,1\n2026-10,complaints,veel\n2026-10,complaints,1\n2026-10,complaints,2\n";
+        let (_, more, _) = load_measurements(ms.as_bytes(), "measurements.csv", &c).unwrap();
+        let all: Vec<&Rejection> = rejected.iter().chain(&more).collect();
+        assert_eq!(all.len(), 8, "{all:?}");
+        let dutch: Vec<String> = all.iter().map(|r| r.localized(&nl).0).collect();
+        assert_eq!(
+            dutch,
+            [
+                "\"gisteren\" is geen datum met tijd",
+                "\"lang\" is geen aantal seconden",
+                "\"misschien\" is niet true of false",
+                "verplicht veld is leeg",
+                "\"oktober\" is geen periode",
+                "\"klachten\" is geen KPI van het contract",
+                "\"veel\" is geen getal",
+                "een tweede waarde voor complaints in 2026-10; die op regel 5 telt",
+            ]
+        );
+        // In English the report says what the command line says.
+        for r in &all {
+            if r.code != "required" {
+                assert_eq!(r.localized(&en), (r.reason.clone(), r.hint.clone()));
+            }
+        }
+    }
 
     #[test]
     fn measurement_periods() {

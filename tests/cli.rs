@@ -229,3 +229,17 @@ fn the_cover_message_and_the_warnings_speak_the_report_language() {
     }
     assert!(!pdf.contains("is not a date and time") && !pdf.contains("required field is empty"), "English rejections in the Dutch PDF");
 }
+
+#[test]
+fn a_note_when_the_provider_has_no_name() {
+    // The guideline calls the provider "Opdrachtnemer"; without a name of its own every
+    // report carries that word, so the run says how to set it.
+    let out = tmp("provider-note");
+    let o = monthly("tests/fixtures/counting", &out, &[]);
+    assert!(text(&o).contains("note: the reports name the provider \"Opdrachtnemer\""), "{}", text(&o));
+    let branding = out.join("branding.toml");
+    std::fs::write(&branding, "provider = \"Voorbeeld IT B.V.\"\n").unwrap();
+    let o = monthly("tests/fixtures/counting", &out, &["--branding", branding.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(!text(&o).contains("note: the reports name the provider"), "{}", text(&o));
+}

@@ -68,6 +68,14 @@ pub fn empty_warning(period: &str, s: &crate::report::model::Summary, data: &cra
     Some(format!("no ticket was opened or resolved in {period}: check that the data covers the period ({span})"))
 }
 
+/// A note when the reports name the provider by the guideline's placeholder
+/// ("Opdrachtnemer"): the cover, the page headers and the cover message then carry no name.
+pub fn placeholder_note(contract: &LoadedContract) -> Option<String> {
+    (contract.contract.parties.provider.trim() == "Opdrachtnemer").then(|| {
+        "the reports name the provider \"Opdrachtnemer\" (the guideline's word): put your name in branding.toml (provider = \"…\", see `slarapport init`) or in the contract's [parties]".to_string()
+    })
+}
+
 /// "Today" for a run: `--today`, else `SOURCE_DATE_EPOCH`, else the system clock — read
 /// here, at the edge, never in the core. The date is the one in `tz` (the contract's).
 pub fn resolve_today(flag: Option<&str>, tz: chrono_tz::Tz) -> Result<NaiveDate, Error> {

@@ -95,6 +95,9 @@ pub fn run(args: &MonthlyArgs) -> Result<Outcome, Error> {
     );
     println!("due on {} (made on {})", r.meta.due_on, r.meta.generated_on);
     let mut outcome = Outcome::Clean;
+    if let Some(note) = crate::commands::placeholder_note(contract) {
+        eprintln!("note: {note}");
+    }
     if r.meta.late {
         // A late report is still a good report (a rerun before the tactical meeting is late
         // by definition): say so, without failing the run.

@@ -69,6 +69,9 @@ pub fn run(args: &QuarterlyArgs) -> Result<Outcome, Error> {
         eprintln!("warning: this report is made after its due date ({})", q.meta.due_on);
     }
     let mut outcome = Outcome::Clean;
+    if let Some(note) = crate::commands::placeholder_note(contract) {
+        eprintln!("note: {note}");
+    }
     if let Some(w) = interim {
         eprintln!("warning: {w}");
         outcome = Outcome::Findings;

@@ -41,7 +41,7 @@ impl Outcome {
 
 /// Whether a report on `period` can be made `today`: not before the period begins (an
 /// error); before it has ended it is an interim view (a warning, returned).
-pub fn check_period(period: &crate::period::Period, today: NaiveDate) -> Result<Option<String>, Error> {
+fn check_period(period: &crate::period::Period, today: NaiveDate) -> Result<Option<String>, Error> {
     let label = period.label();
     if today < period.start {
         return Err(Error::new(format!("the period {label} has not begun yet (today is {today})"))
@@ -57,7 +57,7 @@ pub fn check_period(period: &crate::period::Period, today: NaiveDate) -> Result<
 
 /// A warning when a report has no tickets at all: under a scheduled run, an empty report
 /// must not go out unnoticed (the data may not cover the period, or be the wrong file).
-pub fn empty_warning(period: &str, s: &crate::report::model::Summary, data: &crate::load::DataSet) -> Option<String> {
+fn empty_warning(period: &str, s: &crate::report::model::Summary, data: &crate::load::DataSet) -> Option<String> {
     if s.tickets_opened > 0 || s.tickets_resolved > 0 || s.backlog_overdue > 0 {
         return None;
     }
@@ -68,9 +68,59 @@ pub fn empty_warning(period: &str, s: &crate::report::model::Summary, data: &cra
     Some(format!("no ticket was opened or resolved in {period}: check that the data covers the period ({span})"))
 }
 
+/// What a report run has once its period is known: the data read and the report's folder
+/// locked (held until the last file is written, so a second run on the same report — a
+/// rerun while the scheduled one is still busy — is refused instead of racing it).
+pub struct ReportStart {
+    /// Set when the period has not ended yet (see [`check_period`]).
+    pub interim: Option<String>,
+    pub progress: crate::progress::Progress,
+    pub data: crate::load::DataSet,
+    pub dir: PathBuf,
+    pub lock: crate::output::FolderLock,
+}
+
+/// Checks the period, reads the data (the progress bar's first of `stages` stages) and locks
+/// the report's folder `out/<period>`.
+pub fn start_report(
+    period: &crate::period::Period,
+    today: NaiveDate,
+    out: &std::path::Path,
+    report: &ReportOptions,
+    input: &input::InputArgs,
+    contract: &LoadedContract,
+    stages: u64,
+) -> Result<ReportStart, Error> {
+    let interim = check_period(period, today)?;
+    let progress = crate::progress::Progress::start(stages);
+    progress.stage("reading the data");
+    let data = input.load(&report.data, contract)?;
+    let dir = out.join(period.label());
+    let lock = crate::output::FolderLock::acquire(&dir)?;
+    Ok(ReportStart { interim, progress, data, dir, lock })
+}
+
+/// The notes and warnings every report run ends with (provider without a name, a period
+/// not ended, no tickets at all); `Findings` when there was a warning.
+pub fn report_warnings(
+    start: &ReportStart,
+    contract: &LoadedContract,
+    period: &str,
+    summary: &crate::report::model::Summary,
+) -> Outcome {
+    if let Some(note) = placeholder_note(contract) {
+        eprintln!("note: {note}");
+    }
+    let warnings: Vec<String> = start.interim.iter().cloned().chain(empty_warning(period, summary, &start.data)).collect();
+    for w in &warnings {
+        eprintln!("warning: {w}");
+    }
+    if warnings.is_empty() { Outcome::Clean } else { Outcome::Findings }
+}
+
 /// A note when the reports name the provider by the guideline's placeholder
 /// ("Opdrachtnemer"): the cover, the page headers and the cover message then carry no name.
-pub fn placeholder_note(contract: &LoadedContract) -> Option<String> {
+fn placeholder_note(contract: &LoadedContract) -> Option<String> {
     (contract.contract.parties.provider.trim() == "Opdrachtnemer").then(|| {
         "the reports name the provider \"Opdrachtnemer\" (the guideline's word): put your name in branding.toml (provider = \"…\", see `slarapport init`) or in the contract's [parties]".to_string()
     })

@@ -53,17 +53,11 @@ pub fn run(args: &MonthlyArgs) -> Result<Outcome, Error> {
         Some(p) => Period::parse_month(p)?,
         None => Period::month_before(today),
     };
-    let interim = crate::commands::check_period(&period, today)?;
-    let progress = crate::progress::Progress::start(4);
-    progress.stage("reading the data");
-    let data = args.input.load(&args.report.data, contract)?;
-    // Held from here to the last file written: a second run on this report (a rerun while
-    // the scheduled one is still busy) is refused instead of racing it.
-    let dir = out.join(period.label());
-    let lock = crate::output::FolderLock::acquire(&dir)?;
+    let start = crate::commands::start_report(&period, today, out, &args.report, &args.input, contract, 4)?;
+    let (progress, data, dir, lock) = (&start.progress, &start.data, &start.dir, &start.lock);
     let ctx = RunContext { contract, period, today, lang: args.report.lang.clone() };
     progress.stage("counting and evaluating");
-    let monthly = build(&data, &ctx);
+    let monthly = build(data, &ctx);
     progress.stage("making the PDF, the annex and the JSON");
     let rendered = render::monthly(&monthly, labels, templates, today, !args.report.no_archival)?;
     progress.stage("writing");
@@ -75,7 +69,7 @@ pub fn run(args: &MonthlyArgs) -> Result<Outcome, Error> {
         (format!("{}.json", rendered.stem), rendered.json.as_slice()),
         (format!("{}.txt", rendered.stem), rendered.message.as_bytes()),
     ];
-    let written = write_report(&lock, &dir, &files, args.report.manifest(&setup, "monthly", &monthly.report.meta))?;
+    let written = write_report(lock, dir, &files, args.report.manifest(&setup, "monthly", &monthly.report.meta))?;
     progress.finish();
 
     let r = &monthly.report;
@@ -94,22 +88,11 @@ pub fn run(args: &MonthlyArgs) -> Result<Outcome, Error> {
         acc.rejected
     );
     println!("due on {} (made on {})", r.meta.due_on, r.meta.generated_on);
-    let mut outcome = Outcome::Clean;
-    if let Some(note) = crate::commands::placeholder_note(contract) {
-        eprintln!("note: {note}");
-    }
+    let mut outcome = crate::commands::report_warnings(&start, contract, &r.meta.period, &r.summary);
     if r.meta.late {
         // A late report is still a good report (a rerun before the tactical meeting is late
         // by definition): say so, without failing the run.
         eprintln!("warning: this report is made after its due date ({})", r.meta.due_on);
-    }
-    if let Some(w) = interim {
-        eprintln!("warning: {w}");
-        outcome = Outcome::Findings;
-    }
-    if let Some(w) = crate::commands::empty_warning(&r.meta.period, &r.summary, &data) {
-        eprintln!("warning: {w}");
-        outcome = Outcome::Findings;
     }
     if acc.rejected > 0 {
         eprintln!("warning: {} rows were rejected; the report lists them under data quality", acc.rejected);

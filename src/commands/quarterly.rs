@@ -27,17 +27,11 @@ pub fn run(args: &QuarterlyArgs) -> Result<Outcome, Error> {
         Some(p) => Period::parse_quarter(p)?,
         None => Period::quarter_before(today),
     };
-    let interim = crate::commands::check_period(&period, today)?;
-    let progress = crate::progress::Progress::start(4);
-    progress.stage("reading the data");
-    let data = args.input.load(&args.report.data, contract)?;
-    // Held from here to the last file written: a second run on this report (a rerun while
-    // the scheduled one is still busy) is refused instead of racing it.
-    let dir = out.join(period.label());
-    let lock = crate::output::FolderLock::acquire(&dir)?;
+    let start = crate::commands::start_report(&period, today, out, &args.report, &args.input, contract, 4)?;
+    let (progress, data, dir, lock) = (&start.progress, &start.data, &start.dir, &start.lock);
     let ctx = RunContext { contract, period, today, lang: args.report.lang.clone() };
     progress.stage("counting the months and the quarter");
-    let q = build_quarterly(&data, &ctx);
+    let q = build_quarterly(data, &ctx);
     progress.stage("making the PDF, the annex and the JSON");
     let rendered = render::quarterly(&q, labels, templates, today, !args.report.no_archival)?;
 
@@ -47,7 +41,7 @@ pub fn run(args: &QuarterlyArgs) -> Result<Outcome, Error> {
         (format!("{}.json", rendered.stem), rendered.json.as_slice()),
     ];
     progress.stage("writing");
-    let written = write_report(&lock, &dir, &files, args.report.manifest(&setup, "quarterly", &q.meta))?;
+    let written = write_report(lock, dir, &files, args.report.manifest(&setup, "quarterly", &q.meta))?;
     progress.finish();
     println!("Quarterly report {} for {}:", q.meta.period, q.meta.client);
     for p in &written {
@@ -68,18 +62,7 @@ pub fn run(args: &QuarterlyArgs) -> Result<Outcome, Error> {
     if q.meta.late {
         eprintln!("warning: this report is made after its due date ({})", q.meta.due_on);
     }
-    let mut outcome = Outcome::Clean;
-    if let Some(note) = crate::commands::placeholder_note(contract) {
-        eprintln!("note: {note}");
-    }
-    if let Some(w) = interim {
-        eprintln!("warning: {w}");
-        outcome = Outcome::Findings;
-    }
-    if let Some(w) = crate::commands::empty_warning(&q.meta.period, &q.quarter_summary, &data) {
-        eprintln!("warning: {w}");
-        outcome = Outcome::Findings;
-    }
+    let mut outcome = crate::commands::report_warnings(&start, contract, &q.meta.period, &q.quarter_summary);
     if q.rejected_rows > 0 || q.warnings > 0 {
         eprintln!("warning: {} rows rejected and {} data-quality warnings (see the monthly reports)", q.rejected_rows, q.warnings);
         outcome = Outcome::Findings;

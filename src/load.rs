@@ -363,18 +363,36 @@ pub struct CsvTable {
 impl CsvTable {
     /// Reads `bytes` (UTF-8, optional BOM, comma-separated, header row).
     pub fn read(bytes: &[u8], file: &str) -> Result<CsvTable, Error> {
+        Self::read_with(bytes, file, false).map(|(table, _)| table)
+    }
+
+    /// As [`CsvTable::read`], but a file that is not UTF-8 is read as Windows-1252 (what
+    /// Excel saves as "CSV" on a Dutch Windows; every byte is a character there, so it always
+    /// decodes), with a note saying so.
+    pub fn read_or_windows_1252(bytes: &[u8], file: &str) -> Result<(CsvTable, Option<String>), Error> {
+        Self::read_with(bytes, file, true)
+    }
+
+    fn read_with(bytes: &[u8], file: &str, windows_1252: bool) -> Result<(CsvTable, Option<String>), Error> {
         // The hash (for the manifest) is taken beside the parse, on another core.
         std::thread::scope(|scope| {
             let sha256 = scope.spawn(|| sha256_hex(bytes));
             let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-            let Ok(text) = std::str::from_utf8(body) else {
-                return Err(Error::new(format!("{file} is not UTF-8 text"))
-                    .with_hint("save the export as UTF-8 (CSV UTF-8 in Excel)"));
-            };
             // Comma-separated, or what a Dutch Excel saves: semicolons (or tabs).
-            let mut table = Self::read_text(text, file, crate::mapping::detect_delimiter(text), String::new())?;
+            let (mut table, note) = match std::str::from_utf8(body) {
+                Ok(text) => (Self::read_text(text, file, crate::mapping::detect_delimiter(text), String::new())?, None),
+                Err(_) if windows_1252 => {
+                    let (text, _) = encoding_rs::WINDOWS_1252.decode_without_bom_handling(bytes);
+                    let table = Self::read_text(&text, file, crate::mapping::detect_delimiter(&text), String::new())?;
+                    (table, Some(format!("{file} is not UTF-8 text: it was read as Windows-1252 (what Excel calls ANSI); save it as \"CSV UTF-8\" to be sure")))
+                }
+                Err(_) => {
+                    return Err(Error::new(format!("{file} is not UTF-8 text"))
+                        .with_hint("save the export as UTF-8 (CSV UTF-8 in Excel)"));
+                }
+            };
             table.sha256 = sha256.join().expect("hashing");
-            Ok(table)
+            Ok((table, note))
         })
     }
 
@@ -489,16 +507,7 @@ pub fn load_tickets_csv(
     file: &str,
     contract: &LoadedContract,
 ) -> Result<DataSet, Error> {
-    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let (table, note) = if std::str::from_utf8(body).is_ok() {
-        (CsvTable::read(bytes, file)?, None)
-    } else {
-        // Not UTF-8: what Excel saves as "CSV" on a Dutch Windows is Windows-1252 (with
-        // semicolons); every byte is a character there, so it always decodes.
-        let (text, _) = encoding_rs::WINDOWS_1252.decode_without_bom_handling(bytes);
-        let table = CsvTable::read_text(&text, file, crate::mapping::detect_delimiter(&text), sha256_hex(bytes))?;
-        (table, Some(format!("{file} is not UTF-8 text: it was read as Windows-1252 (what Excel calls ANSI); save it as \"CSV UTF-8\" to be sure")))
-    };
+    let (table, note) = CsvTable::read_or_windows_1252(bytes, file)?;
     let mut data = load_tickets_table(&table, file, contract)?;
     data.notes.extend(note);
     data.files.push(InputFile { name: file.into(), sha256: table.sha256.clone(), rows: table.height as u64 });
@@ -583,16 +592,7 @@ pub fn load_tickets_table(table: &(dyn Cells + Sync), file: &str, contract: &Loa
         let mut here = Vec::new();
         for (k, (t, line)) in c.tickets.iter().zip(&c.lines).enumerate() {
             if let Some(first) = seen.get(t.id.as_str()) {
-                repeat_rejections.push(Rejection {
-                    file: file.into(),
-                    line: *line,
-                    column: "id".into(),
-                    value: t.id.clone(),
-                    reason: format!("duplicate id; the first row with this id, on line {first}, counts"),
-                    hint: "remove the repeated row or give it its own id".into(),
-                    ..Default::default()
-                }
-                .coded("duplicate_id", &[("first", &first.to_string())]));
+                repeat_rejections.push(repeated_id(file, *line, "id", &t.id, *first));
                 here.push(k);
             } else {
                 seen.insert(t.id.as_str(), *line);
@@ -623,6 +623,20 @@ pub fn load_tickets_table(table: &(dyn Cells + Sync), file: &str, contract: &Loa
     // Both lists are in file order: merged by line they are the rejections in file order.
     data.rejections = merge_by_line(parse_rejections, repeat_rejections);
     Ok(data)
+}
+
+/// The rejection of a row whose ticket id an earlier row (on line `first`) already has.
+fn repeated_id(file: &str, line: u64, column: &str, id: &str, first: u64) -> Rejection {
+    Rejection {
+        file: file.into(),
+        line,
+        column: column.into(),
+        value: id.into(),
+        reason: format!("duplicate id; the first row with this id, on line {first}, counts"),
+        hint: "remove the repeated row or give it its own id".into(),
+        ..Default::default()
+    }
+    .coded("duplicate_id", &[("first", &first.to_string())])
 }
 
 /// What one chunk of rows gave, in file order.
@@ -703,16 +717,7 @@ fn accept<'a>(data: &mut DataSet, seen: &mut SeenIds<'a>, p: Parsed<'a>) {
             let id = p.id.expect("a valid ticket has an id");
             debug_assert_eq!(id, ticket.id);
             if let Some(first) = seen.get(id) {
-                data.rejections.push(Rejection {
-                    file: p.file.into(),
-                    line: p.line,
-                    column: p.id_label.into(),
-                    value: ticket.id.clone(),
-                    reason: format!("duplicate id; the first row with this id, on line {first}, counts"),
-                    hint: "remove the repeated row or give it its own id".into(),
-                    ..Default::default()
-                }
-                .coded("duplicate_id", &[("first", &first.to_string())]));
+                data.rejections.push(repeated_id(p.file, p.line, p.id_label, &ticket.id, *first));
             } else {
                 seen.insert(id, p.line);
                 data.warnings.extend(p.warnings);

@@ -52,6 +52,11 @@ struct DayTable {
     workdays: Vec<i32>,
 }
 
+/// Whether `date` has a service window, by the weekdays and the sorted non-working days.
+fn workday_searched(workdays: &[bool; 7], closed: &[NaiveDate], date: NaiveDate) -> bool {
+    workdays[date.weekday().num_days_from_monday() as usize] && closed.binary_search(&date).is_err()
+}
+
 impl std::fmt::Debug for DayTable {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "DayTable({} dates, {} workdays)", self.before.len() - 1, self.workdays.len())
@@ -59,7 +64,7 @@ impl std::fmt::Debug for DayTable {
 }
 
 impl DayTable {
-    fn build(clock: &BusinessClock) -> DayTable {
+    fn build(weekdays: &[bool; 7], closed: &[NaiveDate]) -> DayTable {
         let first_date = NaiveDate::from_ymd_opt(OFFSET_YEARS.start, 1, 1).expect("a date");
         let end_date = NaiveDate::from_ymd_opt(OFFSET_YEARS.end, 1, 1).expect("a date");
         let first = first_date.num_days_from_ce();
@@ -69,7 +74,7 @@ impl DayTable {
         let mut d = first_date;
         for i in 0..n {
             before.push(workdays.len() as u32);
-            if clock.is_workday_searched(d) {
+            if workday_searched(weekdays, closed, d) {
                 workdays.push(first + i as i32);
             }
             d = d.succ_opt().expect("a date");
@@ -183,17 +188,8 @@ impl BusinessClock {
             .collect();
         closed.sort_unstable();
         closed.dedup();
-        let mut clock = BusinessClock {
-            tz,
-            window_start,
-            window_end,
-            workdays,
-            closed,
-            offsets: Default::default(),
-            days: std::sync::Arc::new(DayTable { first: 0, before: Vec::new(), workdays: Vec::new() }),
-        };
-        clock.days = std::sync::Arc::new(DayTable::build(&clock));
-        clock
+        let days = std::sync::Arc::new(DayTable::build(&workdays, &closed));
+        BusinessClock { tz, window_start, window_end, workdays, closed, offsets: Default::default(), days }
     }
 
     pub fn time_zone(&self) -> Tz {
@@ -214,8 +210,7 @@ impl BusinessClock {
     }
 
     fn is_workday_searched(&self, date: NaiveDate) -> bool {
-        self.workdays[date.weekday().num_days_from_monday() as usize]
-            && self.closed.binary_search(&date).is_err()
+        workday_searched(&self.workdays, &self.closed, date)
     }
 
     /// Number of workdays in `[from, to)`; 0 when `to <= from`.

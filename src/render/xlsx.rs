@@ -2167,11 +2167,11 @@ X-007,incident,,Netwerk,,geen school,P3,email,2026-10-10T09:00,,,
         Labels::embedded("nl").unwrap()
     }
 
-    fn open(bytes: Vec<u8>) -> Xlsx<Cursor<Vec<u8>>> {
+    pub(in crate::render) fn open(bytes: Vec<u8>) -> Xlsx<Cursor<Vec<u8>>> {
         open_workbook_from_rs::<Xlsx<_>, _>(Cursor::new(bytes)).unwrap()
     }
 
-    fn string_at(range: &calamine::Range<Data>, row: u32, col: u32) -> String {
+    pub(in crate::render) fn string_at(range: &calamine::Range<Data>, row: u32, col: u32) -> String {
         match range.get_value((row, col)) {
             Some(Data::String(s)) => s.clone(),
             other => panic!("expected a string at ({row}, {col}), found {other:?}"),

@@ -436,15 +436,14 @@ use chrono::Datelike;
 
 #[cfg(test)]
 mod tests {
-    use std::io::Cursor;
     use std::path::Path;
 
-    use calamine::{Data, Reader, Xlsx, open_workbook_from_rs};
+    use calamine::{Data, Reader};
 
     use super::*;
     use crate::contract::LoadedContract;
     use crate::period::Period;
-    use crate::render::xlsx::tests::chart_parts;
+    use crate::render::xlsx::tests::{chart_parts, open, string_at};
     use crate::report::monthly::RunContext;
     use crate::report::quarterly::build_quarterly;
 
@@ -464,16 +463,6 @@ mod tests {
         )
     }
 
-    fn open(bytes: Vec<u8>) -> Xlsx<Cursor<Vec<u8>>> {
-        open_workbook_from_rs::<Xlsx<_>, _>(Cursor::new(bytes)).unwrap()
-    }
-
-    fn string_at(range: &calamine::Range<Data>, row: u32, col: u32) -> String {
-        match range.get_value((row, col)) {
-            Some(Data::String(s)) => s.clone(),
-            other => panic!("expected a string at ({row}, {col}), found {other:?}"),
-        }
-    }
 
     fn float_at(range: &calamine::Range<Data>, row: u32, col: u32) -> Option<f64> {
         match range.get_value((row, col)) {

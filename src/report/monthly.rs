@@ -20,6 +20,8 @@ use crate::ticket::{Priority, Ticket, TicketType};
 /// A hash map with a fast, fixed hash, for counting by text keys (the order of the output
 /// never comes from it: keys are sorted before they are shown).
 pub(crate) type FastMap<K, V> = HashMap<K, V, foldhash::fast::FixedState>;
+/// The set to [`FastMap`].
+pub(crate) type FastSet<K> = std::collections::HashSet<K, foldhash::fast::FixedState>;
 
 /// What the caller fixes for a run.
 #[derive(Debug, Clone)]
@@ -366,7 +368,7 @@ pub fn build_with(data: &DataSet, ctx: &RunContext, ticket_rows_wanted: bool) ->
 
     // Volumes.
     let categories: Vec<String> = {
-        let s: std::collections::HashSet<&str, foldhash::fast::FixedState> = opened.iter().map(|t| t.category.as_str()).collect();
+        let s: FastSet<&str> = opened.iter().map(|t| t.category.as_str()).collect();
         let s: BTreeSet<&str> = s.into_iter().collect();
         s.into_iter().map(String::from).collect()
     };
@@ -400,7 +402,7 @@ pub fn build_with(data: &DataSet, ctx: &RunContext, ticket_rows_wanted: bool) ->
         .collect();
     let excluded = outside + out_of_scope;
     // Warnings about the tickets this report counts (not about those of other months).
-    let counted_ids: std::collections::HashSet<&str, foldhash::fast::FixedState> =
+    let counted_ids: FastSet<&str> =
         kpi_tickets.iter().map(|(t, _)| t.id.as_str()).chain(backlog.iter().map(|b| b.ticket_id.as_str())).collect();
     let warnings: Vec<crate::load::Warning> =
         data.warnings.iter().filter(|w| counted_ids.contains(w.ticket_id.as_str())).cloned().collect();

@@ -40,6 +40,44 @@ pub struct Scoring {
     pub achievement_cap_pct: Option<f64>,
     /// The malus staircase, highest minimum first.
     pub bands: Vec<MalusBand>,
+    /// A domain score resting on less than this share of the domain's weight (in percent) is
+    /// shown with its band but marked as resting on too little data.
+    #[serde(default = "fifty")]
+    pub min_weight_share_pct: f64,
+    /// Whether the malus of such a score is applied all the same (default: not applied).
+    #[serde(default)]
+    pub malus_with_little_data: bool,
+}
+
+fn fifty() -> f64 {
+    50.0
+}
+
+/// How the per-priority attainments of domain 2's response and resolution KPIs become one
+/// achievement ("Reactietijd per prioriteit", §9).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PriorityCombination {
+    /// Each priority with tickets is judged against the norm; the KPI's achievement is the
+    /// mean of their achievements (each priority counts equally).
+    #[default]
+    PerPriorityMean,
+    /// The lowest achievement of the priorities with tickets.
+    PerPriorityMin,
+    /// All incidents pooled against the norm, whatever their priority.
+    Pooled,
+}
+
+impl PriorityCombination {
+    pub const ALL: [PriorityCombination; 3] = [Self::PerPriorityMean, Self::PerPriorityMin, Self::Pooled];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Self::PerPriorityMean => "per_priority_mean",
+            Self::PerPriorityMin => "per_priority_min",
+            Self::Pooled => "pooled",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -255,6 +293,9 @@ pub struct Rules {
     pub rca_due_workdays: u32,
     pub report_due_workdays: u32,
     pub recurring_issue_key: RecurringKey,
+    /// Domain 2's response and resolution KPIs per priority: how the priorities combine.
+    #[serde(default)]
+    pub priority_combination: PriorityCombination,
 }
 
 /// Where the effective contract came from, for messages and the report's colophon.
@@ -337,6 +378,13 @@ impl LoadedContract {
             }
         }
         validate_domains(&contract, &invalid)?;
+        let share = contract.scoring.min_weight_share_pct;
+        if !(0.0..=100.0).contains(&share) {
+            return Err(invalid(
+                "scoring.min_weight_share_pct",
+                format!("is {share}; give a share of the domain's weight from 0 to 100 (percent)"),
+            ));
+        }
         let cal = &contract.calendar;
         let tz: Tz = cal.time_zone.parse().map_err(|_| {
             invalid("calendar.time_zone", format!("\"{}\" is not an IANA time zone such as \"Europe/Amsterdam\"", cal.time_zone))

@@ -73,14 +73,17 @@ fn measure(
             }
         }
         None => {
-            let past = deadline <= cutoff;
+            // Past the target only when business time beyond the deadline has passed: at
+            // exactly the deadline the time taken equals the target, which is met.
+            let overshoot = if deadline < cutoff { clock.business_seconds(deadline, cutoff) } else { 0 };
+            let past = overshoot > 0;
             Measure {
                 target_minutes,
                 deadline,
                 at: None,
                 business_seconds: None,
                 status: if past { Status::Breached } else { Status::NotYetDue },
-                overshoot_seconds: if past { clock.business_seconds(deadline, cutoff) } else { 0 },
+                overshoot_seconds: overshoot,
                 derived,
             }
         }

@@ -177,6 +177,8 @@ pub struct DataSet {
     pub tickets_file: String,
     /// What the mapping did, when the tickets came from an export through a mapping.
     pub mapping: Option<MappingReport>,
+    /// The preventive measures of the RCA files in `rca/`, by ticket.
+    pub preventive_measures: Vec<crate::rca::RcaMeasure>,
 }
 
 impl DataSet {
@@ -277,6 +279,10 @@ pub fn load_data_dir_from(dir: &Path, contract: &LoadedContract, source: &Ticket
         }
         None => data.notes.push("measurements.csv is not in the data folder: KPIs measured in other systems have no data".into()),
     }
+    // The preventive measures of the RCA files, for the reports' list of open measures.
+    let (measures, notes) = crate::rca::read_preventive_measures(dir);
+    data.preventive_measures = measures;
+    data.notes.extend(notes);
     Ok(data)
 }
 

@@ -53,6 +53,7 @@ struct RawMeasure {
     measure: Option<String>,
     owner: Option<String>,
     due_on: Option<toml::Value>,
+    done_on: Option<toml::Value>,
 }
 
 /// The provider's RCA file as read: every part optional (a half-written file makes a draft).
@@ -75,11 +76,13 @@ pub struct PreventiveMeasure {
     pub owner: Option<String>,
     /// `YYYY-MM-DD`.
     pub due_on: Option<String>,
+    /// When the measure was carried out (`YYYY-MM-DD`); open until then.
+    pub done_on: Option<String>,
 }
 
 /// The keys an RCA file may hold, for hints.
 pub const RCA_FILE_KEYS: &str =
-    "ticket, author, delivered_on, cause, impact, actions, [[preventive_measures]] (measure, owner, due_on)";
+    "ticket, author, delivered_on, cause, impact, actions, [[preventive_measures]] (measure, owner, due_on, done_on)";
 
 fn text(s: Option<String>) -> Option<String> {
     s.map(|s| s.trim().to_string()).filter(|s| !s.is_empty())
@@ -124,7 +127,13 @@ pub fn parse_rca_file(text_in: &str, name: &str, ticket: &str) -> Result<RcaFile
     for (i, m) in raw.preventive_measures.unwrap_or_default().into_iter().enumerate() {
         let key = format!("preventive_measures[{}].due_on", i + 1);
         let due = date_value(m.due_on, &key, name)?;
-        let pm = PreventiveMeasure { measure: text(m.measure), owner: text(m.owner), due_on: due.map(|d| d.to_string()) };
+        let done = date_value(m.done_on, &format!("preventive_measures[{}].done_on", i + 1), name)?;
+        let pm = PreventiveMeasure {
+            measure: text(m.measure),
+            owner: text(m.owner),
+            due_on: due.map(|d| d.to_string()),
+            done_on: done.map(|d| d.to_string()),
+        };
         if pm.measure.is_some() || pm.owner.is_some() || pm.due_on.is_some() {
             measures.push(pm);
         }
@@ -162,6 +171,41 @@ pub fn read_rca_file(data_dir: &Path, ticket: &str) -> Result<Option<RcaFile>, E
     // another folder gives the same document).
     file.name = format!("rca/{ticket}.toml");
     Ok(Some(file))
+}
+
+/// A preventive measure of an RCA file, with the ticket it belongs to.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RcaMeasure {
+    pub ticket_id: String,
+    #[serde(flatten)]
+    pub measure: PreventiveMeasure,
+}
+
+/// Every preventive measure of the RCA files in `DIR/rca/` (in file-name order), and a note
+/// for each file that cannot be read (its measures are then not listed; `rca` names the
+/// problem in full).
+pub fn read_preventive_measures(data_dir: &Path) -> (Vec<RcaMeasure>, Vec<String>) {
+    let Ok(entries) = std::fs::read_dir(data_dir.join("rca")) else { return (Vec::new(), Vec::new()) };
+    let mut tickets: Vec<String> = entries
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+        .filter_map(|e| e.file_name().to_str().and_then(|n| n.strip_suffix(".toml")).map(String::from))
+        .collect();
+    tickets.sort();
+    let (mut measures, mut notes) = (Vec::new(), Vec::new());
+    for ticket in tickets {
+        match read_rca_file(data_dir, &ticket) {
+            Ok(Some(file)) => measures.extend(
+                file.preventive_measures.into_iter().map(|m| RcaMeasure { ticket_id: ticket.clone(), measure: m }),
+            ),
+            Ok(None) => {}
+            Err(e) => notes.push(format!(
+                "rca/{ticket}.toml cannot be read, so its preventive measures are not listed: {}",
+                e.message
+            )),
+        }
+    }
+    (measures, notes)
 }
 
 // ---- the document model --------------------------------------------------------------------

@@ -273,7 +273,35 @@ fn assert_matches_json(sheet: &Sheet, json: &Value, labels: &Labels, what: &str)
                 compared += 1;
             }
         }
-        let end = header + 1 + kpis.len() as u32 + 12;
+        // Domain 2's response and resolution: a block per KPI after the KPI rows, a heading
+        // row and a row per priority (id `KPI.P1` …), whose measured value and achievement
+        // are formulas that must recalculate to the JSON's parts.
+        let mut parts_rows = 0u32;
+        for k in kpis {
+            let Some(parts) = k["figure"]["per_priority"].as_array() else { continue };
+            parts_rows += parts.len() as u32 + 2;
+            let kpi_id = k["id"].as_str().unwrap();
+            for p in parts {
+                let id = format!("{kpi_id}.{}", p["priority"].as_str().unwrap());
+                let row = sheet.row_of(1, &id, start).unwrap_or_else(|| panic!("{what}: row {id}"));
+                let measured_col = ach - 4;
+                for (col, field) in [(measured_col, "measured"), (ach, "achievement_pct")] {
+                    assert!(!sheet.formula(row, col).is_empty(), "{what}: {id} {field} is a formula");
+                    let (got, want) = (sheet.number(row, col), num(&p[field]));
+                    assert!(close(got, want), "{what}: {field} of {id}: sheet {got:?}, JSON {want:?}");
+                    compared += 1;
+                }
+            }
+        }
+        // The block ends where the next domain's begins.
+        let next = domains.get(i + 1).and_then(|n| {
+            let heading = labels
+                .get("xlsx.kpi.domain_heading")
+                .replace("{number}", &n["number"].to_string())
+                .replace("{name}", n["name"].as_str().unwrap());
+            sheet.row_of(0, &heading, start)
+        });
+        let end = next.unwrap_or(header + 1 + kpis.len() as u32 + parts_rows + 14);
         let score_row = sheet
             .row_of(0, labels.get("xlsx.kpi.score"), start)
             .filter(|r| *r < end);
@@ -304,6 +332,7 @@ fn assert_matches_json(sheet: &Sheet, json: &Value, labels: &Labels, what: &str)
             ("xlsx.kpi.malus_pct", "malus_pct"),
             ("xlsx.kpi.weight_with_data", "weight_with_data"),
             ("xlsx.kpi.weight_total", "weight_total"),
+            ("xlsx.kpi.weight_share", "weight_share_pct"),
         ] {
             let row = value_of(key);
             assert!(

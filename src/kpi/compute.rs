@@ -7,8 +7,8 @@
 use chrono::{DateTime, NaiveDate, Utc};
 
 use super::input::{Call, MeasurePeriod, Measurement};
-use super::{score_domain, Figure, KpiSection};
-use crate::contract::{Kpi, KpiSource, LoadedContract};
+use super::{achievement, score_domain, Figure, KpiFigure, KpiSection, PriorityPart};
+use crate::contract::{Kpi, KpiSource, LoadedContract, PriorityCombination};
 use crate::evaluate::{Evaluation, Status};
 use crate::period::{Period, PeriodKind};
 use crate::ticket::{ChangeClass, Priority, Ticket, TicketType};
@@ -20,6 +20,9 @@ pub struct KpiInputs<'a> {
     /// end (every KPI counts tickets by one of the two; the aggregation selects and evaluates
     /// them once instead of every KPI scanning the whole export).
     pub tickets: &'a [(&'a Ticket, Evaluation)],
+    /// Every in-scope P1 incident of the data, whatever its period: the RCA KPI judges each
+    /// once, in the period its RCA fell due (or was delivered, if earlier).
+    pub p1_incidents: &'a [&'a Ticket],
     /// The file the tickets came from (`tickets.csv`, or the user's export), named as the
     /// source of the figures computed from them.
     pub tickets_file: &'a str,
@@ -35,20 +38,61 @@ pub struct KpiInputs<'a> {
 
 fn pct_figure(num: u64, den: u64, source: &str, detail: String) -> Option<Figure> {
     (den > 0).then(|| Figure {
-        measured: num as f64 * 100.0 / den as f64,
-        second_measured: None,
         numerator: Some(num),
         denominator: Some(den),
-        source: source.into(),
-        detail,
-        overrides_computed: false,
-        note: String::new(),
+        ..Figure::value(num as f64 * 100.0 / den as f64, source, detail, String::new())
     })
 }
 
-struct Window {
-    start: DateTime<Utc>,
-    end: DateTime<Utc>,
+/// Met / counted per priority (P1–P4) of the response or resolution KPI.
+pub type PriorityCounts = [(u64, u64); 4];
+
+/// Domain 2's response or resolution KPI from its counts per priority, combined as the
+/// contract says: pooled (met of all counted), or each priority with tickets judged against
+/// the norm on its own and their achievements averaged (`per_priority_mean`) or the lowest
+/// taken (`per_priority_min`). The figure's measured value is then the mean (or lowest) of
+/// the priorities' attainments, and the parts carry each priority's counts.
+pub fn per_priority_figure(
+    counts: &PriorityCounts,
+    k: &Kpi,
+    cap: Option<f64>,
+    combination: PriorityCombination,
+    file: &str,
+) -> Option<Figure> {
+    let (n, d) = counts.iter().fold((0, 0), |(n, d), (a, b)| (n + a, d + b));
+    let mut f = pct_figure(n, d, "tickets", file.into())?;
+    let norm = k.norm.unwrap_or(100.0);
+    f.per_priority = Priority::ALL
+        .iter()
+        .zip(counts)
+        .filter(|(_, (_, d))| *d > 0)
+        .map(|(p, &(n, d))| {
+            let measured = n as f64 * 100.0 / d as f64;
+            PriorityPart {
+                priority: p.key().into(),
+                numerator: n,
+                denominator: d,
+                measured,
+                achievement_pct: achievement(measured, norm, k.direction, cap),
+            }
+        })
+        .collect();
+    f.combination = Some(combination);
+    let parts = f.per_priority.iter().map(|p| p.measured);
+    match combination {
+        PriorityCombination::Pooled => {}
+        PriorityCombination::PerPriorityMean => {
+            f.measured = parts.sum::<f64>() / f.per_priority.len() as f64;
+        }
+        PriorityCombination::PerPriorityMin => f.measured = parts.fold(f64::INFINITY, f64::min),
+    }
+    Some(f)
+}
+
+/// The period as instants: `[start, end)`.
+pub struct Window {
+    pub start: DateTime<Utc>,
+    pub end: DateTime<Utc>,
 }
 
 impl Window {
@@ -58,6 +102,58 @@ impl Window {
     fn has_opt(&self, t: Option<DateTime<Utc>>) -> bool {
         t.is_some_and(|t| self.has(t))
     }
+}
+
+/// Whether a P1's RCA was on time, and the date it is judged on: the delivery date when it
+/// was delivered by the due date, else the due date. `None` while not yet due (and not
+/// delivered) or while the ticket is not resolved. A delivery dated after `today` has not
+/// happened yet.
+pub struct RcaVerdict {
+    pub due_on: NaiveDate,
+    pub delivered_on: Option<NaiveDate>,
+    pub on_time: bool,
+    pub judged_on: NaiveDate,
+}
+
+pub fn rca_verdict(t: &Ticket, c: &LoadedContract, today: NaiveDate) -> Option<RcaVerdict> {
+    let clock = &c.clock;
+    let due_on = clock.add_workdays(clock.local(t.resolved_at?).date(), c.contract.rules.rca_due_workdays);
+    let delivered_on = t.rca_delivered_at.map(|d| clock.local(d).date()).filter(|d| *d <= today);
+    let (on_time, judged_on) = match delivered_on {
+        Some(d) if d <= due_on => (true, d),
+        Some(_) => (false, due_on),
+        None if today > due_on => (false, due_on),
+        None => return None,
+    };
+    Some(RcaVerdict { due_on, delivered_on, on_time, judged_on })
+}
+
+/// `Some(met)` for a judged status, `None` for "not yet due".
+pub fn met_of(s: Status) -> Option<bool> {
+    (s != Status::NotYetDue).then_some(s == Status::Met)
+}
+
+/// Met / counted per priority of the period's in-scope incidents: by opening for the response,
+/// by resolution for the resolution; `judge` gives a ticket's verdict (`None`: not counted).
+pub fn priority_counts(
+    inp: &KpiInputs,
+    w: &Window,
+    response: bool,
+    judge: impl Fn(&Ticket, &Evaluation, bool) -> Option<bool>,
+) -> PriorityCounts {
+    let mut counts = [(0u64, 0u64); 4];
+    for (t, e) in inp.tickets.iter().filter(|(t, _)| !t.out_of_scope && t.ticket_type == TicketType::Incident) {
+        let inside = if response { w.has(t.opened_at) } else { w.has_opt(t.resolved_at) };
+        if !inside {
+            continue;
+        }
+        if let Some(met) = judge(t, e, response) {
+            let slot = &mut counts[t.priority as usize];
+            slot.0 += met as u64;
+            slot.1 += 1;
+        }
+    }
+    counts
 }
 
 /// A KPI computed from tickets or calls; `None` when there is nothing to measure.
@@ -95,42 +191,21 @@ fn computed(k: &Kpi, inp: &KpiInputs, w: &Window) -> Option<Figure> {
             pct_figure(n, d, "tickets", inp.tickets_file.into())
         }
         "response_time" | "resolution_time" => {
-            let response = k.id == "response_time";
-            let (n, d) = count(&mut evaluated()
-                .filter(|(t, _)| t.ticket_type == TicketType::Incident)
-                .filter(|(t, _)| if response { w.has(t.opened_at) } else { w.has_opt(t.resolved_at) })
-                .filter_map(|(_, e)| {
-                    let s = if response { e.response.status } else { e.resolution.status };
-                    (s != Status::NotYetDue).then_some(s == Status::Met)
-                }));
-            pct_figure(n, d, "tickets", inp.tickets_file.into())
+            let counts = priority_counts(inp, w, k.id == "response_time", |_, e, response| {
+                met_of(if response { e.response.status } else { e.resolution.status })
+            });
+            per_priority_figure(&counts, k, c.contract.scoring.achievement_cap_pct, c.contract.rules.priority_combination, inp.tickets_file)
         }
         "rca_on_time" => {
-            let days = c.contract.rules.rca_due_workdays;
-            let (n, d) = count(&mut in_scope()
-                .filter(|t| t.ticket_type == TicketType::Incident && t.priority == Priority::P1)
-                .filter(|t| w.has_opt(t.resolved_at))
-                .filter_map(|t| {
-                    let due = clock.add_workdays(clock.local(t.resolved_at?).date(), days);
-                    // A delivery dated after the day the report is made has not happened yet.
-                    match t.rca_delivered_at.map(|d| clock.local(d).date()).filter(|d| *d <= inp.today) {
-                        Some(d) => Some(d <= due),
-                        None if inp.today > due => Some(false),
-                        None => None, // not yet due
-                    }
-                }));
+            // Each P1 once: in the period its RCA fell due, or was delivered if that was earlier.
+            let (n, d) = count(&mut inp.p1_incidents.iter().filter_map(|t| {
+                let verdict = rca_verdict(t, inp.contract, inp.today)?;
+                (inp.period.start <= verdict.judged_on && verdict.judged_on <= inp.period.last_day())
+                    .then_some(verdict.on_time)
+            }));
             pct_figure(n, d, "tickets", inp.tickets_file.into())
         }
-        "trend_report" => inp.recurring_reported.then(|| Figure {
-            measured: 100.0,
-            second_measured: None,
-            numerator: None,
-            denominator: None,
-            source: "report".into(),
-            detail: String::new(),
-            overrides_computed: false,
-            note: String::new(),
-        }),
+        "trend_report" => inp.recurring_reported.then(|| Figure::value(100.0, "report", String::new(), String::new())),
         "standard_changes_on_time" => {
             let days = k.within_workdays.unwrap_or(5);
             let (n, d) = count(&mut in_scope()
@@ -166,23 +241,30 @@ fn computed(k: &Kpi, inp: &KpiInputs, w: &Window) -> Option<Figure> {
     }
 }
 
+/// The last day of a measurement's period.
+fn measure_period_last_day(p: MeasurePeriod) -> Option<NaiveDate> {
+    let (y, last_month) = match p {
+        MeasurePeriod::Month(y, m) => (y, m),
+        MeasurePeriod::Quarter(y, q) => (y, q * 3),
+        MeasurePeriod::Half(y, h) => (y, h * 6),
+        MeasurePeriod::Year(y) => (y, 12),
+    };
+    let (ny, nm) = if last_month == 12 { (y + 1, 1) } else { (y, last_month + 1) };
+    NaiveDate::from_ymd_opt(ny, nm, 1)?.pred_opt()
+}
+
 /// The measurement that covers `period` for `kpi`: the same period, else (for a quarter) the
-/// mean of its months, else the quarter, half year or year that holds it.
-fn measured(kpi: &str, period: &Period, ms: &[Measurement]) -> Option<Figure> {
+/// mean of its months, else the quarter, half year or year that holds it — the latter only
+/// once that longer period has ended on the report's date (`today`); before, the KPI is "not
+/// yet measured" for the period.
+fn measured(kpi: &str, period: &Period, ms: &[Measurement], today: NaiveDate) -> KpiFigure {
     let find = |p: MeasurePeriod| ms.iter().find(|m| m.kpi == kpi && m.period == p);
-    let figure = |value: f64, detail: String, note: String| Figure {
-        measured: value,
-        second_measured: None,
-        numerator: None,
-        denominator: None,
-        source: "measurement".into(),
-        detail,
-        overrides_computed: false,
-        note,
+    let figure = |value: f64, detail: String, note: String| {
+        KpiFigure::Figure(Figure::value(value, "measurement", detail, note))
     };
     let own = MeasurePeriod::of(period);
     if let Some(m) = find(own) {
-        return Some(figure(m.value, m.period.label(), m.note.clone()));
+        return figure(m.value, m.period.label(), m.note.clone());
     }
     if period.kind == PeriodKind::Quarter {
         let months: Vec<&Measurement> = period
@@ -193,13 +275,20 @@ fn measured(kpi: &str, period: &Period, ms: &[Measurement]) -> Option<Figure> {
         if !months.is_empty() {
             let mean = months.iter().map(|m| m.value).sum::<f64>() / months.len() as f64;
             let labels: Vec<String> = months.iter().map(|m| m.period.label()).collect();
-            return Some(figure(mean, format!("mean:{}", labels.join(",")), String::new()));
+            return figure(mean, format!("mean:{}", labels.join(",")), String::new());
         }
     }
-    MeasurePeriod::containing(period.start)
+    let longer = MeasurePeriod::containing(period.start)
         .into_iter()
         .filter(|p| *p != own && !matches!(p, MeasurePeriod::Month(..)))
-        .find_map(|p| find(p).map(|m| figure(m.value, m.period.label(), m.note.clone())))
+        .find_map(find);
+    match longer {
+        Some(m) if measure_period_last_day(m.period).is_some_and(|end| end < today) => {
+            figure(m.value, m.period.label(), m.note.clone())
+        }
+        Some(_) => KpiFigure::NotYetMeasured,
+        None => KpiFigure::NoData,
+    }
 }
 
 /// Computes every domain of the contract for the period.
@@ -219,13 +308,13 @@ pub fn kpi_section(inp: &KpiInputs) -> KpiSection {
                         Some(KpiSource::Tickets | KpiSource::Calls | KpiSource::Report) => computed(k, inp, &w),
                         _ => None,
                     };
-                    match (measured(&k.id, &inp.period, inp.measurements), own) {
-                        (Some(mut m), Some(_)) => {
+                    match (measured(&k.id, &inp.period, inp.measurements, inp.today), own) {
+                        (KpiFigure::Figure(mut m), Some(_)) => {
                             m.overrides_computed = true;
-                            Some(m)
+                            KpiFigure::Figure(m)
                         }
-                        (Some(m), None) => Some(m),
-                        (None, own) => own,
+                        (m, None) => m,
+                        (_, Some(own)) => KpiFigure::Figure(own),
                     }
                 })
                 .collect();
@@ -237,6 +326,8 @@ pub fn kpi_section(inp: &KpiInputs) -> KpiSection {
         period: inp.period.label(),
         cap_pct: c.scoring.achievement_cap_pct,
         bands: c.scoring.bands.clone(),
+        min_weight_share_pct: c.scoring.min_weight_share_pct,
+        malus_with_little_data: c.scoring.malus_with_little_data,
         domains,
     }
 }

@@ -12,7 +12,7 @@ pub mod input;
 
 use serde::Serialize;
 
-use crate::contract::{Direction, Domain, Kpi, KpiSource, MalusBand, Scoring};
+use crate::contract::{Direction, Domain, Kpi, KpiSource, MalusBand, PriorityCombination, Scoring};
 
 /// Achievement of a measured value against a norm, in percent, capped at `cap` (if any).
 /// "At least": measured ÷ norm (a norm of 0 is always met); "at most": norm ÷ measured, and a
@@ -43,7 +43,9 @@ pub struct Figure {
     pub measured: f64,
     /// Reachability's second part (answered within 60 s).
     pub second_measured: Option<f64>,
-    /// Counts behind a percentage, when computed: numerator of denominator.
+    /// Counts behind a percentage, when computed: numerator of denominator. For domain 2's
+    /// KPIs combined per priority these are the pooled counts, and `measured` is the mean (or
+    /// lowest) of the priorities' attainments.
     pub numerator: Option<u64>,
     pub denominator: Option<u64>,
     /// `tickets`, `calls`, `measurement`, `report`.
@@ -53,6 +55,43 @@ pub struct Figure {
     /// A measurement replaced a computed figure.
     pub overrides_computed: bool,
     pub note: String,
+    /// Domain 2's response and resolution per priority (the priorities with tickets), and
+    /// how they combine into the KPI's achievement; empty for other KPIs.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub per_priority: Vec<PriorityPart>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub combination: Option<PriorityCombination>,
+}
+
+impl Figure {
+    /// A figure with only a measured value (the other fields empty).
+    pub fn value(measured: f64, source: &str, detail: String, note: String) -> Figure {
+        Figure {
+            measured,
+            second_measured: None,
+            numerator: None,
+            denominator: None,
+            source: source.into(),
+            detail,
+            overrides_computed: false,
+            note,
+            per_priority: Vec::new(),
+            combination: None,
+        }
+    }
+}
+
+/// One priority of a per-priority KPI: its attainment (met of counted) and its own
+/// achievement against the KPI's norm.
+#[derive(Debug, Clone, Serialize)]
+pub struct PriorityPart {
+    pub priority: String,
+    pub numerator: u64,
+    pub denominator: u64,
+    /// met × 100 ÷ counted.
+    pub measured: f64,
+    /// Against the KPI's norm, capped like any achievement.
+    pub achievement_pct: f64,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -72,7 +111,9 @@ pub struct KpiResult {
     pub figure: Option<Figure>,
     /// In percent, unrounded; `None` with no data or no norm.
     pub achievement_pct: Option<f64>,
-    /// `scored`, `no_data`, `count_only` (no norm: shown, not scored).
+    /// `scored`, `no_data`, `not_yet_measured` (a quarter's, half year's or year's
+    /// measurement exists but that period has not ended on the report's date),
+    /// `count_only` (no norm: shown, not scored).
     pub status: String,
 }
 
@@ -89,8 +130,16 @@ pub struct DomainResult {
     pub score_pct: Option<f64>,
     pub weight_total: f64,
     pub weight_with_data: f64,
+    /// weight_with_data ÷ weight_total × 100; `None` without weights.
+    pub weight_share_pct: Option<f64>,
+    /// The score rests on less than the contract's minimum share of the weight.
+    pub little_data: bool,
     /// Index into `KpiSection.bands`.
     pub band: Option<usize>,
+    /// The band's malus, as the staircase gives it for the score.
+    pub band_malus_pct: Option<f64>,
+    /// The malus applied: the band's, unless the score rests on too little data (and the
+    /// contract does not apply it then).
     pub malus_pct: Option<f64>,
     pub escalation: bool,
     pub invoice_amount_eur: Option<f64>,
@@ -105,13 +154,32 @@ pub struct KpiSection {
     pub period: String,
     pub cap_pct: Option<f64>,
     pub bands: Vec<MalusBand>,
+    /// Below this share of a domain's weight with data, its malus is not applied (unless
+    /// `malus_with_little_data`).
+    pub min_weight_share_pct: f64,
+    pub malus_with_little_data: bool,
     pub domains: Vec<DomainResult>,
+}
+
+/// A KPI's figure for a period, or why it has none.
+#[derive(Debug, Clone)]
+pub enum KpiFigure {
+    Figure(Figure),
+    NoData,
+    /// A measurement of a longer period that has not ended on the report's date.
+    NotYetMeasured,
+}
+
+impl From<Option<Figure>> for KpiFigure {
+    fn from(f: Option<Figure>) -> Self {
+        f.map_or(KpiFigure::NoData, KpiFigure::Figure)
+    }
 }
 
 /// Scores one domain from its KPI figures (in the contract's order).
 pub fn score_domain(
     domain: &Domain,
-    figures: Vec<Option<Figure>>,
+    figures: Vec<KpiFigure>,
     scoring: &Scoring,
     active: bool,
     lang: &str,
@@ -139,8 +207,12 @@ pub fn score_domain(
         let sum: f64 = scored_kpis.iter().map(|(w, a)| w * a).sum();
         (Some(sum / weight_with_data), "scored")
     };
+    let weight_share_pct = (weight_total > 0.0).then(|| weight_with_data * 100.0 / weight_total);
+    let little_data = score.is_some() && weight_share_pct.is_some_and(|s| s < scoring.min_weight_share_pct);
     let band = score.and_then(|s| band_of(s, &scoring.bands));
-    let malus_pct = band.map(|b| scoring.bands[b].malus_pct);
+    let band_malus_pct = band.map(|b| scoring.bands[b].malus_pct);
+    let applied = !little_data || scoring.malus_with_little_data;
+    let malus_pct = band_malus_pct.filter(|_| applied);
     DomainResult {
         id: domain.id.clone(),
         number: domain.number,
@@ -152,9 +224,12 @@ pub fn score_domain(
         score_pct: score,
         weight_total,
         weight_with_data,
+        weight_share_pct,
+        little_data,
         band,
+        band_malus_pct,
         malus_pct,
-        escalation: band.is_some_and(|b| scoring.bands[b].escalation),
+        escalation: applied && band.is_some_and(|b| scoring.bands[b].escalation),
         invoice_amount_eur: domain.invoice_amount_eur,
         malus_eur: match (malus_pct, domain.invoice_amount_eur) {
             (Some(m), Some(a)) => Some(a * m / 100.0),
@@ -164,19 +239,36 @@ pub fn score_domain(
     }
 }
 
-fn kpi_result(k: &Kpi, figure: Option<Figure>, cap: Option<f64>, en: bool) -> KpiResult {
-    let achievement_pct = match (&figure, k.norm) {
-        (Some(f), Some(norm)) => {
-            let a = achievement(f.measured, norm, k.direction, cap);
-            // Reachability: the lower of its two parts.
-            Some(match (f.second_measured, k.second_norm) {
-                (Some(m2), Some(n2)) => a.min(achievement(m2, n2, k.direction, cap)),
-                _ => a,
-            })
+/// The achievement of a figure against the KPI's norm: per priority combined as the figure
+/// says (mean or lowest of the priorities' own achievements), else of the measured value;
+/// reachability the lower of its two parts.
+pub fn figure_achievement(f: &Figure, norm: f64, second_norm: Option<f64>, direction: Direction, cap: Option<f64>) -> f64 {
+    let parts = || f.per_priority.iter().map(|p| p.achievement_pct);
+    let a = match f.combination {
+        Some(PriorityCombination::PerPriorityMean) if !f.per_priority.is_empty() => {
+            parts().sum::<f64>() / f.per_priority.len() as f64
         }
+        Some(PriorityCombination::PerPriorityMin) if !f.per_priority.is_empty() => parts().fold(f64::INFINITY, f64::min),
+        _ => achievement(f.measured, norm, direction, cap),
+    };
+    match (f.second_measured, second_norm) {
+        (Some(m2), Some(n2)) => a.min(achievement(m2, n2, direction, cap)),
+        _ => a,
+    }
+}
+
+fn kpi_result(k: &Kpi, figure: KpiFigure, cap: Option<f64>, en: bool) -> KpiResult {
+    let (figure, not_yet) = match figure {
+        KpiFigure::Figure(f) => (Some(f), false),
+        KpiFigure::NoData => (None, false),
+        KpiFigure::NotYetMeasured => (None, true),
+    };
+    let achievement_pct = match (&figure, k.norm) {
+        (Some(f), Some(norm)) => Some(figure_achievement(f, norm, k.second_norm, k.direction, cap)),
         _ => None,
     };
     let status = match (&figure, k.norm) {
+        (None, _) if not_yet => "not_yet_measured",
         (None, _) => "no_data",
         (Some(_), None) => "count_only",
         (Some(_), Some(_)) => "scored",
@@ -203,18 +295,10 @@ mod tests {
     use super::*;
     use crate::contract::LoadedContract;
 
-    fn fig(measured: f64) -> Option<Figure> {
-        Some(Figure {
-            measured,
-            second_measured: None,
-            numerator: None,
-            denominator: None,
-            source: "measurement".into(),
-            detail: String::new(),
-            overrides_computed: false,
-            note: String::new(),
-        })
+    fn fig(measured: f64) -> KpiFigure {
+        KpiFigure::Figure(Figure::value(measured, "measurement", String::new(), String::new()))
     }
+    const NONE: KpiFigure = KpiFigure::NoData;
 
     fn domain(id: &str) -> (Domain, Scoring) {
         let c = LoadedContract::embedded().contract;
@@ -227,7 +311,9 @@ mod tests {
     fn guideline_worked_example() {
         let (d, s) = domain("service_desk");
         let mut reach = fig(75.0);
-        reach.as_mut().unwrap().second_measured = Some(100.0);
+        if let KpiFigure::Figure(f) = &mut reach {
+            f.second_measured = Some(100.0);
+        }
         let r = score_domain(&d, vec![reach, fig(68.0), fig(98.0), fig(1.0)], &s, true, "nl");
         let a: Vec<f64> = r.kpis.iter().map(|k| k.achievement_pct.unwrap()).collect();
         assert!((a[0] - 93.75).abs() < 1e-9);
@@ -298,13 +384,13 @@ mod tests {
     fn no_data_is_left_out_with_its_weight() {
         let (d, s) = domain("service_desk");
         // Only FCR (weight 40) and training (weight 10) have data.
-        let r = score_domain(&d, vec![None, fig(70.0), None, fig(1.0)], &s, true, "nl");
+        let r = score_domain(&d, vec![NONE, fig(70.0), NONE, fig(1.0)], &s, true, "nl");
         assert_eq!(r.kpis[0].status, "no_data");
         assert_eq!(r.kpis[0].achievement_pct, None);
         assert_eq!(r.weight_with_data, 50.0);
         assert_eq!(r.weight_total, 100.0);
         assert!((r.score_pct.unwrap() - (100.0 * 40.0 + 50.0 * 10.0) / 50.0).abs() < 1e-9);
-        let none = score_domain(&d, vec![None, None, None, None], &s, true, "nl");
+        let none = score_domain(&d, vec![NONE, NONE, NONE, NONE], &s, true, "nl");
         assert_eq!((none.score_pct, none.status.as_str(), none.malus_pct), (None, "no_data", None));
     }
 
@@ -329,12 +415,34 @@ mod tests {
         assert!((r.score_pct.unwrap() - expected).abs() < 1e-9);
     }
 
+    /// Under the contract's minimum share of the weight (50 %) the band is shown but its
+    /// malus is not applied, unless the contract says so; at exactly 50 % it is applied.
+    #[test]
+    fn too_little_data_keeps_the_band_but_not_the_malus() {
+        let (d, mut s) = domain("service_desk");
+        // FCR only (40 of 100): 60/70 = 85.71 % → band 1 %.
+        let r = score_domain(&d, vec![NONE, fig(60.0), NONE, NONE], &s, true, "nl");
+        assert_eq!((r.weight_share_pct, r.little_data), (Some(40.0), true));
+        assert_eq!((r.band_malus_pct, r.malus_pct, r.escalation), (Some(1.0), None, false));
+        // FCR and training (50 of 100): applied.
+        let r = score_domain(&d, vec![NONE, fig(60.0), NONE, fig(0.0)], &s, true, "nl");
+        assert_eq!((r.weight_share_pct, r.little_data), (Some(50.0), false));
+        assert!(r.malus_pct.is_some());
+        s.malus_with_little_data = true;
+        let r = score_domain(&d, vec![NONE, fig(60.0), NONE, NONE], &s, true, "nl");
+        assert_eq!((r.little_data, r.malus_pct), (true, Some(1.0)));
+        // Escalation follows the malus: below 80 % on too little data, none.
+        s.malus_with_little_data = false;
+        let r = score_domain(&d, vec![NONE, fig(10.0), NONE, NONE], &s, true, "nl");
+        assert_eq!((r.band_malus_pct, r.malus_pct, r.escalation), (Some(2.0), None, false));
+    }
+
     #[test]
     fn malus_in_euros() {
         let (mut d, s) = domain("service_desk");
         d.invoice_amount_eur = Some(10_000.0);
-        let r = score_domain(&d, vec![None, fig(60.0), None, None], &s, true, "nl");
-        // 60/70 = 85.7 % → 1 %.
+        // FCR 60/70 = 85.71 % (40), hand-over 85 % (25): 85.45 % on 65 of 100 weight → 1 %.
+        let r = score_domain(&d, vec![NONE, fig(60.0), fig(85.0), NONE], &s, true, "nl");
         assert_eq!(r.malus_eur, Some(100.0));
     }
 }

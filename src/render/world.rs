@@ -39,6 +39,8 @@ pub const EMBEDDED_TEMPLATES: &[(&str, &str)] = &[
     ("lang/nl-branding.toml", include_str!("../../templates/lang/nl-branding.toml")),
     ("lang/en-branding.toml", include_str!("../../templates/lang/en-branding.toml")),
     ("lang/nl-charts.toml", include_str!("../../templates/lang/nl-charts.toml")),
+    ("lang/nl-contract.toml", include_str!("../../templates/lang/nl-contract.toml")),
+    ("lang/en-contract.toml", include_str!("../../templates/lang/en-contract.toml")),
     ("lang/en-charts.toml", include_str!("../../templates/lang/en-charts.toml")),
     ("lang/nl.toml", include_str!("../../templates/lang/nl.toml")),
     ("lang/en.toml", include_str!("../../templates/lang/en.toml")),

@@ -53,7 +53,7 @@ use rust_xlsxwriter::{
     FormatAlign, FormatBorder, Formula, Workbook, Worksheet, XlsxError,
 };
 
-use crate::contract::{Direction, Frequency, KpiSource, Unit};
+use crate::contract::{Direction, Frequency, KpiSource, PriorityCombination, Unit};
 use crate::error::Error;
 use crate::i18n::{Labels, format_number, format_pct, month_label};
 use crate::kpi::{DomainResult, KpiResult, KpiSection};
@@ -157,6 +157,7 @@ fn write_workbook(
     backlog_sheets(&mut b, r)?;
     recurring_sheet(&mut b, r)?;
     p1_sheets(&mut b, r)?;
+    priority_override_sheets(&mut b, r)?;
     ticket_sheets(&mut b, m)?;
     data_quality_sheet(&mut b, r)?;
     let sources = ChartSources {
@@ -1059,6 +1060,7 @@ fn p1_sheets(b: &mut Book, r: &MonthlyReport) -> Res {
         ("rca_due_on", 13.0),
         ("rca_delivered_on", 13.0),
         ("rca_status", 22.0),
+        ("carried_over", 16.0),
     ]);
     list_sheets(b, "xlsx.sheet.p1", &cols, &r.p1s, |c, row, x| {
         c.text(row, 0, &x.ticket_id)?;
@@ -1075,7 +1077,45 @@ fn p1_sheets(b: &mut Book, r: &MonthlyReport) -> Res {
         c.tr(row, 11, "status", &x.resolution_status)?;
         c.date(row, 12, x.rca_due_on.as_deref())?;
         c.date(row, 13, x.rca_delivered_on.as_deref())?;
-        c.tr(row, 14, "rca_status", &x.rca_status)
+        c.tr(row, 14, "rca_status", &x.rca_status)?;
+        c.yes_no(row, 15, x.carried_over)
+    })
+}
+
+/// Tickets whose recorded priority differs from the matrix's, judged both ways.
+fn priority_override_sheets(b: &mut Book, r: &MonthlyReport) -> Res {
+    let cols = b.cols(&[
+        ("ticket_id", 14.0),
+        ("ticket_type", 16.0),
+        ("school", 28.0),
+        ("summary", 44.0),
+        ("opened_at", 17.0),
+        ("matrix_priority", 12.0),
+        ("recorded_priority", 12.0),
+        ("override_direction", 12.0),
+        ("response_status", 16.0),
+        ("response_status_matrix", 16.0),
+        ("resolution_status", 16.0),
+        ("resolution_status_matrix", 16.0),
+    ]);
+    list_sheets(b, "xlsx.sheet.priority_overrides", &cols, &r.priority_overrides.rows, |c, row, x| {
+        c.text(row, 0, &x.ticket_id)?;
+        c.tr(row, 1, "ticket_type", &x.ticket_type)?;
+        c.text(row, 2, &x.school)?;
+        c.text(row, 3, &x.summary)?;
+        c.datetime(row, 4, Some(&x.opened_at))?;
+        c.text(row, 5, &x.matrix_priority)?;
+        c.text(row, 6, &x.recorded_priority)?;
+        c.tr(row, 7, "story.overrides", &x.direction)?;
+        for (col, status) in [
+            (8, &x.response_status),
+            (9, &x.response_status_matrix),
+            (10, &x.resolution_status),
+            (11, &x.resolution_status_matrix),
+        ] {
+            c.tr(row, col, "status", status.as_deref().unwrap_or_default())?;
+        }
+        Ok(())
     })
 }
 
@@ -1949,6 +1989,22 @@ fn domain_block(
     // Scores, malus and escalation only for a domain that counts in this period.
     let live = d.scored && d.active && !d.kpis.is_empty();
     let domain = format!("{} {}", d.number, d.name);
+    // Per-priority rows (domain 2's response and resolution) come after the KPI rows, a
+    // block per KPI: a heading row, then a row per priority. Their rows, known up front so
+    // the KPI rows can refer to them.
+    let mut part_row = first + rix(d.kpis.len())? + 1;
+    let part_rows: Vec<Option<(u32, u32)>> = d
+        .kpis
+        .iter()
+        .map(|k| {
+            let n = k.figure.as_ref().map_or(0, |f| f.per_priority.len());
+            (n > 0).then(|| {
+                let range = (part_row + 1, part_row + n as u32);
+                part_row += n as u32 + 2;
+                range
+            })
+        })
+        .collect();
     for (i, kpi) in d.kpis.iter().enumerate() {
         let row = first + rix(i)?;
         c.text(row, kc::DOMAIN, &domain)?;
@@ -1972,7 +2028,24 @@ fn domain_block(
             frequency_key(kpi.frequency),
         )?;
         c.text(row, kc::SOURCE, &source_text(labels, kpi))?;
-        if let Some(fig) = &kpi.figure {
+        let combined = match (&kpi.figure, part_rows[i]) {
+            (Some(fig), Some((a, b))) => match fig.combination {
+                Some(PriorityCombination::PerPriorityMean) => Some(("AVERAGE", a, b)),
+                Some(PriorityCombination::PerPriorityMin) => Some(("MIN", a, b)),
+                _ => None,
+            },
+            _ => None,
+        };
+        if let (Some(fig), Some((func, a, b))) = (&kpi.figure, combined) {
+            // The priorities' attainments combined; the achievement combines theirs.
+            let range = |col: u16| format!("{}:{}", a1(a, col), a1(b, col));
+            let measured = format!("{func}({})", range(kc::MEASURED));
+            c.formula(row, kc::MEASURED, &measured, cached(Some(fig.measured)), &f.dec2)?;
+            let ach = range(kc::ACHIEVEMENT);
+            let formula = format!("IF(COUNT({ach})>0,{func}({ach}),\"\")");
+            c.formula(row, kc::ACHIEVEMENT, &formula, cached(kpi.achievement_pct), &f.dec2)?;
+            c.text_with(row, kc::NOTE, &fig.note, &f.wrap)?;
+        } else if let Some(fig) = &kpi.figure {
             c.number(row, kc::MEASURED, fig.measured, &f.dec2)?;
             c.opt_number(row, kc::MEASURED2, fig.second_measured, &f.dec2)?;
             if let Some(n) = fig.numerator {
@@ -1983,7 +2056,7 @@ fn domain_block(
             }
             c.text_with(row, kc::NOTE, &fig.note, &f.wrap)?;
         }
-        let achievement = achievement_formula(kpi, row, k.cap_pct);
+        let achievement = if combined.is_some() { None } else { achievement_formula(kpi, row, k.cap_pct) };
         if let Some(formula) = &achievement {
             c.formula(
                 row,
@@ -2010,7 +2083,29 @@ fn domain_block(
         }
         c.tr(row, kc::STATUS, "xlsx.kpi_status", &kpi.status)?;
     }
-    row = first + rix(d.kpis.len())? + 1;
+    for (kpi, rows) in d.kpis.iter().zip(&part_rows) {
+        let (Some(fig), Some((a, _))) = (&kpi.figure, rows) else { continue };
+        let heading = format!("{} {}", kpi.name, labels.get("story.kpi.per_priority"));
+        c.text_with(a - 1, kc::NAME, &heading, &f.bold)?;
+        for (j, part) in fig.per_priority.iter().enumerate() {
+            let row = a + rix(j)?;
+            c.text(row, kc::DOMAIN, &domain)?;
+            c.text(row, kc::ID, &format!("{}.{}", kpi.id, part.priority))?;
+            c.tr(row, kc::NAME, "priority", &part.priority)?;
+            c.opt_number(row, kc::NORM, kpi.norm, &f.dec2)?;
+            c.tr(row, kc::DIRECTION, "xlsx.direction", direction_key(kpi.direction))?;
+            c.tr(row, kc::UNIT, "xlsx.unit", unit_key(kpi.unit))?;
+            c.count(row, kc::NUMERATOR, part.numerator)?;
+            c.count(row, kc::DENOMINATOR, part.denominator)?;
+            let (num, den) = (a1(row, kc::NUMERATOR), a1(row, kc::DENOMINATOR));
+            let measured = format!("IF({den}>0,{num}*100/{den},\"\")");
+            c.formula(row, kc::MEASURED, &measured, cached(Some(part.measured)), &f.dec2)?;
+            let m = a1(row, kc::MEASURED);
+            let ach = achievement_part(&m, &a1(row, kc::NORM), kpi.direction, k.cap_pct);
+            c.formula(row, kc::ACHIEVEMENT, &format!("IF(ISNUMBER({m}),{ach},\"\")"), cached(Some(part.achievement_pct)), &f.dec2)?;
+        }
+    }
+    row = part_row.max(first + rix(d.kpis.len())? + 1);
 
     c.label_with(row, 0, "xlsx.kpi.status", &f.bold)?;
     c.tr(row, 1, "xlsx.domain_status", &d.status)?;
@@ -2059,6 +2154,7 @@ fn domain_block(
         cached(Some(d.weight_with_data)),
         &f.dec2,
     )?;
+    let (total, with_data) = (a1(row - 2, 1), a1(row - 1, 1));
     let score = pair(
         c,
         &mut row,
@@ -2069,11 +2165,31 @@ fn domain_block(
         cached(d.score_pct),
         &f.dec2_bold,
     )?;
+    let share = pair(
+        c,
+        &mut row,
+        "xlsx.kpi.weight_share",
+        format!("IF({total}>0,{with_data}*100/{total},\"\")"),
+        cached(d.weight_share_pct),
+        &f.dec2,
+    )?;
+    // Below the contract's minimum share of the weight, the band's malus is not applied
+    // (unless the contract applies it all the same).
+    let gate = |staircase: String, below: &str| {
+        if k.malus_with_little_data {
+            staircase
+        } else {
+            format!(
+                "IF(AND(ISNUMBER({score}),ISNUMBER({share}),{share}<{}),{below},{staircase})",
+                lit(k.min_weight_share_pct)
+            )
+        }
+    };
     let malus = pair(
         c,
         &mut row,
         "xlsx.kpi.malus_pct",
-        staircase_formula(&score, &k.bands, |b| lit(b.malus_pct), "\"\""),
+        gate(staircase_formula(&score, &k.bands, |b| lit(b.malus_pct), "\"\""), "\"\""),
         cached(d.malus_pct),
         &f.dec2_bold,
     )?;
@@ -2085,16 +2201,19 @@ fn domain_block(
         c,
         &mut row,
         "xlsx.kpi.escalation",
-        staircase_formula(
-            &score,
-            &k.bands,
-            |b| {
-                if b.escalation {
-                    yes.clone()
-                } else {
-                    no.clone()
-                }
-            },
+        gate(
+            staircase_formula(
+                &score,
+                &k.bands,
+                |b| {
+                    if b.escalation {
+                        yes.clone()
+                    } else {
+                        no.clone()
+                    }
+                },
+                &no,
+            ),
             &no,
         ),
         escalation_result(labels, d),
@@ -2206,6 +2325,7 @@ X-007,incident,,Netwerk,,geen school,P3,email,2026-10-10T09:00,,,
                 "Achterstand",
                 "Terugkerende issues",
                 "P1 en RCA",
+                "Prioriteit met de hand",
                 "Tickets",
                 "Datakwaliteit",
             ]
@@ -2523,6 +2643,21 @@ X-007,incident,,Netwerk,,geen school,P3,email,2026-10-10T09:00,,,
                 let formula = formula_at(&formulas, row, ach);
                 match kpi.norm {
                     None => assert!(formula.is_empty(), "{}: count only, no formula", kpi.id),
+                    Some(_) if kpi.figure.as_ref().is_some_and(|f| !f.per_priority.is_empty()) => {
+                        // Domain 2 per priority: the mean of the priorities' achievements,
+                        // each a capped formula on its own row.
+                        assert!(formula.starts_with("IF(COUNT(") && formula.contains("AVERAGE("), "{}: {formula}", kpi.id);
+                        assert_eq!(float_at(&range, row, ach), kpi.achievement_pct, "{}", kpi.id);
+                        for p in &kpi.figure.as_ref().unwrap().per_priority {
+                            let id = format!("{}.{}", kpi.id, p.priority);
+                            let r = row_of(&range, 1, &id, 0).unwrap_or_else(|| panic!("row of {id}"));
+                            let f = formula_at(&formulas, r, ach);
+                            assert!(f.contains("MIN(100,"), "{id}: capped: {f}");
+                            assert_eq!(float_at(&range, r, ach), Some(p.achievement_pct), "{id}");
+                            assert_eq!(float_at(&range, r, u32::from(kc::MEASURED)), Some(p.measured), "{id}");
+                        }
+                        checked += 1;
+                    }
                     Some(_) => {
                         assert!(formula.starts_with("IF(ISNUMBER("), "{}: {formula}", kpi.id);
                         assert!(
@@ -2579,16 +2714,19 @@ X-007,incident,,Netwerk,,geen school,P3,email,2026-10-10T09:00,,,
                 "score of domain {}",
                 d.number
             );
-            let malus = formula_at(&formulas, row + 1, 1);
+            // The share of the weight with data, then the malus: not applied below 50 %.
+            assert_eq!(float_at(&range, row + 1, 1), d.weight_share_pct);
+            let malus = formula_at(&formulas, row + 2, 1);
             let b = |r: u32| format!("B{}", r + 1);
             assert_eq!(
                 malus,
                 format!(
-                    "IF(ISNUMBER({s}),IF({s}>=95,0,IF({s}>=90,0.5,IF({s}>=80,1,IF({s}>=0,2,\"\")))),\"\")",
-                    s = b(row)
+                    "IF(AND(ISNUMBER({s}),ISNUMBER({w}),{w}<50),\"\",IF(ISNUMBER({s}),IF({s}>=95,0,IF({s}>=90,0.5,IF({s}>=80,1,IF({s}>=0,2,\"\")))),\"\"))",
+                    s = b(row),
+                    w = b(row + 1)
                 )
             );
-            assert_eq!(float_at(&range, row + 1, 1), d.malus_pct);
+            assert_eq!(float_at(&range, row + 2, 1), d.malus_pct);
             let escalation = if d.score_pct.is_none() {
                 ""
             } else if d.escalation {
@@ -2596,7 +2734,7 @@ X-007,incident,,Netwerk,,geen school,P3,email,2026-10-10T09:00,,,
             } else {
                 "nee"
             };
-            match range.get_value((row + 2, 1)) {
+            match range.get_value((row + 3, 1)) {
                 Some(Data::String(s)) => assert_eq!(s, escalation),
                 None | Some(Data::Empty) => assert_eq!(escalation, ""),
                 other => panic!("escalation {other:?}"),
@@ -2623,7 +2761,7 @@ X-007,incident,,Netwerk,,geen school,P3,email,2026-10-10T09:00,,,
                 Some(r) => {
                     assert_eq!(formula_at(&formulas, o, 3), format!("B{}", r + 1));
                     assert_eq!(float_at(&range, o, 3), d.score_pct);
-                    assert_eq!(formula_at(&formulas, o, 4), format!("B{}", r + 2));
+                    assert_eq!(formula_at(&formulas, o, 4), format!("B{}", r + 3));
                     assert_eq!(float_at(&range, o, 4), d.malus_pct);
                 }
                 None => assert!(formula_at(&formulas, o, 3).is_empty()),
@@ -2720,9 +2858,11 @@ X-007,incident,,Netwerk,,geen school,P3,email,2026-10-10T09:00,,,
         let rows = score_rows(&range, k, &nl);
         let row = rows[workplace].expect("a domain without data keeps its score formula");
         assert!(!formula_at(&formulas, row, 1).is_empty());
-        for r in row..row + 3 {
+        // Score, malus and escalation are empty; the share of the weight with data is 0.
+        for r in [row, row + 2, row + 3] {
             assert!(empty(r, 1), "row {r}: {:?}", range.get_value((r, 1)));
         }
+        assert_eq!(float_at(&range, row + 1, 1), Some(0.0));
         // Domain 1 is scored over the KPIs that have data.
         let d1 = &k.domains[0];
         assert!(d1.weight_with_data < d1.weight_total);

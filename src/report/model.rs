@@ -22,7 +22,103 @@ pub struct MonthlyReport {
     pub p1s: Vec<P1Item>,
     /// KPI domains, scores and malus indication (§9).
     pub kpis: crate::kpi::KpiSection,
+    /// Tickets whose recorded priority differs from the matrix's.
+    pub priority_overrides: PriorityOverrides,
+    /// Each contract reading that changes a figure, with the figure the other reading gives.
+    pub interpretations: Vec<Interpretation>,
+    /// The RCA files' preventive measures not yet carried out on the report's date.
+    pub open_measures: Vec<OpenMeasure>,
     pub data_quality: DataQuality,
+}
+
+/// A preventive measure of an RCA file that is still open on the report's date.
+#[derive(Debug, Clone, Serialize)]
+pub struct OpenMeasure {
+    pub ticket_id: String,
+    pub measure: String,
+    pub owner: Option<String>,
+    pub due_on: Option<String>,
+    /// Its due date has passed.
+    pub overdue: bool,
+}
+
+/// Recorded priorities that differ from the priority matrix (they count, as recorded).
+#[derive(Debug, Clone, Serialize)]
+pub struct PriorityOverrides {
+    /// Tickets opened in the period with a recorded priority other than the matrix's.
+    pub tickets: u64,
+    /// Recorded lower than the matrix gives (e.g. matrix P2, recorded P3).
+    pub lowered: u64,
+    pub raised: u64,
+    /// Per (matrix, recorded) pair, matrix priority first.
+    pub pairs: Vec<PriorityPair>,
+    /// Judged on the recorded priority met, on the matrix priority breached (response and
+    /// resolution counted separately), and the other way round.
+    pub met_only_on_recorded: u64,
+    pub met_only_on_matrix: u64,
+    /// The month's overall attainment as reported, and as it would be on the matrix priority.
+    pub response_pct: Option<f64>,
+    pub response_pct_matrix: Option<f64>,
+    pub resolution_pct: Option<f64>,
+    pub resolution_pct_matrix: Option<f64>,
+    /// Every such ticket (the annex lists them; the PDF the lowered P1/P2 ones).
+    pub rows: Vec<PriorityOverride>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PriorityPair {
+    pub matrix: String,
+    pub recorded: String,
+    pub tickets: u64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PriorityOverride {
+    pub ticket_id: String,
+    pub ticket_type: String,
+    pub school: String,
+    pub summary: String,
+    pub opened_at: String,
+    pub matrix_priority: String,
+    pub recorded_priority: String,
+    /// `lowered` or `raised`.
+    pub direction: String,
+    /// `met`, `breached`, `not_yet_due`; `None` when the measure does not count this month.
+    pub response_status: Option<String>,
+    pub response_status_matrix: Option<String>,
+    pub resolution_status: Option<String>,
+    pub resolution_status_matrix: Option<String>,
+}
+
+/// A contract reading that changes a figure (spec §7, "Interpretaties"): the reading in force
+/// and its figure, the other reading and what it would give.
+#[derive(Debug, Clone, Serialize)]
+pub struct Interpretation {
+    /// `norm` (domain 2's 95 % norm), `combination` (per priority or pooled), `targets`
+    /// (§5.1's incident targets against §9's KPI table), `recurring_key`.
+    pub topic: String,
+    /// The KPI it is about (`response_time`, `resolution_time`), when one.
+    pub kpi: Option<String>,
+    pub kpi_name: Option<String>,
+    /// The priority it is about (`targets`).
+    pub priority: Option<String>,
+    /// The reading in force and the other one, as setting values (`per_priority_mean`,
+    /// `pooled`, `95`, `100`, `category_subcategory`, …).
+    pub in_force: String,
+    pub alternative: String,
+    /// Targets in minutes (`targets`).
+    pub target_minutes: Option<i64>,
+    pub alternative_target_minutes: Option<i64>,
+    /// The figure in force and under the other reading: a KPI's achievement (`norm`,
+    /// `combination`) or a priority's attainment (`targets`), in percent.
+    pub value: Option<f64>,
+    pub alternative_value: Option<f64>,
+    /// Domain 2's score under the other reading (`norm`, `combination`, `targets`).
+    pub domain_score: Option<f64>,
+    pub alternative_domain_score: Option<f64>,
+    /// `recurring_key`: the top three under each key, as "issue (count)".
+    pub top: Vec<String>,
+    pub alternative_top: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -49,6 +145,8 @@ pub struct Meta {
     /// The date the report is due: N workdays after the period.
     pub due_on: String,
     pub late: bool,
+    /// A P1's RCA is due this many workdays after resolution (§5.2).
+    pub rca_due_workdays: u32,
     pub time_zone: String,
     pub service_window: String,
     pub inputs: Vec<InputFile>,
@@ -67,7 +165,9 @@ pub struct Summary {
     pub response_breaches: u64,
     pub resolution_breaches: u64,
     pub backlog_overdue: u64,
+    /// P1 incidents opened or resolved in the period.
     pub p1_count: u64,
+    /// Every listed P1 (this period's and carried over) whose RCA is overdue or was late.
     pub rca_overdue_or_late: u64,
     pub rows_rejected: u64,
     pub warnings: u64,
@@ -198,6 +298,9 @@ pub struct P1Item {
     pub rca_delivered_on: Option<String>,
     /// `on_time`, `late`, `not_yet_due`, `overdue`, `unresolved`.
     pub rca_status: String,
+    /// A P1 of an earlier period, listed because its RCA is outstanding or was delivered in
+    /// this period (nothing owed drops out between reports).
+    pub carried_over: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]

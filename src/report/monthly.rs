@@ -264,11 +264,21 @@ pub fn build_with(data: &DataSet, ctx: &RunContext, ticket_rows_wanted: bool) ->
     let mut backlog = Vec::new();
     let mut p1s = Vec::new();
     let mut resolved_count = 0u64;
+    // Tickets of the period whose recorded priority differs from the matrix's.
+    let mut overridden: Vec<(&Ticket, Evaluation)> = Vec::new();
     // Recurring issues: incidents opened in this month and the two before.
     let months = [period.months_before(2), period.months_before(1), period];
     let month_bounds: Vec<(DateTime<Utc>, DateTime<Utc>)> =
         months.iter().map(|m| (m.start_instant(clock), m.end_instant(clock))).collect();
     let mut recurring = RecurringTally::default();
+    // The same under the other key, for the interpretations box.
+    let other_key = match rules.recurring_issue_key {
+        RecurringKey::CategorySubcategory => RecurringKey::Category,
+        RecurringKey::Category => RecurringKey::CategorySubcategory,
+    };
+    let mut recurring_other = RecurringTally::default();
+    // Every in-scope P1 incident, whatever its period: the RCA KPI and the carried-over list.
+    let mut p1_all: Vec<&Ticket> = Vec::new();
 
     for t in &data.tickets {
         let opened_in = in_period(t.opened_at);
@@ -276,7 +286,11 @@ pub fn build_with(data: &DataSet, ctx: &RunContext, ticket_rows_wanted: bool) ->
             for (i, (s, e)) in month_bounds.iter().enumerate() {
                 if t.opened_at >= *s && t.opened_at < *e {
                     recurring.add(t, i, rules.recurring_issue_key);
+                    recurring_other.add(t, i, other_key);
                 }
+            }
+            if t.priority == Priority::P1 {
+                p1_all.push(t);
             }
         }
         let resolved_in = t.resolved_at.is_some_and(in_period);
@@ -288,7 +302,11 @@ pub fn build_with(data: &DataSet, ctx: &RunContext, ticket_rows_wanted: bool) ->
             continue;
         }
         let ev: Evaluation = evaluate(t, contract, end);
-        let overdue = open_at_end && ev.resolution.deadline <= end;
+        // Past the resolution target at the cut-off by business time (at exactly the deadline
+        // the time taken equals the target: met, not overdue).
+        let overdue_seconds =
+            if open_at_end && ev.resolution.deadline < end { clock.business_seconds(ev.resolution.deadline, end) } else { 0 };
+        let overdue = overdue_seconds > 0;
         let counting = if !(opened_in || resolved_in || overdue) {
             outside += 1;
             "outside_period"
@@ -350,17 +368,42 @@ pub fn build_with(data: &DataSet, ctx: &RunContext, ticket_rows_wanted: bool) ->
                 opened_at: local_str(contract, t.opened_at),
                 deadline: local_str(contract, ev.resolution.deadline),
                 target_minutes: ev.resolution.target_minutes,
-                overdue_minutes: minutes(clock.business_seconds(ev.resolution.deadline, end)),
+                overdue_minutes: minutes(overdue_seconds),
             });
         }
         if t.priority == Priority::P1 && t.ticket_type == TicketType::Incident && (opened_in || resolved_in) {
-            p1s.push(p1_item(t, &ev, ctx));
+            p1s.push(p1_item(t, &ev, ctx, false));
+        }
+        if (opened_in || resolved_in) && t.matrix_priority.is_some_and(|m| m != t.priority) {
+            overridden.push((t, ev));
+        }
+    }
+
+    // P1s of earlier periods whose RCA was still owed during this one, or was delivered in
+    // it: listed until delivered, then once more (nothing owed drops out between reports).
+    for t in &p1_all {
+        let Some(resolved) = t.resolved_at else { continue };
+        if resolved >= start || t.opened_at >= start {
+            continue; // this period's own P1s are listed above
+        }
+        let due = clock.add_workdays(clock.local(resolved).date(), rules.rca_due_workdays);
+        let delivered = t.rca_delivered_at.map(|d| clock.local(d).date()).filter(|d| *d <= ctx.today);
+        let delivered_in = delivered.is_some_and(|d| d >= period.start && d <= period.last_day());
+        let owed_in = delivered.is_none_or(|d| d >= period.start) && due <= period.last_day();
+        if delivered_in || owed_in {
+            let ev = evaluate(t, contract, end);
+            p1s.push(p1_item(t, &ev, ctx, true));
         }
     }
 
     // Sort lists so output never depends on input order.
+    // Breaches by priority (every P1 and P2 breach is shown in the PDF), then overshoot.
     breaches.sort_by(|a, b| {
-        b.overshoot_minutes.total_cmp(&a.overshoot_minutes).then_with(|| a.ticket_id.cmp(&b.ticket_id)).then_with(|| a.measure.cmp(&b.measure))
+        a.priority
+            .cmp(&b.priority)
+            .then_with(|| b.overshoot_minutes.total_cmp(&a.overshoot_minutes))
+            .then_with(|| a.ticket_id.cmp(&b.ticket_id))
+            .then_with(|| a.measure.cmp(&b.measure))
     });
     backlog.sort_by(|a, b| b.overdue_minutes.total_cmp(&a.overdue_minutes).then_with(|| a.ticket_id.cmp(&b.ticket_id)));
     p1s.sort_by(|a, b| a.opened_at.cmp(&b.opened_at).then_with(|| a.ticket_id.cmp(&b.ticket_id)));
@@ -437,7 +480,7 @@ pub fn build_with(data: &DataSet, ctx: &RunContext, ticket_rows_wanted: bool) ->
         response_breaches: breaches.iter().filter(|b| b.measure == "response").count() as u64,
         resolution_breaches: breaches.iter().filter(|b| b.measure == "resolution").count() as u64,
         backlog_overdue: backlog.len() as u64,
-        p1_count: p1s.len() as u64,
+        p1_count: p1s.iter().filter(|p| !p.carried_over).count() as u64,
         rca_overdue_or_late: p1s.iter().filter(|p| p.rca_status == "overdue" || p.rca_status == "late").count() as u64,
         rows_rejected: data.rejections.len() as u64,
         warnings: warnings.len() as u64,
@@ -461,13 +504,15 @@ pub fn build_with(data: &DataSet, ctx: &RunContext, ticket_rows_wanted: bool) ->
         generated_on: ctx.today.to_string(),
         due_on: due_on.to_string(),
         late: ctx.today > due_on,
+        rca_due_workdays: rules.rca_due_workdays,
         time_zone: c.calendar.time_zone.clone(),
         service_window: format!("{}–{}", c.calendar.window_start, c.calendar.window_end),
         inputs: data.files.clone(),
     };
-    let kpis = crate::kpi::compute::kpi_section(&crate::kpi::compute::KpiInputs {
+    let kpi_inputs = crate::kpi::compute::KpiInputs {
         contract,
         tickets: &kpi_tickets,
+        p1_incidents: &p1_all,
         tickets_file: data.tickets_file(),
         calls: data.calls.as_deref(),
         measurements: &data.measurements,
@@ -475,7 +520,23 @@ pub fn build_with(data: &DataSet, ctx: &RunContext, ticket_rows_wanted: bool) ->
         today: ctx.today,
         recurring_reported: !top_is_empty,
         lang: &ctx.lang,
-    });
+    };
+    let kpis = crate::kpi::compute::kpi_section(&kpi_inputs);
+    let issue_names = |top: &[RecurringIssue]| -> Vec<String> {
+        top.iter()
+            .map(|it| {
+                let name = if it.subcategory.is_empty() { it.category.clone() } else { format!("{} / {}", it.category, it.subcategory) };
+                format!("{name} ({})", it.counts[2])
+            })
+            .collect()
+    };
+    let interpretations = super::interpretations::interpretations(
+        &kpis,
+        &kpi_inputs,
+        (rules.recurring_issue_key, issue_names(&top)),
+        issue_names(&recurring_other.top(3, &months)),
+    );
+    let priority_overrides = priority_overrides(&overridden, contract, end, period, &response, &resolution);
     let report = MonthlyReport {
         meta,
         summary,
@@ -492,6 +553,9 @@ pub fn build_with(data: &DataSet, ctx: &RunContext, ticket_rows_wanted: bool) ->
         },
         p1s,
         kpis,
+        priority_overrides,
+        interpretations,
+        open_measures: open_measures(data, ctx.today),
         data_quality: DataQuality {
             accounting,
             rejections: data.rejections.clone(),
@@ -562,7 +626,110 @@ fn channel_key(t: &Ticket) -> String {
     .into()
 }
 
-fn p1_item(t: &Ticket, ev: &Evaluation, ctx: &RunContext) -> P1Item {
+/// The RCA files' preventive measures still open on `today` (no `done_on`, or a later one),
+/// the overdue ones first, then by due date.
+pub fn open_measures(data: &DataSet, today: NaiveDate) -> Vec<OpenMeasure> {
+    let day = |s: &Option<String>| s.as_deref().and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
+    let mut out: Vec<OpenMeasure> = data
+        .preventive_measures
+        .iter()
+        .filter(|m| day(&m.measure.done_on).is_none_or(|d| d > today))
+        .map(|m| OpenMeasure {
+            ticket_id: m.ticket_id.clone(),
+            measure: m.measure.measure.clone().unwrap_or_default(),
+            owner: m.measure.owner.clone(),
+            due_on: m.measure.due_on.clone(),
+            overdue: day(&m.measure.due_on).is_some_and(|d| d < today),
+        })
+        .collect();
+    out.sort_by(|a, b| b.overdue.cmp(&a.overdue).then_with(|| a.due_on.cmp(&b.due_on)).then_with(|| a.ticket_id.cmp(&b.ticket_id)));
+    out
+}
+
+/// The summary of recorded priorities that differ from the matrix: how many, which way, and
+/// what the month's attainment would be judged on the matrix priority.
+fn priority_overrides(
+    overridden: &[(&Ticket, Evaluation)],
+    contract: &LoadedContract,
+    cutoff: DateTime<Utc>,
+    period: Period,
+    response: &[AttainmentRow],
+    resolution: &[AttainmentRow],
+) -> PriorityOverrides {
+    let clock = &contract.clock;
+    let (start, end) = (period.start_instant(clock), period.end_instant(clock));
+    let inside = |t: DateTime<Utc>| t >= start && t < end;
+    let mut pairs: BTreeMap<(Priority, Priority), u64> = BTreeMap::new();
+    let mut rows = Vec::new();
+    let (mut lowered, mut raised, mut only_recorded, mut only_matrix) = (0, 0, 0, 0);
+    // Met counts on the recorded priority minus those on the matrix one, per measure.
+    let (mut response_shift, mut resolution_shift) = (0i64, 0i64);
+    let mut tickets = 0u64;
+    for (t, ev) in overridden {
+        let Some(matrix) = t.matrix_priority else { continue };
+        let opened_in = inside(t.opened_at);
+        let resolved_in = t.resolved_at.is_some_and(inside);
+        let on_matrix = evaluate(&Ticket { priority: matrix, ..(*t).clone() }, contract, cutoff);
+        let mut compare = |counts: bool, a: Status, b: Status, shift: &mut i64| -> (Option<String>, Option<String>) {
+            if !counts {
+                return (None, None);
+            }
+            match (a, b) {
+                (Status::Met, Status::Breached) => only_recorded += 1,
+                (Status::Breached, Status::Met) => only_matrix += 1,
+                _ => {}
+            }
+            *shift += i64::from(a == Status::Met) - i64::from(b == Status::Met);
+            (Some(status_key(a).into()), Some(status_key(b).into()))
+        };
+        let (rs, rsm) = compare(opened_in, ev.response.status, on_matrix.response.status, &mut response_shift);
+        let (ls, lsm) = compare(resolved_in, ev.resolution.status, on_matrix.resolution.status, &mut resolution_shift);
+        if opened_in {
+            tickets += 1;
+            *pairs.entry((matrix, t.priority)).or_default() += 1;
+            // P1 is the highest priority: a larger number is a lower priority.
+            if t.priority > matrix { lowered += 1 } else { raised += 1 }
+        }
+        rows.push(PriorityOverride {
+            ticket_id: t.id.clone(),
+            ticket_type: t.ticket_type.key().into(),
+            school: t.school.clone(),
+            summary: t.summary.clone(),
+            opened_at: local_str(contract, t.opened_at),
+            matrix_priority: matrix.key().into(),
+            recorded_priority: t.priority.key().into(),
+            direction: if t.priority > matrix { "lowered" } else { "raised" }.into(),
+            response_status: rs,
+            response_status_matrix: rsm,
+            resolution_status: ls,
+            resolution_status_matrix: lsm,
+        });
+    }
+    rows.sort_by(|a, b| a.matrix_priority.cmp(&b.matrix_priority).then_with(|| a.opened_at.cmp(&b.opened_at)).then_with(|| a.ticket_id.cmp(&b.ticket_id)));
+    let overall = |rows: &[AttainmentRow], shift: i64| {
+        let all = rows.last()?;
+        let met = all.met as i64 - shift;
+        pct(met.max(0) as u64, all.counted)
+    };
+    PriorityOverrides {
+        tickets,
+        lowered,
+        raised,
+        pairs: pairs
+            .into_iter()
+            .map(|((m, r), n)| PriorityPair { matrix: m.key().into(), recorded: r.key().into(), tickets: n })
+            .collect(),
+        met_only_on_recorded: only_recorded,
+        met_only_on_matrix: only_matrix,
+        response_pct: response.last().and_then(|r| r.pct),
+        response_pct_matrix: overall(response, response_shift),
+        resolution_pct: resolution.last().and_then(|r| r.pct),
+        resolution_pct_matrix: overall(resolution, resolution_shift),
+        rows,
+    }
+}
+
+fn p1_item(t: &Ticket, ev: &Evaluation, ctx: &RunContext, carried_over: bool) -> P1Item {
     let contract = ctx.contract;
     let clock = &contract.clock;
     let due = t.resolved_at.map(|r| clock.add_workdays(clock.local(r).date(), contract.contract.rules.rca_due_workdays));
@@ -592,5 +759,6 @@ fn p1_item(t: &Ticket, ev: &Evaluation, ctx: &RunContext) -> P1Item {
         rca_due_on: due.map(|d| d.to_string()),
         rca_delivered_on: delivered.map(|d| d.to_string()),
         rca_status: rca_status.into(),
+        carried_over,
     }
 }

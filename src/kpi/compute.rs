@@ -8,7 +8,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use super::input::{Call, MeasurePeriod, Measurement};
 use super::{score_domain, Figure, KpiSection};
-use crate::contract::{Kpi, KpiSource, LoadedContract};
+use crate::contract::{Kpi, KpiSource, LoadedContract, Unit};
 use crate::evaluate::{Evaluation, Status};
 use crate::period::{Period, PeriodKind};
 use crate::ticket::{ChangeClass, Priority, Ticket, TicketType};
@@ -167,8 +167,9 @@ fn computed(k: &Kpi, inp: &KpiInputs, w: &Window) -> Option<Figure> {
 }
 
 /// The measurement that covers `period` for `kpi`: the same period, else (for a quarter) the
-/// mean of its months, else the quarter, half year or year that holds it.
-fn measured(kpi: &str, period: &Period, ms: &[Measurement]) -> Option<Figure> {
+/// sum (a count, `unit`) or mean (a rate) of its months, else the quarter, half year or year
+/// that holds it.
+fn measured(kpi: &str, unit: Unit, period: &Period, ms: &[Measurement]) -> Option<Figure> {
     let find = |p: MeasurePeriod| ms.iter().find(|m| m.kpi == kpi && m.period == p);
     let figure = |value: f64, detail: String, note: String| Figure {
         measured: value,
@@ -191,9 +192,15 @@ fn measured(kpi: &str, period: &Period, ms: &[Measurement]) -> Option<Figure> {
             .filter_map(|p| find(MeasurePeriod::of(p)))
             .collect();
         if !months.is_empty() {
-            let mean = months.iter().map(|m| m.value).sum::<f64>() / months.len() as f64;
+            // Counts (complaints, improvement actions) add up over the quarter; a rate's
+            // months are averaged.
+            let sum = months.iter().map(|m| m.value).sum::<f64>();
+            let (value, how) = match unit {
+                Unit::Count => (sum, "sum"),
+                _ => (sum / months.len() as f64, "mean"),
+            };
             let labels: Vec<String> = months.iter().map(|m| m.period.label()).collect();
-            return Some(figure(mean, format!("mean:{}", labels.join(",")), String::new()));
+            return Some(figure(value, format!("{how}:{}", labels.join(",")), String::new()));
         }
     }
     MeasurePeriod::containing(period.start)
@@ -219,7 +226,7 @@ pub fn kpi_section(inp: &KpiInputs) -> KpiSection {
                         Some(KpiSource::Tickets | KpiSource::Calls | KpiSource::Report) => computed(k, inp, &w),
                         _ => None,
                     };
-                    match (measured(&k.id, &inp.period, inp.measurements), own) {
+                    match (measured(&k.id, k.unit, &inp.period, inp.measurements), own) {
                         (Some(mut m), Some(_)) => {
                             m.overrides_computed = true;
                             Some(m)

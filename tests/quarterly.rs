@@ -194,3 +194,45 @@ fn the_onsite_kpi_goes_through_the_staircase_and_the_malus_table_has_a_total() {
     assert_eq!(q.malus_total.with_malus_without_amount, q.malus_total.with_malus - 1);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn malus_table_with_invoice_amounts_in_english() {
+    let out = std::env::temp_dir().join(format!("slarapport-quarterly-eur-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&out);
+    std::fs::create_dir_all(&out).unwrap();
+    // The embedded contract with invoice amounts for domains 1, 2, 6 and 7.
+    let toml = Command::new(env!("CARGO_BIN_EXE_slarapport")).args(["contract", "--toml"]).output().unwrap();
+    let mut contract = String::new();
+    let mut domain = 0;
+    for line in String::from_utf8(toml.stdout).unwrap().lines() {
+        contract.push_str(line);
+        contract.push('\n');
+        if line == "[[domains]]" {
+            domain += 1;
+            if let Some(amount) = [(1, 11_000), (2, 12_000), (6, 16_000), (7, 17_000)].iter().find(|(d, _)| *d == domain).map(|(_, a)| a) {
+                contract.push_str(&format!("invoice_amount_eur = {amount}.0\n"));
+            }
+        }
+    }
+    assert_eq!(domain, 7);
+    std::fs::write(out.join("contract.toml"), contract).unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_slarapport"))
+        .args(["quarterly", "--data", "fixtures/demo", "--period", "2026-Q3", "--today", "2026-10-08", "--lang", "en", "--contract"])
+        .arg(out.join("contract.toml"))
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&o.stdout).to_string() + &String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{text}");
+    let pdf = Command::new("pdftotext").arg("-layout").arg(out.join("2026-Q3/quarterly-report-2026-Q3.pdf")).arg("-").output().unwrap();
+    let pdf = String::from_utf8(pdf.stdout).unwrap();
+    // Domain 1 at 92.26 % and domain 2 at 92.93 %: 0.5 % of 11,000 and 12,000; domain 6 at
+    // 86.67 %: 1 % of 16,000; the on-site KPI at 95.14 %: none. 55 + 60 + 160 = 275.
+    for needle in ["the invoice of Q4 2026", "€ 55.00", "€ 60.00", "€ 160.00", "€ 275.00", "3 of 7 with a malus", "< 80%: 2% malus or escalation", "Other — On site when needed"] {
+        assert!(pdf.contains(needle), "quarterly PDF lacks {needle:?}");
+    }
+    assert!(!pdf.contains("invoice_amount_eur"), "no note on adding invoice amounts when there are some");
+    assert_eq!(period_code(&pdf), None, "a period code in the PDF");
+    let _ = std::fs::remove_dir_all(&out);
+}

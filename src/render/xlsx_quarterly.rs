@@ -492,17 +492,21 @@ struct CalcCells {
     domains: Vec<Vec<Option<DomainCells>>>,
 }
 
-/// Where a KPI's figure came from; a quarter's sum or mean of the months' measurements
-/// names the months in words.
+/// Where a KPI's figure came from, with a measurement's period in words; a quarter's sum or
+/// mean of the months' measurements names the months.
 fn figure_source(labels: &Labels, k: &KpiResult) -> String {
     let Some(f) = &k.figure else { return source_text(labels, k) };
-    let (key, months) = match (f.detail.strip_prefix("sum:"), f.detail.strip_prefix("mean:")) {
+    if f.source != "measurement" || f.detail.is_empty() {
+        return source_text(labels, k);
+    }
+    let detail = match (f.detail.strip_prefix("sum:"), f.detail.strip_prefix("mean:")) {
         (Some(m), _) => ("q.kpi.sum_of", m),
         (_, Some(m)) => ("q.kpi.mean_of", m),
-        _ => return source_text(labels, k),
+        _ => ("", f.detail.as_str()),
     };
-    let months: Vec<String> = months.split(',').map(|m| month_label(m, labels)).collect();
-    let mut s = format!("{} ({} {})", labels.get(&format!("xlsx.source.{}", f.source)), labels.get(key), months.join(", "));
+    let periods: Vec<String> = detail.1.split(',').map(|p| period_name(p, labels)).collect();
+    let what = if detail.0.is_empty() { String::new() } else { format!("{} ", labels.get(detail.0)) };
+    let mut s = format!("{} ({what}{})", labels.get("xlsx.source.measurement"), periods.join(", "));
     if f.overrides_computed {
         s = format!("{s}; {}", labels.get("xlsx.kpi.overrides"));
     }
@@ -914,6 +918,25 @@ mod tests {
         let bytes = quarterly_xlsx(&q, &en).unwrap();
         assert_eq!(chart_parts(&bytes), [1, 2]);
         assert_eq!(open(bytes).sheet_names()[1], "Charts");
+    }
+
+    #[test]
+    fn the_calculation_sheet_names_each_figures_source_in_words() {
+        let q = demo_quarter();
+        let nl = Labels::embedded("nl").unwrap();
+        let mut wb = open(quarterly_xlsx(&q, &nl).unwrap());
+        let calc = wb.worksheet_range("KPI-berekening").unwrap();
+        let row = |id: &str| (0..calc.height() as u32).find(|r| matches!(calc.get_value((*r, 2)), Some(Data::String(s)) if s == id)).unwrap();
+        let quarter_source = u32::from(calc::col(q.months.len(), calc::SOURCE));
+        assert_eq!(
+            string_at(&calc, row("complaints"), quarter_source),
+            "meting (som van de maandmetingen van juli 2026, augustus 2026, september 2026)"
+        );
+        assert_eq!(string_at(&calc, row("training_sessions"), quarter_source), "meting (2e halfjaar 2026)");
+        assert_eq!(string_at(&calc, row("first_contact_resolution"), quarter_source), "tickets (tickets.csv)");
+        // Complaints: 0 + 3 + 1 in the quarter's measured column.
+        let measured = u32::from(calc::col(q.months.len(), calc::MEASURED));
+        assert_eq!(float_at(&calc, row("complaints"), measured), Some(4.0));
     }
 
     #[test]

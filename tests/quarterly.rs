@@ -90,6 +90,9 @@ fn quarterly_command_on_the_demo_data() {
     for needle in ["Kwartaalrapportage", "3e kwartaal 2026", "Service level rapportage", "Trends en ontwikkelingen", "Wijzigingen", "Kwaliteitsborging", "Klachten en escalaties", "factuur van het 4e kwartaal 2026", "juli 2026", "september 2026"] {
         assert!(pdf.contains(needle), "quarterly PDF lacks {needle:?}");
     }
+    // The chapters carry the agenda's numbers: the malus is item 7 of the agenda and chapter 7.
+    assert!(pdf.contains("7. Malus voor de volgende factuur"), "the agenda");
+    assert!(pdf.lines().any(|l| l.trim() == "7 Malus voor de volgende factuur"), "the malus chapter's number");
     // Periods in words, never as codes; dates in one format.
     assert_eq!(period_code(&pdf), None, "a period code in the PDF");
     assert!(pdf.contains("Peilmoment") && pdf.contains("1 oktober 2026 00:00"), "the cut-off in the report's date format");

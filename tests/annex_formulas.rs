@@ -7,6 +7,10 @@
 //! (`monthly_xlsx_with_cached(.., true)`): LibreOffice must replace every one of them, which
 //! proves that it recalculated rather than kept what the file said.
 //!
+//! The quarterly annex gets the same treatment: its calculation sheet (every period's
+//! achievements, domain scores, malus), the KPI sheet that refers to it and the malus table
+//! with its total.
+//!
 //! LibreOffice never recalculates an OOXML file on load by default. It runs with a fresh user
 //! profile whose `registrymodifications.xcu` sets `Calc/Formula/Load/OOXMLRecalcMode` to 0
 //! ("always recalculate").
@@ -28,23 +32,31 @@ use slarapport::load::load_data_dir;
 use slarapport::period::Period;
 use slarapport::render::world::TemplateSet;
 use slarapport::render::xlsx::{POISONED_RESULT, monthly_xlsx, monthly_xlsx_with_cached};
+use slarapport::render::xlsx_quarterly::{quarterly_xlsx, quarterly_xlsx_with_cached};
 use slarapport::report::model::Monthly;
 use slarapport::report::monthly::{RunContext, build};
+use slarapport::report::quarterly::{QuarterlyReport, build_quarterly};
 
 const TOLERANCE: f64 = 1e-9;
 const SOFFICE_TIMEOUT: Duration = Duration::from_secs(300);
 
-/// The demo data for October 2026; with `invoice`, every domain gets an invoice amount so
-/// that the malus in euros is in the annex too; with `gaps`, the phone log and the
-/// measurements of domain 4 and of CMDB accuracy are left out, so that some KPIs and one
-/// domain have no data (the demo data has figures for every KPI).
-fn demo(invoice: bool, gaps: bool) -> Monthly {
+/// The embedded contract; with `invoice`, every domain has an invoice amount.
+fn demo_contract(invoice: bool) -> LoadedContract {
     let mut c = LoadedContract::embedded();
     if invoice {
         for (i, d) in c.contract.domains.iter_mut().enumerate() {
             d.invoice_amount_eur = Some(10_000.0 + 1_234.56 * i as f64);
         }
     }
+    c
+}
+
+/// The demo data for October 2026; with `invoice`, every domain gets an invoice amount so
+/// that the malus in euros is in the annex too; with `gaps`, the phone log and the
+/// measurements of domain 4 and of CMDB accuracy are left out, so that some KPIs and one
+/// domain have no data (the demo data has figures for every KPI).
+fn demo(invoice: bool, gaps: bool) -> Monthly {
+    let c = demo_contract(invoice);
     let mut data = load_data_dir(
         &Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/demo"),
         &c,
@@ -215,6 +227,55 @@ impl Sheet {
         let end = self.values.end().map_or(0, |(r, _)| r + 1);
         (from..end)
             .find(|r| matches!(self.values.get_value((*r, col)), Some(Data::String(x)) if x == s))
+    }
+}
+
+/// Writes each annex into `work/in`; returns their paths, in order.
+fn write_inputs<'a>(work: &Path, inputs: impl Iterator<Item = (&'a str, &'a [u8])>) -> Vec<PathBuf> {
+    inputs
+        .map(|(name, bytes)| {
+            let p = work.join("in").join(name);
+            std::fs::write(&p, bytes).unwrap();
+            p
+        })
+        .collect()
+}
+
+/// Every formula cell of `sheet` holds the poisoned cached result if and only if
+/// `poisoned`; returns how many formula cells there are.
+fn assert_poison(sheet: &Sheet, poisoned: bool, name: &str) -> usize {
+    let cells = sheet.formula_cells();
+    for (r, c) in &cells {
+        let is_poison = matches!(sheet.values.get_value((*r, *c)), Some(Data::Float(x)) if *x == POISONED_RESULT);
+        assert_eq!(is_poison, poisoned, "{name} ({r}, {c}) before recalculation");
+    }
+    cells.len()
+}
+
+/// The formulas of `before` survive LibreOffice's round trip into `after`, and none keeps a
+/// poisoned value or became an error; with `cached_too`, `before`'s cached values are what
+/// LibreOffice computed, cell by cell.
+fn assert_recalculated(before: &Sheet, after: &Sheet, name: &str, cached_too: bool) {
+    let cells = before.formula_cells();
+    assert_eq!(after.formula_cells().len(), cells.len(), "{name}: formulas after saving");
+    for (r, c) in &cells {
+        let v = after.values.get_value((*r, *c));
+        assert!(
+            !matches!(v, Some(Data::Float(x)) if *x == POISONED_RESULT),
+            "{name}: ({r}, {c}) = {} was not recalculated",
+            before.formula(*r, *c)
+        );
+        assert!(!matches!(v, Some(Data::Error(_))), "{name}: ({r}, {c}) is an error: {v:?}");
+        if cached_too {
+            let want = before.values.get_value((*r, *c));
+            let same = match (want, v) {
+                (Some(Data::Float(a)), Some(Data::Float(b))) => (a - b).abs() <= TOLERANCE,
+                (Some(Data::String(a)), Some(Data::String(b))) => a == b,
+                (Some(Data::String(a)), None | Some(Data::Empty)) => a.is_empty(),
+                _ => false,
+            };
+            assert!(same, "{name}: ({r}, {c}) {}: cached {want:?}, LibreOffice {v:?}", before.formula(*r, *c));
+        }
     }
 }
 
@@ -434,77 +495,235 @@ fn libreoffice_recalculates_the_kpi_formulas_to_the_reports_values() {
             true,
         ),
     ];
-    let paths: Vec<PathBuf> = inputs
-        .iter()
-        .map(|(name, bytes, _, _)| {
-            let p = work.join("in").join(name);
-            std::fs::write(&p, bytes).unwrap();
-            p
-        })
-        .collect();
+    let paths = write_inputs(&work, inputs.iter().map(|(name, bytes, ..)| (*name, bytes.as_slice())));
 
     // Before: the poisoned annexes really hold the wrong value in every formula cell.
     for (name, bytes, _, poisoned) in &inputs {
-        let sheet = kpi_sheet(bytes, &labels);
-        let cells = sheet.formula_cells();
-        assert!(cells.len() > 40, "{name}: {} formulas", cells.len());
-        for (r, c) in &cells {
-            let is_poison = matches!(sheet.values.get_value((*r, *c)), Some(Data::Float(x)) if *x == POISONED_RESULT);
-            assert_eq!(
-                is_poison, *poisoned,
-                "{name} ({r}, {c}) before recalculation"
-            );
-        }
+        let cells = assert_poison(&kpi_sheet(bytes, &labels), *poisoned, name);
+        assert!(cells > 40, "{name}: {cells} formulas");
     }
 
     let recalculated = recalculate(&work, &paths);
 
-    let good = kpi_sheet(&inputs[0].1, &labels);
     for ((name, bytes, model, _), after) in inputs.iter().zip(&recalculated) {
         let before = kpi_sheet(bytes, &labels);
         let after_sheet = kpi_sheet(after, &labels);
-        let cells = before.formula_cells();
-        // The formulas survive the round trip, and none keeps a poisoned value.
-        assert_eq!(
-            after_sheet.formula_cells().len(),
-            cells.len(),
-            "{name}: formulas after saving"
-        );
-        for (r, c) in &cells {
-            let v = after_sheet.values.get_value((*r, *c));
-            assert!(
-                !matches!(v, Some(Data::Float(x)) if *x == POISONED_RESULT),
-                "{name}: ({r}, {c}) = {} was not recalculated",
-                before.formula(*r, *c)
-            );
-            assert!(
-                !matches!(v, Some(Data::Error(_))),
-                "{name}: ({r}, {c}) is an error: {v:?}"
-            );
-        }
+        // The formulas survive the round trip, none keeps a poisoned value, and the plain
+        // annex's cached values are what LibreOffice computes, cell by cell.
+        assert_recalculated(&before, &after_sheet, name, *name == "plain.xlsx");
         // Every value equals the report's JSON.
         let compared = assert_matches_json(&after_sheet, &json_of(model), &labels, name);
         assert!(compared >= 30, "{name}: only {compared} values compared");
-        // The plain annex's cached values are what LibreOffice computes, cell by cell.
-        if *name == "plain.xlsx" {
-            for (r, c) in &cells {
-                let (want, got) = (
-                    good.values.get_value((*r, *c)),
-                    after_sheet.values.get_value((*r, *c)),
-                );
-                let same = match (want, got) {
-                    (Some(Data::Float(a)), Some(Data::Float(b))) => (a - b).abs() <= TOLERANCE,
-                    (Some(Data::String(a)), Some(Data::String(b))) => a == b,
-                    (Some(Data::String(a)), None | Some(Data::Empty)) => a.is_empty(),
-                    _ => false,
-                };
-                assert!(
-                    same,
-                    "({r}, {c}) {}: cached {want:?}, LibreOffice {got:?}",
-                    good.formula(*r, *c)
-                );
+    }
+    let _ = std::fs::remove_dir_all(&work);
+}
+
+// ---- the quarterly annex ---------------------------------------------------------------
+
+/// The demo data's third quarter of 2026; with `invoice`, every domain gets an invoice
+/// amount (the malus in euros, domain 7's on-site KPI included).
+fn demo_quarter(invoice: bool) -> QuarterlyReport {
+    let c = demo_contract(invoice);
+    let data = load_data_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/demo"), &c).unwrap();
+    let ctx = RunContext {
+        contract: &c,
+        period: Period::parse_quarter("2026-Q3").unwrap(),
+        today: NaiveDate::from_ymd_opt(2026, 10, 8).unwrap(),
+        lang: "nl".into(),
+    };
+    build_quarterly(&data, &ctx)
+}
+
+fn sheet_named(bytes: &[u8], name: &str) -> Sheet {
+    let mut wb: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes.to_vec())).unwrap();
+    Sheet {
+        values: wb.worksheet_range(name).unwrap(),
+        formulas: wb.worksheet_formula(name).unwrap(),
+    }
+}
+
+/// The quarterly annex's sheets with formulas: KPIs, calculation, malus (the third to
+/// fifth sheet; the KPI sheet's name is its heading cut to a sheet name).
+fn quarterly_sheets(bytes: &[u8], labels: &Labels) -> [Sheet; 3] {
+    let wb: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes.to_vec())).unwrap();
+    let names = wb.sheet_names();
+    assert_eq!(names[3], labels.get("q.calc.sheet"));
+    assert_eq!(names[4], labels.get("q.malus.pct"));
+    [2, 3, 4].map(|i| sheet_named(bytes, &names[i]))
+}
+
+/// Every figure of the calculation, KPI and malus sheets equals the quarterly JSON: per
+/// period (the months, the quarter) each KPI's measured value, numerator, denominator and
+/// achievement and each domain's weight with data, score, malus, escalation and malus in
+/// euros; the KPI sheet's scores and achievements; the malus table and its total. Returns
+/// how many values were compared.
+fn assert_quarterly_matches_json(sheets: &[Sheet; 3], json: &Value, labels: &Labels, what: &str) -> usize {
+    let [overview, calc, malus] = sheets;
+    let num = |v: &Value| v.as_f64();
+    let mut compared = 0;
+    let mut check = |got: Option<f64>, want: Option<f64>, about: &str| {
+        assert!(close(got, want), "{what}: {about}: sheet {got:?}, JSON {want:?}");
+        compared += 1;
+    };
+    let yes_no = |d: &Value| match (d["score_pct"].is_null(), d["escalation"].as_bool().unwrap()) {
+        (true, _) => "",
+        (false, true) => labels.get("xlsx.yes"),
+        (false, false) => labels.get("xlsx.no"),
+    };
+    // The calculation sheet: the column header row, and per period its columns.
+    let ach_label = labels.get("xlsx.kpi_col.achievement");
+    let is = |r: u32, c: u32, s: &str| matches!(calc.values.get_value((r, c)), Some(Data::String(x)) if x == s);
+    let header = (0..60).find(|r| (0..60).any(|c| is(*r, c, ach_label))).expect("header row");
+    let cols = |key: &str| -> Vec<u32> { (0..80).filter(|c| is(header, *c, labels.get(key))).collect() };
+    let (measured, numerator, denominator) = (cols("xlsx.kpi_col.measured"), cols("xlsx.kpi_col.numerator"), cols("xlsx.kpi_col.denominator"));
+    let (achievement, effective) = (cols("xlsx.kpi_col.achievement"), cols("xlsx.kpi_col.effective_weight"));
+    let sections: Vec<&Value> = json["kpi_months"].as_array().unwrap().iter().chain([&json["kpi_quarter"]]).collect();
+    assert_eq!(achievement.len(), sections.len(), "{what}: a column group per period");
+    let domains = json["kpi_quarter"]["domains"].as_array().unwrap();
+    for (i, d) in domains.iter().enumerate() {
+        let name = d["name"].as_str().unwrap();
+        let heading = labels
+            .get("xlsx.kpi.domain_heading")
+            .replace("{number}", &d["number"].to_string())
+            .replace("{name}", name);
+        let start = calc.row_of(0, &heading, header).unwrap_or_else(|| panic!("{what}: block of {name}"));
+        // The block ends where the next domain's begins.
+        let end = domains
+            .get(i + 1)
+            .and_then(|n| {
+                let heading = labels
+                    .get("xlsx.kpi.domain_heading")
+                    .replace("{number}", &n["number"].to_string())
+                    .replace("{name}", n["name"].as_str().unwrap());
+                calc.row_of(0, &heading, start)
+            })
+            .unwrap_or(start + 40);
+        let row_of = |key: &str| calc.row_of(3, labels.get(key), start).filter(|r| *r < end);
+        for (p, sec) in sections.iter().enumerate() {
+            let pd = &sec["domains"][i];
+            for k in pd["kpis"].as_array().unwrap() {
+                let id = k["id"].as_str().unwrap();
+                let row = calc.row_of(2, id, start).filter(|r| *r < end).unwrap_or_else(|| panic!("{what}: row of {id}"));
+                let f = &k["figure"];
+                // Domain 2 per priority: a row per priority (`KPI.P1` …), formulas that
+                // recalculate to the JSON's parts.
+                for part in f["per_priority"].as_array().into_iter().flatten() {
+                    let pid = format!("{id}.{}", part["priority"].as_str().unwrap());
+                    let prow = calc.row_of(2, &pid, start).filter(|r| *r < end).unwrap_or_else(|| panic!("{what}: row of {pid}"));
+                    check(calc.number(prow, measured[p]), num(&part["measured"]), &format!("measured {pid} period {p}"));
+                    check(calc.number(prow, achievement[p]), num(&part["achievement_pct"]), &format!("achievement {pid} period {p}"));
+                    assert!(!calc.formula(prow, achievement[p]).is_empty(), "{what}: formula of {pid}");
+                }
+                check(calc.number(row, measured[p]), num(&f["measured"]), &format!("measured {id} period {p}"));
+                check(calc.number(row, numerator[p]), num(&f["numerator"]), &format!("numerator {id} period {p}"));
+                check(calc.number(row, denominator[p]), num(&f["denominator"]), &format!("denominator {id} period {p}"));
+                check(calc.number(row, achievement[p]), num(&k["achievement_pct"]), &format!("achievement {id} period {p}"));
+                assert_eq!(calc.formula(row, achievement[p]).is_empty(), k["norm"].is_null(), "{what}: formula of {id}");
+            }
+            let live = pd["scored"].as_bool().unwrap() && pd["active"].as_bool().unwrap();
+            let Some(score) = row_of("xlsx.kpi.score") else {
+                assert!(!live, "{what}: {name} has no score rows");
+                continue;
+            };
+            if !live {
+                assert!(calc.formula(score, achievement[p]).is_empty(), "{what}: {name} period {p}");
+                continue;
+            }
+            for (key, field, col) in [
+                ("xlsx.kpi.score", "score_pct", achievement[p]),
+                ("xlsx.kpi.malus_pct", "malus_pct", achievement[p]),
+                ("xlsx.kpi.weight_with_data", "weight_with_data", effective[p]),
+                ("xlsx.kpi.weight_share", "weight_share_pct", achievement[p]),
+            ] {
+                let row = row_of(key).unwrap();
+                assert!(!calc.formula(row, col).is_empty(), "{what}: {key} of {name} is a formula");
+                check(calc.number(row, col), num(&pd[field]), &format!("{field} of {name} period {p}"));
+            }
+            assert_eq!(calc.text(row_of("xlsx.kpi.escalation").unwrap(), achievement[p]), yes_no(pd), "{what}: {name} period {p}");
+            if !pd["invoice_amount_eur"].is_null() {
+                check(calc.number(row_of("xlsx.kpi.malus_eur").unwrap(), achievement[p]), num(&pd["malus_eur"]), &format!("malus_eur of {name} period {p}"));
             }
         }
+    }
+    // The KPI sheet: each domain's score row, then its KPIs' achievements, months from F.
+    let score_label = labels.get("pdf.kpi.domain_score");
+    for d in json["domains"].as_array().unwrap() {
+        let name = d["name"].as_str().unwrap();
+        let row = (1..200)
+            .find(|r| overview.text(*r, 1) == name && overview.text(*r, 2) == score_label)
+            .unwrap_or_else(|| panic!("{what}: score row of {name}"));
+        let values: Vec<Option<f64>> = d["monthly_scores"].as_array().unwrap().iter().chain([&d["quarter_score"]]).map(num).collect();
+        for (p, want) in values.iter().enumerate() {
+            if want.is_some() || !overview.formula(row, 5 + p as u32).is_empty() {
+                check(overview.number(row, 5 + p as u32).map(|x| x * 100.0), *want, &format!("KPI sheet score {name} period {p}"));
+            }
+        }
+        for (j, k) in d["kpis"].as_array().unwrap().iter().enumerate() {
+            let row = row + 1 + j as u32;
+            assert_eq!(overview.text(row, 2), k["name"].as_str().unwrap(), "{what}");
+            let values: Vec<Option<f64>> =
+                k["monthly_achievement"].as_array().unwrap().iter().chain([&k["quarter_achievement"]]).map(num).collect();
+            for (p, want) in values.iter().enumerate() {
+                check(overview.number(row, 5 + p as u32).map(|x| x * 100.0), *want, &format!("KPI sheet achievement {} period {p}", k["id"]));
+            }
+        }
+    }
+    // The malus sheet: a row per malus row under the header, then the totals.
+    let header = malus.row_of(0, labels.get("pdf.kpi.domain_no"), 0).expect("malus header");
+    for (j, m) in json["malus"].as_array().unwrap().iter().enumerate() {
+        let row = header + 1 + j as u32;
+        assert_eq!(malus.number(row, 0), num(&m["number"]), "{what}");
+        check(malus.number(row, 3), num(&m["score"]), &format!("malus sheet score row {j}"));
+        check(malus.number(row, 4), num(&m["malus_pct"]), &format!("malus sheet malus row {j}"));
+        check(malus.number(row, 7), num(&m["malus_eur"]), &format!("malus sheet euros row {j}"));
+        if !m["score"].is_null() {
+            assert!(!malus.formula(row, 4).is_empty(), "{what}: malus row {j} is a formula");
+            let want = labels.get(if m["escalation"].as_bool().unwrap() { "xlsx.yes" } else { "xlsx.no" });
+            assert_eq!(malus.text(row, 5), want, "{what}: malus row {j}");
+        }
+    }
+    let t = &json["malus_total"];
+    let total = |key: &str, col: u32| malus.row_of(1, labels.get(key), header).map(|r| malus.number(r, col));
+    check(total("q.malus.with_malus", 4).unwrap(), num(&t["with_malus"]), "rows with a malus");
+    check(total("q.malus.with_escalation", 5).unwrap(), num(&t["escalations"]), "rows with escalation");
+    assert_eq!(total("q.malus.total_eur", 7).is_some(), !t["malus_eur"].is_null(), "{what}: euro total");
+    if let Some(got) = total("q.malus.total_eur", 7) {
+        check(got, num(&t["malus_eur"]), "malus total in euros");
+    }
+    compared
+}
+
+#[test]
+fn libreoffice_recalculates_the_quarterly_annex_to_the_reports_values() {
+    let labels = labels();
+    let plain = demo_quarter(false);
+    let with_invoice = demo_quarter(true);
+    assert!(with_invoice.malus.iter().any(|m| m.kpi_id.is_some() && m.malus_eur.is_some()), "the on-site KPI's malus in euros");
+    let work = Path::new(env!("CARGO_TARGET_TMPDIR")).join("annex_formulas_quarterly");
+    let _ = std::fs::remove_dir_all(&work);
+    std::fs::create_dir_all(work.join("in")).unwrap();
+    let inputs: Vec<(&str, Vec<u8>, &QuarterlyReport, bool)> = vec![
+        ("q-plain.xlsx", quarterly_xlsx(&plain, &labels).unwrap(), &plain, false),
+        ("q-poisoned.xlsx", quarterly_xlsx_with_cached(&plain, &labels, true).unwrap(), &plain, true),
+        ("q-invoice-poisoned.xlsx", quarterly_xlsx_with_cached(&with_invoice, &labels, true).unwrap(), &with_invoice, true),
+    ];
+    let paths = write_inputs(&work, inputs.iter().map(|(name, bytes, ..)| (*name, bytes.as_slice())));
+    for (name, bytes, _, poisoned) in &inputs {
+        let cells: usize = quarterly_sheets(bytes, &labels).iter().map(|sheet| assert_poison(sheet, *poisoned, name)).sum();
+        assert!(cells > 150, "{name}: {cells} formulas");
+    }
+
+    let recalculated = recalculate(&work, &paths);
+
+    for ((name, bytes, model, _), after) in inputs.iter().zip(&recalculated) {
+        let before = quarterly_sheets(bytes, &labels);
+        let after = quarterly_sheets(after, &labels);
+        for (b, a) in before.iter().zip(&after) {
+            assert_recalculated(b, a, name, !name.contains("poisoned"));
+        }
+        let json: Value = serde_json::from_slice(&slarapport::render::to_json(*model).unwrap()).unwrap();
+        let compared = assert_quarterly_matches_json(&after, &json, &labels, name);
+        assert!(compared >= 300, "{name}: only {compared} values compared");
     }
     let _ = std::fs::remove_dir_all(&work);
 }

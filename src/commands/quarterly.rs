@@ -54,7 +54,8 @@ pub fn run(args: &QuarterlyArgs) -> Result<Outcome, Error> {
     );
     for m in &q.malus {
         if let (Some(score), Some(malus)) = (m.score, m.malus_pct) {
-            println!("domain {} {}: {:.2} % → malus {} %{}", m.number, m.name, score, malus, if m.escalation { " (escalation)" } else { "" });
+            let kpi = m.kpi_name.as_ref().map(|k| format!(" ({k})")).unwrap_or_default();
+            println!("domain {} {}{kpi}: {:.2} % → malus {} %{}", m.number, m.name, score, malus, if m.escalation { " (escalation)" } else { "" });
         }
     }
     println!("malus charged on the invoice of {}", q.invoice_quarter);

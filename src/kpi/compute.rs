@@ -8,7 +8,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use super::input::{Call, MeasurePeriod, Measurement};
 use super::{achievement, score_domain, Figure, KpiFigure, KpiSection, PriorityPart};
-use crate::contract::{Kpi, KpiSource, LoadedContract, PriorityCombination};
+use crate::contract::{Kpi, KpiSource, LoadedContract, PriorityCombination, Unit};
 use crate::evaluate::{Evaluation, Status};
 use crate::period::{Period, PeriodKind};
 use crate::ticket::{ChangeClass, Priority, Ticket, TicketType};
@@ -254,10 +254,10 @@ fn measure_period_last_day(p: MeasurePeriod) -> Option<NaiveDate> {
 }
 
 /// The measurement that covers `period` for `kpi`: the same period, else (for a quarter) the
-/// mean of its months, else the quarter, half year or year that holds it — the latter only
-/// once that longer period has ended on the report's date (`today`); before, the KPI is "not
-/// yet measured" for the period.
-fn measured(kpi: &str, period: &Period, ms: &[Measurement], today: NaiveDate) -> KpiFigure {
+/// sum (a count, `unit`) or mean (a rate) of its months, else the quarter, half year or
+/// year that holds it — the latter only once that longer period has ended on the report's
+/// date (`today`); before, the KPI is "not yet measured" for the period.
+fn measured(kpi: &str, unit: Unit, period: &Period, ms: &[Measurement], today: NaiveDate) -> KpiFigure {
     let find = |p: MeasurePeriod| ms.iter().find(|m| m.kpi == kpi && m.period == p);
     let figure = |value: f64, detail: String, note: String| {
         KpiFigure::Figure(Figure::value(value, "measurement", detail, note))
@@ -273,9 +273,15 @@ fn measured(kpi: &str, period: &Period, ms: &[Measurement], today: NaiveDate) ->
             .filter_map(|p| find(MeasurePeriod::of(p)))
             .collect();
         if !months.is_empty() {
-            let mean = months.iter().map(|m| m.value).sum::<f64>() / months.len() as f64;
+            // Counts (complaints, improvement actions) add up over the quarter; a rate's
+            // months are averaged.
+            let sum = months.iter().map(|m| m.value).sum::<f64>();
+            let (value, how) = match unit {
+                Unit::Count => (sum, "sum"),
+                _ => (sum / months.len() as f64, "mean"),
+            };
             let labels: Vec<String> = months.iter().map(|m| m.period.label()).collect();
-            return figure(mean, format!("mean:{}", labels.join(",")), String::new());
+            return figure(value, format!("{how}:{}", labels.join(",")), String::new());
         }
     }
     let longer = MeasurePeriod::containing(period.start)
@@ -308,7 +314,7 @@ pub fn kpi_section(inp: &KpiInputs) -> KpiSection {
                         Some(KpiSource::Tickets | KpiSource::Calls | KpiSource::Report) => computed(k, inp, &w),
                         _ => None,
                     };
-                    match (measured(&k.id, &inp.period, inp.measurements, inp.today), own) {
+                    match (measured(&k.id, k.unit, &inp.period, inp.measurements, inp.today), own) {
                         (KpiFigure::Figure(mut m), Some(_)) => {
                             m.overrides_computed = true;
                             KpiFigure::Figure(m)

@@ -1326,7 +1326,7 @@ struct ChartSources {
 }
 
 /// An absolute reference to a cell of `sheet`, for a formula: `'KPI''s'!$A$15`.
-fn sheet_ref(sheet: &str, row: u32, col: u16) -> String {
+pub(super) fn sheet_ref(sheet: &str, row: u32, col: u16) -> String {
     format!(
         "{}!{}",
         quote_sheet_name(sheet),
@@ -1704,17 +1704,17 @@ const OVERVIEW_COLS: [&str; 7] = [
 /// A formula's cached result: the model's number with all its digits (Rust's shortest
 /// round-trip form, so the cell holds exactly the model's `f64`), or `""` for none, which is
 /// what the formula itself gives then.
-fn cached(x: Option<f64>) -> String {
+pub(super) fn cached(x: Option<f64>) -> String {
     x.map(|x| format!("{x}")).unwrap_or_default()
 }
 
 /// A number as a formula literal (the contract's cap and staircase).
-fn lit(x: f64) -> String {
+pub(super) fn lit(x: f64) -> String {
     format!("{x}")
 }
 
 /// A text as a formula string literal.
-fn str_lit(s: &str) -> String {
+pub(super) fn str_lit(s: &str) -> String {
     format!("\"{}\"", cell_text(s).replace('"', "\"\""))
 }
 
@@ -1726,7 +1726,7 @@ fn a1(row: u32, col: u16) -> String {
 /// One part of an achievement, as [`crate::kpi::achievement`] computes it: "at least":
 /// measured × 100 ÷ norm (a norm ≤ 0 is always met); "at most": norm × 100 ÷ measured (a
 /// measured ≤ 0 is 100); then capped.
-fn achievement_part(measured: &str, norm: &str, direction: Direction, cap: Option<f64>) -> String {
+pub(super) fn achievement_part(measured: &str, norm: &str, direction: Direction, cap: Option<f64>) -> String {
     let raw = match direction {
         Direction::AtLeast => format!("IF({norm}<=0,100,{measured}*100/{norm})"),
         Direction::AtMost => format!("IF({measured}<=0,100,{norm}*100/{measured})"),
@@ -1756,7 +1756,7 @@ fn achievement_formula(k: &KpiResult, row: u32, cap: Option<f64>) -> Option<Stri
 
 /// The staircase as nested IFs on the score in `score`: the first band whose minimum the
 /// score reaches gives `value(band)`; below every band, `below`.
-fn staircase_formula(
+pub(super) fn staircase_formula(
     score: &str,
     bands: &[crate::contract::MalusBand],
     value: impl Fn(&crate::contract::MalusBand) -> String,
@@ -1773,14 +1773,14 @@ fn staircase_formula(
     format!("IF(ISNUMBER({score}),{f},\"\")")
 }
 
-fn direction_key(d: Direction) -> &'static str {
+pub(super) fn direction_key(d: Direction) -> &'static str {
     match d {
         Direction::AtLeast => "at_least",
         Direction::AtMost => "at_most",
     }
 }
 
-fn unit_key(u: Unit) -> &'static str {
+pub(super) fn unit_key(u: Unit) -> &'static str {
     match u {
         Unit::Percent => "percent",
         Unit::Count => "count",
@@ -1811,7 +1811,7 @@ fn source_key(s: Option<KpiSource>) -> &'static str {
 
 /// Where the KPI's figure came from: the source, the measurement's period (or the file), and
 /// whether a measurement replaced a computed figure; without a figure, the contract's source.
-fn source_text(labels: &Labels, k: &KpiResult) -> String {
+pub(super) fn source_text(labels: &Labels, k: &KpiResult) -> String {
     let Some(f) = &k.figure else {
         return translate(labels, "xlsx.source", source_key(k.contract_source)).into_owned();
     };
@@ -2044,6 +2044,12 @@ fn domain_block(
             let ach = range(kc::ACHIEVEMENT);
             let formula = format!("IF(COUNT({ach})>0,{func}({ach}),\"\")");
             c.formula(row, kc::ACHIEVEMENT, &formula, cached(kpi.achievement_pct), &f.dec2)?;
+            // The pooled counts, as in the JSON (the rows below hold each priority's).
+            for (col, n) in [(kc::NUMERATOR, fig.numerator), (kc::DENOMINATOR, fig.denominator)] {
+                if let Some(n) = n {
+                    c.count(row, col, n)?;
+                }
+            }
             c.text_with(row, kc::NOTE, &fig.note, &f.wrap)?;
         } else if let Some(fig) = &kpi.figure {
             c.number(row, kc::MEASURED, fig.measured, &f.dec2)?;

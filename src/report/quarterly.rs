@@ -37,6 +37,7 @@ pub struct QuarterlyReport {
     /// Domains that scored below the escalation band in a month or the quarter.
     pub escalations: Vec<EscalationRow>,
     pub malus: Vec<MalusRow>,
+    pub malus_total: MalusTotal,
     pub accounting: Accounting,
     pub rejected_rows: u64,
     pub warnings: u64,
@@ -53,6 +54,7 @@ pub struct QuarterDomain {
     pub status: String,
     pub monthly_scores: Vec<Option<f64>>,
     pub quarter_score: Option<f64>,
+    /// The score of the last month with data against the month with data before it.
     pub trend: String,
     pub kpis: Vec<QuarterKpi>,
 }
@@ -64,16 +66,26 @@ pub struct QuarterKpi {
     pub norm_text: String,
     pub weight: Option<f64>,
     pub unit: crate::contract::Unit,
+    pub norm: Option<f64>,
+    pub direction: crate::contract::Direction,
     pub monthly_measured: Vec<Option<f64>>,
+    /// Reachability's second part (answered within 60 s), per month.
+    pub monthly_second_measured: Vec<Option<f64>>,
     pub monthly_achievement: Vec<Option<f64>>,
     pub quarter_measured: Option<f64>,
+    pub quarter_second_measured: Option<f64>,
     pub quarter_achievement: Option<f64>,
     /// Where the quarter figure comes from: `tickets`, `calls`, `measurement`, `report`.
     pub quarter_source: Option<String>,
-    /// The measurement period, or `mean:2026-07,…` when the quarter figure is a mean.
+    /// The measurement period, or `sum:2026-07,…` / `mean:2026-07,…` when the quarter figure
+    /// adds up (a count) or averages (a rate) the months' measurements.
     pub quarter_detail: Option<String>,
-    /// `up`, `down`, `flat` or `none`: the last month with data against the first.
+    /// `up`, `down`, `flat` or `none`: the measured value of the last month with data against
+    /// the month with data before it (see [`trend`]).
     pub trend: String,
+    /// Whether the change is for the better (by the norm's direction: fewer failed changes
+    /// or complaints is better); `None` without a change.
+    pub trend_better: Option<bool>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -115,59 +127,95 @@ pub struct EscalationRow {
     pub score: f64,
 }
 
+/// A row of the malus table: a scored domain on its quarter score, or a KPI of a domain
+/// without weights that has a norm (domain 7's on-site KPI: "voor fysiek op locatie geldt
+/// dezelfde staffel") on its quarter achievement.
 #[derive(Debug, Clone, Serialize)]
 pub struct MalusRow {
     pub number: u32,
     pub name: String,
+    /// The KPI's id and name when the row is a KPI through the staircase, not a domain.
+    pub kpi_id: Option<String>,
+    pub kpi_name: Option<String>,
     pub status: String,
+    /// The domain score, or the KPI's achievement.
     pub score: Option<f64>,
+    /// Index into the staircase (`kpi_quarter.bands`).
+    pub band: Option<usize>,
     pub malus_pct: Option<f64>,
     pub escalation: bool,
     pub invoice_amount_eur: Option<f64>,
     pub malus_eur: Option<f64>,
 }
 
-fn trend(first: Option<f64>, last: Option<f64>) -> String {
-    match (first, last) {
-        (Some(a), Some(b)) if b > a + 1e-9 => "up",
-        (Some(a), Some(b)) if b < a - 1e-9 => "down",
-        (Some(_), Some(_)) => "flat",
-        _ => "none",
-    }
-    .into()
+/// The malus table's total. Malus percentages of different domains do not add up (each
+/// applies to its own domain's service), so the total counts the rows with a malus and
+/// with an escalation, and adds up the amounts in euros where the contract gives invoice
+/// amounts.
+#[derive(Debug, Clone, Serialize)]
+pub struct MalusTotal {
+    pub rows: u64,
+    pub with_malus: u64,
+    pub escalations: u64,
+    /// The sum of the malus in euros; `None` when no row has an invoice amount.
+    pub malus_eur: Option<f64>,
+    /// Rows with a malus but no invoice amount (their euros are missing from the sum).
+    pub with_malus_without_amount: u64,
 }
 
-/// First and last value that is present.
-fn ends(v: &[Option<f64>]) -> (Option<f64>, Option<f64>) {
-    let present: Vec<f64> = v.iter().flatten().copied().collect();
-    if present.len() < 2 { (None, None) } else { (present.first().copied(), present.last().copied()) }
+/// The trend over the months: the last month with data against the month with data before
+/// it ("since last month"), so a change at the end of the quarter shows; a dip inside the
+/// quarter (60 % in August between two 100 % months) is in the month columns beside it,
+/// and the arrow says the last month went up from it. `none` with fewer than two months.
+pub fn trend(monthly: &[Option<f64>]) -> &'static str {
+    let present: Vec<f64> = monthly.iter().flatten().copied().collect();
+    match *present.as_slice() {
+        [.., a, b] if b > a + 1e-9 => "up",
+        [.., a, b] if b < a - 1e-9 => "down",
+        [.., _, _] => "flat",
+        _ => "none",
+    }
+}
+
+/// Whether a trend is for the better: up is better for an "at least" norm, down for an
+/// "at most" one.
+fn better(trend: &str, direction: crate::contract::Direction) -> Option<bool> {
+    let up = match trend {
+        "up" => true,
+        "down" => false,
+        _ => return None,
+    };
+    Some(up == (direction == crate::contract::Direction::AtLeast))
 }
 
 fn quarter_domain(q: &DomainResult, months: &[&DomainResult]) -> QuarterDomain {
     let monthly_scores: Vec<Option<f64>> = months.iter().map(|d| d.score_pct).collect();
-    let (a, b) = ends(&monthly_scores);
     let kpis = q
         .kpis
         .iter()
         .enumerate()
         .map(|(i, k)| {
-            let monthly_measured: Vec<Option<f64>> =
-                months.iter().map(|d| d.kpis[i].figure.as_ref().map(|f| f.measured)).collect();
-            let monthly_achievement: Vec<Option<f64>> = months.iter().map(|d| d.kpis[i].achievement_pct).collect();
-            let (x, y) = ends(&monthly_achievement);
+            let figures: Vec<Option<&crate::kpi::Figure>> = months.iter().map(|d| d.kpis[i].figure.as_ref()).collect();
+            let monthly_measured: Vec<Option<f64>> = figures.iter().map(|f| f.map(|f| f.measured)).collect();
+            let trend = trend(&monthly_measured);
             QuarterKpi {
                 id: k.id.clone(),
                 name: k.name.clone(),
                 norm_text: k.norm_text.clone(),
                 weight: k.weight,
                 unit: k.unit,
+                norm: k.norm,
+                direction: k.direction,
+                monthly_second_measured: figures.iter().map(|f| f.and_then(|f| f.second_measured)).collect(),
                 monthly_measured,
-                monthly_achievement,
+                monthly_achievement: months.iter().map(|d| d.kpis[i].achievement_pct).collect(),
                 quarter_measured: k.figure.as_ref().map(|f| f.measured),
+                quarter_second_measured: k.figure.as_ref().and_then(|f| f.second_measured),
                 quarter_achievement: k.achievement_pct,
                 quarter_source: k.figure.as_ref().map(|f| f.source.clone()),
                 quarter_detail: k.figure.as_ref().map(|f| f.detail.clone()),
-                trend: trend(x, y),
+                trend: trend.into(),
+                trend_better: better(trend, k.direction),
             }
         })
         .collect();
@@ -175,11 +223,69 @@ fn quarter_domain(q: &DomainResult, months: &[&DomainResult]) -> QuarterDomain {
         number: q.number,
         name: q.name.clone(),
         status: q.status.clone(),
+        trend: trend(&monthly_scores).into(),
         monthly_scores,
         quarter_score: q.score_pct,
-        trend: trend(a, b),
         kpis,
     }
+}
+
+/// The malus table: every scored domain on its quarter score; for a domain without weights,
+/// each KPI with a norm and data on its achievement, through the same staircase (domain 7's
+/// on-site KPI); a KPI without a norm (complaints) stays out.
+fn malus_rows(section: &crate::kpi::KpiSection) -> (Vec<MalusRow>, MalusTotal) {
+    let bands = &section.bands;
+    let mut rows = Vec::new();
+    for d in &section.domains {
+        if d.scored {
+            rows.push(MalusRow {
+                number: d.number,
+                name: d.name.clone(),
+                kpi_id: None,
+                kpi_name: None,
+                status: d.status.clone(),
+                score: d.score_pct,
+                band: d.band,
+                malus_pct: d.malus_pct,
+                escalation: d.escalation,
+                invoice_amount_eur: d.invoice_amount_eur,
+                malus_eur: d.malus_eur,
+            });
+            continue;
+        }
+        for k in d.kpis.iter().filter(|k| k.norm.is_some()) {
+            let band = k.achievement_pct.and_then(|a| crate::kpi::band_of(a, bands));
+            let malus_pct = band.map(|b| bands[b].malus_pct);
+            rows.push(MalusRow {
+                number: d.number,
+                name: d.name.clone(),
+                kpi_id: Some(k.id.clone()),
+                kpi_name: Some(k.name.clone()),
+                status: if !d.active { "not_active".into() } else if k.achievement_pct.is_some() { "scored".into() } else { "no_data".into() },
+                score: k.achievement_pct.filter(|_| d.active),
+                band: band.filter(|_| d.active),
+                malus_pct: malus_pct.filter(|_| d.active),
+                escalation: d.active && band.is_some_and(|b| bands[b].escalation),
+                invoice_amount_eur: d.invoice_amount_eur,
+                malus_eur: match (malus_pct.filter(|_| d.active), d.invoice_amount_eur) {
+                    (Some(m), Some(a)) => Some(a * m / 100.0),
+                    _ => None,
+                },
+            });
+        }
+    }
+    let with_malus: Vec<&MalusRow> = rows.iter().filter(|r| r.malus_pct.is_some_and(|m| m > 0.0)).collect();
+    let total = MalusTotal {
+        rows: rows.len() as u64,
+        with_malus: with_malus.len() as u64,
+        escalations: rows.iter().filter(|r| r.escalation).count() as u64,
+        malus_eur: rows
+            .iter()
+            .any(|r| r.invoice_amount_eur.is_some())
+            .then(|| rows.iter().filter_map(|r| r.malus_eur).sum()),
+        with_malus_without_amount: with_malus.iter().filter(|r| r.invoice_amount_eur.is_none()).count() as u64,
+    };
+    (rows, total)
 }
 
 /// Builds the quarterly report. `ctx.period` must be a quarter.
@@ -320,23 +426,7 @@ pub fn build_quarterly(data: &DataSet, ctx: &RunContext) -> QuarterlyReport {
             }
         }
     }
-    let malus = whole
-        .report
-        .kpis
-        .domains
-        .iter()
-        .filter(|d| d.scored)
-        .map(|d| MalusRow {
-            number: d.number,
-            name: d.name.clone(),
-            status: d.status.clone(),
-            score: d.score_pct,
-            malus_pct: d.malus_pct,
-            escalation: d.escalation,
-            invoice_amount_eur: d.invoice_amount_eur,
-            malus_eur: d.malus_eur,
-        })
-        .collect();
+    let (malus, malus_total) = malus_rows(&whole.report.kpis);
 
     let improvement = measurement_rows("improvement_actions");
     let complaints = measurement_rows("complaints");
@@ -356,6 +446,7 @@ pub fn build_quarterly(data: &DataSet, ctx: &RunContext) -> QuarterlyReport {
         complaints,
         escalations,
         malus,
+        malus_total,
         accounting: dq.accounting.clone(),
         rejected_rows: dq.rejections.len() as u64,
         warnings: dq.warnings.len() as u64,

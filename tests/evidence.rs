@@ -126,10 +126,9 @@ fn a_killed_run_leaves_whole_files() {
         std::thread::sleep(Duration::from_millis(delay));
         let _ = child.kill();
         let _ = child.wait();
-        for ((name, o), (_, n)) in old.iter().zip(&new) {
-            let now = sha(&dir.join(name));
-            assert!(now == *o || now == *n, "{name} is neither the old nor the new file after a kill at {delay} ms");
-        }
+        // The folder holds the old set or the new set, never a mix.
+        let now: Vec<(String, String)> = names.iter().map(|n| (n.clone(), sha(&dir.join(n)))).collect();
+        assert!(now == old || now == new, "neither the old nor the new report after a kill at {delay} ms");
     }
     // A rerun replaces everything and cleans up left-over temporary files.
     assert_eq!(monthly(data, &out, "2026-11-05").status.code(), Some(1));
@@ -140,9 +139,30 @@ fn a_killed_run_leaves_whole_files() {
         .unwrap()
         .flatten()
         .map(|e| e.file_name().to_string_lossy().to_string())
-        .filter(|n| n.ends_with(".tmp"))
+        .filter(|n| n.ends_with(".tmp") || n.starts_with(".slarapport"))
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
+    // No fresh folder, old folder or lock file beside it; the first report kept as a version.
+    let beside: Vec<String> = std::fs::read_dir(&out).unwrap().flatten().map(|e| e.file_name().to_string_lossy().to_string()).collect();
+    assert_eq!(beside, ["2026-10"]);
+    let versions: Vec<String> = std::fs::read_dir(dir.join("versies")).unwrap().flatten().map(|e| e.file_name().to_string_lossy().to_string()).collect();
+    assert_eq!(versions, ["2026-11-02"]);
+    for (name, o) in &old {
+        assert_eq!(sha(&dir.join("versies/2026-11-02").join(name)), *o, "{name} of the kept version");
+    }
+}
+
+/// A lock file left by a run that was killed (its process gone) is taken over with a note,
+/// and removed when the run ends.
+#[test]
+fn a_left_lock_file_is_taken_over() {
+    let out = tmp("stale-lock");
+    std::fs::write(out.join(".2026-10.lock"), "999999\n").unwrap();
+    let o = monthly(Path::new("tests/fixtures/counting"), &out, "2026-11-02");
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(text(&o).contains("note: took over the lock of") && text(&o).contains("process 999999"), "{}", text(&o));
+    assert!(!out.join(".2026-10.lock").exists(), "the lock file lingers");
+    assert!(out.join("2026-10/manifest.json").exists());
 }
 
 #[test]
@@ -298,4 +318,37 @@ fn a_run_that_fails_before_writing_leaves_no_folder() {
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
     assert!(text(&o).contains("monthly.typ:"), "{}", text(&o));
     assert!(!out.join("2026-10").exists());
+}
+
+/// A panic that escapes is caught at the top: an internal error with a request to report
+/// it, exit 2, and the report folder as it was (the test hook exists in debug builds only).
+#[test]
+fn a_panic_is_an_internal_error_and_leaves_the_report() {
+    let out = tmp("panic");
+    let data = Path::new("tests/fixtures/counting");
+    assert_eq!(monthly(data, &out, "2026-11-02").status.code(), Some(1));
+    let dir = out.join("2026-10");
+    let before: Vec<(String, String)> = {
+        let mut v: Vec<(String, String)> = std::fs::read_dir(&dir).unwrap().flatten().map(|e| (e.file_name().to_string_lossy().to_string(), sha(&e.path()))).collect();
+        v.sort();
+        v
+    };
+    let o = bin()
+        .args(["monthly", "--period", "2026-10", "--today", "2026-11-05", "--data"])
+        .arg(data)
+        .arg("--out")
+        .arg(&out)
+        .env("SLARAPPORT_TEST_PANIC_WRITING", "1")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    let err = String::from_utf8_lossy(&o.stderr).to_string();
+    assert!(err.contains("error: internal error in slarapport") && err.contains("test panic while writing"), "{err}");
+    assert!(err.contains("hint: this is a bug: please report it"), "{err}");
+    assert!(!err.contains("panicked at"), "{err}");
+    let mut after: Vec<(String, String)> = std::fs::read_dir(&dir).unwrap().flatten().map(|e| (e.file_name().to_string_lossy().to_string(), sha(&e.path()))).collect();
+    after.sort();
+    assert_eq!(after, before, "the report folder changed");
+    let beside: Vec<String> = std::fs::read_dir(&out).unwrap().flatten().map(|e| e.file_name().to_string_lossy().to_string()).collect();
+    assert_eq!(beside, ["2026-10"], "left-overs beside the report");
 }

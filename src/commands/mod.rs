@@ -97,6 +97,9 @@ pub fn start_report(
     let data = input.load(&report.data, contract)?;
     let dir = out.join(period.label());
     let lock = crate::output::FolderLock::acquire(&dir)?;
+    for note in &lock.notes {
+        eprintln!("note: {note}");
+    }
     Ok(ReportStart { interim, progress, data, dir, lock })
 }
 

@@ -352,3 +352,33 @@ fn a_panic_is_an_internal_error_and_leaves_the_report() {
     let beside: Vec<String> = std::fs::read_dir(&out).unwrap().flatten().map(|e| e.file_name().to_string_lossy().to_string()).collect();
     assert_eq!(beside, ["2026-10"], "left-overs beside the report");
 }
+
+/// A user's template folder whose language table names the outputs with a path (absolute,
+/// or up out of the report folder) still writes every output inside the report folder, as
+/// plain file names (issue 13 item 10).
+#[test]
+fn output_names_from_templates_stay_in_the_report_folder() {
+    let root = tmp("stem-escape");
+    let (templates, out) = (root.join("templates"), root.join("out"));
+    std::fs::create_dir_all(templates.join("lang")).unwrap();
+    let nl = std::fs::read_to_string("templates/lang/nl.toml").unwrap();
+    let escape = root.join("escaped");
+    for stem in [format!("{}/x-{{{{ period }}}}", escape.display()), "../../x-{{ period }}".to_string()] {
+        let table = nl
+            .replace("monthly_stem = \"sla-rapportage-{{ period }}\"", &format!("monthly_stem = \"{stem}\""))
+            .replace("annex_suffix = \"-bijlage\"", "annex_suffix = \"/../../bijlage\"");
+        std::fs::write(templates.join("lang/nl.toml"), table).unwrap();
+        let _ = std::fs::remove_dir_all(&out);
+        let o = run(&["monthly", "--data", "tests/fixtures/counting", "--period", "2026-10", "--today", "2026-11-02", "--templates", templates.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+        assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+        let mut names: Vec<String> = std::fs::read_dir(out.join("2026-10")).unwrap().flatten().map(|e| e.file_name().to_string_lossy().to_string()).collect();
+        names.sort();
+        assert_eq!(names.len(), 5, "{names:?}");
+        assert!(names.iter().all(|n| !n.starts_with('.') && !n.contains('/')), "{names:?}");
+        assert!(names.iter().any(|n| n.ends_with("x-2026-10.pdf")), "{names:?}");
+        let mut outside: Vec<String> = std::fs::read_dir(&root).unwrap().flatten().map(|e| e.file_name().to_string_lossy().to_string()).collect();
+        outside.sort();
+        assert_eq!(outside, ["out", "templates"], "an output escaped the report folder");
+        assert_eq!(std::fs::read_dir(&out).unwrap().count(), 1, "an output escaped the report folder");
+    }
+}

@@ -62,7 +62,7 @@ pub fn run(args: &MonthlyArgs) -> Result<Outcome, Error> {
     let rendered = render::monthly(&monthly, labels, templates, today, !args.report.no_archival)?;
     progress.stage("writing");
 
-    let annex = format!("{}{}.xlsx", rendered.stem, labels.get("file.annex_suffix"));
+    let annex = render::annex_name(&rendered.stem, labels)?;
     let files = [
         (format!("{}.pdf", rendered.stem), rendered.pdf.as_slice()),
         (annex, rendered.xlsx.as_slice()),

@@ -37,7 +37,7 @@ pub fn run(args: &QuarterlyArgs) -> Result<Outcome, Error> {
 
     let files = [
         (format!("{}.pdf", rendered.stem), rendered.pdf.as_slice()),
-        (format!("{}{}.xlsx", rendered.stem, labels.get("file.annex_suffix")), rendered.xlsx.as_slice()),
+        (render::annex_name(&rendered.stem, labels)?, rendered.xlsx.as_slice()),
         (format!("{}.json", rendered.stem), rendered.json.as_slice()),
     ];
     progress.stage("writing");

@@ -320,6 +320,36 @@ fn a_run_that_fails_before_writing_leaves_no_folder() {
     assert!(!out.join("2026-10").exists());
 }
 
+/// A user's template folder whose language table names the outputs with a path (absolute,
+/// or up out of the report folder) still writes every output inside the report folder, as
+/// plain file names (issue 13 item 10).
+#[test]
+fn output_names_from_templates_stay_in_the_report_folder() {
+    let root = tmp("stem-escape");
+    let (templates, out) = (root.join("templates"), root.join("out"));
+    std::fs::create_dir_all(templates.join("lang")).unwrap();
+    let nl = std::fs::read_to_string("templates/lang/nl.toml").unwrap();
+    let escape = root.join("escaped");
+    for stem in [format!("{}/x-{{{{ period }}}}", escape.display()), "../../x-{{ period }}".to_string()] {
+        let table = nl
+            .replace("monthly_stem = \"sla-rapportage-{{ period }}\"", &format!("monthly_stem = \"{stem}\""))
+            .replace("annex_suffix = \"-bijlage\"", "annex_suffix = \"/../../bijlage\"");
+        std::fs::write(templates.join("lang/nl.toml"), table).unwrap();
+        let _ = std::fs::remove_dir_all(&out);
+        let o = run(&["monthly", "--data", "tests/fixtures/counting", "--period", "2026-10", "--today", "2026-11-02", "--templates", templates.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+        assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+        let mut names: Vec<String> = std::fs::read_dir(out.join("2026-10")).unwrap().flatten().map(|e| e.file_name().to_string_lossy().to_string()).collect();
+        names.sort();
+        assert_eq!(names.len(), 5, "{names:?}");
+        assert!(names.iter().all(|n| !n.starts_with('.') && !n.contains('/')), "{names:?}");
+        assert!(names.iter().any(|n| n.ends_with("x-2026-10.pdf")), "{names:?}");
+        let mut outside: Vec<String> = std::fs::read_dir(&root).unwrap().flatten().map(|e| e.file_name().to_string_lossy().to_string()).collect();
+        outside.sort();
+        assert_eq!(outside, ["out", "templates"], "an output escaped the report folder");
+        assert_eq!(std::fs::read_dir(&out).unwrap().count(), 1, "an output escaped the report folder");
+    }
+}
+
 /// A panic that escapes is caught at the top: an internal error with a request to report
 /// it, exit 2, and the report folder as it was (the test hook exists in debug builds only).
 #[test]
@@ -353,32 +383,66 @@ fn a_panic_is_an_internal_error_and_leaves_the_report() {
     assert_eq!(beside, ["2026-10"], "left-overs beside the report");
 }
 
-/// A user's template folder whose language table names the outputs with a path (absolute,
-/// or up out of the report folder) still writes every output inside the report folder, as
-/// plain file names (issue 13 item 10).
+/// `verify` checks the very files a report was made from (issue 13 item 7): a ticket file
+/// given outside the data folder and a relative --data by their canonical paths, the mapping
+/// file too; it reports every finding (a deleted template folder hides nothing), reads only
+/// regular files, and refuses a manifest whose lists were emptied.
 #[test]
-fn output_names_from_templates_stay_in_the_report_folder() {
-    let root = tmp("stem-escape");
-    let (templates, out) = (root.join("templates"), root.join("out"));
-    std::fs::create_dir_all(templates.join("lang")).unwrap();
-    let nl = std::fs::read_to_string("templates/lang/nl.toml").unwrap();
-    let escape = root.join("escaped");
-    for stem in [format!("{}/x-{{{{ period }}}}", escape.display()), "../../x-{{ period }}".to_string()] {
-        let table = nl
-            .replace("monthly_stem = \"sla-rapportage-{{ period }}\"", &format!("monthly_stem = \"{stem}\""))
-            .replace("annex_suffix = \"-bijlage\"", "annex_suffix = \"/../../bijlage\"");
-        std::fs::write(templates.join("lang/nl.toml"), table).unwrap();
-        let _ = std::fs::remove_dir_all(&out);
-        let o = run(&["monthly", "--data", "tests/fixtures/counting", "--period", "2026-10", "--today", "2026-11-02", "--templates", templates.to_str().unwrap(), "--out", out.to_str().unwrap()]);
-        assert_eq!(o.status.code(), Some(1), "{}", text(&o));
-        let mut names: Vec<String> = std::fs::read_dir(out.join("2026-10")).unwrap().flatten().map(|e| e.file_name().to_string_lossy().to_string()).collect();
-        names.sort();
-        assert_eq!(names.len(), 5, "{names:?}");
-        assert!(names.iter().all(|n| !n.starts_with('.') && !n.contains('/')), "{names:?}");
-        assert!(names.iter().any(|n| n.ends_with("x-2026-10.pdf")), "{names:?}");
-        let mut outside: Vec<String> = std::fs::read_dir(&root).unwrap().flatten().map(|e| e.file_name().to_string_lossy().to_string()).collect();
-        outside.sort();
-        assert_eq!(outside, ["out", "templates"], "an output escaped the report folder");
-        assert_eq!(std::fs::read_dir(&out).unwrap().count(), 1, "an output escaped the report folder");
+fn verify_checks_the_files_the_report_was_made_from() {
+    let root = tmp("verify-paths");
+    let data = root.join("data");
+    std::fs::create_dir_all(&data).unwrap();
+    for f in ["mapping.toml", "meldingen.tsv"] {
+        std::fs::copy(format!("tests/fixtures/exports/custom/{f}"), data.join(f)).unwrap();
+    }
+    // The export elsewhere, and the data folder given relative to the working folder.
+    let elsewhere = root.join("elsewhere.tsv");
+    std::fs::copy("tests/fixtures/exports/custom/meldingen.tsv", &elsewhere).unwrap();
+    let templates = root.join("templates");
+    std::fs::create_dir_all(&templates).unwrap();
+    std::fs::copy("templates/monthly.typ", templates.join("monthly.typ")).unwrap();
+    let o = bin()
+        .current_dir(&root)
+        .args(["monthly", "--data", "data", "--tickets", "elsewhere.tsv", "--templates", "templates", "--out", "out", "--period", "2026-10", "--today", "2026-11-02"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    let dir = root.join("out/2026-10");
+    let manifest: serde_json::Value = serde_json::from_slice(&std::fs::read(dir.join("manifest.json")).unwrap()).unwrap();
+    let canon = |p: &Path| std::fs::canonicalize(p).unwrap().display().to_string();
+    assert_eq!(manifest["data_dir"], canon(&data));
+    assert_eq!(manifest["inputs"][0]["path"], canon(&elsewhere), "{manifest:#}");
+    assert_eq!(manifest["mapping"]["name"], canon(&data.join("mapping.toml")));
+    assert_eq!(manifest["templates"], canon(&templates));
+    assert!(manifest["paths"].as_str().unwrap().contains("canonical"));
+    // From another working folder all matches.
+    let v = bin().current_dir("/").arg("verify").arg(&dir).output().unwrap();
+    assert_eq!(v.status.code(), Some(0), "{}", text(&v));
+    // The real export tampered with, "Hoog" = P1 changed in the mapping, the template folder
+    // gone: each is named.
+    std::fs::write(&elsewhere, std::fs::read_to_string(&elsewhere).unwrap().replace("M-1", "M-9")).unwrap();
+    let mapping = std::fs::read_to_string(data.join("mapping.toml")).unwrap();
+    std::fs::write(data.join("mapping.toml"), mapping.replacen("\"Hoog\" = \"high\"", "\"Hoog\" = \"low\"", 1)).unwrap();
+    std::fs::remove_dir_all(&templates).unwrap();
+    let v = bin().arg("verify").arg(&dir).output().unwrap();
+    assert_eq!(v.status.code(), Some(1), "{}", text(&v));
+    let t = text(&v);
+    for needle in ["elsewhere.tsv: changed since the report was made", "mapping.toml: changed since the report was made", "templates: cannot be read"] {
+        assert!(t.contains(needle), "{needle}: {t}");
+    }
+    // A manifest naming a device as input: refused as not a regular file, at once.
+    let mut m = manifest.clone();
+    m["inputs"][0]["path"] = "/dev/zero".into();
+    std::fs::write(dir.join("manifest.json"), serde_json::to_vec(&m).unwrap()).unwrap();
+    let v = bin().arg("verify").arg(&dir).output().unwrap();
+    assert!(text(&v).contains("/dev/zero: is not a regular file"), "{}", text(&v));
+    // A manifest whose lists were emptied proves nothing.
+    for list in ["inputs", "outputs"] {
+        let mut m = manifest.clone();
+        m[list] = serde_json::json!([]);
+        std::fs::write(dir.join("manifest.json"), serde_json::to_vec(&m).unwrap()).unwrap();
+        let v = bin().arg("verify").arg(&dir).output().unwrap();
+        assert_eq!(v.status.code(), Some(2), "{list}: {}", text(&v));
+        assert!(text(&v).contains(&format!("lists no {list}")), "{}", text(&v));
     }
 }

@@ -69,7 +69,7 @@ pub fn run(args: &MonthlyArgs) -> Result<Outcome, Error> {
         (format!("{}.json", rendered.stem), rendered.json.as_slice()),
         (format!("{}.txt", rendered.stem), rendered.message.as_bytes()),
     ];
-    let written = write_report(lock, dir, &files, args.report.manifest(&setup, "monthly", &monthly.report.meta))?;
+    let written = write_report(lock, dir, &files, args.report.manifest(&setup, &start, &args.input, "monthly", &monthly.report.meta)?)?;
     progress.finish();
 
     let r = &monthly.report;

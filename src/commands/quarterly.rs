@@ -41,7 +41,7 @@ pub fn run(args: &QuarterlyArgs) -> Result<Outcome, Error> {
         (format!("{}.json", rendered.stem), rendered.json.as_slice()),
     ];
     progress.stage("writing");
-    let written = write_report(lock, dir, &files, args.report.manifest(&setup, "quarterly", &q.meta))?;
+    let written = write_report(lock, dir, &files, args.report.manifest(&setup, &start, &args.input, "quarterly", &q.meta)?)?;
     progress.finish();
     println!("Quarterly report {} for {}:", q.meta.period, q.meta.client);
     for p in &written {

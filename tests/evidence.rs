@@ -152,6 +152,53 @@ fn a_killed_run_leaves_whole_files() {
     }
 }
 
+/// A real full disk (a 1 MB tmpfs, where the machine lets the tests mount one; skipped with
+/// a note elsewhere): a rerun that runs out of space after writing the new PDF fails with an
+/// error and leaves the old whole report and nothing beside it; with space again, the rerun
+/// replaces it and keeps it as a version.
+#[test]
+fn a_full_disk_leaves_the_old_report() {
+    struct Mounted(PathBuf);
+    impl Drop for Mounted {
+        fn drop(&mut self) {
+            let _ = Command::new("umount").arg(&self.0).status();
+        }
+    }
+    let out = tmp("full-disk");
+    let mounted = Command::new("mount").args(["-t", "tmpfs", "-o", "size=1m", "tmpfs"]).arg(&out).output();
+    if !mounted.is_ok_and(|o| o.status.success()) {
+        eprintln!("skipped: cannot mount a tmpfs here (not root, or not allowed)");
+        return;
+    }
+    let _mounted = Mounted(out.clone());
+    let data = Path::new("tests/fixtures/counting");
+    assert_eq!(monthly(data, &out, "2026-11-02").status.code(), Some(1));
+    let dir = out.join("2026-10");
+    let listing = |d: &Path| -> Vec<(String, String)> {
+        let mut v: Vec<(String, String)> = std::fs::read_dir(d).unwrap().flatten().filter(|e| e.path().is_file()).map(|e| (e.file_name().to_string_lossy().to_string(), sha(&e.path()))).collect();
+        v.sort();
+        v
+    };
+    let old = listing(&dir);
+    // Leave room for the new PDF and a little more: the annex after it does not fit.
+    let pdf = std::fs::metadata(dir.join("sla-rapportage-2026-10.pdf")).unwrap().len();
+    let df = Command::new("df").args(["-B1", "--output=avail"]).arg(&out).output().unwrap();
+    let avail: u64 = String::from_utf8_lossy(&df.stdout).lines().nth(1).unwrap().trim().parse().unwrap();
+    let filler = out.join("filler");
+    std::fs::write(&filler, vec![0u8; (avail - pdf - 8192) as usize]).unwrap();
+    let o = monthly(data, &out, "2026-11-05");
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(text(&o).contains("No space left"), "{}", text(&o));
+    assert_eq!(listing(&dir), old, "the old report changed");
+    let mut beside: Vec<String> = std::fs::read_dir(&out).unwrap().flatten().map(|e| e.file_name().to_string_lossy().to_string()).collect();
+    beside.sort();
+    assert_eq!(beside, ["2026-10", "filler"], "left-overs beside the report");
+    std::fs::remove_file(&filler).unwrap();
+    assert_eq!(monthly(data, &out, "2026-11-05").status.code(), Some(1));
+    assert_ne!(listing(&dir), old);
+    assert_eq!(listing(&dir.join("versies/2026-11-02")), old, "the old report is not kept as a version");
+}
+
 /// A lock file left by a run that was killed (its process gone) is taken over with a note,
 /// and removed when the run ends.
 #[test]

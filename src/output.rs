@@ -5,7 +5,9 @@
 //! rename, and the previous report is kept as a version in `versies/`.
 //!
 //! What survives a kill (or a full disk) at any point: the report's folder holds the old
-//! complete set or the new complete set, never a mix. A run that dies leaves its lock file
+//! complete set or the new complete set, never a mix (its `versies/` travel into the fresh
+//! folder just before the swap, so for that moment a reader sees the current report without
+//! its older versions). A run that dies leaves its lock file
 //! and perhaps its fresh folder; the next run on the folder takes the lock over and finishes
 //! or undoes the swap (see [`FolderLock::acquire`]).
 //!

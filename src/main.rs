@@ -41,7 +41,7 @@ fn main() {
         Err(_) => {
             let what = PANIC.lock().unwrap_or_else(|e| e.into_inner()).take().unwrap_or_default();
             eprintln!("error: internal error in slarapport {}: {what}", env!("CARGO_PKG_VERSION"));
-            eprintln!("hint: this is a bug: please report it with this message and the command you ran; nothing was written, the report folder is as it was");
+            eprintln!("hint: this is a bug: please report it with this message and the command you ran; the report folder holds a whole report (the earlier one, unless this run had finished writing), never part of one");
             std::process::exit(2);
         }
     }

@@ -103,9 +103,13 @@ pub fn file_stem(raw: &str, key: &str) -> Result<String, Error> {
         .take(120)
         .collect();
     let s = s.trim_start_matches('.').to_string();
+    let hint = format!("give {key} letters or digits, e.g. \"sla-rapportage-{{{{ period }}}}\"");
     if s.trim_matches(|c| c == '_' || c == '.').is_empty() {
-        return Err(Error::new(format!("the file name template {key} gives no file name (\"{raw}\")"))
-            .with_hint(format!("give {key} letters or digits, e.g. \"sla-rapportage-{{{{ period }}}}\"")));
+        return Err(Error::new(format!("the file name template {key} gives no file name (\"{raw}\")")).with_hint(hint));
+    }
+    // manifest.json is the report's own list of files.
+    if s.eq_ignore_ascii_case("manifest") {
+        return Err(Error::new(format!("the file name template {key} gives \"{s}\", the name of the report's manifest")).with_hint(hint));
     }
     Ok(s)
 }
@@ -185,4 +189,19 @@ pub fn quarterly(
     let settings = pdf::PdfSettings { archival, attachments: attachments(&stem, labels, &json, &xlsx)? };
     let pdf = pdf::render_pdf_with(templates, "quarterly.typ", pdf_input(q, labels)?, today, &settings)?;
     Ok(RenderedReport { stem, pdf, xlsx, json, message: String::new() })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn file_stems_are_plain_names() {
+        let stem = |s: &str| super::file_stem(s, "file.monthly_stem");
+        assert_eq!(stem("/tmp/x-2026-10").unwrap(), "_tmp_x-2026-10");
+        assert_eq!(stem("../../x").unwrap(), "_.._x");
+        assert_eq!(stem(" .hidden ").unwrap(), "hidden");
+        assert_eq!(stem(&"a".repeat(500)).unwrap().len(), 120);
+        for bad in ["", " / ", "..", "manifest", "Manifest"] {
+            assert!(stem(bad).is_err(), "{bad:?}");
+        }
+    }
 }

@@ -505,6 +505,7 @@ mod tests {
                     drop(lock);
                     assert_eq!(which(&dir), "2026-11-05");
                     assert!(step > 5, "the swap has more steps than {step}");
+                    let _ = std::fs::remove_dir_all(&out);
                     break;
                 }
                 if kill {

@@ -13,20 +13,31 @@
 //! - [`BusinessClock::add_workdays`]: the date N whole workdays after a date (RCA and report
 //!   due dates).
 //!
-//! Invariant: the service window lies within one local day and does not contain a daylight
-//! saving transition (in Europe/Amsterdam these happen at 02:00/03:00 on Sundays). Under it,
-//! local wall-clock arithmetic inside the window equals real elapsed time, so the clock works
-//! on local `NaiveDateTime`s and converts only at the edges. The contract check enforces it.
+//! Invariant: the service window lies within one local day (it may end at 24:00). Local
+//! wall-clock arithmetic inside a window equals real elapsed time except across a daylight
+//! saving change inside the window (a 24/7 window holds 02:00–03:00): the clock keeps the
+//! changes of 1990–2100 that fall inside a window on a workday (`jumps`) and corrects the
+//! wall-clock count by each change an interval crosses, so durations and deadlines are real
+//! elapsed time. A window that begins or ends inside a change's hour is refused by the
+//! contract check ([`BusinessClock::window_conflict`]). Without changes inside the window
+//! (08:00–17:00) the correction is skipped: the fast path is unchanged.
 
-use chrono::{DateTime, Datelike, Days, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc, Weekday};
+use chrono::{DateTime, Datelike, Days, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Timelike, Utc, Weekday};
 use chrono_tz::Tz;
 
 /// The contract's service calendar, ready for fast queries.
 #[derive(Debug, Clone)]
 pub struct BusinessClock {
     tz: Tz,
-    window_start: NaiveTime,
-    window_end: NaiveTime,
+    /// The service window in seconds of the local day: `0 <= start < end <= 86_400`.
+    window_start: i64,
+    window_end: i64,
+    /// Daylight saving changes inside a window on a workday: `(UTC second, new offset −
+    /// old offset)`, sorted. Empty for the usual office-hours window.
+    jumps: Vec<(i64, i64)>,
+    /// A change that a window on one of the workdays begins or ends inside (the contract
+    /// check refuses it).
+    conflict: Option<String>,
     /// `workdays[weekday.num_days_from_monday()]`: whether that weekday has a service window.
     workdays: [bool; 7],
     /// Non-working days that fall on a weekday with a service window, sorted, deduplicated.
@@ -181,7 +192,21 @@ impl BusinessClock {
         workdays: [bool; 7],
         closed_days: impl IntoIterator<Item = NaiveDate>,
     ) -> Self {
-        assert!(window_start < window_end, "the service window must end after it starts");
+        let secs = |t: NaiveTime| i64::from(t.num_seconds_from_midnight());
+        Self::with_window(tz, secs(window_start), secs(window_end), workdays, closed_days)
+    }
+
+    /// As [`BusinessClock::new`], the window in seconds of the day (so it can end at 24:00,
+    /// 86 400). The window is clamped to the day and made at least a second long.
+    pub fn with_window(
+        tz: Tz,
+        window_start: i64,
+        window_end: i64,
+        workdays: [bool; 7],
+        closed_days: impl IntoIterator<Item = NaiveDate>,
+    ) -> Self {
+        let window_start = window_start.clamp(0, 86_399);
+        let window_end = window_end.clamp(window_start + 1, 86_400);
         let mut closed: Vec<NaiveDate> = closed_days
             .into_iter()
             .filter(|d| workdays[d.weekday().num_days_from_monday() as usize])
@@ -189,7 +214,78 @@ impl BusinessClock {
         closed.sort_unstable();
         closed.dedup();
         let days = std::sync::Arc::new(DayTable::build(&workdays, &closed));
-        BusinessClock { tz, window_start, window_end, workdays, closed, offsets: Default::default(), days }
+        let mut clock = BusinessClock {
+            tz,
+            window_start,
+            window_end,
+            jumps: Vec::new(),
+            conflict: None,
+            workdays,
+            closed,
+            offsets: Default::default(),
+            days,
+        };
+        clock.find_jumps();
+        clock
+    }
+
+    /// Fills `jumps` and `conflict` from the time zone's changes of `OFFSET_YEARS`.
+    fn find_jumps(&mut self) {
+        let offsets = self.offsets.get_or_init(|| OffsetTable::new(self.tz));
+        let (mut jumps, mut conflict) = (Vec::new(), None);
+        for pair in offsets.entries.windows(2) {
+            let ((_, before), (at, after)) = (pair[0], pair[1]);
+            if before == i32::MIN || after == i32::MIN {
+                continue;
+            }
+            // The wall-clock hour the change skips or repeats, as seconds of its local day.
+            let (a, b) = (at + i64::from(before), at + i64::from(after));
+            let (lo, hi) = (a.min(b), a.max(b));
+            let Some(day) = DateTime::from_timestamp(lo, 0).map(|t| t.date_naive()) else { continue };
+            if !self.workdays[day.weekday().num_days_from_monday() as usize] {
+                continue;
+            }
+            let from = lo.rem_euclid(86_400);
+            let to = from + (hi - lo);
+            if to <= self.window_start || from >= self.window_end {
+                continue; // outside the window: wall-clock time is real time there
+            }
+            if self.window_start <= from && to <= self.window_end && to <= 86_400 {
+                if self.is_workday(day) {
+                    jumps.push((at, i64::from(after) - i64::from(before)));
+                }
+            } else if conflict.is_none() {
+                conflict = Some(format!(
+                    "the clocks change inside the service window's first or last hour on {day} ({} to {} local time); let the window begin before the change or after it, and end before it or after it",
+                    wall(from),
+                    wall(to),
+                ));
+            }
+        }
+        self.jumps = jumps;
+        self.conflict = conflict;
+    }
+
+    /// A daylight saving change that a window begins or ends inside: the clock cannot say
+    /// how much of that hour is service time. The contract check refuses such a window.
+    pub fn window_conflict(&self) -> Option<&str> {
+        self.conflict.as_deref()
+    }
+
+    /// The correction to a wall-clock count of business seconds over the instants
+    /// `(a, b]`: minus each change of offset inside a window that lies in it.
+    fn correction(&self, a: i64, b: i64) -> i64 {
+        if self.jumps.is_empty() || b <= a {
+            return 0;
+        }
+        let lo = self.jumps.partition_point(|(t, _)| *t <= a);
+        let hi = self.jumps.partition_point(|(t, _)| *t <= b);
+        -self.jumps[lo..hi].iter().map(|(_, d)| d).sum::<i64>()
+    }
+
+    /// The first change inside a window after the instant `a` (UTC seconds).
+    fn next_jump(&self, a: i64) -> Option<i64> {
+        self.jumps.get(self.jumps.partition_point(|(t, _)| *t <= a)).map(|(t, _)| *t)
     }
 
     pub fn time_zone(&self) -> Tz {
@@ -198,7 +294,12 @@ impl BusinessClock {
 
     /// Length of one service window in seconds.
     pub fn window_seconds(&self) -> i64 {
-        (self.window_end - self.window_start).num_seconds()
+        self.window_end - self.window_start
+    }
+
+    /// The window's opening on `date`.
+    fn opening(&self, date: NaiveDate) -> NaiveDateTime {
+        date.and_time(NaiveTime::MIN) + chrono::Duration::seconds(self.window_start)
     }
 
     /// Whether `date` has a service window (a workday that is not a non-working day).
@@ -321,8 +422,8 @@ impl BusinessClock {
         if !self.is_workday(date) {
             return 0;
         }
-        let t = t.clamp(self.window_start, self.window_end);
-        (t - self.window_start).num_seconds()
+        let t = i64::from(t.num_seconds_from_midnight()).clamp(self.window_start, self.window_end);
+        t - self.window_start
     }
 
     /// Business seconds in `[start, end)`; 0 when `end <= start` (the caller decides whether
@@ -331,18 +432,35 @@ impl BusinessClock {
         if end <= start {
             return 0;
         }
-        let (s, e) = (self.local(start), self.local(end));
-        self.local_business_seconds(s, e)
+        self.elapsed(start, self.local(start), end, self.local(end))
     }
 
-    /// Business seconds between two local wall-clock times (`s` before `e`): for callers that
-    /// already converted both ends.
+    /// Business seconds in `[start, end)` for callers that already converted both ends to
+    /// local time (`*_local`): real elapsed service time, also across a daylight saving
+    /// change inside the window; 0 when `end <= start`.
+    pub fn elapsed(&self, start: DateTime<Utc>, start_local: NaiveDateTime, end: DateTime<Utc>, end_local: NaiveDateTime) -> i64 {
+        if end <= start {
+            return 0;
+        }
+        if self.jumps.is_empty() {
+            return self.local_business_seconds(start_local, end_local);
+        }
+        (self.wall_business_seconds(start_local, end_local) + self.correction(start.timestamp(), end.timestamp())).max(0)
+    }
+
+    /// Business seconds between two local wall-clock times (`s` before `e`) counted on the
+    /// wall clock: for callers that already converted both ends, where the window holds no
+    /// daylight saving change (else see [`BusinessClock::elapsed`]).
     pub fn local_business_seconds(&self, s: NaiveDateTime, e: NaiveDateTime) -> i64 {
+        self.wall_business_seconds(s, e).max(0)
+    }
+
+    /// As `local_business_seconds`, negative when `e` is before `s` on the same day (as in
+    /// the repeated hour when summer time ends, which the correction then makes up).
+    fn wall_business_seconds(&self, s: NaiveDateTime, e: NaiveDateTime) -> i64 {
         let (sd, ed) = (s.date(), e.date());
         if sd == ed {
-            return (self.seconds_of_day_before(sd, e.time())
-                - self.seconds_of_day_before(sd, s.time()))
-            .max(0);
+            return self.seconds_of_day_before(sd, e.time()) - self.seconds_of_day_before(sd, s.time());
         }
         let first = if self.is_workday(sd) {
             self.window_seconds() - self.seconds_of_day_before(sd, s.time())
@@ -357,7 +475,42 @@ impl BusinessClock {
     /// The instant at which `seconds` business seconds have passed since `start`. With 0 it
     /// is `start` itself when that lies inside a window, else the next window's opening.
     pub fn add_business_seconds(&self, start: DateTime<Utc>, seconds: i64) -> DateTime<Utc> {
-        self.instant_in_window(self.add_business_seconds_local(self.local(start), seconds))
+        self.deadline(start, self.local(start), seconds)
+    }
+
+    /// As [`BusinessClock::add_business_seconds`], for callers that already converted
+    /// `start` to local time: real elapsed service time, also across a daylight saving
+    /// change inside the window (counted segment by segment between the changes).
+    pub fn deadline(&self, start: DateTime<Utc>, start_local: NaiveDateTime, seconds: i64) -> DateTime<Utc> {
+        if self.jumps.is_empty() {
+            return self.instant_in_window(self.add_business_seconds_local(start_local, seconds));
+        }
+        let (mut at, mut local, mut left) = (start, start_local, seconds.max(0));
+        loop {
+            let jump = self.next_jump(at.timestamp()).and_then(|j| DateTime::from_timestamp(j, 0));
+            if let Some(jump) = jump {
+                let to_jump = self.elapsed(at, local, jump, self.local(jump));
+                if left == to_jump {
+                    return jump;
+                }
+                if left > to_jump {
+                    left -= to_jump;
+                    at = jump;
+                    local = self.local(jump);
+                    continue;
+                }
+            }
+            // Before the next change: wall-clock time is real time; of a wall-clock time that
+            // occurs twice (summer time ending), the occurrence after `at`.
+            let wall = self.add_business_seconds_local(local, left);
+            return match self.tz.from_local_datetime(&wall) {
+                chrono::LocalResult::Ambiguous(a, b) => {
+                    let (a, b) = (a.with_timezone(&Utc), b.with_timezone(&Utc));
+                    if a >= at { a } else { b }
+                }
+                _ => self.instant_in_window(wall),
+            };
+        }
     }
 
     /// As [`BusinessClock::add_business_seconds`], in local wall-clock time: for callers
@@ -366,13 +519,14 @@ impl BusinessClock {
         let seconds = seconds.max(0);
         let (mut date, mut time) = (s.date(), s.time());
         // Move to the first moment inside a window at or after `s`.
-        if !self.is_workday(date) || time >= self.window_end {
+        let tod = i64::from(time.num_seconds_from_midnight());
+        if !self.is_workday(date) || tod >= self.window_end {
             date = self.next_workday(date);
-            time = self.window_start;
-        } else if time < self.window_start {
-            time = self.window_start;
+            time = self.opening(date).time();
+        } else if tod < self.window_start {
+            time = self.opening(date).time();
         }
-        let left_today = (self.window_end - time).num_seconds();
+        let left_today = self.window_end - i64::from(time.num_seconds_from_midnight());
         if seconds <= left_today {
             date.and_time(time) + chrono::Duration::seconds(seconds)
         } else {
@@ -381,8 +535,8 @@ impl BusinessClock {
             // Whole windows after `date`, then what remains in the last one. A remainder of 0
             // ends at the close of the previous window.
             let (full, part) = ((rest - 1) / w, (rest - 1) % w + 1);
-            let day = self.add_workdays(date, (full + 1) as u32);
-            day.and_time(self.window_start) + chrono::Duration::seconds(part)
+            let day = self.add_workdays(date, u32::try_from(full + 1).unwrap_or(u32::MAX));
+            self.opening(day) + chrono::Duration::seconds(part)
         }
     }
 
@@ -396,6 +550,11 @@ impl BusinessClock {
     pub fn next_workday(&self, date: NaiveDate) -> NaiveDate {
         self.add_workdays(date, 1)
     }
+}
+
+/// `HH:MM` of a second of the day (24:00 for the day's end).
+fn wall(secs: i64) -> String {
+    format!("{:02}:{:02}", secs / 3600, secs % 3600 / 60)
 }
 
 /// A rule that yields one non-working day a year (or none in some years).
@@ -664,6 +823,80 @@ mod tests {
             }
             x
         });
+    }
+
+    /// A clock over every day of the week with the window `from`–`to` (seconds of the day).
+    fn all_week(from: i64, to: i64) -> BusinessClock {
+        BusinessClock::with_window(chrono_tz::Europe::Amsterdam, from, to, [true; 7], [])
+    }
+
+    /// Business seconds of `[a, b)` counted minute by minute over the instants: a minute
+    /// counts when its local time lies in the window on a workday.
+    fn brute_force(c: &BusinessClock, a: DateTime<Utc>, b: DateTime<Utc>) -> i64 {
+        let mut t = a;
+        let mut n = 0;
+        while t < b {
+            let l = c.local(t);
+            let tod = i64::from(l.time().num_seconds_from_midnight());
+            if c.is_workday(l.date()) && (c.window_start..c.window_end).contains(&tod) {
+                n += 60;
+            }
+            t += chrono::Duration::minutes(1);
+        }
+        n
+    }
+
+    /// A window that holds a daylight saving change (24/7, or the night 00:00–06:00) counts
+    /// real elapsed time across it, both ways, and its deadlines are real time too (issue 13
+    /// item 6: a ticket of 180 real minutes across the October change was counted as 120).
+    #[test]
+    fn a_window_across_a_daylight_saving_change_counts_real_time() {
+        let utc = |s: &str| DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc);
+        let c = all_week(0, 86_400);
+        assert!(c.window_conflict().is_none());
+        // 01:00 CEST to 03:00 CET on 25 October 2026: 180 real minutes.
+        assert_eq!(c.business_seconds(utc("2026-10-25T01:00:00+02:00"), utc("2026-10-25T03:00:00+01:00")), 180 * 60);
+        // 01:00 CET to 04:00 CEST on 29 March 2026: 120 real minutes.
+        assert_eq!(c.business_seconds(utc("2026-03-29T01:00:00+01:00"), utc("2026-03-29T04:00:00+02:00")), 120 * 60);
+        let night = all_week(0, 6 * 3600);
+        for clock in [&c, &night] {
+            for (from, to) in [("2026-10-24T20:00:00Z", "2026-10-25T06:00:00Z"), ("2026-03-28T20:00:00Z", "2026-03-29T06:00:00Z")] {
+                let (from, to) = (utc(from), utc(to));
+                let mut a = from;
+                while a < to {
+                    let mut b = a;
+                    while b <= to {
+                        assert_eq!(clock.business_seconds(a, b), brute_force(clock, a, b), "{a}..{b}");
+                        b += chrono::Duration::minutes(25);
+                    }
+                    for n in [0, 1, 29, 30, 31, 59, 60, 61, 90, 120, 150, 179, 180, 181, 300, 1440, 3000] {
+                        let d = clock.add_business_seconds(a, n * 60);
+                        assert_eq!(clock.business_seconds(a, d), n * 60, "{a} + {n} min = {d}");
+                        if n > 0 {
+                            assert_eq!(clock.business_seconds(a, d - chrono::Duration::seconds(1)), n * 60 - 1, "{a} + {n} min: {d} is not the first such instant");
+                        }
+                    }
+                    a += chrono::Duration::minutes(10);
+                }
+            }
+        }
+        // In a 24/7 window business time is real time.
+        let a = utc("2026-10-25T00:30:00+02:00");
+        assert_eq!(c.add_business_seconds(a, 100 * 60), a + chrono::Duration::minutes(100));
+    }
+
+    /// A window that begins or ends inside the hour the clocks change is refused (the
+    /// contract check names it); one that holds the change or avoids it is fine.
+    #[test]
+    fn a_window_edge_inside_a_change_is_a_conflict() {
+        assert!(all_week(2 * 3600 + 1800, 17 * 3600).window_conflict().is_some());
+        assert!(all_week(0, 2 * 3600 + 1800).window_conflict().is_some());
+        assert!(all_week(3 * 3600, 17 * 3600).window_conflict().is_none());
+        assert!(all_week(0, 2 * 3600).window_conflict().is_none());
+        assert!(dhs().window_conflict().is_none() && dhs().jumps.is_empty());
+        // Mon–Fri: the Sunday changes are no business of the window.
+        let weekdays = BusinessClock::with_window(chrono_tz::Europe::Amsterdam, 2 * 3600 + 1800, 17 * 3600, [true, true, true, true, true, false, false], []);
+        assert!(weekdays.window_conflict().is_none());
     }
 
     #[test]

@@ -125,6 +125,24 @@ pub enum Unit {
     Hours,
 }
 
+impl Unit {
+    /// The values a figure in this unit can take: a percentage 0–100, a count or a number of
+    /// hours from 0 to a bound no real figure reaches. Measurements and norms outside it are
+    /// refused when read.
+    pub fn range(self) -> (f64, f64) {
+        match self {
+            Unit::Percent => (0.0, 100.0),
+            Unit::Count => (0.0, 1e9),
+            Unit::Hours => (0.0, 1e6),
+        }
+    }
+}
+
+/// The longest target in the contract: a year, in minutes.
+pub const MAX_TARGET_MINUTES: i64 = 525_600;
+/// The most workdays a contract term (RCA, report, standard change) may have: a year's.
+pub const MAX_TERM_WORKDAYS: u32 = 260;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Frequency {
@@ -269,6 +287,14 @@ pub struct Targets {
 }
 
 impl Targets {
+    pub fn get_table(&self, t: TicketType) -> &TargetTable {
+        match t {
+            TicketType::Incident => &self.incident,
+            TicketType::ServiceRequest => &self.service_request,
+            TicketType::Change => &self.change,
+        }
+    }
+
     pub fn get(&self, t: TicketType, p: Priority) -> Target {
         match t {
             TicketType::Incident => self.incident.get(p),
@@ -363,19 +389,10 @@ impl LoadedContract {
                 .with_hint("fix that key in the contract file")
         };
         for ty in TicketType::ALL {
-            for p in Priority::ALL {
-                let t = contract.targets.get(ty, p);
-                for (field, v) in
-                    [("response_minutes", t.response_minutes), ("resolution_minutes", t.resolution_minutes)]
-                {
-                    if v < 0 {
-                        return Err(invalid(
-                            &format!("targets.{}.{}.{}", ty.key(), p.key(), field),
-                            format!("is {v}; a target must be zero or more minutes"),
-                        ));
-                    }
-                }
-            }
+            check_targets(&contract.targets.get_table(ty), &format!("targets.{}", ty.key()), &invalid)?;
+        }
+        for (key, v) in [("rules.rca_due_workdays", contract.rules.rca_due_workdays), ("rules.report_due_workdays", contract.rules.report_due_workdays)] {
+            check_workdays(key, v, &invalid)?;
         }
         validate_domains(&contract, &invalid)?;
         let share = contract.scoring.min_weight_share_pct;
@@ -389,12 +406,17 @@ impl LoadedContract {
         let tz: Tz = cal.time_zone.parse().map_err(|_| {
             invalid("calendar.time_zone", format!("\"{}\" is not an IANA time zone such as \"Europe/Amsterdam\"", cal.time_zone))
         })?;
-        let time = |key: &str, s: &str| {
-            NaiveTime::parse_from_str(s, "%H:%M")
-                .map_err(|_| invalid(key, format!("\"{s}\" is not a time as \"HH:MM\"")))
+        // Seconds of the day; the window may end at 24:00 (a window all day long).
+        let time = |key: &str, s: &str, midnight: bool| {
+            if midnight && s.trim() == "24:00" {
+                return Ok(86_400);
+            }
+            NaiveTime::parse_from_str(s.trim(), "%H:%M")
+                .map(|t| i64::from(chrono::Timelike::num_seconds_from_midnight(&t)))
+                .map_err(|_| invalid(key, format!("\"{s}\" is not a time as \"HH:MM\" (the window may end at \"24:00\")")))
         };
-        let start = time("calendar.window_start", &cal.window_start)?;
-        let end = time("calendar.window_end", &cal.window_end)?;
+        let start = time("calendar.window_start", &cal.window_start, false)?;
+        let end = time("calendar.window_end", &cal.window_end, true)?;
         if end <= start {
             return Err(invalid(
                 "calendar.window_end",
@@ -417,7 +439,10 @@ impl LoadedContract {
             .flat_map(|y| cal.holiday_rules.iter().filter_map(move |r| r.date_in(y)))
             .chain(cal.extra_closed_days.iter().copied())
             .filter(|d| !open.contains(d));
-        let clock = BusinessClock::new(tz, start, end, workdays, closed);
+        let clock = BusinessClock::with_window(tz, start, end, workdays, closed);
+        if let Some(conflict) = clock.window_conflict() {
+            return Err(invalid("calendar.window_start", conflict.to_string()));
+        }
         Ok(LoadedContract { contract, source, text: text.to_string(), tz, clock })
     }
 
@@ -503,10 +528,53 @@ pub fn minutes_text(m: i64) -> String {
     }
 }
 
-fn validate_domains(c: &Contract, invalid: &dyn Fn(&str, String) -> Error) -> Result<(), Error> {
+type Invalid<'a> = &'a dyn Fn(&str, String) -> Error;
+
+/// Every target of a table (`key` e.g. `targets.incident`) from 0 to a year of minutes.
+fn check_targets(table: &TargetTable, key: &str, invalid: Invalid) -> Result<(), Error> {
+    for p in Priority::ALL {
+        let t = table.get(p);
+        for (field, v) in [("response_minutes", t.response_minutes), ("resolution_minutes", t.resolution_minutes)] {
+            check_minutes(&format!("{key}.{}.{field}", p.key()), v, invalid)?;
+        }
+    }
+    Ok(())
+}
+
+fn check_minutes(key: &str, v: i64, invalid: Invalid) -> Result<(), Error> {
+    if (0..=MAX_TARGET_MINUTES).contains(&v) {
+        return Ok(());
+    }
+    Err(invalid(key, format!("is {v}; a target must be 0 to {MAX_TARGET_MINUTES} minutes (a year)")))
+}
+
+fn check_workdays(key: &str, v: u32, invalid: Invalid) -> Result<(), Error> {
+    if v <= MAX_TERM_WORKDAYS {
+        return Ok(());
+    }
+    Err(invalid(key, format!("is {v}; a term must be 0 to {MAX_TERM_WORKDAYS} workdays (a year)")))
+}
+
+/// A number from `min` to `max` (a NaN or an infinity is neither).
+fn check_number(key: &str, v: f64, min: f64, max: f64, invalid: Invalid) -> Result<(), Error> {
+    if v.is_finite() && (min..=max).contains(&v) {
+        return Ok(());
+    }
+    Err(invalid(key, format!("is {v}; it must be a number from {min} to {max}")))
+}
+
+fn validate_domains(c: &Contract, invalid: Invalid) -> Result<(), Error> {
     let bands = &c.scoring.bands;
     if bands.is_empty() {
         return Err(invalid("scoring.bands", "is empty; give at least one band (min_score_pct = 0.0)".into()));
+    }
+    for (i, b) in bands.iter().enumerate() {
+        check_number(&format!("scoring.bands[{i}].min_score_pct"), b.min_score_pct, 0.0, 100.0, invalid)?;
+        check_number(&format!("scoring.bands[{i}].malus_pct"), b.malus_pct, 0.0, 100.0, invalid)?;
+    }
+    if let Some(cap) = c.scoring.achievement_cap_pct {
+        check_number("scoring.achievement_cap_pct", cap, 100.0, 1000.0, invalid)
+            .map_err(|e| e.with_hint("leave the key out for no cap"))?;
     }
     for (i, w) in bands.windows(2).enumerate() {
         if w[1].min_score_pct >= w[0].min_score_pct {
@@ -521,20 +589,39 @@ fn validate_domains(c: &Contract, invalid: &dyn Fn(&str, String) -> Error) -> Re
     }
     let mut ids = BTreeSet::new();
     for (d, domain) in c.domains.iter().enumerate() {
+        check_number(&format!("domains[{d}].number"), f64::from(domain.number), 0.0, 999.0, invalid)?;
+        if let Some(eur) = domain.invoice_amount_eur {
+            check_number(&format!("domains[{d}].invoice_amount_eur"), eur, 0.0, 1e12, invalid)?;
+        }
         for (k, kpi) in domain.kpis.iter().enumerate() {
             let key = |f: &str| format!("domains[{d}].kpis[{k}].{f}");
             if !ids.insert(kpi.id.as_str()) {
                 return Err(invalid(&key("id"), format!("\"{}\" is used twice; KPI ids must be unique", kpi.id)));
             }
             if let Some(w) = kpi.weight {
-                if w < 0.0 {
-                    return Err(invalid(&key("weight"), format!("is {w}; a weight must be zero or more")));
-                }
+                check_number(&key("weight"), w, 0.0, 1000.0, invalid)?;
             } else if domain.scored {
                 return Err(invalid(&key("weight"), "is missing; every KPI of a scored domain needs a weight".into()));
             }
-            if kpi.norm.is_some_and(|n| n < 0.0) {
-                return Err(invalid(&key("norm"), "must be zero or more".into()));
+            let (lo, hi) = kpi.unit.range();
+            for (f, norm) in [("norm", kpi.norm), ("second_norm", kpi.second_norm)] {
+                if let Some(n) = norm {
+                    check_number(&key(f), n, lo, hi, invalid)?;
+                }
+            }
+            for (f, secs) in [("within_seconds", kpi.within_seconds), ("second_within_seconds", kpi.second_within_seconds)] {
+                if let Some(s) = secs {
+                    check_number(&key(f), f64::from(s), 0.0, 86_400.0, invalid)?;
+                }
+            }
+            if let Some(m) = kpi.within_business_minutes {
+                check_minutes(&key("within_business_minutes"), m, invalid)?;
+            }
+            if let Some(n) = kpi.within_workdays {
+                check_workdays(&key("within_workdays"), n, invalid)?;
+            }
+            if let Some(t) = &kpi.kpi_table_targets {
+                check_targets(t, &key("kpi_table_targets"), invalid)?;
             }
         }
     }
@@ -612,6 +699,80 @@ mod tests {
             "P2 = { response_minutes = 60, resolution_minutes = -5 }",
         );
         assert!(err(&text).contains("targets.incident.P2.resolution_minutes"), "{}", err(&text));
+    }
+
+    /// Every number a contract holds has a range, checked when it is read: the error names
+    /// the key (issue 13 item 5: values that overflowed, panicked or gave every domain a malus).
+    #[test]
+    fn numbers_out_of_range_are_named() {
+        let cases = [
+            ("P2 = { response_minutes = 60, resolution_minutes = 240 }", "P2 = { response_minutes = 60, resolution_minutes = 9223372036854775807 }", "targets.incident.P2.resolution_minutes"),
+            ("P1 = { response_minutes = 15, resolution_minutes = 120 }", "P1 = { response_minutes = 100000000000, resolution_minutes = 120 }", "P1.response_minutes"),
+            ("rca_due_workdays = 5", "rca_due_workdays = 4294967295", "rules.rca_due_workdays"),
+            ("report_due_workdays = 5", "report_due_workdays = 261", "rules.report_due_workdays"),
+            ("{ min_score_pct = 90.0, malus_pct = 0.5 }", "{ min_score_pct = nan, malus_pct = 0.5 }", "scoring.bands[1].min_score_pct"),
+            ("{ min_score_pct = 90.0, malus_pct = 0.5 }", "{ min_score_pct = 90.0, malus_pct = inf }", "scoring.bands[1].malus_pct"),
+            ("{ min_score_pct = 90.0, malus_pct = 0.5 }", "{ min_score_pct = 190.0, malus_pct = 0.5 }", "scoring.bands[1].min_score_pct"),
+            ("achievement_cap_pct = 100.0", "achievement_cap_pct = nan", "scoring.achievement_cap_pct"),
+            ("achievement_cap_pct = 100.0", "achievement_cap_pct = 90.0", "scoring.achievement_cap_pct"),
+            ("within_seconds = 20", "within_seconds = 4000000000", "within_seconds"),
+            ("within_business_minutes = 240", "within_business_minutes = -1", "within_business_minutes"),
+            ("within_workdays = 5", "within_workdays = 100000", "within_workdays"),
+            ("second_norm = 100.0", "second_norm = 101.0", "second_norm"),
+        ];
+        for (from, to, key) in cases {
+            assert!(DEFAULT_CONTRACT.contains(from), "{from}");
+            let e = err(&DEFAULT_CONTRACT.replacen(from, to, 1));
+            assert!(e.contains(key), "{to}: {e}");
+        }
+        // Weights and invoice amounts: NaN, infinity, negative, astronomic.
+        let weight = DEFAULT_CONTRACT.find("weight = ").unwrap();
+        let line_end = weight + DEFAULT_CONTRACT[weight..].find('\n').unwrap();
+        for w in ["nan", "inf", "-1.0", "1e308"] {
+            let text = format!("{}weight = {w}{}", &DEFAULT_CONTRACT[..weight], &DEFAULT_CONTRACT[line_end..]);
+            let e = err(&text);
+            assert!(e.contains("domains[0].kpis[0].weight"), "{w}: {e}");
+        }
+        let number = DEFAULT_CONTRACT.find("number = 1\n").unwrap();
+        for eur in ["1e308", "nan", "-5.0"] {
+            let text = format!("{}number = 1\ninvoice_amount_eur = {eur}\n{}", &DEFAULT_CONTRACT[..number], &DEFAULT_CONTRACT[number + 11..]);
+            let e = err(&text);
+            assert!(e.contains("domains[0].invoice_amount_eur"), "{eur}: {e}");
+        }
+    }
+
+    /// The clock answers without a panic at the edges of what a contract may hold: the
+    /// longest target in a one-minute window one day a week, the longest terms, at the end
+    /// of the calendar's years.
+    #[test]
+    fn the_clock_holds_at_the_contract_limits() {
+        let text = DEFAULT_CONTRACT
+            .replace("window_end = \"17:00\"", "window_end = \"08:01\"")
+            .replacen("workdays = [\"mon\", \"tue\", \"wed\", \"thu\", \"fri\"]", "workdays = [\"sun\"]", 1)
+            .replace("rca_due_workdays = 5", &format!("rca_due_workdays = {MAX_TERM_WORKDAYS}"));
+        let c = LoadedContract::parse(&text, ContractSource::Embedded).unwrap();
+        assert_eq!(c.clock.window_seconds(), 60);
+        let end = NaiveDate::from_ymd_opt(*CALENDAR_YEARS.end(), 12, 31).unwrap();
+        let late = end.and_hms_opt(23, 0, 0).unwrap().and_utc();
+        let deadline = c.clock.add_business_seconds(late, MAX_TARGET_MINUTES * 60);
+        assert_eq!(c.clock.business_seconds(late, deadline), MAX_TARGET_MINUTES * 60);
+        assert!(c.clock.add_workdays(end, MAX_TERM_WORKDAYS) > end);
+    }
+
+    /// A 24/7 window (ending at 24:00) is a contract; a window whose edge falls in the hour
+    /// the clocks change is refused, naming the key.
+    #[test]
+    fn a_window_all_day_and_a_window_edge_in_a_clock_change() {
+        let all_day = DEFAULT_CONTRACT
+            .replace("window_start = \"08:00\"", "window_start = \"00:00\"")
+            .replace("window_end = \"17:00\"", "window_end = \"24:00\"")
+            .replacen("workdays = [\"mon\", \"tue\", \"wed\", \"thu\", \"fri\"]", "workdays = [\"mon\", \"tue\", \"wed\", \"thu\", \"fri\", \"sat\", \"sun\"]", 1);
+        let c = LoadedContract::parse(&all_day, ContractSource::Embedded).unwrap();
+        assert_eq!(c.clock.window_seconds(), 86_400);
+        let edge = all_day.replace("window_start = \"00:00\"", "window_start = \"02:30\"");
+        let e = err(&edge);
+        assert!(e.contains("calendar.window_start") && e.contains("clocks change"), "{e}");
+        assert!(err(&all_day.replace("window_start = \"00:00\"", "window_start = \"24:00\"")).contains("calendar.window_start"));
     }
 
     #[test]

@@ -58,10 +58,10 @@ fn measure(
 ) -> Measure {
     let clock = &contract.clock;
     let target = target_minutes * 60;
-    let deadline = clock.instant_in_window(clock.add_business_seconds_local(opened.local, target));
+    let deadline = clock.deadline(opened.utc, opened.local, target);
     match at {
         Some(t) => {
-            let secs = if t.utc <= opened.utc { 0 } else { clock.local_business_seconds(opened.local, t.local) };
+            let secs = clock.elapsed(opened.utc, opened.local, t.utc, t.local);
             Measure {
                 target_minutes,
                 deadline,
@@ -149,6 +149,27 @@ mod tests {
         assert!(e.response.derived);
         assert_eq!(e.response.status, Status::Met);
         assert_eq!(e.response.business_seconds, Some(3600));
+    }
+
+    /// A P1 across the October change in a 24/7 window (00:00–24:00, seven days): opened
+    /// 01:00 summer time, resolved 03:00 winter time, 180 real minutes, reported as 180 and
+    /// breached against a 2-hour target (issue 13 item 6: it was 120 and met).
+    #[test]
+    fn a_ticket_across_the_october_change_in_a_24_7_window() {
+        let text = crate::contract::DEFAULT_CONTRACT
+            .replace("window_start = \"08:00\"", "window_start = \"00:00\"")
+            .replace("window_end = \"17:00\"", "window_end = \"24:00\"")
+            .replacen("workdays = [\"mon\", \"tue\", \"wed\", \"thu\", \"fri\"]", "workdays = [\"mon\", \"tue\", \"wed\", \"thu\", \"fri\", \"sat\", \"sun\"]", 1);
+        let c = LoadedContract::parse(&text, crate::contract::ContractSource::Embedded).unwrap();
+        let csv = "id,type,school,category,priority,opened_at,responded_at,resolved_at\n1,incident,S,n,P1,2026-10-25T01:00+02:00,2026-10-25T01:10+02:00,2026-10-25T03:00+01:00\n";
+        let d = load_tickets_csv(csv.as_bytes(), "t.csv", &c).unwrap();
+        assert_eq!(d.rejections, vec![]);
+        let e = evaluate(&d.tickets[0], &c, d.tickets[0].opened_at + chrono::Duration::days(30));
+        assert_eq!(e.resolution.business_seconds, Some(180 * 60));
+        assert_eq!(e.resolution.status, Status::Breached);
+        assert_eq!(e.resolution.overshoot_seconds, 60 * 60);
+        // The deadline is two real hours after opening: 02:00 winter time.
+        assert_eq!(e.resolution.deadline, d.tickets[0].opened_at + chrono::Duration::hours(2));
     }
 
     #[test]

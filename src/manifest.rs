@@ -5,7 +5,14 @@
 //! file (with its row count), of the branding file and logo, of every output, and the period
 //! and cut-off. `slarapport verify DIR` recomputes the hashes and names every file that no
 //! longer matches.
+//!
+//! Files outside the report folder are named by their absolute, canonical path (symbolic
+//! links resolved) at the time the report was made, so `verify` checks the very files the
+//! report was made from, from any working folder; outputs by their name in the report folder
+//! (which may move). `verify` reads only regular files, hashes them in pieces (bounded
+//! memory), and reports every finding rather than stopping at the first.
 
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -20,6 +27,10 @@ pub struct FileHash {
     pub sha256: String,
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub rows: Option<u64>,
+    /// The file's absolute canonical path (inputs); `None` in manifests of older versions
+    /// (then the file is `data_dir/name`) and for outputs (in the report folder).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub path: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -31,27 +42,64 @@ pub struct Manifest {
     pub period: String,
     pub cutoff: String,
     pub generated_on: String,
-    /// The data folder as given on the command line.
+    /// How the paths below are written (see `PATHS`).
+    #[serde(skip_serializing_if = "String::is_empty", default)]
+    pub paths: String,
+    /// The data folder, by its absolute canonical path.
     pub data_dir: String,
-    /// `embedded` or the contract file's path as given.
+    /// `embedded` or the contract file's absolute canonical path.
     pub contract: String,
     pub contract_sha256: String,
-    /// `embedded` or the template folder as given.
+    /// `embedded` or the template folder's absolute canonical path.
     pub templates: String,
     pub template_files: Vec<FileHash>,
     /// The branding file and its logo, by path as given (none: the built-in look).
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub branding_files: Vec<FileHash>,
     pub inputs: Vec<FileHash>,
+    /// The mapping the tickets were read with: a file by its absolute canonical path, or
+    /// `profile NAME` (built in).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub mapping: Option<FileHash>,
     pub outputs: Vec<FileHash>,
 }
 
 pub const MANIFEST: &str = "manifest.json";
 
+/// What `paths` says in every manifest.
+pub const PATHS: &str = "absolute and canonical (symbolic links resolved) when the report was made; outputs by name in the report folder";
+
+/// The absolute canonical form of `p` (as given when it cannot be resolved).
+pub fn canonical(p: &Path) -> String {
+    std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf()).display().to_string()
+}
+
+/// The SHA-256 of a regular file, read in pieces: a FIFO, a device or a folder is refused
+/// (`/dev/zero` would never end), and a large file costs no memory.
+pub fn hash_regular_file(p: &Path) -> Result<String, String> {
+    use sha2::Digest;
+    let meta = std::fs::metadata(p).map_err(|e| format!("cannot be read ({e})"))?;
+    if !meta.is_file() {
+        return Err("is not a regular file".into());
+    }
+    let mut f = std::fs::File::open(p).map_err(|e| format!("cannot be read ({e})"))?;
+    let mut h = sha2::Sha256::new();
+    let mut buf = vec![0u8; 1 << 16];
+    loop {
+        match f.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => h.update(&buf[..n]),
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(format!("cannot be read ({e})")),
+        }
+    }
+    Ok(h.finalize().iter().map(|b| format!("{b:02x}")).collect())
+}
+
 impl Manifest {
     /// Hashes of every file in the template set (sorted by name).
     pub fn template_hashes(set: &TemplateSet) -> Vec<FileHash> {
-        set.files.iter().map(|(n, b)| FileHash { name: n.clone(), sha256: sha256_hex(b), rows: None }).collect()
+        set.files.iter().map(|(n, b)| FileHash { name: n.clone(), sha256: sha256_hex(b), rows: None, path: None }).collect()
     }
 
     /// Hashes of the set's branding file and logo, named by their paths.
@@ -59,10 +107,10 @@ impl Manifest {
         let b = &set.branding;
         let mut out = Vec::new();
         if let (Some(path), Some(sha)) = (&b.source, &b.sha256) {
-            out.push(FileHash { name: path.display().to_string(), sha256: sha.clone(), rows: None });
+            out.push(FileHash { name: canonical(path), sha256: sha.clone(), rows: None, path: None });
         }
         if let Some(logo) = &b.logo {
-            out.push(FileHash { name: logo.path.display().to_string(), sha256: sha256_hex(&logo.bytes), rows: None });
+            out.push(FileHash { name: canonical(&logo.path), sha256: sha256_hex(&logo.bytes), rows: None, path: None });
         }
         out
     }
@@ -81,47 +129,68 @@ pub struct Mismatch {
     pub problem: String,
 }
 
-/// Recomputes every hash of the manifest in `dir` and lists what no longer matches.
+/// Recomputes every hash of the manifest in `dir` and lists what no longer matches: every
+/// finding, not the first. A manifest that lists no inputs or no outputs is refused.
 pub fn verify(dir: &Path) -> Result<(Manifest, Vec<Mismatch>), Error> {
     let path = dir.join(MANIFEST);
-    let bytes = std::fs::read(&path).map_err(|e| {
-        Error::new(format!("cannot read {}: {e}", path.display()))
-            .with_hint("pass the folder of one report (e.g. rapporten/2026-10), which holds manifest.json")
-    })?;
+    let hint = "pass the folder of one report (e.g. rapporten/2026-10), which holds manifest.json";
+    let meta = std::fs::metadata(&path).map_err(|e| Error::new(format!("cannot read {}: {e}", path.display())).with_hint(hint))?;
+    if !meta.is_file() || meta.len() > 64 << 20 {
+        return Err(Error::new(format!("{} is not a slarapport manifest (not a regular file of at most 64 MB)", path.display())).with_hint(hint));
+    }
+    let bytes = std::fs::read(&path).map_err(|e| Error::new(format!("cannot read {}: {e}", path.display())).with_hint(hint))?;
     let m: Manifest = serde_json::from_slice(&bytes)
         .map_err(|e| Error::new(format!("{} is not a slarapport manifest: {e}", path.display())))?;
+    if m.inputs.is_empty() || m.outputs.is_empty() {
+        return Err(Error::new(format!(
+            "{} lists no {}: there is nothing to verify",
+            path.display(),
+            if m.outputs.is_empty() { "outputs" } else { "inputs" }
+        ))
+        .with_hint("a report's manifest lists its inputs and outputs; this one was emptied or not written by slarapport"));
+    }
     let mut out = Vec::new();
-    let mut check = |p: PathBuf, expected: &str| match std::fs::read(&p) {
-        Ok(b) if sha256_hex(&b) == expected => {}
-        Ok(_) => out.push(Mismatch { path: p, problem: "changed since the report was made".into() }),
-        Err(e) => out.push(Mismatch { path: p, problem: format!("cannot be read ({e})") }),
+    let check = |p: PathBuf, expected: &str| match hash_regular_file(&p) {
+        Ok(h) if h == expected => None,
+        Ok(_) => Some(Mismatch { path: p, problem: "changed since the report was made".into() }),
+        Err(problem) => Some(Mismatch { path: p, problem }),
     };
     for f in &m.outputs {
-        check(dir.join(&f.name), &f.sha256);
+        out.extend(check(dir.join(&f.name), &f.sha256));
     }
     let data = PathBuf::from(&m.data_dir);
     for f in &m.inputs {
-        check(data.join(&f.name), &f.sha256);
+        out.extend(check(f.path.as_ref().map_or_else(|| data.join(&f.name), PathBuf::from), &f.sha256));
     }
     for f in &m.branding_files {
-        check(PathBuf::from(&f.name), &f.sha256);
+        out.extend(check(PathBuf::from(&f.name), &f.sha256));
+    }
+    if let Some(f) = &m.mapping {
+        match f.name.strip_prefix("profile ") {
+            Some(name) => match crate::mapping::profile_text(name) {
+                Some(text) if sha256_hex(text.as_bytes()) == f.sha256 => {}
+                _ => out.push(Mismatch { path: f.name.clone().into(), problem: format!("differs from the one of version {}", m.version) }),
+            },
+            None => out.extend(check(PathBuf::from(&f.name), &f.sha256)),
+        }
     }
     if m.contract != "embedded" {
-        check(PathBuf::from(&m.contract), &m.contract_sha256);
+        out.extend(check(PathBuf::from(&m.contract), &m.contract_sha256));
     } else if sha256_hex(crate::contract::DEFAULT_CONTRACT.as_bytes()) != m.contract_sha256 {
         out.push(Mismatch { path: "embedded contract".into(), problem: format!("differs from the one of version {}", m.version) });
     }
-    let templates = if m.templates == "embedded" {
-        TemplateSet::embedded()
-    } else {
-        TemplateSet::with_overrides(Path::new(&m.templates))?
-    };
-    for f in &m.template_files {
-        match templates.files.get(&f.name) {
-            Some(b) if sha256_hex(b) == f.sha256 => {}
-            Some(_) => out.push(Mismatch { path: format!("template {}", f.name).into(), problem: "changed since the report was made".into() }),
-            None => out.push(Mismatch { path: format!("template {}", f.name).into(), problem: "is missing".into() }),
+    let templates = if m.templates == "embedded" { Ok(TemplateSet::embedded()) } else { TemplateSet::with_overrides(Path::new(&m.templates)) };
+    match templates {
+        Ok(templates) => {
+            for f in &m.template_files {
+                match templates.files.get(&f.name) {
+                    Some(b) if sha256_hex(b) == f.sha256 => {}
+                    Some(_) => out.push(Mismatch { path: format!("template {}", f.name).into(), problem: "changed since the report was made".into() }),
+                    None => out.push(Mismatch { path: format!("template {}", f.name).into(), problem: "is missing".into() }),
+                }
+            }
         }
+        Err(e) => out.push(Mismatch { path: m.templates.clone().into(), problem: format!("cannot be read: {}", e.message) }),
     }
     Ok((m, out))
 }

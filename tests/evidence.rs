@@ -126,10 +126,9 @@ fn a_killed_run_leaves_whole_files() {
         std::thread::sleep(Duration::from_millis(delay));
         let _ = child.kill();
         let _ = child.wait();
-        for ((name, o), (_, n)) in old.iter().zip(&new) {
-            let now = sha(&dir.join(name));
-            assert!(now == *o || now == *n, "{name} is neither the old nor the new file after a kill at {delay} ms");
-        }
+        // The folder holds the old set or the new set, never a mix.
+        let now: Vec<(String, String)> = names.iter().map(|n| (n.clone(), sha(&dir.join(n)))).collect();
+        assert!(now == old || now == new, "neither the old nor the new report after a kill at {delay} ms");
     }
     // A rerun replaces everything and cleans up left-over temporary files.
     assert_eq!(monthly(data, &out, "2026-11-05").status.code(), Some(1));
@@ -140,9 +139,77 @@ fn a_killed_run_leaves_whole_files() {
         .unwrap()
         .flatten()
         .map(|e| e.file_name().to_string_lossy().to_string())
-        .filter(|n| n.ends_with(".tmp"))
+        .filter(|n| n.ends_with(".tmp") || n.starts_with(".slarapport"))
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
+    // No fresh folder, old folder or lock file beside it; the first report kept as a version.
+    let beside: Vec<String> = std::fs::read_dir(&out).unwrap().flatten().map(|e| e.file_name().to_string_lossy().to_string()).collect();
+    assert_eq!(beside, ["2026-10"]);
+    let versions: Vec<String> = std::fs::read_dir(dir.join("versies")).unwrap().flatten().map(|e| e.file_name().to_string_lossy().to_string()).collect();
+    assert_eq!(versions, ["2026-11-02"]);
+    for (name, o) in &old {
+        assert_eq!(sha(&dir.join("versies/2026-11-02").join(name)), *o, "{name} of the kept version");
+    }
+}
+
+/// A real full disk (a 1 MB tmpfs, where the machine lets the tests mount one; skipped with
+/// a note elsewhere): a rerun that runs out of space after writing the new PDF fails with an
+/// error and leaves the old whole report and nothing beside it; with space again, the rerun
+/// replaces it and keeps it as a version.
+#[test]
+fn a_full_disk_leaves_the_old_report() {
+    struct Mounted(PathBuf);
+    impl Drop for Mounted {
+        fn drop(&mut self) {
+            let _ = Command::new("umount").arg(&self.0).status();
+        }
+    }
+    let out = tmp("full-disk");
+    let mounted = Command::new("mount").args(["-t", "tmpfs", "-o", "size=1m", "tmpfs"]).arg(&out).output();
+    if !mounted.is_ok_and(|o| o.status.success()) {
+        eprintln!("skipped: cannot mount a tmpfs here (not root, or not allowed)");
+        return;
+    }
+    let _mounted = Mounted(out.clone());
+    let data = Path::new("tests/fixtures/counting");
+    assert_eq!(monthly(data, &out, "2026-11-02").status.code(), Some(1));
+    let dir = out.join("2026-10");
+    let listing = |d: &Path| -> Vec<(String, String)> {
+        let mut v: Vec<(String, String)> = std::fs::read_dir(d).unwrap().flatten().filter(|e| e.path().is_file()).map(|e| (e.file_name().to_string_lossy().to_string(), sha(&e.path()))).collect();
+        v.sort();
+        v
+    };
+    let old = listing(&dir);
+    // Leave room for the new PDF and a little more: the annex after it does not fit.
+    let pdf = std::fs::metadata(dir.join("sla-rapportage-2026-10.pdf")).unwrap().len();
+    let df = Command::new("df").args(["-B1", "--output=avail"]).arg(&out).output().unwrap();
+    let avail: u64 = String::from_utf8_lossy(&df.stdout).lines().nth(1).unwrap().trim().parse().unwrap();
+    let filler = out.join("filler");
+    std::fs::write(&filler, vec![0u8; (avail - pdf - 8192) as usize]).unwrap();
+    let o = monthly(data, &out, "2026-11-05");
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(text(&o).contains("No space left"), "{}", text(&o));
+    assert_eq!(listing(&dir), old, "the old report changed");
+    let mut beside: Vec<String> = std::fs::read_dir(&out).unwrap().flatten().map(|e| e.file_name().to_string_lossy().to_string()).collect();
+    beside.sort();
+    assert_eq!(beside, ["2026-10", "filler"], "left-overs beside the report");
+    std::fs::remove_file(&filler).unwrap();
+    assert_eq!(monthly(data, &out, "2026-11-05").status.code(), Some(1));
+    assert_ne!(listing(&dir), old);
+    assert_eq!(listing(&dir.join("versies/2026-11-02")), old, "the old report is not kept as a version");
+}
+
+/// A lock file left by a run that was killed (its process gone) is taken over with a note,
+/// and removed when the run ends.
+#[test]
+fn a_left_lock_file_is_taken_over() {
+    let out = tmp("stale-lock");
+    std::fs::write(out.join(".2026-10.lock"), "999999\n").unwrap();
+    let o = monthly(Path::new("tests/fixtures/counting"), &out, "2026-11-02");
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(text(&o).contains("note: took over the lock of") && text(&o).contains("process 999999"), "{}", text(&o));
+    assert!(!out.join(".2026-10.lock").exists(), "the lock file lingers");
+    assert!(out.join("2026-10/manifest.json").exists());
 }
 
 #[test]
@@ -298,4 +365,131 @@ fn a_run_that_fails_before_writing_leaves_no_folder() {
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
     assert!(text(&o).contains("monthly.typ:"), "{}", text(&o));
     assert!(!out.join("2026-10").exists());
+}
+
+/// A user's template folder whose language table names the outputs with a path (absolute,
+/// or up out of the report folder) still writes every output inside the report folder, as
+/// plain file names (issue 13 item 10).
+#[test]
+fn output_names_from_templates_stay_in_the_report_folder() {
+    let root = tmp("stem-escape");
+    let (templates, out) = (root.join("templates"), root.join("out"));
+    std::fs::create_dir_all(templates.join("lang")).unwrap();
+    let nl = std::fs::read_to_string("templates/lang/nl.toml").unwrap();
+    let escape = root.join("escaped");
+    for stem in [format!("{}/x-{{{{ period }}}}", escape.display()), "../../x-{{ period }}".to_string()] {
+        let table = nl
+            .replace("monthly_stem = \"sla-rapportage-{{ period }}\"", &format!("monthly_stem = \"{stem}\""))
+            .replace("annex_suffix = \"-bijlage\"", "annex_suffix = \"/../../bijlage\"");
+        std::fs::write(templates.join("lang/nl.toml"), table).unwrap();
+        let _ = std::fs::remove_dir_all(&out);
+        let o = run(&["monthly", "--data", "tests/fixtures/counting", "--period", "2026-10", "--today", "2026-11-02", "--templates", templates.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+        assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+        let mut names: Vec<String> = std::fs::read_dir(out.join("2026-10")).unwrap().flatten().map(|e| e.file_name().to_string_lossy().to_string()).collect();
+        names.sort();
+        assert_eq!(names.len(), 5, "{names:?}");
+        assert!(names.iter().all(|n| !n.starts_with('.') && !n.contains('/')), "{names:?}");
+        assert!(names.iter().any(|n| n.ends_with("x-2026-10.pdf")), "{names:?}");
+        let mut outside: Vec<String> = std::fs::read_dir(&root).unwrap().flatten().map(|e| e.file_name().to_string_lossy().to_string()).collect();
+        outside.sort();
+        assert_eq!(outside, ["out", "templates"], "an output escaped the report folder");
+        assert_eq!(std::fs::read_dir(&out).unwrap().count(), 1, "an output escaped the report folder");
+    }
+}
+
+/// A panic that escapes is caught at the top: an internal error with a request to report
+/// it, exit 2, and the report folder as it was (the test hook exists in debug builds only).
+#[test]
+fn a_panic_is_an_internal_error_and_leaves_the_report() {
+    let out = tmp("panic");
+    let data = Path::new("tests/fixtures/counting");
+    assert_eq!(monthly(data, &out, "2026-11-02").status.code(), Some(1));
+    let dir = out.join("2026-10");
+    let before: Vec<(String, String)> = {
+        let mut v: Vec<(String, String)> = std::fs::read_dir(&dir).unwrap().flatten().map(|e| (e.file_name().to_string_lossy().to_string(), sha(&e.path()))).collect();
+        v.sort();
+        v
+    };
+    let o = bin()
+        .args(["monthly", "--period", "2026-10", "--today", "2026-11-05", "--data"])
+        .arg(data)
+        .arg("--out")
+        .arg(&out)
+        .env("SLARAPPORT_TEST_PANIC_WRITING", "1")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    let err = String::from_utf8_lossy(&o.stderr).to_string();
+    assert!(err.contains("error: internal error in slarapport") && err.contains("test panic while writing"), "{err}");
+    assert!(err.contains("hint: this is a bug: please report it"), "{err}");
+    assert!(!err.contains("panicked at"), "{err}");
+    let mut after: Vec<(String, String)> = std::fs::read_dir(&dir).unwrap().flatten().map(|e| (e.file_name().to_string_lossy().to_string(), sha(&e.path()))).collect();
+    after.sort();
+    assert_eq!(after, before, "the report folder changed");
+    let beside: Vec<String> = std::fs::read_dir(&out).unwrap().flatten().map(|e| e.file_name().to_string_lossy().to_string()).collect();
+    assert_eq!(beside, ["2026-10"], "left-overs beside the report");
+}
+
+/// `verify` checks the very files a report was made from (issue 13 item 7): a ticket file
+/// given outside the data folder and a relative --data by their canonical paths, the mapping
+/// file too; it reports every finding (a deleted template folder hides nothing), reads only
+/// regular files, and refuses a manifest whose lists were emptied.
+#[test]
+fn verify_checks_the_files_the_report_was_made_from() {
+    let root = tmp("verify-paths");
+    let data = root.join("data");
+    std::fs::create_dir_all(&data).unwrap();
+    for f in ["mapping.toml", "meldingen.tsv"] {
+        std::fs::copy(format!("tests/fixtures/exports/custom/{f}"), data.join(f)).unwrap();
+    }
+    // The export elsewhere, and the data folder given relative to the working folder.
+    let elsewhere = root.join("elsewhere.tsv");
+    std::fs::copy("tests/fixtures/exports/custom/meldingen.tsv", &elsewhere).unwrap();
+    let templates = root.join("templates");
+    std::fs::create_dir_all(&templates).unwrap();
+    std::fs::copy("templates/monthly.typ", templates.join("monthly.typ")).unwrap();
+    let o = bin()
+        .current_dir(&root)
+        .args(["monthly", "--data", "data", "--tickets", "elsewhere.tsv", "--templates", "templates", "--out", "out", "--period", "2026-10", "--today", "2026-11-02"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    let dir = root.join("out/2026-10");
+    let manifest: serde_json::Value = serde_json::from_slice(&std::fs::read(dir.join("manifest.json")).unwrap()).unwrap();
+    let canon = |p: &Path| std::fs::canonicalize(p).unwrap().display().to_string();
+    assert_eq!(manifest["data_dir"], canon(&data));
+    assert_eq!(manifest["inputs"][0]["path"], canon(&elsewhere), "{manifest:#}");
+    assert_eq!(manifest["mapping"]["name"], canon(&data.join("mapping.toml")));
+    assert_eq!(manifest["templates"], canon(&templates));
+    assert!(manifest["paths"].as_str().unwrap().contains("canonical"));
+    // From another working folder all matches.
+    let v = bin().current_dir("/").arg("verify").arg(&dir).output().unwrap();
+    assert_eq!(v.status.code(), Some(0), "{}", text(&v));
+    // The real export tampered with, "Hoog" = P1 changed in the mapping, the template folder
+    // gone: each is named.
+    std::fs::write(&elsewhere, std::fs::read_to_string(&elsewhere).unwrap().replace("M-1", "M-9")).unwrap();
+    let mapping = std::fs::read_to_string(data.join("mapping.toml")).unwrap();
+    std::fs::write(data.join("mapping.toml"), mapping.replacen("\"Hoog\" = \"high\"", "\"Hoog\" = \"low\"", 1)).unwrap();
+    std::fs::remove_dir_all(&templates).unwrap();
+    let v = bin().arg("verify").arg(&dir).output().unwrap();
+    assert_eq!(v.status.code(), Some(1), "{}", text(&v));
+    let t = text(&v);
+    for needle in ["elsewhere.tsv: changed since the report was made", "mapping.toml: changed since the report was made", "templates: cannot be read"] {
+        assert!(t.contains(needle), "{needle}: {t}");
+    }
+    // A manifest naming a device as input: refused as not a regular file, at once.
+    let mut m = manifest.clone();
+    m["inputs"][0]["path"] = "/dev/zero".into();
+    std::fs::write(dir.join("manifest.json"), serde_json::to_vec(&m).unwrap()).unwrap();
+    let v = bin().arg("verify").arg(&dir).output().unwrap();
+    assert!(text(&v).contains("/dev/zero: is not a regular file"), "{}", text(&v));
+    // A manifest whose lists were emptied proves nothing.
+    for list in ["inputs", "outputs"] {
+        let mut m = manifest.clone();
+        m[list] = serde_json::json!([]);
+        std::fs::write(dir.join("manifest.json"), serde_json::to_vec(&m).unwrap()).unwrap();
+        let v = bin().arg("verify").arg(&dir).output().unwrap();
+        assert_eq!(v.status.code(), Some(2), "{list}: {}", text(&v));
+        assert!(text(&v).contains(&format!("lists no {list}")), "{}", text(&v));
+    }
 }

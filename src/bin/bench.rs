@@ -110,7 +110,7 @@ fn run_one(n: u64) {
     let t = Instant::now();
     let settings = render::pdf::PdfSettings {
         archival: true,
-        attachments: render::attachments("sla-rapportage-2026-09", &labels, &json, &xlsx),
+        attachments: render::attachments("sla-rapportage-2026-09", &labels, &json, &xlsx).expect("attachments"),
     };
     let input = render::pdf_input(&m.report, &labels).unwrap();
     let pdf = render::pdf::render_pdf_with(&templates, "monthly.typ", input, today, &settings).unwrap();

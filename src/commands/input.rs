@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use crate::contract::LoadedContract;
 use crate::error::Error;
 use crate::load::{load_data_dir_from, DataSet, TicketSource};
+use crate::manifest::{canonical, FileHash};
 use crate::mapping::LoadedMapping;
 
 #[derive(Debug, Clone, Default, clap::Args)]
@@ -38,5 +39,34 @@ impl InputArgs {
     /// Reads the data folder with these flags.
     pub fn load(&self, data: &Path, contract: &LoadedContract) -> Result<DataSet, Error> {
         load_data_dir_from(data, contract, &self.source()?)
+    }
+
+    /// For the manifest: the mapping the tickets were read with (a file by its canonical
+    /// path, or `profile NAME`) and the ticket file's canonical path, as `load` resolves them.
+    pub fn provenance(&self, data: &Path) -> Result<(Option<FileHash>, Option<String>), Error> {
+        let mut source = self.source()?;
+        let folder_mapping = data.join(crate::mapping::FOLDER_MAPPING);
+        let mapping_file = match (&self.profile, &self.mapping) {
+            (Some(_), _) => None,
+            (None, Some(p)) => Some(p.clone()),
+            (None, None) if folder_mapping.is_file() => {
+                source.mapping = Some(LoadedMapping::from_file(&folder_mapping)?);
+                Some(folder_mapping)
+            }
+            (None, None) => None,
+        };
+        let mapping = source.mapping.as_ref().map(|m| FileHash {
+            name: mapping_file.as_deref().map_or_else(|| m.origin.clone(), canonical),
+            sha256: crate::load::sha256_hex(m.text.as_bytes()),
+            rows: None,
+            path: None,
+        });
+        let tickets = match (&source.mapping, &source.file) {
+            (Some(m), file) => crate::mapping::export_path(m, file.as_deref(), data).ok(),
+            (None, Some(p)) => Some(p.clone()),
+            (None, None) if !data.join("tickets.csv").exists() && data.join("tickets.xlsx").is_file() => Some(data.join("tickets.xlsx")),
+            (None, None) => Some(data.join("tickets.csv")),
+        };
+        Ok((mapping, tickets.map(|p| canonical(&p))))
     }
 }

@@ -97,6 +97,9 @@ pub fn start_report(
     let data = input.load(&report.data, contract)?;
     let dir = out.join(period.label());
     let lock = crate::output::FolderLock::acquire(&dir)?;
+    for note in &lock.notes {
+        eprintln!("note: {note}");
+    }
     Ok(ReportStart { interim, progress, data, dir, lock })
 }
 
@@ -214,28 +217,46 @@ impl ReportOptions {
     pub fn manifest(
         &self,
         setup: &ReportSetup,
+        start: &ReportStart,
+        input: &input::InputArgs,
         kind: &str,
         meta: &crate::report::model::Meta,
-    ) -> crate::manifest::Manifest {
-        use crate::manifest::{FileHash, Manifest};
-        Manifest {
+    ) -> Result<crate::manifest::Manifest, Error> {
+        use crate::manifest::{canonical, FileHash, Manifest};
+        let (mapping, tickets) = input.provenance(&self.data)?;
+        let data_dir = canonical(&self.data);
+        // Every input by its path: the ticket file where it was read, the others in the folder.
+        let path = |name: &str| {
+            if name == start.data.tickets_file() {
+                tickets.clone()
+            } else {
+                Some(canonical(&self.data.join(name)))
+            }
+        };
+        Ok(Manifest {
             tool: "slarapport".into(),
             version: env!("CARGO_PKG_VERSION").into(),
             kind: kind.into(),
             period: meta.period.clone(),
             cutoff: meta.cutoff.clone(),
             generated_on: meta.generated_on.clone(),
-            data_dir: self.data.display().to_string(),
+            paths: crate::manifest::PATHS.into(),
+            data_dir,
             contract: match &setup.contract.source {
                 crate::contract::ContractSource::Embedded => "embedded".into(),
-                crate::contract::ContractSource::File(p) => p.display().to_string(),
+                crate::contract::ContractSource::File(p) => canonical(p),
             },
             contract_sha256: meta.contract_sha256.clone(),
-            templates: self.templates.as_ref().map(|p| p.display().to_string()).unwrap_or_else(|| "embedded".into()),
+            templates: self.templates.as_deref().map(canonical).unwrap_or_else(|| "embedded".into()),
             template_files: Manifest::template_hashes(&setup.templates),
             branding_files: Manifest::branding_hashes(&setup.templates),
-            inputs: meta.inputs.iter().map(|f| FileHash { name: f.name.clone(), sha256: f.sha256.clone(), rows: Some(f.rows) }).collect(),
+            inputs: meta
+                .inputs
+                .iter()
+                .map(|f| FileHash { name: f.name.clone(), sha256: f.sha256.clone(), rows: Some(f.rows), path: path(&f.name) })
+                .collect(),
+            mapping,
             outputs: Vec::new(),
-        }
+        })
     }
 }

@@ -37,11 +37,11 @@ pub fn run(args: &QuarterlyArgs) -> Result<Outcome, Error> {
 
     let files = [
         (format!("{}.pdf", rendered.stem), rendered.pdf.as_slice()),
-        (format!("{}{}.xlsx", rendered.stem, labels.get("file.annex_suffix")), rendered.xlsx.as_slice()),
+        (render::annex_name(&rendered.stem, labels)?, rendered.xlsx.as_slice()),
         (format!("{}.json", rendered.stem), rendered.json.as_slice()),
     ];
     progress.stage("writing");
-    let written = write_report(lock, dir, &files, args.report.manifest(&setup, "quarterly", &q.meta))?;
+    let written = write_report(lock, dir, &files, args.report.manifest(&setup, &start, &args.input, "quarterly", &q.meta)?)?;
     progress.finish();
     println!("Quarterly report {} for {}:", q.meta.period, q.meta.client);
     for p in &written {

@@ -97,13 +97,7 @@ fn find<'a>(data: &'a DataSet, wanted: &str, csv: &Path) -> Result<&'a Ticket, E
 
 /// File name stem from the label `rca.file_stem`, kept to one plain file name.
 fn stem(labels: &Labels, id: &str) -> Result<String, Error> {
-    let s = render::render_text(labels.get("rca.file_stem"), minijinja::context! { ticket => id })?;
-    let s: String = s
-        .trim()
-        .chars()
-        .map(|c| if c.is_alphanumeric() || matches!(c, '-' | '_' | '.') { c } else { '_' })
-        .collect();
-    Ok(s.trim_start_matches('.').to_string())
+    render::file_stem(&render::render_text(labels.get("rca.file_stem"), minijinja::context! { ticket => id })?, "rca.file_stem")
 }
 
 /// Renders and writes `doc`; returns the two paths.

@@ -15,15 +15,17 @@ pub struct VerifyArgs {
 pub fn run(args: &VerifyArgs) -> Result<Outcome, Error> {
     let (m, mismatches) = crate::manifest::verify(&args.dir)?;
     println!(
-        "{} report {} made on {} by slarapport {}: {} outputs, {} inputs, {} templates checked",
+        "{} report {} made on {} by slarapport {}: {} outputs, {} inputs{}, {} templates checked",
         m.kind,
         m.period,
         m.generated_on,
         m.version,
         m.outputs.len(),
         m.inputs.len(),
+        if m.mapping.is_some() { ", the mapping" } else { "" },
         m.template_files.len()
     );
+    println!("data folder {} (paths: {})", m.data_dir, if m.paths.is_empty() { "as given on the command line" } else { m.paths.as_str() });
     if mismatches.is_empty() {
         println!("all files match the manifest");
         return Ok(Outcome::Clean);

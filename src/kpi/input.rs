@@ -98,6 +98,23 @@ fn parse_number(s: &str) -> Option<f64> {
     v.is_finite().then_some(v)
 }
 
+/// The longest wait a call can have had: a day.
+const MAX_WAIT_SECONDS: f64 = 86_400.0;
+
+/// The rejection of a number outside `min..=max` in `column` (`what`: the KPI or column).
+fn out_of_range(file: &str, line: u64, what: &str, value: &str, min: f64, max: f64) -> Rejection {
+    let (lo, hi) = (min.to_string(), max.to_string());
+    reject(
+        file,
+        line,
+        if what == "wait_seconds" { "wait_seconds" } else { "value" },
+        value,
+        format!("{} is outside the range of {what}: {lo} to {hi}", value.trim()),
+        &format!("write a value from {lo} to {hi}"),
+    )
+    .coded("out_of_range", &[("value", value.trim()), ("what", what), ("min", &lo), ("max", &hi)])
+}
+
 fn reject(file: &str, line: u64, column: &str, value: &str, reason: String, hint: &str) -> Rejection {
     Rejection {
         file: file.into(),
@@ -140,6 +157,10 @@ pub fn load_calls(bytes: &[u8], file: &str, contract: &LoadedContract) -> Result
         };
         let wait = field(c_wait, i).unwrap_or("");
         let wait_seconds = match parse_number(wait) {
+            Some(w) if w > MAX_WAIT_SECONDS => {
+                rejections.push(out_of_range(file, line, "wait_seconds", wait, 0.0, MAX_WAIT_SECONDS));
+                continue;
+            }
             Some(w) if w >= 0.0 => w,
             _ => {
                 rejections.push(
@@ -171,6 +192,8 @@ pub fn load_calls(bytes: &[u8], file: &str, contract: &LoadedContract) -> Result
 pub fn load_measurements(bytes: &[u8], file: &str, contract: &LoadedContract) -> Result<(Vec<Measurement>, Vec<Rejection>, CsvTable), Error> {
     let t = CsvTable::read(bytes, file)?;
     require_columns(&t, file, &["period", "kpi", "value"])?;
+    let units: std::collections::HashMap<&str, crate::contract::Unit> =
+        contract.contract.domains.iter().flat_map(|d| d.kpis.iter().map(|k| (k.id.as_str(), k.unit))).collect();
     let known: Vec<&str> = contract.contract.domains.iter().flat_map(|d| d.kpis.iter().map(|k| k.id.as_str())).collect();
     let (c_p, c_k, c_v, c_n) = (t.column("period"), t.column("kpi"), t.column("value"), t.column("note"));
     let mut out: Vec<Measurement> = Vec::new();
@@ -193,6 +216,11 @@ pub fn load_measurements(bytes: &[u8], file: &str, contract: &LoadedContract) ->
             rejections.push(reject(file, line, "value", v, format!("\"{v}\" is not a number"), "write a number such as 98.5").coded("not_a_number", &[("value", v)]));
             continue;
         };
+        let (min, max) = units[k].range();
+        if !(min..=max).contains(&value) {
+            rejections.push(out_of_range(file, line, k, v, min, max));
+            continue;
+        }
         if let Some(first) = out.iter().find(|m| m.period == period && m.kpi == k) {
             let (label, first_line) = (period.label(), first.line.to_string());
             rejections.push(
@@ -262,6 +290,26 @@ mod tests {
         assert_eq!(m[1].value, 96.0);
         let cols: Vec<(u64, &str)> = r.iter().map(|x| (x.line, x.column.as_str())).collect();
         assert_eq!(cols, vec![(3, "kpi"), (4, "period"), (5, "kpi")]);
+    }
+
+    /// A measurement a KPI cannot have (a negative or over-full percentage, a negative or
+    /// astronomic count) is a rejected row with its line and column, not a figure.
+    #[test]
+    fn impossible_measurements_are_rejected() {
+        let c = LoadedContract::embedded();
+        let csv = "period,kpi,value\n2026-10,cmdb_accuracy,\"-98,6\"\n2026-10,os_up_to_date,9690\n2026-10,complaints,-1\n2026-10,training_sessions,1e19\n2026-10,cmdb_accuracy,100\n2026-10,os_up_to_date,0\n2026-10,complaints,3\n";
+        let (m, r, _) = load_measurements(csv.as_bytes(), "measurements.csv", &c).unwrap();
+        let used: Vec<(&str, f64)> = m.iter().map(|x| (x.kpi.as_str(), x.value)).collect();
+        assert_eq!(used, [("cmdb_accuracy", 100.0), ("os_up_to_date", 0.0), ("complaints", 3.0)]);
+        let rejected: Vec<(u64, &str, &str)> = r.iter().map(|x| (x.line, x.column.as_str(), x.code.as_str())).collect();
+        assert_eq!(rejected, [(2, "value", "out_of_range"), (3, "value", "out_of_range"), (4, "value", "out_of_range"), (5, "value", "out_of_range")]);
+        assert_eq!(r[0].reason, "-98,6 is outside the range of cmdb_accuracy: 0 to 100");
+        let nl = crate::render::labels(&crate::render::world::TemplateSet::embedded(), "nl").unwrap();
+        assert_eq!(r[1].localized(&nl).0, "9690 valt buiten het bereik van os_up_to_date: 0 tot 100");
+        let calls = "started_at,wait_seconds,answered\n2026-10-05T09:00:10,86401,true\n2026-10-05T09:00:10,1e300,true\n";
+        let (calls, r, _) = load_calls(calls.as_bytes(), "calls.csv", &c).unwrap();
+        assert!(calls.is_empty());
+        assert!(r.iter().all(|x| x.code == "out_of_range" && x.column == "wait_seconds"), "{r:?}");
     }
 
     #[test]

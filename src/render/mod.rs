@@ -91,10 +91,38 @@ pub fn render_text_in(template: &str, ctx: impl Serialize, lang: &str) -> Result
         .map_err(|e| Error::new(format!("text template: {e}")))
 }
 
+/// A file name stem made from a template (`key`, e.g. `file.monthly_stem` of a language
+/// table a user's template folder may replace), kept to one plain file name inside the report
+/// folder: no folder separators, no leading dot, letters, digits, `-`, `_` and `.` only
+/// (anything else becomes `_`), at most 120 characters.
+pub fn file_stem(raw: &str, key: &str) -> Result<String, Error> {
+    let s: String = raw
+        .trim()
+        .chars()
+        .map(|c| if c.is_alphanumeric() || matches!(c, '-' | '_' | '.') { c } else { '_' })
+        .take(120)
+        .collect();
+    let s = s.trim_start_matches('.').to_string();
+    let hint = format!("give {key} letters or digits, e.g. \"sla-rapportage-{{{{ period }}}}\"");
+    if s.trim_matches(|c| c == '_' || c == '.').is_empty() {
+        return Err(Error::new(format!("the file name template {key} gives no file name (\"{raw}\")")).with_hint(hint));
+    }
+    // manifest.json is the report's own list of files.
+    if s.eq_ignore_ascii_case("manifest") {
+        return Err(Error::new(format!("the file name template {key} gives \"{s}\", the name of the report's manifest")).with_hint(hint));
+    }
+    Ok(s)
+}
+
+/// The annex's file name: the stem and the language's `file.annex_suffix`, as one plain name.
+pub fn annex_name(stem: &str, labels: &Labels) -> Result<String, Error> {
+    Ok(format!("{}.xlsx", file_stem(&format!("{stem}{}", labels.get("file.annex_suffix")), "file.annex_suffix")?))
+}
+
 /// The JSON and the annex, to embed in the PDF (PDF/A-3 associated files): the report then
 /// carries its own data.
-pub fn attachments(stem: &str, labels: &Labels, json: &[u8], xlsx: &[u8]) -> Vec<world::Attachment> {
-    vec![
+pub fn attachments(stem: &str, labels: &Labels, json: &[u8], xlsx: &[u8]) -> Result<Vec<world::Attachment>, Error> {
+    Ok(vec![
         world::Attachment {
             name: format!("{stem}.json"),
             data: json.to_vec(),
@@ -103,22 +131,22 @@ pub fn attachments(stem: &str, labels: &Labels, json: &[u8], xlsx: &[u8]) -> Vec
             description: labels.get("pdf.attachment.json").into(),
         },
         world::Attachment {
-            name: format!("{stem}{}.xlsx", labels.get("file.annex_suffix")),
+            name: annex_name(stem, labels)?,
             data: xlsx.to_vec(),
             mime: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".into(),
             relationship: "supplement".into(),
             description: labels.get("pdf.attachment.xlsx").into(),
         },
-    ]
+    ])
 }
 
 /// Renders the monthly report three ways, plus its cover message.
 pub fn monthly(m: &Monthly, labels: &Labels, templates: &TemplateSet, today: NaiveDate, archival: bool) -> Result<RenderedReport, Error> {
     let r = &m.report;
-    let stem = render_text(labels.get("file.monthly_stem"), minijinja::context! { period => r.meta.period })?;
+    let stem = file_stem(&render_text(labels.get("file.monthly_stem"), minijinja::context! { period => r.meta.period })?, "file.monthly_stem")?;
     let json = to_json(&JsonDocument { report: r, tickets: &m.tickets })?;
     let xlsx = xlsx::monthly_xlsx(m, labels)?;
-    let settings = pdf::PdfSettings { archival, attachments: attachments(&stem, labels, &json, &xlsx) };
+    let settings = pdf::PdfSettings { archival, attachments: attachments(&stem, labels, &json, &xlsx)? };
     // The PDF shows rejections and warnings in its language (the JSON keeps them in
     // English, with their codes and values).
     let mut local = r.clone();
@@ -155,10 +183,25 @@ pub fn quarterly(
     today: NaiveDate,
     archival: bool,
 ) -> Result<RenderedReport, Error> {
-    let stem = render_text(labels.get("file.quarterly_stem"), minijinja::context! { period => q.meta.period })?;
+    let stem = file_stem(&render_text(labels.get("file.quarterly_stem"), minijinja::context! { period => q.meta.period })?, "file.quarterly_stem")?;
     let json = to_json(q)?;
     let xlsx = xlsx_quarterly::quarterly_xlsx(q, labels)?;
-    let settings = pdf::PdfSettings { archival, attachments: attachments(&stem, labels, &json, &xlsx) };
+    let settings = pdf::PdfSettings { archival, attachments: attachments(&stem, labels, &json, &xlsx)? };
     let pdf = pdf::render_pdf_with(templates, "quarterly.typ", pdf_input(q, labels)?, today, &settings)?;
     Ok(RenderedReport { stem, pdf, xlsx, json, message: String::new() })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn file_stems_are_plain_names() {
+        let stem = |s: &str| super::file_stem(s, "file.monthly_stem");
+        assert_eq!(stem("/tmp/x-2026-10").unwrap(), "_tmp_x-2026-10");
+        assert_eq!(stem("../../x").unwrap(), "_.._x");
+        assert_eq!(stem(" .hidden ").unwrap(), "hidden");
+        assert_eq!(stem(&"a".repeat(500)).unwrap().len(), 120);
+        for bad in ["", " / ", "..", "manifest", "Manifest"] {
+            assert!(stem(bad).is_err(), "{bad:?}");
+        }
+    }
 }

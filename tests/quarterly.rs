@@ -64,10 +64,12 @@ fn year_change_and_deadlines() {
 /// a quarter, half year or two digits).
 fn period_code(text: &str) -> Option<String> {
     let chars: Vec<char> = text.chars().collect();
-    chars.windows(7).find_map(|w| {
+    chars.windows(7).enumerate().find_map(|(i, w)| {
         let year = w[..4].iter().all(char::is_ascii_digit) && w[0] == '2';
         let part = (w[5] == 'Q' || w[5] == 'H' || w[5].is_ascii_digit()) && w[6].is_ascii_digit();
-        (year && w[4] == '-' && part).then(|| w.iter().collect())
+        // A full date (`2026-07-06`, the English date-time format) is a date, not a period.
+        let date = chars.get(i + 7) == Some(&'-') && chars.get(i + 8).is_some_and(char::is_ascii_digit);
+        (year && w[4] == '-' && part && !date).then(|| w.iter().collect())
     })
 }
 

@@ -41,6 +41,11 @@ pub struct QuarterlyReport {
     pub accounting: Accounting,
     pub rejected_rows: u64,
     pub warnings: u64,
+    /// Every P1 of the quarter and every earlier one whose RCA was owed in it (as the monthly
+    /// report lists them, over the quarter).
+    pub p1s: Vec<crate::report::model::P1Item>,
+    /// The RCA files' preventive measures still open on the report's date.
+    pub open_measures: Vec<crate::report::model::OpenMeasure>,
     /// KPI sections of the three months and the quarter, for the JSON.
     pub kpi_months: Vec<KpiSection>,
     pub kpi_quarter: KpiSection,
@@ -450,6 +455,8 @@ pub fn build_quarterly(data: &DataSet, ctx: &RunContext) -> QuarterlyReport {
         accounting: dq.accounting.clone(),
         rejected_rows: dq.rejections.len() as u64,
         warnings: dq.warnings.len() as u64,
+        p1s: whole.report.p1s.clone(),
+        open_measures: whole.report.open_measures.clone(),
         kpi_months: per_month.iter().map(|m| m.report.kpis.clone()).collect(),
         kpi_quarter: whole.report.kpis.clone(),
     }

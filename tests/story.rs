@@ -295,3 +295,24 @@ fn open_preventive_measures_are_listed() {
         ]
     );
 }
+
+/// The quarterly report carries the same story over the quarter: the P1s (the quarter's and
+/// those of earlier whose RCA was owed in it), the open measures and the interpretations.
+#[test]
+fn the_quarterly_report_lists_p1s_measures_and_interpretations() {
+    let c = contract("per_priority_mean");
+    let data = load_data_dir(Path::new("tests/fixtures/story"), &c).unwrap();
+    let ctx = RunContext {
+        contract: &c,
+        period: Period::parse_quarter("2026-Q4").unwrap(),
+        today: NaiveDate::from_ymd_opt(2027, 1, 8).unwrap(),
+        lang: "nl".into(),
+    };
+    let q = slarapport::report::quarterly::build_quarterly(&data, &ctx);
+    let p1s: Vec<(&str, bool)> = q.p1s.iter().map(|p| (p.ticket_id.as_str(), p.carried_over)).collect();
+    assert_eq!(p1s, vec![("S1", true), ("S2", true), ("P1A", false), ("P1B", false)]);
+    // On 8 January 2027 both measures are past their dates; the one done is not listed.
+    let m: Vec<(&str, bool)> = q.open_measures.iter().map(|m| (m.ticket_id.as_str(), m.overdue)).collect();
+    assert_eq!(m, vec![("P1A", true), ("P1B", true)]);
+    assert!(q.interpretations.iter().any(|i| i.topic == "combination" && i.kpi.as_deref() == Some("resolution_time")));
+}

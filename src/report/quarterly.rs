@@ -46,6 +46,8 @@ pub struct QuarterlyReport {
     pub p1s: Vec<crate::report::model::P1Item>,
     /// The RCA files' preventive measures still open on the report's date.
     pub open_measures: Vec<crate::report::model::OpenMeasure>,
+    /// Each contract reading that changes a figure of the quarter (as the monthly report's).
+    pub interpretations: Vec<crate::report::model::Interpretation>,
     /// KPI sections of the three months and the quarter, for the JSON.
     pub kpi_months: Vec<KpiSection>,
     pub kpi_quarter: KpiSection,
@@ -457,6 +459,7 @@ pub fn build_quarterly(data: &DataSet, ctx: &RunContext) -> QuarterlyReport {
         warnings: dq.warnings.len() as u64,
         p1s: whole.report.p1s.clone(),
         open_measures: whole.report.open_measures.clone(),
+        interpretations: whole.report.interpretations.clone(),
         kpi_months: per_month.iter().map(|m| m.report.kpis.clone()).collect(),
         kpi_quarter: whole.report.kpis.clone(),
     }

@@ -148,14 +148,12 @@ pub fn read_rca_file(data_dir: &Path, ticket: &str) -> Result<Option<RcaFile>, E
             .with_hint("give the ticket an id without slashes or a leading dot"));
     }
     let path = data_dir.join("rca").join(format!("{ticket}.toml"));
-    if !path.is_file() {
+    // Anything by that name is read (a pipe or folder is refused, never waited on).
+    if !path.exists() {
         return Ok(None);
     }
     let name = path.display().to_string();
-    let bytes = std::fs::read(&path).map_err(|e| Error::new(format!("cannot read RCA file {name}: {e}")))?;
-    let text_in = String::from_utf8(bytes).map_err(|_| {
-        Error::new(format!("RCA file {name} is not UTF-8 text")).with_hint("save it as UTF-8 (any modern editor does)")
-    })?;
+    let text_in = crate::limits::read_text_file(&path, crate::limits::MAX_SMALL_FILE_BYTES, "RCA file")?;
     let mut file = parse_rca_file(&text_in, &name, ticket)?;
     // Messages name the path on this machine; the document names the file in the data
     // folder (the client has no business with the server's paths, and the same data in

@@ -1,0 +1,112 @@
+//! Inputs as an attacker or a careless user makes them (issue 13): a named pipe where a data
+//! file should be, an inch mark in an unquoted field, a measurement file of 380,000 rows.
+//! Each ends in a report or in an `error:` with a `hint:` (exit 2) — never a hang, an abort
+//! or a panic.
+
+use std::path::{Path, PathBuf};
+use std::process::{Output, Stdio};
+use std::time::{Duration, Instant};
+
+mod common;
+use common::{bin, text};
+
+fn tmp(name: &str) -> PathBuf {
+    common::tmp(&format!("hostile-{name}"))
+}
+
+/// Runs the binary; a run that takes more than 60 s is killed and fails the test (a hang).
+fn run_bounded(args: &[&str]) -> Output {
+    let mut child = bin().args(args).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("run slarapport");
+    let start = Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if start.elapsed() > Duration::from_secs(60) {
+            child.kill().unwrap();
+            panic!("slarapport {args:?} hangs");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    child.wait_with_output().unwrap()
+}
+
+#[cfg(unix)]
+fn mkfifo(path: &Path) {
+    let c = std::ffi::CString::new(path.to_str().unwrap()).unwrap();
+    // SAFETY: a valid NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0, "mkfifo {}", path.display());
+}
+
+const TICKETS: &str = "id,type,school,category,priority,opened_at\nT1,incident,S,netwerk,P3,2026-10-05T09:00\n";
+
+#[cfg(unix)]
+#[test]
+fn a_named_pipe_as_a_data_file_is_refused_not_waited_on() {
+    for name in ["tickets.csv", "calls.csv", "measurements.csv", "mapping.toml"] {
+        let data = tmp(&format!("fifo-{name}"));
+        if name != "tickets.csv" {
+            std::fs::write(data.join("tickets.csv"), TICKETS).unwrap();
+        }
+        mkfifo(&data.join(name));
+        let o = run_bounded(&["check", "--data", data.to_str().unwrap()]);
+        assert_eq!(o.status.code(), Some(2), "{name}: {}", text(&o));
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(err.contains("not a regular file") && err.contains(name) && err.contains("hint:"), "{name}: {err}");
+    }
+    // An RCA file that is a pipe.
+    let data = tmp("fifo-rca");
+    std::fs::copy("tests/fixtures/rca/tickets.csv", data.join("tickets.csv")).unwrap();
+    std::fs::create_dir_all(data.join("rca")).unwrap();
+    mkfifo(&data.join("rca/INC200.toml"));
+    let out = data.join("out");
+    let o = run_bounded(&["rca", "--data", data.to_str().unwrap(), "--ticket", "INC200", "--today", "2026-05-26", "--out", out.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("not a regular file"), "{}", text(&o));
+}
+
+#[test]
+fn a_broken_row_is_one_rejected_row_not_the_end_of_the_run() {
+    let data = tmp("broken-row");
+    let mut csv = String::from("id,type,school,category,priority,opened_at,summary\n");
+    for i in 1..=200 {
+        csv += &format!("T{i},incident,S,werkplek,P3,2026-10-05T09:00,gewoon\n");
+    }
+    csv += "T201,incident,S,werkplek,P3,2026-10-05T09:00,Monitor 24\" flikkert\n";
+    csv += "T202,incident,S,werkplek,P3,2026-10-05T09:00,scherm 24\", en muis\n";
+    std::fs::write(data.join("tickets.csv"), csv).unwrap();
+    let o = run_bounded(&["check", "--data", data.to_str().unwrap()]);
+    let out = text(&o);
+    assert_eq!(o.status.code(), Some(1), "{out}");
+    assert!(out.contains("valid tickets: 201, rejected rows: 1"), "{out}");
+    assert!(out.contains("tickets.csv:203: column (whole row): the row has 8 fields, the header has 7 columns"), "{out}");
+}
+
+#[test]
+fn measurements_of_380000_rows_take_seconds_not_minutes() {
+    // Every row its own KPI and period: the check for a second value per KPI and period
+    // sees 380,000 of them.
+    let c = slarapport::contract::LoadedContract::embedded();
+    let kpis: Vec<String> = c.contract.domains.iter().flat_map(|d| d.kpis.iter().map(|k| k.id.clone())).collect();
+    let mut csv = String::from("period,kpi,value\n");
+    let mut n = 0;
+    let periods = (1900..=2999).flat_map(|y| {
+        let months = (1..=12).map(move |m| format!("{y}-{m:02}"));
+        let quarters = (1..=4).map(move |q| format!("{y}-Q{q}"));
+        let halves = (1..=2).map(move |h| format!("{y}-H{h}"));
+        months.chain(quarters).chain(halves).chain(std::iter::once(y.to_string()))
+    });
+    'all: for period in periods {
+        {
+            for k in &kpis {
+                csv += &format!("{period},{k},50\n");
+                n += 1;
+                if n == 380_000 {
+                    break 'all;
+                }
+            }
+        }
+    }
+    assert_eq!(n, 380_000, "enough periods × KPIs");
+    let start = Instant::now();
+    let (ms, rejected, _) = slarapport::kpi::input::load_measurements(csv.as_bytes(), "measurements.csv", &c).unwrap();
+    assert_eq!((ms.len(), rejected.len()), (380_000, 0));
+    assert!(start.elapsed() < Duration::from_secs(20), "{:?}", start.elapsed());
+}

@@ -344,7 +344,7 @@ impl Scanner<'_> {
             .with_hint("close the quote where the text ends (a quote inside a quoted text is written twice: \"\"), and give every row the header's number of fields"));
         }
         if fields > expected || self.junk || (repaired && fields != expected) {
-            let text: String = String::from_utf8_lossy(&self.bytes[start..end]).trim_end().chars().take(crate::limits::MAX_SHOWN_CHARS).collect();
+            let text = crate::limits::shown(String::from_utf8_lossy(&self.bytes[start..end]).trim_end()).into_owned();
             self.broken.push(BrokenRow { line: self.rec_line, fields, expected, text });
             self.edits.push(Edit::Drop(start, end));
             return Ok(());

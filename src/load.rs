@@ -818,7 +818,7 @@ impl<'a> Row<'a> {
             file: self.file.into(),
             line: self.line,
             column: self.labels[i].into(),
-            value: value.chars().take(200).collect(),
+            value: crate::limits::shown(value).into_owned(),
             reason: reason.into(),
             hint: hint.into(),
             ..Default::default()
@@ -1369,6 +1369,7 @@ mod tests {
         let r = &d.rejections[0];
         assert!(r.reason.len() < 1_000 && r.value.len() <= 800, "{} / {}", r.reason.len(), r.value.len());
         assert!(r.reason.contains("cut: 20971520 characters in all"), "{}", &r.reason);
+        assert!(r.value.starts_with("PPPP") && r.value.ends_with("… (cut: 20971520 characters in all)"), "{}", r.value);
         assert!(r.args.values().all(|v| v.len() < 1_000));
         let json = serde_json::to_string(&d.rejections).unwrap();
         assert!(json.len() < 5_000, "{}", json.len());

@@ -1388,7 +1388,7 @@ pub fn load_export(bytes: &[u8], file: &str, m: &LoadedMapping, contract: &Loade
                                     file: file.into(),
                                     line,
                                     column: label.clone(),
-                                    value: text.chars().take(200).collect(),
+                                    value: crate::limits::shown(&text).into_owned(),
                                     reason: format!("\"{}\" is not in the value map for {} in {}", crate::limits::shown(&text), b.field.canon, m.origin),
                                     hint: format!(
                                         "add \"{}\" = \"…\" ({}) to the map of {} in the mapping, or give it a default",
@@ -1442,7 +1442,7 @@ pub fn load_export(bytes: &[u8], file: &str, m: &LoadedMapping, contract: &Loade
                                 file: file.into(),
                                 line,
                                 column: label.clone(),
-                                value: text.chars().take(200).collect(),
+                                value: crate::limits::shown(&text).into_owned(),
                                 reason,
                                 hint: format!("correct the time in the export, or give its format in the mapping ([columns] {} format = \"…\")", b.field.canon),
                                 ..Default::default()
@@ -1568,7 +1568,7 @@ pub fn load_export(bytes: &[u8], file: &str, m: &LoadedMapping, contract: &Loade
                                         file: file.into(),
                                         line,
                                         column: names[*at].clone(),
-                                        value: t.chars().take(200).collect(),
+                                        value: crate::limits::shown(&t).into_owned(),
                                         reason,
                                         hint: "correct the time, or give its format in the mapping ([events.first] at = { column = \"…\", format = \"…\" })".into(),
                                         ..Default::default()

@@ -80,6 +80,17 @@ fn a_broken_row_is_one_rejected_row_not_the_end_of_the_run() {
 }
 
 #[test]
+fn a_header_of_a_million_columns_is_refused_at_once() {
+    let header: Vec<String> = (0..1_000_000).map(|i| format!("c{i}")).collect();
+    let csv = format!("{}\n", header.join(","));
+    let c = slarapport::contract::LoadedContract::embedded();
+    let start = Instant::now();
+    let e = slarapport::load::load_tickets_csv(csv.as_bytes(), "tickets.csv", &c).err().unwrap();
+    assert!(e.message.contains("the header has more than 4096 columns") && !e.hints.is_empty(), "{e}");
+    assert!(start.elapsed() < Duration::from_secs(5), "{:?}", start.elapsed());
+}
+
+#[test]
 fn measurements_of_380000_rows_take_seconds_not_minutes() {
     // Every row its own KPI and period: the check for a second value per KPI and period
     // sees 380,000 of them.

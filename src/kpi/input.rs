@@ -104,7 +104,7 @@ fn reject(file: &str, line: u64, column: &str, value: &str, reason: String, hint
         file: file.into(),
         line,
         column: column.into(),
-        value: value.chars().take(200).collect(),
+        value: shown(value).into_owned(),
         reason,
         hint: hint.into(),
         ..Default::default()

@@ -22,6 +22,8 @@ pub struct BrokenRow {
     pub line: u64,
     pub fields: usize,
     pub expected: usize,
+    /// A quoted field has text after its closing quote (`"abc"def`).
+    pub after_quote: bool,
     /// The start of the row's text, for the message.
     pub text: String,
 }
@@ -221,7 +223,11 @@ impl Scanner<'_> {
                 return Err(self.too_long());
             }
             let b = bytes[pos];
-            if self.in_quotes {
+            if self.in_quotes && b == b'\n' && self.lone_quote {
+                // `"abc"def` at the end of a line: the quote after abc closed the field, the
+                // rest is in the way. The row is broken; the next line is the next row.
+                self.lone_quote_row();
+            } else if self.in_quotes {
                 match b {
                     b'\n' => self.line += 1,
                     b'"' => match bytes.get(pos + 1) {
@@ -263,6 +269,9 @@ impl Scanner<'_> {
         if self.bytes.len() - self.rec_start > MAX_RECORD_BYTES {
             return Err(self.too_long());
         }
+        if self.in_quotes && self.lone_quote {
+            self.lone_quote_row();
+        }
         if self.in_quotes {
             return Err(Error::new(format!(
                 "{}: line {}: a quote opens a field there that is never closed (the field would run to the end of the file)",
@@ -276,6 +285,13 @@ impl Scanner<'_> {
             self.end_record(bytes.len())?;
         }
         Ok(())
+    }
+
+    /// The quoted field has a lone quote and the line ends before it closes: the lone quote
+    /// closed it, what follows makes the row broken (a rejected row, not the rest of the file
+    /// read as one field).
+    fn lone_quote_row(&mut self) {
+        (self.in_quotes, self.lone_quote, self.closed, self.junk) = (false, false, true, true);
     }
 
     fn too_long(&self) -> Error {
@@ -345,7 +361,7 @@ impl Scanner<'_> {
         }
         if fields > expected || self.junk || (repaired && fields != expected) {
             let text = crate::limits::shown(String::from_utf8_lossy(&self.bytes[start..end]).trim_end()).into_owned();
-            self.broken.push(BrokenRow { line: self.rec_line, fields, expected, text });
+            self.broken.push(BrokenRow { line: self.rec_line, fields, expected, after_quote: self.junk, text });
             self.edits.push(Edit::Drop(start, end));
             return Ok(());
         }
@@ -395,6 +411,10 @@ mod tests {
         let lines: Vec<u64> = r.broken.iter().map(|b| b.line).collect();
         assert_eq!(lines, vec![3, 4]);
         assert_eq!(copy(&r), "a,b\n1,x\n4,z\n");
+        // Text after a closing quote, at the end of the line or the file: that row only.
+        let r = read("a,b\n1,\"abc\"def\n2,\"x\" \n3,\"y\"\n4,\"tail\"end");
+        assert_eq!(r.lines, vec![4]);
+        assert_eq!(r.broken.iter().map(|b| (b.line, b.after_quote)).collect::<Vec<_>>(), vec![(2, true), (3, true), (5, true)]);
     }
 
     #[test]

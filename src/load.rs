@@ -520,16 +520,21 @@ impl Cells for CsvTable {
 /// The rejection of a row that cannot be split into the header's fields.
 pub fn broken_row(file: &str, b: &crate::csv_records::BrokenRow) -> Rejection {
     let (fields, expected) = (b.fields.to_string(), b.expected.to_string());
+    let (code, reason) = if b.after_quote {
+        ("text_after_quote", "a quoted field has text after its closing quote".to_string())
+    } else {
+        ("row_fields", format!("the row has {fields} fields, the header has {expected} columns"))
+    };
     Rejection {
         file: file.into(),
         line: b.line,
         column: String::new(),
         value: b.text.clone(),
-        reason: format!("the row has {fields} fields, the header has {expected} columns"),
+        reason,
         hint: "a text with the separator or a quote in it must be in double quotes, a quote inside it written twice (\"\")".into(),
         ..Default::default()
     }
-    .coded("row_fields", &[("fields", &fields), ("expected", &expected)])
+    .coded(code, &[("fields", &fields), ("expected", &expected)])
 }
 
 /// The trimmed field, `None` when the column is absent or the field empty.

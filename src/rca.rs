@@ -25,7 +25,7 @@
 
 use std::path::Path;
 
-use chrono::{DateTime, Days, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, Days, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::contract::LoadedContract;
@@ -90,7 +90,17 @@ fn date_value(v: Option<toml::Value>, key: &str, name: &str) -> Result<Option<Na
         Error::new(format!("RCA file {name}: `{key}` is {shown}, not a date"))
             .with_hint(format!("write it as {key} = \"YYYY-MM-DD\", for example {key} = \"2026-11-06\""))
     };
-    match v {
+    let years = crate::contract::CALENDAR_YEARS;
+    let in_range = |d: Option<NaiveDate>| match d {
+        Some(d) if !years.contains(&d.year()) => Err(Error::new(format!(
+            "RCA file {name}: `{key}` is {d}, outside the years {}–{} slarapport reports on",
+            years.start(),
+            years.end()
+        ))
+        .with_hint(format!("correct the year of {key}"))),
+        d => Ok(d),
+    };
+    let date = match v {
         None => Ok(None),
         Some(toml::Value::String(s)) if s.trim().is_empty() => Ok(None),
         Some(toml::Value::String(s)) => NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
@@ -102,8 +112,9 @@ fn date_value(v: Option<toml::Value>, key: &str, name: &str) -> Result<Option<Na
                 .ok_or_else(|| bad(dt.to_string())),
             _ => Err(bad(dt.to_string())),
         },
-        Some(other) => Err(bad(other.to_string())),
-    }
+        Some(other) => Err(bad(crate::limits::shown(&other.to_string()).into_owned())),
+    };
+    in_range(date?)
 }
 
 /// Parses an RCA file's text. `name` is how the file is named in messages; `ticket` the id it
@@ -691,6 +702,11 @@ due_on = 2026-11-30
         assert!(e.message.contains("who"), "{}", e.message);
         let e = parse_rca_file("delivered_on = \"9 oktober\"\n", "rca/P.toml", "P").unwrap_err();
         assert!(e.message.contains("delivered_on") && e.message.contains("rca/P.toml"), "{}", e.message);
+        // A date in a year no report can have.
+        let e = parse_rca_file("delivered_on = 1999-10-09\n", "rca/P.toml", "P").unwrap_err();
+        assert!(e.message.contains("`delivered_on` is 1999-10-09, outside the years 2000–2100"), "{}", e.message);
+        let e = parse_rca_file("[[preventive_measures]]\nmeasure = \"m\"\ndue_on = \"0000-01-01\"\n", "rca/P.toml", "P").unwrap_err();
+        assert!(e.message.contains("preventive_measures[1].due_on"), "{}", e.message);
         let e = parse_rca_file("ticket = \"Q\"\n", "rca/P.toml", "P").unwrap_err();
         assert!(e.message.contains("\"Q\""), "{}", e.message);
     }

@@ -380,6 +380,8 @@ pub fn build(
             lack(f.author.is_none(), "author");
             lack(f.delivered_on.is_none(), "delivered_on");
             lack(f.delivered_on.is_some_and(|d| d > today), "delivered_after_today");
+            // An analysis of an incident cannot be delivered before the incident was reported.
+            lack(f.delivered_on.is_some_and(|d| d < clock.local(ticket.opened_at).date()), "delivered_before_opened");
             Analysis {
                 file: Some(f.name.clone()),
                 file_sha256: Some(f.sha256.clone()),
@@ -677,6 +679,10 @@ due_on = 2026-11-30
         let f = parse_rca_file(COMPLETE, "rca/P.toml", "P").unwrap();
         let doc = build(&t, Some(&f), &c, date("2026-10-08"), "nl");
         assert_eq!((doc.status.as_str(), doc.missing.as_slice()), ("draft", &["delivered_after_today".to_string()][..]));
+        // Delivered before the incident was reported: no delivery.
+        let f = parse_rca_file(&COMPLETE.replace("2026-10-09", "2026-10-01"), "rca/P.toml", "P").unwrap();
+        let doc = build(&t, Some(&f), &c, date("2026-10-20"), "nl");
+        assert_eq!((doc.status.as_str(), doc.missing.as_slice()), ("draft", &["delivered_before_opened".to_string()][..]));
     }
 
     #[test]

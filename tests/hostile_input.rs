@@ -80,6 +80,25 @@ fn a_broken_row_is_one_rejected_row_not_the_end_of_the_run() {
 }
 
 #[test]
+fn periods_and_counts_beyond_the_calendar_are_errors_not_aborts() {
+    let data = tmp("far");
+    std::fs::write(data.join("tickets.csv"), TICKETS).unwrap();
+    let d = data.to_str().unwrap();
+    let out = data.join("demo");
+    for args in [
+        vec!["monthly", "--data", d, "--period", "262142-12", "--today", "2026-11-02"],
+        vec!["quarterly", "--data", d, "--period", "262142-Q4", "--today", "2026-11-02"],
+        vec!["demo", "--out", out.to_str().unwrap(), "--from", "262142-12", "--to", "262142-12"],
+        vec!["demo", "--out", out.to_str().unwrap(), "--tickets", "18446744073709551615"],
+    ] {
+        let o = run_bounded(&args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", text(&o));
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(err.starts_with("error: ") && err.contains("hint: "), "{args:?}: {err}");
+    }
+}
+
+#[test]
 fn a_header_of_a_million_columns_is_refused_at_once() {
     let header: Vec<String> = (0..1_000_000).map(|i| format!("c{i}")).collect();
     let csv = format!("{}\n", header.join(","));

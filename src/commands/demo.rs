@@ -33,7 +33,14 @@ fn month(s: &str, flag: &str) -> Result<(i32, u32), Error> {
     Ok((p.start.year(), p.start.month()))
 }
 
+/// The most tickets `demo` writes: ten years of the largest provider.
+const MAX_DEMO_TICKETS: u64 = 10_000_000;
+
 pub fn run(args: &DemoArgs) -> Result<Outcome, Error> {
+    if let Some(n) = args.tickets.filter(|n| *n > MAX_DEMO_TICKETS) {
+        return Err(Error::new(format!("--tickets {n} is more than the {MAX_DEMO_TICKETS} demo tickets slarapport writes"))
+            .with_hint("a year of a large provider is about a million tickets"));
+    }
     let mut opts = DemoOptions { from: month(&args.from, "from")?, to: month(&args.to, "to")?, tickets: args.tickets, ..DemoOptions::default() };
     if let Some(seed) = args.seed {
         opts.seed = seed;

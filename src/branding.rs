@@ -124,9 +124,8 @@ impl Branding {
 
     /// Reads and checks a branding file; the logo path is relative to the file's folder.
     pub fn load(path: &Path) -> Result<Branding, Error> {
-        let bytes = std::fs::read(path).map_err(|e| {
-            Error::new(format!("cannot read branding file {}: {e}", path.display()))
-                .with_hint("pass an existing file with --branding, or leave it out for the built-in look")
+        let bytes = crate::limits::read_file(path, crate::limits::MAX_SMALL_FILE_BYTES, "branding file").map_err(|e| {
+            e.with_hint("pass an existing file with --branding, or leave it out for the built-in look")
         })?;
         let text = String::from_utf8(bytes.clone())
             .map_err(|_| Error::new(format!("branding file {} is not UTF-8", path.display())).with_hint("save it as UTF-8"))?;
@@ -292,6 +291,15 @@ fn check_logo(bytes: &[u8], format: LogoFormat) -> Result<(), String> {
             if !bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
                 return Err("is not a PNG file (its first bytes are not a PNG signature)".into());
             }
+            // The size from the header, before anything is decoded: a few KiB can claim
+            // 100,000 × 100,000 pixels, tens of GB once decoded.
+            if let (Some(w), Some(h)) = (bytes.get(16..20), bytes.get(20..24)) {
+                let (w, h) = (u32::from_be_bytes(w.try_into().expect("4 bytes")), u32::from_be_bytes(h.try_into().expect("4 bytes")));
+                let max = crate::limits::MAX_LOGO_SIDE_PIXELS;
+                if w > max || h > max {
+                    return Err(format!("is {w} × {h} pixels, more than the {max} × {max} a logo may be (export it at about 600 pixels wide)"));
+                }
+            }
             RasterImage::plain(Bytes::new(bytes.to_vec()), ExchangeFormat::Png)
                 .map(|_| ())
                 .map_err(|e| format!("cannot be decoded as PNG: {e}"))
@@ -395,6 +403,29 @@ mod tests {
             assert!(e.message.contains("branding.toml"), "{toml}: {e}");
             assert!(!e.hints.is_empty(), "{toml}: no hint");
         }
+    }
+
+    #[test]
+    fn a_png_claiming_100000_pixels_square_is_refused_before_decoding() {
+        fn crc32(bytes: &[u8]) -> u32 {
+            let mut c = !0u32;
+            for &b in bytes {
+                c ^= u32::from(b);
+                for _ in 0..8 {
+                    c = if c & 1 == 1 { (c >> 1) ^ 0xEDB8_8320 } else { c >> 1 };
+                }
+            }
+            !c
+        }
+        // The committed logo with its header saying 100,000 × 100,000 (its checksum right).
+        let mut png = std::fs::read("tests/fixtures/branding/logo.png").unwrap();
+        png[16..20].copy_from_slice(&100_000u32.to_be_bytes());
+        png[20..24].copy_from_slice(&100_000u32.to_be_bytes());
+        let crc = crc32(&png[12..29]);
+        png[29..33].copy_from_slice(&crc.to_be_bytes());
+        let e = check_logo(&png, LogoFormat::Png).unwrap_err();
+        assert!(e.contains("is 100000 × 100000 pixels, more than the 10000 × 10000"), "{e}");
+        assert!(check_logo(&std::fs::read("tests/fixtures/branding/logo.png").unwrap(), LogoFormat::Png).is_ok());
     }
 
     #[test]

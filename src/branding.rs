@@ -39,8 +39,6 @@ pub const BRANDING_KEYS: &str = "provider, client, logo, logo_alt, footer, [colo
 /// The longest footer text: it has to fit on one line beside the date and the page number.
 pub const MAX_FOOTER_CHARS: usize = 120;
 
-/// The largest logo accepted; a logo is printed a few centimetres wide.
-pub const MAX_LOGO_BYTES: usize = 4 * 1024 * 1024;
 
 /// The house colours, used when the branding sets none (the same as in `templates/lib.typ`).
 pub const DEFAULT_PRIMARY: &str = "#0b5f7a";
@@ -263,11 +261,11 @@ fn read_logo(path: &Path, rel: &str, name: &str) -> Result<Logo, Error> {
         return Err(Error::new(format!("branding file {name}: logo \"{rel}\" is not a file: {}", path.display()))
             .with_hint("the logo path is relative to the folder of the branding file"));
     }
-    if meta.len() as usize > MAX_LOGO_BYTES {
+    if meta.len() as usize > crate::limits::MAX_LOGO_BYTES {
         return Err(Error::new(format!(
             "branding file {name}: logo \"{rel}\" is {} KiB, more than the {} KiB a logo may be",
             meta.len() / 1024,
-            MAX_LOGO_BYTES / 1024
+            crate::limits::MAX_LOGO_BYTES / 1024
         ))
         .with_hint("export the logo smaller: a PNG of 600 pixels wide is plenty, an SVG is smaller still"));
     }

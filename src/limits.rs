@@ -26,9 +26,13 @@ pub const MAX_XLSX_UNPACKED_BYTES: u64 = 2 << 30;
 pub const MAX_SHEET_CELLS: usize = 50_000_000;
 /// How much of a value a message quotes: a longer value is cut, and the message says so.
 pub const MAX_SHOWN_CHARS: usize = 200;
+/// The largest logo file (SVG or PNG).
+pub const MAX_LOGO_BYTES: usize = 4 << 20;
 /// The widest and highest PNG logo, in pixels (a logo needs some hundreds; decoded, this is
 /// at most 400 MB).
 pub const MAX_LOGO_SIDE_PIXELS: u32 = 10_000;
+/// The most tickets `slarapport demo` writes: ten years of the largest provider.
+pub const MAX_DEMO_TICKETS: u64 = 10_000_000;
 /// The most `{Column}` placeholders a mapping's template may hold.
 pub const MAX_TEMPLATE_COLUMNS: usize = 64;
 

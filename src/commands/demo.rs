@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use crate::commands::Outcome;
 use crate::demo::{write_demo, DemoOptions};
 use crate::error::Error;
+use crate::limits::MAX_DEMO_TICKETS;
 
 #[derive(Debug, Clone, clap::Args)]
 pub struct DemoArgs {
@@ -32,9 +33,6 @@ fn month(s: &str, flag: &str) -> Result<(i32, u32), Error> {
     use chrono::Datelike;
     Ok((p.start.year(), p.start.month()))
 }
-
-/// The most tickets `demo` writes: ten years of the largest provider.
-const MAX_DEMO_TICKETS: u64 = 10_000_000;
 
 pub fn run(args: &DemoArgs) -> Result<Outcome, Error> {
     if let Some(n) = args.tickets.filter(|n| *n > MAX_DEMO_TICKETS) {

@@ -331,6 +331,19 @@ fn parsers_never_panic_and_never_lose_a_row_on_the_seed_corpus() {
         let text = String::from_utf8_lossy(&hostile(&mut r, &rca)).into_owned();
         let _ = slarapport::rca::parse_rca_file(&text, "rca/INC200.toml", "INC200");
     }
+    // The contract (the guideline's) and a branding file.
+    let contract = std::fs::read("contracts/dhs.toml").unwrap();
+    for _ in 0..200 {
+        let text = String::from_utf8_lossy(&hostile(&mut r, &contract)).into_owned();
+        let _ = LoadedContract::parse(&text, slarapport::contract::ContractSource::Embedded);
+    }
+    let branding = seed("branding.toml");
+    let here = std::path::Path::new("tests/fixtures/fuzz");
+    assert!(slarapport::branding::Branding::parse(std::str::from_utf8(&branding).unwrap(), "branding.toml", here).is_ok());
+    for _ in 0..300 {
+        let text = String::from_utf8_lossy(&hostile(&mut r, &branding)).into_owned();
+        let _ = slarapport::branding::Branding::parse(&text, "branding.toml", here);
+    }
     // An XLSX workbook of the tickets seed, mangled.
     let mut wb = rust_xlsxwriter::Workbook::new();
     let ws = wb.add_worksheet();

@@ -347,6 +347,10 @@ impl Scanner<'_> {
             return Ok(());
         }
         let Some(expected) = self.header else {
+            if self.junk {
+                return Err(Error::new(format!("{}: line {}: the header has text after a closing quote", self.file, self.rec_line))
+                    .with_hint("write the header's names without quotes, or with the quote as the last character of the name"));
+            }
             self.header = Some(fields);
             self.edits.append(&mut self.rec_edits);
             return Ok(());
@@ -432,6 +436,12 @@ mod tests {
         assert_eq!(r.lines, vec![3, 6]);
         assert_eq!(copy(&r), "a,b\n1,\"x\ny\"\n2,z\n");
         assert!(r.notes.iter().any(|n| n.contains("1 row(s) with no values")), "{:?}", r.notes);
+    }
+
+    #[test]
+    fn a_header_with_text_after_a_quote_is_refused() {
+        let e = scan(b"\n\"id\"x,b\n1,2\n", b',', "t.csv").unwrap_err();
+        assert!(e.message.contains("line 2: the header has text after a closing quote"), "{e}");
     }
 
     #[test]

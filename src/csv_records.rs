@@ -211,11 +211,43 @@ struct Scanner<'a> {
 
 impl Scanner<'_> {
     fn run(&mut self) -> Result<(), Error> {
-        let (bytes, sep) = (self.bytes, self.sep);
+        let bytes = self.bytes;
         self.line = 1;
-        self.start_record(0);
+        let mut at = 0;
+        while at < bytes.len() {
+            let nl = memchr::memchr(b'\n', &bytes[at..]).map_or(bytes.len(), |i| at + i);
+            // A line without quotes is a whole record: its fields are counted at once. (Most
+            // rows are such; only a quote can make a record span lines.)
+            at = if memchr::memchr(b'"', &bytes[at..nl]).is_none() { self.plain_record(at, nl)? } else { self.quoted_record(at)? };
+        }
+        Ok(())
+    }
+
+    /// The record on the quote-free line `at..nl`; returns where the next one starts.
+    fn plain_record(&mut self, at: usize, nl: usize) -> Result<usize, Error> {
+        self.start_record(at);
+        if nl - at > MAX_RECORD_BYTES {
+            return Err(self.too_long());
+        }
+        let (line, sep) = (&self.bytes[at..nl], self.sep);
+        self.fields = memchr::memchr_iter(sep, line).count() + 1;
+        if self.header.is_none() && self.fields > MAX_COLUMNS {
+            return Err(crate::limits::too_many_columns(self.file, MAX_COLUMNS));
+        }
+        self.blank = line.iter().all(|&b| matches!(b, b' ' | b'\t' | b'\r') || b == sep);
+        let next = (nl + 1).min(self.bytes.len());
+        self.end_record(next)?;
+        self.line += 1;
+        Ok(next)
+    }
+
+    /// The record that starts at `at` and holds a quote, field by field; returns where the
+    /// next one starts.
+    fn quoted_record(&mut self, at: usize) -> Result<usize, Error> {
+        let (bytes, sep) = (self.bytes, self.sep);
+        self.start_record(at);
         let mut skip_until = 0;
-        for pos in memchr::memchr3_iter(b'"', b'\n', sep, bytes) {
+        for pos in memchr::memchr3_iter(b'"', b'\n', sep, &bytes[at..]).map(|p| p + at) {
             if pos < skip_until {
                 continue;
             }
@@ -258,15 +290,15 @@ impl Scanner<'_> {
             if b == b'\n' {
                 self.end_record(pos + 1)?;
                 self.line += 1;
-                self.start_record(pos + 1);
-            } else {
-                self.field_start = pos + 1;
-                if self.header.is_none() && self.fields >= MAX_COLUMNS {
-                    return Err(crate::limits::too_many_columns(self.file, MAX_COLUMNS));
-                }
+                return Ok(pos + 1);
+            }
+            self.field_start = pos + 1;
+            if self.header.is_none() && self.fields >= MAX_COLUMNS {
+                return Err(crate::limits::too_many_columns(self.file, MAX_COLUMNS));
             }
         }
-        if self.bytes.len() - self.rec_start > MAX_RECORD_BYTES {
+        // The end of the file ends the record.
+        if bytes.len() - self.rec_start > MAX_RECORD_BYTES {
             return Err(self.too_long());
         }
         if self.in_quotes && self.lone_quote {
@@ -279,12 +311,10 @@ impl Scanner<'_> {
             ))
             .with_hint("close the quote; a quote inside a quoted text is written twice (\"\"), e.g. \"Monitor 24\"\" flikkert\""));
         }
-        if self.rec_start < bytes.len() {
-            let end = if bytes.ends_with(b"\r") { bytes.len() - 1 } else { bytes.len() };
-            self.end_field(end.max(self.field_start))?;
-            self.end_record(bytes.len())?;
-        }
-        Ok(())
+        let end = if bytes.ends_with(b"\r") { bytes.len() - 1 } else { bytes.len() };
+        self.end_field(end.max(self.field_start))?;
+        self.end_record(bytes.len())?;
+        Ok(bytes.len())
     }
 
     /// The quoted field has a lone quote and the line ends before it closes: the lone quote

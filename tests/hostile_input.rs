@@ -110,6 +110,20 @@ fn a_header_of_a_million_columns_is_refused_at_once() {
 }
 
 #[test]
+fn a_20_mb_bad_value_is_cut_in_stderr_and_the_report() {
+    let data = tmp("huge-value");
+    let huge = "P".repeat(20 << 20);
+    std::fs::write(data.join("tickets.csv"), format!("{TICKETS}T2,incident,S,netwerk,{huge},2026-10-06T09:00\n")).unwrap();
+    let out = data.join("out");
+    let o = run_bounded(&["monthly", "--data", data.to_str().unwrap(), "--period", "2026-10", "--today", "2026-11-02", "--out", out.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1), "{}", String::from_utf8_lossy(&o.stderr).chars().take(2_000).collect::<String>());
+    assert!(o.stderr.len() < 10_000 && o.stdout.len() < 10_000, "{} / {} bytes", o.stderr.len(), o.stdout.len());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("cut: 20971520 characters in all"), "{}", text(&o));
+    let json = std::fs::read_to_string(out.join("2026-10/sla-rapportage-2026-10.json")).unwrap();
+    assert!(json.len() < 1_000_000 && json.contains("cut: 20971520 characters in all"), "{} bytes", json.len());
+}
+
+#[test]
 fn measurements_of_380000_rows_take_seconds_not_minutes() {
     // Every row its own KPI and period: the check for a second value per KPI and period
     // sees 380,000 of them.

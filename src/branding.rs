@@ -39,8 +39,6 @@ pub const BRANDING_KEYS: &str = "provider, client, logo, logo_alt, footer, [colo
 /// The longest footer text: it has to fit on one line beside the date and the page number.
 pub const MAX_FOOTER_CHARS: usize = 120;
 
-/// The largest logo accepted; a logo is printed a few centimetres wide.
-pub const MAX_LOGO_BYTES: usize = 4 * 1024 * 1024;
 
 /// The house colours, used when the branding sets none (the same as in `templates/lib.typ`).
 pub const DEFAULT_PRIMARY: &str = "#0b5f7a";
@@ -124,9 +122,8 @@ impl Branding {
 
     /// Reads and checks a branding file; the logo path is relative to the file's folder.
     pub fn load(path: &Path) -> Result<Branding, Error> {
-        let bytes = std::fs::read(path).map_err(|e| {
-            Error::new(format!("cannot read branding file {}: {e}", path.display()))
-                .with_hint("pass an existing file with --branding, or leave it out for the built-in look")
+        let bytes = crate::limits::read_file(path, crate::limits::MAX_SMALL_FILE_BYTES, "branding file").map_err(|e| {
+            e.with_hint("pass an existing file with --branding, or leave it out for the built-in look")
         })?;
         let text = String::from_utf8(bytes.clone())
             .map_err(|_| Error::new(format!("branding file {} is not UTF-8", path.display())).with_hint("save it as UTF-8"))?;
@@ -264,11 +261,11 @@ fn read_logo(path: &Path, rel: &str, name: &str) -> Result<Logo, Error> {
         return Err(Error::new(format!("branding file {name}: logo \"{rel}\" is not a file: {}", path.display()))
             .with_hint("the logo path is relative to the folder of the branding file"));
     }
-    if meta.len() as usize > MAX_LOGO_BYTES {
+    if meta.len() as usize > crate::limits::MAX_LOGO_BYTES {
         return Err(Error::new(format!(
             "branding file {name}: logo \"{rel}\" is {} KiB, more than the {} KiB a logo may be",
             meta.len() / 1024,
-            MAX_LOGO_BYTES / 1024
+            crate::limits::MAX_LOGO_BYTES / 1024
         ))
         .with_hint("export the logo smaller: a PNG of 600 pixels wide is plenty, an SVG is smaller still"));
     }
@@ -291,6 +288,15 @@ fn check_logo(bytes: &[u8], format: LogoFormat) -> Result<(), String> {
         LogoFormat::Png => {
             if !bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
                 return Err("is not a PNG file (its first bytes are not a PNG signature)".into());
+            }
+            // The size from the header, before anything is decoded: a few KiB can claim
+            // 100,000 × 100,000 pixels, tens of GB once decoded.
+            if let (Some(w), Some(h)) = (bytes.get(16..20), bytes.get(20..24)) {
+                let (w, h) = (u32::from_be_bytes(w.try_into().expect("4 bytes")), u32::from_be_bytes(h.try_into().expect("4 bytes")));
+                let max = crate::limits::MAX_LOGO_SIDE_PIXELS;
+                if w > max || h > max {
+                    return Err(format!("is {w} × {h} pixels, more than the {max} × {max} a logo may be (export it at about 600 pixels wide)"));
+                }
             }
             RasterImage::plain(Bytes::new(bytes.to_vec()), ExchangeFormat::Png)
                 .map(|_| ())
@@ -395,6 +401,29 @@ mod tests {
             assert!(e.message.contains("branding.toml"), "{toml}: {e}");
             assert!(!e.hints.is_empty(), "{toml}: no hint");
         }
+    }
+
+    #[test]
+    fn a_png_claiming_100000_pixels_square_is_refused_before_decoding() {
+        fn crc32(bytes: &[u8]) -> u32 {
+            let mut c = !0u32;
+            for &b in bytes {
+                c ^= u32::from(b);
+                for _ in 0..8 {
+                    c = if c & 1 == 1 { (c >> 1) ^ 0xEDB8_8320 } else { c >> 1 };
+                }
+            }
+            !c
+        }
+        // The committed logo with its header saying 100,000 × 100,000 (its checksum right).
+        let mut png = std::fs::read("tests/fixtures/branding/logo.png").unwrap();
+        png[16..20].copy_from_slice(&100_000u32.to_be_bytes());
+        png[20..24].copy_from_slice(&100_000u32.to_be_bytes());
+        let crc = crc32(&png[12..29]);
+        png[29..33].copy_from_slice(&crc.to_be_bytes());
+        let e = check_logo(&png, LogoFormat::Png).unwrap_err();
+        assert!(e.contains("is 100000 × 100000 pixels, more than the 10000 × 10000"), "{e}");
+        assert!(check_logo(&std::fs::read("tests/fixtures/branding/logo.png").unwrap(), LogoFormat::Png).is_ok());
     }
 
     #[test]

@@ -16,7 +16,7 @@ use std::collections::HashMap;
 use std::io::Cursor;
 use std::path::{Path, PathBuf};
 
-use chrono::{DateTime, NaiveDateTime, Utc};
+use chrono::{DateTime, Datelike, NaiveDateTime, Utc};
 use polars::prelude::*;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -94,7 +94,8 @@ impl Rejection {
     /// This rejection with its code and values, for a report in another language.
     pub fn coded(mut self, code: &str, args: &[(&str, &str)]) -> Rejection {
         self.code = code.into();
-        self.args = args.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        // The value from the file is cut like the one shown (the rest are short or the contract's).
+        self.args = args.iter().map(|(k, v)| (k.to_string(), if *k == "value" { crate::limits::shown(v).into_owned() } else { v.to_string() })).collect();
         self
     }
 
@@ -215,12 +216,10 @@ pub fn load_data_dir_from(dir: &Path, contract: &LoadedContract, source: &Ticket
         return Err(Error::new(format!("data folder {} does not exist", dir.display()))
             .with_hint("pass the folder that holds tickets.csv with --data"));
     }
-    let read = |path: &Path| {
-        std::fs::read(path).map_err(|e| Error::new(format!("cannot read {}: {e}", path.display())))
-    };
+    let read = |path: &Path, what: &str| crate::limits::read_file(path, crate::limits::MAX_DATA_FILE_BYTES, what);
     let mapping = match &source.mapping {
         Some(m) => Some(m.clone()),
-        None if dir.join(crate::mapping::FOLDER_MAPPING).is_file() => {
+        None if dir.join(crate::mapping::FOLDER_MAPPING).exists() => {
             Some(LoadedMapping::from_file(&dir.join(crate::mapping::FOLDER_MAPPING))?)
         }
         None => None,
@@ -228,7 +227,7 @@ pub fn load_data_dir_from(dir: &Path, contract: &LoadedContract, source: &Ticket
     let mut data = match mapping {
         Some(m) => {
             let path = crate::mapping::export_path(&m, source.file.as_deref(), dir)?;
-            let bytes = read(&path)?;
+            let bytes = read(&path, "export")?;
             crate::mapping::load_export(&bytes, &file_name(&path), &m, contract)?
         }
         None => {
@@ -237,9 +236,11 @@ pub fn load_data_dir_from(dir: &Path, contract: &LoadedContract, source: &Ticket
                 None if !dir.join("tickets.csv").exists() && dir.join("tickets.xlsx").is_file() => dir.join("tickets.xlsx"),
                 None => dir.join("tickets.csv"),
             };
-            let bytes = std::fs::read(&path).map_err(|e| {
-                Error::new(format!("cannot read {}: {e}", path.display()))
-                    .with_hint("the data folder must hold tickets.csv (or tickets.xlsx); see the README for its columns")
+            let bytes = read(&path, "tickets file").map_err(|e| {
+                if path.exists() {
+                    return e;
+                }
+                e.with_hint("the data folder must hold tickets.csv (or tickets.xlsx); see the README for its columns")
                     .with_hint("for an export from ServiceNow, TOPdesk or Jira add --profile servicenow|topdesk|jira, for any other export write a mapping file and pass --mapping FILE")
             })?;
             let name = file_name(&path);
@@ -259,12 +260,13 @@ pub fn load_data_dir_from(dir: &Path, contract: &LoadedContract, source: &Ticket
         if !p.exists() {
             return Ok(None);
         }
-        std::fs::read(&p).map(Some).map_err(|e| Error::new(format!("cannot read {}: {e}", p.display())))
+        read(&p, "data file").map(Some)
     };
     match read_optional("calls.csv")? {
         Some(bytes) => {
             let (calls, rejections, table) = crate::kpi::input::load_calls(&bytes, "calls.csv", contract)?;
-            data.files.push(InputFile { name: "calls.csv".into(), sha256: table.sha256, rows: table.height as u64 });
+            data.files.push(InputFile { name: "calls.csv".into(), sha256: table.sha256, rows: (table.height + table.broken.len()) as u64 });
+            data.notes.extend(table.notes);
             data.rejections.extend(rejections);
             data.calls = Some(calls);
         }
@@ -273,7 +275,8 @@ pub fn load_data_dir_from(dir: &Path, contract: &LoadedContract, source: &Ticket
     match read_optional("measurements.csv")? {
         Some(bytes) => {
             let (ms, rejections, table) = crate::kpi::input::load_measurements(&bytes, "measurements.csv", contract)?;
-            data.files.push(InputFile { name: "measurements.csv".into(), sha256: table.sha256, rows: table.height as u64 });
+            data.files.push(InputFile { name: "measurements.csv".into(), sha256: table.sha256, rows: (table.height + table.broken.len()) as u64 });
+            data.notes.extend(table.notes);
             data.rejections.extend(rejections);
             data.measurements = ms;
         }
@@ -286,6 +289,43 @@ pub fn load_data_dir_from(dir: &Path, contract: &LoadedContract, source: &Ticket
     Ok(data)
 }
 
+/// Warnings for tickets with a time after the day the report is made (`--today`): odd (the
+/// export cannot know the future), but possible when an older report is made again from a
+/// newer export, so the ticket counts as written. One warning per ticket, for its first such
+/// time; the warnings stay in file order.
+pub fn warn_after_today(data: &mut DataSet, today: chrono::NaiveDate, contract: &LoadedContract) {
+    let Some(end) = today.succ_opt().and_then(|d| contract.clock.instant(d.and_time(chrono::NaiveTime::MIN))) else { return };
+    let file = data.tickets_file().to_string();
+    let mut added = Vec::new();
+    for t in &data.tickets {
+        let times = [
+            ("opened_at", Some(t.opened_at)),
+            ("responded_at", t.responded_at),
+            ("resolved_at", t.resolved_at),
+            ("closed_at", t.closed_at),
+            ("escalated_at", t.escalated_at),
+            ("rca_delivered_at", t.rca_delivered_at),
+        ];
+        if let Some((col, Some(at))) = times.into_iter().find(|(_, at)| at.is_some_and(|at| at >= end)) {
+            let value = contract.clock.local(at).format("%Y-%m-%dT%H:%M").to_string();
+            let today = today.to_string();
+            added.push(Warning {
+                file: file.clone(),
+                line: t.line,
+                ticket_id: t.id.clone(),
+                column: col.into(),
+                message: format!("{col} ({value}) lies after the day the report is made ({today})"),
+                code: "after_today".into(),
+                args: [("column", col), ("value", value.as_str()), ("today", today.as_str())].iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+            });
+        }
+    }
+    if !added.is_empty() {
+        data.warnings.extend(added);
+        data.warnings.sort_by_key(|w| w.line);
+    }
+}
+
 /// The file's name as messages show it.
 pub fn file_name(path: &Path) -> String {
     path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| path.display().to_string())
@@ -294,39 +334,6 @@ pub fn file_name(path: &Path) -> String {
 /// Whether `path` names an Excel workbook (read with calamine) rather than a text file.
 pub fn is_xlsx(path: &Path) -> bool {
     path.extension().is_some_and(|e| e.eq_ignore_ascii_case("xlsx") || e.eq_ignore_ascii_case("xlsm"))
-}
-
-/// First physical line of every record after the header (quote-aware; blank lines skipped,
-/// as the CSV reader does).
-fn record_lines(bytes: &[u8]) -> Vec<u64> {
-    let mut lines = Vec::new();
-    let (mut line, mut in_quotes, mut quoted) = (1u64, false, false);
-    let (mut record_start, mut start_line) = (0usize, 1u64);
-    // A record is blank when it holds nothing but carriage returns.
-    let blank = |record: &[u8], quoted: bool| !quoted && record.iter().all(|&b| b == b'\r');
-    // Only quotes and line ends matter: jump from one to the next.
-    for pos in memchr::memchr2_iter(b'"', b'\n', bytes) {
-        if bytes[pos] == b'"' {
-            in_quotes = !in_quotes;
-            quoted = true;
-            continue;
-        }
-        line += 1;
-        if !in_quotes {
-            if !blank(&bytes[record_start..pos], quoted) {
-                lines.push(start_line);
-            }
-            (record_start, start_line, quoted) = (pos + 1, line, false);
-        }
-    }
-    if !blank(&bytes[record_start..], quoted) {
-        lines.push(start_line);
-    }
-    // The first record is the header.
-    if !lines.is_empty() {
-        lines.remove(0);
-    }
-    lines
 }
 
 /// A table of text cells with the physical line of each record: a CSV file read with polars
@@ -340,6 +347,11 @@ pub trait Cells {
     fn cell(&self, col: usize, row: usize) -> Option<&str>;
     /// The physical line (CSV) or sheet row (XLSX) of record `row`, 1-based.
     fn line(&self, row: usize) -> u64;
+    /// Rows of the file that could not be split into the header's fields (not in the table),
+    /// in file order: each is a rejected row.
+    fn broken(&self) -> &[crate::csv_records::BrokenRow] {
+        &[]
+    }
     /// The cells of record `row` at `positions` (`None` where a position is `None`).
     fn row_cells<'s>(&'s self, row: usize, positions: &[Option<usize>], out: &mut [Option<&'s str>]) {
         for (cell, pos) in out.iter_mut().zip(positions) {
@@ -364,6 +376,10 @@ pub struct CsvTable {
     pub height: usize,
     /// The bytes hashed, for the manifest.
     pub sha256: String,
+    /// Rows that could not be split into the header's fields (not in the table).
+    pub broken: Vec<crate::csv_records::BrokenRow>,
+    /// What was repaired or skipped while reading, for the report's notes.
+    pub notes: Vec<String>,
 }
 
 impl CsvTable {
@@ -380,19 +396,21 @@ impl CsvTable {
     }
 
     fn read_with(bytes: &[u8], file: &str, windows_1252: bool) -> Result<(CsvTable, Option<String>), Error> {
+        crate::csv_records::check_encoding(bytes, file)?;
         // The hash (for the manifest) is taken beside the parse, on another core.
         std::thread::scope(|scope| {
             let sha256 = scope.spawn(|| sha256_hex(bytes));
-            let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-            // Comma-separated, or what a Dutch Excel saves: semicolons (or tabs).
-            let (mut table, note) = match std::str::from_utf8(body) {
-                Ok(text) => (Self::read_text(text, file, crate::mapping::detect_delimiter(text), String::new())?, None),
-                Err(_) if windows_1252 => {
+            let read = |text: &str| Self::read_text(text, file, crate::mapping::detect_delimiter(text), String::new());
+            // Comma-separated, or what a Dutch Excel saves: semicolons (or tabs); UTF-8, or
+            // UTF-16 with its mark (Excel's "Unicode text").
+            let (mut table, note) = match (crate::csv_records::decode_bom(bytes, file)?, std::str::from_utf8(bytes)) {
+                (Some((text, _)), _) => (read(&text)?, None),
+                (None, Ok(text)) => (read(text)?, None),
+                (None, Err(_)) if windows_1252 => {
                     let (text, _) = encoding_rs::WINDOWS_1252.decode_without_bom_handling(bytes);
-                    let table = Self::read_text(&text, file, crate::mapping::detect_delimiter(&text), String::new())?;
-                    (table, Some(format!("{file} is not UTF-8 text: it was read as Windows-1252 (what Excel calls ANSI); save it as \"CSV UTF-8\" to be sure")))
+                    (read(&text)?, Some(format!("{file} is not UTF-8 text: it was read as Windows-1252 (what Excel calls ANSI); save it as \"CSV UTF-8\" to be sure")))
                 }
-                Err(_) => {
+                (None, Err(_)) => {
                     return Err(Error::new(format!("{file} is not UTF-8 text"))
                         .with_hint("save the export as UTF-8 (CSV UTF-8 in Excel)"));
                 }
@@ -405,7 +423,8 @@ impl CsvTable {
     /// Reads decoded text with the given field separator; `sha256` is that of the file's
     /// original bytes.
     pub fn read_text(text: &str, file: &str, separator: u8, sha256: String) -> Result<CsvTable, Error> {
-        let bytes = text.as_bytes();
+        let records = crate::csv_records::scan(text.as_bytes(), separator, file)?;
+        let bytes = records.repaired.as_deref().unwrap_or(text.as_bytes());
         let df = CsvReadOptions::default()
             .with_has_header(true)
             .with_infer_schema_length(Some(0))
@@ -424,7 +443,7 @@ impl CsvTable {
                 let plain = if why.contains("more fields") {
                     "a row has more fields than the header has columns".to_string()
                 } else {
-                    why
+                    crate::limits::shown(&why).into_owned()
                 };
                 Error::new(format!("{file} cannot be read as CSV: {plain}"))
                     .with_hint(format!("it must be {sep}-separated with a header row; a text with a {sep} in it must be in double quotes, and every quote must be closed"))
@@ -450,11 +469,11 @@ impl CsvTable {
             batch_starts.push(start);
             start += len;
         }
-        let mut lines = record_lines(bytes);
+        let mut lines = records.lines;
         if lines.len() != height {
             lines = (0..height as u64).map(|i| i + 2).collect();
         }
-        Ok(CsvTable { names, columns, batches, batch_starts, lines, height, sha256 })
+        Ok(CsvTable { names, columns, batches, batch_starts, lines, height, sha256, broken: records.broken, notes: records.notes })
     }
 
     pub fn has(&self, col: &str) -> bool {
@@ -499,6 +518,29 @@ impl Cells for CsvTable {
     fn line(&self, row: usize) -> u64 {
         self.lines[row]
     }
+    fn broken(&self) -> &[crate::csv_records::BrokenRow] {
+        &self.broken
+    }
+}
+
+/// The rejection of a row that cannot be split into the header's fields.
+pub fn broken_row(file: &str, b: &crate::csv_records::BrokenRow) -> Rejection {
+    let (fields, expected) = (b.fields.to_string(), b.expected.to_string());
+    let (code, reason) = if b.after_quote {
+        ("text_after_quote", "a quoted field has text after its closing quote".to_string())
+    } else {
+        ("row_fields", format!("the row has {fields} fields, the header has {expected} columns"))
+    };
+    Rejection {
+        file: file.into(),
+        line: b.line,
+        column: String::new(),
+        value: b.text.clone(),
+        reason,
+        hint: "a text with the separator or a quote in it must be in double quotes, a quote inside it written twice (\"\")".into(),
+        ..Default::default()
+    }
+    .coded(code, &[("fields", &fields), ("expected", &expected)])
 }
 
 /// The trimmed field, `None` when the column is absent or the field empty.
@@ -516,7 +558,8 @@ pub fn load_tickets_csv(
     let (table, note) = CsvTable::read_or_windows_1252(bytes, file)?;
     let mut data = load_tickets_table(&table, file, contract)?;
     data.notes.extend(note);
-    data.files.push(InputFile { name: file.into(), sha256: table.sha256.clone(), rows: table.height as u64 });
+    data.notes.extend(table.notes.iter().cloned());
+    data.files.push(InputFile { name: file.into(), sha256: table.sha256.clone(), rows: (table.height + table.broken.len()) as u64 });
     drop(table);
     Ok(data)
 }
@@ -587,7 +630,7 @@ pub fn load_tickets_table(table: &(dyn Cells + Sync), file: &str, contract: &Loa
             .collect();
         handles.into_iter().map(|h| h.join().expect("row validation")).collect()
     });
-    data.rows_read += height as u64;
+    data.rows_read += (height + table.broken().len()) as u64;
     // Repeated ids, in file order: the first row with an id counts, a later one is rejected
     // (and its warnings dropped, they belong to no ticket).
     let mut seen = SeenIds::default();
@@ -626,8 +669,9 @@ pub fn load_tickets_table(table: &(dyn Cells + Sync), file: &str, contract: &Loa
             data.tickets.append(&mut c.tickets);
         }
     }
-    // Both lists are in file order: merged by line they are the rejections in file order.
-    data.rejections = merge_by_line(parse_rejections, repeat_rejections);
+    // The lists are in file order: merged by line they are the rejections in file order.
+    let broken = table.broken().iter().map(|b| broken_row(file, b)).collect();
+    data.rejections = merge_by_line(merge_by_line(parse_rejections, repeat_rejections), broken);
     Ok(data)
 }
 
@@ -662,7 +706,7 @@ impl Checked {
 }
 
 /// Two lists of rejections of one file, each in line order, as one list in line order.
-fn merge_by_line(a: Vec<Rejection>, b: Vec<Rejection>) -> Vec<Rejection> {
+pub(crate) fn merge_by_line(a: Vec<Rejection>, b: Vec<Rejection>) -> Vec<Rejection> {
     if b.is_empty() {
         return a;
     }
@@ -785,7 +829,7 @@ impl<'a> Row<'a> {
             file: self.file.into(),
             line: self.line,
             column: self.labels[i].into(),
-            value: value.chars().take(200).collect(),
+            value: crate::limits::shown(value).into_owned(),
             reason: reason.into(),
             hint: hint.into(),
             ..Default::default()
@@ -821,7 +865,7 @@ impl<'a> Row<'a> {
             Some(v) => parse(v)
                 .map(Some)
                 .ok_or_else(|| {
-                    self.reject(col, v, format!("\"{v}\" is not one of: {expected}"), self.vocabulary_hint(col, expected))
+                    self.reject(col, v, format!("\"{}\" is not one of: {expected}", crate::limits::shown(v)), self.vocabulary_hint(col, expected))
                         .coded(self.vocabulary_code("not_one_of"), &[("value", v), ("expected", expected), ("column", col)])
                 }),
         }
@@ -830,13 +874,19 @@ impl<'a> Row<'a> {
     fn time(&self, col: &str, contract: &LoadedContract) -> Result<Option<DateTime<Utc>>, Rejection> {
         match self.get(col) {
             None => Ok(None),
-            Some(v) => parse_timestamp(v, contract).map(Some).map_err(|reason| {
-                // The hour skipped when summer time starts, or no date and time at all.
-                let code = if reason.contains("does not exist") { "time_in_gap" } else { "not_a_time" };
-                self.reject(col, v, reason, "write it as 2026-10-05T09:30 (Amsterdam time) or 2026-10-05T07:30:00Z")
-                    .coded(code, &[("value", v.trim())])
+            Some(v) => parse_timestamp(v, contract).map(Some).map_err(|e| {
+                self.reject(col, v, e.reason, time_hint(e.code, "2026-10-05T09:30 (Amsterdam time) or 2026-10-05T07:30:00Z")).coded(e.code, &[("value", v.trim())])
             }),
         }
+    }
+}
+
+/// What to do about a time that cannot be read (see [`TimeError`]); `example` shows the form.
+pub fn time_hint(code: &str, example: &str) -> String {
+    match code {
+        "bad_offset" => "correct the offset (Amsterdam is +01:00 in winter, +02:00 in summer), or leave it out for the contract's local time".into(),
+        "year_out_of_range" => "correct the year".into(),
+        _ => format!("write it as {example}"),
     }
 }
 
@@ -884,12 +934,14 @@ pub fn parse_iso(s: &str) -> Option<IsoTime> {
             None => IsoTime::Local(local),
         });
     }
+    // Chrono takes offsets up to ±23:59; only the ones that exist are times.
+    let real = |t: &DateTime<chrono::FixedOffset>| crate::timestamp::OFFSETS.contains(&t.offset().local_minus_utc());
     if let Ok(t) = DateTime::parse_from_rfc3339(s) {
-        return Some(IsoTime::Instant(t.with_timezone(&Utc)));
+        return real(&t).then(|| IsoTime::Instant(t.with_timezone(&Utc)));
     }
     for fmt in ["%Y-%m-%dT%H:%M%:z", "%Y-%m-%d %H:%M%:z", "%Y-%m-%d %H:%M:%S%:z", "%Y-%m-%d %H:%M:%S%.f%:z"] {
         if let Ok(t) = DateTime::parse_from_str(s, fmt) {
-            return Some(IsoTime::Instant(t.with_timezone(&Utc)));
+            return real(&t).then(|| IsoTime::Instant(t.with_timezone(&Utc)));
         }
     }
     let (body, utc) = match s.strip_suffix('Z') {
@@ -904,15 +956,41 @@ pub fn parse_iso(s: &str) -> Option<IsoTime> {
     None
 }
 
+/// Why a timestamp cannot be read: `code` names the kind for the language tables (`msg.CODE`),
+/// `reason` says it in English.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TimeError {
+    /// `not_a_time`, `time_in_gap`, `bad_offset` or `year_out_of_range`.
+    pub code: &'static str,
+    pub reason: String,
+}
+
 /// Parses an ISO 8601 timestamp: with an offset (or `Z`) it is that instant; without, it is
-/// local time in the contract's time zone.
-pub fn parse_timestamp(s: &str, contract: &LoadedContract) -> Result<DateTime<Utc>, String> {
+/// local time in the contract's time zone. Offsets that do not exist (`+25:00`) and years
+/// outside the contract calendar's ([`crate::contract::CALENDAR_YEARS`], the years a report
+/// can be made for) are refused.
+pub fn parse_timestamp(s: &str, contract: &LoadedContract) -> Result<DateTime<Utc>, TimeError> {
+    let err = |code, reason| TimeError { code, reason };
+    let years = crate::contract::CALENDAR_YEARS;
+    let out_of_range = || {
+        err(
+            "year_out_of_range",
+            format!("{} lies outside the years {}–{} that slarapport reports on", crate::limits::shown(s.trim()), years.start(), years.end()),
+        )
+    };
     match parse_iso(s) {
-        Some(IsoTime::Instant(t)) => Ok(t),
+        Some(IsoTime::Instant(t)) => {
+            let year = t.with_timezone(&contract.tz).year();
+            if years.contains(&year) { Ok(t) } else { Err(out_of_range()) }
+        }
+        Some(IsoTime::Local(n)) if !years.contains(&n.year()) => Err(out_of_range()),
         Some(IsoTime::Local(n)) => contract.clock.instant(n).ok_or_else(|| {
-            format!("{} does not exist in {} (the clocks skip that hour when summer time starts)", s.trim(), contract.tz)
+            err("time_in_gap", format!("{} does not exist in {} (the clocks skip that hour when summer time starts)", s.trim(), contract.tz))
         }),
-        None => Err(format!("\"{}\" is not a date and time", s.trim())),
+        None => Err(match crate::timestamp::offset_problem(s) {
+            Some(reason) => err("bad_offset", reason),
+            None => err("not_a_time", format!("\"{}\" is not a date and time", crate::limits::shown(s.trim()))),
+        }),
     }
 }
 
@@ -920,7 +998,7 @@ pub fn parse_row(row: &Row, contract: &LoadedContract, warnings: &mut Vec<Warnin
     let id = row.required("id")?;
     let type_raw = row.required("type")?;
     let ticket_type = TicketType::parse(type_raw).ok_or_else(|| {
-        row.reject("type", type_raw, format!("\"{type_raw}\" is not a ticket type"), row.vocabulary_hint("type", "incident, service_request or change"))
+        row.reject("type", type_raw, format!("\"{}\" is not a ticket type", crate::limits::shown(type_raw)), row.vocabulary_hint("type", "incident, service_request or change"))
             .coded(row.vocabulary_code("not_a_type"), &[("value", type_raw), ("expected", "incident, service_request or change"), ("column", "type")])
     })?;
     let school = row.required("school")?.to_string();
@@ -953,7 +1031,15 @@ pub fn parse_row(row: &Row, contract: &LoadedContract, warnings: &mut Vec<Warnin
     let closed_at = row.time("closed_at", contract)?;
     let escalated_at = row.time("escalated_at", contract)?;
     let rca_delivered_at = row.time("rca_delivered_at", contract)?;
-    for (col, t) in [("responded_at", responded_at), ("resolved_at", resolved_at), ("escalated_at", escalated_at)] {
+    // Nothing happens to a ticket before it was opened: not an answer, a resolution, an
+    // escalation, its closing or its RCA.
+    for (col, t) in [
+        ("responded_at", responded_at),
+        ("resolved_at", resolved_at),
+        ("escalated_at", escalated_at),
+        ("closed_at", closed_at),
+        ("rca_delivered_at", rca_delivered_at),
+    ] {
         if let Some(t) = t {
             if t < opened_at {
                 let v = row.get(col).unwrap_or_default();
@@ -961,7 +1047,7 @@ pub fn parse_row(row: &Row, contract: &LoadedContract, warnings: &mut Vec<Warnin
                     col,
                     v,
                     format!("{} lies before {} ({})", row.label(col), row.label("opened_at"), row.shown("opened_at").unwrap_or_default()),
-                    "correct the time; a ticket cannot be answered or resolved before it was opened",
+                    "correct the time; nothing can happen to a ticket before it was opened",
                 )
                 .coded("before_opened", &[("column", row.label(col)), ("opened", row.label("opened_at")), ("opened_value", row.shown("opened_at").unwrap_or_default())]));
             }
@@ -1167,7 +1253,7 @@ mod tests {
         assert_eq!(a, e);
         // In winter Amsterdam is UTC+1.
         assert_eq!(parse_timestamp("2026-11-05T09:00", &c).unwrap(), parse_timestamp("2026-11-05T08:00Z", &c).unwrap());
-        assert!(parse_timestamp("2026-03-29T02:30", &c).unwrap_err().contains("does not exist"));
+        assert!(parse_timestamp("2026-03-29T02:30", &c).unwrap_err().reason.contains("does not exist"));
     }
 
     #[test]
@@ -1176,10 +1262,128 @@ mod tests {
         let csv = "id;type;school;category;priority;opened_at\n1;incident;S;n;P1;2026-10-05T09:00\n";
         let d = load_tickets_csv(csv.as_bytes(), "t.csv", &c).unwrap();
         assert_eq!((d.tickets.len(), d.rejections.len()), (1, 0));
-        let csv = "id,type,school,category,priority,opened_at\n1,incident,S,n,P1,2026-10-05T09:00,extra,fields\n";
-        let e = load_tickets_csv(csv.as_bytes(), "t.csv", &c).unwrap_err();
-        assert!(e.message.contains("a row has more fields than the header has columns"), "{}", e.message);
-        assert!(e.hints.iter().any(|h| h.contains("double quotes")), "{:?}", e.hints);
+        // A row with fields too many is that row rejected, with its line; the rest is read.
+        let csv = "id,type,school,category,priority,opened_at\n1,incident,S,n,P1,2026-10-05T09:00,extra,fields\n2,incident,S,n,P1,2026-10-05T09:00\n";
+        let d = load_tickets_csv(csv.as_bytes(), "t.csv", &c).unwrap();
+        assert_eq!((d.rows_read, d.tickets.len()), (2, 1));
+        let r = &d.rejections[0];
+        assert_eq!((r.line, r.code.as_str()), (2, "row_fields"));
+        assert!(r.reason.contains("the row has 8 fields, the header has 6 columns"), "{}", r.reason);
+        assert!(r.hint.contains("double quotes"), "{}", r.hint);
+    }
+
+    const SHORT: &str = "id,type,school,category,priority,opened_at,summary";
+
+    #[test]
+    fn an_inch_mark_in_an_unquoted_field_is_read_as_written() {
+        let csv = format!("{SHORT}\nT1,incident,S,werkplek,P3,2026-10-05T09:00,Monitor 24\" flikkert\nT2,incident,S,werkplek,P3,2026-10-05T09:00,ok\n");
+        let d = load(&csv);
+        assert_eq!(d.rejections, vec![]);
+        assert_eq!(d.tickets[0].summary, "Monitor 24\" flikkert");
+        assert_eq!(d.tickets[1].line, 3);
+        assert!(d.notes.iter().any(|n| n.contains("read as the character")), "{:?}", d.notes);
+    }
+
+    #[test]
+    fn an_unclosed_quote_names_the_line_where_it_opens() {
+        let mut csv = format!("{SHORT}\nT1,incident,S,werkplek,P3,2026-10-05T09:00,\"Monitor kapot\n");
+        for i in 2..500 {
+            csv += &format!("T{i},incident,S,werkplek,P3,2026-10-05T09:00,niets bijzonders\n");
+        }
+        let e = load_tickets_csv(csv.as_bytes(), "t.csv", &LoadedContract::embedded()).unwrap_err();
+        assert!(e.message.contains("line 2") && e.message.contains("never closed"), "{e}");
+        assert!(e.to_string().len() < 600, "the error does not quote the file: {e}");
+    }
+
+    #[test]
+    fn line_ends_blank_lines_and_empty_rows() {
+        let row = |id: &str| format!("{id},incident,S,werkplek,P3,2026-10-05T09:00,x");
+        // CR-only line ends (old Mac): every row read.
+        let csv = format!("{SHORT}\r{}\r{}\r", row("T1"), row("T2"));
+        let d = load(&csv);
+        assert_eq!((d.rows_read, d.tickets.len()), (2, 2));
+        assert_eq!(d.tickets[1].line, 3);
+        // Trailing blank, white and separator-only lines are no rows.
+        let csv = format!("{SHORT}\n{}\n\n  \n,,,,,,\n\r\n\n", row("T1"));
+        let d = load(&csv);
+        assert_eq!((d.rows_read, d.tickets.len(), d.rejections.len()), (1, 1, 0), "{:?}", d.rejections);
+        // A blank line before a field over two lines does not shift the lines after it.
+        let csv = format!("{SHORT}\n{}\n\nT2,incident,S,werkplek,P3,2026-10-05T09:00,\"twee\nregels\"\nT3,storm,S,werkplek,P3,2026-10-05T09:00,x\n", row("T1"));
+        let d = load(&csv);
+        assert_eq!(d.tickets.iter().map(|t| t.line).collect::<Vec<_>>(), vec![2, 4]);
+        assert_eq!(d.rejections[0].line, 6);
+    }
+
+    #[test]
+    fn encodings_that_lie_are_named() {
+        let c = LoadedContract::embedded();
+        let mut bom = b"\xEF\xBB\xBF".to_vec();
+        bom.extend_from_slice(format!("{SHORT}\nT1,incident,Caf").as_bytes());
+        bom.extend_from_slice(b"\xe9,werkplek,P3,2026-10-05T09:00,x\n");
+        let e = load_tickets_csv(&bom, "t.csv", &c).unwrap_err();
+        assert!(e.message.contains("UTF-8 mark") && e.message.contains("line 2"), "{e}");
+        let utf16: Vec<u8> = format!("{SHORT}\nT1,incident,S,werkplek,P3,2026-10-05T09:00,x\n").encode_utf16().flat_map(|u| u.to_le_bytes()).collect();
+        let e = load_tickets_csv(&utf16, "t.csv", &c).unwrap_err();
+        assert!(e.message.contains("UTF-16"), "{e}");
+        // With its mark, UTF-16 is read.
+        let mut marked = vec![0xFF, 0xFE];
+        marked.extend_from_slice(&utf16);
+        assert_eq!(load_tickets_csv(&marked, "t.csv", &c).unwrap().tickets.len(), 1);
+    }
+
+    #[test]
+    fn impossible_times_are_rejected_and_odd_ones_warned() {
+        let row = |id: &str, opened: &str, rest: &str| format!("{id},incident,S,werkplek,P3,{opened},x{rest}\n");
+        let head = format!("{SHORT},responded_at,resolved_at,closed_at,rca_delivered_at\n");
+        let csv = [
+            head,
+            row("T1", "2026-10-05T09:00+25:00", ",,,,"),
+            row("T2", "2026-10-05T09:00+99:99", ",,,,"),
+            row("T3", "0000-10-05T09:00", ",,,,"),
+            row("T4", "-0001-10-05T09:00:00Z", ",,,,"),
+            row("T5", "2026-10-05T09:00", ",9999-01-01T09:00,,,"),
+            row("T6", "2026-10-05T09:00", ",,,2026-10-04T09:00,"),
+            row("T7", "2026-10-05T09:00", ",,,,2026-10-01T09:00"),
+            row("T8", "2026-10-05T09:00", ",,,,1999-10-01T09:00"),
+            row("T9", "2026-10-05T09:00", ",2026-12-01T09:00,,,"),
+        ]
+        .concat();
+        let c = LoadedContract::embedded();
+        let mut d = load(&csv);
+        let got: Vec<(u64, &str, &str)> = d.rejections.iter().map(|r| (r.line, r.column.as_str(), r.code.as_str())).collect();
+        assert_eq!(
+            got,
+            vec![
+                (2, "opened_at", "bad_offset"),
+                (3, "opened_at", "bad_offset"),
+                (4, "opened_at", "year_out_of_range"),
+                (5, "opened_at", "year_out_of_range"),
+                (6, "responded_at", "year_out_of_range"),
+                (7, "closed_at", "before_opened"),
+                (8, "rca_delivered_at", "before_opened"),
+                (9, "rca_delivered_at", "year_out_of_range"),
+            ]
+        );
+        assert!(d.rejections[0].reason.contains("\"+25:00\" is not a UTC offset"), "{}", d.rejections[0].reason);
+        // A response after the day the report is made counts, with a warning.
+        warn_after_today(&mut d, chrono::NaiveDate::from_ymd_opt(2026, 11, 2).unwrap(), &c);
+        assert_eq!(d.tickets.len(), 1);
+        let w = &d.warnings[0];
+        assert_eq!((w.line, w.code.as_str(), w.column.as_str()), (10, "after_today", "responded_at"));
+        assert!(w.message.contains("2026-12-01T09:00") && w.message.contains("2026-11-02"), "{}", w.message);
+    }
+
+    #[test]
+    fn a_huge_bad_value_is_cut_in_every_message() {
+        let huge = "P".repeat(20 << 20);
+        let d = load(&format!("{SHORT}\nT1,incident,S,werkplek,{huge},2026-10-05T09:00,x\n"));
+        let r = &d.rejections[0];
+        assert!(r.reason.len() < 1_000 && r.value.len() <= 800, "{} / {}", r.reason.len(), r.value.len());
+        assert!(r.reason.contains("cut: 20971520 characters in all"), "{}", &r.reason);
+        assert!(r.value.starts_with("PPPP") && r.value.ends_with("… (cut: 20971520 characters in all)"), "{}", r.value);
+        assert!(r.args.values().all(|v| v.len() < 1_000));
+        let json = serde_json::to_string(&d.rejections).unwrap();
+        assert!(json.len() < 5_000, "{}", json.len());
     }
 
     #[test]

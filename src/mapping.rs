@@ -26,6 +26,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::contract::LoadedContract;
 use crate::error::Error;
+use crate::limits::MAX_TEMPLATE_COLUMNS;
 use crate::load::{
     column_index, is_known_value, parse_iso, sha256_hex, validate_rows, Cells, CsvTable, DataSet, InputFile, IsoTime,
     Rejection, Row, COLUMNS, NCOL, REQUIRED, TIME_COLUMNS,
@@ -298,9 +299,8 @@ impl LoadedMapping {
 
     /// A mapping file.
     pub fn from_file(path: &Path) -> Result<LoadedMapping, Error> {
-        let text = std::fs::read_to_string(path).map_err(|e| {
-            Error::new(format!("cannot read mapping {}: {e}", path.display()))
-                .with_hint("pass an existing TOML file with --mapping; `slarapport profile show topdesk` prints one to start from")
+        let text = crate::limits::read_text_file(path, crate::limits::MAX_SMALL_FILE_BYTES, "mapping").map_err(|e| {
+            e.with_hint("pass an existing TOML file with --mapping; `slarapport profile show topdesk` prints one to start from")
         })?;
         Self::parse(&text, &path.display().to_string())
     }
@@ -371,11 +371,18 @@ impl LoadedMapping {
                 if list.is_empty() || list.iter().any(|c| c.trim().is_empty()) {
                     return Err(err(format!("{ctx}: column names must not be empty")));
                 }
+                if list.len() > MAX_TEMPLATE_COLUMNS {
+                    return Err(err(format!("{ctx}: a list of more than {MAX_TEMPLATE_COLUMNS} columns")));
+                }
                 SourceKind::Columns(list)
             } else if let Some(t) = &table.template {
                 let pieces = template_pieces(t).map_err(|m| err(format!("{ctx}: template: {m}")))?;
-                if !pieces.iter().any(|p| matches!(p, Piece::Col(_))) {
+                let placeholders = pieces.iter().filter(|p| matches!(p, Piece::Col(_))).count();
+                if placeholders == 0 {
                     return Err(err(format!("{ctx}: template has no {{Column}}; use value = \"...\" for a constant")));
+                }
+                if placeholders > MAX_TEMPLATE_COLUMNS {
+                    return Err(err(format!("{ctx}: template has {placeholders} {{Column}} places, more than the {MAX_TEMPLATE_COLUMNS} slarapport fills")));
                 }
                 SourceKind::Template(t.clone())
             } else {
@@ -622,11 +629,30 @@ impl SheetTable {
     /// Reads sheet `sheet` (default: the first) of an XLSX workbook. The first non-empty row
     /// is the header; empty rows are skipped. Dates become ISO 8601 local times.
     pub fn read(bytes: &[u8], file: &str, sheet: Option<&str>) -> Result<SheetTable, Error> {
-        use calamine::{open_workbook_from_rs, Data, Reader, Xlsx};
+        Self::read_within(bytes, file, sheet, &SheetLimits::default())
+    }
+
+    /// [`SheetTable::read`] within `limits`. The cells are streamed and only the filled ones
+    /// kept (a sheet that claims the range A1:XFD1048576 costs what it holds, not 17 billion
+    /// cells); the workbook's parts are sized from the zip's directory before any is unpacked
+    /// (the zip reader then holds each part to its stated size), so a zip bomb is refused.
+    pub fn read_within(bytes: &[u8], file: &str, sheet: Option<&str>, limits: &SheetLimits) -> Result<SheetTable, Error> {
+        use calamine::{open_workbook_from_rs, DataRef, Reader, Xlsx};
+        let not_a_workbook = |e: &dyn std::fmt::Display| {
+            Error::new(format!("{file} cannot be read as an Excel workbook: {}", crate::limits::shown(&e.to_string())))
+                .with_hint("save it as .xlsx (Excel Workbook), or export CSV")
+        };
+        let unpacked = unpacked_size(bytes).map_err(|e| not_a_workbook(&e))?;
+        if unpacked > limits.unpacked_bytes {
+            return Err(Error::new(format!(
+                "{file} unpacks to {}, more than the {} slarapport reads from a workbook",
+                crate::limits::size(unpacked),
+                crate::limits::size(limits.unpacked_bytes)
+            ))
+            .with_hint("export the tickets as CSV, or check the file: a small workbook that unpacks to that much is a zip bomb"));
+        }
         let sha256 = sha256_hex(bytes);
-        let mut wb: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes.to_vec())).map_err(|e| {
-            Error::new(format!("{file} cannot be read as an Excel workbook: {e}")).with_hint("save it as .xlsx (Excel Workbook), or export CSV")
-        })?;
+        let mut wb: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes)).map_err(|e| not_a_workbook(&e))?;
         let names = wb.sheet_names();
         let name = match sheet {
             Some(s) => names.iter().find(|n| n.as_str() == s || n.eq_ignore_ascii_case(s)).cloned().ok_or_else(|| {
@@ -634,41 +660,117 @@ impl SheetTable {
             })?,
             None => names.first().cloned().ok_or_else(|| Error::new(format!("{file} has no sheets")))?,
         };
-        let range = wb.worksheet_range(&name).map_err(|e| Error::new(format!("{file}: sheet {name}: {e}")))?;
-        let start_row = range.start().map(|(r, _)| r).unwrap_or(0) as u64;
-        let text = |d: &Data| -> String {
+        let sheet_error = |e: &dyn std::fmt::Display| Error::new(format!("{file}: sheet {name}: {}", crate::limits::shown(&e.to_string())));
+        let text = |d: &DataRef| -> String {
             match d {
-                Data::Empty => String::new(),
-                Data::String(s) => s.clone(),
-                Data::Int(i) => i.to_string(),
-                Data::Float(f) => number_text(*f),
-                Data::Bool(b) => b.to_string(),
-                Data::DateTime(dt) if dt.is_datetime() => {
+                DataRef::Empty => String::new(),
+                DataRef::String(s) | DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => s.clone(),
+                DataRef::SharedString(s) => s.to_string(),
+                DataRef::Int(i) => i.to_string(),
+                DataRef::Float(f) => number_text(*f),
+                DataRef::Bool(b) => b.to_string(),
+                DataRef::DateTime(dt) if dt.is_datetime() => {
                     let (y, mo, d, h, mi, s, _) = dt.to_ymd_hms_milli();
                     format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}")
                 }
-                Data::DateTime(dt) => number_text(dt.as_f64()),
-                Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
-                Data::Error(e) => format!("{e}"),
+                DataRef::DateTime(dt) => number_text(dt.as_f64()),
+                DataRef::Error(e) => format!("{e}"),
             }
         };
+        // The filled cells, as (row, column, text), within the limits.
+        let mut cells: Vec<(u32, u32, String)> = Vec::new();
+        let mut text_bytes = 0usize;
+        let mut in_order = true;
+        {
+            let mut reader = wb.worksheet_cells_reader(&name).map_err(|e| sheet_error(&e))?;
+            while let Some(cell) = reader.next_cell().map_err(|e| sheet_error(&e))? {
+                let t = text(cell.get_value());
+                if t.trim().is_empty() {
+                    continue;
+                }
+                let (row, col) = cell.get_position();
+                text_bytes += t.len();
+                if cells.len() >= limits.cells || text_bytes > limits.text_bytes {
+                    let what = if text_bytes > limits.text_bytes {
+                        format!("more than {} of text", crate::limits::size(limits.text_bytes as u64))
+                    } else {
+                        format!("more than {} filled cells", limits.cells)
+                    };
+                    return Err(Error::new(format!("{file}: sheet {name} holds {what}, more than slarapport reads"))
+                        .with_hint("export only the columns and rows the report needs, or export CSV"));
+                }
+                in_order &= cells.last().is_none_or(|&(r, c, _)| (r, c) < (row, col));
+                cells.push((row, col, t));
+            }
+        }
+        if !in_order {
+            cells.sort_by_key(|&(r, c, _)| (r, c));
+        }
+        // Rows, each as wide as the header at most (cells right of it are read by nobody).
         let mut header: Option<Vec<String>> = None;
-        let (mut rows, mut lines) = (Vec::new(), Vec::new());
-        for (i, r) in range.rows().enumerate() {
-            let cells: Vec<String> = r.iter().map(text).collect();
-            if cells.iter().all(|c| c.trim().is_empty()) {
-                continue;
+        let (mut rows, mut lines): (Vec<Vec<String>>, Vec<u64>) = (Vec::new(), Vec::new());
+        let mut cells = cells.into_iter().peekable();
+        while let Some(&(row, _, _)) = cells.peek() {
+            let mut values: Vec<String> = Vec::new();
+            while let Some((_, col, t)) = cells.next_if(|c| c.0 == row) {
+                let width = header.as_ref().map_or(limits.columns, Vec::len);
+                let col = col as usize;
+                if col >= width {
+                    if header.is_none() {
+                        return Err(crate::limits::too_many_columns(&format!("{file}: sheet {name}"), limits.columns));
+                    }
+                    continue;
+                }
+                if values.len() <= col {
+                    values.resize(col + 1, String::new());
+                }
+                values[col] = t;
             }
-            if header.is_none() {
-                header = Some(cells.iter().map(|c| c.trim().to_string()).collect());
-                continue;
+            match header {
+                None => header = Some(values.iter().map(|c| c.trim().to_string()).collect()),
+                Some(_) => {
+                    rows.push(values);
+                    lines.push(u64::from(row) + 1);
+                }
             }
-            rows.push(cells);
-            lines.push(start_row + i as u64 + 1);
         }
         let names = header.ok_or_else(|| Error::new(format!("{file}: sheet {name} is empty")).with_hint("the first row must name the columns"))?;
         Ok(SheetTable { names, rows, lines, sheet: name, sha256 })
     }
+}
+
+/// What a worksheet may hold (see [`crate::limits`]); smaller in tests.
+#[derive(Debug, Clone)]
+pub struct SheetLimits {
+    /// All the workbook's parts together, unpacked.
+    pub unpacked_bytes: u64,
+    /// Filled cells.
+    pub cells: usize,
+    /// The text of the filled cells together.
+    pub text_bytes: usize,
+    /// Columns of the header.
+    pub columns: usize,
+}
+
+impl Default for SheetLimits {
+    fn default() -> Self {
+        SheetLimits {
+            unpacked_bytes: crate::limits::MAX_XLSX_UNPACKED_BYTES,
+            cells: crate::limits::MAX_SHEET_CELLS,
+            text_bytes: crate::limits::MAX_DATA_FILE_BYTES as usize,
+            columns: crate::limits::MAX_COLUMNS,
+        }
+    }
+}
+
+/// The size of a zip's parts unpacked, from its directory (nothing is unpacked).
+fn unpacked_size(bytes: &[u8]) -> Result<u64, zip::result::ZipError> {
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes))?;
+    let mut total = 0u64;
+    for i in 0..zip.len() {
+        total = total.saturating_add(zip.by_index_raw(i)?.size());
+    }
+    Ok(total)
 }
 
 fn number_text(f: f64) -> String {
@@ -693,8 +795,8 @@ impl Cells for SheetTable {
 /// Decodes CSV bytes to text: a BOM decides, else the mapping's encoding, else UTF-8 when the
 /// bytes are valid UTF-8 and Windows-1252 otherwise. Returns the text and the encoding's name.
 fn decode(bytes: &[u8], encoding: Option<&'static encoding_rs::Encoding>, file: &str) -> Result<(String, String), Error> {
-    if let Some((enc, bom)) = encoding_rs::Encoding::for_bom(bytes) {
-        let (text, _) = enc.decode_without_bom_handling(&bytes[bom..]);
+    crate::csv_records::check_encoding(bytes, file)?;
+    if let Some((text, enc)) = crate::csv_records::decode_bom(bytes, file)? {
         return Ok((text.into_owned(), format!("{} (with BOM)", enc.name())));
     }
     let enc = match encoding {
@@ -759,6 +861,9 @@ fn local_to_utc(n: NaiveDateTime, tz: Tz) -> Result<DateTime<Utc>, String> {
 /// offset are local in `tz`.
 fn parse_time(s: &str, formats: &[TimeFormat], tz: Tz, decimal_comma: bool) -> Result<DateTime<Utc>, String> {
     let s = s.trim();
+    if let Some(reason) = crate::timestamp::offset_problem(s) {
+        return Err(reason);
+    }
     for f in formats {
         match f {
             TimeFormat::Iso => {}
@@ -790,9 +895,9 @@ fn parse_time(s: &str, formats: &[TimeFormat], tz: Tz, decimal_comma: bool) -> R
         None => {
             let shown: Vec<String> = formats.iter().filter(|f| **f != TimeFormat::Iso).map(TimeFormat::show).collect();
             Err(if shown.is_empty() {
-                format!("\"{s}\" is not a date and time in ISO 8601")
+                format!("\"{}\" is not a date and time in ISO 8601", crate::limits::shown(s))
             } else {
-                format!("\"{s}\" does not match {} (nor ISO 8601)", shown.join(" or "))
+                format!("\"{}\" does not match {} (nor ISO 8601)", crate::limits::shown(s), shown.join(" or "))
             })
         }
     }
@@ -928,7 +1033,7 @@ impl MappingReport {
             let total: u64 = values.values().map(|v| v.count).sum();
             out.push(format!("unmapped values in \"{col}\": {total}"));
             for (v, c) in values.iter().take(show) {
-                out.push(format!("  \"{v}\" × {} (first on line {}): {}", c.count, c.first_line, c.outcome));
+                out.push(format!("  \"{}\" × {} (first on line {}): {}", crate::limits::shown(v), c.count, c.first_line, c.outcome));
             }
             if values.len() > show {
                 out.push(format!("  … {} more values", values.len() - show));
@@ -1016,6 +1121,7 @@ fn find_column(names: &[String], wanted: &str) -> Option<usize> {
 pub fn load_export(bytes: &[u8], file: &str, m: &LoadedMapping, contract: &LoadedContract) -> Result<DataSet, Error> {
     let xlsx = crate::load::is_xlsx(Path::new(file));
     let mut report = MappingReport { mapping: m.origin.clone(), file: file.to_string(), ..MappingReport::default() };
+    let mut read_notes = Vec::new();
     let table: Box<dyn Cells> = if xlsx {
         let t = SheetTable::read(bytes, file, m.sheet.as_deref())?;
         report.sheet = Some(t.sheet.clone());
@@ -1031,7 +1137,9 @@ pub fn load_export(bytes: &[u8], file: &str, m: &LoadedMapping, contract: &Loade
             b'\t' => "tab".into(),
             s => format!("'{}'", s as char),
         });
-        Box::new(CsvTable::read_text(&text, file, sep, sha256_hex(bytes))?)
+        let t = CsvTable::read_text(&text, file, sep, sha256_hex(bytes))?;
+        read_notes = t.notes.clone();
+        Box::new(t)
     };
     let sha256 = sha256_hex(bytes);
     let table: &dyn Cells = table.as_ref();
@@ -1280,10 +1388,11 @@ pub fn load_export(bytes: &[u8], file: &str, m: &LoadedMapping, contract: &Loade
                                     file: file.into(),
                                     line,
                                     column: label.clone(),
-                                    value: text.chars().take(200).collect(),
-                                    reason: format!("\"{text}\" is not in the value map for {} in {}", b.field.canon, m.origin),
+                                    value: crate::limits::shown(&text).into_owned(),
+                                    reason: format!("\"{}\" is not in the value map for {} in {}", crate::limits::shown(&text), b.field.canon, m.origin),
                                     hint: format!(
-                                        "add \"{text}\" = \"…\" ({}) to the map of {} in the mapping, or give it a default",
+                                        "add \"{}\" = \"…\" ({}) to the map of {} in the mapping, or give it a default",
+                                        crate::limits::shown(&text),
                                         vocabulary(b.field.canon),
                                         b.field.canon
                                     ),
@@ -1333,7 +1442,7 @@ pub fn load_export(bytes: &[u8], file: &str, m: &LoadedMapping, contract: &Loade
                                 file: file.into(),
                                 line,
                                 column: label.clone(),
-                                value: text.chars().take(200).collect(),
+                                value: crate::limits::shown(&text).into_owned(),
                                 reason,
                                 hint: format!("correct the time in the export, or give its format in the mapping ([columns] {} format = \"…\")", b.field.canon),
                                 ..Default::default()
@@ -1392,7 +1501,7 @@ pub fn load_export(bytes: &[u8], file: &str, m: &LoadedMapping, contract: &Loade
             for &row in rows {
                 let v = peek(*order_col, row).unwrap_or_default();
                 let parsed = match &ev.order_formats {
-                    None => parse_number(&v, m.decimal_comma).ok_or_else(|| format!("\"{v}\" is not a number (the update counter)")),
+                    None => parse_number(&v, m.decimal_comma).ok_or_else(|| format!("\"{}\" is not a number (the update counter)", crate::limits::shown(&v))),
                     Some(f) => parse_time(&v, f, default_tz, m.decimal_comma).map(|t| t.timestamp_millis() as f64),
                 };
                 match parsed {
@@ -1459,7 +1568,7 @@ pub fn load_export(bytes: &[u8], file: &str, m: &LoadedMapping, contract: &Loade
                                         file: file.into(),
                                         line,
                                         column: names[*at].clone(),
-                                        value: t.chars().take(200).collect(),
+                                        value: crate::limits::shown(&t).into_owned(),
                                         reason,
                                         hint: "correct the time, or give its format in the mapping ([events.first] at = { column = \"…\", format = \"…\" })".into(),
                                         ..Default::default()
@@ -1508,15 +1617,21 @@ pub fn load_export(bytes: &[u8], file: &str, m: &LoadedMapping, contract: &Loade
     }
     report.fields.sort_by_key(|(c, _)| column_index(c));
     report.placeholders = placeholders;
-    report.rows_in_file = height as u64;
+    // Rows that could not be split into the header's fields are rejected where they stand.
+    let broken: Vec<Rejection> = table.broken().iter().map(|b| crate::load::broken_row(file, b)).collect();
+    report.rows_in_file = (height + broken.len()) as u64;
     report.rows_mapped = units.len() as u64;
-    report.rejected_by_mapping = units.iter().filter(|u| u.problem.is_some()).count() as u64;
+    report.rejected_by_mapping = (units.iter().filter(|u| u.problem.is_some()).count() + broken.len()) as u64;
 
     // Validate.
     let mut data = DataSet { tickets_file: file.to_string(), ..DataSet::default() };
     let canon_label = |k: usize| COLUMNS[k];
-    let mut rows: Vec<Result<Row, Rejection>> = Vec::with_capacity(units.len());
+    let mut rows: Vec<Result<Row, Rejection>> = Vec::with_capacity(units.len() + broken.len());
+    let mut broken = broken.into_iter().peekable();
     for u in &units {
+        while let Some(b) = broken.next_if(|b| b.line < u.line) {
+            rows.push(Err(b));
+        }
         if let Some(p) = &u.problem {
             rows.push(Err(p.clone()));
             continue;
@@ -1529,8 +1644,10 @@ pub fn load_export(bytes: &[u8], file: &str, m: &LoadedMapping, contract: &Loade
         }
         rows.push(Ok(row));
     }
+    rows.extend(broken.map(Err));
     validate_rows(&mut data, rows, contract);
-    data.files.push(InputFile { name: file.to_string(), sha256, rows: height as u64 });
+    data.files.push(InputFile { name: file.to_string(), sha256, rows: report.rows_in_file });
+    data.notes.extend(read_notes);
 
     // Notes for the report: nothing the mapping did goes unsaid.
     let mut first = format!("{file}: tickets read with the mapping {}", m.origin);
@@ -1553,7 +1670,7 @@ pub fn load_export(bytes: &[u8], file: &str, m: &LoadedMapping, contract: &Loade
         let defaulted: Vec<String> = values
             .iter()
             .filter(|(_, c)| c.outcome.starts_with("read as"))
-            .map(|(v, c)| format!("\"{v}\" × {} {}", c.count, c.outcome))
+            .map(|(v, c)| format!("\"{}\" × {} {}", crate::limits::shown(v), c.count, c.outcome))
             .collect();
         if !defaulted.is_empty() {
             data.notes.push(format!("{file}: values of {col} not in the mapping's map: {}", defaulted.join(", ")));
@@ -1654,5 +1771,78 @@ mod tests {
         );
         assert!(template_pieces("{open").is_err());
         assert_eq!(template_pieces("{{x}}").unwrap(), vec![Piece::Lit("{x}".into())]);
+    }
+
+    #[test]
+    fn a_template_or_list_repeating_a_column_20000_times_is_refused() {
+        let base = "[columns]\nid = \"n\"\ntype = { value = \"incident\" }\nschool = \"s\"\ncategory = \"c\"\nopened_at = \"o\"\npriority = \"p\"\n";
+        let template = format!("{base}summary = {{ template = \"{}\" }}\n", "{n}".repeat(20_000));
+        let e = LoadedMapping::parse(&template, "t").unwrap_err();
+        assert!(e.message.contains("[columns] summary: template has 20000 {Column} places, more than the 64"), "{e}");
+        let list = format!("{base}summary = [{}]\n", vec!["\"n\""; 20_000].join(", "));
+        let e = LoadedMapping::parse(&list, "t").unwrap_err();
+        assert!(e.message.contains("more than 64 columns"), "{e}");
+    }
+
+    fn workbook(rows: &[&[&str]]) -> rust_xlsxwriter::Workbook {
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        let ws = wb.add_worksheet();
+        for (r, cells) in rows.iter().enumerate() {
+            for (c, v) in cells.iter().enumerate() {
+                ws.write_string(r as u32, c as u16, *v).unwrap();
+            }
+        }
+        wb
+    }
+
+    const SHEET_HEADER: [&str; 6] = ["id", "type", "school", "category", "priority", "opened_at"];
+
+    #[test]
+    fn a_sheet_reaching_xfd1048576_costs_what_it_holds() {
+        // A1 … and one cell in the sheet's last row and column: the dimension says
+        // A1:XFD1048576, 17 billion cells; the reader keeps the three rows that have values.
+        let mut wb = workbook(&[&SHEET_HEADER, &["T1", "incident", "S", "netwerk", "P3", "2026-10-05T09:00"]]);
+        wb.worksheet_from_index(0).unwrap().write_string(1_048_575, 16_383, "x").unwrap();
+        let bytes = wb.save_to_buffer().unwrap();
+        let t = SheetTable::read(&bytes, "tickets.xlsx", None).unwrap();
+        assert_eq!((t.names.len(), Cells::height(&t)), (6, 2));
+        assert_eq!(Cells::line(&t, 1), 1_048_576);
+        assert_eq!(Cells::cell(&t, 0, 1), None, "the far cell lies right of the header");
+        // A header reaching column XFD is more than slarapport reads.
+        let mut wb = workbook(&[&SHEET_HEADER]);
+        wb.worksheet_from_index(0).unwrap().write_string(0, 16_383, "far").unwrap();
+        let e = SheetTable::read(&wb.save_to_buffer().unwrap(), "tickets.xlsx", None).err().unwrap();
+        assert!(e.message.contains("more than 4096 columns") && !e.hints.is_empty(), "{e}");
+    }
+
+    #[test]
+    fn a_zip_bomb_is_refused_before_it_is_unpacked() {
+        // 300 texts of 30,000 letters (9 MB) pack to some KiB.
+        let long: Vec<String> = (0..300).map(|i| format!("{i}{}", "a".repeat(30_000))).collect();
+        let mut rows: Vec<Vec<&str>> = vec![SHEET_HEADER.to_vec()];
+        rows.extend(long.iter().map(|l| vec!["T1", "incident", "S", "netwerk", "P3", l.as_str()]));
+        let rows: Vec<&[&str]> = rows.iter().map(Vec::as_slice).collect();
+        let bytes = workbook(&rows).save_to_buffer().unwrap();
+        assert!(bytes.len() < 200_000, "{}", bytes.len());
+        let small = SheetLimits { unpacked_bytes: 4 << 20, ..SheetLimits::default() };
+        let e = SheetTable::read_within(&bytes, "tickets.xlsx", None, &small).err().unwrap();
+        assert!(e.message.contains("tickets.xlsx unpacks to") && e.message.contains("more than the 4 MiB"), "{e}");
+        assert!(e.hints[0].contains("zip bomb"), "{:?}", e.hints);
+        // With the default limits: a part whose directory entry claims 3 GiB.
+        let mut claimed = bytes.clone();
+        let at = claimed.windows(4).position(|w| w == b"PK\x01\x02").unwrap();
+        claimed[at + 24..at + 28].copy_from_slice(&0xC000_0000u32.to_le_bytes());
+        let e = SheetTable::read(&claimed, "tickets.xlsx", None).err().unwrap();
+        assert!(e.message.contains("unpacks to") && e.message.contains("more than the 2 GiB"), "{e}");
+        // The cells' text is bounded too: one shared string of 30,000 letters in 100 cells
+        // unpacks to little, but is 3 MB of cell text.
+        let one = "a".repeat(30_000);
+        let rows: Vec<[&str; 6]> = std::iter::once(SHEET_HEADER).chain((0..100).map(|_| ["T1", "incident", "S", "netwerk", "P3", one.as_str()])).collect();
+        let rows: Vec<&[&str]> = rows.iter().map(|r| r.as_slice()).collect();
+        let bytes = workbook(&rows).save_to_buffer().unwrap();
+        let tight = SheetLimits { text_bytes: 1 << 20, ..SheetLimits::default() };
+        let e = SheetTable::read_within(&bytes, "tickets.xlsx", None, &tight).err().unwrap();
+        assert!(e.message.contains("more than 1 MiB of text"), "{e}");
+        assert!(SheetTable::read(&bytes, "tickets.xlsx", None).is_ok());
     }
 }

@@ -26,10 +26,20 @@ pub struct Period {
     pub end: NaiveDate,
 }
 
+/// A report period lies in the years of the contract calendar (2000–2100).
+fn check_year(s: &str, year: i32) -> Result<(), Error> {
+    let years = crate::contract::CALENDAR_YEARS;
+    if years.contains(&year) {
+        return Ok(());
+    }
+    Err(Error::new(format!("\"{}\" lies outside the years {}–{} slarapport reports on", crate::limits::shown(s.trim()), years.start(), years.end()))
+        .with_hint("check the year of the period"))
+}
+
 impl Period {
     pub fn month(year: i32, month: u32) -> Option<Period> {
         let start = NaiveDate::from_ymd_opt(year, month, 1)?;
-        Some(Period { kind: PeriodKind::Month, start, end: start + Months::new(1) })
+        Some(Period { kind: PeriodKind::Month, start, end: start.checked_add_months(Months::new(1))? })
     }
 
     pub fn quarter(year: i32, q: u32) -> Option<Period> {
@@ -37,7 +47,7 @@ impl Period {
             return None;
         }
         let start = NaiveDate::from_ymd_opt(year, (q - 1) * 3 + 1, 1)?;
-        Some(Period { kind: PeriodKind::Quarter, start, end: start + Months::new(3) })
+        Some(Period { kind: PeriodKind::Quarter, start, end: start.checked_add_months(Months::new(3))? })
     }
 
     /// Parses `YYYY-MM`.
@@ -48,6 +58,7 @@ impl Period {
         };
         let (y, m) = s.trim().split_once('-').ok_or_else(bad)?;
         let (y, m) = (y.parse().map_err(|_| bad())?, m.parse().map_err(|_| bad())?);
+        check_year(s, y)?;
         Period::month(y, m).ok_or_else(bad)
     }
 
@@ -60,6 +71,7 @@ impl Period {
         let (y, q) = s.trim().split_once('-').ok_or_else(bad)?;
         let q = q.strip_prefix(['Q', 'q']).ok_or_else(bad)?;
         let (y, q) = (y.parse().map_err(|_| bad())?, q.parse().map_err(|_| bad())?);
+        check_year(s, y)?;
         Period::quarter(y, q).ok_or_else(bad)
     }
 
@@ -161,6 +173,13 @@ mod tests {
         assert_eq!(p.end, NaiveDate::from_ymd_opt(2026, 11, 1).unwrap());
         assert!(Period::parse_month("2026-13").is_err());
         assert!(Period::parse_month("oktober").is_err());
+        // Years no report can have are refused, not a panic at the end of the calendar.
+        for far in ["262142-12", "262143-01", "1999-12", "2101-01", "-5-01"] {
+            let e = Period::parse_month(far).unwrap_err();
+            assert!(e.message.contains("outside the years 2000–2100") || e.message.contains("is not a month"), "{far}: {e}");
+        }
+        assert!(Period::parse_quarter("262142-Q4").unwrap_err().message.contains("outside the years"));
+        assert_eq!(Period::month(262_142, 12), None);
         assert_eq!(Period::quarter(2026, 3).unwrap().months().len(), 3);
         assert_eq!(Period::quarter(2026, 4).unwrap().end, NaiveDate::from_ymd_opt(2027, 1, 1).unwrap());
     }

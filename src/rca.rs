@@ -25,7 +25,7 @@
 
 use std::path::Path;
 
-use chrono::{DateTime, Days, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, Days, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::contract::LoadedContract;
@@ -93,7 +93,17 @@ fn date_value(v: Option<toml::Value>, key: &str, name: &str) -> Result<Option<Na
         Error::new(format!("RCA file {name}: `{key}` is {shown}, not a date"))
             .with_hint(format!("write it as {key} = \"YYYY-MM-DD\", for example {key} = \"2026-11-06\""))
     };
-    match v {
+    let years = crate::contract::CALENDAR_YEARS;
+    let in_range = |d: Option<NaiveDate>| match d {
+        Some(d) if !years.contains(&d.year()) => Err(Error::new(format!(
+            "RCA file {name}: `{key}` is {d}, outside the years {}–{} slarapport reports on",
+            years.start(),
+            years.end()
+        ))
+        .with_hint(format!("correct the year of {key}"))),
+        d => Ok(d),
+    };
+    let date = match v {
         None => Ok(None),
         Some(toml::Value::String(s)) if s.trim().is_empty() => Ok(None),
         Some(toml::Value::String(s)) => NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
@@ -105,8 +115,9 @@ fn date_value(v: Option<toml::Value>, key: &str, name: &str) -> Result<Option<Na
                 .ok_or_else(|| bad(dt.to_string())),
             _ => Err(bad(dt.to_string())),
         },
-        Some(other) => Err(bad(other.to_string())),
-    }
+        Some(other) => Err(bad(crate::limits::shown(&other.to_string()).into_owned())),
+    };
+    in_range(date?)
 }
 
 /// Parses an RCA file's text. `name` is how the file is named in messages; `ticket` the id it
@@ -157,14 +168,12 @@ pub fn read_rca_file(data_dir: &Path, ticket: &str) -> Result<Option<RcaFile>, E
             .with_hint("give the ticket an id without slashes or a leading dot"));
     }
     let path = data_dir.join("rca").join(format!("{ticket}.toml"));
-    if !path.is_file() {
+    // Anything by that name is read (a pipe or folder is refused, never waited on).
+    if !path.exists() {
         return Ok(None);
     }
     let name = path.display().to_string();
-    let bytes = std::fs::read(&path).map_err(|e| Error::new(format!("cannot read RCA file {name}: {e}")))?;
-    let text_in = String::from_utf8(bytes).map_err(|_| {
-        Error::new(format!("RCA file {name} is not UTF-8 text")).with_hint("save it as UTF-8 (any modern editor does)")
-    })?;
+    let text_in = crate::limits::read_text_file(&path, crate::limits::MAX_SMALL_FILE_BYTES, "RCA file")?;
     let mut file = parse_rca_file(&text_in, &name, ticket)?;
     // Messages name the path on this machine; the document names the file in the data
     // folder (the client has no business with the server's paths, and the same data in
@@ -415,6 +424,8 @@ pub fn build(
             lack(f.author.is_none(), "author");
             lack(f.delivered_on.is_none(), "delivered_on");
             lack(f.delivered_on.is_some_and(|d| d > today), "delivered_after_today");
+            // An analysis of an incident cannot be delivered before the incident was reported.
+            lack(f.delivered_on.is_some_and(|d| d < clock.local(ticket.opened_at).date()), "delivered_before_opened");
             Analysis {
                 file: Some(f.name.clone()),
                 file_sha256: Some(f.sha256.clone()),
@@ -712,6 +723,10 @@ due_on = 2026-11-30
         let f = parse_rca_file(COMPLETE, "rca/P.toml", "P").unwrap();
         let doc = build(&t, Some(&f), &c, date("2026-10-08"), "nl");
         assert_eq!((doc.status.as_str(), doc.missing.as_slice()), ("draft", &["delivered_after_today".to_string()][..]));
+        // Delivered before the incident was reported: no delivery.
+        let f = parse_rca_file(&COMPLETE.replace("2026-10-09", "2026-10-01"), "rca/P.toml", "P").unwrap();
+        let doc = build(&t, Some(&f), &c, date("2026-10-20"), "nl");
+        assert_eq!((doc.status.as_str(), doc.missing.as_slice()), ("draft", &["delivered_before_opened".to_string()][..]));
     }
 
     #[test]
@@ -737,6 +752,11 @@ due_on = 2026-11-30
         assert!(e.message.contains("who"), "{}", e.message);
         let e = parse_rca_file("delivered_on = \"9 oktober\"\n", "rca/P.toml", "P").unwrap_err();
         assert!(e.message.contains("delivered_on") && e.message.contains("rca/P.toml"), "{}", e.message);
+        // A date in a year no report can have.
+        let e = parse_rca_file("delivered_on = 1999-10-09\n", "rca/P.toml", "P").unwrap_err();
+        assert!(e.message.contains("`delivered_on` is 1999-10-09, outside the years 2000–2100"), "{}", e.message);
+        let e = parse_rca_file("[[preventive_measures]]\nmeasure = \"m\"\ndue_on = \"0000-01-01\"\n", "rca/P.toml", "P").unwrap_err();
+        assert!(e.message.contains("preventive_measures[1].due_on"), "{}", e.message);
         let e = parse_rca_file("ticket = \"Q\"\n", "rca/P.toml", "P").unwrap_err();
         assert!(e.message.contains("\"Q\""), "{}", e.message);
     }

@@ -1,6 +1,7 @@
 //! Property tests with a seeded generator (bounded, deterministic, part of `cargo test`):
-//! the business clock against a brute-force minute count, its algebra, and the loaders fed
-//! with mangled input (they may reject, never panic).
+//! the business clock against a brute-force minute count, its algebra, and the parsers fed
+//! with mangled input (they may reject, never panic, and never lose a row). The parsers'
+//! seed corpus is `tests/fixtures/fuzz/`.
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, Offset, TimeZone, Timelike, Utc};
 use slarapport::contract::LoadedContract;
@@ -225,4 +226,156 @@ fn exports_and_xlsx_never_panic_on_mangled_input() {
         let mangled = mangle(&mut r, &xlsx);
         let _ = slarapport::mapping::SheetTable::read(&mangled, "tickets.xlsx", None);
     }
+}
+
+/// A seed file of the corpus.
+fn seed(name: &str) -> Vec<u8> {
+    std::fs::read(format!("tests/fixtures/fuzz/{name}")).unwrap()
+}
+
+/// `mangle`, plus the shapes that broke readers before (issue 13): a quote in a field, CR-only
+/// line ends, a BOM before a bad byte, a repeated line, a long value, impossible offsets and
+/// years, a blank line.
+fn hostile(r: &mut Rng, base: &[u8]) -> Vec<u8> {
+    let mut v = mangle(r, base);
+    let pos = |r: &mut Rng, v: &Vec<u8>| if v.is_empty() { 0 } else { r.below(v.len() as u64) as usize };
+    for _ in 0..1 + r.below(3) {
+        let at = pos(r, &v);
+        match r.below(9) {
+            0 => v.splice(at..at, b"24\" ".iter().copied()).for_each(drop),
+            1 => v.iter_mut().filter(|b| **b == b'\n').for_each(|b| *b = b'\r'),
+            2 => v.splice(0..0, b"\xEF\xBB\xBF\xE9".iter().copied()).for_each(drop),
+            3 => {
+                let start = v[..at].iter().rposition(|b| *b == b'\n').map_or(0, |p| p + 1);
+                let end = v[at..].iter().position(|b| *b == b'\n').map_or(v.len(), |p| at + p + 1);
+                let line = v[start..end].to_vec();
+                v.splice(end..end, line).for_each(drop);
+            }
+            4 => v.splice(at..at, std::iter::repeat_n(b'x', 5_000 + r.below(5_000) as usize)).for_each(drop),
+            5 => v.splice(at..at, b"+25:00".iter().copied()).for_each(drop),
+            6 => v.splice(at..at, b"0000-01-01T00:00".iter().copied()).for_each(drop),
+            7 => v.splice(at..at, b"\n\n".iter().copied()).for_each(drop),
+            _ => v.splice(at..at, b"\",\"".iter().copied()).for_each(drop),
+        }
+    }
+    v
+}
+
+/// Upper bound of the physical lines of `bytes` (a message may not name a line beyond it).
+fn max_line(bytes: &[u8]) -> u64 {
+    1 + bytes.iter().filter(|b| matches!(b, b'\n' | b'\r')).count() as u64
+}
+
+/// Every row read is a ticket or a rejection, and every message names a line of the file, in
+/// file order.
+fn assert_accounted(d: &slarapport::load::DataSet, bytes: &[u8], case: &str) {
+    assert_eq!(d.rows_read as usize, d.tickets.len() + d.rejections.len(), "{case}");
+    let lines: Vec<u64> = d.rejections.iter().map(|r| r.line).collect();
+    assert!(lines.windows(2).all(|w| w[0] <= w[1]), "{case}: rejections out of order {lines:?}");
+    let top = max_line(bytes);
+    assert!(d.rejections.iter().all(|r| r.line >= 1 && r.line <= top), "{case}: a line beyond the file ({top}): {lines:?}");
+    assert!(d.tickets.iter().all(|t| t.line >= 2 && t.line <= top), "{case}");
+    // A ticket's line is the one its row starts on: it holds the ticket's id.
+    let text = match std::str::from_utf8(bytes) {
+        Ok(t) => t.into(),
+        Err(_) => encoding_rs::WINDOWS_1252.decode_without_bom_handling(bytes).0,
+    };
+    let physical: Vec<&str> = if text.contains('\n') { text.split('\n').collect() } else { text.split('\r').collect() };
+    for t in &d.tickets {
+        let line = physical.get(t.line as usize - 1).copied().unwrap_or_default();
+        assert!(line.contains(t.id.as_str()), "{case}: ticket {} is said to be on line {}: {line:?}", t.id, t.line);
+    }
+    assert!(d.rejections.iter().all(|r| r.value.chars().count() <= 260 && r.reason.len() < 2_000), "{case}: a message not cut");
+}
+
+#[test]
+fn parsers_never_panic_and_never_lose_a_row_on_the_seed_corpus() {
+    use slarapport::kpi::input::{load_calls, load_measurements};
+    use slarapport::mapping::{load_export, LoadedMapping, SheetTable};
+    let c = LoadedContract::embedded();
+    let mut r = Rng(1313);
+    let started = std::time::Instant::now();
+    // tickets.csv
+    let tickets = seed("tickets.csv");
+    let clean = slarapport::load::load_tickets_csv(&tickets, "tickets.csv", &c).unwrap();
+    assert_eq!((clean.rows_read, clean.tickets.len()), (3, 3), "{:?}", clean.rejections);
+    for i in 0..2_000 {
+        let bytes = hostile(&mut r, &tickets);
+        if let Ok(d) = slarapport::load::load_tickets_csv(&bytes, "tickets.csv", &c) {
+            assert_accounted(&d, &bytes, &format!("tickets case {i}: {}", String::from_utf8_lossy(&bytes)));
+        }
+    }
+    // calls.csv and measurements.csv
+    let (calls, measurements) = (seed("calls.csv"), seed("measurements.csv"));
+    for i in 0..400 {
+        let bytes = hostile(&mut r, &calls);
+        if let Ok((ok, rejected, t)) = load_calls(&bytes, "calls.csv", &c) {
+            assert_eq!(ok.len() + rejected.len(), t.height + t.broken.len(), "calls case {i}");
+        }
+        let bytes = hostile(&mut r, &measurements);
+        if let Ok((ok, rejected, t)) = load_measurements(&bytes, "measurements.csv", &c) {
+            assert_eq!(ok.len() + rejected.len(), t.height + t.broken.len(), "measurements case {i}");
+        }
+    }
+    // A mapping, mangled, on its export; the export, mangled, through the mapping.
+    let (mapping, export) = (seed("mapping.toml"), seed("export.csv"));
+    let m = LoadedMapping::parse(std::str::from_utf8(&mapping).unwrap(), "mapping.toml").unwrap();
+    let d = load_export(&export, "export.csv", &m, &c).unwrap();
+    assert_eq!((d.rows_read, d.tickets.len()), (2, 2), "{:?}", d.rejections);
+    for i in 0..600 {
+        let text = String::from_utf8_lossy(&hostile(&mut r, &mapping)).into_owned();
+        if let Ok(m) = LoadedMapping::parse(&text, "mapping.toml") {
+            if let Ok(d) = load_export(&export, "export.csv", &m, &c) {
+                assert_accounted(&d, &export, &format!("mapping case {i}"));
+            }
+        }
+        let bytes = hostile(&mut r, &export);
+        if let Ok(d) = load_export(&bytes, "export.csv", &m, &c) {
+            assert_accounted(&d, &bytes, &format!("export case {i}"));
+        }
+    }
+    // An RCA file.
+    let rca = seed("rca.toml");
+    assert!(slarapport::rca::parse_rca_file(std::str::from_utf8(&rca).unwrap(), "rca/INC200.toml", "INC200").is_ok());
+    for _ in 0..400 {
+        let text = String::from_utf8_lossy(&hostile(&mut r, &rca)).into_owned();
+        let _ = slarapport::rca::parse_rca_file(&text, "rca/INC200.toml", "INC200");
+    }
+    // The contract (the guideline's) and a branding file.
+    let contract = std::fs::read("contracts/dhs.toml").unwrap();
+    for _ in 0..200 {
+        let text = String::from_utf8_lossy(&hostile(&mut r, &contract)).into_owned();
+        let _ = LoadedContract::parse(&text, slarapport::contract::ContractSource::Embedded);
+    }
+    let branding = seed("branding.toml");
+    let here = std::path::Path::new("tests/fixtures/fuzz");
+    assert!(slarapport::branding::Branding::parse(std::str::from_utf8(&branding).unwrap(), "branding.toml", here).is_ok());
+    for _ in 0..300 {
+        let text = String::from_utf8_lossy(&hostile(&mut r, &branding)).into_owned();
+        let _ = slarapport::branding::Branding::parse(&text, "branding.toml", here);
+    }
+    // An XLSX workbook of the tickets seed, mangled.
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    let table = slarapport::load::CsvTable::read(&tickets, "tickets.csv").unwrap();
+    for (col, name) in table.names.iter().enumerate() {
+        ws.write_string(0, col as u16, name).unwrap();
+        for row in 0..table.height {
+            if let Some(v) = slarapport::load::field(table.column(name), row) {
+                ws.write_string(row as u32 + 1, col as u16, v).unwrap();
+            }
+        }
+    }
+    let xlsx = wb.save_to_buffer().unwrap();
+    let sheet = SheetTable::read(&xlsx, "tickets.xlsx", None).unwrap();
+    assert_eq!(slarapport::load::load_tickets_table(&sheet, "tickets.xlsx", &c).unwrap().tickets.len(), 3);
+    for _ in 0..200 {
+        let bytes = mangle(&mut r, &xlsx);
+        if let Ok(sheet) = SheetTable::read(&bytes, "tickets.xlsx", None) {
+            if let Ok(d) = slarapport::load::load_tickets_table(&sheet, "tickets.xlsx", &c) {
+                assert_eq!(d.rows_read as usize, d.tickets.len() + d.rejections.len());
+            }
+        }
+    }
+    assert!(started.elapsed() < std::time::Duration::from_secs(60), "bounded: {:?}", started.elapsed());
 }

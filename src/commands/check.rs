@@ -48,7 +48,12 @@ pub fn run(args: &CheckArgs) -> Result<Outcome, Error> {
         }
     }
     // A mapped export's column names are the user's own (spaces and all): quote them.
-    let col = |c: &str| if data.mapping.is_some() { format!("\"{c}\"") } else { c.to_string() };
+    // A row that could not be split into fields has no column.
+    let col = |c: &str| match c {
+        "" => "(whole row)".to_string(),
+        c if data.mapping.is_some() => format!("\"{c}\""),
+        c => c.to_string(),
+    };
     println!("valid tickets: {}, rejected rows: {}, warnings: {}", data.tickets.len(), data.rejections.len(), data.warnings.len());
     for n in &data.notes {
         println!("note: {n}");

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use crate::commands::Outcome;
 use crate::demo::{write_demo, DemoOptions};
 use crate::error::Error;
+use crate::limits::MAX_DEMO_TICKETS;
 
 #[derive(Debug, Clone, clap::Args)]
 pub struct DemoArgs {
@@ -34,6 +35,10 @@ fn month(s: &str, flag: &str) -> Result<(i32, u32), Error> {
 }
 
 pub fn run(args: &DemoArgs) -> Result<Outcome, Error> {
+    if let Some(n) = args.tickets.filter(|n| *n > MAX_DEMO_TICKETS) {
+        return Err(Error::new(format!("--tickets {n} is more than the {MAX_DEMO_TICKETS} demo tickets slarapport writes"))
+            .with_hint("a year of a large provider is about a million tickets"));
+    }
     let mut opts = DemoOptions { from: month(&args.from, "from")?, to: month(&args.to, "to")?, tickets: args.tickets, ..DemoOptions::default() };
     if let Some(seed) = args.seed {
         opts.seed = seed;

@@ -94,7 +94,8 @@ pub fn start_report(
     let interim = check_period(period, today)?;
     let progress = crate::progress::Progress::start(stages);
     progress.stage("reading the data");
-    let data = input.load(&report.data, contract)?;
+    let mut data = input.load(&report.data, contract)?;
+    crate::load::warn_after_today(&mut data, today, contract);
     let dir = out.join(period.label());
     let lock = crate::output::FolderLock::acquire(&dir)?;
     for note in &lock.notes {

@@ -7,7 +7,8 @@ use serde::Serialize;
 
 use crate::contract::LoadedContract;
 use crate::error::Error;
-use crate::load::{field, parse_timestamp, CsvTable, Rejection};
+use crate::limits::shown;
+use crate::load::{broken_row, field, merge_by_line, parse_timestamp, time_hint, CsvTable, Rejection};
 use crate::period::{Period, PeriodKind};
 
 /// One call to the service desk.
@@ -120,7 +121,7 @@ fn reject(file: &str, line: u64, column: &str, value: &str, reason: String, hint
         file: file.into(),
         line,
         column: column.into(),
-        value: value.chars().take(200).collect(),
+        value: shown(value).into_owned(),
         reason,
         hint: hint.into(),
         ..Default::default()
@@ -149,9 +150,15 @@ pub fn load_calls(bytes: &[u8], file: &str, contract: &LoadedContract) -> Result
         let start = field(c_start, i).unwrap_or("");
         let started_at = match parse_timestamp(start, contract) {
             Ok(x) => x,
-            Err(reason) => {
-                let code = if start.is_empty() { "required" } else if reason.contains("does not exist") { "call_time_in_gap" } else { "call_not_a_time" };
-                rejections.push(reject(file, line, "started_at", start, reason, "write it as 2026-10-05T09:30:12").coded(code, &[("value", start), ("column", "started_at")]));
+            Err(e) => {
+                let code = match e.code {
+                    _ if start.is_empty() => "required",
+                    "time_in_gap" => "call_time_in_gap",
+                    "not_a_time" => "call_not_a_time",
+                    other => other,
+                };
+                let hint = time_hint(e.code, "2026-10-05T09:30:12");
+                rejections.push(reject(file, line, "started_at", start, e.reason, &hint).coded(code, &[("value", start), ("column", "started_at")]));
                 continue;
             }
         };
@@ -164,7 +171,7 @@ pub fn load_calls(bytes: &[u8], file: &str, contract: &LoadedContract) -> Result
             Some(w) if w >= 0.0 => w,
             _ => {
                 rejections.push(
-                    reject(file, line, "wait_seconds", wait, format!("\"{wait}\" is not a number of seconds"), "write the waiting time in whole seconds, e.g. 14")
+                    reject(file, line, "wait_seconds", wait, format!("\"{}\" is not a number of seconds", shown(wait)), "write the waiting time in whole seconds, e.g. 14")
                         .coded("not_seconds", &[("value", wait)]),
                 );
                 continue;
@@ -176,7 +183,7 @@ pub fn load_calls(bytes: &[u8], file: &str, contract: &LoadedContract) -> Result
             "false" | "nee" | "no" | "0" => false,
             _ => {
                 rejections.push(
-                    reject(file, line, "answered", ans, format!("\"{ans}\" is not true or false"), "write true for an answered call, false for an abandoned one")
+                    reject(file, line, "answered", ans, format!("\"{}\" is not true or false", shown(ans)), "write true for an answered call, false for an abandoned one")
                         .coded("not_answered", &[("value", ans)]),
                 );
                 continue;
@@ -184,6 +191,7 @@ pub fn load_calls(bytes: &[u8], file: &str, contract: &LoadedContract) -> Result
         };
         calls.push(Call { started_at, wait_seconds, answered });
     }
+    let rejections = merge_by_line(rejections, t.broken.iter().map(|b| broken_row(file, b)).collect());
     Ok((calls, rejections, t))
 }
 
@@ -197,23 +205,26 @@ pub fn load_measurements(bytes: &[u8], file: &str, contract: &LoadedContract) ->
     let known: Vec<&str> = contract.contract.domains.iter().flat_map(|d| d.kpis.iter().map(|k| k.id.as_str())).collect();
     let (c_p, c_k, c_v, c_n) = (t.column("period"), t.column("kpi"), t.column("value"), t.column("note"));
     let mut out: Vec<Measurement> = Vec::new();
+    // The line of the value counted per KPI and period (a table, not a search: 380,000 rows
+    // must not take minutes).
+    let mut first_lines: std::collections::BTreeMap<(MeasurePeriod, &str), u64> = std::collections::BTreeMap::new();
     let mut rejections = Vec::new();
     for i in 0..t.height {
         let line = t.line(i);
         let p = field(c_p, i).unwrap_or("");
         let Some(period) = MeasurePeriod::parse(p) else {
-            rejections.push(reject(file, line, "period", p, format!("\"{p}\" is not a period"), "write YYYY-MM, YYYY-Qn, YYYY-Hn or YYYY").coded("not_a_period", &[("value", p)]));
+            rejections.push(reject(file, line, "period", p, format!("\"{}\" is not a period", shown(p)), "write YYYY-MM, YYYY-Qn, YYYY-Hn or YYYY").coded("not_a_period", &[("value", p)]));
             continue;
         };
         let k = field(c_k, i).unwrap_or("");
         if !known.contains(&k) {
             let ids = known.join(", ");
-            rejections.push(reject(file, line, "kpi", k, format!("\"{k}\" is not a KPI of the contract"), &format!("use one of: {ids}")).coded("not_a_kpi", &[("value", k), ("expected", &ids)]));
+            rejections.push(reject(file, line, "kpi", k, format!("\"{}\" is not a KPI of the contract", shown(k)), &format!("use one of: {ids}")).coded("not_a_kpi", &[("value", k), ("expected", &ids)]));
             continue;
         }
         let v = field(c_v, i).unwrap_or("");
         let Some(value) = parse_number(v) else {
-            rejections.push(reject(file, line, "value", v, format!("\"{v}\" is not a number"), "write a number such as 98.5").coded("not_a_number", &[("value", v)]));
+            rejections.push(reject(file, line, "value", v, format!("\"{}\" is not a number", shown(v)), "write a number such as 98.5").coded("not_a_number", &[("value", v)]));
             continue;
         };
         let (min, max) = units[k].range();
@@ -221,16 +232,19 @@ pub fn load_measurements(bytes: &[u8], file: &str, contract: &LoadedContract) ->
             rejections.push(out_of_range(file, line, k, v, min, max));
             continue;
         }
-        if let Some(first) = out.iter().find(|m| m.period == period && m.kpi == k) {
-            let (label, first_line) = (period.label(), first.line.to_string());
+        if let Some(first) = first_lines.get(&(period, k)) {
+            let (label, first_line) = (period.label(), first.to_string());
             rejections.push(
                 reject(file, line, "kpi", k, format!("a second value for {k} in {label}; the one on line {first_line} counts"), "remove one of the two rows")
                     .coded("second_value", &[("value", k), ("period", &label), ("first", &first_line)]),
             );
             continue;
         }
+        first_lines.insert((period, k), line);
         out.push(Measurement { period, kpi: k.to_string(), value, note: field(c_n, i).unwrap_or("").to_string(), line });
     }
+    drop(first_lines);
+    let rejections = merge_by_line(rejections, t.broken.iter().map(|b| broken_row(file, b)).collect());
     Ok((out, rejections, t))
 }
 

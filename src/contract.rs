@@ -365,9 +365,9 @@ impl LoadedContract {
         };
         match path {
             Some(p) => {
-                let text = std::fs::read_to_string(&p).map_err(|e| {
-                    Error::new(format!("cannot read contract {}: {e}", p.display()))
-                        .with_hint("pass an existing TOML file with --contract, or leave it out to use the guideline's contract")
+                // A regular file only (a named pipe must not hang a scheduled run), bounded.
+                let text = crate::limits::read_text_file(&p, crate::limits::MAX_SMALL_FILE_BYTES, "contract").map_err(|e| {
+                    e.with_hint("pass an existing TOML file with --contract, or leave it out to use the guideline's contract")
                 })?;
                 Self::parse(&text, ContractSource::File(p))
             }

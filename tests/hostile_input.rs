@@ -51,6 +51,14 @@ fn a_named_pipe_as_a_data_file_is_refused_not_waited_on() {
         let err = String::from_utf8_lossy(&o.stderr);
         assert!(err.contains("not a regular file") && err.contains(name) && err.contains("hint:"), "{name}: {err}");
     }
+    // A contract that is a pipe.
+    let data = tmp("fifo-contract");
+    std::fs::write(data.join("tickets.csv"), TICKETS).unwrap();
+    mkfifo(&data.join("contract-pipe.toml"));
+    let o = run_bounded(&["check", "--data", data.to_str().unwrap(), "--contract", data.join("contract-pipe.toml").to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("not a regular file") && err.contains("contract") && err.contains("hint:"), "{err}");
     // An RCA file that is a pipe.
     let data = tmp("fifo-rca");
     std::fs::copy("tests/fixtures/rca/tickets.csv", data.join("tickets.csv")).unwrap();

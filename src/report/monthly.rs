@@ -663,14 +663,15 @@ fn priority_overrides(
     let mut rows = Vec::new();
     let (mut lowered, mut raised, mut only_recorded, mut only_matrix) = (0, 0, 0, 0);
     // Met counts on the recorded priority minus those on the matrix one, per measure.
-    let (mut response_shift, mut resolution_shift) = (0i64, 0i64);
+    // (met, counted) on the recorded priority minus those on the matrix one.
+    let (mut response_shift, mut resolution_shift) = ((0i64, 0i64), (0i64, 0i64));
     let mut tickets = 0u64;
     for (t, ev) in overridden {
         let Some(matrix) = t.matrix_priority else { continue };
         let opened_in = inside(t.opened_at);
         let resolved_in = t.resolved_at.is_some_and(inside);
         let on_matrix = evaluate(&Ticket { priority: matrix, ..(*t).clone() }, contract, cutoff);
-        let mut compare = |counts: bool, a: Status, b: Status, shift: &mut i64| -> (Option<String>, Option<String>) {
+        let mut compare = |counts: bool, a: Status, b: Status, shift: &mut (i64, i64)| -> (Option<String>, Option<String>) {
             if !counts {
                 return (None, None);
             }
@@ -679,7 +680,9 @@ fn priority_overrides(
                 (Status::Breached, Status::Met) => only_matrix += 1,
                 _ => {}
             }
-            *shift += i64::from(a == Status::Met) - i64::from(b == Status::Met);
+            shift.0 += i64::from(a == Status::Met) - i64::from(b == Status::Met);
+            // "Not yet due" is not counted; it may be on one priority and not the other.
+            shift.1 += i64::from(a != Status::NotYetDue) - i64::from(b != Status::NotYetDue);
             (Some(status_key(a).into()), Some(status_key(b).into()))
         };
         let (rs, rsm) = compare(opened_in, ev.response.status, on_matrix.response.status, &mut response_shift);
@@ -706,10 +709,10 @@ fn priority_overrides(
         });
     }
     rows.sort_by(|a, b| a.matrix_priority.cmp(&b.matrix_priority).then_with(|| a.opened_at.cmp(&b.opened_at)).then_with(|| a.ticket_id.cmp(&b.ticket_id)));
-    let overall = |rows: &[AttainmentRow], shift: i64| {
+    let overall = |rows: &[AttainmentRow], (met, counted): (i64, i64)| {
         let all = rows.last()?;
-        let met = all.met as i64 - shift;
-        pct(met.max(0) as u64, all.counted)
+        let met = (all.met as i64 - met).max(0) as u64;
+        pct(met, (all.counted as i64 - counted).max(0) as u64)
     };
     PriorityOverrides {
         tickets,

@@ -12,6 +12,7 @@ pub mod error;
 pub mod evaluate;
 pub mod load;
 pub mod mapping;
+pub mod natural;
 pub mod manifest;
 pub mod period;
 pub mod progress;

@@ -14,6 +14,7 @@ pub mod evaluate;
 pub mod limits;
 pub mod load;
 pub mod mapping;
+pub mod natural;
 pub mod manifest;
 pub mod period;
 pub mod progress;

@@ -243,3 +243,35 @@ fn a_note_when_the_provider_has_no_name() {
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
     assert!(!text(&o).contains("note: the reports name the provider"), "{}", text(&o));
 }
+
+#[test]
+fn a_period_after_the_data_is_named_with_the_last_month_that_has_data() {
+    // An export that ends in May 2023, read in November 2026 without --period: October 2026
+    // holds nothing but the ticket still open, which counts as overdue backlog.
+    let data = tmp("far-period");
+    std::fs::create_dir_all(&data).unwrap();
+    std::fs::write(
+        data.join("tickets.csv"),
+        "id,type,school,category,priority,opened_at,responded_at,resolved_at\n\
+         A-1,incident,School 1,netwerk,P3,2023-04-03T10:00,2023-04-03T10:20,2023-05-17T11:00\n\
+         A-2,incident,School 2,netwerk,P3,2023-05-02T09:00,2023-05-02T09:30,\n",
+    )
+    .unwrap();
+    let d = data.to_str().unwrap();
+    let o = run(&["check", "--data", d, "--today", "2026-11-03"]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(text(&o).contains("warning: no ticket was opened or resolved in 2026-10: the data ends on 2023-05-17, its last month with data is 2023-05; the one ticket still open at its end counts as overdue backlog; give --period 2023-05 to report on that month"), "{}", text(&o));
+    // The month with data is clean.
+    let o = run(&["check", "--data", d, "--today", "2026-11-03", "--period", "2023-05"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(!text(&o).contains("last month with data"));
+
+    let out = data.join("out");
+    let o = run(&["monthly", "--data", d, "--today", "2026-11-03", "--out", out.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(text(&o).contains("its last month with data is 2023-05"));
+    let pdf = pdftotext(&out.join("2026-10/sla-rapportage-2026-10.pdf")).split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(pdf.contains("Er is in oktober 2026 geen ticket gemeld of opgelost: de gegevens lopen tot 17 mei 2023, de laatste maand met gegevens is mei 2023."), "{pdf}");
+    assert!(pdf.contains("Tickets die daarna nog open stonden (1), tellen hier als openstaand over de norm."), "{pdf}");
+    let _ = std::fs::remove_dir_all(&data);
+}

@@ -89,6 +89,11 @@ pub fn run(args: &CheckArgs) -> Result<Outcome, Error> {
         acc.rejected,
         if acc.balanced { "" } else { "  (DOES NOT BALANCE)" }
     );
+    let far = crate::commands::period_after_data(&period, &m.report.summary, &data, &contract);
+    if let Some(far) = &far {
+        println!("warning: {}", far.message());
+    }
     let mapping_errors = data.mapping.as_ref().is_some_and(|m| m.has_errors());
-    Ok(if data.rejections.is_empty() && data.warnings.is_empty() && acc.balanced && !mapping_errors { Outcome::Clean } else { Outcome::Findings })
+    let clean = data.rejections.is_empty() && data.warnings.is_empty() && acc.balanced && !mapping_errors && far.is_none();
+    Ok(if clean { Outcome::Clean } else { Outcome::Findings })
 }

@@ -57,7 +57,10 @@ fn check_period(period: &crate::period::Period, today: NaiveDate) -> Result<Opti
 
 /// A warning when a report has no tickets at all: under a scheduled run, an empty report
 /// must not go out unnoticed (the data may not cover the period, or be the wrong file).
-fn empty_warning(period: &str, s: &crate::report::model::Summary, data: &crate::load::DataSet) -> Option<String> {
+fn empty_warning(period: &crate::period::Period, s: &crate::report::model::Summary, data: &crate::load::DataSet, contract: &LoadedContract) -> Option<String> {
+    if let Some(far) = period_after_data(period, s, data, contract) {
+        return Some(far.message());
+    }
     if s.tickets_opened > 0 || s.tickets_resolved > 0 || s.backlog_overdue > 0 {
         return None;
     }
@@ -65,7 +68,70 @@ fn empty_warning(period: &str, s: &crate::report::model::Summary, data: &crate::
         (Some(a), Some(b)) => format!("its tickets were opened from {} to {}", a.date_naive(), b.date_naive()),
         _ => "it holds no valid tickets".to_string(),
     };
-    Some(format!("no ticket was opened or resolved in {period}: check that the data covers the period ({span})"))
+    Some(format!("no ticket was opened or resolved in {}: check that the data covers the period ({span})", period.label()))
+}
+
+/// A period that begins after the data's last month with a ticket opened or resolved in it
+/// (a run without `--period` on an old export): nothing is counted in it but the tickets left
+/// open, which all turn up as overdue backlog.
+pub struct PeriodAfterData {
+    pub period: crate::period::Period,
+    /// The last month in which a ticket was opened or resolved (`YYYY-MM`).
+    pub last_month: String,
+    /// The last date a ticket was opened or resolved.
+    pub last_day: NaiveDate,
+    pub backlog: u64,
+}
+
+impl PeriodAfterData {
+    /// The sentence for the report's notes, in its language (months in words).
+    pub fn note(&self, labels: &Labels) -> String {
+        let mut note = labels
+            .get("pdf.dq.period_after_data")
+            .replace("{period}", &crate::i18n::month_label(&self.period.label(), labels))
+            .replace("{last_day}", &crate::i18n::format_date(self.last_day, labels))
+            .replace("{last_month}", &crate::i18n::month_label(&self.last_month, labels));
+        if self.backlog > 0 {
+            note.push(' ');
+            note.push_str(&labels.get("pdf.dq.period_after_data_backlog").replace("{n}", &crate::i18n::format_number(self.backlog as f64, 0, labels.lang())));
+        }
+        note
+    }
+
+    pub fn message(&self) -> String {
+        let backlog = match self.backlog {
+            0 => String::new(),
+            1 => "; the one ticket still open at its end counts as overdue backlog".to_string(),
+            n => format!("; the {n} tickets still open at its end count as overdue backlog"),
+        };
+        format!(
+            "no ticket was opened or resolved in {}: the data ends on {}, its last month with data is {}{backlog}; give --period {} to report on that month",
+            self.period.label(),
+            self.last_day,
+            self.last_month,
+            self.last_month
+        )
+    }
+}
+
+/// [`PeriodAfterData`] when `period` lies after the data (none while a ticket was opened or
+/// resolved in it, or the data holds no tickets).
+pub fn period_after_data(
+    period: &crate::period::Period,
+    s: &crate::report::model::Summary,
+    data: &crate::load::DataSet,
+    contract: &LoadedContract,
+) -> Option<PeriodAfterData> {
+    if s.tickets_opened > 0 || s.tickets_resolved > 0 {
+        return None;
+    }
+    let last = data.tickets.iter().flat_map(|t| std::iter::once(t.opened_at).chain(t.resolved_at)).max()?;
+    let last_day = contract.clock.local(last).date();
+    if last_day >= period.start {
+        return None;
+    }
+    let last_month = last_day.format("%Y-%m").to_string();
+    Some(PeriodAfterData { period: *period, last_month, last_day, backlog: s.backlog_overdue })
 }
 
 /// What a report run has once its period is known: the data read and the report's folder
@@ -109,13 +175,13 @@ pub fn start_report(
 pub fn report_warnings(
     start: &ReportStart,
     contract: &LoadedContract,
-    period: &str,
+    period: &crate::period::Period,
     summary: &crate::report::model::Summary,
 ) -> Outcome {
     if let Some(note) = placeholder_note(contract) {
         eprintln!("note: {note}");
     }
-    let warnings: Vec<String> = start.interim.iter().cloned().chain(empty_warning(period, summary, &start.data)).collect();
+    let warnings: Vec<String> = start.interim.iter().cloned().chain(empty_warning(period, summary, &start.data, contract)).collect();
     for w in &warnings {
         eprintln!("warning: {w}");
     }

@@ -57,7 +57,11 @@ pub fn run(args: &MonthlyArgs) -> Result<Outcome, Error> {
     let (progress, data, dir, lock) = (&start.progress, &start.data, &start.dir, &start.lock);
     let ctx = RunContext { contract, period, today, lang: args.report.lang.clone() };
     progress.stage("counting and evaluating");
-    let monthly = build(data, &ctx);
+    let mut monthly = build(data, &ctx);
+    // A period after the data (an old export, no --period): the report says so on its page.
+    if let Some(far) = crate::commands::period_after_data(&period, &monthly.report.summary, data, contract) {
+        monthly.report.data_quality.notes.insert(0, far.note(labels));
+    }
     progress.stage("making the PDF, the annex and the JSON");
     let rendered = render::monthly(&monthly, labels, templates, today, !args.report.no_archival)?;
     progress.stage("writing");
@@ -88,7 +92,7 @@ pub fn run(args: &MonthlyArgs) -> Result<Outcome, Error> {
         acc.rejected
     );
     println!("due on {} (made on {})", r.meta.due_on, r.meta.generated_on);
-    let mut outcome = crate::commands::report_warnings(&start, contract, &r.meta.period, &r.summary);
+    let mut outcome = crate::commands::report_warnings(&start, contract, &period, &r.summary);
     if r.meta.late {
         // A late report is still a good report (a rerun before the tactical meeting is late
         // by definition): say so, without failing the run.

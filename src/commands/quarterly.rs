@@ -63,7 +63,7 @@ pub fn run(args: &QuarterlyArgs) -> Result<Outcome, Error> {
     if q.meta.late {
         eprintln!("warning: this report is made after its due date ({})", q.meta.due_on);
     }
-    let mut outcome = crate::commands::report_warnings(&start, contract, &q.meta.period, &q.quarter_summary);
+    let mut outcome = crate::commands::report_warnings(&start, contract, &period, &q.quarter_summary);
     if q.rejected_rows > 0 || q.warnings > 0 {
         eprintln!("warning: {} rows rejected and {} data-quality warnings (see the monthly reports)", q.rejected_rows, q.warnings);
         outcome = Outcome::Findings;

@@ -58,7 +58,7 @@ use crate::error::Error;
 use crate::i18n::{Labels, format_number, format_pct, month_label};
 use crate::kpi::{DomainResult, KpiResult, KpiSection};
 use crate::report::model::{
-    Accounting, AttainmentRow, CrossTable, Meta, Monthly, MonthlyReport, Summary,
+    Accounting, AttainmentRow, CrossTable, Meta, Monthly, MonthlyReport, SparseCrossTable, Summary,
 };
 
 /// Excel's limit of rows per worksheet.
@@ -825,10 +825,51 @@ struct CrossLabels {
     columns: Option<&'static str>,
 }
 
+/// A cross table as the annex writes it: dense tables (types × priorities) give every cell,
+/// zeros included; sparse ones (schools × categories) only the cells with tickets, so a
+/// table of 2,000 × 2,000 writes its few thousand counts and leaves the rest of the sheet
+/// empty (an empty cell is 0; the totals count every ticket).
+struct CrossData<'a> {
+    rows: &'a [String],
+    columns: &'a [String],
+    /// Per row, its cells as (column index, count).
+    cells: Box<dyn Iterator<Item = Vec<(u32, u64)>> + 'a>,
+    row_totals: &'a [u64],
+    column_totals: &'a [u64],
+    total: u64,
+}
+
+impl<'a> From<&'a CrossTable> for CrossData<'a> {
+    fn from(t: &'a CrossTable) -> Self {
+        CrossData {
+            rows: &t.rows,
+            columns: &t.columns,
+            cells: Box::new(t.cells.iter().map(|r| r.iter().enumerate().map(|(j, n)| (j as u32, *n)).collect())),
+            row_totals: &t.row_totals,
+            column_totals: &t.column_totals,
+            total: t.total,
+        }
+    }
+}
+
+impl<'a> From<&'a SparseCrossTable> for CrossData<'a> {
+    fn from(t: &'a SparseCrossTable) -> Self {
+        CrossData {
+            rows: &t.rows,
+            columns: &t.columns,
+            cells: Box::new(t.cells.iter().cloned()),
+            row_totals: &t.row_totals,
+            column_totals: &t.column_totals,
+            total: t.total,
+        }
+    }
+}
+
 /// A cross table with a totals column and a totals row, under a heading; returns the
 /// sheet's name (the charts refer to it). Rows start at [`CROSS_FIRST_ROW`].
-fn cross_sheet(b: &mut Book, l: &CrossLabels, t: &CrossTable) -> Res<String> {
+fn cross_sheet<'a>(b: &mut Book, l: &CrossLabels, t: impl Into<CrossData<'a>>) -> Res<String> {
     const HEADER_ROW: u32 = CROSS_FIRST_ROW - 1;
+    let t: CrossData = t.into();
     let mut ws = b.sheet(l.sheet, 1)?;
     {
         let f = &b.f;
@@ -845,14 +886,13 @@ fn cross_sheet(b: &mut Book, l: &CrossLabels, t: &CrossTable) -> Res<String> {
         }
         c.label_with(HEADER_ROW, total_col, "xlsx.total", &f.header)?;
         let mut row = HEADER_ROW + 1;
-        for (i, key) in t.rows.iter().enumerate() {
+        for ((key, cells), total) in t.rows.iter().zip(t.cells).zip(t.row_totals) {
             let text = shown(&c, l.rows, key);
             c.text(row, 0, &text)?;
-            for (j, n) in t.cells.get(i).into_iter().flatten().enumerate() {
-                c.count(row, cix(j + 1)?, *n)?;
+            for (j, n) in cells {
+                c.count(row, cix(j as usize + 1)?, n)?;
             }
-            let total = t.row_totals.get(i).copied().unwrap_or_default();
-            c.number(row, total_col, total as f64, &f.count_bold)?;
+            c.number(row, total_col, *total as f64, &f.count_bold)?;
             row += 1;
         }
         c.label_with(row, 0, "xlsx.total", &f.total_label)?;

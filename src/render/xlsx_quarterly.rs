@@ -408,7 +408,7 @@ pub fn quarterly_xlsx_with_cached(q: &QuarterlyReport, labels: &Labels, poison: 
             s.row += 1;
         }
         s.row += 1;
-        s.cross(&q.schools_by_month, &l("pdf.school"), &month_of, &l("pdf.total"))?;
+        s.cross(&q.schools_by_month.to_dense(), &l("pdf.school"), &month_of, &l("pdf.total"))?;
         s.ws.set_column_width(0, 44).map_err(err)?;
         s.ws.set_column_range_width(1, 5, 16).map_err(err)?;
     }

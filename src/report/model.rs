@@ -185,12 +185,58 @@ pub struct CrossTable {
     pub total: u64,
 }
 
+/// A large cross table (school × category), kept by the cells that hold tickets: its size
+/// follows the tickets, not schools × categories (2,000 schools × 2,000 categories with a few
+/// thousand tickets are a few thousand cells). Rows and columns in natural order.
+#[derive(Debug, Clone, Serialize)]
+pub struct SparseCrossTable {
+    pub rows: Vec<String>,
+    pub columns: Vec<String>,
+    /// Per row, the cells with tickets as `[column index, count]`, by column index; a cell
+    /// not listed holds 0.
+    pub cells: Vec<Vec<(u32, u64)>>,
+    pub row_totals: Vec<u64>,
+    pub column_totals: Vec<u64>,
+    pub total: u64,
+    /// What the PDF shows of it.
+    pub shown: CrossView,
+}
+
+/// The part of a large cross table that fits a page: the largest columns, the others summed
+/// in one column; the largest rows, the others summed in one row. Every figure is a sum of
+/// the full table's cells (the annex has them all).
+#[derive(Debug, Clone, Serialize)]
+pub struct CrossView {
+    pub columns: Vec<String>,
+    /// How many columns the "other" column sums (0: there is none, every column is shown).
+    pub other_columns: u64,
+    pub rows: Vec<CrossViewRow>,
+    /// The rows not shown, summed; `None` when every row is shown.
+    pub other_rows: Option<CrossViewRow>,
+    pub totals: CrossViewRow,
+    /// `name` (every row, in name order) or `volume` (the largest rows, the largest first).
+    pub row_order: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CrossViewRow {
+    /// The row's name (empty for the summed rows and the totals).
+    pub name: String,
+    /// How many rows of the full table it sums (1 for a row of the table).
+    pub rows: u64,
+    /// Per shown column.
+    pub cells: Vec<u64>,
+    /// The columns not shown, summed.
+    pub other: u64,
+    pub total: u64,
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct Volumes {
     /// All tickets opened in the period, school × category.
-    pub by_school_category: CrossTable,
+    pub by_school_category: SparseCrossTable,
     /// Incidents only.
-    pub incidents_by_school_category: CrossTable,
+    pub incidents_by_school_category: SparseCrossTable,
     /// Ticket type × priority (`incident`, `service_request`, `change` × P1–P4).
     pub by_type_priority: CrossTable,
 }

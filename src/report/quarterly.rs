@@ -14,8 +14,8 @@ use serde::Serialize;
 use crate::kpi::{DomainResult, KpiSection};
 use crate::load::DataSet;
 use crate::period::Period;
-use crate::report::model::{Accounting, CrossTable, Meta, Summary};
-use crate::report::monthly::{build_with, cross_table, reorder_rows, FastMap, RunContext};
+use crate::report::model::{Accounting, CrossTable, Meta, SparseCrossTable, Summary};
+use crate::report::monthly::{build_with, cross_table, reorder_rows, sparse_cross_table, FastMap, RunContext};
 use crate::ticket::{ChangeClass, TicketType};
 
 #[derive(Debug, Clone, Serialize)]
@@ -29,7 +29,9 @@ pub struct QuarterlyReport {
     pub quarter_summary: Summary,
     pub domains: Vec<QuarterDomain>,
     pub volumes_by_type: CrossTable,
-    pub schools_by_month: CrossTable,
+    /// Schools × months; its `shown` view is what the PDF lists (the largest schools when
+    /// there are many, the others summed).
+    pub schools_by_month: SparseCrossTable,
     pub recurring: Vec<QuarterIssue>,
     pub changes: Vec<ChangeRow>,
     pub improvement: Vec<MeasurementRow>,
@@ -349,7 +351,7 @@ pub fn build_quarterly(data: &DataSet, ctx: &RunContext) -> QuarterlyReport {
         let order: Vec<String> = TicketType::ALL.iter().map(|t| t.key().to_string()).collect();
         reorder_rows(t, &order)
     };
-    let schools_by_month = cross_table(opened.iter().map(|(m, t)| (t.school.as_str(), month_labels[*m].as_str())), &month_labels);
+    let schools_by_month = sparse_cross_table(opened.iter().map(|(m, t)| (t.school.as_str(), month_labels[*m].as_str())), &month_labels);
 
     // Recurring issues over the quarter: incidents by category and subcategory.
     let mut issues: BTreeMap<(String, String), (String, String, Vec<u64>)> = BTreeMap::new();
@@ -374,7 +376,7 @@ pub fn build_quarterly(data: &DataSet, ctx: &RunContext) -> QuarterlyReport {
         .into_values()
         .map(|(category, subcategory, counts)| QuarterIssue { total: counts.iter().sum(), category, subcategory, counts })
         .collect();
-    recurring.sort_by(|a, b| b.total.cmp(&a.total).then_with(|| a.category.cmp(&b.category)).then_with(|| a.subcategory.cmp(&b.subcategory)));
+    recurring.sort_by(|a, b| b.total.cmp(&a.total).then_with(|| crate::natural::natural_cmp_pair((&a.category, &a.subcategory), (&b.category, &b.subcategory))));
     recurring.truncate(5);
 
     // Changes per month and for the quarter.

@@ -27,6 +27,9 @@ pub enum Command {
     Check(commands::check::CheckArgs),
     /// Print the effective contract and check it (exit 1 on findings).
     Contract(commands::contract::ContractArgs),
+    /// Compare two versions of a report (folders or .json files): the figures that changed
+    /// and, ticket by ticket, why (exit 0 when equal, 1 when they differ).
+    Diff(commands::diff::DiffArgs),
     /// Check a report's files against its manifest.json (exit 1 when one changed).
     Verify(commands::verify::VerifyArgs),
     /// Write realistic demo data (deterministic).
@@ -65,6 +68,7 @@ pub fn run(cli: &Cli) -> Result<Outcome, Error> {
         Command::Profile(a) => commands::profile::run(a),
         Command::Rca(a) => commands::rca::run(a),
         Command::Verify(a) => commands::verify::run(a),
+        Command::Diff(a) => commands::diff::run(a),
         Command::Contract(a) => commands::contract::run(a),
         Command::Init(a) => commands::init::run(a),
         Command::Completions(a) => {

@@ -57,7 +57,8 @@ pub fn run(args: &MonthlyArgs) -> Result<Outcome, Error> {
     let (progress, data, dir, lock) = (&start.progress, &start.data, &start.dir, &start.lock);
     let ctx = RunContext { contract, period, today, lang: args.report.lang.clone() };
     progress.stage("counting and evaluating");
-    let monthly = build(data, &ctx);
+    let mut monthly = build(data, &ctx);
+    monthly.report.changes = crate::commands::rerun_changes(dir, &monthly)?;
     progress.stage("making the PDF, the annex and the JSON");
     let rendered = render::monthly(&monthly, labels, templates, today, !args.report.no_archival)?;
     progress.stage("writing");

@@ -178,3 +178,48 @@ fn diff_refuses_what_is_not_a_report() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Domain 6's "rapportages tijdig geleverd" from the report folder: the first version's
+/// date against the due date (6 November for October 2026: five workdays), kept across
+/// reruns; a measurement overrides.
+#[test]
+fn reports_on_time_comes_from_the_first_version() {
+    let dir = tmp("on-time");
+    let data = dir.join("data");
+    std::fs::create_dir_all(&data).unwrap();
+    std::fs::copy("tests/fixtures/counting/tickets.csv", data.join("tickets.csv")).unwrap();
+    let kpi = |out: &Path| -> (Value, Value) {
+        let j = json(&out.join("2026-10").join(JSON));
+        let d = j["kpis"]["domains"].as_array().unwrap().iter().find(|d| d["number"] == 6).unwrap().clone();
+        let k = d["kpis"].as_array().unwrap().iter().find(|k| k["id"] == "reports_on_time").unwrap().clone();
+        (k, d)
+    };
+    let make = |out: &str, today: &str| {
+        let o = run(&["monthly", "--data", data.to_str().unwrap(), "--out", dir.join(out).to_str().unwrap(), "--period", "2026-10", "--today", today]);
+        assert!(o.status.code().is_some_and(|c| c <= 1), "{}", text(&o));
+    };
+    // First made on 3 November, before the due date: 1 of 1 on time.
+    make("a", "2026-11-03");
+    let (k, d) = kpi(&dir.join("a"));
+    assert_eq!((k["figure"]["source"].as_str(), k["figure"]["numerator"].as_u64(), k["figure"]["denominator"].as_u64()), (Some("versions"), Some(1), Some(1)));
+    assert_eq!(k["achievement_pct"], 100.0);
+    assert_eq!(d["score_pct"], 100.0, "the only KPI of domain 6 with data");
+    assert_eq!(k["figure"]["detail"], "eerste versie gemaakt op 3 november 2026, uiterlijk 6 november 2026");
+    // A rerun after the due date: the first version still counts.
+    make("a", "2026-11-20");
+    assert_eq!(kpi(&dir.join("a")).0["achievement_pct"], 100.0);
+    assert_eq!(listing(&dir.join("a/2026-10/versies")), ["2026-11-03"]);
+    // First made after the due date: 0 of 1, and the domain scores 0.
+    make("b", "2026-11-09");
+    let (k, d) = kpi(&dir.join("b"));
+    assert_eq!((k["figure"]["numerator"].as_u64(), k["achievement_pct"].as_f64()), (Some(0), Some(0.0)));
+    assert_eq!(d["score_pct"], 0.0);
+    let pdf = pdftotext(&dir.join("b/2026-10/sla-rapportage-2026-10.pdf"));
+    assert!(pdf.contains("rapportversies"), "the PDF names the source");
+    // A measurement overrides.
+    std::fs::write(data.join("measurements.csv"), "period,kpi,value,note\n2026-10,reports_on_time,100,handmatig\n").unwrap();
+    make("b", "2026-11-10");
+    let (k, _) = kpi(&dir.join("b"));
+    assert_eq!((k["figure"]["source"].as_str(), k["achievement_pct"].as_f64()), (Some("measurement"), Some(100.0)));
+    let _ = std::fs::remove_dir_all(&dir);
+}

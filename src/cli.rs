@@ -23,6 +23,8 @@ pub enum Command {
     Monthly(commands::monthly::MonthlyArgs),
     /// Make the quarterly report for the tactical meeting: PDF, Excel annex and JSON.
     Quarterly(commands::quarterly::QuarterlyArgs),
+    /// Make the year report for the strategic meeting: PDF, Excel annex and JSON.
+    Annual(commands::annual::AnnualArgs),
     /// Check the data and the contract and print the accounting, without making a report.
     Check(commands::check::CheckArgs),
     /// Print the effective contract and check it (exit 1 on findings).
@@ -64,6 +66,7 @@ pub fn run(cli: &Cli) -> Result<Outcome, Error> {
         Command::Monthly(a) => commands::monthly::run(a),
         Command::Check(a) => commands::check::run(a),
         Command::Quarterly(a) => commands::quarterly::run(a),
+        Command::Annual(a) => commands::annual::run(a),
         Command::Demo(a) => commands::demo::run(a),
         Command::Profile(a) => commands::profile::run(a),
         Command::Rca(a) => commands::rca::run(a),

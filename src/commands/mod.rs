@@ -12,6 +12,7 @@ use crate::error::Error;
 use crate::i18n::Labels;
 use crate::render::world::TemplateSet;
 
+pub mod annual;
 pub mod check;
 pub mod contract;
 pub mod demo;

@@ -140,3 +140,12 @@ fn incomplete_quarters_are_marked_not_zero() {
     let _ = std::fs::remove_dir_all(&dir);
     let _ = std::fs::remove_dir_all(&dir2);
 }
+
+/// The man page and the completions know the new commands (they come from clap).
+#[test]
+fn man_page_and_completions_have_annual_and_diff() {
+    let man = String::from_utf8(run(&["man"]).stdout).unwrap();
+    assert!(man.contains(".SH \"SLARAPPORT ANNUAL\"") && man.contains(".SH \"SLARAPPORT DIFF\""));
+    let bash = String::from_utf8(run(&["completions", "bash"]).stdout).unwrap();
+    assert!(bash.contains("slarapport__subcmd__annual") && bash.contains("slarapport__subcmd__diff"), "{bash}");
+}

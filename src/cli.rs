@@ -23,10 +23,15 @@ pub enum Command {
     Monthly(commands::monthly::MonthlyArgs),
     /// Make the quarterly report for the tactical meeting: PDF, Excel annex and JSON.
     Quarterly(commands::quarterly::QuarterlyArgs),
+    /// Make the year report for the strategic meeting: PDF, Excel annex and JSON.
+    Annual(commands::annual::AnnualArgs),
     /// Check the data and the contract and print the accounting, without making a report.
     Check(commands::check::CheckArgs),
     /// Print the effective contract and check it (exit 1 on findings).
     Contract(commands::contract::ContractArgs),
+    /// Compare two versions of a report (folders or .json files): the figures that changed
+    /// and, ticket by ticket, why (exit 0 when equal, 1 when they differ).
+    Diff(commands::diff::DiffArgs),
     /// Check a report's files against its manifest.json (exit 1 when one changed).
     Verify(commands::verify::VerifyArgs),
     /// Write realistic demo data (deterministic).
@@ -61,10 +66,12 @@ pub fn run(cli: &Cli) -> Result<Outcome, Error> {
         Command::Monthly(a) => commands::monthly::run(a),
         Command::Check(a) => commands::check::run(a),
         Command::Quarterly(a) => commands::quarterly::run(a),
+        Command::Annual(a) => commands::annual::run(a),
         Command::Demo(a) => commands::demo::run(a),
         Command::Profile(a) => commands::profile::run(a),
         Command::Rca(a) => commands::rca::run(a),
         Command::Verify(a) => commands::verify::run(a),
+        Command::Diff(a) => commands::diff::run(a),
         Command::Contract(a) => commands::contract::run(a),
         Command::Init(a) => commands::init::run(a),
         Command::Completions(a) => {

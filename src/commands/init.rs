@@ -126,6 +126,10 @@ pub fn run(args: &InitArgs) -> Result<Outcome, Error> {
     println!("       sudo cp {}/slarapport-monthly.* /etc/systemd/system/", q(&root.join("schedule")));
     println!("       sudo systemctl daemon-reload && sudo systemctl enable --now slarapport-monthly.timer");
     println!("     or add the line of {} to a crontab (crontab -e).", root.join("schedule/crontab").display());
+    println!("  6. The quarterly and the annual report are made by hand, before their meetings (no timer):");
+    println!("       slarapport quarterly --data {} --contract {}", q(&root.join("data")), q(&root.join("contract.toml")));
+    println!("       slarapport annual --data {} --contract {} --period YYYY", q(&root.join("data")), q(&root.join("contract.toml")));
+    println!("     the annual one for the strategic meeting, once the year has ended (from an export covering the year).");
     Ok(Outcome::Clean)
 }
 
@@ -215,7 +219,9 @@ SuccessExitStatus=1
 # ({tz}); the service runs with --only-first-workday, so the report is made once: on the
 # first workday of the month by the contract's calendar (weekends and holidays excluded).
 # Persistent=true catches up a run missed while the machine was off, on the same day; a
-# first workday missed altogether is made by hand (slarapport monthly ...).
+# first workday missed altogether is made by hand (slarapport monthly ...). The quarterly
+# and the annual report need no timer: they are made by hand before their meetings
+# (slarapport quarterly ..., slarapport annual --period YYYY ...).
 [Unit]
 Description=Monthly SLA report (slarapport): daily check on days 1-7
 
@@ -233,6 +239,8 @@ WantedBy=timers.target
 # --only-first-workday the report is made only on the first workday of the month by the
 # contract's calendar (weekends and holidays excluded). Add the line with `crontab -e`.
 # cron runs in the machine's time zone; cronie also reads CRON_TZ={tz}.
+# The quarterly and the annual report are made by hand before their meetings, e.g.
+#   slarapport annual --data DIR --period YYYY   (the strategic meeting, after the year)
 0 7 1-7 * * {cmd} >> {log} 2>&1
 ",
         root = root.display(),

@@ -12,9 +12,11 @@ use crate::error::Error;
 use crate::i18n::Labels;
 use crate::render::world::TemplateSet;
 
+pub mod annual;
 pub mod check;
 pub mod contract;
 pub mod demo;
+pub mod diff;
 pub mod init;
 pub mod input;
 pub mod monthly;
@@ -168,6 +170,25 @@ pub fn start_report(
         eprintln!("note: {note}");
     }
     Ok(ReportStart { interim, progress, data, dir, lock })
+}
+
+/// A rerun's changes: the report already in `dir` (the version this run replaces) against
+/// the new `monthly`. `None` for a first report; a previous report that cannot be read is a
+/// warning, not a failure (the new report is made without the comparison).
+pub fn rerun_changes(dir: &std::path::Path, monthly: &crate::report::model::Monthly) -> Result<Option<crate::report::changes::Changes>, Error> {
+    use crate::report::changes;
+    let previous = match changes::report_json_in(dir).and_then(|p| p.map(|p| changes::read_json(&p)).transpose()) {
+        Ok(Some(v)) => v,
+        Ok(None) => return Ok(None),
+        Err(e) => {
+            eprintln!("warning: cannot compare with the report already in {}: {}", dir.display(), e.message);
+            return Ok(None);
+        }
+    };
+    // The new report as its JSON will read (through the same text, so numbers compare exactly).
+    let json = crate::render::to_json(&crate::report::model::JsonDocument { report: &monthly.report, tickets: &monthly.tickets })?;
+    let new: serde_json::Value = serde_json::from_slice(&json).map_err(|e| Error::new(format!("cannot read the report back: {e}")))?;
+    Ok(changes::against_previous(&previous, &new))
 }
 
 /// The notes and warnings every report run ends with (provider without a name, a period

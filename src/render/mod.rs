@@ -6,6 +6,7 @@ pub mod pdf;
 pub mod world;
 pub mod xlsx;
 pub mod xlsx_quarterly;
+pub mod xlsx_annual;
 
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -183,12 +184,41 @@ pub fn quarterly(
     today: NaiveDate,
     archival: bool,
 ) -> Result<RenderedReport, Error> {
-    let stem = file_stem(&render_text(labels.get("file.quarterly_stem"), minijinja::context! { period => q.meta.period })?, "file.quarterly_stem")?;
-    let json = to_json(q)?;
     let xlsx = xlsx_quarterly::quarterly_xlsx(q, labels)?;
+    report_with_annex(q, &q.meta.period, "quarterly", xlsx, labels, templates, today, archival)
+}
+
+/// A report without a cover message (quarterly, annual): its JSON, its annex `xlsx`, and the
+/// PDF of `{kind}.typ` named by `file.{kind}_stem`, with both attached.
+#[allow(clippy::too_many_arguments)]
+fn report_with_annex<T: Serialize>(
+    report: &T,
+    period: &str,
+    kind: &str,
+    xlsx: Vec<u8>,
+    labels: &Labels,
+    templates: &TemplateSet,
+    today: NaiveDate,
+    archival: bool,
+) -> Result<RenderedReport, Error> {
+    let key = format!("file.{kind}_stem");
+    let stem = file_stem(&render_text(labels.get(&key), minijinja::context! { period => period })?, &key)?;
+    let json = to_json(report)?;
     let settings = pdf::PdfSettings { archival, attachments: attachments(&stem, labels, &json, &xlsx)? };
-    let pdf = pdf::render_pdf_with(templates, "quarterly.typ", pdf_input(q, labels)?, today, &settings)?;
+    let pdf = pdf::render_pdf_with(templates, &format!("{kind}.typ"), pdf_input(report, labels)?, today, &settings)?;
     Ok(RenderedReport { stem, pdf, xlsx, json, message: String::new() })
+}
+
+/// Renders the year report: PDF, annex and JSON.
+pub fn annual(
+    a: &crate::report::annual::AnnualReport,
+    labels: &Labels,
+    templates: &TemplateSet,
+    today: NaiveDate,
+    archival: bool,
+) -> Result<RenderedReport, Error> {
+    let xlsx = xlsx_annual::annual_xlsx(a, labels)?;
+    report_with_annex(a, &a.meta.period, "annual", xlsx, labels, templates, today, archival)
 }
 
 #[cfg(test)]

@@ -1,5 +1,7 @@
 //! From evaluated tickets to the report model (aggregation per period).
 
+pub mod annual;
+pub mod changes;
 pub mod interpretations;
 pub mod model;
 pub mod monthly;

@@ -29,6 +29,10 @@ pub struct MonthlyReport {
     /// The RCA files' preventive measures not yet carried out on the report's date.
     pub open_measures: Vec<OpenMeasure>,
     pub data_quality: DataQuality,
+    /// A rerun: what changed against the version it replaces, and why (absent on a first
+    /// report, and when nothing ever changed).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub changes: Option<crate::report::changes::Changes>,
 }
 
 /// A preventive measure of an RCA file that is still open on the report's date.

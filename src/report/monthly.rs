@@ -707,6 +707,7 @@ pub fn build_with(data: &DataSet, ctx: &RunContext, ticket_rows_wanted: bool) ->
             warnings,
             notes: data.notes.clone(),
         },
+        changes: None,
     };
     Monthly { report, tickets: ticket_rows }
 }

@@ -1,0 +1,225 @@
+//! A rerun that explains itself (issue 17): the report sent on the first workday is kept as
+//! a version, the rerun from a corrected export shows what changed and why, `diff` prints
+//! the same, and an identical rerun adds nothing. Runs the binary on a copy of the demo data.
+
+use std::path::{Path, PathBuf};
+
+mod common;
+use common::{pdftotext, run, text, tmp};
+
+use calamine::{open_workbook, Reader, Xlsx};
+use serde_json::Value;
+
+const JSON: &str = "sla-rapportage-2026-10.json";
+
+/// A copy of the committed demo data in a fresh folder.
+fn demo_copy(name: &str) -> PathBuf {
+    let dir = tmp(name);
+    let data = dir.join("data");
+    std::fs::create_dir_all(&data).unwrap();
+    for f in ["tickets.csv", "calls.csv", "measurements.csv"] {
+        std::fs::copy(Path::new("fixtures/demo").join(f), data.join(f)).unwrap();
+    }
+    dir
+}
+
+/// Sets `column` of ticket `id` in tickets.csv (the demo's ids and columns hold no commas
+/// before the summary, and the columns changed here come after it: edit by field from the
+/// end of the line, which the summary's quoting does not disturb).
+fn set_field(data: &Path, id: &str, column: &str, value: &str) {
+    let path = data.join("tickets.csv");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let header: Vec<&str> = text.lines().next().unwrap().split(',').collect();
+    let from_end = header.len() - header.iter().position(|h| *h == column).unwrap();
+    let mut found = false;
+    let lines: Vec<String> = text
+        .lines()
+        .map(|l| {
+            if !l.starts_with(&format!("{id},")) {
+                return l.to_string();
+            }
+            found = true;
+            let mut fields: Vec<&str> = l.rsplitn(from_end + 1, ',').collect();
+            fields[from_end - 1] = value;
+            fields.reverse();
+            fields.join(",")
+        })
+        .collect();
+    assert!(found, "{id} not in the demo data");
+    std::fs::write(&path, lines.join("\n") + "\n").unwrap();
+}
+
+fn monthly(dir: &Path, today: &str) -> std::process::Output {
+    let (data, out) = (dir.join("data"), dir.join("out"));
+    let o = run(&["monthly", "--data", data.to_str().unwrap(), "--out", out.to_str().unwrap(), "--period", "2026-10", "--today", today]);
+    assert!(o.status.code().is_some_and(|c| c <= 1), "{}", text(&o));
+    o
+}
+
+fn json(p: &Path) -> Value {
+    serde_json::from_slice(&std::fs::read(p).unwrap()).unwrap()
+}
+
+fn listing(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(dir).unwrap().flatten().map(|e| e.file_name().to_string_lossy().to_string()).collect();
+    v.sort();
+    v
+}
+
+/// The issue's "done when": one ticket reprioritised (P3 → P2) and one resolution added;
+/// the first version kept, exactly those two tickets named, and their effect on the
+/// figures; a byte-identical rerun adds no version.
+#[test]
+fn a_rerun_keeps_the_sent_version_and_explains_its_changes() {
+    let dir = demo_copy("rerun");
+    let report = dir.join("out/2026-10");
+    monthly(&dir, "2026-11-03");
+    let sent = std::fs::read(report.join(JSON)).unwrap();
+    let old: Value = serde_json::from_slice(&sent).unwrap();
+    assert!(old.get("changes").is_none(), "a first report has no changes section");
+
+    // INC043479: an October P3 incident, resolved on time as P3 (3 workdays), not as P2.
+    // INC043897: an October P4 incident still open at the cut-off and past its target.
+    set_field(&dir.join("data"), "INC043479", "priority", "P2");
+    set_field(&dir.join("data"), "INC043897", "resolved_at", "2026-10-22T11:00");
+    monthly(&dir, "2026-11-10");
+
+    // The sent report is kept, byte for byte, as the version of 3 November.
+    assert_eq!(listing(&report.join("versies")), ["2026-11-03"]);
+    assert!(std::fs::read(report.join("versies/2026-11-03").join(JSON)).unwrap() == sent, "the kept version differs from the sent one");
+
+    let new = json(&report.join(JSON));
+    let c = &new["changes"];
+    assert_eq!(c["against_generated_on"], "2026-11-03");
+    let tickets: Vec<(String, String, Value, Value, Value, Value)> = c["tickets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| {
+            let s = |k: &str| t[k].as_str().unwrap_or("").to_string();
+            (s("ticket_id"), s("kind"), t["old"].clone(), t["new"].clone(), t["resolution_status_old"].clone(), t["resolution_status_new"].clone())
+        })
+        .collect();
+    assert_eq!(
+        tickets,
+        [
+            ("INC043479".into(), "priority".into(), "P3".into(), "P2".into(), "met".into(), "breached".into()),
+            ("INC043897".into(), "resolution_recorded".into(), Value::Null, "2026-10-22T11:00".into(), "breached".into(), "met".into()),
+        ]
+    );
+    // The effect on the headline figures, from the sent report's own counts: one more
+    // ticket resolved (met), one resolution now breached, one fewer open past its target.
+    // Figures as numbers (counts are whole numbers written as floats).
+    let figure = |group: &str, key: &str| -> (Option<f64>, Option<f64>) {
+        let f = c["figures"].as_array().unwrap().iter().find(|f| f["group"] == group && f["key"] == key);
+        let f = f.unwrap_or_else(|| panic!("no change of {group} {key}: {}", c["figures"]));
+        (f["old"].as_f64(), f["new"].as_f64())
+    };
+    let s = &old["summary"];
+    let n = |v: &Value| v.as_u64().unwrap();
+    let counts = |k: &str, d: i64| (Some(n(&s[k]) as f64), Some((n(&s[k]) as i64 + d) as f64));
+    assert_eq!(figure("summary", "tickets_resolved"), counts("tickets_resolved", 1));
+    assert_eq!(figure("summary", "resolution_breaches"), counts("resolution_breaches", 1));
+    assert_eq!(figure("summary", "backlog_overdue"), counts("backlog_overdue", -1));
+    let all = old["attainment"]["resolution"].as_array().unwrap().last().unwrap();
+    let (met, counted) = (n(&all["met"]), n(&all["counted"]));
+    let (was, now) = figure("summary", "resolution_pct");
+    assert_eq!(was, s["resolution_pct"].as_f64());
+    // One more met (INC043897) and one fewer (INC043479) of one more counted.
+    assert!((now.unwrap() - met as f64 * 100.0 / (counted + 1) as f64).abs() < 1e-9, "{now:?}");
+    assert_eq!(figure("attainment", "resolution.incident.P2").1, new["attainment"]["resolution"].as_array().unwrap().iter().find(|r| r["ticket_type"] == "incident" && r["priority"] == "P2").unwrap()["pct"].as_f64());
+    // Response is judged on the new priority too: P3 loses a ticket, P2 gains one.
+    let (p3_was, _) = figure("attainment", "response.incident.P3");
+    assert_eq!(p3_was, old["attainment"]["response"].as_array().unwrap().iter().find(|r| r["ticket_type"] == "incident" && r["priority"] == "P3").unwrap()["pct"].as_f64());
+    figure("kpi", "resolution_time");
+    figure("domain", "2");
+
+    // The PDF says it, in words; the annex lists the tickets.
+    let pdf = pdftotext(&report.join("sla-rapportage-2026-10.pdf"));
+    for want in ["Wijzigingen ten opzichte van de versie van 3 november 2026", "INC043479", "prioriteit gewijzigd", "P3 → P2", "oplossing vastgelegd", "22-10-2026 11:00"] {
+        assert!(pdf.contains(want), "{want} not in the PDF");
+    }
+    let mut wb: Xlsx<_> = open_workbook(report.join("sla-rapportage-2026-10-bijlage.xlsx")).unwrap();
+    let range = wb.worksheet_range("Wijzigingen tickets").unwrap();
+    assert_eq!(range.height(), 3, "header and two tickets");
+    assert_eq!(range.get((1, 0)).unwrap().to_string(), "INC043479");
+    assert!(wb.worksheet_range("Wijzigingen").unwrap().height() > 5);
+
+    // The same rerun again: no version, the same bytes (the explanation stays).
+    let before = std::fs::read(report.join("sla-rapportage-2026-10.pdf")).unwrap();
+    monthly(&dir, "2026-11-10");
+    assert_eq!(listing(&report.join("versies")), ["2026-11-03"]);
+    assert!(std::fs::read(report.join("sla-rapportage-2026-10.pdf")).unwrap() == before);
+
+    // `diff` prints the same changes and exits 1; a report against itself exits 0.
+    let kept = report.join("versies/2026-11-03");
+    let o = run(&["diff", kept.to_str().unwrap(), report.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    let t = text(&o);
+    assert!(t.contains("Changes against the version made on 2026-11-03"), "{t}");
+    assert!(t.contains("INC043479: priority P3 → P2 (resolution met → breached)"), "{t}");
+    assert!(t.contains("INC043897: resolution recorded → 2026-10-22T11:00 (resolution breached → met)"), "{t}");
+    assert!(t.contains(&format!("tickets_resolved: {} → {}", n(&s["tickets_resolved"]), n(&s["tickets_resolved"]) + 1)), "{t}");
+    let o = run(&["diff", report.join(JSON).to_str().unwrap(), report.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(text(&o).contains("no changes"), "{}", text(&o));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// `diff` on something that is not a report: exit 2 with an error and a hint.
+#[test]
+fn diff_refuses_what_is_not_a_report() {
+    let dir = tmp("diff-bad");
+    std::fs::write(dir.join("x.json"), "{\"not\": \"a report\"}").unwrap();
+    for (a, b) in [(dir.join("x.json"), dir.join("x.json")), (dir.join("missing"), dir.join("x.json")), (dir.clone(), dir.join("x.json"))] {
+        let o = run(&["diff", a.to_str().unwrap(), b.to_str().unwrap()]);
+        assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+        assert!(text(&o).contains("error:") && text(&o).contains("hint:"), "{}", text(&o));
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Domain 6's "rapportages tijdig geleverd" from the report folder: the first version's
+/// date against the due date (6 November for October 2026: five workdays), kept across
+/// reruns; a measurement overrides.
+#[test]
+fn reports_on_time_comes_from_the_first_version() {
+    let dir = tmp("on-time");
+    let data = dir.join("data");
+    std::fs::create_dir_all(&data).unwrap();
+    std::fs::copy("tests/fixtures/counting/tickets.csv", data.join("tickets.csv")).unwrap();
+    let kpi = |out: &Path| -> (Value, Value) {
+        let j = json(&out.join("2026-10").join(JSON));
+        let d = j["kpis"]["domains"].as_array().unwrap().iter().find(|d| d["number"] == 6).unwrap().clone();
+        let k = d["kpis"].as_array().unwrap().iter().find(|k| k["id"] == "reports_on_time").unwrap().clone();
+        (k, d)
+    };
+    let make = |out: &str, today: &str| {
+        let o = run(&["monthly", "--data", data.to_str().unwrap(), "--out", dir.join(out).to_str().unwrap(), "--period", "2026-10", "--today", today]);
+        assert!(o.status.code().is_some_and(|c| c <= 1), "{}", text(&o));
+    };
+    // First made on 3 November, before the due date: 1 of 1 on time.
+    make("a", "2026-11-03");
+    let (k, d) = kpi(&dir.join("a"));
+    assert_eq!((k["figure"]["source"].as_str(), k["figure"]["numerator"].as_u64(), k["figure"]["denominator"].as_u64()), (Some("versions"), Some(1), Some(1)));
+    assert_eq!(k["achievement_pct"], 100.0);
+    assert_eq!(d["score_pct"], 100.0, "the only KPI of domain 6 with data");
+    assert_eq!(k["figure"]["detail"], "eerste versie gemaakt op 3 november 2026, uiterlijk 6 november 2026");
+    // A rerun after the due date: the first version still counts.
+    make("a", "2026-11-20");
+    assert_eq!(kpi(&dir.join("a")).0["achievement_pct"], 100.0);
+    assert_eq!(listing(&dir.join("a/2026-10/versies")), ["2026-11-03"]);
+    // First made after the due date: 0 of 1, and the domain scores 0.
+    make("b", "2026-11-09");
+    let (k, d) = kpi(&dir.join("b"));
+    assert_eq!((k["figure"]["numerator"].as_u64(), k["achievement_pct"].as_f64()), (Some(0), Some(0.0)));
+    assert_eq!(d["score_pct"], 0.0);
+    let pdf = pdftotext(&dir.join("b/2026-10/sla-rapportage-2026-10.pdf"));
+    assert!(pdf.contains("rapportversies"), "the PDF names the source");
+    // A measurement overrides.
+    std::fs::write(data.join("measurements.csv"), "period,kpi,value,note\n2026-10,reports_on_time,100,handmatig\n").unwrap();
+    make("b", "2026-11-10");
+    let (k, _) = kpi(&dir.join("b"));
+    assert_eq!((k["figure"]["source"].as_str(), k["achievement_pct"].as_f64()), (Some("measurement"), Some(100.0)));
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -24,3 +24,4 @@ pub mod render;
 pub mod commands;
 pub mod output;
 pub mod rca;
+pub mod voice;

@@ -8,6 +8,7 @@
 //! Nothing here rounds: rounding is for display only.
 
 pub mod compute;
+pub mod logs;
 pub mod input;
 
 use serde::Serialize;

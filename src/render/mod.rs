@@ -6,6 +6,7 @@ pub mod pdf;
 pub mod world;
 pub mod xlsx;
 pub mod xlsx_quarterly;
+pub mod xlsx_voice;
 
 use chrono::NaiveDate;
 use serde::Serialize;

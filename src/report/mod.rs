@@ -4,3 +4,4 @@ pub mod interpretations;
 pub mod model;
 pub mod monthly;
 pub mod quarterly;
+pub mod voice;

@@ -44,6 +44,8 @@ pub struct QuarterlyReport {
     /// KPI sections of the three months and the quarter, for the JSON.
     pub kpi_months: Vec<KpiSection>,
     pub kpi_quarter: KpiSection,
+    /// The provider's logs over the quarter (improvement actions, complaints, escalations).
+    pub voice: crate::report::voice::Voice,
 }
 
 /// One domain across the quarter.
@@ -452,5 +454,6 @@ pub fn build_quarterly(data: &DataSet, ctx: &RunContext) -> QuarterlyReport {
         warnings: dq.warnings.len() as u64,
         kpi_months: per_month.iter().map(|m| m.report.kpis.clone()).collect(),
         kpi_quarter: whole.report.kpis.clone(),
+        voice: whole.report.voice.clone(),
     }
 }

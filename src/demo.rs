@@ -2209,6 +2209,7 @@ fn write_logs(dir: &Path, seed: u64, p1s: &[P1Record], counts: &LogCounts) -> io
     // (id, received) of every complaint, for the actions that answer to one.
     let mut written: Vec<(String, NaiveDate)> = Vec::new();
     let last_month = counts.complaints.last().map(|(m, _)| *m);
+    let mut escalation_number = 1;
     for &(month, n) in &counts.complaints {
         let month_end = day(month + chrono::Months::new(1), -1);
         let p1 = p1s.iter().find(|p| p.opened.date() >= month && p.opened.date() <= month_end);
@@ -2216,7 +2217,7 @@ fn write_logs(dir: &Path, seed: u64, p1s: &[P1Record], counts: &LogCounts) -> io
         for i in 0..n {
             let received = day(month, rng.range(1, 24) + i as i64);
             last_received = last_received.max(received);
-            let id = format!("K-{}-{:02}", month.format("%Y%m"), i + 1);
+            let id = format!("K{:03}", written.len() + 1);
             let subject = *rng.pick(COMPLAINT_SUBJECTS);
             // The P1's school complains about it.
             let (school, ticket) = match p1 {
@@ -2239,7 +2240,8 @@ fn write_logs(dir: &Path, seed: u64, p1s: &[P1Record], counts: &LogCounts) -> io
             } else {
                 ("tactisch", "Klachten over de afhandeling van meldingen")
             };
-            let id = format!("E-{}", month.format("%Y%m"));
+            let id = format!("E{:03}", escalation_number);
+            escalation_number += 1;
             csv_line(&mut escalations, &[&id, &raised.to_string(), level, subject, "", &resolved, "besproken in het tactisch overleg"])?;
         }
     }

@@ -89,3 +89,49 @@ fn the_monthly_report_counts_and_prints_the_logs() {
     assert_eq!(cell, Some(Data::String("=SUM(A1) #12 $40 ]@school".into())));
     assert!(wb.worksheet_range("Verbeteracties").is_ok());
 }
+
+/// The quarterly report's "Wijzigingen" item: the non-standard and emergency changes opened
+/// in the quarter one by one, with CAB approval and outcome (a hand-made quarter).
+#[test]
+fn the_quarterly_report_lists_non_standard_and_emergency_changes() {
+    let dir = common::tmp("voice-changes");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("tickets.csv"),
+        "id,type,school,category,summary,priority,opened_at,resolved_at,change_class,cab_approved,change_failed\n\
+         C1,change,OBS De Regenboog,netwerk,Standaard: printer toevoegen,P4,2026-07-06T09:00,2026-07-07T10:00,standard,,false\n\
+         C2,change,Het Klokhuis,netwerk,Firewall vervangen #2 $x,P3,2026-08-03T09:00,2026-08-10T10:00,non_standard,true,true\n\
+         C3,change,Het Klokhuis,netwerk,Switch herconfigureren,P3,2026-07-13T09:00,2026-07-14T10:00,non_standard,,false\n\
+         C4,change,De Piramide,server,Spoedpatch,P2,2026-09-28T09:00,,emergency,,\n\
+         C5,change,De Piramide,server,Spoedpatch vorig kwartaal,P2,2026-06-28T09:00,2026-07-02T09:00,emergency,,false\n\
+         C6,change,De Piramide,server,Noodherstel,P2,2026-09-01T09:00,2026-09-01T12:00,spoed,true,\n",
+    )
+    .unwrap();
+    let out = common::tmp("voice-changes-out");
+    let o = run(&["quarterly", "--data", dir.to_str().unwrap(), "--period", "2026-Q3", "--today", "2026-11-02", "--out", out.to_str().unwrap()]);
+    assert!(o.status.code().is_some_and(|c| c <= 1), "{}", text(&o));
+    let folder = out.join("2026-Q3");
+    let json: serde_json::Value = serde_json::from_slice(&std::fs::read(folder.join("kwartaalrapportage-2026-Q3.json")).unwrap()).unwrap();
+    let listed: Vec<(String, String, String)> = json["changes_listed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["ticket_id"].as_str().unwrap().into(), c["class"].as_str().unwrap().into(), c["outcome"].as_str().unwrap().into()))
+        .collect();
+    let row = |a: &str, b: &str, c: &str| (a.to_string(), b.to_string(), c.to_string());
+    // Non-standard first, by opening; C1 is standard, C5 opened in Q2.
+    assert_eq!(
+        listed,
+        [
+            row("C3", "non_standard", "succeeded"),
+            row("C2", "non_standard", "failed"),
+            row("C6", "emergency", "not_recorded"),
+            row("C4", "emergency", "open"),
+        ]
+    );
+    assert_eq!(json["changes_listed"][0]["cab_approved"], serde_json::Value::Null);
+    let pdf = pdftotext(&folder.join("kwartaalrapportage-2026-Q3.pdf"));
+    assert!(pdf.contains("Non-standard en spoedwijzigingen"), "{pdf}");
+    assert!(pdf.contains("Firewall vervangen #2 $x"), "{pdf}");
+    assert!(pdf.contains("nog niet afgerond"), "{pdf}");
+}

@@ -1,8 +1,8 @@
 //! The KPIs counted from the provider's logs (`source = "log"`): domain 6's improvement
 //! actions implemented (from `verbeteracties.csv`) and domain 7's complaints received (from
 //! `klachten.csv`). A count over the period; a quarterly KPI in a month's report is the
-//! quarter's count once the quarter ends with that month, and "not yet measured" before —
-//! as a quarter's measurement is.
+//! count of the month's quarter once that quarter has ended on the report's date, and "not
+//! yet measured" before — as a quarter's measurement is.
 
 use chrono::{Datelike, NaiveDate};
 
@@ -36,7 +36,7 @@ pub fn from_log(k: &Kpi, inp: &KpiInputs) -> Option<KpiFigure> {
         (Frequency::Quarterly, PeriodKind::Month) => {
             let start = inp.period.start;
             let quarter = Period::quarter(start.year(), start.month0() / 3 + 1)?;
-            if quarter.end != inp.period.end {
+            if quarter.last_day() >= inp.today {
                 return Some(KpiFigure::NotYetMeasured);
             }
             quarter

@@ -293,9 +293,11 @@ mod tests {
         // Q4's V7 (2 October) counts once it has happened.
         assert_eq!(value(figure(Period::quarter(2026, 4).unwrap(), today)), Some(1.0));
         assert_eq!(value(figure(Period::quarter(2026, 4).unwrap(), NaiveDate::from_ymd_opt(2026, 10, 1).unwrap())), Some(0.0));
-        // A month: the quarter's count in its last month, "not yet measured" before.
-        assert_eq!(value(figure(Period::month(2026, 9).unwrap(), today)), Some(2.0));
-        assert!(matches!(figure(Period::month(2026, 8).unwrap(), today), Some(crate::kpi::KpiFigure::NotYetMeasured)));
+        // A month: its quarter's count once the quarter has ended on the report's date (as a
+        // quarter's measurement), "not yet measured" before.
+        assert_eq!(value(figure(Period::month(2026, 8).unwrap(), today)), Some(2.0));
+        let on_the_last_day = NaiveDate::from_ymd_opt(2026, 9, 30).unwrap();
+        assert!(matches!(figure(Period::month(2026, 9).unwrap(), on_the_last_day), Some(crate::kpi::KpiFigure::NotYetMeasured)));
     }
 
     /// Hand-made complaints against October 2026 (workdays: 1–2, 5–9, 12–16 … October;

@@ -161,6 +161,9 @@ pub enum KpiSource {
     Calls,
     Measurement,
     Report,
+    /// The provider's logs: `verbeteracties.csv` (improvement actions), `klachten.csv`
+    /// (complaints); a measurement still overrides.
+    Log,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -354,6 +357,9 @@ pub struct LoadedContract {
 /// Years for which the holiday rules are expanded. Reports outside it are refused.
 pub const CALENDAR_YEARS: std::ops::RangeInclusive<i32> = 2000..=2100;
 
+/// The KPIs counted from the provider's logs (`source = "log"`).
+pub const LOG_KPIS: &[&str] = &["improvement_actions", "complaints"];
+
 impl LoadedContract {
     /// The contract to use: `explicit` if given, else `contract.toml` in the data folder if it
     /// exists, else the embedded guideline.
@@ -487,7 +493,10 @@ impl LoadedContract {
             for (k, kpi) in domain.kpis.iter().enumerate() {
                 let key = format!("domains[{d}].kpis[{k}] ({})", kpi.id);
                 match kpi.source {
-                    None => out.push(Finding { key, message: "has no data source (source = tickets, calls, measurement or report)".into() }),
+                    None => out.push(Finding { key, message: "has no data source (source = tickets, calls, measurement, report or log)".into() }),
+                    Some(KpiSource::Log) if !LOG_KPIS.contains(&kpi.id.as_str()) => {
+                        out.push(Finding { key, message: format!("slarapport keeps no log for \"{}\"; use source = \"measurement\" (logs count {})", kpi.id, LOG_KPIS.join(" and ")) })
+                    }
                     Some(KpiSource::Tickets | KpiSource::Calls | KpiSource::Report) if !COMPUTED_KPIS.contains(&kpi.id.as_str()) => {
                         out.push(Finding { key, message: format!("slarapport cannot compute \"{}\" from tickets or calls; use source = \"measurement\"", kpi.id) })
                     }

@@ -64,7 +64,8 @@ pub struct DemoSummary {
 }
 
 /// Writes the demo data folder `dir` (created if needed): `tickets.csv`, `calls.csv`,
-/// `measurements.csv` and `rca/<ticket id>.toml`. Existing files of those names are replaced;
+/// `measurements.csv`, `rca/<ticket id>.toml` and the provider's logs `klachten.csv`,
+/// `escalaties.csv` and `verbeteracties.csv`. Existing files of those names are replaced;
 /// other files in `dir` are left alone.
 pub fn write_demo(dir: &Path, opts: &DemoOptions) -> io::Result<DemoSummary> {
     let months = months_of(opts)?;
@@ -73,7 +74,9 @@ pub fn write_demo(dir: &Path, opts: &DemoOptions) -> io::Result<DemoSummary> {
     let tickets = write_tickets(dir, opts, &months, &contract)?;
     write_rca_files(dir, opts.seed, &tickets.p1s, &contract.clock)?;
     let calls = write_calls(dir, opts.seed, &months, &contract.clock)?;
-    let measurements = write_measurements(dir, opts.seed, &months)?;
+    let mut counts = LogCounts::default();
+    let measurements = write_measurements(dir, opts.seed, &months, &mut counts)?;
+    write_logs(dir, opts.seed, &tickets.p1s, &counts)?;
     Ok(DemoSummary {
         tickets: tickets.valid,
         calls,
@@ -1998,7 +2001,16 @@ fn percent(rng: &mut Rng, lo: f64, hi: f64) -> f64 {
     ((lo + (hi - lo) * rng.unit()) * 10.0).round() / 10.0
 }
 
-fn write_measurements(dir: &Path, seed: u64, months: &[NaiveDate]) -> io::Result<u64> {
+/// How many complaints per month and implemented improvement actions per quarter the
+/// logs hold: drawn here, from the stream the measurements once held them in, so the other
+/// measurements keep their values.
+#[derive(Default)]
+struct LogCounts {
+    complaints: Vec<(NaiveDate, u64)>,
+    actions: Vec<((i32, u32), u64)>,
+}
+
+fn write_measurements(dir: &Path, seed: u64, months: &[NaiveDate], counts: &mut LogCounts) -> io::Result<u64> {
     let mut rng = Rng::new(seed, 3);
     let mut m = Measurements {
         out: BufWriter::new(File::create(dir.join("measurements.csv"))?),
@@ -2082,7 +2094,9 @@ fn write_measurements(dir: &Path, seed: u64, months: &[NaiveDate]) -> io::Result
             1 => "1 klacht over de wachttijd aan de telefoon".into(),
             n => format!("{n} klachten, onder meer over de wachttijd aan de telefoon"),
         };
-        m.row(&period, "complaints", &complaints.to_string(), &note)?;
+        // Counted from klachten.csv (written by `write_logs` with this many per month).
+        let _ = note;
+        counts.complaints.push((first, complaints as u64));
     }
     for (year, q) in quarters {
         let period = format!("{year:04}-Q{q}");
@@ -2128,13 +2142,9 @@ fn write_measurements(dir: &Path, seed: u64, months: &[NaiveDate]) -> io::Result
             &format!("{privilege:.1}"),
             &note,
         )?;
+        // Counted from verbeteracties.csv (written by `write_logs`).
         let actions = rng.range(1, 3);
-        m.row(
-            &period,
-            "improvement_actions",
-            &actions.to_string(),
-            "onder meer kennisbankartikelen voor wachtwoordreset",
-        )?;
+        counts.actions.push(((year, q), actions as u64));
         let (held, note) = if rng.chance(0.75) {
             ("100", "")
         } else {
@@ -2153,6 +2163,133 @@ fn write_measurements(dir: &Path, seed: u64, months: &[NaiveDate]) -> io::Result
     }
     m.out.flush()?;
     Ok(m.rows)
+}
+
+// ---------------------------------------------------------------------------------------------
+// klachten.csv, escalaties.csv, verbeteracties.csv
+
+const COMPLAINT_SUBJECTS: &[&str] = &[
+    "Lange wachttijd aan de telefoon",
+    "Laptop na reparatie nog steeds traag",
+    "Geen terugkoppeling op een melding",
+    "Storing digibord niet binnen de afgesproken tijd opgelost",
+    "Factuur #12 = $40 te hoog [onderwerp zoals ingevoerd]",
+];
+const COMPLAINT_OUTCOMES: &[&str] = &[
+    "excuses aangeboden, extra bezetting op maandagochtend",
+    "toestel vervangen",
+    "terugbelafspraak vastgelegd in de werkinstructie",
+    "oorzaak besproken met de school",
+];
+
+/// A CSV line of `fields`.
+fn csv_line(out: &mut impl Write, fields: &[&str]) -> io::Result<()> {
+    let mut line = Vec::with_capacity(128);
+    for (i, field) in fields.iter().enumerate() {
+        if i > 0 {
+            line.push(b',');
+        }
+        push_field(&mut line, field);
+    }
+    line.push(b'\n');
+    out.write_all(&line)
+}
+
+/// The complaints per month (as many as `counts` says), an escalation in each month with two
+/// or more, and the improvement actions per quarter: as many implemented as `counts` says,
+/// each answering to a KPI, a recurring issue, a P1's RCA or a complaint, plus one action
+/// overdue and one due later. The last month's last complaint is still being handled.
+fn write_logs(dir: &Path, seed: u64, p1s: &[P1Record], counts: &LogCounts) -> io::Result<()> {
+    let mut rng = Rng::new(seed, 4);
+    let day = |d: NaiveDate, n: i64| d + chrono::Duration::days(n);
+    let mut complaints = BufWriter::new(File::create(dir.join("klachten.csv"))?);
+    let mut escalations = BufWriter::new(File::create(dir.join("escalaties.csv"))?);
+    complaints.write_all(b"id,received,school,channel,subject,ticket,handled,outcome\n")?;
+    escalations.write_all(b"id,date,level,subject,ticket,resolved,note\n")?;
+    // (id, received) of every complaint, for the actions that answer to one.
+    let mut written: Vec<(String, NaiveDate)> = Vec::new();
+    let last_month = counts.complaints.last().map(|(m, _)| *m);
+    let mut escalation_number = 1;
+    for &(month, n) in &counts.complaints {
+        let month_end = day(month + chrono::Months::new(1), -1);
+        let p1 = p1s.iter().find(|p| p.opened.date() >= month && p.opened.date() <= month_end);
+        let mut last_received = month;
+        for i in 0..n {
+            let received = day(month, rng.range(1, 24) + i as i64);
+            last_received = last_received.max(received);
+            let id = format!("K{:03}", written.len() + 1);
+            let subject = *rng.pick(COMPLAINT_SUBJECTS);
+            // The P1's school complains about it.
+            let (school, ticket) = match p1 {
+                Some(p) if i == 0 => (SCHOOLS[p.school].name, p.id.as_str()),
+                _ => (SCHOOLS[rng.range(0, SCHOOLS.len() as i64 - 1) as usize].name, ""),
+            };
+            let open = Some(month) == last_month && i + 1 == n;
+            let handled = if open { String::new() } else { day(received, rng.range(1, 8)).to_string() };
+            let outcome = if open { "" } else { *rng.pick(COMPLAINT_OUTCOMES) };
+            let channel = *rng.pick(&["telefoon", "e-mail", "overleg"]);
+            csv_line(&mut complaints, &[&id, &received.to_string(), school, channel, subject, ticket, &handled, outcome])?;
+            written.push((id, received));
+        }
+        if n >= 2 {
+            let raised = day(last_received, 1);
+            let resolved = day(raised, rng.range(5, 15));
+            let resolved = if resolved <= month_end || Some(month) != last_month { resolved.to_string() } else { String::new() };
+            let (level, subject) = if n >= 3 {
+                ("strategisch", "Herhaalde klachten over de bereikbaarheid van de servicedesk")
+            } else {
+                ("tactisch", "Klachten over de afhandeling van meldingen")
+            };
+            let id = format!("E{:03}", escalation_number);
+            escalation_number += 1;
+            csv_line(&mut escalations, &[&id, &raised.to_string(), level, subject, "", &resolved, "besproken in het tactisch overleg"])?;
+        }
+    }
+    complaints.flush()?;
+    escalations.flush()?;
+
+    let mut actions = BufWriter::new(File::create(dir.join("verbeteracties.csv"))?);
+    actions.write_all(b"id,title,source,owner,opened,due,implemented,status,note\n")?;
+    let mut number = 0;
+    for &((year, q), n) in &counts.actions {
+        let Some(start) = NaiveDate::from_ymd_opt(year, (q - 1) * 3 + 1, 1) else { continue };
+        let end = day(start + chrono::Months::new(3), -1);
+        // Only days the demo covers.
+        let covered_end = last_month.map_or(end, |m| end.min(day(m + chrono::Months::new(1), -1)));
+        let p1 = p1s.iter().find(|p| p.resolved.date() >= start && p.resolved.date() <= covered_end);
+        let complaint = written.iter().find(|(_, d)| *d >= start && *d <= covered_end);
+        let sources: Vec<(String, &str, &str)> = [
+            p1.map(|p| (format!("rca:{}", p.id), "Monitoring op de kernswitch uitgebreid", "Netwerkbeheer")),
+            Some(("issue:werkplek / chromebook".to_string(), "Chromebooks in één keer naar de nieuwste ChromeOS", "Werkplekbeheer")),
+            Some(("kpi:first_contact_resolution".to_string(), "Kennisbankartikelen voor wachtwoordreset", "Servicedesk")),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        let span = (covered_end - start).num_days().max(1);
+        for i in 0..n as usize {
+            number += 1;
+            let (source, title, owner) = &sources[i % sources.len()];
+            let implemented = day(start, rng.range(span / 2, span));
+            let opened = day(start, -rng.range(10, 40));
+            let due = day(implemented, rng.range(0, 10));
+            csv_line(&mut actions, &[&format!("VA-{number:03}"), title, source, owner, &opened.to_string(), &due.to_string(), &implemented.to_string(), "geïmplementeerd", ""])?;
+        }
+        // One overdue at the end of the covered months (answering to a complaint when the
+        // quarter had one), one due in the month after.
+        number += 1;
+        let opened = day(start, rng.range(0, 20));
+        let (source, title, owner, note) = match complaint {
+            Some((id, _)) => (format!("complaint:{id}"), "Extra bezetting telefoon op maandagochtend", "Servicedesk", "rooster nog niet rond"),
+            None => ("issue:netwerk / wifi".to_string(), "Wifi-dekking gymzalen meten", "Netwerkbeheer", "wacht op toegang tot de gymzalen"),
+        };
+        csv_line(&mut actions, &[&format!("VA-{number:03}"), title, &source, owner, &opened.to_string(), &day(covered_end, -rng.range(3, 12)).to_string(), "", "in uitvoering", note])?;
+        number += 1;
+        csv_line(&mut actions, &[&format!("VA-{number:03}"), "Werkinstructie terugbellen bij P1", "kpi:response_time", "Servicedesk", &opened.to_string(), &day(covered_end, rng.range(5, 25)).to_string(), "", "open", ""])?;
+    }
+    // A row as people type it, which `check` rejects (a date in words).
+    csv_line(&mut actions, &[&format!("VA-{:03}", number + 1), "Printerstoringen bundelen", "", "Werkplekbeheer", "eind oktober", "", "", "open", ""])?;
+    actions.flush()
 }
 
 #[cfg(test)]
@@ -2515,7 +2652,8 @@ mod tests {
             measurements.lines().count() as u64 - 1,
             summary.measurements
         );
-        assert_eq!(summary.measurements, 4 * 6 + 2 * 5 + 1);
+        // Complaints and improvement actions come from the logs now.
+        assert_eq!(summary.measurements, 4 * 5 + 2 * 4 + 1);
     }
 
     #[test]

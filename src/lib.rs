@@ -27,3 +27,4 @@ pub mod render;
 pub mod commands;
 pub mod output;
 pub mod rca;
+pub mod voice;

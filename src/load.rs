@@ -180,6 +180,11 @@ pub struct DataSet {
     pub mapping: Option<MappingReport>,
     /// The preventive measures of the RCA files in `rca/`, by ticket.
     pub preventive_measures: Vec<crate::rca::RcaMeasure>,
+    /// The improvement log (`verbeteracties.csv`), when the folder has one.
+    pub improvement_actions: Option<Vec<crate::voice::ImprovementAction>>,
+    /// The complaints (`klachten.csv`) and escalations (`escalaties.csv`), when there.
+    pub complaints: Option<Vec<crate::voice::Complaint>>,
+    pub escalations: Option<Vec<crate::voice::Escalation>>,
 }
 
 impl DataSet {
@@ -286,6 +291,8 @@ pub fn load_data_dir_from(dir: &Path, contract: &LoadedContract, source: &Ticket
     let (measures, notes) = crate::rca::read_preventive_measures(dir);
     data.preventive_measures = measures;
     data.notes.extend(notes);
+    // The provider's own logs: improvement actions, complaints, escalations.
+    crate::voice::load_logs(dir, contract, &mut data)?;
     Ok(data)
 }
 

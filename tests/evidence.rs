@@ -328,7 +328,7 @@ fn shuffled_input_gives_the_same_figures() {
     }
     let data = tmp("shuffled");
     std::fs::write(data.join("tickets.csv"), format!("{header}\n{}\n", shuffled.join("\n"))).unwrap();
-    for f in ["calls.csv", "measurements.csv"] {
+    for f in ["calls.csv", "measurements.csv", "klachten.csv", "escalaties.csv", "verbeteracties.csv"] {
         std::fs::copy(Path::new("fixtures/demo").join(f), data.join(f)).unwrap();
     }
     let (x, y) = (tmp("shuffled-a"), tmp("shuffled-b"));

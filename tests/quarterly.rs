@@ -103,8 +103,10 @@ fn quarterly_command_on_the_demo_data() {
     let at = lines.iter().position(|l| l.contains("Eerste-contact")).expect("the FCR row");
     let fcr = lines[at.saturating_sub(2)..(at + 4).min(lines.len())].join("\n");
     assert!(fcr.contains("Gemeten") && fcr.contains("72,2 %") && fcr.contains("Prestatie"), "{fcr}");
-    // Complaints add up: 0 + 3 + 1, and the report says it is a sum.
-    assert!(pdf.contains("Klachten: som van de maandmetingen van juli 2026, augustus 2026 en september 2026"), "the complaints' source");
+    // Complaints add up: 0 + 3 + 1 of klachten.csv (counted from the log: no footnote of a
+    // sum of measurements), in the chapter "Klachten en escalaties".
+    assert!(pdf.contains("Ontvangen in deze periode: 4 klachten"), "the complaints of the quarter");
+    assert!(!pdf.contains("Klachten: som van de maandmetingen"), "the complaints' source");
     // The malus table: the staircase as the guideline words it, domain 7's on-site KPI, the
     // total, and how to add invoice amounts.
     for needle in ["< 80 %: 2 % malus of escalatie", "Overig — Op locatie indien nodig", "3 van 7 met malus", "invoice_amount_eur"] {
@@ -127,19 +129,30 @@ fn kpi<'a>(q: &'a QuarterlyReport, id: &str) -> &'a QuarterKpi {
 
 #[test]
 fn counts_add_up_over_the_quarter_and_rates_average() {
-    // fixtures/demo/measurements.csv: complaints 0, 3 and 1 in July, August and September,
-    // no quarterly measurement; CMDB accuracy 98.6, 98.5 and 97.1 %; improvement actions
-    // measured for the quarter itself (2).
+    // fixtures/demo: klachten.csv holds 0, 3 and 1 complaints in July, August and September;
+    // measurements.csv CMDB accuracy 98.6, 98.5 and 97.1 %; verbeteracties.csv two actions
+    // implemented in the quarter.
     let q = demo_q3();
     let complaints = kpi(&q, "complaints");
     assert_eq!(complaints.monthly_measured, [Some(0.0), Some(3.0), Some(1.0)]);
     assert_eq!(complaints.quarter_measured, Some(4.0), "complaints are summed, not averaged");
-    assert_eq!(complaints.quarter_detail.as_deref(), Some("sum:2026-07,2026-08,2026-09"));
+    assert_eq!(complaints.quarter_detail.as_deref(), Some("klachten.csv"));
     let cmdb = kpi(&q, "cmdb_accuracy");
     assert!((cmdb.quarter_measured.unwrap() - (98.6 + 98.5 + 97.1) / 3.0).abs() < 1e-9);
     assert_eq!(cmdb.quarter_detail.as_deref(), Some("mean:2026-07,2026-08,2026-09"));
     let actions = kpi(&q, "improvement_actions");
-    assert_eq!((actions.quarter_measured, actions.quarter_detail.as_deref()), (Some(2.0), Some("2026-Q3")));
+    assert_eq!((actions.quarter_measured, actions.quarter_detail.as_deref()), (Some(2.0), Some("verbeteracties.csv")));
+    // Without the complaints log, monthly measurements of a count add up over the quarter.
+    let dir = std::env::temp_dir().join(format!("slarapport-quarterly-sum-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::copy("fixtures/demo/tickets.csv", dir.join("tickets.csv")).unwrap();
+    let ms = std::fs::read_to_string("fixtures/demo/measurements.csv").unwrap();
+    std::fs::write(dir.join("measurements.csv"), ms + "2026-07,complaints,0,\n2026-08,complaints,3,\n2026-09,complaints,1,\n").unwrap();
+    let q = quarter_of(&dir, &LoadedContract::embedded(), "2026-Q3", (2026, 10, 8));
+    let _ = std::fs::remove_dir_all(&dir);
+    let complaints = kpi(&q, "complaints");
+    assert_eq!(complaints.quarter_measured, Some(4.0), "complaints are summed, not averaged");
+    assert_eq!(complaints.quarter_detail.as_deref(), Some("sum:2026-07,2026-08,2026-09"));
 }
 
 #[test]

@@ -10,7 +10,8 @@ use crate::limits::MAX_DEMO_TICKETS;
 
 #[derive(Debug, Clone, clap::Args)]
 pub struct DemoArgs {
-    /// Folder to write tickets.csv, calls.csv, measurements.csv and rca/ into.
+    /// Folder to write tickets.csv, calls.csv, measurements.csv, rca/ and the logs
+    /// (klachten.csv, escalaties.csv, verbeteracties.csv) into.
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
     /// Total number of tickets [default: about 2,500 a month].

@@ -112,6 +112,7 @@ pub fn run(args: &InitArgs) -> Result<Outcome, Error> {
     println!("  branding.toml   your names, logo, colours and footer (a commented example)");
     println!("  templates/      the report templates and labels ({} files), to adapt", templates.files.len());
     println!("  data/           example data for {} to {} ({tickets} tickets): replace it with your export", month(first), month(last));
+    println!("                  with the provider's logs verbeteracties.csv, klachten.csv and escalaties.csv (columns: see the README)");
     println!("  schedule/       a systemd service and timer, and a cron line, for the monthly run");
     println!();
     println!("Next steps:");

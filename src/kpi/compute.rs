@@ -34,6 +34,9 @@ pub struct KpiInputs<'a> {
     /// The report lists recurring issues (domain 2's trend report).
     pub recurring_reported: bool,
     pub lang: &'a str,
+    /// The improvement log and the complaints, when the data folder has them.
+    pub improvement_actions: Option<&'a [crate::voice::ImprovementAction]>,
+    pub complaints: Option<&'a [crate::voice::Complaint]>,
 }
 
 fn pct_figure(num: u64, den: u64, source: &str, detail: String) -> Option<Figure> {
@@ -311,16 +314,17 @@ pub fn kpi_section(inp: &KpiInputs) -> KpiSection {
                 .iter()
                 .map(|k| {
                     let own = match k.source {
-                        Some(KpiSource::Tickets | KpiSource::Calls | KpiSource::Report) => computed(k, inp, &w),
+                        Some(KpiSource::Tickets | KpiSource::Calls | KpiSource::Report) => computed(k, inp, &w).map(KpiFigure::Figure),
+                        Some(KpiSource::Log) => super::logs::from_log(k, inp),
                         _ => None,
                     };
                     match (measured(&k.id, k.unit, &inp.period, inp.measurements, inp.today), own) {
-                        (KpiFigure::Figure(mut m), Some(_)) => {
-                            m.overrides_computed = true;
+                        (KpiFigure::Figure(mut m), Some(own)) => {
+                            m.overrides_computed = matches!(own, KpiFigure::Figure(_));
                             KpiFigure::Figure(m)
                         }
                         (m, None) => m,
-                        (_, Some(own)) => KpiFigure::Figure(own),
+                        (_, Some(own)) => own,
                     }
                 })
                 .collect();

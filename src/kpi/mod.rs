@@ -9,6 +9,7 @@
 
 pub mod compute;
 pub mod deliveries;
+pub mod logs;
 pub mod input;
 
 use serde::Serialize;

@@ -158,6 +158,10 @@ fn write_workbook(
     recurring_sheet(&mut b, r)?;
     p1_sheets(&mut b, r)?;
     priority_override_sheets(&mut b, r)?;
+    for ws in super::xlsx_voice::voice_sheets(&r.voice, labels)? {
+        b.names.insert(ws.name().to_lowercase());
+        b.wb.push_worksheet(ws);
+    }
     ticket_sheets(&mut b, m)?;
     data_quality_sheet(&mut b, r)?;
     changes_sheets(&mut b, r)?;
@@ -1916,6 +1920,7 @@ fn source_key(s: Option<KpiSource>) -> &'static str {
         Some(KpiSource::Calls) => "calls",
         Some(KpiSource::Measurement) => "measurement",
         Some(KpiSource::Report) => "report",
+        Some(KpiSource::Log) => "log",
         None => "none",
     }
 }

@@ -442,6 +442,9 @@ pub fn quarterly_xlsx_with_cached(q: &QuarterlyReport, labels: &Labels, poison: 
     let charts = charts_sheet(q, labels, &sources, &f.head, &f.pct, &f.bold).map_err(err)?;
     let sheets = wb.worksheets_mut();
     sheets.insert(sheets.len().min(1), charts);
+    for ws in super::xlsx_voice::voice_sheets(&q.voice, labels).map_err(err)? {
+        wb.push_worksheet(ws);
+    }
     wb.save_to_buffer().map_err(err)
 }
 
@@ -969,7 +972,8 @@ mod tests {
         assert_eq!(chart_parts(&a), [1, 2]);
         let mut wb = open(a);
         let names = wb.sheet_names();
-        assert_eq!(names.len(), 7, "{names:?}");
+        assert_eq!(names.len(), 10, "{names:?}");
+        assert_eq!(names[7..], ["Verbeteracties", "Klachten", "Escalaties"]);
         assert_eq!(names[3], "KPI-berekening");
         assert_eq!(names[1], "Grafieken");
         let charts = wb.worksheet_range("Grafieken").unwrap();
@@ -993,13 +997,13 @@ mod tests {
         let quarter_source = u32::from(calc::col(q.months.len(), calc::SOURCE));
         assert_eq!(
             string_at(&calc, row("complaints"), quarter_source),
-            "meting (som van de maandmetingen van juli 2026, augustus 2026, september 2026)"
+            "logboek (klachten.csv)"
         );
         // Training is measured for 2026-H2, which has not ended when Q3's report is made: not
         // yet measured, so the source is the contract's.
         assert_eq!(string_at(&calc, row("training_sessions"), quarter_source), "meting");
         assert_eq!(string_at(&calc, row("first_contact_resolution"), quarter_source), "tickets (tickets.csv)");
-        // Complaints: 0 + 3 + 1 in the quarter's measured column.
+        // Complaints counted from klachten.csv: 0 + 3 + 1 in the quarter's measured column.
         let measured = u32::from(calc::col(q.months.len(), calc::MEASURED));
         assert_eq!(float_at(&calc, row("complaints"), measured), Some(4.0));
     }

@@ -6,3 +6,4 @@ pub mod interpretations;
 pub mod model;
 pub mod monthly;
 pub mod quarterly;
+pub mod voice;

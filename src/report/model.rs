@@ -28,6 +28,8 @@ pub struct MonthlyReport {
     pub interpretations: Vec<Interpretation>,
     /// The RCA files' preventive measures not yet carried out on the report's date.
     pub open_measures: Vec<OpenMeasure>,
+    /// The provider's logs for the period: improvement actions, complaints, escalations.
+    pub voice: super::voice::Voice,
     pub data_quality: DataQuality,
     /// A rerun: what changed against the version it replaces, and why (absent on a first
     /// report, and when nothing ever changed).

@@ -661,6 +661,8 @@ pub fn build_with(data: &DataSet, ctx: &RunContext, ticket_rows_wanted: bool) ->
         today: ctx.today,
         recurring_reported: !top_is_empty,
         lang: &ctx.lang,
+        improvement_actions: data.improvement_actions.as_deref(),
+        complaints: data.complaints.as_deref(),
     };
     let kpis = crate::kpi::compute::kpi_section(&kpi_inputs);
     let issue_names = |top: &[RecurringIssue]| -> Vec<String> {
@@ -697,6 +699,7 @@ pub fn build_with(data: &DataSet, ctx: &RunContext, ticket_rows_wanted: bool) ->
         priority_overrides,
         interpretations,
         open_measures: open_measures(data, ctx.today),
+        voice: super::voice::voice(data, contract, period, ctx.today, &ctx.lang),
         data_quality: DataQuality {
             accounting,
             rejections: data.rejections.clone(),

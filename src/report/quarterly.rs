@@ -34,6 +34,9 @@ pub struct QuarterlyReport {
     pub schools_by_month: SparseCrossTable,
     pub recurring: Vec<QuarterIssue>,
     pub changes: Vec<ChangeRow>,
+    /// The quarter's non-standard and emergency changes one by one (opened in the quarter),
+    /// for the tactical meeting's "Wijzigingen" item.
+    pub changes_listed: Vec<ChangeItem>,
     pub improvement: Vec<MeasurementRow>,
     pub complaints: Vec<MeasurementRow>,
     /// Domains that scored below the escalation band in a month or the quarter.
@@ -53,6 +56,8 @@ pub struct QuarterlyReport {
     /// KPI sections of the three months and the quarter, for the JSON.
     pub kpi_months: Vec<KpiSection>,
     pub kpi_quarter: KpiSection,
+    /// The provider's logs over the quarter (improvement actions, complaints, escalations).
+    pub voice: crate::report::voice::Voice,
 }
 
 /// One domain across the quarter.
@@ -118,6 +123,60 @@ pub struct ChangeRow {
     pub resolved: u64,
     pub failed: u64,
     pub failed_pct: Option<f64>,
+}
+
+/// A non-standard or emergency change of the quarter.
+#[derive(Debug, Clone, Serialize)]
+pub struct ChangeItem {
+    pub ticket_id: String,
+    /// `non_standard` or `emergency`.
+    pub class: String,
+    pub school: String,
+    pub summary: String,
+    pub opened_at: String,
+    pub resolved_at: Option<String>,
+    /// The recorded CAB approval; `None` when not recorded.
+    pub cab_approved: Option<bool>,
+    /// `succeeded`, `failed`, `not_recorded` (resolved without a recorded outcome) or
+    /// `open` (not resolved by the quarter's end).
+    pub outcome: String,
+}
+
+/// The non-standard and emergency changes opened in the quarter, by class (non-standard
+/// first), then opening time and id.
+fn listed_changes(in_scope: &[&crate::ticket::Ticket], contract: &crate::contract::LoadedContract, in_quarter: &dyn Fn(chrono::DateTime<chrono::Utc>) -> bool, end: chrono::DateTime<chrono::Utc>) -> Vec<ChangeItem> {
+    let local = |t| crate::report::monthly::local_str(contract, t);
+    let mut out: Vec<(u8, &crate::ticket::Ticket)> = in_scope
+        .iter()
+        .filter(|t| t.ticket_type == TicketType::Change && in_quarter(t.opened_at))
+        .filter_map(|t| match t.change_class {
+            Some(ChangeClass::NonStandard) => Some((0, *t)),
+            Some(ChangeClass::Emergency) => Some((1, *t)),
+            _ => None,
+        })
+        .collect();
+    out.sort_by(|a, b| (a.0, a.1.opened_at, &a.1.id).cmp(&(b.0, b.1.opened_at, &b.1.id)));
+    out.into_iter()
+        .map(|(class, t)| {
+            let resolved = t.resolved_at.filter(|r| *r < end);
+            ChangeItem {
+                ticket_id: t.id.clone(),
+                class: if class == 0 { "non_standard" } else { "emergency" }.into(),
+                school: t.school.clone(),
+                summary: t.summary.clone(),
+                opened_at: local(t.opened_at),
+                resolved_at: resolved.map(local),
+                cab_approved: t.cab_approved,
+                outcome: match (resolved, t.change_failed) {
+                    (None, _) => "open",
+                    (Some(_), Some(true)) => "failed",
+                    (Some(_), Some(false)) => "succeeded",
+                    (Some(_), None) => "not_recorded",
+                }
+                .into(),
+            }
+        })
+        .collect()
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -408,6 +467,7 @@ pub fn build_quarterly(data: &DataSet, ctx: &RunContext) -> QuarterlyReport {
         .map(|((s, e), label)| change_row(label.clone(), &|t| t >= *s && t < *e))
         .collect();
     changes.push(change_row("quarter".into(), &in_quarter));
+    let changes_listed = listed_changes(&in_scope, contract, &in_quarter, qe);
 
     // Measurements of improvement actions and complaints: the quarter's and the months'.
     let measurement_rows = |kpi: &str| -> Vec<MeasurementRow> {
@@ -451,6 +511,7 @@ pub fn build_quarterly(data: &DataSet, ctx: &RunContext) -> QuarterlyReport {
         schools_by_month,
         recurring,
         changes,
+        changes_listed,
         improvement,
         complaints,
         escalations,
@@ -464,5 +525,6 @@ pub fn build_quarterly(data: &DataSet, ctx: &RunContext) -> QuarterlyReport {
         interpretations: whole.report.interpretations.clone(),
         kpi_months: per_month.iter().map(|m| m.report.kpis.clone()).collect(),
         kpi_quarter: whole.report.kpis.clone(),
+        voice: whole.report.voice.clone(),
     }
 }

@@ -1,0 +1,187 @@
+//! The provider's own logs beside the tickets: the improvement log (`verbeteracties.csv`),
+//! complaints (`klachten.csv`) and escalations (`escalaties.csv`). The guideline's tactical
+//! meeting discusses them (§8) and domains 6 and 7 count them (§9); here they are data the
+//! tool reads and checks like tickets — every row used, or rejected with file, line, column
+//! and a fix — instead of bare numbers typed into `measurements.csv`.
+
+pub mod complaints;
+pub mod improvement;
+
+use std::path::Path;
+
+use chrono::NaiveDate;
+
+use crate::contract::LoadedContract;
+use crate::error::Error;
+use crate::load::{field, CsvTable, DataSet, InputFile, Rejection};
+
+pub use complaints::{Complaint, Escalation, EscalationLevel};
+pub use improvement::{ActionSource, ActionStatus, ImprovementAction, SourceKind};
+
+/// The file names users write (Dutch, as the reports' readers say them).
+pub const IMPROVEMENT_FILE: &str = "verbeteracties.csv";
+pub const COMPLAINTS_FILE: &str = "klachten.csv";
+pub const ESCALATIONS_FILE: &str = "escalaties.csv";
+
+/// The largest log file read: far above any real log, small enough to hold.
+const MAX_LOG_BYTES: u64 = 64 * 1024 * 1024;
+
+/// Reads the optional log `name` of `dir`: only a regular file, and only up to
+/// [`MAX_LOG_BYTES`]. `None` when the folder has no such file.
+fn read_log(dir: &Path, name: &str) -> Result<Option<Vec<u8>>, Error> {
+    let path = dir.join(name);
+    let Ok(meta) = std::fs::metadata(&path) else { return Ok(None) };
+    if !meta.is_file() {
+        return Err(Error::new(format!("{} is not a regular file", path.display()))
+            .with_hint(format!("{name} must be a CSV file in the data folder")));
+    }
+    if meta.len() > MAX_LOG_BYTES {
+        return Err(Error::new(format!("{} is larger than {} MB", path.display(), MAX_LOG_BYTES / 1024 / 1024))
+            .with_hint(format!("{name} holds one row per action or complaint; check that it is the right file")));
+    }
+    std::fs::read(&path).map(Some).map_err(|e| Error::new(format!("cannot read {}: {e}", path.display())))
+}
+
+/// Reads the logs the data folder has into `data` (their rows, rejections and file
+/// accounting). Complaints first: an improvement action may name a complaint as its source.
+pub fn load_logs(dir: &Path, contract: &LoadedContract, data: &mut DataSet) -> Result<(), Error> {
+    let add = |data: &mut DataSet, name: &str, t: &CsvTable, rejections: Vec<Rejection>| {
+        data.files.push(InputFile { name: name.into(), sha256: t.sha256.clone(), rows: t.height as u64 });
+        data.rejections.extend(rejections);
+    };
+    if let Some(bytes) = read_log(dir, COMPLAINTS_FILE)? {
+        let (rows, rejections, t) = complaints::load_complaints(&bytes, COMPLAINTS_FILE, data)?;
+        add(data, COMPLAINTS_FILE, &t, rejections);
+        data.complaints = Some(rows);
+    }
+    if let Some(bytes) = read_log(dir, ESCALATIONS_FILE)? {
+        let (rows, rejections, t) = complaints::load_escalations(&bytes, ESCALATIONS_FILE, data)?;
+        add(data, ESCALATIONS_FILE, &t, rejections);
+        data.escalations = Some(rows);
+    }
+    match read_log(dir, IMPROVEMENT_FILE)? {
+        Some(bytes) => {
+            let (rows, rejections, t) = improvement::load_actions(&bytes, IMPROVEMENT_FILE, contract, data)?;
+            add(data, IMPROVEMENT_FILE, &t, rejections);
+            data.improvement_actions = Some(rows);
+        }
+        None => data.notes.push(format!("{IMPROVEMENT_FILE} is not in the data folder: improvement actions come from measurements.csv, if any")),
+    }
+    if data.complaints.is_none() {
+        data.notes.push(format!("{COMPLAINTS_FILE} is not in the data folder: complaints come from measurements.csv, if any"));
+    }
+    Ok(())
+}
+
+/// A date as users write it: `2026-10-05`, or `5-10-2026` (Dutch Excel).
+pub(crate) fn parse_date(s: &str) -> Option<NaiveDate> {
+    let s = s.trim();
+    NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .or_else(|_| NaiveDate::parse_from_str(s, "%d-%m-%Y"))
+        .ok()
+        .filter(|d| (1990..=2100).contains(&chrono::Datelike::year(d)))
+}
+
+/// One row's fields with its file and line, to reject a field in one call.
+pub(crate) struct RowReader<'a> {
+    pub table: &'a CsvTable,
+    pub file: &'a str,
+    pub row: usize,
+}
+
+impl<'a> RowReader<'a> {
+    pub fn line(&self) -> u64 {
+        self.table.line(self.row)
+    }
+
+    /// The trimmed field, empty when absent.
+    pub fn get(&self, col: &str) -> &'a str {
+        field(self.table.column(col), self.row).unwrap_or("")
+    }
+
+    pub fn reject(&self, col: &str, reason: String, hint: String, code: &str, args: &[(&str, &str)]) -> Rejection {
+        let value = self.get(col);
+        Rejection {
+            file: self.file.into(),
+            line: self.line(),
+            column: col.into(),
+            value: value.chars().take(200).collect(),
+            reason,
+            hint,
+            ..Default::default()
+        }
+        .coded(code, &[&[("value", value), ("column", col)], args].concat())
+    }
+
+    /// A required text field, or its rejection.
+    pub fn required(&self, col: &str) -> Result<&'a str, Rejection> {
+        match self.get(col) {
+            "" => Err(self.reject(col, "required field is empty".into(), format!("fill in {col}"), "required", &[])),
+            v => Ok(v),
+        }
+    }
+
+    /// An optional date (`None` when empty), or its rejection.
+    pub fn date(&self, col: &str) -> Result<Option<NaiveDate>, Rejection> {
+        match self.get(col) {
+            "" => Ok(None),
+            v => parse_date(v).map(Some).ok_or_else(|| {
+                self.reject(col, format!("\"{v}\" is not a date"), "write it as 2026-10-05".into(), "not_a_date", &[])
+            }),
+        }
+    }
+
+    /// A required date, or its rejection.
+    pub fn required_date(&self, col: &str) -> Result<NaiveDate, Rejection> {
+        self.required(col)?;
+        Ok(self.date(col)?.expect("a non-empty field"))
+    }
+
+    /// `date` of `col` lies before `earlier` of `earlier_col`: the rejection.
+    pub fn not_before(&self, col: &str, date: Option<NaiveDate>, earlier_col: &str, earlier: NaiveDate) -> Result<(), Rejection> {
+        match date {
+            Some(d) if d < earlier => Err(self.reject(
+                col,
+                format!("{col} lies before {earlier_col} ({earlier})"),
+                "correct the date".into(),
+                "date_before",
+                &[("earlier", earlier_col), ("earlier_value", &earlier.to_string())],
+            )),
+            _ => Ok(()),
+        }
+    }
+
+    /// The value of `col` as one of `choices` (spelling → value; the first spelling of each
+    /// value is the one the hint names), or its rejection.
+    pub fn one_of<T: Copy>(&self, col: &str, choices: &[(&str, T)]) -> Result<T, Rejection> {
+        let v = self.get(col);
+        let lower = v.to_lowercase();
+        choices.iter().find(|(s, _)| *s == lower).map(|(_, t)| *t).ok_or_else(|| {
+            let expected = choices.iter().map(|(s, _)| *s).collect::<Vec<_>>().join(", ");
+            self.reject(col, format!("\"{v}\" is not one of: {expected}"), format!("use {expected}"), "not_one_of", &[("expected", &expected)])
+        })
+    }
+}
+
+/// The header check every log shares.
+pub(crate) fn require_columns(t: &CsvTable, file: &str, cols: &[&str], all: &[&str]) -> Result<(), Error> {
+    let missing: Vec<&str> = cols.iter().copied().filter(|c| !t.has(c)).collect();
+    if missing.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::new(format!("{file} lacks required columns: {}", missing.join(", ")))
+            .with_hint(format!("the header must be: {}", all.join(","))))
+    }
+}
+
+/// The rejection of a second row with an id already used, on the line of the first.
+pub(crate) fn duplicate(r: &RowReader, first_line: u64) -> Rejection {
+    let first = first_line.to_string();
+    r.reject(
+        "id",
+        format!("duplicate id; the first row with this id, line {first}, counts"),
+        "remove the repeated row or give it an id of its own".into(),
+        "duplicate_id",
+        &[("first", &first)],
+    )
+}

@@ -1,0 +1,137 @@
+//! The provider's logs through the binary: `check` names a rejected row of each log, the
+//! monthly report counts the logs' rows in its accounting, counts domain 6 and 7 from them,
+//! and prints hostile log text literally in the PDF and as text in the annex.
+
+use std::path::Path;
+
+mod common;
+use common::{pdftotext, run, text};
+
+use calamine::{open_workbook, Data, Reader, Xlsx};
+
+/// The counting fixture's tickets with hand-made logs beside them.
+fn data_folder(name: &str) -> std::path::PathBuf {
+    let dir = common::tmp(&format!("voice-{name}"));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::copy("tests/fixtures/counting/tickets.csv", dir.join("tickets.csv")).unwrap();
+    std::fs::write(
+        dir.join("klachten.csv"),
+        "id,received,school,channel,subject,ticket,handled,outcome\n\
+         K1,2026-10-02,De Regenboog,telefoon,\"=SUM(A1) #12 $40 ]@school\",,2026-10-06,excuses\n\
+         K2,2026-10-12,Het Klokhuis,e-mail,Laptop traag,,2026-10-19,toestel vervangen\n\
+         K3,2026-10-20,,duif,Kanaal onbekend,,,\n\
+         K4,2026-09-30,,,Vorige maand,,2026-10-01,\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("verbeteracties.csv"),
+        "id,title,source,owner,opened,due,implemented,status,note\n\
+         V1,Kennisbank,kpi:first_contact_resolution,Servicedesk,2026-09-01,2026-10-15,2026-10-10,,\n\
+         V2,Wifi,complaint:K2,Netwerk,2026-10-13,2026-10-30,,open,\n\
+         V3,Onbekende bron,complaint:K9,Netwerk,2026-10-13,,,open,\n",
+    )
+    .unwrap();
+    dir
+}
+
+#[test]
+fn check_names_the_rejected_rows_of_the_logs() {
+    let dir = data_folder("check");
+    let o = run(&["check", "--data", dir.to_str().unwrap(), "--period", "2026-10", "--today", "2026-11-02"]);
+    assert_eq!(o.status.code(), Some(1));
+    let t = text(&o);
+    assert!(t.contains("klachten.csv: 4 rows"), "{t}");
+    assert!(t.contains("rejected: klachten.csv:4: column channel: \"duif\" is not one of"), "{t}");
+    assert!(t.contains("rejected: verbeteracties.csv:4: column source: complaint \"K9\" is not in klachten.csv"), "{t}");
+}
+
+#[test]
+fn the_monthly_report_counts_and_prints_the_logs() {
+    let dir = data_folder("monthly");
+    let out = common::tmp("voice-monthly-out");
+    let o = run(&["monthly", "--data", dir.to_str().unwrap(), "--period", "2026-10", "--today", "2026-11-02", "--out", out.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    let folder = out.join("2026-10");
+    let json: serde_json::Value = serde_json::from_slice(&std::fs::read(folder.join("sla-rapportage-2026-10.json")).unwrap()).unwrap();
+    // Every row of each log: read = used + rejected.
+    let files = json["data_quality"]["accounting"]["other_files"].as_array().unwrap();
+    let acc = |name: &str| {
+        let f = files.iter().find(|f| f["file"] == name).unwrap();
+        (f["rows_read"].as_u64().unwrap(), f["used"].as_u64().unwrap(), f["rejected"].as_u64().unwrap())
+    };
+    assert_eq!(acc("klachten.csv"), (4, 3, 1));
+    assert_eq!(acc("verbeteracties.csv"), (3, 2, 1));
+    // Domain 7: K1 and K2 received in October (K3 rejected, K4 in September).
+    let kpi = |id: &str| {
+        json["kpis"]["domains"].as_array().unwrap().iter().flat_map(|d| d["kpis"].as_array().unwrap().clone()).find(|k| k["id"] == id).unwrap()
+    };
+    assert_eq!(kpi("complaints")["figure"]["measured"], 2.0);
+    assert_eq!(kpi("complaints")["figure"]["source"], "log");
+    // Domain 6 is quarterly: not yet measured in October.
+    assert!(kpi("improvement_actions")["figure"].is_null());
+    let v = &json["voice"];
+    assert_eq!(v["complaints"]["received"], 2);
+    // K4 (30 September → 1 October) is listed as carried over; handling K1 2 workdays, K2 5.
+    let days: Vec<i64> = v["complaints"]["complaints"].as_array().unwrap().iter().map(|c| c["handling_workdays"].as_i64().unwrap()).collect();
+    assert_eq!(days, [1, 2, 5]);
+    assert_eq!(v["improvement"]["implemented"][0]["id"], "V1");
+    assert_eq!(v["improvement"]["due"].as_array().unwrap().len(), 0);
+    assert_eq!(v["improvement"]["overdue"][0]["id"], "V2");
+
+    let pdf = pdftotext(&folder.join("sla-rapportage-2026-10.pdf"));
+    assert!(pdf.contains("=SUM(A1) #12 $40 ]@school"), "{pdf}");
+    assert!(pdf.contains("Klachten en escalaties"), "{pdf}");
+    assert!(pdf.contains("Klacht: K2"), "{pdf}");
+
+    let mut wb: Xlsx<_> = open_workbook(Path::new(&folder.join("sla-rapportage-2026-10-bijlage.xlsx"))).unwrap();
+    let sheet = wb.worksheet_range("Klachten").unwrap();
+    let cell = sheet.get_value((2, 4)).cloned();
+    assert_eq!(cell, Some(Data::String("=SUM(A1) #12 $40 ]@school".into())));
+    assert!(wb.worksheet_range("Verbeteracties").is_ok());
+}
+
+/// The quarterly report's "Wijzigingen" item: the non-standard and emergency changes opened
+/// in the quarter one by one, with CAB approval and outcome (a hand-made quarter).
+#[test]
+fn the_quarterly_report_lists_non_standard_and_emergency_changes() {
+    let dir = common::tmp("voice-changes");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("tickets.csv"),
+        "id,type,school,category,summary,priority,opened_at,resolved_at,change_class,cab_approved,change_failed\n\
+         C1,change,OBS De Regenboog,netwerk,Standaard: printer toevoegen,P4,2026-07-06T09:00,2026-07-07T10:00,standard,,false\n\
+         C2,change,Het Klokhuis,netwerk,Firewall vervangen #2 $x,P3,2026-08-03T09:00,2026-08-10T10:00,non_standard,true,true\n\
+         C3,change,Het Klokhuis,netwerk,Switch herconfigureren,P3,2026-07-13T09:00,2026-07-14T10:00,non_standard,,false\n\
+         C4,change,De Piramide,server,Spoedpatch,P2,2026-09-28T09:00,,emergency,,\n\
+         C5,change,De Piramide,server,Spoedpatch vorig kwartaal,P2,2026-06-28T09:00,2026-07-02T09:00,emergency,,false\n\
+         C6,change,De Piramide,server,Noodherstel,P2,2026-09-01T09:00,2026-09-01T12:00,spoed,true,\n",
+    )
+    .unwrap();
+    let out = common::tmp("voice-changes-out");
+    let o = run(&["quarterly", "--data", dir.to_str().unwrap(), "--period", "2026-Q3", "--today", "2026-11-02", "--out", out.to_str().unwrap()]);
+    assert!(o.status.code().is_some_and(|c| c <= 1), "{}", text(&o));
+    let folder = out.join("2026-Q3");
+    let json: serde_json::Value = serde_json::from_slice(&std::fs::read(folder.join("kwartaalrapportage-2026-Q3.json")).unwrap()).unwrap();
+    let listed: Vec<(String, String, String)> = json["changes_listed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["ticket_id"].as_str().unwrap().into(), c["class"].as_str().unwrap().into(), c["outcome"].as_str().unwrap().into()))
+        .collect();
+    let row = |a: &str, b: &str, c: &str| (a.to_string(), b.to_string(), c.to_string());
+    // Non-standard first, by opening; C1 is standard, C5 opened in Q2.
+    assert_eq!(
+        listed,
+        [
+            row("C3", "non_standard", "succeeded"),
+            row("C2", "non_standard", "failed"),
+            row("C6", "emergency", "not_recorded"),
+            row("C4", "emergency", "open"),
+        ]
+    );
+    assert_eq!(json["changes_listed"][0]["cab_approved"], serde_json::Value::Null);
+    let pdf = pdftotext(&folder.join("kwartaalrapportage-2026-Q3.pdf"));
+    assert!(pdf.contains("Non-standard en spoedwijzigingen"), "{pdf}");
+    assert!(pdf.contains("Firewall vervangen #2 $x"), "{pdf}");
+    assert!(pdf.contains("nog niet afgerond"), "{pdf}");
+}

@@ -223,3 +223,115 @@ fn reports_on_time_comes_from_the_first_version() {
     assert_eq!((k["figure"]["source"].as_str(), k["achievement_pct"].as_f64()), (Some("measurement"), Some(100.0)));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+fn quarterly(dir: &Path, today: &str) -> std::process::Output {
+    let (data, out) = (dir.join("data"), dir.join("out"));
+    let o = run(&["quarterly", "--data", data.to_str().unwrap(), "--out", out.to_str().unwrap(), "--period", "2026-Q3", "--today", today]);
+    assert!(o.status.code().is_some_and(|c| c <= 1), "{}", text(&o));
+    o
+}
+
+/// The quarterly report explains its rerun as the monthly one does: one ticket
+/// reprioritised (P3 → P2, its resolution now late) and one resolution moved earlier (now
+/// on time). The sent version is kept; exactly those two tickets are named; the quarter's
+/// resolution breaches stay the same (one more, one fewer) while domain 2's per-priority
+/// figure moves; `diff` on the folders prints it; an identical rerun adds no version.
+#[test]
+fn a_quarterly_rerun_keeps_the_sent_version_and_explains_its_changes() {
+    const QJSON: &str = "kwartaalrapportage-2026-Q3.json";
+    let dir = demo_copy("rerun-quarter");
+    let report = dir.join("out/2026-Q3");
+    quarterly(&dir, "2026-10-06");
+    let sent = std::fs::read(report.join(QJSON)).unwrap();
+    let old: Value = serde_json::from_slice(&sent).unwrap();
+    assert!(old.get("rerun_changes").is_none(), "a first report has no changes section");
+    assert!(old["tickets"].as_array().is_some_and(|t| !t.is_empty()), "the JSON lists the quarter's tickets");
+
+    // INC039064: a July P3 incident resolved in 435 business minutes (met as P3; P2 allows 240).
+    // INC040302: an August P4 incident resolved late (3,562 of 2,400 minutes); now on 5 August.
+    set_field(&dir.join("data"), "INC039064", "priority", "P2");
+    set_field(&dir.join("data"), "INC040302", "resolved_at", "2026-08-05T10:00");
+    quarterly(&dir, "2026-10-13");
+
+    assert_eq!(listing(&report.join("versies")), ["2026-10-06"]);
+    assert!(std::fs::read(report.join("versies/2026-10-06").join(QJSON)).unwrap() == sent, "the kept version differs from the sent one");
+    let new = json(&report.join(QJSON));
+    let c = &new["rerun_changes"];
+    assert_eq!(c["against_generated_on"], "2026-10-06");
+    let tickets: Vec<(&str, &str, &Value, &Value, &Value, &Value)> = c["tickets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| (t["ticket_id"].as_str().unwrap(), t["kind"].as_str().unwrap(), &t["old"], &t["new"], &t["resolution_status_old"], &t["resolution_status_new"]))
+        .collect();
+    let v = |s: &str| Value::from(s);
+    assert_eq!(
+        tickets,
+        [
+            ("INC039064", "priority", &v("P3"), &v("P2"), &v("met"), &v("breached")),
+            ("INC040302", "resolution_changed", &v("2026-08-11T16:10"), &v("2026-08-05T10:00"), &v("breached"), &v("met")),
+        ]
+    );
+    // The headline figures do not move (one resolution breach more, one fewer), but for the
+    // data-quality warnings of times after the report's day: a week later, fewer of them.
+    let figures = c["figures"].as_array().unwrap();
+    let summary: Vec<&Value> = figures.iter().filter(|f| f["group"] == "summary").collect();
+    assert_eq!(summary.len(), 1, "{figures:?}");
+    assert_eq!(summary[0]["key"], "warnings");
+    let w = |r: &Value| r["quarter_summary"]["warnings"].as_f64();
+    assert_eq!((summary[0]["old"].as_f64(), summary[0]["new"].as_f64()), (w(&old), w(&new)));
+    assert!(w(&new) < w(&old));
+    // Domain 2's resolution per priority (the mean of the priorities' shares): P2 gains a
+    // breach, P3 loses a met ticket, P4 gains a met one.
+    let resolution = |r: &Value| -> Value {
+        let d = r["kpi_quarter"]["domains"].as_array().unwrap().iter().find(|d| d["number"] == 2).unwrap();
+        d["kpis"].as_array().unwrap().iter().find(|k| k["id"] == "resolution_time").unwrap().clone()
+    };
+    let (ko, kn) = (resolution(&old), resolution(&new));
+    let parts = |k: &Value| -> Vec<(String, u64, u64)> {
+        k["figure"]["per_priority"].as_array().unwrap().iter().map(|p| (p["priority"].as_str().unwrap().to_string(), p["numerator"].as_u64().unwrap(), p["denominator"].as_u64().unwrap())).collect()
+    };
+    let expected: Vec<(String, u64, u64)> = parts(&ko)
+        .into_iter()
+        .map(|(p, n, d)| match p.as_str() {
+            "P2" => (p, n, d + 1),
+            "P3" => (p, n - 1, d - 1),
+            "P4" => (p, n + 1, d),
+            _ => (p, n, d),
+        })
+        .collect();
+    assert_eq!(parts(&kn), expected);
+    let mean = expected.iter().map(|(_, n, d)| *n as f64 * 100.0 / *d as f64).sum::<f64>() / expected.len() as f64;
+    assert!((kn["figure"]["measured"].as_f64().unwrap() - mean).abs() < 1e-9);
+    let kpi = figures.iter().find(|f| f["group"] == "kpi" && f["key"] == "resolution_time").expect("the KPI's change");
+    assert_eq!((&kpi["old"], &kpi["new"]), (&ko["achievement_pct"], &kn["achievement_pct"]));
+    assert!(figures.iter().any(|f| f["group"] == "domain" && f["key"] == "2"), "{figures:?}");
+
+    // The PDF says it, the annex lists the tickets (beside the quarter's own Wijzigingen sheet).
+    let pdf = pdftotext(&report.join("kwartaalrapportage-2026-Q3.pdf"));
+    for want in ["Wijzigingen ten opzichte van de versie van 6 oktober 2026", "INC039064", "prioriteit gewijzigd", "P3 → P2", "oplostijd gewijzigd", "05-08-2026 10:00"] {
+        assert!(pdf.contains(want), "{want} not in the PDF");
+    }
+    let mut wb: Xlsx<_> = open_workbook(report.join("kwartaalrapportage-2026-Q3-bijlage.xlsx")).unwrap();
+    let range = wb.worksheet_range("Wijzigingen tickets").unwrap();
+    assert_eq!(range.height(), 3, "header and two tickets");
+    assert_eq!(range.get((2, 0)).unwrap().to_string(), "INC040302");
+    assert!(wb.sheet_names().iter().any(|n| n == "Wijzigingen (2)"), "{:?}", wb.sheet_names());
+
+    // Again: no version, the same bytes.
+    let before = std::fs::read(report.join("kwartaalrapportage-2026-Q3.pdf")).unwrap();
+    quarterly(&dir, "2026-10-13");
+    assert_eq!(listing(&report.join("versies")), ["2026-10-06"]);
+    assert!(std::fs::read(report.join("kwartaalrapportage-2026-Q3.pdf")).unwrap() == before);
+
+    // `diff` on the quarterly folders.
+    let o = run(&["diff", report.join("versies/2026-10-06").to_str().unwrap(), report.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    let t = text(&o);
+    assert!(t.contains("Changes against the version made on 2026-10-06"), "{t}");
+    assert!(t.contains("INC039064: priority P3 → P2 (resolution met → breached)"), "{t}");
+    assert!(t.contains("INC040302: resolution changed 2026-08-11T16:10 → 2026-08-05T10:00 (resolution breached → met)"), "{t}");
+    let o = run(&["diff", report.to_str().unwrap(), report.join(QJSON).to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -173,9 +173,12 @@ pub fn start_report(
 }
 
 /// A rerun's changes: the report already in `dir` (the version this run replaces) against
-/// the new `monthly`. `None` for a first report; a previous report that cannot be read is a
-/// warning, not a failure (the new report is made without the comparison).
-pub fn rerun_changes(dir: &std::path::Path, monthly: &crate::report::model::Monthly) -> Result<Option<crate::report::changes::Changes>, Error> {
+/// the new report, given as its JSON (`new_json`, without changes; read back through the
+/// same text, so numbers compare exactly). `key` is the field a report keeps its changes in
+/// (see [`crate::report::changes::against_previous`]). `None` for a first report; a previous
+/// report that cannot be read is a warning, not a failure (the new report is made without
+/// the comparison).
+pub fn rerun_changes(dir: &std::path::Path, new_json: &[u8], key: &str) -> Result<Option<crate::report::changes::Changes>, Error> {
     use crate::report::changes;
     let previous = match changes::report_json_in(dir).and_then(|p| p.map(|p| changes::read_json(&p)).transpose()) {
         Ok(Some(v)) => v,
@@ -185,10 +188,8 @@ pub fn rerun_changes(dir: &std::path::Path, monthly: &crate::report::model::Mont
             return Ok(None);
         }
     };
-    // The new report as its JSON will read (through the same text, so numbers compare exactly).
-    let json = crate::render::to_json(&crate::report::model::JsonDocument { report: &monthly.report, tickets: &monthly.tickets })?;
-    let new: serde_json::Value = serde_json::from_slice(&json).map_err(|e| Error::new(format!("cannot read the report back: {e}")))?;
-    Ok(changes::against_previous(&previous, &new))
+    let new: serde_json::Value = serde_json::from_slice(new_json).map_err(|e| Error::new(format!("cannot read the report back: {e}")))?;
+    Ok(changes::against_previous(&previous, &new, key))
 }
 
 /// The notes and warnings every report run ends with (provider without a name, a period

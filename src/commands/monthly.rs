@@ -67,7 +67,8 @@ pub fn run(args: &MonthlyArgs) -> Result<Outcome, Error> {
         let d = crate::kpi::deliveries::delivery(dir, today, due_on);
         crate::kpi::deliveries::apply(&mut monthly.report.kpis, contract, &[d], labels);
     }
-    monthly.report.changes = crate::commands::rerun_changes(dir, &monthly)?;
+    let json = render::to_json(&crate::report::model::JsonDocument { report: &monthly.report, tickets: &monthly.tickets })?;
+    monthly.report.changes = crate::commands::rerun_changes(dir, &json, "changes")?;
     progress.stage("making the PDF, the annex and the JSON");
     let rendered = render::monthly(&monthly, labels, templates, today, !args.report.no_archival)?;
     progress.stage("writing");

@@ -6,7 +6,7 @@ use crate::output::write_report;
 use crate::period::Period;
 use crate::render;
 use crate::report::monthly::RunContext;
-use crate::report::quarterly::build_quarterly;
+use crate::report::quarterly::build_quarterly_with;
 
 #[derive(Debug, Clone, clap::Args)]
 pub struct QuarterlyArgs {
@@ -31,7 +31,8 @@ pub fn run(args: &QuarterlyArgs) -> Result<Outcome, Error> {
     let (progress, data, dir, lock) = (&start.progress, &start.data, &start.dir, &start.lock);
     let ctx = RunContext { contract, period, today, lang: args.report.lang.clone() };
     progress.stage("counting the months and the quarter");
-    let q = build_quarterly(data, &ctx);
+    let mut q = build_quarterly_with(data, &ctx, true, &|_, _| {});
+    q.rerun_changes = crate::commands::rerun_changes(dir, &render::to_json(&q.json_document())?, "rerun_changes")?;
     progress.stage("making the PDF, the annex and the JSON");
     let rendered = render::quarterly(&q, labels, templates, today, !args.report.no_archival)?;
 

@@ -186,14 +186,16 @@ pub fn quarterly(
     archival: bool,
 ) -> Result<RenderedReport, Error> {
     let xlsx = xlsx_quarterly::quarterly_xlsx(q, labels)?;
-    report_with_annex(q, &q.meta.period, "quarterly", xlsx, labels, templates, today, archival)
+    let json = to_json(&q.json_document())?;
+    report_with_annex(q, json, &q.meta.period, "quarterly", xlsx, labels, templates, today, archival)
 }
 
-/// A report without a cover message (quarterly, annual): its JSON, its annex `xlsx`, and the
-/// PDF of `{kind}.typ` named by `file.{kind}_stem`, with both attached.
+/// A report without a cover message (quarterly, annual): its `json`, its annex `xlsx`, and the
+/// PDF of `{kind}.typ` named by `file.{kind}_stem` (from `report`), with both attached.
 #[allow(clippy::too_many_arguments)]
 fn report_with_annex<T: Serialize>(
     report: &T,
+    json: Vec<u8>,
     period: &str,
     kind: &str,
     xlsx: Vec<u8>,
@@ -204,7 +206,6 @@ fn report_with_annex<T: Serialize>(
 ) -> Result<RenderedReport, Error> {
     let key = format!("file.{kind}_stem");
     let stem = file_stem(&render_text(labels.get(&key), minijinja::context! { period => period })?, &key)?;
-    let json = to_json(report)?;
     let settings = pdf::PdfSettings { archival, attachments: attachments(&stem, labels, &json, &xlsx)? };
     let pdf = pdf::render_pdf_with(templates, &format!("{kind}.typ"), pdf_input(report, labels)?, today, &settings)?;
     Ok(RenderedReport { stem, pdf, xlsx, json, message: String::new() })
@@ -219,7 +220,7 @@ pub fn annual(
     archival: bool,
 ) -> Result<RenderedReport, Error> {
     let xlsx = xlsx_annual::annual_xlsx(a, labels)?;
-    report_with_annex(a, &a.meta.period, "annual", xlsx, labels, templates, today, archival)
+    report_with_annex(a, to_json(a)?, &a.meta.period, "annual", xlsx, labels, templates, today, archival)
 }
 
 #[cfg(test)]

@@ -57,6 +57,7 @@ use crate::contract::{Direction, Frequency, KpiSource, PriorityCombination, Unit
 use crate::error::Error;
 use crate::i18n::{Labels, format_number, format_pct, month_label};
 use crate::kpi::{DomainResult, KpiResult, KpiSection};
+use crate::report::changes::Changes;
 use crate::report::model::{
     Accounting, AttainmentRow, CrossTable, Meta, Monthly, MonthlyReport, SparseCrossTable, Summary,
 };
@@ -164,7 +165,9 @@ fn write_workbook(
     }
     ticket_sheets(&mut b, m)?;
     data_quality_sheet(&mut b, r)?;
-    changes_sheets(&mut b, r)?;
+    if let Some(ch) = &r.changes {
+        changes_sheets(&mut b, ch)?;
+    }
     let sources = ChartSources {
         kpi,
         volumes,
@@ -1127,10 +1130,25 @@ fn p1_sheets(b: &mut Book, r: &MonthlyReport) -> Res {
     })
 }
 
+/// The sheets of a rerun's changes (as in the monthly annex) for another workbook (the
+/// quarterly annex): named clear of `names_in_use` (sheet names already in that workbook),
+/// to be pushed onto it in this order.
+pub(super) fn changes_worksheets(ch: &Changes, labels: &Labels, names_in_use: &[String]) -> Res<Vec<Worksheet>> {
+    let mut b = Book {
+        wb: Workbook::new(),
+        labels,
+        f: Formats::new(),
+        names: names_in_use.iter().map(|n| n.to_lowercase()).collect(),
+        rows_per_sheet: LIST_ROWS_PER_SHEET,
+        poison: false,
+    };
+    changes_sheets(&mut b, ch)?;
+    Ok(std::mem::take(b.wb.worksheets_mut()))
+}
+
 /// A rerun's changes against the version it replaces: the figures (was → now) and every
-/// ticket that explains them. No sheets on a first report.
-fn changes_sheets(b: &mut Book, r: &MonthlyReport) -> Res {
-    let Some(ch) = &r.changes else { return Ok(()) };
+/// ticket that explains them (on a rerun only: a first report has none).
+fn changes_sheets(b: &mut Book, ch: &Changes) -> Res {
     let labels = b.labels;
     let col = |key: &str, width: f64| Col { header: labels.get(key).to_string(), width };
     let cols = [

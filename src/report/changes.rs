@@ -214,9 +214,11 @@ pub fn compare(old: &Value, new: &Value) -> Changes {
     }
 }
 
-/// A rejected row: its key and how it is shown.
+/// A rejected row: its key and how it is shown. A monthly report lists them under
+/// `data_quality`, a quarterly report's JSON at its top level.
 fn rejections(v: &Value) -> BTreeMap<(String, u64, String), String> {
-    v["data_quality"]["rejections"]
+    let listed = if v["data_quality"]["rejections"].is_array() { &v["data_quality"]["rejections"] } else { &v["rejections"] };
+    listed
         .as_array()
         .map(|rs| {
             rs.iter()
@@ -366,14 +368,16 @@ pub fn report_json_in(dir: &Path) -> Result<Option<PathBuf>, Error> {
 }
 
 /// The changes a new report shows against the report it replaces (`previous`, its JSON;
-/// `new`, the new report's JSON without changes). When nothing changed since `previous`,
+/// `new`, the new report's JSON without changes; `key`, the field that holds a report's
+/// changes: `changes` in a monthly report, `rerun_changes` in a quarterly one, whose
+/// `changes` are the change-management figures). When nothing changed since `previous`,
 /// the changes `previous` showed are kept, so a rerun that changes nothing makes the same
 /// report again (byte-identical on the same day) and the explanation of the last real
 /// change stays with the report.
-pub fn against_previous(previous: &Value, new: &Value) -> Option<Changes> {
+pub fn against_previous(previous: &Value, new: &Value, key: &str) -> Option<Changes> {
     let c = compare(previous, new);
     if c.is_empty() {
-        serde_json::from_value(previous["changes"].clone()).ok()
+        serde_json::from_value(previous[key].clone()).ok()
     } else {
         Some(c)
     }
@@ -462,7 +466,7 @@ mod tests {
     fn identical_reports_have_no_changes() {
         let r = report("2026-11-03", Some(50.0), vec![ticket("A", 2, "P2", None, "breached")], vec![]);
         assert!(compare(&r, &r).is_empty());
-        assert_eq!(against_previous(&r, &r), None);
+        assert_eq!(against_previous(&r, &r, "changes"), None);
     }
 
     /// A reprioritised ticket, a resolution recorded, a ticket added, one rejected now, one
@@ -513,7 +517,13 @@ mod tests {
         // Nothing changed since: the explanation stays, unchanged.
         let mut carried = new.clone();
         carried["changes"] = serde_json::to_value(&c).unwrap();
-        assert_eq!(against_previous(&carried, &new), Some(c.clone()));
+        assert_eq!(against_previous(&carried, &new, "changes"), Some(c.clone()));
+        // A quarterly report keeps them under `rerun_changes` (its `changes` are a list).
+        let mut quarterly = new.clone();
+        quarterly["changes"] = json!([{"period": "quarter"}]);
+        quarterly["rerun_changes"] = serde_json::to_value(&c).unwrap();
+        assert_eq!(against_previous(&quarterly, &new, "rerun_changes"), Some(c.clone()));
+        assert_eq!(against_previous(&quarterly, &new, "changes"), None);
         let t = to_text(&c);
         assert!(t.contains("A: priority P2 → P1 (resolution breached → met)"), "{t}");
         assert!(t.contains("resolution_pct: 50.00 % → 75.00 %"), "{t}");

@@ -58,6 +58,33 @@ pub struct QuarterlyReport {
     pub kpi_quarter: KpiSection,
     /// The provider's logs over the quarter (improvement actions, complaints, escalations).
     pub voice: crate::report::voice::Voice,
+    /// A rerun's changes against the report it replaces (`report::changes`: the quarter's
+    /// figures and, ticket by ticket, why); absent on a first report. Not `changes`: those
+    /// are the quarter's change-management figures.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rerun_changes: Option<crate::report::changes::Changes>,
+    /// The quarter's evaluated tickets and the rejected rows, for the JSON only
+    /// ([`QuarterlyJson`]: what a rerun is compared on); empty unless asked for.
+    #[serde(skip)]
+    pub tickets: Vec<crate::report::model::TicketRow>,
+    #[serde(skip)]
+    pub rejections: Vec<crate::load::Rejection>,
+}
+
+/// The quarterly report's JSON file: the report with the rejected rows and the quarter's
+/// tickets as its last keys (the PDF gets the report without them).
+#[derive(Serialize)]
+pub struct QuarterlyJson<'a> {
+    #[serde(flatten)]
+    pub report: &'a QuarterlyReport,
+    pub rejections: &'a [crate::load::Rejection],
+    pub tickets: &'a [crate::report::model::TicketRow],
+}
+
+impl QuarterlyReport {
+    pub fn json_document(&self) -> QuarterlyJson<'_> {
+        QuarterlyJson { report: self, rejections: &self.rejections, tickets: &self.tickets }
+    }
 }
 
 /// One domain across the quarter.
@@ -358,6 +385,20 @@ fn malus_rows(section: &crate::kpi::KpiSection) -> (Vec<MalusRow>, MalusTotal) {
 
 /// Builds the quarterly report. `ctx.period` must be a quarter.
 pub fn build_quarterly(data: &DataSet, ctx: &RunContext) -> QuarterlyReport {
+    build_quarterly_with(data, ctx, false, &|_, _| {})
+}
+
+/// As [`build_quarterly`]; with `ticket_rows`, the report keeps the quarter's tickets and
+/// rejected rows for its JSON (what a rerun is compared on). `adjust` may change each
+/// month's KPI section (`Some(i)`) and the quarter's (`None`) before the report is assembled
+/// from them — the command gives domain 6's reports on time their figure from the report
+/// folders there (`kpi::deliveries`), so the core reads no files.
+pub fn build_quarterly_with(
+    data: &DataSet,
+    ctx: &RunContext,
+    ticket_rows: bool,
+    adjust: &(dyn Fn(Option<usize>, &mut KpiSection) + Sync),
+) -> QuarterlyReport {
     let quarter = ctx.period;
     let months: Vec<Period> = quarter.months();
     // The three months and the pooled quarter are independent: aggregate them side by side.
@@ -369,10 +410,15 @@ pub fn build_quarterly(data: &DataSet, ctx: &RunContext) -> QuarterlyReport {
                 scope.spawn(move || build_with(data, &ctx, false))
             })
             .collect();
-        let whole = build_with(data, ctx, false);
+        let whole = build_with(data, ctx, ticket_rows);
         let per_month: Vec<_> = handles.into_iter().map(|h| h.join().expect("a month's aggregation")).collect();
         (per_month, whole)
     });
+    let (mut per_month, mut whole) = (per_month, whole);
+    for (i, m) in per_month.iter_mut().enumerate() {
+        adjust(Some(i), &mut m.report.kpis);
+    }
+    adjust(None, &mut whole.report.kpis);
     let contract = ctx.contract;
     let clock = &contract.clock;
     let month_labels: Vec<String> = months.iter().map(|m| m.label()).collect();
@@ -526,5 +572,8 @@ pub fn build_quarterly(data: &DataSet, ctx: &RunContext) -> QuarterlyReport {
         kpi_months: per_month.iter().map(|m| m.report.kpis.clone()).collect(),
         kpi_quarter: whole.report.kpis.clone(),
         voice: whole.report.voice.clone(),
+        rerun_changes: None,
+        rejections: if ticket_rows { dq.rejections.clone() } else { Vec::new() },
+        tickets: whole.tickets,
     }
 }

@@ -130,6 +130,20 @@ pub fn month_label(period: &str, labels: &Labels) -> String {
     parsed.unwrap_or_else(|| period.to_string())
 }
 
+/// A period in words: `2026-Q3` → "3e kwartaal 2026" (en "Q3 2026"), `2026-H2` → "2e
+/// halfjaar 2026", a month as [`month_label`] does, anything else as it is.
+pub fn period_label(period: &str, labels: &Labels) -> String {
+    let Some((year, part)) = period.split_once('-') else { return period.to_string() };
+    let named = |key: &str, n: &str| labels.get(key).replace("{n}", n).replace("{year}", year);
+    if let Some(n) = part.strip_prefix('Q') {
+        named("q.quarter_name", n)
+    } else if let Some(n) = part.strip_prefix('H') {
+        named("q.half_name", n)
+    } else {
+        month_label(period, labels)
+    }
+}
+
 pub const MONTH_KEYS: [&str; 12] = [
     "month.1", "month.2", "month.3", "month.4", "month.5", "month.6", "month.7", "month.8",
     "month.9", "month.10", "month.11", "month.12",

@@ -335,3 +335,53 @@ fn a_quarterly_rerun_keeps_the_sent_version_and_explains_its_changes() {
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Domain 6's reports on time in the quarterly report: August's report first made on 3
+/// September (due 7 September: on time), September's on 8 October (due 7 October: late),
+/// none for July, and the quarterly report itself first made on 6 October (due 7 October:
+/// on time, its rerun on 9 October still counts the first version). The quarter: 2 of 3
+/// reports on time, July named as not found; the months as their own reports have them; a
+/// quarter's measurement overrides.
+#[test]
+fn quarterly_reports_on_time_come_from_the_months_and_its_own_versions() {
+    let dir = tmp("on-time-quarter");
+    let (data, out) = (dir.join("data"), dir.join("out"));
+    std::fs::create_dir_all(&data).unwrap();
+    std::fs::copy("tests/fixtures/counting/tickets.csv", data.join("tickets.csv")).unwrap();
+    let make = |kind: &str, period: &str, today: &str| {
+        let o = run(&[kind, "--data", data.to_str().unwrap(), "--out", out.to_str().unwrap(), "--period", period, "--today", today]);
+        assert!(o.status.code().is_some_and(|c| c <= 1), "{}", text(&o));
+    };
+    let on_time = |section: &Value| -> Value {
+        let d = section["domains"].as_array().unwrap().iter().find(|d| d["number"] == 6).unwrap();
+        d["kpis"].as_array().unwrap().iter().find(|k| k["id"] == "reports_on_time").unwrap().clone()
+    };
+    make("monthly", "2026-08", "2026-09-03");
+    make("quarterly", "2026-Q3", "2026-10-06");
+    make("monthly", "2026-09", "2026-10-08");
+    make("quarterly", "2026-Q3", "2026-10-09");
+    let q = json(&out.join("2026-Q3/kwartaalrapportage-2026-Q3.json"));
+    let k = on_time(&q["kpi_quarter"]);
+    let f = &k["figure"];
+    assert_eq!((f["source"].as_str(), f["numerator"].as_u64(), f["denominator"].as_u64()), (Some("versions"), Some(2), Some(3)));
+    assert!((k["achievement_pct"].as_f64().unwrap() - 200.0 / 3.0).abs() < 1e-9);
+    assert_eq!(f["detail"], "2 van 3 rapporten tijdig (eerste versie op of vóór de vervaldatum); geen rapport gevonden van juli 2026 (niet meegeteld)");
+    // The months: as their own reports (July has none: no figure, never 0).
+    let months: Vec<Option<f64>> = q["kpi_months"].as_array().unwrap().iter().map(|s| on_time(s)["achievement_pct"].as_f64()).collect();
+    assert_eq!(months, [None, Some(100.0), Some(0.0)]);
+    for (m, want) in [("2026-08", 100.0), ("2026-09", 0.0)] {
+        let r = json(&out.join(m).join(format!("sla-rapportage-{m}.json")));
+        assert_eq!(on_time(&r["kpis"])["achievement_pct"].as_f64(), Some(want), "{m}");
+    }
+    // The rerun explains the change (the quarter's first version found only August's).
+    let kpi = q["rerun_changes"]["figures"].as_array().unwrap().iter().find(|f| f["key"] == "reports_on_time").unwrap().clone();
+    assert_eq!(kpi["old"].as_f64(), Some(100.0));
+    let pdf = pdftotext(&out.join("2026-Q3/kwartaalrapportage-2026-Q3.pdf"));
+    assert!(pdf.contains("rapportversies: 2 van 3 rapporten tijdig"), "the PDF names the source");
+    // A measurement of the quarter overrides.
+    std::fs::write(data.join("measurements.csv"), "period,kpi,value,note\n2026-Q3,reports_on_time,100,handmatig\n").unwrap();
+    make("quarterly", "2026-Q3", "2026-10-09");
+    let k = on_time(&json(&out.join("2026-Q3/kwartaalrapportage-2026-Q3.json"))["kpi_quarter"]);
+    assert_eq!((k["figure"]["source"].as_str(), k["achievement_pct"].as_f64()), (Some("measurement"), Some(100.0)));
+    let _ = std::fs::remove_dir_all(&dir);
+}

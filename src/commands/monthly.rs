@@ -65,7 +65,7 @@ pub fn run(args: &MonthlyArgs) -> Result<Outcome, Error> {
     // Domain 6's reports on time, from this folder's first version (unless measured).
     if let Ok(due_on) = chrono::NaiveDate::parse_from_str(&monthly.report.meta.due_on, "%Y-%m-%d") {
         let d = crate::kpi::deliveries::delivery(dir, today, due_on);
-        crate::kpi::deliveries::apply(&mut monthly.report.kpis, contract, &[d], labels);
+        crate::kpi::deliveries::apply(&mut monthly.report.kpis, contract, &[d], &[], labels);
     }
     let json = render::to_json(&crate::report::model::JsonDocument { report: &monthly.report, tickets: &monthly.tickets })?;
     monthly.report.changes = crate::commands::rerun_changes(dir, &json, "changes")?;

@@ -3,7 +3,9 @@
 //! manifest and of the versions in `versies/`), and the report its due date. The KPI's
 //! figure is the share of the period's reports whose first version was made by the due
 //! date; a measurement in measurements.csv still overrides it (the figure is only offered
-//! where the KPI has none), and the report names the source (`versions`).
+//! where the KPI has none), and the report names the source (`versions`). A quarterly
+//! report counts the reports of its three months (their folders beside its own) and itself;
+//! the year report counts each quarter's the same way, from the folders that exist.
 
 use std::path::Path;
 
@@ -11,6 +13,7 @@ use chrono::NaiveDate;
 
 use super::{score_domain, Figure, KpiFigure, KpiSection};
 use crate::contract::LoadedContract;
+use crate::period::Period;
 use crate::i18n::Labels;
 
 /// The KPI whose figure this gives.
@@ -51,9 +54,57 @@ pub fn delivery(dir: &Path, today: NaiveDate, due_on: NaiveDate) -> Delivery {
     Delivery { first_made_on: first_made_on(dir).map_or(today, |d| d.min(today)), due_on }
 }
 
+/// The reports a quarterly report counts: each month's (`OUT/YYYY-MM`, `None` when that
+/// folder holds no report) and the quarter's own (`OUT/YYYY-Qn`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QuarterDeliveries {
+    /// The month labels (`2026-07`) with their report's delivery.
+    pub months: Vec<(String, Option<Delivery>)>,
+    pub own: (String, Option<Delivery>),
+}
+
+impl QuarterDeliveries {
+    /// The deliveries of `quarter`'s reports found under `out`. `made_today`: the quarterly
+    /// report being made now (its first version is the earliest kept one, or today); `None`
+    /// for a reader of the folders (the year report), which counts only what exists.
+    pub fn find(out: &Path, quarter: &Period, contract: &LoadedContract, made_today: Option<NaiveDate>) -> QuarterDeliveries {
+        let due = |p: &Period| contract.clock.add_workdays(p.last_day(), contract.contract.rules.report_due_workdays);
+        let months = quarter
+            .months()
+            .iter()
+            .map(|m| (m.label(), first_made_on(&out.join(m.label())).map(|made| Delivery { first_made_on: made, due_on: due(m) })))
+            .collect();
+        let dir = out.join(quarter.label());
+        let own = match made_today {
+            Some(today) => Some(delivery(&dir, today, due(quarter))),
+            None => first_made_on(&dir).map(|made| Delivery { first_made_on: made, due_on: due(quarter) }),
+        };
+        QuarterDeliveries { months, own: (quarter.label(), own) }
+    }
+
+    /// Gives month `i`'s KPI section (`Some(i)`) its month's report, the quarter's (`None`)
+    /// every report found, naming the ones not found.
+    pub fn apply_to(&self, month: Option<usize>, kpis: &mut KpiSection, contract: &LoadedContract, labels: &Labels) {
+        match month {
+            Some(i) => {
+                if let Some((_, Some(d))) = self.months.get(i) {
+                    apply(kpis, contract, &[*d], &[], labels);
+                }
+            }
+            None => {
+                let all = self.months.iter().chain([&self.own]);
+                let found: Vec<Delivery> = all.clone().filter_map(|(_, d)| *d).collect();
+                let missing: Vec<String> = all.filter(|(_, d)| d.is_none()).map(|(l, _)| l.clone()).collect();
+                apply(kpis, contract, &found, &missing, labels);
+            }
+        }
+    }
+}
+
 /// Gives the KPI the deliveries' figure where it has none (no measurement), and scores its
-/// domain again with it.
-pub fn apply(kpis: &mut KpiSection, contract: &LoadedContract, deliveries: &[Delivery], labels: &Labels) {
+/// domain again with it. `missing`: the periods (`2026-08`, `2026-Q3`) whose report was not
+/// found, named in the figure's detail (they are not counted: no evidence either way).
+pub fn apply(kpis: &mut KpiSection, contract: &LoadedContract, deliveries: &[Delivery], missing: &[String], labels: &Labels) {
     if deliveries.is_empty() {
         return;
     }
@@ -67,13 +118,20 @@ pub fn apply(kpis: &mut KpiSection, contract: &LoadedContract, deliveries: &[Del
         let on_time = deliveries.iter().filter(|d| d.first_made_on <= d.due_on).count() as u64;
         let total = deliveries.len() as u64;
         let date = |d: NaiveDate| crate::i18n::format_date(d, labels);
-        let detail = match deliveries {
+        let mut detail = match deliveries {
             [one] => labels
                 .get("kpi.versions.one")
                 .replace("{made}", &date(one.first_made_on))
                 .replace("{due}", &date(one.due_on)),
-            _ => String::new(),
+            _ => labels
+                .get("kpi.versions.many")
+                .replace("{on_time}", &on_time.to_string())
+                .replace("{total}", &total.to_string()),
         };
+        if !missing.is_empty() {
+            let names: Vec<String> = missing.iter().map(|p| crate::i18n::period_label(p, labels)).collect();
+            detail += &labels.get("kpi.versions.missing").replace("{periods}", &names.join(", "));
+        }
         let figure = Figure {
             numerator: Some(on_time),
             denominator: Some(total),

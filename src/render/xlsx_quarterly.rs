@@ -173,7 +173,7 @@ pub fn quarterly_xlsx_with_cached(q: &QuarterlyReport, labels: &Labels, poison: 
         .map_err(|_| Error::new(format!("bad report date {}", q.meta.generated_on)))?;
     let when = ExcelDateTime::from_ymd(created.year_ce().1 as u16, created.month0() as u8 + 1, created.day0() as u8 + 1).map_err(err)?;
     let props = DocProperties::new()
-        .set_title(format!("{} {}", l("q.title"), period_name(&q.meta.period, labels)))
+        .set_title(format!("{} {}", l("q.title"), crate::i18n::period_label(&q.meta.period, labels)))
         .set_company(&q.meta.provider)
         .set_subject(format!("{} — {}", q.meta.contract_name, q.meta.client))
         .set_creation_datetime(&when);
@@ -306,7 +306,7 @@ pub fn quarterly_xlsx_with_cached(q: &QuarterlyReport, labels: &Labels, poison: 
         let ws = wb.worksheets_mut().last_mut().expect("sheet");
         let mut s = Sheet { ws, row: 0, f: &f, poison };
         s.ws.set_formula_result_default("");
-        s.text(0, &l("q.malus.intro").replace("{quarter}", &period_name(&q.invoice_quarter, labels)))?;
+        s.text(0, &l("q.malus.intro").replace("{quarter}", &crate::i18n::period_label(&q.invoice_quarter, labels)))?;
         if q.malus_total.malus_eur.is_none() {
             s.row += 1;
             s.text_with(0, &l("q.malus.no_amounts"), &f.italic)?;
@@ -514,7 +514,7 @@ fn figure_source(labels: &Labels, k: &KpiResult) -> String {
         (_, Some(m)) => ("q.kpi.mean_of", m),
         _ => ("", f.detail.as_str()),
     };
-    let periods: Vec<String> = detail.1.split(',').map(|p| period_name(p, labels)).collect();
+    let periods: Vec<String> = detail.1.split(',').map(|p| crate::i18n::period_label(p, labels)).collect();
     let what = if detail.0.is_empty() { String::new() } else { format!("{} ", labels.get(detail.0)) };
     let mut s = format!("{} ({what}{})", labels.get("xlsx.source.measurement"), periods.join(", "));
     if f.overrides_computed {
@@ -554,7 +554,7 @@ fn calc_sheet(q: &QuarterlyReport, labels: &Labels, f: &Formats, poison: bool) -
     let (bands, cap) = (&q.kpi_quarter.bands, q.kpi_quarter.cap_pct);
     let mut out = CalcCells { sheet, achievements: Vec::new(), domains: Vec::new() };
     let mut s = Sheet { ws: &mut ws, row: 0, f, poison };
-    s.text_with(0, &l("q.calc.title").replace("{period}", &period_name(&q.meta.period, labels)), &f.title)?;
+    s.text_with(0, &l("q.calc.title").replace("{period}", &crate::i18n::period_label(&q.meta.period, labels)), &f.title)?;
     s.row = 1;
     s.text_with(0, &l("xlsx.kpi.intro"), &f.italic)?;
     s.row = 2;
@@ -801,19 +801,6 @@ struct Sources {
 /// The first column of the months on the KPI sheet.
 const KPI_FIRST_MONTH_COL: u16 = 5;
 
-/// A period in words: `2026-Q3` → "3e kwartaal 2026" (en "Q3 2026"), `2026-H2` → "2e
-/// halfjaar 2026", a month as [`month_label`] does, anything else as it is.
-fn period_name(period: &str, labels: &Labels) -> String {
-    let Some((year, part)) = period.split_once('-') else { return period.to_string() };
-    let named = |key: &str, n: &str| labels.get(key).replace("{n}", n).replace("{year}", year);
-    if let Some(n) = part.strip_prefix('Q') {
-        named("q.quarter_name", n)
-    } else if let Some(n) = part.strip_prefix('H') {
-        named("q.half_name", n)
-    } else {
-        month_label(period, labels)
-    }
-}
 
 /// The charts sheet: tickets per month and type, and the domain scores per month with the
 /// staircase's limits. The series read the trends and KPI sheets; only the limits, which no
@@ -832,7 +819,7 @@ fn charts_sheet(
     let name = ws.name();
     let title = labels
         .get("chart.quarterly_title")
-        .replace("{period}", &period_name(&q.meta.period, labels));
+        .replace("{period}", &crate::i18n::period_label(&q.meta.period, labels));
     ws.write_string_with_format(0, 0, clean(&title), &bold.clone().set_font_size(14))?;
     let italic = Format::new().set_italic();
     ws.write_string_with_format(1, 0, clean(labels.get("chart.intro")), &italic)?;

@@ -20,7 +20,7 @@ use crate::load::DataSet;
 use crate::period::Period;
 use crate::report::model::{Meta, P1Item};
 use crate::report::monthly::{build_with, RunContext};
-use crate::report::quarterly::{build_quarterly, MalusRow, MalusTotal, QuarterlyReport};
+use crate::report::quarterly::{build_quarterly_with, MalusRow, MalusTotal, QuarterlyReport};
 use crate::ticket::{Priority, Ticket, TicketType};
 
 #[derive(Debug, Clone, Serialize)]
@@ -163,6 +163,12 @@ fn in_scope_opened_in(t: &Ticket, from: NaiveDate, to: NaiveDate, ctx: &RunConte
 /// Builds the year report for `year`; `ctx.period` is ignored (each quarter and month is
 /// built with its own).
 pub fn build_annual(data: &DataSet, ctx: &RunContext, year: i32) -> AnnualReport {
+    build_annual_with(data, ctx, year, &|_, _, _| {})
+}
+
+/// As [`build_annual`]; `adjust(quarter, month, kpis)` changes each quarter's KPI sections
+/// as the quarterly command does (see [`build_quarterly_with`]; quarter 0–3).
+pub fn build_annual_with(data: &DataSet, ctx: &RunContext, year: i32, adjust: &dyn Fn(usize, Option<usize>, &mut crate::kpi::KpiSection)) -> AnnualReport {
     let quarters: Vec<Period> = (1..=4).map(|q| Period::quarter(year, q).expect("valid quarter")).collect();
     let months: Vec<Period> = quarters.iter().flat_map(|q| q.months()).collect();
     let month_labels: Vec<String> = months.iter().map(|m| m.label()).collect();
@@ -181,7 +187,7 @@ pub fn build_annual(data: &DataSet, ctx: &RunContext, year: i32) -> AnnualReport
     // The monthly reports (figures only) and the quarterly reports, as their commands make them.
     let monthly: Vec<_> = months.iter().map(|m| build_with(data, &RunContext { period: *m, ..ctx.clone() }, false)).collect();
     let quarterly: Vec<QuarterlyReport> =
-        quarters.iter().map(|q| build_quarterly(data, &RunContext { period: *q, ..ctx.clone() })).collect();
+        quarters.iter().enumerate().map(|(i, q)| build_quarterly_with(data, &RunContext { period: *q, ..ctx.clone() }, false, &|m, k| adjust(i, m, k))).collect();
 
     let annual_quarters: Vec<AnnualQuarter> = quarters
         .iter()

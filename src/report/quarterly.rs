@@ -397,7 +397,7 @@ pub fn build_quarterly_with(
     data: &DataSet,
     ctx: &RunContext,
     ticket_rows: bool,
-    adjust: &(dyn Fn(Option<usize>, &mut KpiSection) + Sync),
+    adjust: &dyn Fn(Option<usize>, &mut KpiSection),
 ) -> QuarterlyReport {
     let quarter = ctx.period;
     let months: Vec<Period> = quarter.months();

@@ -15,6 +15,8 @@ use crate::error::Error;
 pub enum PeriodKind {
     Month,
     Quarter,
+    /// The year report's year (its logs: improvement actions, complaints, measures).
+    Year,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,6 +42,12 @@ impl Period {
     pub fn month(year: i32, month: u32) -> Option<Period> {
         let start = NaiveDate::from_ymd_opt(year, month, 1)?;
         Some(Period { kind: PeriodKind::Month, start, end: start.checked_add_months(Months::new(1))? })
+    }
+
+    /// The calendar year `year`.
+    pub fn year(year: i32) -> Option<Period> {
+        let start = NaiveDate::from_ymd_opt(year, 1, 1)?;
+        Some(Period { kind: PeriodKind::Year, start, end: NaiveDate::from_ymd_opt(year + 1, 1, 1)? })
     }
 
     pub fn quarter(year: i32, q: u32) -> Option<Period> {
@@ -99,11 +107,12 @@ impl Period {
         Period::month(prev.year(), prev.month()).expect("valid month")
     }
 
-    /// `2026-10` or `2026-Q3`.
+    /// `2026-10`, `2026-Q3` or `2026`.
     pub fn label(&self) -> String {
         match self.kind {
             PeriodKind::Month => format!("{:04}-{:02}", self.start.year(), self.start.month()),
             PeriodKind::Quarter => format!("{:04}-Q{}", self.start.year(), (self.start.month() - 1) / 3 + 1),
+            PeriodKind::Year => format!("{:04}", self.start.year()),
         }
     }
 

@@ -98,7 +98,45 @@ fn the_years_quarters_are_the_quarterly_reports() {
     unique.dedup();
     assert_eq!(p1s.len(), unique.len());
     assert!(!p1s.is_empty());
+    // The RCAs' preventive measures: every measure of every RCA file of the year's P1s (the
+    // demo's files are all of 2026 and carry no done date: each open, overdue once due).
+    let data_dir = Path::new(&data);
+    let mut files = 0;
+    let mut in_files = 0;
+    for e in std::fs::read_dir(data_dir.join("rca")).unwrap().flatten() {
+        let id = e.file_name().to_string_lossy().trim_end_matches(".toml").to_string();
+        assert!(p1s.contains(&id.as_str()), "{id} is a P1 of the year");
+        files += 1;
+        in_files += std::fs::read_to_string(e.path()).unwrap().matches("[[preventive_measures]]").count();
+    }
+    assert!(files > 0);
+    let measures = a["measures"].as_array().unwrap();
+    assert_eq!(measures.len(), in_files);
+    for m in measures {
+        let due = m["due_on"].as_str().unwrap();
+        assert_eq!(m["status"], if due < "2027-01-15" { "overdue" } else { "open" }, "{m}");
+    }
+    // The year's complaints: those received in 2026 (klachten.csv: id,received,…).
+    let klachten = std::fs::read_to_string(data_dir.join("klachten.csv")).unwrap();
+    let received = klachten.lines().skip(1).filter(|l| l.split(',').nth(1).is_some_and(|d| d.starts_with("2026-"))).count();
+    assert!(received > 0);
+    assert_eq!(a["voice"]["complaints"]["received"], received as u64);
+    // Improvement actions implemented in 2026 (verbeteracties.csv: …,implemented,status,…).
+    let acties = std::fs::read_to_string(data_dir.join("verbeteracties.csv")).unwrap();
+    let implemented = acties
+        .lines()
+        .skip(1)
+        .filter(|l| {
+            let f: Vec<&str> = l.split(',').collect();
+            f.len() > 7 && f[6].starts_with("2026-") && f[7] == "geïmplementeerd"
+        })
+        .count();
+    assert!(implemented > 0);
+    assert_eq!(a["voice"]["improvement"]["implemented"].as_array().unwrap().len(), implemented);
     let pdf = pdftotext(&dir.join("out-2027-01-15/2026/jaarrapportage-2026.pdf"));
+    for want in ["Preventieve maatregelen uit de RCA's", "Verbeteracties van het jaar", "Klachten en escalaties van het jaar"] {
+        assert!(pdf.contains(want), "{want} not in the PDF");
+    }
     for want in ["Jaarrapportage 2026", "KPI-prestaties en domeinscores per kwartaal", "Alle vier kwartalen zijn afgelopen", "Volumes per maand", "P1-incidenten en hun RCA"] {
         assert!(pdf.contains(want), "{want} not in the PDF");
     }

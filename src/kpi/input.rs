@@ -79,6 +79,7 @@ impl MeasurePeriod {
         match period.kind {
             PeriodKind::Month => MeasurePeriod::Month(y, m),
             PeriodKind::Quarter => MeasurePeriod::Quarter(y, (m - 1) / 3 + 1),
+            PeriodKind::Year => MeasurePeriod::Year(y),
         }
     }
 }

@@ -227,5 +227,28 @@ fn write(a: &AnnualReport, l: &Labels) -> Res<Vec<u8>> {
         }
     }
     sheet(&mut wb, &f, l, "a.sheet.attainment", &title, &with(&[String::new()], &month_head, &[]), &rows)?;
+
+    // The RCAs' preventive measures and where they stand.
+    let rows: Vec<Vec<Cell>> = a
+        .measures
+        .iter()
+        .map(|m| {
+            let s = |x: &Option<String>| Cell::Text(x.clone().unwrap_or_default());
+            vec![
+                Cell::Text(m.ticket_id.clone()),
+                Cell::Text(m.measure.clone()),
+                s(&m.owner),
+                s(&m.due_on),
+                Cell::Text(l.get(&format!("a.measures.status_{}", m.status)).to_string()),
+                s(&m.done_on),
+            ]
+        })
+        .collect();
+    let head = vec![t("xlsx.col.ticket_id"), t("a.measures.measure"), t("a.measures.owner"), t("a.measures.due_on"), t("a.measures.status"), t("a.measures.status_done")];
+    sheet(&mut wb, &f, l, "a.sheet.measures", &title, &head, &rows)?;
+    // The year's improvement actions, complaints and escalations (as in the other annexes).
+    for ws in super::xlsx_voice::voice_sheets(&a.voice, l)? {
+        wb.push_worksheet(ws);
+    }
     wb.save_to_buffer()
 }

@@ -50,10 +50,60 @@ pub struct AnnualReport {
     pub recurring: Vec<AnnualIssue>,
     /// Every P1 incident of the year with its RCA outcome (as on the report's date).
     pub p1s: Vec<P1Item>,
+    /// The preventive measures of the RCA files (`DIR/rca/`) of the year's P1s, and of
+    /// earlier P1s while still open, with their status on the report's date.
+    pub measures: Vec<AnnualMeasure>,
+    /// The provider's logs over the year (improvement actions implemented in it and open at
+    /// its end, complaints and escalations); each part `None` without its log.
+    pub voice: crate::report::voice::Voice,
     /// Attainment per priority (all types) per month: response and resolution.
     pub attainment: Vec<AnnualAttainment>,
     /// The norm the attainment is judged against (domain 2's resolution KPI, 95 %).
     pub attainment_norm: f64,
+}
+
+/// A preventive measure of an RCA and where it stands.
+#[derive(Debug, Clone, Serialize)]
+pub struct AnnualMeasure {
+    pub ticket_id: String,
+    pub measure: String,
+    pub owner: Option<String>,
+    pub due_on: Option<String>,
+    pub done_on: Option<String>,
+    /// `done` (carried out by the report's date), `overdue` (open, its due date passed) or
+    /// `open`.
+    pub status: String,
+}
+
+/// The measures of the year's P1s (`p1s`) and the open ones of earlier P1s: overdue first,
+/// then open, then done; within each by due date and ticket.
+fn year_measures(data: &DataSet, p1s: &[P1Item], today: NaiveDate) -> Vec<AnnualMeasure> {
+    let day = |s: &Option<String>| s.as_deref().and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
+    let mut out: Vec<AnnualMeasure> = data
+        .preventive_measures
+        .iter()
+        .filter_map(|m| {
+            let done = day(&m.measure.done_on).is_some_and(|d| d <= today);
+            let status = if done {
+                "done"
+            } else if day(&m.measure.due_on).is_some_and(|d| d < today) {
+                "overdue"
+            } else {
+                "open"
+            };
+            (!done || p1s.iter().any(|p| p.ticket_id == m.ticket_id)).then(|| AnnualMeasure {
+                ticket_id: m.ticket_id.clone(),
+                measure: m.measure.measure.clone().unwrap_or_default(),
+                owner: m.measure.owner.clone(),
+                due_on: m.measure.due_on.clone(),
+                done_on: m.measure.done_on.clone().filter(|_| done),
+                status: status.into(),
+            })
+        })
+        .collect();
+    let rank = |s: &str| ["overdue", "open", "done"].iter().position(|x| *x == s).unwrap_or(3);
+    out.sort_by(|a, b| (rank(&a.status), &a.due_on, &a.ticket_id).cmp(&(rank(&b.status), &b.due_on, &b.ticket_id)));
+    out
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -407,6 +457,8 @@ pub fn build_annual_with(data: &DataSet, ctx: &RunContext, year: i32, adjust: &d
         categories,
         previous_year_in_data,
         recurring,
+        measures: year_measures(data, &p1s, ctx.today),
+        voice: crate::report::voice::voice(data, ctx.contract, Period::year(year).expect("valid year"), ctx.today, &ctx.lang),
         p1s,
         attainment,
         attainment_norm,

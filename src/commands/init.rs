@@ -2,7 +2,8 @@
 //! (`contract.toml`), a commented `branding.toml`, a copy of the templates (`templates/`),
 //! example data for the two months before today (`data/`), and a systemd service + timer and
 //! a cron line for the monthly run (`schedule/`). Existing files are left alone unless
-//! `--force`; nothing is written when one would be overwritten.
+//! `--force`; nothing is written when one would be overwritten. The service and timer text
+//! also makes the Debian package's template units (`template_units`, `packaging/systemd/`).
 
 use std::path::{Path, PathBuf};
 

@@ -80,6 +80,10 @@ fn the_package_installs_the_binary_man_page_completions_units_and_docs() {
     .map(|(d, m)| (d.to_string(), m.to_string()))
     .collect();
     assert_eq!(installed, expected);
+    // cargo-deb replaces the copyright file by one it writes unless an asset names its full
+    // path (a folder destination is not matched, and its own one wins).
+    let full = deb_metadata()["assets"].as_array().unwrap().iter().any(|a| a[1].as_str() == Some("usr/share/doc/slarapport/copyright"));
+    assert!(full, "packaging/copyright must name usr/share/doc/slarapport/copyright in full, not its folder");
 
     // Every source is there: the binary cargo builds, a file build-deb.sh generates beside it,
     // or a file of the repository.

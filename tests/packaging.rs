@@ -151,7 +151,8 @@ fn control_fields_copyright_and_maintainer_scripts() {
     let scripts = root().join(field("maintainer-scripts"));
     let mut names: Vec<String> = std::fs::read_dir(&scripts).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
     names.sort();
-    assert_eq!(names, ["postinst", "postrm", "prerm"]);
+    // No postrm: with one, dpkg -r leaves the package half there ("rc") until a purge.
+    assert_eq!(names, ["postinst", "prerm"]);
     for name in &names {
         let path = scripts.join(name);
         use std::os::unix::fs::PermissionsExt;
@@ -198,8 +199,6 @@ fn removing_the_package_disables_the_timers_of_folders_and_upgrading_does_not() 
     let o = script("prerm", "remove");
     assert!(link.symlink_metadata().is_err(), "the timer of /srv/sla is still enabled after removal");
     assert!(text(&o).contains("disabling slarapport-monthly@srv-sla.timer"), "{}", text(&o));
-    script("postrm", "remove");
-    script("postrm", "purge");
 }
 
 /// `systemd-analyze verify` of these unit files (instances of a template named by their

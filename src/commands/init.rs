@@ -2,7 +2,8 @@
 //! (`contract.toml`), a commented `branding.toml`, a copy of the templates (`templates/`),
 //! example data for the two months before today (`data/`), and a systemd service + timer and
 //! a cron line for the monthly run (`schedule/`). Existing files are left alone unless
-//! `--force`; nothing is written when one would be overwritten.
+//! `--force`; nothing is written when one would be overwritten. The service and timer text
+//! also makes the Debian package's template units (`template_units`, `packaging/systemd/`).
 
 use std::path::{Path, PathBuf};
 
@@ -126,6 +127,8 @@ pub fn run(args: &InitArgs) -> Result<Outcome, Error> {
     println!("  5. Schedule the monthly run on the first workday of the month:");
     println!("       sudo cp {}/slarapport-monthly.* /etc/systemd/system/", q(&root.join("schedule")));
     println!("       sudo systemctl daemon-reload && sudo systemctl enable --now slarapport-monthly.timer");
+    println!("     or, with the Debian package installed, enable its template for this folder:");
+    println!("       sudo systemctl enable --now slarapport-monthly@$(systemd-escape --path {}).timer", q(&root));
     println!("     or add the line of {} to a crontab (crontab -e).", root.join("schedule/crontab").display());
     println!("  6. The quarterly and the annual report are made by hand, before their meetings (no timer):");
     println!("       slarapport quarterly --data {} --contract {}", q(&root.join("data")), q(&root.join("contract.toml")));
@@ -195,46 +198,7 @@ fn monthly_command(exe: &str, root: &Path, scheduled: bool) -> String {
 fn schedule_files(exe: &Path, root: &Path, tz: &str) -> Vec<Planned> {
     let exe_s = exe.display().to_string();
     let cmd = monthly_command(&shell_quote(&exe_s), root, true);
-    let service = format!(
-        "# The monthly SLA report of {root} (made by `slarapport init`).
-# Install: copy this file and slarapport-monthly.timer to /etc/systemd/system/, then
-#   systemctl daemon-reload && systemctl enable --now slarapport-monthly.timer
-[Unit]
-Description=Monthly SLA report (slarapport) on the first workday of the month
-Documentation=man:slarapport(1)
-
-[Service]
-Type=oneshot
-# Run as the user that owns the working folder:
-#User=sla
-ExecStart={exec}
-# Exit code 1: the report was made, with rejected rows or data-quality warnings (the report
-# lists them). Remove this line to have those flagged as a failed run.
-SuccessExitStatus=1
-",
-        root = root.display(),
-        exec = systemd_command(exe, root),
-    );
-    let timer = format!(
-        "# Starts slarapport-monthly.service daily on the 1st to the 7th of the month at 07:00
-# ({tz}); the service runs with --only-first-workday, so the report is made once: on the
-# first workday of the month by the contract's calendar (weekends and holidays excluded).
-# Persistent=true catches up a run missed while the machine was off, on the same day; a
-# first workday missed altogether is made by hand (slarapport monthly ...). The quarterly
-# and the annual report need no timer: they are made by hand before their meetings
-# (slarapport quarterly ..., slarapport annual --period YYYY ...).
-[Unit]
-Description=Monthly SLA report (slarapport): daily check on days 1-7
-
-[Timer]
-OnCalendar=*-*-01..07 07:00:00 {tz}
-Persistent=true
-Unit=slarapport-monthly.service
-
-[Install]
-WantedBy=timers.target
-"
-    );
+    let [service, timer] = systemd_units(UnitsFor::Folder { exe, root }, tz);
     let cron = format!(
         "# The monthly SLA report of {root}: daily on the 1st to the 7th at 07:00; with
 # --only-first-workday the report is made only on the first workday of the month by the
@@ -257,29 +221,124 @@ WantedBy=timers.target
     ]
 }
 
-/// The scheduled run as a systemd `ExecStart=` value: arguments in double quotes where
-/// needed, `%` doubled (systemd's specifier character).
-fn systemd_command(exe: &Path, root: &Path) -> String {
-    let arg = |s: String| {
-        let s = s.replace('%', "%%");
-        if s.chars().all(|c| c.is_ascii_alphanumeric() || "/._-+=:@".contains(c)) {
-            s
-        } else {
-            format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
-        }
+/// The binary the Debian package installs, which its template units run.
+pub const PACKAGE_EXE: &str = "/usr/bin/slarapport";
+
+/// The systemd template units the Debian package installs (`packaging/systemd/`, a test
+/// checks they are these): `slarapport-monthly@.service` and `.timer`, whose instance is a
+/// working folder's escaped path (`systemd-escape --path /srv/sla` gives `srv-sla`). The same
+/// text as `init`'s `schedule/` units, with the folder as `%f`; the time zone is the embedded
+/// contract's, as in `init`.
+pub fn template_units() -> [(&'static str, String); 2] {
+    let tz = LoadedContract::embedded().tz.name().to_string();
+    let [service, timer] = systemd_units(UnitsFor::Template, &tz);
+    [("slarapport-monthly@.service", service), ("slarapport-monthly@.timer", timer)]
+}
+
+/// Whom the systemd units run the report for.
+enum UnitsFor<'a> {
+    /// The working folder `root` (`init`), with the binary that made it.
+    Folder { exe: &'a Path, root: &'a Path },
+    /// Any working folder, as the instance of the package's template units.
+    Template,
+}
+
+/// The systemd service and timer of the scheduled monthly run: one text for `init`'s
+/// `schedule/` and the package's templates, so the two cannot drift.
+fn systemd_units(to: UnitsFor, tz: &str) -> [String; 2] {
+    let (about, install, user, exec, unit, of) = match to {
+        UnitsFor::Folder { exe, root } => (
+            format!("The monthly SLA report of {} (made by `slarapport init`).", root.display()),
+            "Install: copy this file and slarapport-monthly.timer to /etc/systemd/system/, then
+#   systemctl daemon-reload && systemctl enable --now slarapport-monthly.timer"
+                .to_string(),
+            "# Run as the user that owns the working folder:
+#User=sla",
+            systemd_command(&exe.display().to_string(), |name| systemd_arg(&root.join(name).display().to_string())),
+            "slarapport-monthly.service",
+            String::new(),
+        ),
+        UnitsFor::Template => (
+            "The monthly SLA report of a working folder made by `slarapport init`, as a template
+# (installed by the slarapport package): the instance is the folder's path, escaped."
+                .to_string(),
+            "Enable it for /srv/sla:
+#   systemctl enable --now slarapport-monthly@$(systemd-escape --path /srv/sla).timer"
+                .to_string(),
+            "# It runs as root; to run it as the user that owns the folder, add a drop-in with
+# `systemctl edit slarapport-monthly@srv-sla.service` holding: [Service] User=sla",
+            // In quotes: a folder with a space stays one argument.
+            systemd_command(PACKAGE_EXE, |name| format!("\"%f/{name}\"")),
+            "slarapport-monthly@%i.service",
+            " of %f".to_string(),
+        ),
     };
-    let mut parts = vec![arg(exe.display().to_string()), "monthly".into(), "--only-first-workday".into()];
-    for (flag, p) in [
-        ("--data", root.join("data")),
-        ("--contract", root.join("contract.toml")),
-        ("--templates", root.join("templates")),
-        ("--branding", root.join("branding.toml")),
-        ("--out", root.join("rapporten")),
+    let service = format!(
+        "# {about}
+# {install}
+[Unit]
+Description=Monthly SLA report (slarapport){of} on the first workday of the month
+Documentation=man:slarapport(1)
+
+[Service]
+Type=oneshot
+{user}
+ExecStart={exec}
+# Exit code 1: the report was made, with rejected rows or data-quality warnings (the report
+# lists them). Without this line (or with an empty SuccessExitStatus= in a drop-in) those
+# count as a failed run.
+SuccessExitStatus=1
+"
+    );
+    let timer = format!(
+        "# Starts {unit} daily on the 1st to the 7th of the month at 07:00
+# ({tz}); the service runs with --only-first-workday, so the report is made once: on the
+# first workday of the month by the contract's calendar (weekends and holidays excluded).
+# Persistent=true catches up a run missed while the machine was off, on the same day; a
+# first workday missed altogether is made by hand (slarapport monthly ...). The quarterly
+# and the annual report need no timer: they are made by hand before their meetings
+# (slarapport quarterly ..., slarapport annual --period YYYY ...).
+[Unit]
+Description=Monthly SLA report (slarapport){of}: daily check on days 1-7
+
+[Timer]
+OnCalendar=*-*-01..07 07:00:00 {tz}
+Persistent=true
+Unit={unit}
+
+[Install]
+WantedBy=timers.target
+"
+    );
+    [service, timer]
+}
+
+/// The scheduled run as a systemd `ExecStart=` value: `exe monthly --only-first-workday` and
+/// the folder's files, each as `folder(name)` gives it.
+fn systemd_command(exe: &str, folder: impl Fn(&str) -> String) -> String {
+    let mut parts = vec![systemd_arg(exe), "monthly".into(), "--only-first-workday".into()];
+    for (flag, name) in [
+        ("--data", "data"),
+        ("--contract", "contract.toml"),
+        ("--templates", "templates"),
+        ("--branding", "branding.toml"),
+        ("--out", "rapporten"),
     ] {
         parts.push(flag.into());
-        parts.push(arg(p.display().to_string()));
+        parts.push(folder(name));
     }
     parts.join(" ")
+}
+
+/// `s` as one argument of a systemd command line: in double quotes where needed, `%`
+/// doubled (systemd's specifier character).
+fn systemd_arg(s: &str) -> String {
+    let s = s.replace('%', "%%");
+    if s.chars().all(|c| c.is_ascii_alphanumeric() || "/._-+=:@".contains(c)) {
+        s
+    } else {
+        format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
+    }
 }
 
 /// `s` as one shell word: unchanged when it is plain, else in single quotes.
@@ -326,7 +385,7 @@ mod tests {
     fn quoting() {
         assert_eq!(shell_quote("/srv/sla/data"), "/srv/sla/data");
         assert_eq!(shell_quote("/srv/my sla/it's"), "'/srv/my sla/it'\\''s'");
-        let s = systemd_command(Path::new("/usr/bin/slarapport"), Path::new("/srv/my sla"));
+        let s = systemd_command("/usr/bin/slarapport", |name| systemd_arg(&Path::new("/srv/my sla").join(name).display().to_string()));
         assert!(s.starts_with("/usr/bin/slarapport monthly --only-first-workday --data \"/srv/my sla/data\""), "{s}");
     }
 }

@@ -324,7 +324,7 @@ impl ReportOptions {
         };
         Ok(Manifest {
             tool: "slarapport".into(),
-            version: env!("CARGO_PKG_VERSION").into(),
+            version: crate::cli::VERSION.into(),
             kind: kind.into(),
             period: meta.period.clone(),
             cutoff: meta.cutoff.clone(),

@@ -42,6 +42,12 @@ pub const REQUIRED: [&str; 5] = ["id", "type", "school", "category", "opened_at"
 /// The canonical columns that hold a point in time.
 pub const TIME_COLUMNS: [&str; 6] = ["opened_at", "responded_at", "resolved_at", "closed_at", "escalated_at", "rca_delivered_at"];
 
+/// The canonical columns that no figure of any report uses (`closed_at` is shown in an RCA's
+/// timeline only: the contract measures response and resolution, never closing). A value
+/// there that cannot be read, or cannot be true, does not cost its ticket: it is dropped with
+/// a warning (`value_dropped`) and counted in a note.
+pub const UNUSED_BY_FIGURES: [&str; 1] = ["closed_at"];
+
 /// The position of a canonical column in [`COLUMNS`].
 pub fn column_index(col: &str) -> Option<usize> {
     // A match, not a search: this runs for every field of every row.
@@ -672,6 +678,7 @@ pub fn load_tickets_table(table: &(dyn Cells + Sync), file: &str, contract: &Loa
     // The lists are in file order: merged by line they are the rejections in file order.
     let broken = table.broken().iter().map(|b| broken_row(file, b)).collect();
     data.rejections = merge_by_line(merge_by_line(parse_rejections, repeat_rejections), broken);
+    note_dropped(&mut data);
     Ok(data)
 }
 
@@ -792,11 +799,14 @@ pub struct Row<'a> {
     pub labels: [&'a str; NCOL],
     /// The row came through a mapping (hints then point at the mapping file).
     pub mapped: bool,
+    /// Why the mapping could not read a column's value, for a column of
+    /// [`UNUSED_BY_FIGURES`]: the value is dropped with a warning instead of a rejection.
+    pub dropped: [Option<&'a str>; NCOL],
 }
 
 impl<'a> Row<'a> {
     pub fn new(file: &'a str, line: u64, labels: [&'a str; NCOL], mapped: bool) -> Self {
-        Row { file, line, values: [None; NCOL], shown: [None; NCOL], labels, mapped }
+        Row { file, line, values: [None; NCOL], shown: [None; NCOL], labels, mapped, dropped: [None; NCOL] }
     }
 
     fn idx(col: &str) -> usize {
@@ -881,11 +891,62 @@ impl<'a> Row<'a> {
     }
 }
 
+impl<'a> Row<'a> {
+    /// A time of a column no figure uses ([`UNUSED_BY_FIGURES`]): one that cannot be read
+    /// (also by the mapping) or lies before the opening is dropped with a warning.
+    /// `not_before`: the columns it cannot lie before, with their times.
+    fn unused_time(&self, col: &str, contract: &LoadedContract, not_before: &[(&str, Option<DateTime<Utc>>)], warnings: &mut Vec<Warning>) -> Option<DateTime<Utc>> {
+        let i = Self::idx(col);
+        let problem = match (self.dropped[i], self.time(col, contract)) {
+            (Some(reason), _) => reason.to_string(),
+            (None, Ok(Some(t))) => match not_before.iter().find(|(_, b)| b.is_some_and(|b| t < b)) {
+                Some((other, _)) => format!("{} lies before {} ({})", self.label(col), self.label(other), self.shown(other).unwrap_or_default()),
+                None => return Some(t),
+            },
+            (None, Ok(None)) => return None,
+            (None, Err(r)) => r.reason,
+        };
+        let value = self.shown(col).unwrap_or_default();
+        let id = self.get("id").unwrap_or_default();
+        warnings.push(Warning {
+            file: self.file.into(),
+            line: self.line,
+            ticket_id: id.into(),
+            column: self.labels[i].into(),
+            message: format!("{problem}: the value is dropped and the ticket counts (no figure uses {col})"),
+            code: "value_dropped".into(),
+            args: [("column", self.labels[i]), ("value", &*crate::limits::shown(value)), ("reason", problem.as_str())]
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+        });
+        None
+    }
+}
+
+/// A note per column whose values were dropped (see [`UNUSED_BY_FIGURES`]): how many, and the
+/// first line.
+pub(crate) fn note_dropped(data: &mut DataSet) {
+    let mut by_column: std::collections::BTreeMap<&str, (u64, u64)> = std::collections::BTreeMap::new();
+    for w in data.warnings.iter().filter(|w| w.code == "value_dropped") {
+        let e = by_column.entry(w.column.as_str()).or_insert((0, w.line));
+        e.0 += 1;
+        e.1 = e.1.min(w.line);
+    }
+    let file = data.tickets_file().to_string();
+    let notes: Vec<String> = by_column
+        .into_iter()
+        .map(|(col, (n, first))| format!("{file}: {n} value(s) of {col} dropped, their tickets counted (unreadable, or before the opening or resolution; first on line {first}; no figure uses it)"))
+        .collect();
+    data.notes.extend(notes);
+}
+
 /// What to do about a time that cannot be read (see [`TimeError`]); `example` shows the form.
 pub fn time_hint(code: &str, example: &str) -> String {
     match code {
         "bad_offset" => "correct the offset (Amsterdam is +01:00 in winter, +02:00 in summer), or leave it out for the contract's local time".into(),
         "year_out_of_range" => "correct the year".into(),
+        "time_in_gap" => "correct the time (the clocks skip that hour when summer time starts), or write it with its UTC offset; an export read through a mapping can say what such times mean: [source] dst_gap = \"shift\" reads them as the hour after, as ServiceNow does".into(),
         _ => format!("write it as {example}"),
     }
 }
@@ -1028,7 +1089,6 @@ pub fn parse_row(row: &Row, contract: &LoadedContract, warnings: &mut Vec<Warnin
     })?;
     let responded_at = row.time("responded_at", contract)?;
     let resolved_at = row.time("resolved_at", contract)?;
-    let closed_at = row.time("closed_at", contract)?;
     let escalated_at = row.time("escalated_at", contract)?;
     let rca_delivered_at = row.time("rca_delivered_at", contract)?;
     // Nothing happens to a ticket before it was opened: not an answer, a resolution, an
@@ -1037,7 +1097,6 @@ pub fn parse_row(row: &Row, contract: &LoadedContract, warnings: &mut Vec<Warnin
         ("responded_at", responded_at),
         ("resolved_at", resolved_at),
         ("escalated_at", escalated_at),
-        ("closed_at", closed_at),
         ("rca_delivered_at", rca_delivered_at),
     ] {
         if let Some(t) = t {
@@ -1053,17 +1112,7 @@ pub fn parse_row(row: &Row, contract: &LoadedContract, warnings: &mut Vec<Warnin
             }
         }
     }
-    if let (Some(res), Some(cl)) = (resolved_at, closed_at) {
-        if cl < res {
-            return Err(row.reject(
-                "closed_at",
-                row.get("closed_at").unwrap_or_default(),
-                format!("{} lies before {}", row.label("closed_at"), row.label("resolved_at")),
-                "correct the time",
-            )
-            .coded("closed_before_resolved", &[("closed", row.label("closed_at")), ("resolved", row.label("resolved_at"))]));
-        }
-    }
+    let closed_at = row.unused_time("closed_at", contract, &[("opened_at", Some(opened_at)), ("resolved_at", resolved_at)], warnings);
     let bools = "true or false";
     let first_line_resolved = row.parse_opt("first_line_resolved", parse_bool, bools)?;
     let out_of_scope = row.parse_opt("out_of_scope", parse_bool, bools)?.unwrap_or(false);
@@ -1359,18 +1408,51 @@ mod tests {
                 (4, "opened_at", "year_out_of_range"),
                 (5, "opened_at", "year_out_of_range"),
                 (6, "responded_at", "year_out_of_range"),
-                (7, "closed_at", "before_opened"),
                 (8, "rca_delivered_at", "before_opened"),
                 (9, "rca_delivered_at", "year_out_of_range"),
             ]
         );
         assert!(d.rejections[0].reason.contains("\"+25:00\" is not a UTC offset"), "{}", d.rejections[0].reason);
+        // A closing before the opening costs the value, not the ticket: no figure uses it.
+        assert_eq!(d.tickets.len(), 2);
+        let w = &d.warnings[0];
+        assert_eq!((w.line, w.code.as_str(), w.column.as_str(), w.ticket_id.as_str()), (7, "value_dropped", "closed_at", "T6"));
+        assert!(w.message.contains("closed_at lies before opened_at (2026-10-05T09:00)"), "{}", w.message);
+        assert_eq!(d.tickets[0].closed_at, None);
         // A response after the day the report is made counts, with a warning.
         warn_after_today(&mut d, chrono::NaiveDate::from_ymd_opt(2026, 11, 2).unwrap(), &c);
-        assert_eq!(d.tickets.len(), 1);
-        let w = &d.warnings[0];
+        assert_eq!(d.tickets.len(), 2);
+        let w = &d.warnings[1];
         assert_eq!((w.line, w.code.as_str(), w.column.as_str()), (10, "after_today", "responded_at"));
         assert!(w.message.contains("2026-12-01T09:00") && w.message.contains("2026-11-02"), "{}", w.message);
+    }
+
+    #[test]
+    fn a_closing_time_no_figure_uses_is_dropped_not_the_ticket() {
+        let row = |id: &str, rest: &str| format!("{id},incident,S,werkplek,P3,2026-03-26T10:00,x{rest}\n");
+        let csv = [
+            format!("{SHORT},resolved_at,closed_at\n"),
+            // In the hour the clocks skip on 29 March 2026.
+            row("T1", ",2026-03-27T09:00,2026-03-29T02:30"),
+            row("T2", ",2026-03-27T09:00,gisteren"),
+            row("T3", ",2026-03-27T09:00,2026-03-27T08:00"),
+            row("T4", ",2026-03-27T09:00,2026-03-30T09:00"),
+            // A used field in the gap still rejects its row, with a hint that names the setting.
+            row("T5", ",2026-03-29T02:15,"),
+        ]
+        .concat();
+        let d = load(&csv);
+        let ids: Vec<&str> = d.tickets.iter().map(|t| t.id.as_str()).collect();
+        assert_eq!(ids, vec!["T1", "T2", "T3", "T4"]);
+        assert_eq!(d.tickets.iter().map(|t| t.closed_at.is_some()).collect::<Vec<_>>(), vec![false, false, false, true]);
+        let got: Vec<(u64, &str, &str)> = d.warnings.iter().map(|w| (w.line, w.ticket_id.as_str(), w.code.as_str())).collect();
+        assert_eq!(got, vec![(2, "T1", "value_dropped"), (3, "T2", "value_dropped"), (4, "T3", "value_dropped")]);
+        assert!(d.warnings[0].message.contains("does not exist in Europe/Amsterdam"), "{}", d.warnings[0].message);
+        assert!(d.warnings[2].message.contains("closed_at lies before resolved_at (2026-03-27T09:00)"), "{}", d.warnings[2].message);
+        assert!(d.notes.iter().any(|n| n == "tickets.csv: 3 value(s) of closed_at dropped, their tickets counted (unreadable, or before the opening or resolution; first on line 2; no figure uses it)"), "{:?}", d.notes);
+        let r = &d.rejections[0];
+        assert_eq!((r.line, r.column.as_str(), r.code.as_str()), (6, "resolved_at", "time_in_gap"));
+        assert!(r.hint.contains("dst_gap = \"shift\""), "{}", r.hint);
     }
 
     #[test]

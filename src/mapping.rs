@@ -29,7 +29,7 @@ use crate::error::Error;
 use crate::limits::MAX_TEMPLATE_COLUMNS;
 use crate::load::{
     column_index, is_known_value, parse_iso, sha256_hex, validate_rows, Cells, CsvTable, DataSet, InputFile, IsoTime,
-    Rejection, Row, COLUMNS, NCOL, REQUIRED, TIME_COLUMNS,
+    Rejection, Row, COLUMNS, NCOL, REQUIRED, TIME_COLUMNS, UNUSED_BY_FIGURES,
 };
 
 /// A mapping file in the data folder is used without a flag.
@@ -71,6 +71,8 @@ struct SourceSpec {
     #[serde(default)]
     empty: Vec<String>,
     format: Option<OneOrMany>,
+    dst_gap: Option<String>,
+    dst_overlap: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -176,6 +178,76 @@ enum Unmapped {
     Default(String),
 }
 
+/// What a local time without an offset means when the clocks change (see [`local_to_utc`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Dst {
+    /// A time in the hour skipped when summer time starts (02:30 on the last Sunday of March).
+    gap: Gap,
+    /// A time in the hour that comes twice when it ends.
+    overlap: Overlap,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+enum Gap {
+    /// It does not exist: the row is rejected (a column no figure uses loses the value).
+    #[default]
+    Reject,
+    /// Moved forward by the length of the gap (02:30 → 03:30 summer time), as ServiceNow
+    /// (Java) does.
+    Shift,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+enum Overlap {
+    /// The first of the two (summer time), as ServiceNow (Java) does.
+    #[default]
+    Earlier,
+    /// The second (winter time).
+    Later,
+    Reject,
+}
+
+impl Dst {
+    fn parse(gap: Option<&str>, overlap: Option<&str>) -> Result<Dst, String> {
+        let gap = match gap.map(|g| g.trim().to_ascii_lowercase()).as_deref() {
+            None | Some("reject") => Gap::Reject,
+            Some("shift") => Gap::Shift,
+            Some(_) => return Err(format!("[source] dst_gap = \"{}\" is not one of reject, shift", gap.unwrap_or_default())),
+        };
+        let overlap = match overlap.map(|o| o.trim().to_ascii_lowercase()).as_deref() {
+            None | Some("earlier") => Overlap::Earlier,
+            Some("later") => Overlap::Later,
+            Some("reject") => Overlap::Reject,
+            Some(_) => return Err(format!("[source] dst_overlap = \"{}\" is not one of earlier, later, reject", overlap.unwrap_or_default())),
+        };
+        Ok(Dst { gap, overlap })
+    }
+}
+
+/// Why a time of the export cannot be read.
+#[derive(Debug, Clone, PartialEq)]
+struct TimeFail {
+    reason: String,
+    /// The time lies in a daylight-saving change (then `[source] dst_gap` / `dst_overlap`
+    /// say what it means, not its format).
+    dst: bool,
+}
+
+impl TimeFail {
+    fn format(reason: String) -> TimeFail {
+        TimeFail { reason, dst: false }
+    }
+
+    /// What to do: for a daylight-saving time the setting that reads it; else `otherwise`.
+    fn hint(&self, otherwise: &str) -> String {
+        if self.dst {
+            "correct the time, or say in the mapping what such times mean: [source] dst_gap = \"shift\" reads a time the clocks skip as the hour after, dst_overlap = \"earlier\" / \"later\" picks one of a repeated hour (as ServiceNow does: shift, earlier)".into()
+        } else {
+            otherwise.into()
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 enum TimeFormat {
     Iso,
@@ -268,6 +340,7 @@ pub struct LoadedMapping {
     empty: Vec<String>,
     /// The placeholders as the mapping spells them, for messages.
     empty_shown: Vec<String>,
+    dst: Dst,
     fields: Vec<Field>,
     events: Option<Events>,
 }
@@ -335,6 +408,7 @@ impl LoadedMapping {
             s.trim().parse::<Tz>().map_err(|_| err(format!("{key} \"{s}\" is not a time zone (write it like Europe/Amsterdam or UTC)")))
         };
         let tz = src.timezone.as_deref().map(|s| parse_tz(s, "[source] timezone")).transpose()?;
+        let dst = Dst::parse(src.dst_gap.as_deref(), src.dst_overlap.as_deref()).map_err(err)?;
         let parse_formats = |list: Vec<String>, key: &str| -> Result<Vec<TimeFormat>, Error> {
             list.iter().map(|f| TimeFormat::parse(f).map_err(|m| err(format!("{key}: {m}")))).collect()
         };
@@ -510,6 +584,7 @@ impl LoadedMapping {
             tz,
             empty: src.empty.iter().map(|s| norm(s)).collect(),
             empty_shown: src.empty.clone(),
+            dst,
             fields,
             events,
         })
@@ -850,19 +925,34 @@ fn parse_number(s: &str, decimal_comma: bool) -> Option<f64> {
     t.parse::<f64>().ok().filter(|v| v.is_finite())
 }
 
-fn local_to_utc(n: NaiveDateTime, tz: Tz) -> Result<DateTime<Utc>, String> {
-    tz.from_local_datetime(&n)
-        .earliest()
-        .map(|t| t.with_timezone(&Utc))
-        .ok_or_else(|| format!("{n} does not exist in {tz} (the clocks skip that hour when summer time starts)"))
+/// The instant of local time `n` in `tz`; a time in a daylight-saving change as `dst` says.
+fn local_to_utc(n: NaiveDateTime, tz: Tz, dst: Dst) -> Result<DateTime<Utc>, TimeFail> {
+    use chrono::{LocalResult, Offset};
+    let fail = |reason: String| Err(TimeFail { reason, dst: true });
+    match tz.from_local_datetime(&n) {
+        LocalResult::Single(t) => Ok(t.with_timezone(&Utc)),
+        LocalResult::Ambiguous(a, b) => match dst.overlap {
+            Overlap::Earlier => Ok(a.min(b).with_timezone(&Utc)),
+            Overlap::Later => Ok(a.max(b).with_timezone(&Utc)),
+            Overlap::Reject => fail(format!("{n} occurs twice in {tz} (the clocks repeat that hour when summer time ends)")),
+        },
+        LocalResult::None => match dst.gap {
+            // Read with the offset before the change: a day earlier no other change is near.
+            Gap::Shift => {
+                let before = tz.offset_from_utc_datetime(&(n - Duration::hours(26))).fix().local_minus_utc();
+                Ok((n - Duration::seconds(i64::from(before))).and_utc())
+            }
+            Gap::Reject => fail(format!("{n} does not exist in {tz} (the clocks skip that hour when summer time starts)")),
+        },
+    }
 }
 
 /// Reads a time in one of `formats` (ISO 8601 is always tried last); times without an
-/// offset are local in `tz`.
-fn parse_time(s: &str, formats: &[TimeFormat], tz: Tz, decimal_comma: bool) -> Result<DateTime<Utc>, String> {
+/// offset are local in `tz`, a daylight-saving change read as `dst` says.
+fn parse_time(s: &str, formats: &[TimeFormat], tz: Tz, decimal_comma: bool, dst: Dst) -> Result<DateTime<Utc>, TimeFail> {
     let s = s.trim();
     if let Some(reason) = crate::timestamp::offset_problem(s) {
-        return Err(reason);
+        return Err(TimeFail::format(reason));
     }
     for f in formats {
         match f {
@@ -873,7 +963,7 @@ fn parse_time(s: &str, formats: &[TimeFormat], tz: Tz, decimal_comma: bool) -> R
                     let n = base + Duration::milliseconds((v * 86_400_000.0).round() as i64);
                     // Excel keeps milliseconds; a minute-resolution export rounds to the second.
                     let n = n.with_nanosecond_rounded();
-                    return local_to_utc(n, tz);
+                    return local_to_utc(n, tz, dst);
                 }
             }
             TimeFormat::Chrono(fmt) => {
@@ -881,24 +971,24 @@ fn parse_time(s: &str, formats: &[TimeFormat], tz: Tz, decimal_comma: bool) -> R
                     return Ok(t.with_timezone(&Utc));
                 }
                 if let Ok(n) = NaiveDateTime::parse_from_str(s, fmt) {
-                    return local_to_utc(n, tz);
+                    return local_to_utc(n, tz, dst);
                 }
                 if let Ok(d) = NaiveDate::parse_from_str(s, fmt) {
-                    return local_to_utc(d.and_hms_opt(0, 0, 0).expect("midnight"), tz);
+                    return local_to_utc(d.and_hms_opt(0, 0, 0).expect("midnight"), tz, dst);
                 }
             }
         }
     }
     match parse_iso(s) {
         Some(IsoTime::Instant(t)) => Ok(t),
-        Some(IsoTime::Local(n)) => local_to_utc(n, tz),
+        Some(IsoTime::Local(n)) => local_to_utc(n, tz, dst),
         None => {
             let shown: Vec<String> = formats.iter().filter(|f| **f != TimeFormat::Iso).map(TimeFormat::show).collect();
-            Err(if shown.is_empty() {
+            Err(TimeFail::format(if shown.is_empty() {
                 format!("\"{}\" is not a date and time in ISO 8601", crate::limits::shown(s))
             } else {
                 format!("\"{}\" does not match {} (nor ISO 8601)", crate::limits::shown(s), shown.join(" or "))
-            })
+            }))
         }
     }
 }
@@ -973,8 +1063,10 @@ pub struct MappingReport {
     pub ignored_columns: Vec<String>,
     /// Column → value → count, for values not in the map or unknown to slarapport.
     pub unmapped: BTreeMap<String, BTreeMap<String, ValueCount>>,
-    /// Column → unreadable timestamps.
+    /// Column → unreadable timestamps (rows rejected).
     pub bad_times: BTreeMap<String, TimeProblems>,
+    /// Column → unreadable timestamps in a column no figure uses (values dropped, rows kept).
+    pub dropped_times: BTreeMap<String, TimeProblems>,
     /// Column → values read as empty because they are placeholders (`?`, `#N/B`, …).
     pub placeholders: BTreeMap<String, u64>,
     pub priority_changes: Vec<PriorityChange>,
@@ -1048,6 +1140,12 @@ impl MappingReport {
                 out.push(format!("  {}:{line}: {reason}", self.file));
             }
         }
+        for (col, p) in &self.dropped_times {
+            out.push(format!("unreadable timestamps in \"{col}\", dropped (no figure uses the column; the tickets count): {}", p.count));
+            for (line, _value, reason) in &p.examples {
+                out.push(format!("  {}:{line}: {reason}", self.file));
+            }
+        }
         for (col, n) in &self.placeholders {
             out.push(format!("placeholders read as empty in \"{col}\": {n}"));
         }
@@ -1110,6 +1208,8 @@ struct Unit {
     shown: [Option<String>; NCOL],
     labels: [usize; NCOL],
     problem: Option<Rejection>,
+    /// Canonical column → why its value was dropped (a column no figure uses).
+    dropped: Vec<(usize, String)>,
 }
 
 fn find_column(names: &[String], wanted: &str) -> Option<usize> {
@@ -1324,6 +1424,7 @@ pub fn load_export(bytes: &[u8], file: &str, m: &LoadedMapping, contract: &Loade
             shown: std::array::from_fn(|_| None),
             labels: std::array::from_fn(|k| usize::MAX - k),
             problem: None,
+            dropped: Vec::new(),
         };
         for b in &bound {
             let k = column_index(b.field.canon).expect("canonical");
@@ -1426,25 +1527,31 @@ pub fn load_export(bytes: &[u8], file: &str, m: &LoadedMapping, contract: &Loade
             };
             let Some(value) = value else { continue };
             if TIME_COLUMNS.contains(&b.field.canon) {
-                match parse_time(&value, &b.field.formats, b.tz, m.decimal_comma) {
+                match parse_time(&value, &b.field.formats, b.tz, m.decimal_comma, m.dst) {
                     Ok(t) => {
                         u.values[k] = Some(t.to_rfc3339_opts(SecondsFormat::Secs, true));
                         u.shown[k] = Some(text);
                     }
-                    Err(reason) => {
-                        let p = report.bad_times.entry(label.clone()).or_default();
+                    Err(fail) => {
+                        // A column no figure uses loses the value, not the ticket.
+                        let unused = UNUSED_BY_FIGURES.contains(&b.field.canon);
+                        let p = if unused { report.dropped_times.entry(label.clone()) } else { report.bad_times.entry(label.clone()) }.or_default();
                         p.count += 1;
                         if p.examples.len() < 3 {
-                            p.examples.push((line, text.clone(), reason.clone()));
+                            p.examples.push((line, text.clone(), fail.reason.clone()));
                         }
-                        if u.problem.is_none() {
+                        if unused {
+                            u.dropped.push((k, fail.reason));
+                            u.shown[k] = Some(text);
+                        } else if u.problem.is_none() {
+                            let hint = fail.hint(&format!("correct the time in the export, or give its format in the mapping ([columns] {} format = \"…\")", b.field.canon));
                             u.problem = Some(Rejection {
                                 file: file.into(),
                                 line,
                                 column: label.clone(),
                                 value: crate::limits::shown(&text).into_owned(),
-                                reason,
-                                hint: format!("correct the time in the export, or give its format in the mapping ([columns] {} format = \"…\")", b.field.canon),
+                                reason: fail.reason,
+                                hint,
                                 ..Default::default()
                             });
                         }
@@ -1502,7 +1609,7 @@ pub fn load_export(bytes: &[u8], file: &str, m: &LoadedMapping, contract: &Loade
                 let v = peek(*order_col, row).unwrap_or_default();
                 let parsed = match &ev.order_formats {
                     None => parse_number(&v, m.decimal_comma).ok_or_else(|| format!("\"{}\" is not a number (the update counter)", crate::limits::shown(&v))),
-                    Some(f) => parse_time(&v, f, default_tz, m.decimal_comma).map(|t| t.timestamp_millis() as f64),
+                    Some(f) => parse_time(&v, f, default_tz, m.decimal_comma, m.dst).map(|t| t.timestamp_millis() as f64).map_err(|f| f.reason),
                 };
                 match parsed {
                     Ok(x) => keyed.push((x, row)),
@@ -1556,21 +1663,21 @@ pub fn load_export(bytes: &[u8], file: &str, m: &LoadedMapping, contract: &Loade
                             ..Default::default()
                         }),
                         Some(t) => {
-                            match parse_time(&t, &r.at_formats, default_tz, m.decimal_comma) {
+                            match parse_time(&t, &r.at_formats, default_tz, m.decimal_comma, m.dst) {
                                 Ok(x) => Ok(Some((x.to_rfc3339_opts(SecondsFormat::Secs, true), t, line))),
-                                Err(reason) => {
+                                Err(fail) => {
                                     let p = report.bad_times.entry(names[*at].clone()).or_default();
                                     p.count += 1;
                                     if p.examples.len() < 3 {
-                                        p.examples.push((line, t.clone(), reason.clone()));
+                                        p.examples.push((line, t.clone(), fail.reason.clone()));
                                     }
                                     Err(Rejection {
                                         file: file.into(),
                                         line,
                                         column: names[*at].clone(),
                                         value: crate::limits::shown(&t).into_owned(),
-                                        reason,
-                                        hint: "correct the time, or give its format in the mapping ([events.first] at = { column = \"…\", format = \"…\" })".into(),
+                                        hint: fail.hint("correct the time, or give its format in the mapping ([events.first] at = { column = \"…\", format = \"…\" })"),
+                                        reason: fail.reason,
                                         ..Default::default()
                                     })
                                 }
@@ -1642,6 +1749,9 @@ pub fn load_export(bytes: &[u8], file: &str, m: &LoadedMapping, contract: &Loade
             row.values[k] = u.values[k].as_deref();
             row.shown[k] = u.shown[k].as_deref();
         }
+        for (k, reason) in &u.dropped {
+            row.dropped[*k] = Some(reason);
+        }
         rows.push(Ok(row));
     }
     rows.extend(broken.map(Err));
@@ -1689,6 +1799,7 @@ pub fn load_export(bytes: &[u8], file: &str, m: &LoadedMapping, contract: &Loade
             if report.priority_changes.len() > 5 { ", …" } else { "" }
         ));
     }
+    crate::load::note_dropped(&mut data);
     data.mapping = Some(report);
     Ok(data)
 }
@@ -1727,19 +1838,46 @@ mod tests {
         let ams: Tz = "Europe/Amsterdam".parse().unwrap();
         let f = |s: &str| vec![TimeFormat::parse(s).unwrap()];
         let want = Utc.with_ymd_and_hms(2026, 10, 5, 7, 30, 0).unwrap();
-        assert_eq!(parse_time("05-10-2026 09:30", &f("%d-%m-%Y %H:%M"), ams, false).unwrap(), want);
-        assert_eq!(parse_time("5/10/2026 09:30", &f("%d/%m/%Y %H:%M"), ams, false).unwrap(), want);
-        assert_eq!(parse_time("05-10-2026 09:30:00", &f("%d-%m-%Y %H:%M:%S"), ams, false).unwrap(), want);
-        assert_eq!(parse_time("05/Oct/26 9:30 AM", &f("%d/%b/%y %I:%M %p"), ams, false).unwrap(), want);
-        assert_eq!(parse_time("2026-10-05 07:30", &f("%Y-%m-%d %H:%M"), "UTC".parse().unwrap(), false).unwrap(), want);
+        assert_eq!(parse_time("05-10-2026 09:30", &f("%d-%m-%Y %H:%M"), ams, false, Dst::default()).unwrap(), want);
+        assert_eq!(parse_time("5/10/2026 09:30", &f("%d/%m/%Y %H:%M"), ams, false, Dst::default()).unwrap(), want);
+        assert_eq!(parse_time("05-10-2026 09:30:00", &f("%d-%m-%Y %H:%M:%S"), ams, false, Dst::default()).unwrap(), want);
+        assert_eq!(parse_time("05/Oct/26 9:30 AM", &f("%d/%b/%y %I:%M %p"), ams, false, Dst::default()).unwrap(), want);
+        assert_eq!(parse_time("2026-10-05 07:30", &f("%Y-%m-%d %H:%M"), "UTC".parse().unwrap(), false, Dst::default()).unwrap(), want);
         // 2026-10-05 09:30 is serial 46300.395833…
         let serial = 46300.0 + 9.5 / 24.0;
-        assert_eq!(parse_time(&format!("{serial}"), &f("excel"), ams, false).unwrap(), want);
-        assert_eq!(parse_time(&format!("{serial}").replace('.', ","), &f("excel"), ams, true).unwrap(), want);
+        assert_eq!(parse_time(&format!("{serial}"), &f("excel"), ams, false, Dst::default()).unwrap(), want);
+        assert_eq!(parse_time(&format!("{serial}").replace('.', ","), &f("excel"), ams, true, Dst::default()).unwrap(), want);
         // ISO is always accepted.
-        assert_eq!(parse_time("2026-10-05T09:30", &f("%d-%m-%Y %H:%M"), ams, false).unwrap(), want);
-        assert!(parse_time("31-02-2026 09:30", &f("%d-%m-%Y %H:%M"), ams, false).unwrap_err().contains("%d-%m-%Y %H:%M"));
-        assert!(parse_time("29-03-2026 02:30", &f("%d-%m-%Y %H:%M"), ams, false).unwrap_err().contains("does not exist"));
+        assert_eq!(parse_time("2026-10-05T09:30", &f("%d-%m-%Y %H:%M"), ams, false, Dst::default()).unwrap(), want);
+        assert!(parse_time("31-02-2026 09:30", &f("%d-%m-%Y %H:%M"), ams, false, Dst::default()).unwrap_err().reason.contains("%d-%m-%Y %H:%M"));
+        assert!(parse_time("29-03-2026 02:30", &f("%d-%m-%Y %H:%M"), ams, false, Dst::default()).unwrap_err().reason.contains("does not exist"));
+    }
+
+    #[test]
+    fn daylight_saving_changes_as_the_mapping_says() {
+        let ams: Tz = "Europe/Amsterdam".parse().unwrap();
+        let f = vec![TimeFormat::parse("%d/%m/%Y %H:%M").unwrap()];
+        let dst = |gap, overlap| Dst::parse(gap, overlap).unwrap();
+        let read = |s: &str, d: Dst| parse_time(s, &f, ams, false, d);
+        // 29 March 2026: 02:00 CET becomes 03:00 CEST (01:00Z). 02:30 does not exist.
+        let e = read("29/3/2026 02:30", Dst::default()).unwrap_err();
+        assert!(e.dst && e.reason.contains("does not exist in Europe/Amsterdam"), "{e:?}");
+        assert!(e.hint("").contains("dst_gap = \"shift\""), "{}", e.hint(""));
+        // Shifted by the gap, as Java's ZonedDateTime does: 03:30 CEST = 01:30Z.
+        assert_eq!(read("29/3/2026 02:30", dst(Some("shift"), None)).unwrap(), Utc.with_ymd_and_hms(2026, 3, 29, 1, 30, 0).unwrap());
+        // 25 October 2026: 03:00 CEST becomes 02:00 CET (01:00Z); 02:30 comes twice:
+        // 00:30Z (summer time) and 01:30Z (winter time).
+        assert_eq!(read("25/10/2026 02:30", Dst::default()).unwrap(), Utc.with_ymd_and_hms(2026, 10, 25, 0, 30, 0).unwrap());
+        assert_eq!(read("25/10/2026 02:30", dst(None, Some("later"))).unwrap(), Utc.with_ymd_and_hms(2026, 10, 25, 1, 30, 0).unwrap());
+        let e = read("25/10/2026 02:30", dst(None, Some("reject"))).unwrap_err();
+        assert!(e.dst && e.reason.contains("occurs twice"), "{e:?}");
+        // New York springs forward at 02:00 EST (07:00Z) on 8 March 2026: 02:30 → 03:30 EDT = 07:30Z.
+        let ny: Tz = "America/New_York".parse().unwrap();
+        assert_eq!(parse_time("8/3/2026 02:30", &f, ny, false, dst(Some("shift"), None)).unwrap(), Utc.with_ymd_and_hms(2026, 3, 8, 7, 30, 0).unwrap());
+        // An unknown word is a mistake in the mapping, named by its key.
+        let base = "[columns]\nid = \"n\"\ntype = { value = \"incident\" }\nschool = \"s\"\ncategory = \"c\"\nopened_at = \"o\"\npriority = \"p\"\n";
+        let e = LoadedMapping::parse(&format!("[source]\ndst_gap = \"forward\"\n{base}"), "t").unwrap_err();
+        assert!(e.message.contains("dst_gap = \"forward\" is not one of reject, shift"), "{e}");
     }
 
     #[test]

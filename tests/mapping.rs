@@ -36,7 +36,10 @@ fn tmp(name: &str) -> PathBuf {
 }
 
 fn check(dir: &str, extra: &[&str]) -> (Option<i32>, String) {
-    let mut args = vec!["check", "--data", dir, "--period", "2026-10", "--today", "2026-11-02"];
+    let mut args = vec!["check", "--data", dir];
+    if !extra.contains(&"--period") {
+        args.extend_from_slice(&["--period", "2026-10", "--today", "2026-11-02"]);
+    }
     args.extend_from_slice(extra);
     let o = run(&args);
     (o.status.code(), text(&o))
@@ -156,6 +159,47 @@ fn servicenow_event_log_reduced_to_tickets() {
         "placeholders read as empty in \"resolved_at\"",
         "accounting 2026-10: rows read 4 = counted 3 + excluded 0 (outside the period 0, out of scope 0) + rejected 1",
     ]);
+}
+
+#[test]
+fn a_time_the_clocks_skip_costs_the_ticket_only_where_a_figure_uses_it() {
+    // ServiceNow's auto-close ran at 02:30 on 29 March 2026, an hour Amsterdam skips: the
+    // closing time is dropped with a warning and the ticket counts (no figure uses closed_at);
+    // a resolution in that hour rejects its ticket, with a hint that names the setting.
+    let dir = format!("{FIX}/servicenow-dst");
+    let d = load(&dir, Some("servicenow"));
+    assert_eq!(d.rows_read, 4);
+    let t = ticket(&d, "INC0001001");
+    assert_eq!((t.resolved_at, t.closed_at), (Some(utc(2026, 3, 27, 8, 0)), None));
+    assert_eq!(ticket(&d, "INC0001003").closed_at, None, "closed before it was opened: dropped");
+    assert_eq!(ticket(&d, "INC0001004").closed_at, None);
+    let warned: Vec<(u64, &str, &str)> = d.warnings.iter().map(|w| (w.line, w.ticket_id.as_str(), w.column.as_str())).collect();
+    assert_eq!(warned, vec![(5, "INC0001001", "closed_at"), (11, "INC0001003", "closed_at")]);
+    let r = &d.rejections[0];
+    assert_eq!((d.rejections.len(), r.line, r.column.as_str(), r.value.as_str()), (1, 8, "resolved_at", "29/3/2026 02:15"));
+    assert!(r.reason.contains("2026-03-29 02:15:00 does not exist in Europe/Amsterdam"), "{}", r.reason);
+    assert!(r.hint.contains("[source] dst_gap = \"shift\"") && !r.hint.contains("format"), "{}", r.hint);
+
+    let (code, t) = check(&dir, &["--profile", "servicenow", "--period", "2026-03", "--today", "2026-04-02"]);
+    assert_eq!(code, Some(1), "{t}");
+    contains_all(&t, &[
+        "unreadable timestamps in \"closed_at\", dropped (no figure uses the column; the tickets count): 1",
+        "note: incident_event_log.csv: 2 value(s) of closed_at dropped, their tickets counted",
+        "warning: incident_event_log.csv:5: ticket INC0001001: column \"closed_at\": 2026-03-29 02:30:00 does not exist in Europe/Amsterdam",
+        "rejected: incident_event_log.csv:8: column \"resolved_at\"",
+        "accounting 2026-03: rows read 4 = counted 3",
+    ]);
+
+    // The mapping says what such times mean: shifted by the gap, as ServiceNow does.
+    let tmpdir = tmp("dst-shift");
+    let text = slarapport::mapping::profile_text("servicenow").unwrap().replace("[source]\n", "[source]\ndst_gap = \"shift\"\n");
+    std::fs::write(tmpdir.join("mapping.toml"), text).unwrap();
+    std::fs::copy(format!("{dir}/incident_event_log.csv"), tmpdir.join("incident_event_log.csv")).unwrap();
+    let d = load(tmpdir.to_str().unwrap(), None);
+    assert_eq!(d.rejections, vec![]);
+    assert_eq!(ticket(&d, "INC0001002").resolved_at, Some(utc(2026, 3, 29, 1, 15)), "02:15 → 03:15 summer time");
+    assert_eq!(ticket(&d, "INC0001001").closed_at, Some(utc(2026, 3, 29, 1, 30)));
+    assert_eq!(d.warnings.len(), 1, "only the closing before the opening: {:?}", d.warnings);
 }
 
 #[test]

@@ -253,6 +253,7 @@ pub fn load_data_dir_from(dir: &Path, contract: &LoadedContract, source: &Ticket
             if is_xlsx(&path) {
                 let table = crate::mapping::SheetTable::read(&bytes, &name, None)?;
                 let mut data = load_tickets_table(&table, &name, contract)?;
+                data.notes.extend(table.notes.iter().cloned());
                 data.files.push(InputFile { name: name.clone(), sha256: table.sha256.clone(), rows: Cells::height(&table) as u64 });
                 data
             } else {
@@ -454,7 +455,7 @@ impl CsvTable {
                 Error::new(format!("{file} cannot be read as CSV: {plain}"))
                     .with_hint(format!("it must be {sep}-separated with a header row; a text with a {sep} in it must be in double quotes, and every quote must be closed"))
             })?;
-        let names: Vec<String> = df.get_column_names().iter().map(|s| s.trim().to_string()).collect();
+        let names = name_unnamed(df.get_column_names().iter().map(|s| s.trim().to_string()).collect());
         let mut columns = Vec::with_capacity(names.len());
         for (idx, name) in names.iter().enumerate() {
             let col = df.select_at_idx(idx).expect("column index");
@@ -527,6 +528,21 @@ impl Cells for CsvTable {
     fn broken(&self) -> &[crate::csv_records::BrokenRow] {
         &self.broken
     }
+}
+
+/// Header names with the columns that have none named by their position (`column 37`), so
+/// that every list of columns can show them. The CSV reader calls a second nameless column
+/// `_duplicated_0` (and so on): that one has no name either.
+pub(crate) fn name_unnamed(mut names: Vec<String>) -> Vec<String> {
+    let mut nameless_seen = false;
+    for (i, n) in names.iter_mut().enumerate() {
+        let repeat_of_nameless = nameless_seen && n.strip_prefix("_duplicated_").is_some_and(|k| k.parse::<u32>().is_ok());
+        if n.trim().is_empty() || repeat_of_nameless {
+            nameless_seen = true;
+            *n = format!("column {}", i + 1);
+        }
+    }
+    names
 }
 
 /// The rejection of a row that cannot be split into the header's fields.

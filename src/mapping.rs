@@ -698,6 +698,8 @@ pub struct SheetTable {
     lines: Vec<u64>,
     pub sheet: String,
     pub sha256: String,
+    /// What was skipped while reading (rows with only empty cells), for the report's notes.
+    pub notes: Vec<String>,
 }
 
 impl SheetTable {
@@ -756,11 +758,18 @@ impl SheetTable {
         let mut cells: Vec<(u32, u32, String)> = Vec::new();
         let mut text_bytes = 0usize;
         let mut in_order = true;
+        // Rows holding a cell with nothing in it (a space, an empty text, a formatted blank):
+        // those with no filled cell are rows with no values, skipped and counted.
+        let mut blank_rows: Vec<u32> = Vec::new();
         {
             let mut reader = wb.worksheet_cells_reader(&name).map_err(|e| sheet_error(&e))?;
             while let Some(cell) = reader.next_cell().map_err(|e| sheet_error(&e))? {
                 let t = text(cell.get_value());
                 if t.trim().is_empty() {
+                    let row = cell.get_position().0;
+                    if blank_rows.last() != Some(&row) {
+                        blank_rows.push(row);
+                    }
                     continue;
                 }
                 let (row, col) = cell.get_position();
@@ -783,6 +792,7 @@ impl SheetTable {
         }
         // Rows, each as wide as the header at most (cells right of it are read by nobody).
         let mut header: Option<Vec<String>> = None;
+        let mut header_row: Option<u32> = None;
         let (mut rows, mut lines): (Vec<Vec<String>>, Vec<u64>) = (Vec::new(), Vec::new());
         let mut cells = cells.into_iter().peekable();
         while let Some(&(row, _, _)) = cells.peek() {
@@ -802,7 +812,10 @@ impl SheetTable {
                 values[col] = t;
             }
             match header {
-                None => header = Some(values.iter().map(|c| c.trim().to_string()).collect()),
+                None => {
+                    header = Some(values.iter().map(|c| c.trim().to_string()).collect());
+                    header_row = Some(row);
+                }
                 Some(_) => {
                     rows.push(values);
                     lines.push(u64::from(row) + 1);
@@ -810,7 +823,17 @@ impl SheetTable {
             }
         }
         let names = header.ok_or_else(|| Error::new(format!("{file}: sheet {name} is empty")).with_hint("the first row must name the columns"))?;
-        Ok(SheetTable { names, rows, lines, sheet: name, sha256 })
+        let names = crate::load::name_unnamed(names);
+        let mut notes = Vec::new();
+        if let Some(&header_row) = header_row.as_ref() {
+            blank_rows.sort_unstable();
+            blank_rows.dedup();
+            let empty = blank_rows.iter().filter(|r| **r > header_row && lines.binary_search(&(u64::from(**r) + 1)).is_err()).count();
+            if empty > 0 {
+                notes.push(format!("{file}: {empty} row(s) with no values (only empty cells) skipped"));
+            }
+        }
+        Ok(SheetTable { names, rows, lines, sheet: name, sha256, notes })
     }
 }
 
@@ -1221,10 +1244,11 @@ fn find_column(names: &[String], wanted: &str) -> Option<usize> {
 pub fn load_export(bytes: &[u8], file: &str, m: &LoadedMapping, contract: &LoadedContract) -> Result<DataSet, Error> {
     let xlsx = crate::load::is_xlsx(Path::new(file));
     let mut report = MappingReport { mapping: m.origin.clone(), file: file.to_string(), ..MappingReport::default() };
-    let mut read_notes = Vec::new();
+    let read_notes: Vec<String>;
     let table: Box<dyn Cells> = if xlsx {
         let t = SheetTable::read(bytes, file, m.sheet.as_deref())?;
         report.sheet = Some(t.sheet.clone());
+        read_notes = t.notes.clone();
         report.encoding = "xlsx".into();
         Box::new(t)
     } else {

@@ -203,6 +203,39 @@ fn a_time_the_clocks_skip_costs_the_ticket_only_where_a_figure_uses_it() {
 }
 
 #[test]
+fn nameless_columns_are_named_by_position_and_separator_rows_counted() {
+    // Excel's "CSV (semicolon delimited)": a spacer column without a name (12), the empty
+    // name after the header's trailing semicolon (21), and rows of only semicolons (one in the
+    // middle, four at the end): skipped and counted, not rejected; the run is clean.
+    let dir = format!("{FIX}/excel-semicolons");
+    let d = load(&dir, None);
+    assert_eq!((d.rows_read, d.tickets.len(), d.rejections.len()), (3, 3, 0), "{:?}", d.rejections);
+    assert_eq!(ticket(&d, "BSD-000103").line, 5, "the empty row in the middle keeps the lines true");
+    let m = d.mapping.as_ref().unwrap();
+    assert_eq!(m.ignored_columns, ["Status", "column 12", "Behandelgroep", "Behandelaar", "Aanmelder", "Afdeling", "Aantal doorzettingen", "Heropend", "SLA gehaald", "column 21"]);
+    let (code, t) = check(&dir, &[]);
+    assert_eq!(code, Some(0), "{t}");
+    contains_all(&t, &[
+        "columns not used (10): Status, column 12, Behandelgroep, Behandelaar, Aanmelder, Afdeling, Aantal doorzettingen, Heropend, SLA gehaald, column 21",
+        "note: export.csv: 5 row(s) with no values (only separators) skipped",
+        "accounting 2026-10: rows read 3 = counted 3",
+    ]);
+    assert!(!t.contains(", ,") && !t.contains(": ,"), "no empty entry in a list of columns: {t}");
+
+    // The same as a workbook: a header cell left empty, rows whose cells hold only spaces.
+    use Cell::*;
+    let xdir = tmp("xlsx-nameless");
+    let header = ["id", "type", "school", "", "category", "priority", "opened_at"];
+    let row = |id: &'static str| vec![S(id), S("incident"), S("S"), S("x"), S("netwerk"), S("P3"), S("2026-10-05T09:00")];
+    write_xlsx(&xdir.join("tickets.xlsx"), "tickets", &header, &[row("T1"), vec![S(" "), S(" "), S(" ")], row("T2"), vec![S(" ")], vec![S("  ")]]);
+    let d = load(xdir.to_str().unwrap(), None);
+    assert_eq!((d.rows_read, d.tickets.len()), (2, 2), "{:?}", d.rejections);
+    assert_eq!(ticket(&d, "T2").line, 4);
+    assert!(d.notes.iter().any(|n| n == "tickets.xlsx: 3 row(s) with no values (only empty cells) skipped"), "{:?}", d.notes);
+    assert!(d.notes.iter().any(|n| n == "tickets.xlsx: columns ignored because slarapport does not use them: column 4"), "{:?}", d.notes);
+}
+
+#[test]
 fn topdesk_semicolons_decimal_comma_and_bom() {
     let d = load(&format!("{FIX}/topdesk"), Some("topdesk"));
     assert_eq!(d.rows_read, 6);

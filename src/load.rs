@@ -818,11 +818,14 @@ pub struct Row<'a> {
     /// Why the mapping could not read a column's value, for a column of
     /// [`UNUSED_BY_FIGURES`]: the value is dropped with a warning instead of a rejection.
     pub dropped: [Option<&'a str>; NCOL],
+    /// The line a column's value comes from, when not `line` (0): an event log's
+    /// `[events.first]` time comes from an earlier update, and a rejection names that line.
+    pub value_lines: [u64; NCOL],
 }
 
 impl<'a> Row<'a> {
     pub fn new(file: &'a str, line: u64, labels: [&'a str; NCOL], mapped: bool) -> Self {
-        Row { file, line, values: [None; NCOL], shown: [None; NCOL], labels, mapped, dropped: [None; NCOL] }
+        Row { file, line, values: [None; NCOL], shown: [None; NCOL], labels, mapped, dropped: [None; NCOL], value_lines: [0; NCOL] }
     }
 
     fn idx(col: &str) -> usize {
@@ -853,7 +856,7 @@ impl<'a> Row<'a> {
         };
         Rejection {
             file: self.file.into(),
-            line: self.line,
+            line: if self.value_lines[i] > 0 { self.value_lines[i] } else { self.line },
             column: self.labels[i].into(),
             value: crate::limits::shown(value).into_owned(),
             reason: reason.into(),

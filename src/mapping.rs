@@ -122,6 +122,7 @@ struct EventsFile {
     when_columns: Vec<String>,
     #[serde(default)]
     first: BTreeMap<String, FirstFile>,
+    priority: Option<String>,
 }
 
 /// A column, as a plain name or `{ column = "...", format = "..." }` (then read as a time).
@@ -320,6 +321,17 @@ struct Events {
     order_formats: Option<Vec<TimeFormat>>,
     when_columns: Vec<String>,
     first: Vec<FirstRule>,
+    priority: PriorityPick,
+}
+
+/// Which priority of an event log counts when it changed on the way.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+enum PriorityPick {
+    /// The last one, judged from the opening: the common ITSM reading.
+    #[default]
+    Last,
+    /// The one the ticket was opened with.
+    First,
 }
 
 /// A mapping file, read and checked: a built-in profile or the user's own.
@@ -563,7 +575,13 @@ impl LoadedMapping {
                         at_formats,
                     });
                 }
+                let priority = match ev.priority.as_deref().map(str::trim) {
+                    None | Some("last") => PriorityPick::Last,
+                    Some("first") => PriorityPick::First,
+                    Some(o) => return Err(err(format!("[events] priority = \"{o}\" is not one of \"last\", \"first\""))),
+                };
                 Some(Events {
+                    priority,
                     key,
                     order: ev.order.column().to_string(),
                     order_formats,
@@ -1093,6 +1111,11 @@ pub struct MappingReport {
     /// Column → values read as empty because they are placeholders (`?`, `#N/B`, …).
     pub placeholders: BTreeMap<String, u64>,
     pub priority_changes: Vec<PriorityChange>,
+    /// Event log: tickets by their first priority and then their last (first → last →
+    /// tickets), for what `[events] priority = "first"` would change.
+    pub priority_choice: BTreeMap<String, BTreeMap<String, u64>>,
+    /// Event log: which priority counts, `last` or `first` (`[events] priority`).
+    pub priority_pick: Option<String>,
 }
 
 impl MappingReport {
@@ -1233,6 +1256,115 @@ struct Unit {
     problem: Option<Rejection>,
     /// Canonical column → why its value was dropped (a column no figure uses).
     dropped: Vec<(usize, String)>,
+    /// Canonical column → the line its value comes from, when that is not `line` (an event
+    /// log's `[events.first]` times).
+    value_lines: Vec<(usize, u64)>,
+}
+
+/// The tickets of an event log while it is read: per ticket its last update so far by the
+/// order column, the first update (by order) that matched each `[events.first]` rule, and its
+/// priorities by order — never every update, so memory grows with tickets, not updates.
+#[derive(Default)]
+struct EventLog {
+    index: HashMap<String, usize>,
+    tickets: Vec<Pending>,
+    /// Updates without a ticket key, each rejected.
+    keyless: Vec<(usize, Unit)>,
+    /// The priorities met, once each (a ticket's path holds their positions).
+    priority_names: Vec<String>,
+}
+
+/// One ticket of an event log, while it is read.
+struct Pending {
+    key: String,
+    /// Its first row in the file (tickets keep the order of their first update).
+    first_row: usize,
+    /// The update with the highest order value so far: (order, row, the mapped update).
+    best: Option<(f64, usize, Unit)>,
+    /// The last update in the file, kept only while no order value could be read.
+    last_in_file: Option<Unit>,
+    /// The first update whose order value cannot be read: it rejects the ticket.
+    order_problem: Option<Rejection>,
+    /// Per `[events.first]` rule: the matching update with the lowest order, (order, row).
+    firsts: Vec<Option<(f64, usize)>>,
+    /// (order, row, priority) of every update with a priority.
+    priorities: Vec<(f64, u32, u32)>,
+}
+
+type FirstBinding<'a> = (&'a FirstRule, usize, usize, usize, usize);
+
+impl EventLog {
+    /// Takes update `row`, mapped to `u`.
+    #[allow(clippy::too_many_arguments)]
+    fn add(
+        &mut self,
+        row: usize,
+        u: Unit,
+        key_col: usize,
+        order_col: usize,
+        rules: &[FirstBinding],
+        peek: &dyn Fn(usize, usize) -> Option<String>,
+        order_of: &dyn Fn(&str) -> Result<f64, String>,
+        file: &str,
+        names: &[String],
+        table: &dyn Cells,
+    ) {
+        let Some(key) = peek(key_col, row) else {
+            self.keyless.push((row, u));
+            return;
+        };
+        let n = self.tickets.len();
+        let g = *self.index.entry(key.clone()).or_insert(n);
+        if g == n {
+            self.tickets.push(Pending { key: key.clone(), first_row: row, best: None, last_in_file: None, order_problem: None, firsts: vec![None; rules.len()], priorities: Vec::new() });
+        }
+        let t = &mut self.tickets[g];
+        let v = peek(order_col, row).unwrap_or_default();
+        let x = match order_of(&v) {
+            Ok(x) => x,
+            Err(reason) => {
+                if t.order_problem.is_none() {
+                    t.order_problem = Some(Rejection {
+                        file: file.into(),
+                        line: table.line(row),
+                        column: names[order_col].clone(),
+                        value: v.clone(),
+                        reason: format!("{reason}; the updates of ticket {key} cannot be put in order"),
+                        hint: "correct the value in the export".into(),
+                        ..Default::default()
+                    });
+                }
+                if t.best.is_none() {
+                    t.last_in_file = Some(u);
+                }
+                return;
+            }
+        };
+        let pk = column_index("priority").expect("canonical");
+        if let Some(p) = u.values[pk].as_deref() {
+            let i = match self.priority_names.iter().position(|n| n == p) {
+                Some(i) => i,
+                None => {
+                    self.priority_names.push(p.to_string());
+                    self.priority_names.len() - 1
+                }
+            };
+            t.priorities.push((x, row as u32, i as u32));
+        }
+        for ((r, state, ..), first) in rules.iter().zip(t.firsts.iter_mut()) {
+            let Some(s) = peek(*state, row) else { continue };
+            let s = norm(&s);
+            let hit = if r.is_in.is_empty() { !r.not_in.contains(&s) } else { r.is_in.contains(&s) };
+            if hit && first.is_none_or(|(fx, _)| x < fx) {
+                *first = Some((x, row));
+            }
+        }
+        // Rows come in file order: on equal order values the later row is the later update.
+        if t.best.as_ref().is_none_or(|(bx, _, _)| x.total_cmp(bx).is_ge()) {
+            t.best = Some((x, row, u));
+            t.last_in_file = None;
+        }
+    }
 }
 
 fn find_column(names: &[String], wanted: &str) -> Option<usize> {
@@ -1401,6 +1533,7 @@ pub fn load_export(bytes: &[u8], file: &str, m: &LoadedMapping, contract: &Loade
                 rules.push((r, state, at, label, i));
             }
             report.events = Some((names[key].clone(), names[order].clone()));
+            report.priority_pick = Some(if ev.priority == PriorityPick::First { "first" } else { "last" }.into());
             Some((ev, key, order, rules))
         }
         Some(ev) => {
@@ -1437,9 +1570,10 @@ pub fn load_export(bytes: &[u8], file: &str, m: &LoadedMapping, contract: &Loade
         if v.is_empty() || (!empties.is_empty() && empties.contains(&norm(v))) { None } else { Some(v.to_string()) }
     };
 
-    // Map every row.
+    // Map every row; an event log is reduced as it is read (see [`EventLog`]).
     let height = table.height();
-    let mut units: Vec<Unit> = Vec::with_capacity(height);
+    let mut units: Vec<Unit> = Vec::with_capacity(if events.is_some() { 0 } else { height });
+    let mut log = EventLog::default();
     for row in 0..height {
         let line = table.line(row);
         let mut u = Unit {
@@ -1449,6 +1583,7 @@ pub fn load_export(bytes: &[u8], file: &str, m: &LoadedMapping, contract: &Loade
             labels: std::array::from_fn(|k| usize::MAX - k),
             problem: None,
             dropped: Vec::new(),
+            value_lines: Vec::new(),
         };
         for b in &bound {
             let k = column_index(b.field.canon).expect("canonical");
@@ -1588,30 +1723,19 @@ pub fn load_export(bytes: &[u8], file: &str, m: &LoadedMapping, contract: &Loade
                 u.values[k] = Some(value);
             }
         }
-        units.push(u);
+        match &events {
+            None => units.push(u),
+            Some((ev, key_col, order_col, rules)) => log.add(row, u, *key_col, *order_col, rules, &peek, &|v: &str| match &ev.order_formats {
+                None => parse_number(v, m.decimal_comma).ok_or_else(|| format!("\"{}\" is not a number (the update counter)", crate::limits::shown(v))),
+                Some(f) => parse_time(v, f, default_tz, m.decimal_comma, m.dst).map(|t| t.timestamp_millis() as f64).map_err(|f| f.reason),
+            }, file, &names, table),
+        }
     }
 
-    // Reduce an event log to one unit per ticket.
-    if let Some((ev, key_col, order_col, rules)) = &events {
-        let mut groups: Vec<(String, Vec<usize>)> = Vec::new();
-        let mut index: HashMap<String, usize> = HashMap::new();
-        let mut keyless = Vec::new();
-        for row in 0..height {
-            match peek(*key_col, row) {
-                Some(k) => {
-                    let g = *index.entry(k.clone()).or_insert_with(|| {
-                        groups.push((k.clone(), Vec::new()));
-                        groups.len() - 1
-                    });
-                    groups[g].1.push(row);
-                }
-                None => keyless.push(row),
-            }
-        }
-        let mut reduced: Vec<(usize, Unit)> = Vec::new();
-        let mut taken: Vec<Option<Unit>> = units.into_iter().map(Some).collect();
-        for row in keyless {
-            let mut u = taken[row].take().expect("unit");
+    // Reduce an event log to one unit per ticket: what is left of its updates.
+    if let Some((ev, key_col, _, rules)) = &events {
+        let mut reduced: Vec<(usize, Unit)> = Vec::with_capacity(log.tickets.len() + log.keyless.len());
+        for (row, mut u) in std::mem::take(&mut log.keyless) {
             if u.problem.is_none() {
                 u.problem = Some(Rejection {
                     file: file.into(),
@@ -1625,111 +1749,72 @@ pub fn load_export(bytes: &[u8], file: &str, m: &LoadedMapping, contract: &Loade
             }
             reduced.push((row, u));
         }
-        for (key, rows) in &groups {
-            // Order the updates; an unreadable order value rejects the ticket.
-            let mut keyed: Vec<(f64, usize)> = Vec::new();
-            let mut order_problem: Option<Rejection> = None;
-            for &row in rows {
-                let v = peek(*order_col, row).unwrap_or_default();
-                let parsed = match &ev.order_formats {
-                    None => parse_number(&v, m.decimal_comma).ok_or_else(|| format!("\"{}\" is not a number (the update counter)", crate::limits::shown(&v))),
-                    Some(f) => parse_time(&v, f, default_tz, m.decimal_comma, m.dst).map(|t| t.timestamp_millis() as f64).map_err(|f| f.reason),
-                };
-                match parsed {
-                    Ok(x) => keyed.push((x, row)),
-                    Err(reason) => {
-                        if order_problem.is_none() {
-                            order_problem = Some(Rejection {
-                                file: file.into(),
-                                line: table.line(row),
-                                column: names[*order_col].clone(),
-                                value: v.clone(),
-                                reason: format!("{reason}; the updates of ticket {key} cannot be put in order"),
-                                hint: "correct the value in the export".into(),
-                                ..Default::default()
-                            });
-                        }
-                    }
-                }
-            }
-            keyed.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-            let last_row = keyed.last().map(|(_, r)| *r).unwrap_or(*rows.last().expect("a group has rows"));
-            // Priority on the way.
-            let pk = column_index("priority").expect("canonical");
-            let mut path: Vec<String> = Vec::new();
-            for (_, r) in &keyed {
-                if let Some(p) = taken[*r].as_ref().and_then(|u| u.values[pk].clone()) {
-                    if path.last() != Some(&p) {
-                        path.push(p);
-                    }
-                }
-            }
-            // First time a state was reached.
-            let mut firsts: Vec<(usize, Result<Option<(String, String, u64)>, Rejection>, usize)> = Vec::new();
-            for (r, state, at, label, k) in rules {
-                let mut found = Ok(None);
-                for (_, row) in &keyed {
-                    let Some(s) = peek(*state, *row) else { continue };
-                    let s = norm(&s);
-                    let hit = if r.is_in.is_empty() { !r.not_in.contains(&s) } else { r.is_in.contains(&s) };
-                    if !hit {
-                        continue;
-                    }
-                    let line = table.line(*row);
-                    found = match peek(*at, *row) {
-                        None => Err(Rejection {
-                            file: file.into(),
-                            line,
-                            column: names[*at].clone(),
-                            value: String::new(),
-                            reason: format!("{} is empty on the update where {} was reached", names[*at], r.canon),
-                            hint: "fill in the time of the update".into(),
-                            ..Default::default()
-                        }),
-                        Some(t) => {
-                            match parse_time(&t, &r.at_formats, default_tz, m.decimal_comma, m.dst) {
-                                Ok(x) => Ok(Some((x.to_rfc3339_opts(SecondsFormat::Secs, true), t, line))),
-                                Err(fail) => {
-                                    let p = report.bad_times.entry(names[*at].clone()).or_default();
-                                    p.count += 1;
-                                    if p.examples.len() < 3 {
-                                        p.examples.push((line, t.clone(), fail.reason.clone()));
-                                    }
-                                    Err(Rejection {
-                                        file: file.into(),
-                                        line,
-                                        column: names[*at].clone(),
-                                        value: crate::limits::shown(&t).into_owned(),
-                                        hint: fail.hint("correct the time, or give its format in the mapping ([events.first] at = { column = \"…\", format = \"…\" })"),
-                                        reason: fail.reason,
-                                        ..Default::default()
-                                    })
-                                }
-                            }
-                        }
-                    };
-                    break;
-                }
-                firsts.push((*k, found, *label));
-            }
-            let mut u = taken[last_row].take().expect("unit");
-            for &r in rows {
-                taken[r] = None;
-            }
+        let pk = column_index("priority").expect("canonical");
+        for t in std::mem::take(&mut log.tickets) {
+            let Pending { key, first_row, best, last_in_file, order_problem, firsts, mut priorities } = t;
+            let mut u = best.map(|(_, _, u)| u).or(last_in_file).expect("a ticket has an update");
             if u.problem.is_none() {
                 u.problem = order_problem;
             }
-            for (k, found, label) in firsts {
+            // The priorities by order, each change once.
+            priorities.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+            let mut path: Vec<&str> = Vec::new();
+            for (_, _, p) in &priorities {
+                let p = log.priority_names[*p as usize].as_str();
+                if path.last() != Some(&p) {
+                    path.push(p);
+                }
+            }
+            if let (Some(first), Some(last)) = (path.first(), path.last()) {
+                *report.priority_choice.entry(first.to_string()).or_default().entry(last.to_string()).or_default() += 1;
+                if ev.priority == PriorityPick::First && u.values[pk].as_deref() != Some(first) {
+                    u.values[pk] = Some(first.to_string());
+                    u.shown[pk] = None;
+                }
+            }
+            if path.len() > 1 {
+                report.priority_changes.push(PriorityChange { ticket: key.clone(), line: u.line, path: path.iter().map(|p| p.to_string()).collect() });
+            }
+            // The first update by order that reached (or left) a rule's states gives its time,
+            // and its line is the line of that value.
+            for ((r, _state, at, label, k), hit) in rules.iter().zip(firsts) {
+                u.values[*k] = None;
+                u.shown[*k] = None;
+                u.labels[*k] = *label;
+                let Some((_, row)) = hit else { continue };
+                let line = table.line(row);
+                u.value_lines.push((*k, line));
+                let found = match peek(*at, row) {
+                    None => Err(Rejection {
+                        file: file.into(),
+                        line,
+                        column: names[*at].clone(),
+                        value: String::new(),
+                        reason: format!("{} is empty on the update where {} was reached", names[*at], r.canon),
+                        hint: "fill in the time of the update".into(),
+                        ..Default::default()
+                    }),
+                    Some(t) => parse_time(&t, &r.at_formats, default_tz, m.decimal_comma, m.dst).map(|x| (x, t.clone())).map_err(|fail| {
+                        let p = report.bad_times.entry(names[*at].clone()).or_default();
+                        p.count += 1;
+                        if p.examples.len() < 3 {
+                            p.examples.push((line, t.clone(), fail.reason.clone()));
+                        }
+                        Rejection {
+                            file: file.into(),
+                            line,
+                            column: names[*at].clone(),
+                            value: crate::limits::shown(&t).into_owned(),
+                            hint: fail.hint("correct the time, or give its format in the mapping ([events.first] at = { column = \"…\", format = \"…\" })"),
+                            reason: fail.reason,
+                            ..Default::default()
+                        }
+                    }),
+                };
                 match found {
-                    Ok(Some((value, shown, _line))) => {
-                        u.values[k] = Some(value);
-                        u.shown[k] = Some(shown);
-                        u.labels[k] = label;
-                    }
-                    Ok(None) => {
-                        u.values[k] = None;
-                        u.shown[k] = None;
-                        u.labels[k] = label;
+                    Ok((x, shown)) => {
+                        u.values[*k] = Some(x.to_rfc3339_opts(SecondsFormat::Secs, true));
+                        u.shown[*k] = Some(shown);
                     }
                     Err(rej) => {
                         if u.problem.is_none() {
@@ -1738,10 +1823,7 @@ pub fn load_export(bytes: &[u8], file: &str, m: &LoadedMapping, contract: &Loade
                     }
                 }
             }
-            if path.len() > 1 {
-                report.priority_changes.push(PriorityChange { ticket: key.clone(), line: u.line, path });
-            }
-            reduced.push((rows[0], u));
+            reduced.push((first_row, u));
         }
         reduced.sort_by_key(|(first_row, _)| *first_row);
         units = reduced.into_iter().map(|(_, u)| u).collect();
@@ -1775,6 +1857,9 @@ pub fn load_export(bytes: &[u8], file: &str, m: &LoadedMapping, contract: &Loade
         }
         for (k, reason) in &u.dropped {
             row.dropped[*k] = Some(reason);
+        }
+        for (k, line) in &u.value_lines {
+            row.value_lines[*k] = *line;
         }
         rows.push(Ok(row));
     }

@@ -234,7 +234,7 @@ pub fn load_data_dir_from(dir: &Path, contract: &LoadedContract, source: &Ticket
         Some(m) => {
             let path = crate::mapping::export_path(&m, source.file.as_deref(), dir)?;
             let bytes = read(&path, "export")?;
-            crate::mapping::load_export(&bytes, &file_name(&path), &m, contract)?
+            crate::mapping::load_export_owned(bytes, &file_name(&path), &m, contract)?
         }
         None => {
             let path = match &source.file {

@@ -910,10 +910,11 @@ impl Cells for SheetTable {
 
 /// Decodes CSV bytes to text: a BOM decides, else the mapping's encoding, else UTF-8 when the
 /// bytes are valid UTF-8 and Windows-1252 otherwise. Returns the text and the encoding's name.
-fn decode(bytes: &[u8], encoding: Option<&'static encoding_rs::Encoding>, file: &str) -> Result<(String, String), Error> {
+/// UTF-8 text is borrowed, not copied: an export may be hundreds of megabytes.
+fn decode<'b>(bytes: &'b [u8], encoding: Option<&'static encoding_rs::Encoding>, file: &str) -> Result<(std::borrow::Cow<'b, str>, String), Error> {
     crate::csv_records::check_encoding(bytes, file)?;
     if let Some((text, enc)) = crate::csv_records::decode_bom(bytes, file)? {
-        return Ok((text.into_owned(), format!("{} (with BOM)", enc.name())));
+        return Ok((text, format!("{} (with BOM)", enc.name())));
     }
     let enc = match encoding {
         Some(e) => e,
@@ -930,7 +931,7 @@ fn decode(bytes: &[u8], encoding: Option<&'static encoding_rs::Encoding>, file: 
     } else {
         enc.name().to_string()
     };
-    Ok((text.into_owned(), name))
+    Ok((text, name))
 }
 
 /// The delimiter of the header line: the most frequent of `,` `;` tab `|` outside quotes
@@ -1261,6 +1262,29 @@ struct Unit {
     value_lines: Vec<(usize, u64)>,
 }
 
+impl Unit {
+    /// The row the validation reads (or the mapping's rejection of it); `pool` holds the
+    /// labels `labels` points at.
+    fn row<'u>(&'u self, file: &'u str, pool: &'u [String]) -> Result<Row<'u>, Rejection> {
+        if let Some(p) = &self.problem {
+            return Err(p.clone());
+        }
+        let labels: [&str; NCOL] = std::array::from_fn(|k| pool.get(self.labels[k]).map_or(COLUMNS[k], String::as_str));
+        let mut row = Row::new(file, self.line, labels, true);
+        for k in 0..NCOL {
+            row.values[k] = self.values[k].as_deref();
+            row.shown[k] = self.shown[k].as_deref();
+        }
+        for (k, reason) in &self.dropped {
+            row.dropped[*k] = Some(reason);
+        }
+        for (k, line) in &self.value_lines {
+            row.value_lines[*k] = *line;
+        }
+        Ok(row)
+    }
+}
+
 /// The tickets of an event log while it is read: per ticket its last update so far by the
 /// order column, the first update (by order) that matched each `[events.first]` rule, and its
 /// priorities by order — never every update, so memory grows with tickets, not updates.
@@ -1269,7 +1293,7 @@ struct EventLog {
     index: HashMap<String, usize>,
     tickets: Vec<Pending>,
     /// Updates without a ticket key, each rejected.
-    keyless: Vec<(usize, Unit)>,
+    keyless: Vec<(usize, Box<Unit>)>,
     /// The priorities met, once each (a ticket's path holds their positions).
     priority_names: Vec<String>,
 }
@@ -1280,9 +1304,9 @@ struct Pending {
     /// Its first row in the file (tickets keep the order of their first update).
     first_row: usize,
     /// The update with the highest order value so far: (order, row, the mapped update).
-    best: Option<(f64, usize, Unit)>,
+    best: Option<(f64, usize, Box<Unit>)>,
     /// The last update in the file, kept only while no order value could be read.
-    last_in_file: Option<Unit>,
+    last_in_file: Option<Box<Unit>>,
     /// The first update whose order value cannot be read: it rejects the ticket.
     order_problem: Option<Rejection>,
     /// Per `[events.first]` rule: the matching update with the lowest order, (order, row).
@@ -1299,7 +1323,7 @@ impl EventLog {
     fn add(
         &mut self,
         row: usize,
-        u: Unit,
+        u: Box<Unit>,
         key_col: usize,
         order_col: usize,
         rules: &[FirstBinding],
@@ -1374,17 +1398,28 @@ fn find_column(names: &[String], wanted: &str) -> Option<usize> {
 
 /// Reads `bytes` (the export named `file`) with mapping `m` and validates every row.
 pub fn load_export(bytes: &[u8], file: &str, m: &LoadedMapping, contract: &LoadedContract) -> Result<DataSet, Error> {
+    load_export_from(std::borrow::Cow::Borrowed(bytes), file, m, contract)
+}
+
+/// [`load_export`] of bytes it may free once the table is read (the file's bytes and text are
+/// not held beside the table while an event log is reduced).
+pub fn load_export_owned(bytes: Vec<u8>, file: &str, m: &LoadedMapping, contract: &LoadedContract) -> Result<DataSet, Error> {
+    load_export_from(std::borrow::Cow::Owned(bytes), file, m, contract)
+}
+
+fn load_export_from(bytes: std::borrow::Cow<[u8]>, file: &str, m: &LoadedMapping, contract: &LoadedContract) -> Result<DataSet, Error> {
     let xlsx = crate::load::is_xlsx(Path::new(file));
+    let sha256 = sha256_hex(&bytes);
     let mut report = MappingReport { mapping: m.origin.clone(), file: file.to_string(), ..MappingReport::default() };
     let read_notes: Vec<String>;
     let table: Box<dyn Cells> = if xlsx {
-        let t = SheetTable::read(bytes, file, m.sheet.as_deref())?;
+        let t = SheetTable::read(&bytes, file, m.sheet.as_deref())?;
         report.sheet = Some(t.sheet.clone());
         read_notes = t.notes.clone();
         report.encoding = "xlsx".into();
         Box::new(t)
     } else {
-        let (text, enc) = decode(bytes, m.encoding, file)?;
+        let (text, enc) = decode(&bytes, m.encoding, file)?;
         let sep = m.delimiter.unwrap_or_else(|| detect_delimiter(&text));
         report.encoding = enc;
         report.delimiter = Some(match sep {
@@ -1393,11 +1428,11 @@ pub fn load_export(bytes: &[u8], file: &str, m: &LoadedMapping, contract: &Loade
             b'\t' => "tab".into(),
             s => format!("'{}'", s as char),
         });
-        let t = CsvTable::read_text(&text, file, sep, sha256_hex(bytes))?;
+        let t = CsvTable::read_text(&text, file, sep, sha256.clone())?;
         read_notes = t.notes.clone();
         Box::new(t)
     };
-    let sha256 = sha256_hex(bytes);
+    drop(bytes);
     let table: &dyn Cells = table.as_ref();
     let raw_names: Vec<String> = table.names().to_vec();
     // A name that repeats (Jira's Component/s, Labels) comes back from the CSV reader as
@@ -1572,11 +1607,11 @@ pub fn load_export(bytes: &[u8], file: &str, m: &LoadedMapping, contract: &Loade
 
     // Map every row; an event log is reduced as it is read (see [`EventLog`]).
     let height = table.height();
-    let mut units: Vec<Unit> = Vec::with_capacity(if events.is_some() { 0 } else { height });
+    let mut units: Vec<Box<Unit>> = Vec::with_capacity(if events.is_some() { 0 } else { height });
     let mut log = EventLog::default();
     for row in 0..height {
         let line = table.line(row);
-        let mut u = Unit {
+        let mut u = Box::new(Unit {
             line,
             values: std::array::from_fn(|_| None),
             shown: std::array::from_fn(|_| None),
@@ -1584,7 +1619,7 @@ pub fn load_export(bytes: &[u8], file: &str, m: &LoadedMapping, contract: &Loade
             problem: None,
             dropped: Vec::new(),
             value_lines: Vec::new(),
-        };
+        });
         for b in &bound {
             let k = column_index(b.field.canon).expect("canonical");
             u.labels[k] = b.label;
@@ -1734,7 +1769,8 @@ pub fn load_export(bytes: &[u8], file: &str, m: &LoadedMapping, contract: &Loade
 
     // Reduce an event log to one unit per ticket: what is left of its updates.
     if let Some((ev, key_col, _, rules)) = &events {
-        let mut reduced: Vec<(usize, Unit)> = Vec::with_capacity(log.tickets.len() + log.keyless.len());
+        drop(std::mem::take(&mut log.index));
+        let mut reduced: Vec<(usize, Box<Unit>)> = Vec::with_capacity(log.tickets.len() + log.keyless.len());
         for (row, mut u) in std::mem::take(&mut log.keyless) {
             if u.problem.is_none() {
                 u.problem = Some(Rejection {
@@ -1838,32 +1874,16 @@ pub fn load_export(bytes: &[u8], file: &str, m: &LoadedMapping, contract: &Loade
 
     // Validate.
     let mut data = DataSet { tickets_file: file.to_string(), ..DataSet::default() };
-    let canon_label = |k: usize| COLUMNS[k];
-    let mut rows: Vec<Result<Row, Rejection>> = Vec::with_capacity(units.len() + broken.len());
+    // Rows are made one at a time as the validation takes them, the broken ones in between.
     let mut broken = broken.into_iter().peekable();
-    for u in &units {
-        while let Some(b) = broken.next_if(|b| b.line < u.line) {
-            rows.push(Err(b));
-        }
-        if let Some(p) = &u.problem {
-            rows.push(Err(p.clone()));
-            continue;
-        }
-        let labels: [&str; NCOL] = std::array::from_fn(|k| if u.labels[k] < pool.len() { pool[u.labels[k]].as_str() } else { canon_label(k) });
-        let mut row = Row::new(file, u.line, labels, true);
-        for k in 0..NCOL {
-            row.values[k] = u.values[k].as_deref();
-            row.shown[k] = u.shown[k].as_deref();
-        }
-        for (k, reason) in &u.dropped {
-            row.dropped[*k] = Some(reason);
-        }
-        for (k, line) in &u.value_lines {
-            row.value_lines[*k] = *line;
-        }
-        rows.push(Ok(row));
-    }
-    rows.extend(broken.map(Err));
+    let mut pending = units.iter().peekable();
+    let rows = std::iter::from_fn(|| match pending.peek() {
+        Some(u) => match broken.next_if(|b| b.line < u.line) {
+            Some(b) => Some(Err(b)),
+            None => pending.next().map(|u| u.row(file, &pool)),
+        },
+        None => broken.next().map(Err),
+    });
     validate_rows(&mut data, rows, contract);
     data.files.push(InputFile { name: file.to_string(), sha256, rows: report.rows_in_file });
     data.notes.extend(read_notes);

@@ -430,52 +430,85 @@ impl CsvTable {
     /// Reads decoded text with the given field separator; `sha256` is that of the file's
     /// original bytes.
     pub fn read_text(text: &str, file: &str, separator: u8, sha256: String) -> Result<CsvTable, Error> {
+        Self::read_text_with(text, file, separator, sha256, |names| Ok(vec![true; names.len()]))
+    }
+
+    /// [`CsvTable::read_text`] of the columns that `columns`, given the header's names, keeps
+    /// (`true`); the others keep their names but hold no cells (never read, so never held).
+    pub fn read_text_with(
+        text: &str,
+        file: &str,
+        separator: u8,
+        sha256: String,
+        columns: impl FnOnce(&[String]) -> Result<Vec<bool>, Error>,
+    ) -> Result<CsvTable, Error> {
         let records = crate::csv_records::scan(text.as_bytes(), separator, file)?;
         let bytes = records.repaired.as_deref().unwrap_or(text.as_bytes());
-        let df = CsvReadOptions::default()
-            .with_has_header(true)
-            .with_infer_schema_length(Some(0))
-            .map_parse_options(|o| o.with_separator(separator))
-            .into_reader_with_file_handle(Cursor::new(bytes))
-            .finish()
-            .map_err(|e| {
-                let sep = match separator {
-                    b',' => "comma".to_string(),
-                    b';' => "semicolon".to_string(),
-                    b'\t' => "tab".to_string(),
-                    s => format!("'{}'", s as char),
-                };
-                // Polars' words for the usual causes, in the user's terms.
-                let why = e.to_string();
-                let plain = if why.contains("more fields") {
-                    "a row has more fields than the header has columns".to_string()
-                } else {
-                    crate::limits::shown(&why).into_owned()
-                };
-                Error::new(format!("{file} cannot be read as CSV: {plain}"))
-                    .with_hint(format!("it must be {sep}-separated with a header row; a text with a {sep} in it must be in double quotes, and every quote must be closed"))
-            })?;
-        let names = name_unnamed(df.get_column_names().iter().map(|s| s.trim().to_string()).collect());
-        let mut columns = Vec::with_capacity(names.len());
-        for (idx, name) in names.iter().enumerate() {
+        let read = |rows: Option<usize>, projection: Option<Vec<usize>>| {
+            CsvReadOptions::default()
+                .with_has_header(true)
+                .with_infer_schema_length(Some(0))
+                .with_n_rows(rows)
+                .with_projection(projection.map(Arc::new))
+                .map_parse_options(|o| o.with_separator(separator))
+                .into_reader_with_file_handle(Cursor::new(bytes))
+                .finish()
+                .map_err(|e| {
+                    let sep = match separator {
+                        b',' => "comma".to_string(),
+                        b';' => "semicolon".to_string(),
+                        b'\t' => "tab".to_string(),
+                        s => format!("'{}'", s as char),
+                    };
+                    // Polars' words for the usual causes, in the user's terms.
+                    let why = e.to_string();
+                    let plain = if why.contains("more fields") {
+                        "a row has more fields than the header has columns".to_string()
+                    } else {
+                        crate::limits::shown(&why).into_owned()
+                    };
+                    Error::new(format!("{file} cannot be read as CSV: {plain}"))
+                        .with_hint(format!("it must be {sep}-separated with a header row; a text with a {sep} in it must be in double quotes, and every quote must be closed"))
+                })
+        };
+        let header = read(Some(0), None)?;
+        let names = name_unnamed(header.get_column_names().iter().map(|s| s.trim().to_string()).collect());
+        drop(header);
+        let mut keep = columns(&names)?;
+        keep.resize(names.len(), false);
+        if !keep.contains(&true) && !keep.is_empty() {
+            // One column is read, for the number of records.
+            keep[0] = true;
+        }
+        let kept: Vec<usize> = (0..names.len()).filter(|&i| keep[i]).collect();
+        let df = read(None, (kept.len() < names.len()).then(|| kept.clone()))?;
+        let mut read_columns = Vec::with_capacity(kept.len());
+        for (idx, &i) in kept.iter().enumerate() {
             let col = df.select_at_idx(idx).expect("column index");
-            columns.push(col.str().map_err(|e| Error::new(format!("{file}: column {name}: {e}")))?.clone());
+            read_columns.push(col.str().map_err(|e| Error::new(format!("{file}: column {}: {e}", names[i])))?.clone());
         }
         let height = df.height();
+        drop(df);
         // One batch layout for all columns (as polars' reader makes them); else one batch.
         let layout = |c: &StringChunked| c.chunks().iter().map(|a| a.len()).collect::<Vec<_>>();
-        if columns.iter().any(|c| layout(c) != layout(&columns[0])) {
-            for c in &mut columns {
+        if read_columns.iter().any(|c| layout(c) != layout(&read_columns[0])) {
+            for c in &mut read_columns {
                 *c = c.rechunk().into_owned();
             }
         }
-        let batches: Vec<Vec<StrArray>> = columns.iter().map(|c| c.downcast_iter().cloned().collect()).collect();
         let mut batch_starts = Vec::new();
         let mut start = 0;
-        for len in columns.first().map(layout).unwrap_or_default() {
+        for len in read_columns.first().map(layout).unwrap_or_default() {
             batch_starts.push(start);
             start += len;
         }
+        // Every column of the header in its place; one not read has no cells.
+        let mut read_columns = read_columns.into_iter();
+        let columns: Vec<StringChunked> = (0..names.len())
+            .map(|i| if keep[i] { read_columns.next().expect("a read column") } else { StringChunked::full_null(names[i].as_str().into(), 0) })
+            .collect();
+        let batches: Vec<Vec<StrArray>> =
+            columns.iter().zip(&keep).map(|(c, k)| if *k { c.downcast_iter().cloned().collect() } else { Vec::new() }).collect();
         let mut lines = records.lines;
         if lines.len() != height {
             lines = (0..height as u64).map(|i| i + 2).collect();

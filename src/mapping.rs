@@ -1254,7 +1254,7 @@ struct Unit {
     values: [Option<String>; NCOL],
     shown: [Option<String>; NCOL],
     labels: [usize; NCOL],
-    problem: Option<Rejection>,
+    problem: Option<Box<Rejection>>,
     /// Canonical column → why its value was dropped (a column no figure uses).
     dropped: Vec<(usize, String)>,
     /// Canonical column → the line its value comes from, when that is not `line` (an event
@@ -1267,7 +1267,7 @@ impl Unit {
     /// labels `labels` points at.
     fn row<'u>(&'u self, file: &'u str, pool: &'u [String]) -> Result<Row<'u>, Rejection> {
         if let Some(p) = &self.problem {
-            return Err(p.clone());
+            return Err(p.as_ref().clone());
         }
         let labels: [&str; NCOL] = std::array::from_fn(|k| pool.get(self.labels[k]).map_or(COLUMNS[k], String::as_str));
         let mut row = Row::new(file, self.line, labels, true);
@@ -1308,7 +1308,7 @@ struct Pending {
     /// The last update in the file, kept only while no order value could be read.
     last_in_file: Option<Box<Unit>>,
     /// The first update whose order value cannot be read: it rejects the ticket.
-    order_problem: Option<Rejection>,
+    order_problem: Option<Box<Rejection>>,
     /// Per `[events.first]` rule: the matching update with the lowest order, (order, row).
     firsts: Vec<Option<(f64, usize)>>,
     /// (order, row, priority) of every update with a priority.
@@ -1348,7 +1348,7 @@ impl EventLog {
             Ok(x) => x,
             Err(reason) => {
                 if t.order_problem.is_none() {
-                    t.order_problem = Some(Rejection {
+                    t.order_problem = Some(Box::new(Rejection {
                         file: file.into(),
                         line: table.line(row),
                         column: names[order_col].clone(),
@@ -1356,7 +1356,7 @@ impl EventLog {
                         reason: format!("{reason}; the updates of ticket {key} cannot be put in order"),
                         hint: "correct the value in the export".into(),
                         ..Default::default()
-                    });
+                    }));
                 }
                 if t.best.is_none() {
                     t.last_in_file = Some(u);
@@ -1396,45 +1396,22 @@ fn find_column(names: &[String], wanted: &str) -> Option<usize> {
     names.iter().position(|n| n == w).or_else(|| names.iter().position(|n| n.eq_ignore_ascii_case(w)))
 }
 
-/// Reads `bytes` (the export named `file`) with mapping `m` and validates every row.
-pub fn load_export(bytes: &[u8], file: &str, m: &LoadedMapping, contract: &LoadedContract) -> Result<DataSet, Error> {
-    load_export_from(std::borrow::Cow::Borrowed(bytes), file, m, contract)
+/// A mapping bound to an export's header: the columns by name, the labels of messages, which
+/// columns are read at all (the others are listed as not used, and a CSV reader skips them),
+/// where each field comes from, and the event-log rule when it applies.
+struct Binding<'m> {
+    /// The header's names, a repeated name's copies under its own name.
+    names: Vec<String>,
+    /// Labels: the export's column names first, then the mapping's own (templates, constants).
+    pool: Vec<String>,
+    used: Vec<bool>,
+    bound: Vec<Bound<'m>>,
+    events: Option<(&'m Events, usize, usize, Vec<FirstBinding<'m>>)>,
 }
 
-/// [`load_export`] of bytes it may free once the table is read (the file's bytes and text are
-/// not held beside the table while an event log is reduced).
-pub fn load_export_owned(bytes: Vec<u8>, file: &str, m: &LoadedMapping, contract: &LoadedContract) -> Result<DataSet, Error> {
-    load_export_from(std::borrow::Cow::Owned(bytes), file, m, contract)
-}
-
-fn load_export_from(bytes: std::borrow::Cow<[u8]>, file: &str, m: &LoadedMapping, contract: &LoadedContract) -> Result<DataSet, Error> {
-    let xlsx = crate::load::is_xlsx(Path::new(file));
-    let sha256 = sha256_hex(&bytes);
-    let mut report = MappingReport { mapping: m.origin.clone(), file: file.to_string(), ..MappingReport::default() };
-    let read_notes: Vec<String>;
-    let table: Box<dyn Cells> = if xlsx {
-        let t = SheetTable::read(&bytes, file, m.sheet.as_deref())?;
-        report.sheet = Some(t.sheet.clone());
-        read_notes = t.notes.clone();
-        report.encoding = "xlsx".into();
-        Box::new(t)
-    } else {
-        let (text, enc) = decode(&bytes, m.encoding, file)?;
-        let sep = m.delimiter.unwrap_or_else(|| detect_delimiter(&text));
-        report.encoding = enc;
-        report.delimiter = Some(match sep {
-            b',' => "comma".into(),
-            b';' => "semicolon".into(),
-            b'\t' => "tab".into(),
-            s => format!("'{}'", s as char),
-        });
-        let t = CsvTable::read_text(&text, file, sep, sha256.clone())?;
-        read_notes = t.notes.clone();
-        Box::new(t)
-    };
-    drop(bytes);
-    let table: &dyn Cells = table.as_ref();
-    let raw_names: Vec<String> = table.names().to_vec();
+/// Binds mapping `m` to the header `raw_names` of export `file`, saying in `report` where
+/// each field comes from; a column the mapping needs and the export lacks is an error.
+fn bind<'m>(m: &'m LoadedMapping, raw_names: &[String], file: &str, default_tz: Tz, report: &mut MappingReport) -> Result<Binding<'m>, Error> {
     // A name that repeats (Jira's Component/s, Labels) comes back from the CSV reader as
     // `NAME_duplicated_N`: show it by its own name, and read the repeats as one field.
     let names: Vec<String> = raw_names
@@ -1444,7 +1421,6 @@ fn load_export_from(bytes: std::borrow::Cow<[u8]>, file: &str, m: &LoadedMapping
             _ => n.clone(),
         })
         .collect();
-    let default_tz = m.tz.unwrap_or(contract.tz);
     // Labels: the export's column names first, then the mapping's own (templates, constants).
     let mut pool: Vec<String> = names.clone();
     let mut used = vec![false; names.len()];
@@ -1583,6 +1559,57 @@ fn load_export_from(bytes: std::borrow::Cow<[u8]>, file: &str, m: &LoadedMapping
     let mut ignored: Vec<String> = names.iter().zip(&used).filter(|(_, u)| !**u).map(|(n, _)| n.clone()).collect();
     ignored.dedup();
     report.ignored_columns = ignored;
+    Ok(Binding { names, pool, used, bound, events })
+}
+
+/// Reads `bytes` (the export named `file`) with mapping `m` and validates every row.
+pub fn load_export(bytes: &[u8], file: &str, m: &LoadedMapping, contract: &LoadedContract) -> Result<DataSet, Error> {
+    load_export_from(std::borrow::Cow::Borrowed(bytes), file, m, contract)
+}
+
+/// [`load_export`] of bytes it may free once the table is read (the file's bytes and text are
+/// not held beside the table while an event log is reduced).
+pub fn load_export_owned(bytes: Vec<u8>, file: &str, m: &LoadedMapping, contract: &LoadedContract) -> Result<DataSet, Error> {
+    load_export_from(std::borrow::Cow::Owned(bytes), file, m, contract)
+}
+
+fn load_export_from(bytes: std::borrow::Cow<[u8]>, file: &str, m: &LoadedMapping, contract: &LoadedContract) -> Result<DataSet, Error> {
+    let xlsx = crate::load::is_xlsx(Path::new(file));
+    let sha256 = sha256_hex(&bytes);
+    let mut report = MappingReport { mapping: m.origin.clone(), file: file.to_string(), ..MappingReport::default() };
+    let read_notes: Vec<String>;
+    let default_tz = m.tz.unwrap_or(contract.tz);
+    let mut binding: Option<Binding> = None;
+    let owned_table: Box<dyn Cells> = if xlsx {
+        let t = SheetTable::read(&bytes, file, m.sheet.as_deref())?;
+        binding = Some(bind(m, &t.names, file, default_tz, &mut report)?);
+        report.sheet = Some(t.sheet.clone());
+        read_notes = t.notes.clone();
+        report.encoding = "xlsx".into();
+        Box::new(t)
+    } else {
+        let (text, enc) = decode(&bytes, m.encoding, file)?;
+        let sep = m.delimiter.unwrap_or_else(|| detect_delimiter(&text));
+        report.encoding = enc;
+        report.delimiter = Some(match sep {
+            b',' => "comma".into(),
+            b';' => "semicolon".into(),
+            b'\t' => "tab".into(),
+            s => format!("'{}'", s as char),
+        });
+        // Only the columns the mapping reads are read (an audit log has three dozen).
+        let t = CsvTable::read_text_with(&text, file, sep, sha256.clone(), |names| {
+            let b = bind(m, names, file, default_tz, &mut report)?;
+            let used = b.used.clone();
+            binding = Some(b);
+            Ok(used)
+        })?;
+        read_notes = t.notes.clone();
+        Box::new(t)
+    };
+    drop(bytes);
+    let table: &dyn Cells = owned_table.as_ref();
+    let Binding { names, pool, bound, events, .. } = binding.expect("the header was bound");
 
     let empties = &m.empty;
     let is_placeholder = |v: &str| !empties.is_empty() && empties.contains(&norm(v));
@@ -1679,7 +1706,7 @@ fn load_export_from(bytes: std::borrow::Cow<[u8]>, file: &str, m: &LoadedMapping
                         Unmapped::Reject => {
                             note_value("rejected".into());
                             if u.problem.is_none() {
-                                u.problem = Some(Rejection {
+                                u.problem = Some(Box::new(Rejection {
                                     file: file.into(),
                                     line,
                                     column: label.clone(),
@@ -1692,7 +1719,7 @@ fn load_export_from(bytes: std::borrow::Cow<[u8]>, file: &str, m: &LoadedMapping
                                         b.field.canon
                                     ),
                                     ..Default::default()
-                                });
+                                }));
                             }
                             None
                         }
@@ -1739,7 +1766,7 @@ fn load_export_from(bytes: std::borrow::Cow<[u8]>, file: &str, m: &LoadedMapping
                             u.shown[k] = Some(text);
                         } else if u.problem.is_none() {
                             let hint = fail.hint(&format!("correct the time in the export, or give its format in the mapping ([columns] {} format = \"…\")", b.field.canon));
-                            u.problem = Some(Rejection {
+                            u.problem = Some(Box::new(Rejection {
                                 file: file.into(),
                                 line,
                                 column: label.clone(),
@@ -1747,7 +1774,7 @@ fn load_export_from(bytes: std::borrow::Cow<[u8]>, file: &str, m: &LoadedMapping
                                 reason: fail.reason,
                                 hint,
                                 ..Default::default()
-                            });
+                            }));
                         }
                     }
                 }
@@ -1773,7 +1800,7 @@ fn load_export_from(bytes: std::borrow::Cow<[u8]>, file: &str, m: &LoadedMapping
         let mut reduced: Vec<(usize, Box<Unit>)> = Vec::with_capacity(log.tickets.len() + log.keyless.len());
         for (row, mut u) in std::mem::take(&mut log.keyless) {
             if u.problem.is_none() {
-                u.problem = Some(Rejection {
+                u.problem = Some(Box::new(Rejection {
                     file: file.into(),
                     line: u.line,
                     column: names[*key_col].clone(),
@@ -1781,7 +1808,7 @@ fn load_export_from(bytes: std::borrow::Cow<[u8]>, file: &str, m: &LoadedMapping
                     reason: format!("the update has no ticket key ({} is empty)", names[*key_col]),
                     hint: "fill in the key, or remove the row".into(),
                     ..Default::default()
-                });
+                }));
             }
             reduced.push((row, u));
         }
@@ -1854,7 +1881,7 @@ fn load_export_from(bytes: std::borrow::Cow<[u8]>, file: &str, m: &LoadedMapping
                     }
                     Err(rej) => {
                         if u.problem.is_none() {
-                            u.problem = Some(rej);
+                            u.problem = Some(Box::new(rej));
                         }
                     }
                 }
@@ -1868,12 +1895,15 @@ fn load_export_from(bytes: std::borrow::Cow<[u8]>, file: &str, m: &LoadedMapping
     report.placeholders = placeholders;
     // Rows that could not be split into the header's fields are rejected where they stand.
     let broken: Vec<Rejection> = table.broken().iter().map(|b| crate::load::broken_row(file, b)).collect();
+    // The table is not read again: its memory is the tickets'.
+    drop(owned_table);
     report.rows_in_file = (height + broken.len()) as u64;
     report.rows_mapped = units.len() as u64;
     report.rejected_by_mapping = (units.iter().filter(|u| u.problem.is_some()).count() + broken.len()) as u64;
 
     // Validate.
     let mut data = DataSet { tickets_file: file.to_string(), ..DataSet::default() };
+    data.tickets.reserve_exact(units.len() - report.rejected_by_mapping.min(units.len() as u64) as usize);
     // Rows are made one at a time as the validation takes them, the broken ones in between.
     let mut broken = broken.into_iter().peekable();
     let mut pending = units.iter().peekable();

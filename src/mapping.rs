@@ -1120,6 +1120,48 @@ pub struct MappingReport {
 }
 
 impl MappingReport {
+    /// `n` rows, said as update rows of an event log (its counts are per update, not ticket).
+    fn rows(&self, n: u64) -> String {
+        match self.events {
+            Some(_) => format!("{} (of the log's updates, not tickets)", plural(n, "update row")),
+            None => plural(n, "row"),
+        }
+    }
+
+    /// What `[events] priority` decides: the tickets each choice puts at another priority,
+    /// and the tickets per priority under either.
+    fn priority_choice_lines(&self) -> Vec<String> {
+        let Some(pick) = self.priority_pick.as_deref() else { return Vec::new() };
+        let other = if pick == "first" { "last" } else { "first" };
+        // (the priority that counts, the one the other choice gives) → tickets
+        let mut moves: BTreeMap<(&str, &str), u64> = BTreeMap::new();
+        let mut per: BTreeMap<&str, (u64, u64)> = BTreeMap::new();
+        for (first, lasts) in &self.priority_choice {
+            for (last, n) in lasts {
+                let (now, then) = if pick == "first" { (first.as_str(), last.as_str()) } else { (last.as_str(), first.as_str()) };
+                per.entry(now).or_default().0 += n;
+                per.entry(then).or_default().1 += n;
+                if now != then {
+                    *moves.entry((now, then)).or_default() += n;
+                }
+            }
+        }
+        let moved: u64 = moves.values().sum();
+        if moved == 0 {
+            return vec![format!("priority along the event log: no ticket changed priority, so [events] priority = \"first\" or \"last\" gives the same")];
+        }
+        let list: Vec<String> = moves.iter().map(|((a, b), n)| format!("{a} → {b} {n}")).collect();
+        let counts: Vec<String> = per.iter().map(|(p, (a, b))| format!("{p} {a} / {b}")).collect();
+        vec![
+            format!(
+                "priority along the event log: the {pick} one counts ([events] priority = \"{pick}\"); \"{other}\" would move {}: {}",
+                plural(moved, "ticket"),
+                list.join(", ")
+            ),
+            format!("  tickets per priority, \"{pick}\" / \"{other}\": {}", counts.join(", ")),
+        ]
+    }
+
     /// Whether the export has errors a person must look at (beyond rejected rows, which the
     /// accounting shows): unreadable times, values that end up rejected.
     pub fn has_errors(&self) -> bool {
@@ -1182,26 +1224,28 @@ impl MappingReport {
             out.push("unreadable timestamps: none".into());
         }
         for (col, p) in &self.bad_times {
-            out.push(format!("unreadable timestamps in \"{col}\": {}", p.count));
+            out.push(format!("unreadable timestamps in \"{col}\": {}", self.rows(p.count)));
             for (line, _value, reason) in &p.examples {
                 out.push(format!("  {}:{line}: {reason}", self.file));
             }
         }
         for (col, p) in &self.dropped_times {
-            out.push(format!("unreadable timestamps in \"{col}\", dropped (no figure uses the column; the tickets count): {}", p.count));
+            out.push(format!("unreadable timestamps in \"{col}\", dropped (no figure uses the column; the tickets count): {}", self.rows(p.count)));
             for (line, _value, reason) in &p.examples {
                 out.push(format!("  {}:{line}: {reason}", self.file));
             }
         }
         for (col, n) in &self.placeholders {
-            out.push(format!("placeholders read as empty in \"{col}\": {n}"));
+            out.push(format!("placeholders read as empty in \"{col}\": {}", self.rows(*n)));
         }
+        let pick = self.priority_pick.as_deref().unwrap_or("last");
         for c in self.priority_changes.iter().take(show) {
-            out.push(format!("priority changed on the way: {} (line {}): {} — the last one counts", c.ticket, c.line, c.path.join(" → ")));
+            out.push(format!("priority changed on the way: {} (line {}): {} — the {pick} one counts", c.ticket, c.line, c.path.join(" → ")));
         }
         if self.priority_changes.len() > show {
             out.push(format!("priority changed on the way: … {} more tickets", self.priority_changes.len() - show));
         }
+        out.extend(self.priority_choice_lines());
         // Impact × urgency against the contract's matrix.
         let mut combos: BTreeMap<(String, String, String, String), (u64, String)> = BTreeMap::new();
         for t in &data.tickets {
@@ -1313,7 +1357,13 @@ struct Pending {
     firsts: Vec<Option<(f64, usize)>>,
     /// (order, row, priority) of every update with a priority.
     priorities: Vec<(f64, u32, u32)>,
+    /// With `[events] priority = "first"`: the first update (by order) with a priority, and
+    /// its priority, impact and urgency (value, as written), which then count together.
+    first_priority: Option<(f64, [(Option<String>, Option<String>); 3])>,
 }
+
+/// The canonical columns that `[events] priority = "first"` takes from one update.
+const PRIORITY_FIELDS: [&str; 3] = ["priority", "impact", "urgency"];
 
 type FirstBinding<'a> = (&'a FirstRule, usize, usize, usize, usize);
 
@@ -1324,6 +1374,7 @@ impl EventLog {
         &mut self,
         row: usize,
         u: Box<Unit>,
+        pick: PriorityPick,
         key_col: usize,
         order_col: usize,
         rules: &[FirstBinding],
@@ -1340,7 +1391,7 @@ impl EventLog {
         let n = self.tickets.len();
         let g = *self.index.entry(key.clone()).or_insert(n);
         if g == n {
-            self.tickets.push(Pending { key: key.clone(), first_row: row, best: None, last_in_file: None, order_problem: None, firsts: vec![None; rules.len()], priorities: Vec::new() });
+            self.tickets.push(Pending { key: key.clone(), first_row: row, best: None, last_in_file: None, order_problem: None, firsts: vec![None; rules.len()], priorities: Vec::new(), first_priority: None });
         }
         let t = &mut self.tickets[g];
         let v = peek(order_col, row).unwrap_or_default();
@@ -1374,6 +1425,13 @@ impl EventLog {
                 }
             };
             t.priorities.push((x, row as u32, i as u32));
+            if pick == PriorityPick::First && t.first_priority.as_ref().is_none_or(|(fx, _)| x < *fx) {
+                let fields = PRIORITY_FIELDS.map(|c| {
+                    let k = column_index(c).expect("canonical");
+                    (u.values[k].clone(), u.shown[k].clone())
+                });
+                t.first_priority = Some((x, fields));
+            }
         }
         for ((r, state, ..), first) in rules.iter().zip(t.firsts.iter_mut()) {
             let Some(s) = peek(*state, row) else { continue };
@@ -1787,7 +1845,7 @@ fn load_export_from(bytes: std::borrow::Cow<[u8]>, file: &str, m: &LoadedMapping
         }
         match &events {
             None => units.push(u),
-            Some((ev, key_col, order_col, rules)) => log.add(row, u, *key_col, *order_col, rules, &peek, &|v: &str| match &ev.order_formats {
+            Some((ev, key_col, order_col, rules)) => log.add(row, u, ev.priority, *key_col, *order_col, rules, &peek, &|v: &str| match &ev.order_formats {
                 None => parse_number(v, m.decimal_comma).ok_or_else(|| format!("\"{}\" is not a number (the update counter)", crate::limits::shown(v))),
                 Some(f) => parse_time(v, f, default_tz, m.decimal_comma, m.dst).map(|t| t.timestamp_millis() as f64).map_err(|f| f.reason),
             }, file, &names, table),
@@ -1795,7 +1853,7 @@ fn load_export_from(bytes: std::borrow::Cow<[u8]>, file: &str, m: &LoadedMapping
     }
 
     // Reduce an event log to one unit per ticket: what is left of its updates.
-    if let Some((ev, key_col, _, rules)) = &events {
+    if let Some((_, key_col, _, rules)) = &events {
         drop(std::mem::take(&mut log.index));
         let mut reduced: Vec<(usize, Box<Unit>)> = Vec::with_capacity(log.tickets.len() + log.keyless.len());
         for (row, mut u) in std::mem::take(&mut log.keyless) {
@@ -1812,9 +1870,8 @@ fn load_export_from(bytes: std::borrow::Cow<[u8]>, file: &str, m: &LoadedMapping
             }
             reduced.push((row, u));
         }
-        let pk = column_index("priority").expect("canonical");
         for t in std::mem::take(&mut log.tickets) {
-            let Pending { key, first_row, best, last_in_file, order_problem, firsts, mut priorities } = t;
+            let Pending { key, first_row, best, last_in_file, order_problem, firsts, mut priorities, first_priority } = t;
             let mut u = best.map(|(_, _, u)| u).or(last_in_file).expect("a ticket has an update");
             if u.problem.is_none() {
                 u.problem = order_problem;
@@ -1830,9 +1887,11 @@ fn load_export_from(bytes: std::borrow::Cow<[u8]>, file: &str, m: &LoadedMapping
             }
             if let (Some(first), Some(last)) = (path.first(), path.last()) {
                 *report.priority_choice.entry(first.to_string()).or_default().entry(last.to_string()).or_default() += 1;
-                if ev.priority == PriorityPick::First && u.values[pk].as_deref() != Some(first) {
-                    u.values[pk] = Some(first.to_string());
-                    u.shown[pk] = None;
+            }
+            if let Some((_, fields)) = first_priority {
+                for (c, (value, shown)) in PRIORITY_FIELDS.iter().zip(fields) {
+                    let k = column_index(c).expect("canonical");
+                    (u.values[k], u.shown[k]) = (value, shown);
                 }
             }
             if path.len() > 1 {
@@ -1946,14 +2005,16 @@ fn load_export_from(bytes: std::borrow::Cow<[u8]>, file: &str, m: &LoadedMapping
         }
     }
     if !report.placeholders.is_empty() {
-        let list: Vec<String> = report.placeholders.iter().map(|(c, n)| format!("{c} {n}")).collect();
+        let rows = if report.events.is_some() { " update rows" } else { "" };
+        let list: Vec<String> = report.placeholders.iter().map(|(c, n)| format!("{c} {n}{rows}")).collect();
         data.notes.push(format!("{file}: placeholders read as empty ({}): {}", m.empty_shown.join(", "), list.join(", ")));
     }
     if !report.priority_changes.is_empty() {
         let list: Vec<String> = report.priority_changes.iter().take(5).map(|c| format!("{} {}", c.ticket, c.path.join("→"))).collect();
         data.notes.push(format!(
-            "{file}: {} changed priority on the way, the last one counts: {}{}",
+            "{file}: {} changed priority on the way, the {} one counts: {}{}",
             plural(report.priority_changes.len() as u64, "ticket"),
+            report.priority_pick.as_deref().unwrap_or("last"),
             list.join(", "),
             if report.priority_changes.len() > 5 { ", …" } else { "" }
         ));

@@ -10,7 +10,7 @@ use chrono::{DateTime, TimeZone, Utc};
 use slarapport::contract::LoadedContract;
 use slarapport::load::{load_data_dir_from, DataSet, TicketSource};
 use slarapport::mapping::LoadedMapping;
-use slarapport::ticket::{Priority, Ticket, TicketType};
+use slarapport::ticket::{Level, Priority, Ticket, TicketType};
 
 const FIX: &str = "tests/fixtures/exports";
 
@@ -336,6 +336,57 @@ fn own_mapping_in_the_data_folder() {
         "placeholders read as empty in \"Locatie\": 1",
         "accounting 2026-10: rows read 5 = counted 3 + excluded 0 (outside the period 0, out of scope 0) + rejected 2",
     ]);
+}
+
+#[test]
+fn event_log_priority_last_or_first_and_first_times_by_order() {
+    // INC0002001 went from P3 to P1 on update 2 (impact and urgency with it), INC0002002 from
+    // P2 to P4; the file holds INC0002001's update 2 (line 3) before update 1 (line 4).
+    let dir = format!("{FIX}/servicenow-events-priority");
+    let d = load(&dir, Some("servicenow"));
+    let t = ticket(&d, "INC0002001");
+    assert_eq!(t.priority, Priority::P1, "the last priority counts by default");
+    assert_eq!(t.line, 5);
+    // "First" is first by sys_mod_count: update 1 (line 4, 09:15), not line 3 (09:40).
+    assert_eq!(t.responded_at, Some(utc(2026, 10, 5, 7, 15)));
+    assert_eq!(ticket(&d, "INC0002002").priority, Priority::P4);
+    // A first-update time before the opening rejects the ticket on the line holding it (11),
+    // not on its last update's line (12).
+    let r = &d.rejections[0];
+    assert_eq!((d.rejections.len(), r.line, r.value.as_str()), (1, 11, "7/10/2026 09:05"));
+    assert!(r.reason.contains("lies before opened_at"), "{}", r.reason);
+    let (code, t) = check(&dir, &["--profile", "servicenow"]);
+    assert_eq!(code, Some(1), "{t}");
+    contains_all(&t, &[
+        "priority changed on the way: INC0002001 (line 5): P3 → P1 — the last one counts",
+        "priority along the event log: the last one counts ([events] priority = \"last\"); \"first\" would move 2 tickets: P1 → P3 1, P4 → P2 1",
+        "tickets per priority, \"last\" / \"first\": P1 1 / 0, P2 0 / 1, P3 0 / 1, P4 3 / 2",
+        "placeholders read as empty in \"resolved_at\": 10 update rows (of the log's updates, not tickets)",
+        "rejected: incident_event_log.csv:11: column",
+    ]);
+
+    // [events] priority = "first": the priority the ticket was opened with, with that
+    // update's impact and urgency (so the matrix still agrees).
+    let tmpdir = tmp("priority-first");
+    let text = slarapport::mapping::profile_text("servicenow").unwrap().replace("priority = \"last\"", "priority = \"first\"");
+    std::fs::write(tmpdir.join("mapping.toml"), text).unwrap();
+    std::fs::copy(format!("{dir}/incident_event_log.csv"), tmpdir.join("incident_event_log.csv")).unwrap();
+    let d = load(tmpdir.to_str().unwrap(), None);
+    let t = ticket(&d, "INC0002001");
+    assert_eq!((t.priority, t.impact, t.urgency), (Priority::P3, Some(Level::Medium), Some(Level::Medium)));
+    assert_eq!(t.resolved_at, Some(utc(2026, 10, 5, 9, 0)), "every other field still from the last update");
+    let t = ticket(&d, "INC0002002");
+    assert_eq!((t.priority, t.impact, t.urgency), (Priority::P2, Some(Level::High), Some(Level::Medium)));
+    assert_eq!(ticket(&d, "INC0002003").priority, Priority::P4);
+    assert!(d.warnings.is_empty(), "{:?}", d.warnings);
+    let (_, t) = check(tmpdir.to_str().unwrap(), &[]);
+    contains_all(&t, &[
+        "priority changed on the way: INC0002001 (line 5): P3 → P1 — the first one counts",
+        "the first one counts ([events] priority = \"first\"); \"last\" would move 2 tickets: P2 → P4 1, P3 → P1 1",
+        "impact × urgency against the matrix: no contradictions",
+    ]);
+    let e = LoadedMapping::parse(&slarapport::mapping::profile_text("servicenow").unwrap().replace("priority = \"last\"", "priority = \"highest\""), "t").unwrap_err();
+    assert!(e.message.contains("[events] priority = \"highest\" is not one of \"last\", \"first\""), "{e}");
 }
 
 #[test]

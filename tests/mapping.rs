@@ -50,6 +50,17 @@ fn load(dir: &str, profile: Option<&str>) -> DataSet {
     load_data_dir_from(Path::new(dir), &LoadedContract::embedded(), &source).unwrap()
 }
 
+/// A folder named `name` with the event log of fixture folder `dir` and, as its
+/// `mapping.toml`, the `servicenow` profile with `from` replaced by `to`.
+fn servicenow_changed(name: &str, dir: &str, from: &str, to: &str) -> PathBuf {
+    let folder = tmp(name);
+    let text = slarapport::mapping::profile_text("servicenow").unwrap();
+    assert!(text.contains(from), "the profile has {from:?}");
+    std::fs::write(folder.join("mapping.toml"), text.replace(from, to)).unwrap();
+    std::fs::copy(format!("{dir}/incident_event_log.csv"), folder.join("incident_event_log.csv")).unwrap();
+    folder
+}
+
 fn ticket<'a>(d: &'a DataSet, id: &str) -> &'a Ticket {
     d.tickets.iter().find(|t| t.id == id).unwrap_or_else(|| panic!("no ticket {id}: {:?}", d.rejections))
 }
@@ -191,10 +202,7 @@ fn a_time_the_clocks_skip_costs_the_ticket_only_where_a_figure_uses_it() {
     ]);
 
     // The mapping says what such times mean: shifted by the gap, as ServiceNow does.
-    let tmpdir = tmp("dst-shift");
-    let text = slarapport::mapping::profile_text("servicenow").unwrap().replace("[source]\n", "[source]\ndst_gap = \"shift\"\n");
-    std::fs::write(tmpdir.join("mapping.toml"), text).unwrap();
-    std::fs::copy(format!("{dir}/incident_event_log.csv"), tmpdir.join("incident_event_log.csv")).unwrap();
+    let tmpdir = servicenow_changed("dst-shift", &dir, "[source]\n", "[source]\ndst_gap = \"shift\"\n");
     let d = load(tmpdir.to_str().unwrap(), None);
     assert_eq!(d.rejections, vec![]);
     assert_eq!(ticket(&d, "INC0001002").resolved_at, Some(utc(2026, 3, 29, 1, 15)), "02:15 → 03:15 summer time");
@@ -367,10 +375,7 @@ fn event_log_priority_last_or_first_and_first_times_by_order() {
 
     // [events] priority = "first": the priority the ticket was opened with, with that
     // update's impact and urgency (so the matrix still agrees).
-    let tmpdir = tmp("priority-first");
-    let text = slarapport::mapping::profile_text("servicenow").unwrap().replace("priority = \"last\"", "priority = \"first\"");
-    std::fs::write(tmpdir.join("mapping.toml"), text).unwrap();
-    std::fs::copy(format!("{dir}/incident_event_log.csv"), tmpdir.join("incident_event_log.csv")).unwrap();
+    let tmpdir = servicenow_changed("priority-first", &dir, "priority = \"last\"", "priority = \"first\"");
     let d = load(tmpdir.to_str().unwrap(), None);
     let t = ticket(&d, "INC0002001");
     assert_eq!((t.priority, t.impact, t.urgency), (Priority::P3, Some(Level::Medium), Some(Level::Medium)));

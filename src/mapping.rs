@@ -1295,8 +1295,9 @@ enum BoundSource {
 /// One row (or ticket of an event log) after mapping, before validation.
 struct Unit {
     line: u64,
-    values: [Option<String>; NCOL],
-    shown: [Option<String>; NCOL],
+    // Boxed text, not `String`: an event log keeps one unit per ticket until the end.
+    values: [Option<Box<str>>; NCOL],
+    shown: [Option<Box<str>>; NCOL],
     labels: [usize; NCOL],
     problem: Option<Box<Rejection>>,
     /// Canonical column → why its value was dropped (a column no figure uses).
@@ -1359,7 +1360,7 @@ struct Pending {
     priorities: Vec<(f64, u32, u32)>,
     /// With `[events] priority = "first"`: the first update (by order) with a priority, and
     /// its priority, impact and urgency (value, as written), which then count together.
-    first_priority: Option<(f64, [(Option<String>, Option<String>); 3])>,
+    first_priority: Option<Box<(f64, [(Option<Box<str>>, Option<Box<str>>); 3])>>,
 }
 
 /// The canonical columns that `[events] priority = "first"` takes from one update.
@@ -1425,12 +1426,12 @@ impl EventLog {
                 }
             };
             t.priorities.push((x, row as u32, i as u32));
-            if pick == PriorityPick::First && t.first_priority.as_ref().is_none_or(|(fx, _)| x < *fx) {
+            if pick == PriorityPick::First && t.first_priority.as_ref().is_none_or(|f| x < f.0) {
                 let fields = PRIORITY_FIELDS.map(|c| {
                     let k = column_index(c).expect("canonical");
                     (u.values[k].clone(), u.shown[k].clone())
                 });
-                t.first_priority = Some((x, fields));
+                t.first_priority = Some(Box::new((x, fields)));
             }
         }
         for ((r, state, ..), first) in rules.iter().zip(t.firsts.iter_mut()) {
@@ -1808,8 +1809,8 @@ fn load_export_from(bytes: std::borrow::Cow<[u8]>, file: &str, m: &LoadedMapping
             if TIME_COLUMNS.contains(&b.field.canon) {
                 match parse_time(&value, &b.field.formats, b.tz, m.decimal_comma, m.dst) {
                     Ok(t) => {
-                        u.values[k] = Some(t.to_rfc3339_opts(SecondsFormat::Secs, true));
-                        u.shown[k] = Some(text);
+                        u.values[k] = Some(t.to_rfc3339_opts(SecondsFormat::Secs, true).into());
+                        u.shown[k] = Some(text.into());
                     }
                     Err(fail) => {
                         // A column no figure uses loses the value, not the ticket.
@@ -1821,7 +1822,7 @@ fn load_export_from(bytes: std::borrow::Cow<[u8]>, file: &str, m: &LoadedMapping
                         }
                         if unused {
                             u.dropped.push((k, fail.reason));
-                            u.shown[k] = Some(text);
+                            u.shown[k] = Some(text.into());
                         } else if u.problem.is_none() {
                             let hint = fail.hint(&format!("correct the time in the export, or give its format in the mapping ([columns] {} format = \"…\")", b.field.canon));
                             u.problem = Some(Box::new(Rejection {
@@ -1838,9 +1839,9 @@ fn load_export_from(bytes: std::borrow::Cow<[u8]>, file: &str, m: &LoadedMapping
                 }
             } else {
                 if value != text {
-                    u.shown[k] = Some(text);
+                    u.shown[k] = Some(text.into());
                 }
-                u.values[k] = Some(value);
+                u.values[k] = Some(value.into());
             }
         }
         match &events {
@@ -1888,7 +1889,7 @@ fn load_export_from(bytes: std::borrow::Cow<[u8]>, file: &str, m: &LoadedMapping
             if let (Some(first), Some(last)) = (path.first(), path.last()) {
                 *report.priority_choice.entry(first.to_string()).or_default().entry(last.to_string()).or_default() += 1;
             }
-            if let Some((_, fields)) = first_priority {
+            if let Some((_, fields)) = first_priority.map(|b| *b) {
                 for (c, (value, shown)) in PRIORITY_FIELDS.iter().zip(fields) {
                     let k = column_index(c).expect("canonical");
                     (u.values[k], u.shown[k]) = (value, shown);
@@ -1935,8 +1936,8 @@ fn load_export_from(bytes: std::borrow::Cow<[u8]>, file: &str, m: &LoadedMapping
                 };
                 match found {
                     Ok((x, shown)) => {
-                        u.values[*k] = Some(x.to_rfc3339_opts(SecondsFormat::Secs, true));
-                        u.shown[*k] = Some(shown);
+                        u.values[*k] = Some(x.to_rfc3339_opts(SecondsFormat::Secs, true).into());
+                        u.shown[*k] = Some(shown.into());
                     }
                     Err(rej) => {
                         if u.problem.is_none() {

@@ -1380,7 +1380,7 @@ impl EventLog {
         order_col: usize,
         rules: &[FirstBinding],
         peek: &dyn Fn(usize, usize) -> Option<String>,
-        order_of: &dyn Fn(&str) -> Result<f64, String>,
+        order_of: &dyn Fn(&str) -> Result<f64, TimeFail>,
         file: &str,
         names: &[String],
         table: &dyn Cells,
@@ -1398,15 +1398,15 @@ impl EventLog {
         let v = peek(order_col, row).unwrap_or_default();
         let x = match order_of(&v) {
             Ok(x) => x,
-            Err(reason) => {
+            Err(fail) => {
                 if t.order_problem.is_none() {
                     t.order_problem = Some(Box::new(Rejection {
                         file: file.into(),
                         line: table.line(row),
                         column: names[order_col].clone(),
                         value: v.clone(),
-                        reason: format!("{reason}; the updates of ticket {key} cannot be put in order"),
-                        hint: "correct the value in the export".into(),
+                        reason: format!("{}; the updates of ticket {key} cannot be put in order", fail.reason),
+                        hint: fail.hint("correct the value in the export"),
                         ..Default::default()
                     }));
                 }
@@ -1847,8 +1847,8 @@ fn load_export_from(bytes: std::borrow::Cow<[u8]>, file: &str, m: &LoadedMapping
         match &events {
             None => units.push(u),
             Some((ev, key_col, order_col, rules)) => log.add(row, u, ev.priority, *key_col, *order_col, rules, &peek, &|v: &str| match &ev.order_formats {
-                None => parse_number(v, m.decimal_comma).ok_or_else(|| format!("\"{}\" is not a number (the update counter)", crate::limits::shown(v))),
-                Some(f) => parse_time(v, f, default_tz, m.decimal_comma, m.dst).map(|t| t.timestamp_millis() as f64).map_err(|f| f.reason),
+                None => parse_number(v, m.decimal_comma).ok_or_else(|| TimeFail::format(format!("\"{}\" is not a number (the update counter)", crate::limits::shown(v)))),
+                Some(f) => parse_time(v, f, default_tz, m.decimal_comma, m.dst).map(|t| t.timestamp_millis() as f64),
             }, file, &names, table),
         }
     }

@@ -146,7 +146,8 @@ fn event_log(rows: usize) -> String {
         seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
         (seed >> 33) % n
     };
-    let priorities = ["1 - Critical", "2 - High", "3 - Moderate", "4 - Low"];
+    // ServiceNow's default priority lookup: impact + urgency 2 → Critical … 6 → Planning.
+    let priorities = ["1 - Critical", "2 - High", "3 - Moderate", "4 - Low", "5 - Planning"];
     let levels = ["1 - High", "2 - Medium", "3 - Low"];
     let mut out = String::with_capacity(rows * 330);
     out.push_str(EVENT_HEADER);
@@ -159,11 +160,18 @@ fn event_log(rows: usize) -> String {
         let opened = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap().and_hms_opt(8, 0, 0).unwrap()
             + chrono::Duration::minutes((next(360 * 24 * 60)) as i64);
         let show = |t: chrono::NaiveDateTime| t.format("%-d/%-m/%Y %H:%M").to_string();
-        let (impact, urgency) = (levels[next(3) as usize], levels[next(3) as usize]);
-        let mut priority = priorities[1 + next(3) as usize];
+        // Mostly medium and low, as in the public log.
+        let level = |r: u64| if r < 1 { 0 } else if r < 4 { 1 } else { 2 };
+        let (mut impact, mut urgency) = (level(next(10)), level(next(10)));
         let changes = next(60) == 0;
         let (location, category, subcategory, caller) = (next(200), next(60), next(250), next(5000));
-        let contact = ["Phone", "Email", "Self service", "Walk-in"][next(4) as usize];
+        // Almost every incident comes in by phone in the public log.
+        let contact = match next(100) {
+            0..90 => "Phone",
+            90..95 => "Email",
+            95..99 => "Self service",
+            _ => "Walk-in",
+        };
         let mut at = opened;
         let mut resolved: Option<chrono::NaiveDateTime> = None;
         for k in 0..updates {
@@ -179,8 +187,10 @@ fn event_log(rows: usize) -> String {
                 at += chrono::Duration::minutes(5 + next(600) as i64);
             }
             if changes && k == updates / 2 {
-                priority = priorities[0];
+                (impact, urgency) = (0, 0);
             }
+            let priority = priorities[impact + urgency];
+            let (impact, urgency) = (levels[impact], levels[urgency]);
             if state == "Resolved" {
                 resolved = Some(at);
             }

@@ -2102,6 +2102,39 @@ mod tests {
     }
 
     #[test]
+    fn an_event_log_is_ordered_by_its_order_column_and_its_problems_named_by_line() {
+        let c = LoadedContract::embedded();
+        let mapping = "[columns]\nid = \"Ticket\"\ntype = { value = \"incident\" }\nschool = \"School\"\ncategory = \"Cat\"\npriority = \"Prio\"\nopened_at = \"Geopend\"\n[events]\norder = \"Volgnr\"\n";
+        let m = LoadedMapping::parse(mapping, "t").unwrap();
+        let csv = "Ticket;Volgnr;School;Cat;Prio;Geopend\n\
+                   A;1;S;n;P3;2026-10-05T09:00\n\
+                   A;1;S;n;P2;2026-10-05T09:00\n\
+                   B;x;S;n;P4;2026-10-05T09:00\n\
+                   B;2;S;n;P4;2026-10-05T09:00\n\
+                   C;y;S;n;P4;2026-10-05T09:00\n\
+                   A;0;S;n;P1;2026-10-05T09:00\n";
+        let d = load_export(csv.as_bytes(), "log.csv", &m, &c).unwrap();
+        // Equal order values: the row further down is the later update (P2 on line 3, not
+        // P1 on line 7, whose order is lower).
+        assert_eq!(d.tickets.len(), 1);
+        assert_eq!((d.tickets[0].id.as_str(), d.tickets[0].priority.key(), d.tickets[0].line), ("A", "P2", 3));
+        let got: Vec<(u64, &str)> = d.rejections.iter().map(|r| (r.line, r.column.as_str())).collect();
+        assert_eq!(got, vec![(4, "Volgnr"), (6, "Volgnr")], "{:?}", d.rejections);
+        assert!(d.rejections[0].reason.contains("\"x\" is not a number (the update counter); the updates of ticket B cannot be put in order"), "{}", d.rejections[0].reason);
+        assert_eq!(d.mapping.as_ref().unwrap().priority_changes[0].path, vec!["P1", "P3", "P2"]);
+
+        // An order time the clocks skip: its hint names the setting; with it, the log is read.
+        let by_time = mapping.replace("order = \"Volgnr\"", "order = { column = \"Tijd\", format = \"%d-%m-%Y %H:%M\" }");
+        let csv = "Ticket;Tijd;School;Cat;Prio;Geopend\nA;28-03-2026 10:00;S;n;P3;2026-03-28T10:00\nA;29-03-2026 02:30;S;n;P2;2026-03-28T10:00\n";
+        let d = load_export(csv.as_bytes(), "log.csv", &LoadedMapping::parse(&by_time, "t").unwrap(), &c).unwrap();
+        assert_eq!((d.rejections[0].line, d.rejections[0].column.as_str()), (3, "Tijd"));
+        assert!(d.rejections[0].hint.contains("dst_gap = \"shift\""), "{}", d.rejections[0].hint);
+        let shift = format!("[source]\ndst_gap = \"shift\"\n{by_time}");
+        let d = load_export(csv.as_bytes(), "log.csv", &LoadedMapping::parse(&shift, "t").unwrap(), &c).unwrap();
+        assert_eq!((d.rejections.len(), d.tickets[0].priority.key()), (0, "P2"));
+    }
+
+    #[test]
     fn delimiters_are_detected() {
         assert_eq!(detect_delimiter("a;b;\"c,d,e\"\n1;2;3"), b';');
         assert_eq!(detect_delimiter("a\tb\tc\n"), b'\t');

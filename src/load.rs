@@ -430,17 +430,18 @@ impl CsvTable {
     /// Reads decoded text with the given field separator; `sha256` is that of the file's
     /// original bytes.
     pub fn read_text(text: &str, file: &str, separator: u8, sha256: String) -> Result<CsvTable, Error> {
-        Self::read_text_with(text, file, separator, sha256, |names| Ok(vec![true; names.len()]))
+        Self::read_text_with(text, file, separator, sha256, None::<fn(&[String]) -> Result<Vec<bool>, Error>>)
     }
 
     /// [`CsvTable::read_text`] of the columns that `columns`, given the header's names, keeps
-    /// (`true`); the others keep their names but hold no cells (never read, so never held).
+    /// (`true`; `None`: all); the others keep their names but hold no cells (never read, so
+    /// never held).
     pub fn read_text_with(
         text: &str,
         file: &str,
         separator: u8,
         sha256: String,
-        columns: impl FnOnce(&[String]) -> Result<Vec<bool>, Error>,
+        columns: Option<impl FnOnce(&[String]) -> Result<Vec<bool>, Error>>,
     ) -> Result<CsvTable, Error> {
         let records = crate::csv_records::scan(text.as_bytes(), separator, file)?;
         let bytes = records.repaired.as_deref().unwrap_or(text.as_bytes());
@@ -471,17 +472,28 @@ impl CsvTable {
                         .with_hint(format!("it must be {sep}-separated with a header row; a text with a {sep} in it must be in double quotes, and every quote must be closed"))
                 })
         };
-        let header = read(Some(0), None)?;
-        let names = name_unnamed(header.get_column_names().iter().map(|s| s.trim().to_string()).collect());
-        drop(header);
-        let mut keep = columns(&names)?;
-        keep.resize(names.len(), false);
-        if !keep.contains(&true) && !keep.is_empty() {
-            // One column is read, for the number of records.
-            keep[0] = true;
-        }
+        let names_of = |df: &DataFrame| name_unnamed(df.get_column_names().iter().map(|s| s.trim().to_string()).collect());
+        let (names, keep, df) = match columns {
+            None => {
+                let df = read(None, None)?;
+                let names = names_of(&df);
+                (names.clone(), vec![true; names.len()], df)
+            }
+            Some(choose) => {
+                // The header first (no records), then the chosen columns.
+                let names = names_of(&read(Some(0), None)?);
+                let mut keep = choose(&names)?;
+                keep.resize(names.len(), false);
+                if !keep.contains(&true) && !keep.is_empty() {
+                    // One column is read, for the number of records.
+                    keep[0] = true;
+                }
+                let kept: Vec<usize> = (0..names.len()).filter(|&i| keep[i]).collect();
+                let df = read(None, (kept.len() < names.len()).then_some(kept))?;
+                (names, keep, df)
+            }
+        };
         let kept: Vec<usize> = (0..names.len()).filter(|&i| keep[i]).collect();
-        let df = read(None, (kept.len() < names.len()).then(|| kept.clone()))?;
         let mut read_columns = Vec::with_capacity(kept.len());
         for (idx, &i) in kept.iter().enumerate() {
             let col = df.select_at_idx(idx).expect("column index");

@@ -1657,12 +1657,12 @@ fn load_export_from(bytes: std::borrow::Cow<[u8]>, file: &str, m: &LoadedMapping
             s => format!("'{}'", s as char),
         });
         // Only the columns the mapping reads are read (an audit log has three dozen).
-        let t = CsvTable::read_text_with(&text, file, sep, sha256.clone(), |names| {
+        let t = CsvTable::read_text_with(&text, file, sep, sha256.clone(), Some(|names: &[String]| {
             let b = bind(m, names, file, default_tz, &mut report)?;
             let used = b.used.clone();
             binding = Some(b);
             Ok(used)
-        })?;
+        }))?;
         read_notes = t.notes.clone();
         Box::new(t)
     };

@@ -1389,11 +1389,14 @@ impl EventLog {
             self.keyless.push((row, u));
             return;
         };
-        let n = self.tickets.len();
-        let g = *self.index.entry(key.clone()).or_insert(n);
-        if g == n {
-            self.tickets.push(Pending { key: key.clone(), first_row: row, best: None, last_in_file: None, order_problem: None, firsts: vec![None; rules.len()], priorities: Vec::new(), first_priority: None });
-        }
+        let g = match self.index.get(key.as_str()) {
+            Some(&g) => g,
+            None => {
+                self.index.insert(key.clone(), self.tickets.len());
+                self.tickets.push(Pending { key: key.clone(), first_row: row, best: None, last_in_file: None, order_problem: None, firsts: vec![None; rules.len()], priorities: Vec::new(), first_priority: None });
+                self.tickets.len() - 1
+            }
+        };
         let t = &mut self.tickets[g];
         let v = peek(order_col, row).unwrap_or_default();
         let x = match order_of(&v) {

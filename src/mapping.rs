@@ -1212,7 +1212,7 @@ impl MappingReport {
         }
         for (col, values) in &self.unmapped {
             let total: u64 = values.values().map(|v| v.count).sum();
-            out.push(format!("unmapped values in \"{col}\": {total}"));
+            out.push(format!("unmapped values in \"{col}\": {}", self.rows(total)));
             for (v, c) in values.iter().take(show) {
                 out.push(format!("  \"{}\" × {} (first on line {}): {}", crate::limits::shown(v), c.count, c.first_line, c.outcome));
             }

@@ -123,10 +123,10 @@ fn servicenow_list_export() {
     contains_all(&t, &[
         "mapping: profile servicenow reads incident.csv (UTF-8, comma-separated)",
         "rows read: 9, mapped: 9",
-        "unmapped values in \"priority\": 1",
+        "unmapped values in \"priority\": 1 row\n",
         "\"6 - Urgent\" × 1 (first on line 9): rejected",
         "\"Walk-in\" × 1 (first on line 6): read as empty (the map's default)",
-        "unreadable timestamps in \"opened_at\": 1",
+        "unreadable timestamps in \"opened_at\": 1 row\n",
         "incident.csv:10: \"2026-13-01 10:00:00\"",
         "impact × urgency against the matrix: low × low gives P4, recorded P1: 1 ticket (e.g. INC0010006)",
         "rejected: incident.csv:9: column \"priority\": \"6 - Urgent\" is not in the value map",

@@ -42,6 +42,12 @@ pub const REQUIRED: [&str; 5] = ["id", "type", "school", "category", "opened_at"
 /// The canonical columns that hold a point in time.
 pub const TIME_COLUMNS: [&str; 6] = ["opened_at", "responded_at", "resolved_at", "closed_at", "escalated_at", "rca_delivered_at"];
 
+/// The canonical columns that no figure of any report uses (`closed_at` is shown in an RCA's
+/// timeline only: the contract measures response and resolution, never closing). A value
+/// there that cannot be read, or cannot be true, does not cost its ticket: it is dropped with
+/// a warning (`value_dropped`) and counted in a note.
+pub const UNUSED_BY_FIGURES: [&str; 1] = ["closed_at"];
+
 /// The position of a canonical column in [`COLUMNS`].
 pub fn column_index(col: &str) -> Option<usize> {
     // A match, not a search: this runs for every field of every row.
@@ -233,7 +239,7 @@ pub fn load_data_dir_from(dir: &Path, contract: &LoadedContract, source: &Ticket
         Some(m) => {
             let path = crate::mapping::export_path(&m, source.file.as_deref(), dir)?;
             let bytes = read(&path, "export")?;
-            crate::mapping::load_export(&bytes, &file_name(&path), &m, contract)?
+            crate::mapping::load_export_owned(bytes, &file_name(&path), &m, contract)?
         }
         None => {
             let path = match &source.file {
@@ -252,6 +258,7 @@ pub fn load_data_dir_from(dir: &Path, contract: &LoadedContract, source: &Ticket
             if is_xlsx(&path) {
                 let table = crate::mapping::SheetTable::read(&bytes, &name, None)?;
                 let mut data = load_tickets_table(&table, &name, contract)?;
+                data.notes.extend(table.notes.iter().cloned());
                 data.files.push(InputFile { name: name.clone(), sha256: table.sha256.clone(), rows: Cells::height(&table) as u64 });
                 data
             } else {
@@ -430,52 +437,97 @@ impl CsvTable {
     /// Reads decoded text with the given field separator; `sha256` is that of the file's
     /// original bytes.
     pub fn read_text(text: &str, file: &str, separator: u8, sha256: String) -> Result<CsvTable, Error> {
+        Self::read_text_with(text, file, separator, sha256, None::<fn(&[String]) -> Result<Vec<bool>, Error>>)
+    }
+
+    /// [`CsvTable::read_text`] of the columns that `columns`, given the header's names, keeps
+    /// (`true`; `None`: all); the others keep their names but hold no cells (never read, so
+    /// never held).
+    pub fn read_text_with(
+        text: &str,
+        file: &str,
+        separator: u8,
+        sha256: String,
+        columns: Option<impl FnOnce(&[String]) -> Result<Vec<bool>, Error>>,
+    ) -> Result<CsvTable, Error> {
         let records = crate::csv_records::scan(text.as_bytes(), separator, file)?;
         let bytes = records.repaired.as_deref().unwrap_or(text.as_bytes());
-        let df = CsvReadOptions::default()
-            .with_has_header(true)
-            .with_infer_schema_length(Some(0))
-            .map_parse_options(|o| o.with_separator(separator))
-            .into_reader_with_file_handle(Cursor::new(bytes))
-            .finish()
-            .map_err(|e| {
-                let sep = match separator {
-                    b',' => "comma".to_string(),
-                    b';' => "semicolon".to_string(),
-                    b'\t' => "tab".to_string(),
-                    s => format!("'{}'", s as char),
-                };
-                // Polars' words for the usual causes, in the user's terms.
-                let why = e.to_string();
-                let plain = if why.contains("more fields") {
-                    "a row has more fields than the header has columns".to_string()
-                } else {
-                    crate::limits::shown(&why).into_owned()
-                };
-                Error::new(format!("{file} cannot be read as CSV: {plain}"))
-                    .with_hint(format!("it must be {sep}-separated with a header row; a text with a {sep} in it must be in double quotes, and every quote must be closed"))
-            })?;
-        let names: Vec<String> = df.get_column_names().iter().map(|s| s.trim().to_string()).collect();
-        let mut columns = Vec::with_capacity(names.len());
-        for (idx, name) in names.iter().enumerate() {
+        let read = |rows: Option<usize>, projection: Option<Vec<usize>>| {
+            CsvReadOptions::default()
+                .with_has_header(true)
+                .with_infer_schema_length(Some(0))
+                .with_n_rows(rows)
+                .with_projection(projection.map(Arc::new))
+                .map_parse_options(|o| o.with_separator(separator))
+                .into_reader_with_file_handle(Cursor::new(bytes))
+                .finish()
+                .map_err(|e| {
+                    let sep = match separator {
+                        b',' => "comma".to_string(),
+                        b';' => "semicolon".to_string(),
+                        b'\t' => "tab".to_string(),
+                        s => format!("'{}'", s as char),
+                    };
+                    // Polars' words for the usual causes, in the user's terms.
+                    let why = e.to_string();
+                    let plain = if why.contains("more fields") {
+                        "a row has more fields than the header has columns".to_string()
+                    } else {
+                        crate::limits::shown(&why).into_owned()
+                    };
+                    Error::new(format!("{file} cannot be read as CSV: {plain}"))
+                        .with_hint(format!("it must be {sep}-separated with a header row; a text with a {sep} in it must be in double quotes, and every quote must be closed"))
+                })
+        };
+        let names_of = |df: &DataFrame| name_unnamed(df.get_column_names().iter().map(|s| s.trim().to_string()).collect());
+        let (names, keep, df) = match columns {
+            None => {
+                let df = read(None, None)?;
+                let names = names_of(&df);
+                (names.clone(), vec![true; names.len()], df)
+            }
+            Some(choose) => {
+                // The header first (no records), then the chosen columns.
+                let names = names_of(&read(Some(0), None)?);
+                let mut keep = choose(&names)?;
+                keep.resize(names.len(), false);
+                if !keep.contains(&true) && !keep.is_empty() {
+                    // One column is read, for the number of records.
+                    keep[0] = true;
+                }
+                let kept: Vec<usize> = (0..names.len()).filter(|&i| keep[i]).collect();
+                let df = read(None, (kept.len() < names.len()).then_some(kept))?;
+                (names, keep, df)
+            }
+        };
+        let kept: Vec<usize> = (0..names.len()).filter(|&i| keep[i]).collect();
+        let mut read_columns = Vec::with_capacity(kept.len());
+        for (idx, &i) in kept.iter().enumerate() {
             let col = df.select_at_idx(idx).expect("column index");
-            columns.push(col.str().map_err(|e| Error::new(format!("{file}: column {name}: {e}")))?.clone());
+            read_columns.push(col.str().map_err(|e| Error::new(format!("{file}: column {}: {e}", names[i])))?.clone());
         }
         let height = df.height();
+        drop(df);
         // One batch layout for all columns (as polars' reader makes them); else one batch.
         let layout = |c: &StringChunked| c.chunks().iter().map(|a| a.len()).collect::<Vec<_>>();
-        if columns.iter().any(|c| layout(c) != layout(&columns[0])) {
-            for c in &mut columns {
+        if read_columns.iter().any(|c| layout(c) != layout(&read_columns[0])) {
+            for c in &mut read_columns {
                 *c = c.rechunk().into_owned();
             }
         }
-        let batches: Vec<Vec<StrArray>> = columns.iter().map(|c| c.downcast_iter().cloned().collect()).collect();
         let mut batch_starts = Vec::new();
         let mut start = 0;
-        for len in columns.first().map(layout).unwrap_or_default() {
+        for len in read_columns.first().map(layout).unwrap_or_default() {
             batch_starts.push(start);
             start += len;
         }
+        // Every column of the header in its place; one not read has no cells.
+        let mut read_columns = read_columns.into_iter();
+        let columns: Vec<StringChunked> = (0..names.len())
+            .map(|i| if keep[i] { read_columns.next().expect("a read column") } else { StringChunked::full_null(names[i].as_str().into(), 0) })
+            .collect();
+        let batches: Vec<Vec<StrArray>> =
+            columns.iter().zip(&keep).map(|(c, k)| if *k { c.downcast_iter().cloned().collect() } else { Vec::new() }).collect();
         let mut lines = records.lines;
         if lines.len() != height {
             lines = (0..height as u64).map(|i| i + 2).collect();
@@ -528,6 +580,21 @@ impl Cells for CsvTable {
     fn broken(&self) -> &[crate::csv_records::BrokenRow] {
         &self.broken
     }
+}
+
+/// Header names with the columns that have none named by their position (`column 37`), so
+/// that every list of columns can show them. The CSV reader calls a second nameless column
+/// `_duplicated_0` (and so on): that one has no name either.
+pub(crate) fn name_unnamed(mut names: Vec<String>) -> Vec<String> {
+    let mut nameless_seen = false;
+    for (i, n) in names.iter_mut().enumerate() {
+        let repeat_of_nameless = nameless_seen && n.strip_prefix("_duplicated_").is_some_and(|k| k.parse::<u32>().is_ok());
+        if n.trim().is_empty() || repeat_of_nameless {
+            nameless_seen = true;
+            *n = format!("column {}", i + 1);
+        }
+    }
+    names
 }
 
 /// The rejection of a row that cannot be split into the header's fields.
@@ -679,6 +746,7 @@ pub fn load_tickets_table(table: &(dyn Cells + Sync), file: &str, contract: &Loa
     // The lists are in file order: merged by line they are the rejections in file order.
     let broken = table.broken().iter().map(|b| broken_row(file, b)).collect();
     data.rejections = merge_by_line(merge_by_line(parse_rejections, repeat_rejections), broken);
+    note_dropped(&mut data);
     Ok(data)
 }
 
@@ -799,11 +867,17 @@ pub struct Row<'a> {
     pub labels: [&'a str; NCOL],
     /// The row came through a mapping (hints then point at the mapping file).
     pub mapped: bool,
+    /// Why the mapping could not read a column's value, for a column of
+    /// [`UNUSED_BY_FIGURES`]: the value is dropped with a warning instead of a rejection.
+    pub dropped: [Option<&'a str>; NCOL],
+    /// The line a column's value comes from, when not `line` (0): an event log's
+    /// `[events.first]` time comes from an earlier update, and a rejection names that line.
+    pub value_lines: [u64; NCOL],
 }
 
 impl<'a> Row<'a> {
     pub fn new(file: &'a str, line: u64, labels: [&'a str; NCOL], mapped: bool) -> Self {
-        Row { file, line, values: [None; NCOL], shown: [None; NCOL], labels, mapped }
+        Row { file, line, values: [None; NCOL], shown: [None; NCOL], labels, mapped, dropped: [None; NCOL], value_lines: [0; NCOL] }
     }
 
     fn idx(col: &str) -> usize {
@@ -834,7 +908,7 @@ impl<'a> Row<'a> {
         };
         Rejection {
             file: self.file.into(),
-            line: self.line,
+            line: if self.value_lines[i] > 0 { self.value_lines[i] } else { self.line },
             column: self.labels[i].into(),
             value: crate::limits::shown(value).into_owned(),
             reason: reason.into(),
@@ -888,11 +962,62 @@ impl<'a> Row<'a> {
     }
 }
 
+impl<'a> Row<'a> {
+    /// A time of a column no figure uses ([`UNUSED_BY_FIGURES`]): one that cannot be read
+    /// (also by the mapping) or lies before the opening is dropped with a warning.
+    /// `not_before`: the columns it cannot lie before, with their times.
+    fn unused_time(&self, col: &str, contract: &LoadedContract, not_before: &[(&str, Option<DateTime<Utc>>)], warnings: &mut Vec<Warning>) -> Option<DateTime<Utc>> {
+        let i = Self::idx(col);
+        let problem = match (self.dropped[i], self.time(col, contract)) {
+            (Some(reason), _) => reason.to_string(),
+            (None, Ok(Some(t))) => match not_before.iter().find(|(_, b)| b.is_some_and(|b| t < b)) {
+                Some((other, _)) => format!("{} lies before {} ({})", self.label(col), self.label(other), self.shown(other).unwrap_or_default()),
+                None => return Some(t),
+            },
+            (None, Ok(None)) => return None,
+            (None, Err(r)) => r.reason,
+        };
+        let value = self.shown(col).unwrap_or_default();
+        let id = self.get("id").unwrap_or_default();
+        warnings.push(Warning {
+            file: self.file.into(),
+            line: self.line,
+            ticket_id: id.into(),
+            column: self.labels[i].into(),
+            message: format!("{problem}: the value is dropped and the ticket counts (no figure uses {col})"),
+            code: "value_dropped".into(),
+            args: [("column", self.labels[i]), ("value", &*crate::limits::shown(value)), ("reason", problem.as_str())]
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+        });
+        None
+    }
+}
+
+/// A note per column whose values were dropped (see [`UNUSED_BY_FIGURES`]): how many, and the
+/// first line.
+pub(crate) fn note_dropped(data: &mut DataSet) {
+    let mut by_column: std::collections::BTreeMap<&str, (u64, u64)> = std::collections::BTreeMap::new();
+    for w in data.warnings.iter().filter(|w| w.code == "value_dropped") {
+        let e = by_column.entry(w.column.as_str()).or_insert((0, w.line));
+        e.0 += 1;
+        e.1 = e.1.min(w.line);
+    }
+    let file = data.tickets_file().to_string();
+    let notes: Vec<String> = by_column
+        .into_iter()
+        .map(|(col, (n, first))| format!("{file}: {n} value(s) of {col} dropped, their tickets counted (unreadable, or before the opening or resolution; first on line {first}; no figure uses it)"))
+        .collect();
+    data.notes.extend(notes);
+}
+
 /// What to do about a time that cannot be read (see [`TimeError`]); `example` shows the form.
 pub fn time_hint(code: &str, example: &str) -> String {
     match code {
         "bad_offset" => "correct the offset (Amsterdam is +01:00 in winter, +02:00 in summer), or leave it out for the contract's local time".into(),
         "year_out_of_range" => "correct the year".into(),
+        "time_in_gap" => "correct the time (the clocks skip that hour when summer time starts), or write it with its UTC offset; an export read through a mapping can say what such times mean: [source] dst_gap = \"shift\" reads them as the hour after, as ServiceNow does".into(),
         _ => format!("write it as {example}"),
     }
 }
@@ -1035,7 +1160,6 @@ pub fn parse_row(row: &Row, contract: &LoadedContract, warnings: &mut Vec<Warnin
     })?;
     let responded_at = row.time("responded_at", contract)?;
     let resolved_at = row.time("resolved_at", contract)?;
-    let closed_at = row.time("closed_at", contract)?;
     let escalated_at = row.time("escalated_at", contract)?;
     let rca_delivered_at = row.time("rca_delivered_at", contract)?;
     // Nothing happens to a ticket before it was opened: not an answer, a resolution, an
@@ -1044,7 +1168,6 @@ pub fn parse_row(row: &Row, contract: &LoadedContract, warnings: &mut Vec<Warnin
         ("responded_at", responded_at),
         ("resolved_at", resolved_at),
         ("escalated_at", escalated_at),
-        ("closed_at", closed_at),
         ("rca_delivered_at", rca_delivered_at),
     ] {
         if let Some(t) = t {
@@ -1060,17 +1183,7 @@ pub fn parse_row(row: &Row, contract: &LoadedContract, warnings: &mut Vec<Warnin
             }
         }
     }
-    if let (Some(res), Some(cl)) = (resolved_at, closed_at) {
-        if cl < res {
-            return Err(row.reject(
-                "closed_at",
-                row.get("closed_at").unwrap_or_default(),
-                format!("{} lies before {}", row.label("closed_at"), row.label("resolved_at")),
-                "correct the time",
-            )
-            .coded("closed_before_resolved", &[("closed", row.label("closed_at")), ("resolved", row.label("resolved_at"))]));
-        }
-    }
+    let closed_at = row.unused_time("closed_at", contract, &[("opened_at", Some(opened_at)), ("resolved_at", resolved_at)], warnings);
     let bools = "true or false";
     let first_line_resolved = row.parse_opt("first_line_resolved", parse_bool, bools)?;
     let out_of_scope = row.parse_opt("out_of_scope", parse_bool, bools)?.unwrap_or(false);
@@ -1366,18 +1479,51 @@ mod tests {
                 (4, "opened_at", "year_out_of_range"),
                 (5, "opened_at", "year_out_of_range"),
                 (6, "responded_at", "year_out_of_range"),
-                (7, "closed_at", "before_opened"),
                 (8, "rca_delivered_at", "before_opened"),
                 (9, "rca_delivered_at", "year_out_of_range"),
             ]
         );
         assert!(d.rejections[0].reason.contains("\"+25:00\" is not a UTC offset"), "{}", d.rejections[0].reason);
+        // A closing before the opening costs the value, not the ticket: no figure uses it.
+        assert_eq!(d.tickets.len(), 2);
+        let w = &d.warnings[0];
+        assert_eq!((w.line, w.code.as_str(), w.column.as_str(), w.ticket_id.as_str()), (7, "value_dropped", "closed_at", "T6"));
+        assert!(w.message.contains("closed_at lies before opened_at (2026-10-05T09:00)"), "{}", w.message);
+        assert_eq!(d.tickets[0].closed_at, None);
         // A response after the day the report is made counts, with a warning.
         warn_after_today(&mut d, chrono::NaiveDate::from_ymd_opt(2026, 11, 2).unwrap(), &c);
-        assert_eq!(d.tickets.len(), 1);
-        let w = &d.warnings[0];
+        assert_eq!(d.tickets.len(), 2);
+        let w = &d.warnings[1];
         assert_eq!((w.line, w.code.as_str(), w.column.as_str()), (10, "after_today", "responded_at"));
         assert!(w.message.contains("2026-12-01T09:00") && w.message.contains("2026-11-02"), "{}", w.message);
+    }
+
+    #[test]
+    fn a_closing_time_no_figure_uses_is_dropped_not_the_ticket() {
+        let row = |id: &str, rest: &str| format!("{id},incident,S,werkplek,P3,2026-03-26T10:00,x{rest}\n");
+        let csv = [
+            format!("{SHORT},resolved_at,closed_at\n"),
+            // In the hour the clocks skip on 29 March 2026.
+            row("T1", ",2026-03-27T09:00,2026-03-29T02:30"),
+            row("T2", ",2026-03-27T09:00,gisteren"),
+            row("T3", ",2026-03-27T09:00,2026-03-27T08:00"),
+            row("T4", ",2026-03-27T09:00,2026-03-30T09:00"),
+            // A used field in the gap still rejects its row, with a hint that names the setting.
+            row("T5", ",2026-03-29T02:15,"),
+        ]
+        .concat();
+        let d = load(&csv);
+        let ids: Vec<&str> = d.tickets.iter().map(|t| t.id.as_str()).collect();
+        assert_eq!(ids, vec!["T1", "T2", "T3", "T4"]);
+        assert_eq!(d.tickets.iter().map(|t| t.closed_at.is_some()).collect::<Vec<_>>(), vec![false, false, false, true]);
+        let got: Vec<(u64, &str, &str)> = d.warnings.iter().map(|w| (w.line, w.ticket_id.as_str(), w.code.as_str())).collect();
+        assert_eq!(got, vec![(2, "T1", "value_dropped"), (3, "T2", "value_dropped"), (4, "T3", "value_dropped")]);
+        assert!(d.warnings[0].message.contains("does not exist in Europe/Amsterdam"), "{}", d.warnings[0].message);
+        assert!(d.warnings[2].message.contains("closed_at lies before resolved_at (2026-03-27T09:00)"), "{}", d.warnings[2].message);
+        assert!(d.notes.iter().any(|n| n == "tickets.csv: 3 value(s) of closed_at dropped, their tickets counted (unreadable, or before the opening or resolution; first on line 2; no figure uses it)"), "{:?}", d.notes);
+        let r = &d.rejections[0];
+        assert_eq!((r.line, r.column.as_str(), r.code.as_str()), (6, "resolved_at", "time_in_gap"));
+        assert!(r.hint.contains("dst_gap = \"shift\""), "{}", r.hint);
     }
 
     #[test]

@@ -29,7 +29,7 @@ use crate::error::Error;
 use crate::limits::MAX_TEMPLATE_COLUMNS;
 use crate::load::{
     column_index, is_known_value, parse_iso, sha256_hex, validate_rows, Cells, CsvTable, DataSet, InputFile, IsoTime,
-    Rejection, Row, COLUMNS, NCOL, REQUIRED, TIME_COLUMNS,
+    Rejection, Row, COLUMNS, NCOL, REQUIRED, TIME_COLUMNS, UNUSED_BY_FIGURES,
 };
 
 /// A mapping file in the data folder is used without a flag.
@@ -71,6 +71,8 @@ struct SourceSpec {
     #[serde(default)]
     empty: Vec<String>,
     format: Option<OneOrMany>,
+    dst_gap: Option<String>,
+    dst_overlap: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -120,6 +122,7 @@ struct EventsFile {
     when_columns: Vec<String>,
     #[serde(default)]
     first: BTreeMap<String, FirstFile>,
+    priority: Option<String>,
 }
 
 /// A column, as a plain name or `{ column = "...", format = "..." }` (then read as a time).
@@ -174,6 +177,76 @@ enum Unmapped {
     Empty,
     /// Read it as this value.
     Default(String),
+}
+
+/// What a local time without an offset means when the clocks change (see [`local_to_utc`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Dst {
+    /// A time in the hour skipped when summer time starts (02:30 on the last Sunday of March).
+    gap: Gap,
+    /// A time in the hour that comes twice when it ends.
+    overlap: Overlap,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+enum Gap {
+    /// It does not exist: the row is rejected (a column no figure uses loses the value).
+    #[default]
+    Reject,
+    /// Moved forward by the length of the gap (02:30 → 03:30 summer time), as ServiceNow
+    /// (Java) does.
+    Shift,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+enum Overlap {
+    /// The first of the two (summer time), as ServiceNow (Java) does.
+    #[default]
+    Earlier,
+    /// The second (winter time).
+    Later,
+    Reject,
+}
+
+impl Dst {
+    fn parse(gap: Option<&str>, overlap: Option<&str>) -> Result<Dst, String> {
+        let gap = match gap.map(|g| g.trim().to_ascii_lowercase()).as_deref() {
+            None | Some("reject") => Gap::Reject,
+            Some("shift") => Gap::Shift,
+            Some(_) => return Err(format!("[source] dst_gap = \"{}\" is not one of reject, shift", gap.unwrap_or_default())),
+        };
+        let overlap = match overlap.map(|o| o.trim().to_ascii_lowercase()).as_deref() {
+            None | Some("earlier") => Overlap::Earlier,
+            Some("later") => Overlap::Later,
+            Some("reject") => Overlap::Reject,
+            Some(_) => return Err(format!("[source] dst_overlap = \"{}\" is not one of earlier, later, reject", overlap.unwrap_or_default())),
+        };
+        Ok(Dst { gap, overlap })
+    }
+}
+
+/// Why a time of the export cannot be read.
+#[derive(Debug, Clone, PartialEq)]
+struct TimeFail {
+    reason: String,
+    /// The time lies in a daylight-saving change (then `[source] dst_gap` / `dst_overlap`
+    /// say what it means, not its format).
+    dst: bool,
+}
+
+impl TimeFail {
+    fn format(reason: String) -> TimeFail {
+        TimeFail { reason, dst: false }
+    }
+
+    /// What to do: for a daylight-saving time the setting that reads it; else `otherwise`.
+    fn hint(&self, otherwise: &str) -> String {
+        if self.dst {
+            "correct the time, or say in the mapping what such times mean: [source] dst_gap = \"shift\" reads a time the clocks skip as the hour after, dst_overlap = \"earlier\" / \"later\" picks one of a repeated hour (as ServiceNow does: shift, earlier)".into()
+        } else {
+            otherwise.into()
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -248,6 +321,17 @@ struct Events {
     order_formats: Option<Vec<TimeFormat>>,
     when_columns: Vec<String>,
     first: Vec<FirstRule>,
+    priority: PriorityPick,
+}
+
+/// Which priority of an event log counts when it changed on the way.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+enum PriorityPick {
+    /// The last one, judged from the opening: the common ITSM reading.
+    #[default]
+    Last,
+    /// The one the ticket was opened with.
+    First,
 }
 
 /// A mapping file, read and checked: a built-in profile or the user's own.
@@ -268,6 +352,7 @@ pub struct LoadedMapping {
     empty: Vec<String>,
     /// The placeholders as the mapping spells them, for messages.
     empty_shown: Vec<String>,
+    dst: Dst,
     fields: Vec<Field>,
     events: Option<Events>,
 }
@@ -335,6 +420,7 @@ impl LoadedMapping {
             s.trim().parse::<Tz>().map_err(|_| err(format!("{key} \"{s}\" is not a time zone (write it like Europe/Amsterdam or UTC)")))
         };
         let tz = src.timezone.as_deref().map(|s| parse_tz(s, "[source] timezone")).transpose()?;
+        let dst = Dst::parse(src.dst_gap.as_deref(), src.dst_overlap.as_deref()).map_err(err)?;
         let parse_formats = |list: Vec<String>, key: &str| -> Result<Vec<TimeFormat>, Error> {
             list.iter().map(|f| TimeFormat::parse(f).map_err(|m| err(format!("{key}: {m}")))).collect()
         };
@@ -489,7 +575,13 @@ impl LoadedMapping {
                         at_formats,
                     });
                 }
+                let priority = match ev.priority.as_deref().map(str::trim) {
+                    None | Some("last") => PriorityPick::Last,
+                    Some("first") => PriorityPick::First,
+                    Some(o) => return Err(err(format!("[events] priority = \"{o}\" is not one of \"last\", \"first\""))),
+                };
                 Some(Events {
+                    priority,
                     key,
                     order: ev.order.column().to_string(),
                     order_formats,
@@ -510,6 +602,7 @@ impl LoadedMapping {
             tz,
             empty: src.empty.iter().map(|s| norm(s)).collect(),
             empty_shown: src.empty.clone(),
+            dst,
             fields,
             events,
         })
@@ -623,6 +716,8 @@ pub struct SheetTable {
     lines: Vec<u64>,
     pub sheet: String,
     pub sha256: String,
+    /// What was skipped while reading (rows with only empty cells), for the report's notes.
+    pub notes: Vec<String>,
 }
 
 impl SheetTable {
@@ -681,11 +776,18 @@ impl SheetTable {
         let mut cells: Vec<(u32, u32, String)> = Vec::new();
         let mut text_bytes = 0usize;
         let mut in_order = true;
+        // Rows holding a cell with nothing in it (a space, an empty text, a formatted blank):
+        // those with no filled cell are rows with no values, skipped and counted.
+        let mut blank_rows: Vec<u32> = Vec::new();
         {
             let mut reader = wb.worksheet_cells_reader(&name).map_err(|e| sheet_error(&e))?;
             while let Some(cell) = reader.next_cell().map_err(|e| sheet_error(&e))? {
                 let t = text(cell.get_value());
                 if t.trim().is_empty() {
+                    let row = cell.get_position().0;
+                    if blank_rows.last() != Some(&row) {
+                        blank_rows.push(row);
+                    }
                     continue;
                 }
                 let (row, col) = cell.get_position();
@@ -708,6 +810,7 @@ impl SheetTable {
         }
         // Rows, each as wide as the header at most (cells right of it are read by nobody).
         let mut header: Option<Vec<String>> = None;
+        let mut header_row: Option<u32> = None;
         let (mut rows, mut lines): (Vec<Vec<String>>, Vec<u64>) = (Vec::new(), Vec::new());
         let mut cells = cells.into_iter().peekable();
         while let Some(&(row, _, _)) = cells.peek() {
@@ -727,7 +830,10 @@ impl SheetTable {
                 values[col] = t;
             }
             match header {
-                None => header = Some(values.iter().map(|c| c.trim().to_string()).collect()),
+                None => {
+                    header = Some(values.iter().map(|c| c.trim().to_string()).collect());
+                    header_row = Some(row);
+                }
                 Some(_) => {
                     rows.push(values);
                     lines.push(u64::from(row) + 1);
@@ -735,7 +841,17 @@ impl SheetTable {
             }
         }
         let names = header.ok_or_else(|| Error::new(format!("{file}: sheet {name} is empty")).with_hint("the first row must name the columns"))?;
-        Ok(SheetTable { names, rows, lines, sheet: name, sha256 })
+        let names = crate::load::name_unnamed(names);
+        let mut notes = Vec::new();
+        if let Some(&header_row) = header_row.as_ref() {
+            blank_rows.sort_unstable();
+            blank_rows.dedup();
+            let empty = blank_rows.iter().filter(|r| **r > header_row && lines.binary_search(&(u64::from(**r) + 1)).is_err()).count();
+            if empty > 0 {
+                notes.push(format!("{file}: {empty} row(s) with no values (only empty cells) skipped"));
+            }
+        }
+        Ok(SheetTable { names, rows, lines, sheet: name, sha256, notes })
     }
 }
 
@@ -794,10 +910,11 @@ impl Cells for SheetTable {
 
 /// Decodes CSV bytes to text: a BOM decides, else the mapping's encoding, else UTF-8 when the
 /// bytes are valid UTF-8 and Windows-1252 otherwise. Returns the text and the encoding's name.
-fn decode(bytes: &[u8], encoding: Option<&'static encoding_rs::Encoding>, file: &str) -> Result<(String, String), Error> {
+/// UTF-8 text is borrowed, not copied: an export may be hundreds of megabytes.
+fn decode<'b>(bytes: &'b [u8], encoding: Option<&'static encoding_rs::Encoding>, file: &str) -> Result<(std::borrow::Cow<'b, str>, String), Error> {
     crate::csv_records::check_encoding(bytes, file)?;
     if let Some((text, enc)) = crate::csv_records::decode_bom(bytes, file)? {
-        return Ok((text.into_owned(), format!("{} (with BOM)", enc.name())));
+        return Ok((text, format!("{} (with BOM)", enc.name())));
     }
     let enc = match encoding {
         Some(e) => e,
@@ -814,7 +931,7 @@ fn decode(bytes: &[u8], encoding: Option<&'static encoding_rs::Encoding>, file: 
     } else {
         enc.name().to_string()
     };
-    Ok((text.into_owned(), name))
+    Ok((text, name))
 }
 
 /// The delimiter of the header line: the most frequent of `,` `;` tab `|` outside quotes
@@ -850,19 +967,34 @@ fn parse_number(s: &str, decimal_comma: bool) -> Option<f64> {
     t.parse::<f64>().ok().filter(|v| v.is_finite())
 }
 
-fn local_to_utc(n: NaiveDateTime, tz: Tz) -> Result<DateTime<Utc>, String> {
-    tz.from_local_datetime(&n)
-        .earliest()
-        .map(|t| t.with_timezone(&Utc))
-        .ok_or_else(|| format!("{n} does not exist in {tz} (the clocks skip that hour when summer time starts)"))
+/// The instant of local time `n` in `tz`; a time in a daylight-saving change as `dst` says.
+fn local_to_utc(n: NaiveDateTime, tz: Tz, dst: Dst) -> Result<DateTime<Utc>, TimeFail> {
+    use chrono::{LocalResult, Offset};
+    let fail = |reason: String| Err(TimeFail { reason, dst: true });
+    match tz.from_local_datetime(&n) {
+        LocalResult::Single(t) => Ok(t.with_timezone(&Utc)),
+        LocalResult::Ambiguous(a, b) => match dst.overlap {
+            Overlap::Earlier => Ok(a.min(b).with_timezone(&Utc)),
+            Overlap::Later => Ok(a.max(b).with_timezone(&Utc)),
+            Overlap::Reject => fail(format!("{n} occurs twice in {tz} (the clocks repeat that hour when summer time ends)")),
+        },
+        LocalResult::None => match dst.gap {
+            // Read with the offset before the change: a day earlier no other change is near.
+            Gap::Shift => {
+                let before = tz.offset_from_utc_datetime(&(n - Duration::hours(26))).fix().local_minus_utc();
+                Ok((n - Duration::seconds(i64::from(before))).and_utc())
+            }
+            Gap::Reject => fail(format!("{n} does not exist in {tz} (the clocks skip that hour when summer time starts)")),
+        },
+    }
 }
 
 /// Reads a time in one of `formats` (ISO 8601 is always tried last); times without an
-/// offset are local in `tz`.
-fn parse_time(s: &str, formats: &[TimeFormat], tz: Tz, decimal_comma: bool) -> Result<DateTime<Utc>, String> {
+/// offset are local in `tz`, a daylight-saving change read as `dst` says.
+fn parse_time(s: &str, formats: &[TimeFormat], tz: Tz, decimal_comma: bool, dst: Dst) -> Result<DateTime<Utc>, TimeFail> {
     let s = s.trim();
     if let Some(reason) = crate::timestamp::offset_problem(s) {
-        return Err(reason);
+        return Err(TimeFail::format(reason));
     }
     for f in formats {
         match f {
@@ -873,7 +1005,7 @@ fn parse_time(s: &str, formats: &[TimeFormat], tz: Tz, decimal_comma: bool) -> R
                     let n = base + Duration::milliseconds((v * 86_400_000.0).round() as i64);
                     // Excel keeps milliseconds; a minute-resolution export rounds to the second.
                     let n = n.with_nanosecond_rounded();
-                    return local_to_utc(n, tz);
+                    return local_to_utc(n, tz, dst);
                 }
             }
             TimeFormat::Chrono(fmt) => {
@@ -881,24 +1013,24 @@ fn parse_time(s: &str, formats: &[TimeFormat], tz: Tz, decimal_comma: bool) -> R
                     return Ok(t.with_timezone(&Utc));
                 }
                 if let Ok(n) = NaiveDateTime::parse_from_str(s, fmt) {
-                    return local_to_utc(n, tz);
+                    return local_to_utc(n, tz, dst);
                 }
                 if let Ok(d) = NaiveDate::parse_from_str(s, fmt) {
-                    return local_to_utc(d.and_hms_opt(0, 0, 0).expect("midnight"), tz);
+                    return local_to_utc(d.and_hms_opt(0, 0, 0).expect("midnight"), tz, dst);
                 }
             }
         }
     }
     match parse_iso(s) {
         Some(IsoTime::Instant(t)) => Ok(t),
-        Some(IsoTime::Local(n)) => local_to_utc(n, tz),
+        Some(IsoTime::Local(n)) => local_to_utc(n, tz, dst),
         None => {
             let shown: Vec<String> = formats.iter().filter(|f| **f != TimeFormat::Iso).map(TimeFormat::show).collect();
-            Err(if shown.is_empty() {
+            Err(TimeFail::format(if shown.is_empty() {
                 format!("\"{}\" is not a date and time in ISO 8601", crate::limits::shown(s))
             } else {
                 format!("\"{}\" does not match {} (nor ISO 8601)", crate::limits::shown(s), shown.join(" or "))
-            })
+            }))
         }
     }
 }
@@ -973,14 +1105,63 @@ pub struct MappingReport {
     pub ignored_columns: Vec<String>,
     /// Column → value → count, for values not in the map or unknown to slarapport.
     pub unmapped: BTreeMap<String, BTreeMap<String, ValueCount>>,
-    /// Column → unreadable timestamps.
+    /// Column → unreadable timestamps (rows rejected).
     pub bad_times: BTreeMap<String, TimeProblems>,
+    /// Column → unreadable timestamps in a column no figure uses (values dropped, rows kept).
+    pub dropped_times: BTreeMap<String, TimeProblems>,
     /// Column → values read as empty because they are placeholders (`?`, `#N/B`, …).
     pub placeholders: BTreeMap<String, u64>,
     pub priority_changes: Vec<PriorityChange>,
+    /// Event log: tickets by their first priority and then their last (first → last →
+    /// tickets), for what `[events] priority = "first"` would change.
+    pub priority_choice: BTreeMap<String, BTreeMap<String, u64>>,
+    /// Event log: which priority counts, `last` or `first` (`[events] priority`).
+    pub priority_pick: Option<String>,
 }
 
 impl MappingReport {
+    /// `n` rows, said as update rows of an event log (its counts are per update, not ticket).
+    fn rows(&self, n: u64) -> String {
+        match self.events {
+            Some(_) => format!("{} (of the log's updates, not tickets)", plural(n, "update row")),
+            None => plural(n, "row"),
+        }
+    }
+
+    /// What `[events] priority` decides: the tickets each choice puts at another priority,
+    /// and the tickets per priority under either.
+    fn priority_choice_lines(&self) -> Vec<String> {
+        let Some(pick) = self.priority_pick.as_deref() else { return Vec::new() };
+        let other = if pick == "first" { "last" } else { "first" };
+        // (the priority that counts, the one the other choice gives) → tickets
+        let mut moves: BTreeMap<(&str, &str), u64> = BTreeMap::new();
+        let mut per: BTreeMap<&str, (u64, u64)> = BTreeMap::new();
+        for (first, lasts) in &self.priority_choice {
+            for (last, n) in lasts {
+                let (now, then) = if pick == "first" { (first.as_str(), last.as_str()) } else { (last.as_str(), first.as_str()) };
+                per.entry(now).or_default().0 += n;
+                per.entry(then).or_default().1 += n;
+                if now != then {
+                    *moves.entry((now, then)).or_default() += n;
+                }
+            }
+        }
+        let moved: u64 = moves.values().sum();
+        if moved == 0 {
+            return vec![format!("priority along the event log: no ticket changed priority, so [events] priority = \"first\" or \"last\" gives the same")];
+        }
+        let list: Vec<String> = moves.iter().map(|((a, b), n)| format!("{a} → {b} {n}")).collect();
+        let counts: Vec<String> = per.iter().map(|(p, (a, b))| format!("{p} {a} / {b}")).collect();
+        vec![
+            format!(
+                "priority along the event log: the {pick} one counts ([events] priority = \"{pick}\"); \"{other}\" would move {}: {}",
+                plural(moved, "ticket"),
+                list.join(", ")
+            ),
+            format!("  tickets per priority, \"{pick}\" / \"{other}\": {}", counts.join(", ")),
+        ]
+    }
+
     /// Whether the export has errors a person must look at (beyond rejected rows, which the
     /// accounting shows): unreadable times, values that end up rejected.
     pub fn has_errors(&self) -> bool {
@@ -1031,7 +1212,7 @@ impl MappingReport {
         }
         for (col, values) in &self.unmapped {
             let total: u64 = values.values().map(|v| v.count).sum();
-            out.push(format!("unmapped values in \"{col}\": {total}"));
+            out.push(format!("unmapped values in \"{col}\": {}", self.rows(total)));
             for (v, c) in values.iter().take(show) {
                 out.push(format!("  \"{}\" × {} (first on line {}): {}", crate::limits::shown(v), c.count, c.first_line, c.outcome));
             }
@@ -1043,20 +1224,28 @@ impl MappingReport {
             out.push("unreadable timestamps: none".into());
         }
         for (col, p) in &self.bad_times {
-            out.push(format!("unreadable timestamps in \"{col}\": {}", p.count));
+            out.push(format!("unreadable timestamps in \"{col}\": {}", self.rows(p.count)));
+            for (line, _value, reason) in &p.examples {
+                out.push(format!("  {}:{line}: {reason}", self.file));
+            }
+        }
+        for (col, p) in &self.dropped_times {
+            out.push(format!("unreadable timestamps in \"{col}\", dropped (no figure uses the column; the tickets count): {}", self.rows(p.count)));
             for (line, _value, reason) in &p.examples {
                 out.push(format!("  {}:{line}: {reason}", self.file));
             }
         }
         for (col, n) in &self.placeholders {
-            out.push(format!("placeholders read as empty in \"{col}\": {n}"));
+            out.push(format!("placeholders read as empty in \"{col}\": {}", self.rows(*n)));
         }
+        let pick = self.priority_pick.as_deref().unwrap_or("last");
         for c in self.priority_changes.iter().take(show) {
-            out.push(format!("priority changed on the way: {} (line {}): {} — the last one counts", c.ticket, c.line, c.path.join(" → ")));
+            out.push(format!("priority changed on the way: {} (line {}): {} — the {pick} one counts", c.ticket, c.line, c.path.join(" → ")));
         }
         if self.priority_changes.len() > show {
             out.push(format!("priority changed on the way: … {} more tickets", self.priority_changes.len() - show));
         }
+        out.extend(self.priority_choice_lines());
         // Impact × urgency against the contract's matrix.
         let mut combos: BTreeMap<(String, String, String, String), (u64, String)> = BTreeMap::new();
         for t in &data.tickets {
@@ -1106,10 +1295,162 @@ enum BoundSource {
 /// One row (or ticket of an event log) after mapping, before validation.
 struct Unit {
     line: u64,
-    values: [Option<String>; NCOL],
-    shown: [Option<String>; NCOL],
+    // Boxed text, not `String`: an event log keeps one unit per ticket until the end.
+    values: [Option<Box<str>>; NCOL],
+    shown: [Option<Box<str>>; NCOL],
     labels: [usize; NCOL],
-    problem: Option<Rejection>,
+    problem: Option<Box<Rejection>>,
+    /// Canonical column → why its value was dropped (a column no figure uses).
+    dropped: Vec<(usize, String)>,
+    /// Canonical column → the line its value comes from, when that is not `line` (an event
+    /// log's `[events.first]` times).
+    value_lines: Vec<(usize, u64)>,
+}
+
+impl Unit {
+    /// The row the validation reads (or the mapping's rejection of it); `pool` holds the
+    /// labels `labels` points at.
+    fn row<'u>(&'u self, file: &'u str, pool: &'u [String]) -> Result<Row<'u>, Rejection> {
+        if let Some(p) = &self.problem {
+            return Err(p.as_ref().clone());
+        }
+        let labels: [&str; NCOL] = std::array::from_fn(|k| pool.get(self.labels[k]).map_or(COLUMNS[k], String::as_str));
+        let mut row = Row::new(file, self.line, labels, true);
+        for k in 0..NCOL {
+            row.values[k] = self.values[k].as_deref();
+            row.shown[k] = self.shown[k].as_deref();
+        }
+        for (k, reason) in &self.dropped {
+            row.dropped[*k] = Some(reason);
+        }
+        for (k, line) in &self.value_lines {
+            row.value_lines[*k] = *line;
+        }
+        Ok(row)
+    }
+}
+
+/// The tickets of an event log while it is read: per ticket its last update so far by the
+/// order column, the first update (by order) that matched each `[events.first]` rule, and its
+/// priorities by order — never every update, so memory grows with tickets, not updates.
+#[derive(Default)]
+struct EventLog {
+    index: HashMap<String, usize>,
+    tickets: Vec<Pending>,
+    /// Updates without a ticket key, each rejected.
+    keyless: Vec<(usize, Box<Unit>)>,
+    /// The priorities met, once each (a ticket's path holds their positions).
+    priority_names: Vec<String>,
+}
+
+/// One ticket of an event log, while it is read.
+struct Pending {
+    key: String,
+    /// Its first row in the file (tickets keep the order of their first update).
+    first_row: usize,
+    /// The update with the highest order value so far: (order, row, the mapped update).
+    best: Option<(f64, usize, Box<Unit>)>,
+    /// The last update in the file, kept only while no order value could be read.
+    last_in_file: Option<Box<Unit>>,
+    /// The first update whose order value cannot be read: it rejects the ticket.
+    order_problem: Option<Box<Rejection>>,
+    /// Per `[events.first]` rule: the matching update with the lowest order, (order, row).
+    firsts: Vec<Option<(f64, usize)>>,
+    /// (order, row, priority) of every update with a priority.
+    priorities: Vec<(f64, u32, u32)>,
+    /// With `[events] priority = "first"`: the first update (by order) with a priority, and
+    /// its priority, impact and urgency (value, as written), which then count together.
+    first_priority: Option<Box<(f64, [(Option<Box<str>>, Option<Box<str>>); 3])>>,
+}
+
+/// The canonical columns that `[events] priority = "first"` takes from one update.
+const PRIORITY_FIELDS: [&str; 3] = ["priority", "impact", "urgency"];
+
+type FirstBinding<'a> = (&'a FirstRule, usize, usize, usize, usize);
+
+impl EventLog {
+    /// Takes update `row`, mapped to `u`.
+    #[allow(clippy::too_many_arguments)]
+    fn add(
+        &mut self,
+        row: usize,
+        u: Box<Unit>,
+        pick: PriorityPick,
+        key_col: usize,
+        order_col: usize,
+        rules: &[FirstBinding],
+        peek: &dyn Fn(usize, usize) -> Option<String>,
+        order_of: &dyn Fn(&str) -> Result<f64, TimeFail>,
+        file: &str,
+        names: &[String],
+        table: &dyn Cells,
+    ) {
+        let Some(key) = peek(key_col, row) else {
+            self.keyless.push((row, u));
+            return;
+        };
+        let g = match self.index.get(key.as_str()) {
+            Some(&g) => g,
+            None => {
+                self.index.insert(key.clone(), self.tickets.len());
+                self.tickets.push(Pending { key: key.clone(), first_row: row, best: None, last_in_file: None, order_problem: None, firsts: vec![None; rules.len()], priorities: Vec::new(), first_priority: None });
+                self.tickets.len() - 1
+            }
+        };
+        let t = &mut self.tickets[g];
+        let v = peek(order_col, row).unwrap_or_default();
+        let x = match order_of(&v) {
+            Ok(x) => x,
+            Err(fail) => {
+                if t.order_problem.is_none() {
+                    t.order_problem = Some(Box::new(Rejection {
+                        file: file.into(),
+                        line: table.line(row),
+                        column: names[order_col].clone(),
+                        value: v.clone(),
+                        reason: format!("{}; the updates of ticket {key} cannot be put in order", fail.reason),
+                        hint: fail.hint("correct the value in the export"),
+                        ..Default::default()
+                    }));
+                }
+                if t.best.is_none() {
+                    t.last_in_file = Some(u);
+                }
+                return;
+            }
+        };
+        let pk = column_index("priority").expect("canonical");
+        if let Some(p) = u.values[pk].as_deref() {
+            let i = match self.priority_names.iter().position(|n| n == p) {
+                Some(i) => i,
+                None => {
+                    self.priority_names.push(p.to_string());
+                    self.priority_names.len() - 1
+                }
+            };
+            t.priorities.push((x, row as u32, i as u32));
+            if pick == PriorityPick::First && t.first_priority.as_ref().is_none_or(|f| x < f.0) {
+                let fields = PRIORITY_FIELDS.map(|c| {
+                    let k = column_index(c).expect("canonical");
+                    (u.values[k].clone(), u.shown[k].clone())
+                });
+                t.first_priority = Some(Box::new((x, fields)));
+            }
+        }
+        for ((r, state, ..), first) in rules.iter().zip(t.firsts.iter_mut()) {
+            let Some(s) = peek(*state, row) else { continue };
+            let s = norm(&s);
+            let hit = if r.is_in.is_empty() { !r.not_in.contains(&s) } else { r.is_in.contains(&s) };
+            if hit && first.is_none_or(|(fx, _)| x < fx) {
+                *first = Some((x, row));
+            }
+        }
+        // Rows come in file order: on equal order values the later row is the later update.
+        if t.best.as_ref().is_none_or(|(bx, _, _)| x.total_cmp(bx).is_ge()) {
+            t.best = Some((x, row, u));
+            t.last_in_file = None;
+        }
+    }
 }
 
 fn find_column(names: &[String], wanted: &str) -> Option<usize> {
@@ -1117,33 +1458,22 @@ fn find_column(names: &[String], wanted: &str) -> Option<usize> {
     names.iter().position(|n| n == w).or_else(|| names.iter().position(|n| n.eq_ignore_ascii_case(w)))
 }
 
-/// Reads `bytes` (the export named `file`) with mapping `m` and validates every row.
-pub fn load_export(bytes: &[u8], file: &str, m: &LoadedMapping, contract: &LoadedContract) -> Result<DataSet, Error> {
-    let xlsx = crate::load::is_xlsx(Path::new(file));
-    let mut report = MappingReport { mapping: m.origin.clone(), file: file.to_string(), ..MappingReport::default() };
-    let mut read_notes = Vec::new();
-    let table: Box<dyn Cells> = if xlsx {
-        let t = SheetTable::read(bytes, file, m.sheet.as_deref())?;
-        report.sheet = Some(t.sheet.clone());
-        report.encoding = "xlsx".into();
-        Box::new(t)
-    } else {
-        let (text, enc) = decode(bytes, m.encoding, file)?;
-        let sep = m.delimiter.unwrap_or_else(|| detect_delimiter(&text));
-        report.encoding = enc;
-        report.delimiter = Some(match sep {
-            b',' => "comma".into(),
-            b';' => "semicolon".into(),
-            b'\t' => "tab".into(),
-            s => format!("'{}'", s as char),
-        });
-        let t = CsvTable::read_text(&text, file, sep, sha256_hex(bytes))?;
-        read_notes = t.notes.clone();
-        Box::new(t)
-    };
-    let sha256 = sha256_hex(bytes);
-    let table: &dyn Cells = table.as_ref();
-    let raw_names: Vec<String> = table.names().to_vec();
+/// A mapping bound to an export's header: the columns by name, the labels of messages, which
+/// columns are read at all (the others are listed as not used, and a CSV reader skips them),
+/// where each field comes from, and the event-log rule when it applies.
+struct Binding<'m> {
+    /// The header's names, a repeated name's copies under its own name.
+    names: Vec<String>,
+    /// Labels: the export's column names first, then the mapping's own (templates, constants).
+    pool: Vec<String>,
+    used: Vec<bool>,
+    bound: Vec<Bound<'m>>,
+    events: Option<(&'m Events, usize, usize, Vec<FirstBinding<'m>>)>,
+}
+
+/// Binds mapping `m` to the header `raw_names` of export `file`, saying in `report` where
+/// each field comes from; a column the mapping needs and the export lacks is an error.
+fn bind<'m>(m: &'m LoadedMapping, raw_names: &[String], file: &str, default_tz: Tz, report: &mut MappingReport) -> Result<Binding<'m>, Error> {
     // A name that repeats (Jira's Component/s, Labels) comes back from the CSV reader as
     // `NAME_duplicated_N`: show it by its own name, and read the repeats as one field.
     let names: Vec<String> = raw_names
@@ -1153,7 +1483,6 @@ pub fn load_export(bytes: &[u8], file: &str, m: &LoadedMapping, contract: &Loade
             _ => n.clone(),
         })
         .collect();
-    let default_tz = m.tz.unwrap_or(contract.tz);
     // Labels: the export's column names first, then the mapping's own (templates, constants).
     let mut pool: Vec<String> = names.clone();
     let mut used = vec![false; names.len()];
@@ -1277,6 +1606,7 @@ pub fn load_export(bytes: &[u8], file: &str, m: &LoadedMapping, contract: &Loade
                 rules.push((r, state, at, label, i));
             }
             report.events = Some((names[key].clone(), names[order].clone()));
+            report.priority_pick = Some(if ev.priority == PriorityPick::First { "first" } else { "last" }.into());
             Some((ev, key, order, rules))
         }
         Some(ev) => {
@@ -1291,6 +1621,57 @@ pub fn load_export(bytes: &[u8], file: &str, m: &LoadedMapping, contract: &Loade
     let mut ignored: Vec<String> = names.iter().zip(&used).filter(|(_, u)| !**u).map(|(n, _)| n.clone()).collect();
     ignored.dedup();
     report.ignored_columns = ignored;
+    Ok(Binding { names, pool, used, bound, events })
+}
+
+/// Reads `bytes` (the export named `file`) with mapping `m` and validates every row.
+pub fn load_export(bytes: &[u8], file: &str, m: &LoadedMapping, contract: &LoadedContract) -> Result<DataSet, Error> {
+    load_export_from(std::borrow::Cow::Borrowed(bytes), file, m, contract)
+}
+
+/// [`load_export`] of bytes it may free once the table is read (the file's bytes and text are
+/// not held beside the table while an event log is reduced).
+pub fn load_export_owned(bytes: Vec<u8>, file: &str, m: &LoadedMapping, contract: &LoadedContract) -> Result<DataSet, Error> {
+    load_export_from(std::borrow::Cow::Owned(bytes), file, m, contract)
+}
+
+fn load_export_from(bytes: std::borrow::Cow<[u8]>, file: &str, m: &LoadedMapping, contract: &LoadedContract) -> Result<DataSet, Error> {
+    let xlsx = crate::load::is_xlsx(Path::new(file));
+    let sha256 = sha256_hex(&bytes);
+    let mut report = MappingReport { mapping: m.origin.clone(), file: file.to_string(), ..MappingReport::default() };
+    let read_notes: Vec<String>;
+    let default_tz = m.tz.unwrap_or(contract.tz);
+    let mut binding: Option<Binding> = None;
+    let owned_table: Box<dyn Cells> = if xlsx {
+        let t = SheetTable::read(&bytes, file, m.sheet.as_deref())?;
+        binding = Some(bind(m, &t.names, file, default_tz, &mut report)?);
+        report.sheet = Some(t.sheet.clone());
+        read_notes = t.notes.clone();
+        report.encoding = "xlsx".into();
+        Box::new(t)
+    } else {
+        let (text, enc) = decode(&bytes, m.encoding, file)?;
+        let sep = m.delimiter.unwrap_or_else(|| detect_delimiter(&text));
+        report.encoding = enc;
+        report.delimiter = Some(match sep {
+            b',' => "comma".into(),
+            b';' => "semicolon".into(),
+            b'\t' => "tab".into(),
+            s => format!("'{}'", s as char),
+        });
+        // Only the columns the mapping reads are read (an audit log has three dozen).
+        let t = CsvTable::read_text_with(&text, file, sep, sha256.clone(), Some(|names: &[String]| {
+            let b = bind(m, names, file, default_tz, &mut report)?;
+            let used = b.used.clone();
+            binding = Some(b);
+            Ok(used)
+        }))?;
+        read_notes = t.notes.clone();
+        Box::new(t)
+    };
+    drop(bytes);
+    let table: &dyn Cells = owned_table.as_ref();
+    let Binding { names, pool, bound, events, .. } = binding.expect("the header was bound");
 
     let empties = &m.empty;
     let is_placeholder = |v: &str| !empties.is_empty() && empties.contains(&norm(v));
@@ -1313,18 +1694,21 @@ pub fn load_export(bytes: &[u8], file: &str, m: &LoadedMapping, contract: &Loade
         if v.is_empty() || (!empties.is_empty() && empties.contains(&norm(v))) { None } else { Some(v.to_string()) }
     };
 
-    // Map every row.
+    // Map every row; an event log is reduced as it is read (see [`EventLog`]).
     let height = table.height();
-    let mut units: Vec<Unit> = Vec::with_capacity(height);
+    let mut units: Vec<Box<Unit>> = Vec::with_capacity(if events.is_some() { 0 } else { height });
+    let mut log = EventLog::default();
     for row in 0..height {
         let line = table.line(row);
-        let mut u = Unit {
+        let mut u = Box::new(Unit {
             line,
             values: std::array::from_fn(|_| None),
             shown: std::array::from_fn(|_| None),
             labels: std::array::from_fn(|k| usize::MAX - k),
             problem: None,
-        };
+            dropped: Vec::new(),
+            value_lines: Vec::new(),
+        });
         for b in &bound {
             let k = column_index(b.field.canon).expect("canonical");
             u.labels[k] = b.label;
@@ -1384,7 +1768,7 @@ pub fn load_export(bytes: &[u8], file: &str, m: &LoadedMapping, contract: &Loade
                         Unmapped::Reject => {
                             note_value("rejected".into());
                             if u.problem.is_none() {
-                                u.problem = Some(Rejection {
+                                u.problem = Some(Box::new(Rejection {
                                     file: file.into(),
                                     line,
                                     column: label.clone(),
@@ -1397,7 +1781,7 @@ pub fn load_export(bytes: &[u8], file: &str, m: &LoadedMapping, contract: &Loade
                                         b.field.canon
                                     ),
                                     ..Default::default()
-                                });
+                                }));
                             }
                             None
                         }
@@ -1426,63 +1810,59 @@ pub fn load_export(bytes: &[u8], file: &str, m: &LoadedMapping, contract: &Loade
             };
             let Some(value) = value else { continue };
             if TIME_COLUMNS.contains(&b.field.canon) {
-                match parse_time(&value, &b.field.formats, b.tz, m.decimal_comma) {
+                match parse_time(&value, &b.field.formats, b.tz, m.decimal_comma, m.dst) {
                     Ok(t) => {
-                        u.values[k] = Some(t.to_rfc3339_opts(SecondsFormat::Secs, true));
-                        u.shown[k] = Some(text);
+                        u.values[k] = Some(t.to_rfc3339_opts(SecondsFormat::Secs, true).into());
+                        u.shown[k] = Some(text.into());
                     }
-                    Err(reason) => {
-                        let p = report.bad_times.entry(label.clone()).or_default();
+                    Err(fail) => {
+                        // A column no figure uses loses the value, not the ticket.
+                        let unused = UNUSED_BY_FIGURES.contains(&b.field.canon);
+                        let p = if unused { report.dropped_times.entry(label.clone()) } else { report.bad_times.entry(label.clone()) }.or_default();
                         p.count += 1;
                         if p.examples.len() < 3 {
-                            p.examples.push((line, text.clone(), reason.clone()));
+                            p.examples.push((line, text.clone(), fail.reason.clone()));
                         }
-                        if u.problem.is_none() {
-                            u.problem = Some(Rejection {
+                        if unused {
+                            u.dropped.push((k, fail.reason));
+                            u.shown[k] = Some(text.into());
+                        } else if u.problem.is_none() {
+                            let hint = fail.hint(&format!("correct the time in the export, or give its format in the mapping ([columns] {} format = \"…\")", b.field.canon));
+                            u.problem = Some(Box::new(Rejection {
                                 file: file.into(),
                                 line,
                                 column: label.clone(),
                                 value: crate::limits::shown(&text).into_owned(),
-                                reason,
-                                hint: format!("correct the time in the export, or give its format in the mapping ([columns] {} format = \"…\")", b.field.canon),
+                                reason: fail.reason,
+                                hint,
                                 ..Default::default()
-                            });
+                            }));
                         }
                     }
                 }
             } else {
                 if value != text {
-                    u.shown[k] = Some(text);
+                    u.shown[k] = Some(text.into());
                 }
-                u.values[k] = Some(value);
+                u.values[k] = Some(value.into());
             }
         }
-        units.push(u);
+        match &events {
+            None => units.push(u),
+            Some((ev, key_col, order_col, rules)) => log.add(row, u, ev.priority, *key_col, *order_col, rules, &peek, &|v: &str| match &ev.order_formats {
+                None => parse_number(v, m.decimal_comma).ok_or_else(|| TimeFail::format(format!("\"{}\" is not a number (the update counter)", crate::limits::shown(v)))),
+                Some(f) => parse_time(v, f, default_tz, m.decimal_comma, m.dst).map(|t| t.timestamp_millis() as f64),
+            }, file, &names, table),
+        }
     }
 
-    // Reduce an event log to one unit per ticket.
-    if let Some((ev, key_col, order_col, rules)) = &events {
-        let mut groups: Vec<(String, Vec<usize>)> = Vec::new();
-        let mut index: HashMap<String, usize> = HashMap::new();
-        let mut keyless = Vec::new();
-        for row in 0..height {
-            match peek(*key_col, row) {
-                Some(k) => {
-                    let g = *index.entry(k.clone()).or_insert_with(|| {
-                        groups.push((k.clone(), Vec::new()));
-                        groups.len() - 1
-                    });
-                    groups[g].1.push(row);
-                }
-                None => keyless.push(row),
-            }
-        }
-        let mut reduced: Vec<(usize, Unit)> = Vec::new();
-        let mut taken: Vec<Option<Unit>> = units.into_iter().map(Some).collect();
-        for row in keyless {
-            let mut u = taken[row].take().expect("unit");
+    // Reduce an event log to one unit per ticket: what is left of its updates.
+    if let Some((_, key_col, _, rules)) = &events {
+        drop(std::mem::take(&mut log.index));
+        let mut reduced: Vec<(usize, Box<Unit>)> = Vec::with_capacity(log.tickets.len() + log.keyless.len());
+        for (row, mut u) in std::mem::take(&mut log.keyless) {
             if u.problem.is_none() {
-                u.problem = Some(Rejection {
+                u.problem = Some(Box::new(Rejection {
                     file: file.into(),
                     line: u.line,
                     column: names[*key_col].clone(),
@@ -1490,127 +1870,86 @@ pub fn load_export(bytes: &[u8], file: &str, m: &LoadedMapping, contract: &Loade
                     reason: format!("the update has no ticket key ({} is empty)", names[*key_col]),
                     hint: "fill in the key, or remove the row".into(),
                     ..Default::default()
-                });
+                }));
             }
             reduced.push((row, u));
         }
-        for (key, rows) in &groups {
-            // Order the updates; an unreadable order value rejects the ticket.
-            let mut keyed: Vec<(f64, usize)> = Vec::new();
-            let mut order_problem: Option<Rejection> = None;
-            for &row in rows {
-                let v = peek(*order_col, row).unwrap_or_default();
-                let parsed = match &ev.order_formats {
-                    None => parse_number(&v, m.decimal_comma).ok_or_else(|| format!("\"{}\" is not a number (the update counter)", crate::limits::shown(&v))),
-                    Some(f) => parse_time(&v, f, default_tz, m.decimal_comma).map(|t| t.timestamp_millis() as f64),
-                };
-                match parsed {
-                    Ok(x) => keyed.push((x, row)),
-                    Err(reason) => {
-                        if order_problem.is_none() {
-                            order_problem = Some(Rejection {
-                                file: file.into(),
-                                line: table.line(row),
-                                column: names[*order_col].clone(),
-                                value: v.clone(),
-                                reason: format!("{reason}; the updates of ticket {key} cannot be put in order"),
-                                hint: "correct the value in the export".into(),
-                                ..Default::default()
-                            });
-                        }
-                    }
-                }
-            }
-            keyed.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-            let last_row = keyed.last().map(|(_, r)| *r).unwrap_or(*rows.last().expect("a group has rows"));
-            // Priority on the way.
-            let pk = column_index("priority").expect("canonical");
-            let mut path: Vec<String> = Vec::new();
-            for (_, r) in &keyed {
-                if let Some(p) = taken[*r].as_ref().and_then(|u| u.values[pk].clone()) {
-                    if path.last() != Some(&p) {
-                        path.push(p);
-                    }
-                }
-            }
-            // First time a state was reached.
-            let mut firsts: Vec<(usize, Result<Option<(String, String, u64)>, Rejection>, usize)> = Vec::new();
-            for (r, state, at, label, k) in rules {
-                let mut found = Ok(None);
-                for (_, row) in &keyed {
-                    let Some(s) = peek(*state, *row) else { continue };
-                    let s = norm(&s);
-                    let hit = if r.is_in.is_empty() { !r.not_in.contains(&s) } else { r.is_in.contains(&s) };
-                    if !hit {
-                        continue;
-                    }
-                    let line = table.line(*row);
-                    found = match peek(*at, *row) {
-                        None => Err(Rejection {
-                            file: file.into(),
-                            line,
-                            column: names[*at].clone(),
-                            value: String::new(),
-                            reason: format!("{} is empty on the update where {} was reached", names[*at], r.canon),
-                            hint: "fill in the time of the update".into(),
-                            ..Default::default()
-                        }),
-                        Some(t) => {
-                            match parse_time(&t, &r.at_formats, default_tz, m.decimal_comma) {
-                                Ok(x) => Ok(Some((x.to_rfc3339_opts(SecondsFormat::Secs, true), t, line))),
-                                Err(reason) => {
-                                    let p = report.bad_times.entry(names[*at].clone()).or_default();
-                                    p.count += 1;
-                                    if p.examples.len() < 3 {
-                                        p.examples.push((line, t.clone(), reason.clone()));
-                                    }
-                                    Err(Rejection {
-                                        file: file.into(),
-                                        line,
-                                        column: names[*at].clone(),
-                                        value: crate::limits::shown(&t).into_owned(),
-                                        reason,
-                                        hint: "correct the time, or give its format in the mapping ([events.first] at = { column = \"…\", format = \"…\" })".into(),
-                                        ..Default::default()
-                                    })
-                                }
-                            }
-                        }
-                    };
-                    break;
-                }
-                firsts.push((*k, found, *label));
-            }
-            let mut u = taken[last_row].take().expect("unit");
-            for &r in rows {
-                taken[r] = None;
-            }
+        for t in std::mem::take(&mut log.tickets) {
+            let Pending { key, first_row, best, last_in_file, order_problem, firsts, mut priorities, first_priority } = t;
+            let mut u = best.map(|(_, _, u)| u).or(last_in_file).expect("a ticket has an update");
             if u.problem.is_none() {
                 u.problem = order_problem;
             }
-            for (k, found, label) in firsts {
+            // The priorities by order, each change once.
+            priorities.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+            let mut path: Vec<&str> = Vec::new();
+            for (_, _, p) in &priorities {
+                let p = log.priority_names[*p as usize].as_str();
+                if path.last() != Some(&p) {
+                    path.push(p);
+                }
+            }
+            if let (Some(first), Some(last)) = (path.first(), path.last()) {
+                *report.priority_choice.entry(first.to_string()).or_default().entry(last.to_string()).or_default() += 1;
+            }
+            if let Some((_, fields)) = first_priority.map(|b| *b) {
+                for (c, (value, shown)) in PRIORITY_FIELDS.iter().zip(fields) {
+                    let k = column_index(c).expect("canonical");
+                    (u.values[k], u.shown[k]) = (value, shown);
+                }
+            }
+            if path.len() > 1 {
+                report.priority_changes.push(PriorityChange { ticket: key.clone(), line: u.line, path: path.iter().map(|p| p.to_string()).collect() });
+            }
+            // The first update by order that reached (or left) a rule's states gives its time,
+            // and its line is the line of that value.
+            for ((r, _state, at, label, k), hit) in rules.iter().zip(firsts) {
+                u.values[*k] = None;
+                u.shown[*k] = None;
+                u.labels[*k] = *label;
+                let Some((_, row)) = hit else { continue };
+                let line = table.line(row);
+                u.value_lines.push((*k, line));
+                let found = match peek(*at, row) {
+                    None => Err(Rejection {
+                        file: file.into(),
+                        line,
+                        column: names[*at].clone(),
+                        value: String::new(),
+                        reason: format!("{} is empty on the update where {} was reached", names[*at], r.canon),
+                        hint: "fill in the time of the update".into(),
+                        ..Default::default()
+                    }),
+                    Some(t) => parse_time(&t, &r.at_formats, default_tz, m.decimal_comma, m.dst).map(|x| (x, t.clone())).map_err(|fail| {
+                        let p = report.bad_times.entry(names[*at].clone()).or_default();
+                        p.count += 1;
+                        if p.examples.len() < 3 {
+                            p.examples.push((line, t.clone(), fail.reason.clone()));
+                        }
+                        Rejection {
+                            file: file.into(),
+                            line,
+                            column: names[*at].clone(),
+                            value: crate::limits::shown(&t).into_owned(),
+                            hint: fail.hint("correct the time, or give its format in the mapping ([events.first] at = { column = \"…\", format = \"…\" })"),
+                            reason: fail.reason,
+                            ..Default::default()
+                        }
+                    }),
+                };
                 match found {
-                    Ok(Some((value, shown, _line))) => {
-                        u.values[k] = Some(value);
-                        u.shown[k] = Some(shown);
-                        u.labels[k] = label;
-                    }
-                    Ok(None) => {
-                        u.values[k] = None;
-                        u.shown[k] = None;
-                        u.labels[k] = label;
+                    Ok((x, shown)) => {
+                        u.values[*k] = Some(x.to_rfc3339_opts(SecondsFormat::Secs, true).into());
+                        u.shown[*k] = Some(shown.into());
                     }
                     Err(rej) => {
                         if u.problem.is_none() {
-                            u.problem = Some(rej);
+                            u.problem = Some(Box::new(rej));
                         }
                     }
                 }
             }
-            if path.len() > 1 {
-                report.priority_changes.push(PriorityChange { ticket: key.clone(), line: u.line, path });
-            }
-            reduced.push((rows[0], u));
+            reduced.push((first_row, u));
         }
         reduced.sort_by_key(|(first_row, _)| *first_row);
         units = reduced.into_iter().map(|(_, u)| u).collect();
@@ -1619,32 +1958,25 @@ pub fn load_export(bytes: &[u8], file: &str, m: &LoadedMapping, contract: &Loade
     report.placeholders = placeholders;
     // Rows that could not be split into the header's fields are rejected where they stand.
     let broken: Vec<Rejection> = table.broken().iter().map(|b| crate::load::broken_row(file, b)).collect();
+    // The table is not read again: its memory is the tickets'.
+    drop(owned_table);
     report.rows_in_file = (height + broken.len()) as u64;
     report.rows_mapped = units.len() as u64;
     report.rejected_by_mapping = (units.iter().filter(|u| u.problem.is_some()).count() + broken.len()) as u64;
 
     // Validate.
     let mut data = DataSet { tickets_file: file.to_string(), ..DataSet::default() };
-    let canon_label = |k: usize| COLUMNS[k];
-    let mut rows: Vec<Result<Row, Rejection>> = Vec::with_capacity(units.len() + broken.len());
+    data.tickets.reserve_exact(units.len() - report.rejected_by_mapping.min(units.len() as u64) as usize);
+    // Rows are made one at a time as the validation takes them, the broken ones in between.
     let mut broken = broken.into_iter().peekable();
-    for u in &units {
-        while let Some(b) = broken.next_if(|b| b.line < u.line) {
-            rows.push(Err(b));
-        }
-        if let Some(p) = &u.problem {
-            rows.push(Err(p.clone()));
-            continue;
-        }
-        let labels: [&str; NCOL] = std::array::from_fn(|k| if u.labels[k] < pool.len() { pool[u.labels[k]].as_str() } else { canon_label(k) });
-        let mut row = Row::new(file, u.line, labels, true);
-        for k in 0..NCOL {
-            row.values[k] = u.values[k].as_deref();
-            row.shown[k] = u.shown[k].as_deref();
-        }
-        rows.push(Ok(row));
-    }
-    rows.extend(broken.map(Err));
+    let mut pending = units.iter().peekable();
+    let rows = std::iter::from_fn(|| match pending.peek() {
+        Some(u) => match broken.next_if(|b| b.line < u.line) {
+            Some(b) => Some(Err(b)),
+            None => pending.next().map(|u| u.row(file, &pool)),
+        },
+        None => broken.next().map(Err),
+    });
     validate_rows(&mut data, rows, contract);
     data.files.push(InputFile { name: file.to_string(), sha256, rows: report.rows_in_file });
     data.notes.extend(read_notes);
@@ -1677,18 +2009,21 @@ pub fn load_export(bytes: &[u8], file: &str, m: &LoadedMapping, contract: &Loade
         }
     }
     if !report.placeholders.is_empty() {
-        let list: Vec<String> = report.placeholders.iter().map(|(c, n)| format!("{c} {n}")).collect();
+        let rows = if report.events.is_some() { " update rows" } else { "" };
+        let list: Vec<String> = report.placeholders.iter().map(|(c, n)| format!("{c} {n}{rows}")).collect();
         data.notes.push(format!("{file}: placeholders read as empty ({}): {}", m.empty_shown.join(", "), list.join(", ")));
     }
     if !report.priority_changes.is_empty() {
         let list: Vec<String> = report.priority_changes.iter().take(5).map(|c| format!("{} {}", c.ticket, c.path.join("→"))).collect();
         data.notes.push(format!(
-            "{file}: {} changed priority on the way, the last one counts: {}{}",
+            "{file}: {} changed priority on the way, the {} one counts: {}{}",
             plural(report.priority_changes.len() as u64, "ticket"),
+            report.priority_pick.as_deref().unwrap_or("last"),
             list.join(", "),
             if report.priority_changes.len() > 5 { ", …" } else { "" }
         ));
     }
+    crate::load::note_dropped(&mut data);
     data.mapping = Some(report);
     Ok(data)
 }
@@ -1727,19 +2062,79 @@ mod tests {
         let ams: Tz = "Europe/Amsterdam".parse().unwrap();
         let f = |s: &str| vec![TimeFormat::parse(s).unwrap()];
         let want = Utc.with_ymd_and_hms(2026, 10, 5, 7, 30, 0).unwrap();
-        assert_eq!(parse_time("05-10-2026 09:30", &f("%d-%m-%Y %H:%M"), ams, false).unwrap(), want);
-        assert_eq!(parse_time("5/10/2026 09:30", &f("%d/%m/%Y %H:%M"), ams, false).unwrap(), want);
-        assert_eq!(parse_time("05-10-2026 09:30:00", &f("%d-%m-%Y %H:%M:%S"), ams, false).unwrap(), want);
-        assert_eq!(parse_time("05/Oct/26 9:30 AM", &f("%d/%b/%y %I:%M %p"), ams, false).unwrap(), want);
-        assert_eq!(parse_time("2026-10-05 07:30", &f("%Y-%m-%d %H:%M"), "UTC".parse().unwrap(), false).unwrap(), want);
+        assert_eq!(parse_time("05-10-2026 09:30", &f("%d-%m-%Y %H:%M"), ams, false, Dst::default()).unwrap(), want);
+        assert_eq!(parse_time("5/10/2026 09:30", &f("%d/%m/%Y %H:%M"), ams, false, Dst::default()).unwrap(), want);
+        assert_eq!(parse_time("05-10-2026 09:30:00", &f("%d-%m-%Y %H:%M:%S"), ams, false, Dst::default()).unwrap(), want);
+        assert_eq!(parse_time("05/Oct/26 9:30 AM", &f("%d/%b/%y %I:%M %p"), ams, false, Dst::default()).unwrap(), want);
+        assert_eq!(parse_time("2026-10-05 07:30", &f("%Y-%m-%d %H:%M"), "UTC".parse().unwrap(), false, Dst::default()).unwrap(), want);
         // 2026-10-05 09:30 is serial 46300.395833…
         let serial = 46300.0 + 9.5 / 24.0;
-        assert_eq!(parse_time(&format!("{serial}"), &f("excel"), ams, false).unwrap(), want);
-        assert_eq!(parse_time(&format!("{serial}").replace('.', ","), &f("excel"), ams, true).unwrap(), want);
+        assert_eq!(parse_time(&format!("{serial}"), &f("excel"), ams, false, Dst::default()).unwrap(), want);
+        assert_eq!(parse_time(&format!("{serial}").replace('.', ","), &f("excel"), ams, true, Dst::default()).unwrap(), want);
         // ISO is always accepted.
-        assert_eq!(parse_time("2026-10-05T09:30", &f("%d-%m-%Y %H:%M"), ams, false).unwrap(), want);
-        assert!(parse_time("31-02-2026 09:30", &f("%d-%m-%Y %H:%M"), ams, false).unwrap_err().contains("%d-%m-%Y %H:%M"));
-        assert!(parse_time("29-03-2026 02:30", &f("%d-%m-%Y %H:%M"), ams, false).unwrap_err().contains("does not exist"));
+        assert_eq!(parse_time("2026-10-05T09:30", &f("%d-%m-%Y %H:%M"), ams, false, Dst::default()).unwrap(), want);
+        assert!(parse_time("31-02-2026 09:30", &f("%d-%m-%Y %H:%M"), ams, false, Dst::default()).unwrap_err().reason.contains("%d-%m-%Y %H:%M"));
+        assert!(parse_time("29-03-2026 02:30", &f("%d-%m-%Y %H:%M"), ams, false, Dst::default()).unwrap_err().reason.contains("does not exist"));
+    }
+
+    #[test]
+    fn daylight_saving_changes_as_the_mapping_says() {
+        let ams: Tz = "Europe/Amsterdam".parse().unwrap();
+        let f = vec![TimeFormat::parse("%d/%m/%Y %H:%M").unwrap()];
+        let dst = |gap, overlap| Dst::parse(gap, overlap).unwrap();
+        let read = |s: &str, d: Dst| parse_time(s, &f, ams, false, d);
+        // 29 March 2026: 02:00 CET becomes 03:00 CEST (01:00Z). 02:30 does not exist.
+        let e = read("29/3/2026 02:30", Dst::default()).unwrap_err();
+        assert!(e.dst && e.reason.contains("does not exist in Europe/Amsterdam"), "{e:?}");
+        assert!(e.hint("").contains("dst_gap = \"shift\""), "{}", e.hint(""));
+        // Shifted by the gap, as Java's ZonedDateTime does: 03:30 CEST = 01:30Z.
+        assert_eq!(read("29/3/2026 02:30", dst(Some("shift"), None)).unwrap(), Utc.with_ymd_and_hms(2026, 3, 29, 1, 30, 0).unwrap());
+        // 25 October 2026: 03:00 CEST becomes 02:00 CET (01:00Z); 02:30 comes twice:
+        // 00:30Z (summer time) and 01:30Z (winter time).
+        assert_eq!(read("25/10/2026 02:30", Dst::default()).unwrap(), Utc.with_ymd_and_hms(2026, 10, 25, 0, 30, 0).unwrap());
+        assert_eq!(read("25/10/2026 02:30", dst(None, Some("later"))).unwrap(), Utc.with_ymd_and_hms(2026, 10, 25, 1, 30, 0).unwrap());
+        let e = read("25/10/2026 02:30", dst(None, Some("reject"))).unwrap_err();
+        assert!(e.dst && e.reason.contains("occurs twice"), "{e:?}");
+        // New York springs forward at 02:00 EST (07:00Z) on 8 March 2026: 02:30 → 03:30 EDT = 07:30Z.
+        let ny: Tz = "America/New_York".parse().unwrap();
+        assert_eq!(parse_time("8/3/2026 02:30", &f, ny, false, dst(Some("shift"), None)).unwrap(), Utc.with_ymd_and_hms(2026, 3, 8, 7, 30, 0).unwrap());
+        // An unknown word is a mistake in the mapping, named by its key.
+        let base = "[columns]\nid = \"n\"\ntype = { value = \"incident\" }\nschool = \"s\"\ncategory = \"c\"\nopened_at = \"o\"\npriority = \"p\"\n";
+        let e = LoadedMapping::parse(&format!("[source]\ndst_gap = \"forward\"\n{base}"), "t").unwrap_err();
+        assert!(e.message.contains("dst_gap = \"forward\" is not one of reject, shift"), "{e}");
+    }
+
+    #[test]
+    fn an_event_log_is_ordered_by_its_order_column_and_its_problems_named_by_line() {
+        let c = LoadedContract::embedded();
+        let mapping = "[columns]\nid = \"Ticket\"\ntype = { value = \"incident\" }\nschool = \"School\"\ncategory = \"Cat\"\npriority = \"Prio\"\nopened_at = \"Geopend\"\n[events]\norder = \"Volgnr\"\n";
+        let m = LoadedMapping::parse(mapping, "t").unwrap();
+        let csv = "Ticket;Volgnr;School;Cat;Prio;Geopend\n\
+                   A;1;S;n;P3;2026-10-05T09:00\n\
+                   A;1;S;n;P2;2026-10-05T09:00\n\
+                   B;x;S;n;P4;2026-10-05T09:00\n\
+                   B;2;S;n;P4;2026-10-05T09:00\n\
+                   C;y;S;n;P4;2026-10-05T09:00\n\
+                   A;0;S;n;P1;2026-10-05T09:00\n";
+        let d = load_export(csv.as_bytes(), "log.csv", &m, &c).unwrap();
+        // Equal order values: the row further down is the later update (P2 on line 3, not
+        // P1 on line 7, whose order is lower).
+        assert_eq!(d.tickets.len(), 1);
+        assert_eq!((d.tickets[0].id.as_str(), d.tickets[0].priority.key(), d.tickets[0].line), ("A", "P2", 3));
+        let got: Vec<(u64, &str)> = d.rejections.iter().map(|r| (r.line, r.column.as_str())).collect();
+        assert_eq!(got, vec![(4, "Volgnr"), (6, "Volgnr")], "{:?}", d.rejections);
+        assert!(d.rejections[0].reason.contains("\"x\" is not a number (the update counter); the updates of ticket B cannot be put in order"), "{}", d.rejections[0].reason);
+        assert_eq!(d.mapping.as_ref().unwrap().priority_changes[0].path, vec!["P1", "P3", "P2"]);
+
+        // An order time the clocks skip: its hint names the setting; with it, the log is read.
+        let by_time = mapping.replace("order = \"Volgnr\"", "order = { column = \"Tijd\", format = \"%d-%m-%Y %H:%M\" }");
+        let csv = "Ticket;Tijd;School;Cat;Prio;Geopend\nA;28-03-2026 10:00;S;n;P3;2026-03-28T10:00\nA;29-03-2026 02:30;S;n;P2;2026-03-28T10:00\n";
+        let d = load_export(csv.as_bytes(), "log.csv", &LoadedMapping::parse(&by_time, "t").unwrap(), &c).unwrap();
+        assert_eq!((d.rejections[0].line, d.rejections[0].column.as_str()), (3, "Tijd"));
+        assert!(d.rejections[0].hint.contains("dst_gap = \"shift\""), "{}", d.rejections[0].hint);
+        let shift = format!("[source]\ndst_gap = \"shift\"\n{by_time}");
+        let d = load_export(csv.as_bytes(), "log.csv", &LoadedMapping::parse(&shift, "t").unwrap(), &c).unwrap();
+        assert_eq!((d.rejections.len(), d.tickets[0].priority.key()), (0, "P2"));
     }
 
     #[test]

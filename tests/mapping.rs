@@ -10,7 +10,7 @@ use chrono::{DateTime, TimeZone, Utc};
 use slarapport::contract::LoadedContract;
 use slarapport::load::{load_data_dir_from, DataSet, TicketSource};
 use slarapport::mapping::LoadedMapping;
-use slarapport::ticket::{Priority, Ticket, TicketType};
+use slarapport::ticket::{Level, Priority, Ticket, TicketType};
 
 const FIX: &str = "tests/fixtures/exports";
 
@@ -36,7 +36,10 @@ fn tmp(name: &str) -> PathBuf {
 }
 
 fn check(dir: &str, extra: &[&str]) -> (Option<i32>, String) {
-    let mut args = vec!["check", "--data", dir, "--period", "2026-10", "--today", "2026-11-02"];
+    let mut args = vec!["check", "--data", dir];
+    if !extra.contains(&"--period") {
+        args.extend_from_slice(&["--period", "2026-10", "--today", "2026-11-02"]);
+    }
     args.extend_from_slice(extra);
     let o = run(&args);
     (o.status.code(), text(&o))
@@ -45,6 +48,17 @@ fn check(dir: &str, extra: &[&str]) -> (Option<i32>, String) {
 fn load(dir: &str, profile: Option<&str>) -> DataSet {
     let source = TicketSource { mapping: profile.map(|p| LoadedMapping::from_profile(p).unwrap()), file: None };
     load_data_dir_from(Path::new(dir), &LoadedContract::embedded(), &source).unwrap()
+}
+
+/// A folder named `name` with the event log of fixture folder `dir` and, as its
+/// `mapping.toml`, the `servicenow` profile with `from` replaced by `to`.
+fn servicenow_changed(name: &str, dir: &str, from: &str, to: &str) -> PathBuf {
+    let folder = tmp(name);
+    let text = slarapport::mapping::profile_text("servicenow").unwrap();
+    assert!(text.contains(from), "the profile has {from:?}");
+    std::fs::write(folder.join("mapping.toml"), text.replace(from, to)).unwrap();
+    std::fs::copy(format!("{dir}/incident_event_log.csv"), folder.join("incident_event_log.csv")).unwrap();
+    folder
 }
 
 fn ticket<'a>(d: &'a DataSet, id: &str) -> &'a Ticket {
@@ -109,10 +123,10 @@ fn servicenow_list_export() {
     contains_all(&t, &[
         "mapping: profile servicenow reads incident.csv (UTF-8, comma-separated)",
         "rows read: 9, mapped: 9",
-        "unmapped values in \"priority\": 1",
+        "unmapped values in \"priority\": 1 row\n",
         "\"6 - Urgent\" × 1 (first on line 9): rejected",
         "\"Walk-in\" × 1 (first on line 6): read as empty (the map's default)",
-        "unreadable timestamps in \"opened_at\": 1",
+        "unreadable timestamps in \"opened_at\": 1 row\n",
         "incident.csv:10: \"2026-13-01 10:00:00\"",
         "impact × urgency against the matrix: low × low gives P4, recorded P1: 1 ticket (e.g. INC0010006)",
         "rejected: incident.csv:9: column \"priority\": \"6 - Urgent\" is not in the value map",
@@ -156,6 +170,77 @@ fn servicenow_event_log_reduced_to_tickets() {
         "placeholders read as empty in \"resolved_at\"",
         "accounting 2026-10: rows read 4 = counted 3 + excluded 0 (outside the period 0, out of scope 0) + rejected 1",
     ]);
+}
+
+#[test]
+fn a_time_the_clocks_skip_costs_the_ticket_only_where_a_figure_uses_it() {
+    // ServiceNow's auto-close ran at 02:30 on 29 March 2026, an hour Amsterdam skips: the
+    // closing time is dropped with a warning and the ticket counts (no figure uses closed_at);
+    // a resolution in that hour rejects its ticket, with a hint that names the setting.
+    let dir = format!("{FIX}/servicenow-dst");
+    let d = load(&dir, Some("servicenow"));
+    assert_eq!(d.rows_read, 4);
+    let t = ticket(&d, "INC0001001");
+    assert_eq!((t.resolved_at, t.closed_at), (Some(utc(2026, 3, 27, 8, 0)), None));
+    assert_eq!(ticket(&d, "INC0001003").closed_at, None, "closed before it was opened: dropped");
+    assert_eq!(ticket(&d, "INC0001004").closed_at, None);
+    let warned: Vec<(u64, &str, &str)> = d.warnings.iter().map(|w| (w.line, w.ticket_id.as_str(), w.column.as_str())).collect();
+    assert_eq!(warned, vec![(5, "INC0001001", "closed_at"), (11, "INC0001003", "closed_at")]);
+    let r = &d.rejections[0];
+    assert_eq!((d.rejections.len(), r.line, r.column.as_str(), r.value.as_str()), (1, 8, "resolved_at", "29/3/2026 02:15"));
+    assert!(r.reason.contains("2026-03-29 02:15:00 does not exist in Europe/Amsterdam"), "{}", r.reason);
+    assert!(r.hint.contains("[source] dst_gap = \"shift\"") && !r.hint.contains("format"), "{}", r.hint);
+
+    let (code, t) = check(&dir, &["--profile", "servicenow", "--period", "2026-03", "--today", "2026-04-02"]);
+    assert_eq!(code, Some(1), "{t}");
+    contains_all(&t, &[
+        "unreadable timestamps in \"closed_at\", dropped (no figure uses the column; the tickets count): 1",
+        "note: incident_event_log.csv: 2 value(s) of closed_at dropped, their tickets counted",
+        "warning: incident_event_log.csv:5: ticket INC0001001: column \"closed_at\": 2026-03-29 02:30:00 does not exist in Europe/Amsterdam",
+        "rejected: incident_event_log.csv:8: column \"resolved_at\"",
+        "accounting 2026-03: rows read 4 = counted 3",
+    ]);
+
+    // The mapping says what such times mean: shifted by the gap, as ServiceNow does.
+    let tmpdir = servicenow_changed("dst-shift", &dir, "[source]\n", "[source]\ndst_gap = \"shift\"\n");
+    let d = load(tmpdir.to_str().unwrap(), None);
+    assert_eq!(d.rejections, vec![]);
+    assert_eq!(ticket(&d, "INC0001002").resolved_at, Some(utc(2026, 3, 29, 1, 15)), "02:15 → 03:15 summer time");
+    assert_eq!(ticket(&d, "INC0001001").closed_at, Some(utc(2026, 3, 29, 1, 30)));
+    assert_eq!(d.warnings.len(), 1, "only the closing before the opening: {:?}", d.warnings);
+}
+
+#[test]
+fn nameless_columns_are_named_by_position_and_separator_rows_counted() {
+    // Excel's "CSV (semicolon delimited)": a spacer column without a name (12), the empty
+    // name after the header's trailing semicolon (21), and rows of only semicolons (one in the
+    // middle, four at the end): skipped and counted, not rejected; the run is clean.
+    let dir = format!("{FIX}/excel-semicolons");
+    let d = load(&dir, None);
+    assert_eq!((d.rows_read, d.tickets.len(), d.rejections.len()), (3, 3, 0), "{:?}", d.rejections);
+    assert_eq!(ticket(&d, "BSD-000103").line, 5, "the empty row in the middle keeps the lines true");
+    let m = d.mapping.as_ref().unwrap();
+    assert_eq!(m.ignored_columns, ["Status", "column 12", "Behandelgroep", "Behandelaar", "Aanmelder", "Afdeling", "Aantal doorzettingen", "Heropend", "SLA gehaald", "column 21"]);
+    let (code, t) = check(&dir, &[]);
+    assert_eq!(code, Some(0), "{t}");
+    contains_all(&t, &[
+        "columns not used (10): Status, column 12, Behandelgroep, Behandelaar, Aanmelder, Afdeling, Aantal doorzettingen, Heropend, SLA gehaald, column 21",
+        "note: export.csv: 5 row(s) with no values (only separators) skipped",
+        "accounting 2026-10: rows read 3 = counted 3",
+    ]);
+    assert!(!t.contains(", ,") && !t.contains(": ,"), "no empty entry in a list of columns: {t}");
+
+    // The same as a workbook: a header cell left empty, rows whose cells hold only spaces.
+    use Cell::*;
+    let xdir = tmp("xlsx-nameless");
+    let header = ["id", "type", "school", "", "category", "priority", "opened_at"];
+    let row = |id: &'static str| vec![S(id), S("incident"), S("S"), S("x"), S("netwerk"), S("P3"), S("2026-10-05T09:00")];
+    write_xlsx(&xdir.join("tickets.xlsx"), "tickets", &header, &[row("T1"), vec![S(" "), S(" "), S(" ")], row("T2"), vec![S(" ")], vec![S("  ")]]);
+    let d = load(xdir.to_str().unwrap(), None);
+    assert_eq!((d.rows_read, d.tickets.len()), (2, 2), "{:?}", d.rejections);
+    assert_eq!(ticket(&d, "T2").line, 4);
+    assert!(d.notes.iter().any(|n| n == "tickets.xlsx: 3 row(s) with no values (only empty cells) skipped"), "{:?}", d.notes);
+    assert!(d.notes.iter().any(|n| n == "tickets.xlsx: columns ignored because slarapport does not use them: column 4"), "{:?}", d.notes);
 }
 
 #[test]
@@ -259,6 +344,54 @@ fn own_mapping_in_the_data_folder() {
         "placeholders read as empty in \"Locatie\": 1",
         "accounting 2026-10: rows read 5 = counted 3 + excluded 0 (outside the period 0, out of scope 0) + rejected 2",
     ]);
+}
+
+#[test]
+fn event_log_priority_last_or_first_and_first_times_by_order() {
+    // INC0002001 went from P3 to P1 on update 2 (impact and urgency with it), INC0002002 from
+    // P2 to P4; the file holds INC0002001's update 2 (line 3) before update 1 (line 4).
+    let dir = format!("{FIX}/servicenow-events-priority");
+    let d = load(&dir, Some("servicenow"));
+    let t = ticket(&d, "INC0002001");
+    assert_eq!(t.priority, Priority::P1, "the last priority counts by default");
+    assert_eq!(t.line, 5);
+    // "First" is first by sys_mod_count: update 1 (line 4, 09:15), not line 3 (09:40).
+    assert_eq!(t.responded_at, Some(utc(2026, 10, 5, 7, 15)));
+    assert_eq!(ticket(&d, "INC0002002").priority, Priority::P4);
+    // A first-update time before the opening rejects the ticket on the line holding it (11),
+    // not on its last update's line (12).
+    let r = &d.rejections[0];
+    assert_eq!((d.rejections.len(), r.line, r.value.as_str()), (1, 11, "7/10/2026 09:05"));
+    assert!(r.reason.contains("lies before opened_at"), "{}", r.reason);
+    let (code, t) = check(&dir, &["--profile", "servicenow"]);
+    assert_eq!(code, Some(1), "{t}");
+    contains_all(&t, &[
+        "priority changed on the way: INC0002001 (line 5): P3 → P1 — the last one counts",
+        "priority along the event log: the last one counts ([events] priority = \"last\"); \"first\" would move 2 tickets: P1 → P3 1, P4 → P2 1",
+        "tickets per priority, \"last\" / \"first\": P1 1 / 0, P2 0 / 1, P3 0 / 1, P4 3 / 2",
+        "placeholders read as empty in \"resolved_at\": 10 update rows (of the log's updates, not tickets)",
+        "rejected: incident_event_log.csv:11: column",
+    ]);
+
+    // [events] priority = "first": the priority the ticket was opened with, with that
+    // update's impact and urgency (so the matrix still agrees).
+    let tmpdir = servicenow_changed("priority-first", &dir, "priority = \"last\"", "priority = \"first\"");
+    let d = load(tmpdir.to_str().unwrap(), None);
+    let t = ticket(&d, "INC0002001");
+    assert_eq!((t.priority, t.impact, t.urgency), (Priority::P3, Some(Level::Medium), Some(Level::Medium)));
+    assert_eq!(t.resolved_at, Some(utc(2026, 10, 5, 9, 0)), "every other field still from the last update");
+    let t = ticket(&d, "INC0002002");
+    assert_eq!((t.priority, t.impact, t.urgency), (Priority::P2, Some(Level::High), Some(Level::Medium)));
+    assert_eq!(ticket(&d, "INC0002003").priority, Priority::P4);
+    assert!(d.warnings.is_empty(), "{:?}", d.warnings);
+    let (_, t) = check(tmpdir.to_str().unwrap(), &[]);
+    contains_all(&t, &[
+        "priority changed on the way: INC0002001 (line 5): P3 → P1 — the first one counts",
+        "the first one counts ([events] priority = \"first\"); \"last\" would move 2 tickets: P2 → P4 1, P3 → P1 1",
+        "impact × urgency against the matrix: no contradictions",
+    ]);
+    let e = LoadedMapping::parse(&slarapport::mapping::profile_text("servicenow").unwrap().replace("priority = \"last\"", "priority = \"highest\""), "t").unwrap_err();
+    assert!(e.message.contains("[events] priority = \"highest\" is not one of \"last\", \"first\""), "{e}");
 }
 
 #[test]

@@ -11,6 +11,11 @@
 //! The stages are those of the commands: the monthly report's JSON, annex and PDF are made as
 //! `slarapport monthly` makes them (the PDF archival, with the JSON and the annex embedded).
 //! Figures are printed, not asserted: timing belongs in a benchmark, not in a test.
+//!
+//! Last, an event log (`cargo run --release --bin bench -- --events 140000`, also run by
+//! default): a ServiceNow incident audit log of that many update rows (about 25,000 incidents,
+//! 36 columns, made deterministically like the public one), read with the `servicenow`
+//! profile and reduced to one row per ticket in a process of its own: time and peak memory.
 
 use std::path::PathBuf;
 use std::process::Command;
@@ -128,6 +133,125 @@ fn run_one(n: u64) {
     );
 }
 
+/// The header of ServiceNow's incident audit log (the public one has these 36 columns).
+const EVENT_HEADER: &str = "number,incident_state,active,reassignment_count,reopen_count,sys_mod_count,made_sla,caller_id,opened_by,opened_at,sys_created_by,sys_created_at,sys_updated_by,sys_updated_at,contact_type,location,category,subcategory,u_symptom,cmdb_ci,impact,urgency,priority,assignment_group,assigned_to,knowledge,u_priority_confirmation,notify,problem_id,rfc,vendor,caused_by,closed_code,resolved_by,resolved_at,closed_at";
+
+/// An incident audit log of `rows` update rows, deterministic (a fixed linear congruential
+/// sequence): incidents of 1–11 updates (5.6 on average, as in the public log) through New,
+/// Active, Awaiting User Info, Resolved and Closed, every update a full row with `?` for
+/// what is not known; one incident in 60 changes priority on the way.
+fn event_log(rows: usize) -> String {
+    let mut seed = 0x2545_f491_4f6c_dd1du64;
+    let mut next = move |n: u64| {
+        seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+        (seed >> 33) % n
+    };
+    // ServiceNow's default priority lookup: impact + urgency 2 → Critical … 6 → Planning.
+    let priorities = ["1 - Critical", "2 - High", "3 - Moderate", "4 - Low", "5 - Planning"];
+    let levels = ["1 - High", "2 - Medium", "3 - Low"];
+    let mut out = String::with_capacity(rows * 330);
+    out.push_str(EVENT_HEADER);
+    out.push('\n');
+    let (mut written, mut number) = (0usize, 0u64);
+    while written < rows {
+        number += 1;
+        let updates = (1 + next(6) + next(6)) as usize;
+        let updates = updates.min(rows - written);
+        let opened = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap().and_hms_opt(8, 0, 0).unwrap()
+            + chrono::Duration::minutes((next(360 * 24 * 60)) as i64);
+        let show = |t: chrono::NaiveDateTime| t.format("%-d/%-m/%Y %H:%M").to_string();
+        // Mostly medium and low, as in the public log.
+        let level = |r: u64| if r < 1 { 0 } else if r < 4 { 1 } else { 2 };
+        let (mut impact, mut urgency) = (level(next(10)), level(next(10)));
+        let changes = next(60) == 0;
+        let (location, category, subcategory, caller) = (next(200), next(60), next(250), next(5000));
+        // Almost every incident comes in by phone in the public log.
+        let contact = match next(100) {
+            0..90 => "Phone",
+            90..95 => "Email",
+            95..99 => "Self service",
+            _ => "Walk-in",
+        };
+        let mut at = opened;
+        let mut resolved: Option<chrono::NaiveDateTime> = None;
+        for k in 0..updates {
+            let last = k + 1 == updates;
+            let state = match k {
+                0 => "New",
+                _ if last && updates > 3 => "Closed",
+                _ if k + 2 == updates && updates > 3 => "Resolved",
+                _ if k % 3 == 2 => "Awaiting User Info",
+                _ => "Active",
+            };
+            if k > 0 {
+                at += chrono::Duration::minutes(5 + next(600) as i64);
+            }
+            if changes && k == updates / 2 {
+                (impact, urgency) = (0, 0);
+            }
+            let priority = priorities[impact + urgency];
+            let (impact, urgency) = (levels[impact], levels[urgency]);
+            if state == "Resolved" {
+                resolved = Some(at);
+            }
+            let resolved_at = resolved.map_or("?".to_string(), show);
+            let closed_at = if state == "Closed" { show(at) } else { "?".into() };
+            out.push_str(&format!(
+                "INC{number:07},{state},{},{},0,{k},true,Caller {caller},Opened by {},{},Created by {},{},Updated by {},{},{contact},Location {location},Category {category},Subcategory {subcategory},Symptom {},?,{impact},{urgency},{priority},Group {},Resolver {},true,false,Do Not Notify,?,?,?,?,{},{},{resolved_at},{closed_at}\n",
+                state != "Closed",
+                k / 4,
+                caller % 17,
+                show(opened),
+                caller % 13,
+                show(opened),
+                next(40),
+                show(at),
+                next(500),
+                next(70),
+                next(230),
+                if resolved.is_some() { "code 5" } else { "?" },
+                if resolved.is_some() { "Resolved by 12" } else { "?" },
+            ));
+            written += 1;
+        }
+    }
+    out
+}
+
+/// Reads an event log of `rows` update rows with the `servicenow` profile, in this process;
+/// prints the time in ms, the peak MB, the tickets and the rows.
+fn run_events(rows: usize) {
+    let dir = std::env::temp_dir().join(format!("slarapport-bench-events-{rows}"));
+    let file = dir.join("incident_event_log.csv");
+    if !file.is_file() {
+        std::fs::create_dir_all(&dir).expect("bench folder");
+        std::fs::write(&file, event_log(rows)).expect("write the event log");
+    }
+    let contract = LoadedContract::embedded();
+    let source = slarapport::load::TicketSource { mapping: Some(slarapport::mapping::LoadedMapping::from_profile("servicenow").unwrap()), file: Some(file.clone()) };
+    let t = Instant::now();
+    let data = slarapport::load::load_data_dir_from(&dir, &contract, &source).expect("load the event log");
+    let load = ms(t);
+    let bytes = std::fs::metadata(&file).map_or(0, |m| m.len());
+    println!("{load:.1} {:.0} {} {} {}", peak_memory_mb(), data.tickets.len() + data.rejections.len(), data.files[0].rows, bytes);
+}
+
+/// The event-log figures of `rows` update rows, from a process of its own.
+fn events(rows: usize) {
+    let me = std::env::current_exe().expect("own path");
+    let out = Command::new(&me).args(["--events-one", &rows.to_string()]).output().expect("run the event log");
+    let text = String::from_utf8_lossy(&out.stdout);
+    let v: Vec<f64> = text.split_whitespace().filter_map(|x| x.parse().ok()).collect();
+    if !out.status.success() || v.len() != 5 {
+        eprintln!("event log of {rows} rows failed: {}", String::from_utf8_lossy(&out.stderr));
+        return;
+    }
+    println!(
+        "event log: {} update rows ({:.0} MB) of {} tickets reduced in {:.0} ms, peak memory {:.0} MB (target 150 MB)",
+        v[3], v[4] / 1e6, v[2], v[0], v[1]
+    );
+}
+
 /// The business clock alone: durations per second.
 fn clock_throughput() {
     let c = LoadedContract::embedded();
@@ -147,9 +271,11 @@ fn clock_throughput() {
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    if args.first().map(String::as_str) == Some("--one") {
-        run_one(args[1].parse().expect("a number of tickets"));
-        return;
+    match args.first().map(String::as_str) {
+        Some("--one") => return run_one(args[1].parse().expect("a number of tickets")),
+        Some("--events-one") => return run_events(args[1].parse().expect("a number of rows")),
+        Some("--events") => return events(args.get(1).map_or(140_000, |n| n.parse().expect("a number of rows"))),
+        _ => {}
     }
     if cfg!(debug_assertions) {
         eprintln!("warning: this is a debug build; run `cargo run --release --bin bench` for real figures");
@@ -197,4 +323,5 @@ fn main() {
         previous = Some((n, total));
     }
     clock_throughput();
+    events(140_000);
 }

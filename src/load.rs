@@ -1489,6 +1489,10 @@ mod tests {
         let w = &d.warnings[0];
         assert_eq!((w.line, w.code.as_str(), w.column.as_str(), w.ticket_id.as_str()), (7, "value_dropped", "closed_at", "T6"));
         assert!(w.message.contains("closed_at lies before opened_at (2026-10-05T09:00)"), "{}", w.message);
+        // In a Dutch report it reads in Dutch.
+        let nl = crate::render::labels(&crate::render::world::TemplateSet::embedded(), "nl").unwrap();
+        let shown = w.localized(&nl);
+        assert!(shown.starts_with("closed_at \"") && shown.contains("de waarde is weggelaten en het ticket telt mee"), "{shown}");
         assert_eq!(d.tickets[0].closed_at, None);
         // A response after the day the report is made counts, with a warning.
         warn_after_today(&mut d, chrono::NaiveDate::from_ymd_opt(2026, 11, 2).unwrap(), &c);

@@ -31,7 +31,8 @@ pub fn run(args: &QuarterlyArgs) -> Result<Outcome, Error> {
     let (progress, data, dir, lock) = (&start.progress, &start.data, &start.dir, &start.lock);
     let ctx = RunContext { contract, period, today, lang: args.report.lang.clone() };
     progress.stage("counting the months and the quarter");
-    let q = build_quarterly(data, &ctx);
+    let mut q = build_quarterly(data, &ctx);
+    q.commentary = crate::voice::commentary::for_quarterly(data, &q, contract.contract.rules.require_explanations)?;
     progress.stage("making the PDF, the annex and the JSON");
     let rendered = render::quarterly(&q, labels, templates, today, !args.report.no_archival)?;
 
@@ -66,6 +67,9 @@ pub fn run(args: &QuarterlyArgs) -> Result<Outcome, Error> {
     let mut outcome = crate::commands::report_warnings(&start, contract, &period, &q.quarter_summary);
     if q.rejected_rows > 0 || q.warnings > 0 {
         eprintln!("warning: {} rows rejected and {} data-quality warnings (see the monthly reports)", q.rejected_rows, q.warnings);
+        outcome = Outcome::Findings;
+    }
+    if crate::commands::report_commentary(&q.commentary, &q.meta.period) {
         outcome = Outcome::Findings;
     }
     Ok(outcome)

@@ -58,6 +58,8 @@ pub struct QuarterlyReport {
     pub kpi_quarter: KpiSection,
     /// The provider's logs over the quarter (improvement actions, complaints, escalations).
     pub voice: crate::report::voice::Voice,
+    /// The provider's commentary on the quarter (`toelichting/2026-Q3.toml`).
+    pub commentary: crate::voice::commentary::Commentary,
 }
 
 /// One domain across the quarter.
@@ -526,5 +528,6 @@ pub fn build_quarterly(data: &DataSet, ctx: &RunContext) -> QuarterlyReport {
         kpi_months: per_month.iter().map(|m| m.report.kpis.clone()).collect(),
         kpi_quarter: whole.report.kpis.clone(),
         voice: whole.report.voice.clone(),
+        commentary: Default::default(),
     }
 }

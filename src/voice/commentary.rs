@@ -673,6 +673,45 @@ mod tests {
     }
 
     #[test]
+    fn unexplained_lists_exactly_the_kpis_below_norm_and_p1_breaches_without_explanation() {
+        let kpi = |id: &str, a: Option<f64>| Subject {
+            kind: SubjectKind::Kpi,
+            key: id.into(),
+            title: id.to_uppercase(),
+            reasons: if a.is_some_and(|a| a < 100.0) { vec!["below_norm".into()] } else { vec![] },
+            achievement_pct: a,
+        };
+        let p1 = |id: &str, reasons: &[&str]| Subject {
+            kind: SubjectKind::P1,
+            key: id.into(),
+            title: String::new(),
+            reasons: reasons.iter().map(|r| r.to_string()).collect(),
+            achievement_pct: None,
+        };
+        // a: 99.9 % explained; b: 70 % unexplained; c: 100 % (no need); d: no data; P1 X
+        // breached and explained; Y breached (resolution, RCA overdue) unexplained; Z met.
+        let mut subjects = vec![kpi("a", Some(99.9)), kpi("b", Some(70.0)), kpi("c", Some(100.0)), kpi("d", None)];
+        subjects.extend([p1("X", &["response"]), p1("Y", &["resolution", "rca_overdue"]), p1("Z", &[])]);
+        subjects.extend(plain_subjects(SubjectKind::School, ["De Regenboog".to_string()]));
+        let f = parse_file("f.toml", "[p1.x]\nexplanation = \"p\"\n[kpi.A]\nexplanation = \"k\"\n[school.\"de  regenboog\"]\nexplanation = \"s\"\n").unwrap();
+        let c = resolve(Some(&f), &subjects, "2026-10", false).unwrap();
+        let keys = |v: Vec<(&SubjectKind, &String)>| v.into_iter().map(|(k, s)| format!("{}:{s}", k.table())).collect::<Vec<_>>();
+        assert_eq!(keys(c.explanations.iter().map(|e| (&e.subject, &e.key)).collect()), vec!["kpi:a", "p1:X", "school:De Regenboog"]);
+        assert_eq!(keys(c.unexplained.iter().map(|u| (&u.subject, &u.key)).collect()), vec!["kpi:b", "p1:Y"]);
+        assert_eq!(c.unexplained[1].reasons, vec!["resolution", "rca_overdue"]);
+        assert!(!c.draft);
+        assert!(resolve(Some(&f), &subjects, "2026-10", true).unwrap().draft);
+        // All explained: no draft even when required; no file: everything needing one listed.
+        let empty = parse_file("f.toml", "summary = \"s\"").unwrap();
+        assert!(!resolve(Some(&empty), &subjects[2..4], "2026-10", true).unwrap().draft);
+        assert_eq!(resolve(None, &subjects, "2026-10", true).unwrap().unexplained.len(), 4); // a, b, X, Y
+        // The same subject twice (keys differing in case only) is an error naming both lines.
+        let twice = parse_file("f.toml", "[kpi.a]\nexplanation = \"k\"\n[kpi.A]\nexplanation = \"k\"\n").unwrap();
+        let e = resolve(Some(&twice), &subjects, "2026-10", false).unwrap_err();
+        assert!(e.message.contains("explains the same as line 1"), "{}", e.message);
+    }
+
+    #[test]
     fn closest_keys_first() {
         let subjects = plain_subjects(SubjectKind::School, ["De Regenboog".to_string(), "Het Anker".into(), "De Regenbui".into()]);
         assert_eq!(closest("de regenboogh", SubjectKind::School, &subjects), vec!["De Regenboog", "De Regenbui", "Het Anker"]);

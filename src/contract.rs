@@ -325,6 +325,10 @@ pub struct Rules {
     /// Domain 2's response and resolution KPIs per priority: how the priorities combine.
     #[serde(default)]
     pub priority_combination: PriorityCombination,
+    /// A KPI below its norm or a P1 breach without an explanation in `toelichting/` makes the
+    /// report a draft (CONCEPT, exit 1).
+    #[serde(default)]
+    pub require_explanations: bool,
 }
 
 /// Where the effective contract came from, for messages and the report's colophon.

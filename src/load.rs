@@ -191,6 +191,8 @@ pub struct DataSet {
     /// The complaints (`klachten.csv`) and escalations (`escalaties.csv`), when there.
     pub complaints: Option<Vec<crate::voice::Complaint>>,
     pub escalations: Option<Vec<crate::voice::Escalation>>,
+    /// The commentary files of `toelichting/`, by period label (`2026-10`, `2026-Q3`).
+    pub commentary: std::collections::BTreeMap<String, crate::voice::commentary::CommentaryFile>,
 }
 
 impl DataSet {

@@ -89,11 +89,18 @@ pub fn run(args: &CheckArgs) -> Result<Outcome, Error> {
         acc.rejected,
         if acc.balanced { "" } else { "  (DOES NOT BALANCE)" }
     );
+    // The commentary files: all were read (syntax, keys) with the data; the month's is matched
+    // to its report, so a key naming nothing is found before the monthly run.
+    let commentary = crate::voice::commentary::for_monthly(&data, &m.report, contract.contract.rules.require_explanations)?;
+    for (label, f) in &data.commentary {
+        println!("{}: {} explanations (for {label})", f.name, f.entries.len());
+    }
+    let draft = crate::commands::report_commentary(&commentary, &period.label());
     let far = crate::commands::period_after_data(&period, &m.report.summary, &data, &contract);
     if let Some(far) = &far {
         println!("warning: {}", far.message());
     }
     let mapping_errors = data.mapping.as_ref().is_some_and(|m| m.has_errors());
-    let clean = data.rejections.is_empty() && data.warnings.is_empty() && acc.balanced && !mapping_errors && far.is_none();
+    let clean = data.rejections.is_empty() && data.warnings.is_empty() && acc.balanced && !mapping_errors && far.is_none() && !draft;
     Ok(if clean { Outcome::Clean } else { Outcome::Findings })
 }

@@ -61,6 +61,35 @@ accent = "#e8f2f5"
 /// One file to write: path inside the folder, contents.
 type Planned = (PathBuf, Vec<u8>);
 
+/// The commented commentary file `init` writes (`PERIOD` is the month).
+const COMMENTARY_EXAMPLE: &str = r#"# Toelichting bij het rapport over PERIOD: slarapport leest toelichting/PERIOD.toml (een
+# maand), toelichting/2026-Q3.toml (een kwartaal). Tekst mag alinea's, opsommingen (- ...),
+# **vet** en *cursief* bevatten; al het andere wordt letterlijk afgedrukt.
+# Een sleutel moet iets in het rapport noemen (anders een fout met de bestaande sleutels).
+# Een KPI onder de norm of een P1 met een overschrijding zonder toelichting staat in het
+# rapport onder "Zonder toelichting"; met require_explanations = true in het contract is het
+# rapport dan een CONCEPT (exit 1) tot de toelichting er is.
+
+summary = """
+Een samenvatting van de maand voor de contractmanager.
+"""
+
+# [kpi.resolution_time]                 # een KPI-id (slarapport contract toont ze)
+# explanation = "Waarom de oplostijd achterbleef."
+# action = "Wat er gebeurt."             # optioneel, met owner en due_on
+# owner = "Servicemanager"
+# due_on = 2026-12-15
+#
+# [recurring."werkplek / laptop"]       # een terugkerend probleem zoals het rapport het noemt
+# explanation = "..."
+#
+# [p1.INC0012345]                       # een P1-ticket
+# explanation = "..."
+#
+# [school."OBS De Zeester"]             # een school
+# explanation = "..."
+"#;
+
 pub fn run(args: &InitArgs) -> Result<Outcome, Error> {
     let contract = LoadedContract::embedded();
     let today = resolve_today(args.today.as_deref(), contract.tz)?;
@@ -78,6 +107,10 @@ pub fn run(args: &InitArgs) -> Result<Outcome, Error> {
     let demo = demo_files(first, last)?;
     let tickets = demo.1;
     files.extend(demo.0.into_iter().map(|(p, b)| (Path::new("data").join(p), b)));
+    // The commentary of the last demo month: a summary, the entries commented out (a key
+    // must name something in the report, and the demo's KPIs and P1s vary with the date).
+    let commentary = COMMENTARY_EXAMPLE.replace("PERIOD", &month(last));
+    files.push((Path::new("data").join(crate::voice::commentary::COMMENTARY_DIR).join(format!("{}.toml", month(last))), commentary.into_bytes()));
 
     std::fs::create_dir_all(&args.dir).map_err(|e| {
         Error::new(format!("cannot create folder {}: {e}", args.dir.display()))

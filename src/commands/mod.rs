@@ -192,6 +192,28 @@ pub fn rerun_changes(dir: &std::path::Path, new_json: &[u8], key: &str) -> Resul
     Ok(changes::against_previous(&previous, &new, key))
 }
 
+/// Says which KPIs below their norm and which P1 breaches have no explanation in the period's
+/// commentary file; `true` when the report is therefore a draft (`require_explanations`).
+pub fn report_commentary(c: &crate::voice::commentary::Commentary, period: &str) -> bool {
+    if c.unexplained.is_empty() {
+        return false;
+    }
+    let file = c.file.clone().unwrap_or_else(|| format!("{}/{period}.toml", crate::voice::commentary::COMMENTARY_DIR));
+    let lines = crate::voice::commentary::unexplained_lines(c);
+    if c.draft {
+        eprintln!("warning: the report is a draft (CONCEPT): {} without an explanation, and the contract requires one", lines.len());
+    } else {
+        eprintln!("note: {} without an explanation (listed in the report as \"zonder toelichting\"):", lines.len());
+    }
+    for l in &lines {
+        eprintln!("  {l}");
+    }
+    if c.draft {
+        eprintln!("hint: explain them in {file} and make the report again for the final version");
+    }
+    c.draft
+}
+
 /// The notes and warnings every report run ends with (provider without a name, a period
 /// not ended, no tickets at all); `Findings` when there was a warning.
 pub fn report_warnings(

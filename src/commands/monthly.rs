@@ -67,6 +67,8 @@ pub fn run(args: &MonthlyArgs) -> Result<Outcome, Error> {
         let d = crate::kpi::deliveries::delivery(dir, today, due_on);
         crate::kpi::deliveries::apply(&mut monthly.report.kpis, contract, &[d], &[], labels);
     }
+    let required = contract.contract.rules.require_explanations;
+    monthly.report.commentary = crate::voice::commentary::for_monthly(data, &monthly.report, required)?;
     let json = render::to_json(&crate::report::model::JsonDocument { report: &monthly.report, tickets: &monthly.tickets })?;
     monthly.report.changes = crate::commands::rerun_changes(dir, &json, "changes")?;
     progress.stage("making the PDF, the annex and the JSON");
@@ -117,6 +119,9 @@ pub fn run(args: &MonthlyArgs) -> Result<Outcome, Error> {
     }
     if !r.data_quality.warnings.is_empty() {
         eprintln!("warning: {} data-quality warnings (see the report)", r.data_quality.warnings.len());
+        outcome = Outcome::Findings;
+    }
+    if crate::commands::report_commentary(&r.commentary, &r.meta.period) {
         outcome = Outcome::Findings;
     }
     if !acc.balanced {

@@ -30,6 +30,8 @@ pub struct MonthlyReport {
     pub open_measures: Vec<OpenMeasure>,
     /// The provider's logs for the period: improvement actions, complaints, escalations.
     pub voice: super::voice::Voice,
+    /// The provider's commentary on the period (`toelichting/`), matched to the report.
+    pub commentary: crate::voice::commentary::Commentary,
     pub data_quality: DataQuality,
     /// A rerun: what changed against the version it replaces, and why (absent on a first
     /// report, and when nothing ever changed).

@@ -700,6 +700,7 @@ pub fn build_with(data: &DataSet, ctx: &RunContext, ticket_rows_wanted: bool) ->
         interpretations,
         open_measures: open_measures(data, ctx.today),
         voice: super::voice::voice(data, contract, period, ctx.today, &ctx.lang),
+        commentary: Default::default(),
         data_quality: DataQuality {
             accounting,
             rejections: data.rejections.clone(),

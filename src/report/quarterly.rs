@@ -58,6 +58,8 @@ pub struct QuarterlyReport {
     pub kpi_quarter: KpiSection,
     /// The provider's logs over the quarter (improvement actions, complaints, escalations).
     pub voice: crate::report::voice::Voice,
+    /// The provider's commentary on the quarter (`toelichting/2026-Q3.toml`).
+    pub commentary: crate::voice::commentary::Commentary,
     /// A rerun's changes against the report it replaces (`report::changes`: the quarter's
     /// figures and, ticket by ticket, why); absent on a first report. Not `changes`: those
     /// are the quarter's change-management figures.
@@ -572,6 +574,7 @@ pub fn build_quarterly_with(
         kpi_months: per_month.iter().map(|m| m.report.kpis.clone()).collect(),
         kpi_quarter: whole.report.kpis.clone(),
         voice: whole.report.voice.clone(),
+        commentary: Default::default(),
         rerun_changes: None,
         rejections: if ticket_rows { dq.rejections.clone() } else { Vec::new() },
         tickets: whole.tickets,

@@ -4,6 +4,7 @@
 //! tool reads and checks like tickets — every row used, or rejected with file, line, column
 //! and a fix — instead of bare numbers typed into `measurements.csv`.
 
+pub mod commentary;
 pub mod complaints;
 pub mod improvement;
 
@@ -70,6 +71,7 @@ pub fn load_logs(dir: &Path, contract: &LoadedContract, data: &mut DataSet) -> R
     if data.complaints.is_none() {
         data.notes.push(format!("{COMPLAINTS_FILE} is not in the data folder: complaints come from measurements.csv, if any"));
     }
+    data.commentary = commentary::load_commentary(dir)?;
     Ok(())
 }
 

@@ -191,6 +191,9 @@ pub struct DataSet {
     /// The complaints (`klachten.csv`) and escalations (`escalaties.csv`), when there.
     pub complaints: Option<Vec<crate::voice::Complaint>>,
     pub escalations: Option<Vec<crate::voice::Escalation>>,
+    /// Files that shape a report without rows to count (the RCA files, the commentary files):
+    /// name within the data folder and SHA-256, for the manifest.
+    pub documents: Vec<(String, String)>,
     /// The commentary files of `toelichting/`, by period label (`2026-10`, `2026-Q3`).
     pub commentary: std::collections::BTreeMap<String, crate::voice::commentary::CommentaryFile>,
 }
@@ -297,7 +300,8 @@ pub fn load_data_dir_from(dir: &Path, contract: &LoadedContract, source: &Ticket
         None => data.notes.push("measurements.csv is not in the data folder: KPIs measured in other systems have no data".into()),
     }
     // The preventive measures of the RCA files, for the reports' list of open measures.
-    let (measures, notes) = crate::rca::read_preventive_measures(dir);
+    let (measures, notes, rca_files) = crate::rca::read_preventive_measures(dir);
+    data.documents.extend(rca_files);
     data.preventive_measures = measures;
     data.notes.extend(notes);
     // The provider's own logs: improvement actions, complaints, escalations.

@@ -190,23 +190,26 @@ pub struct RcaMeasure {
     pub measure: PreventiveMeasure,
 }
 
-/// Every preventive measure of the RCA files in `DIR/rca/` (in file-name order), and a note
-/// for each file that cannot be read (its measures are then not listed; `rca` names the
-/// problem in full).
-pub fn read_preventive_measures(data_dir: &Path) -> (Vec<RcaMeasure>, Vec<String>) {
-    let Ok(entries) = std::fs::read_dir(data_dir.join("rca")) else { return (Vec::new(), Vec::new()) };
+/// Every preventive measure of the RCA files in `DIR/rca/` (in file-name order), a note for
+/// each file that cannot be read (its measures are then not listed; `rca` names the problem
+/// in full), and the files read with their SHA-256 (for the manifest).
+pub fn read_preventive_measures(data_dir: &Path) -> (Vec<RcaMeasure>, Vec<String>, Vec<(String, String)>) {
+    let Ok(entries) = std::fs::read_dir(data_dir.join("rca")) else { return (Vec::new(), Vec::new(), Vec::new()) };
     let mut tickets: Vec<String> = entries
         .filter_map(|e| e.ok())
         .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
         .filter_map(|e| e.file_name().to_str().and_then(|n| n.strip_suffix(".toml")).map(String::from))
         .collect();
     tickets.sort();
-    let (mut measures, mut notes) = (Vec::new(), Vec::new());
+    let (mut measures, mut notes, mut files) = (Vec::new(), Vec::new(), Vec::new());
     for ticket in tickets {
         match read_rca_file(data_dir, &ticket) {
-            Ok(Some(file)) => measures.extend(
-                file.preventive_measures.into_iter().map(|m| RcaMeasure { ticket_id: ticket.clone(), measure: m }),
-            ),
+            Ok(Some(file)) => {
+                files.push((file.name.clone(), file.sha256.clone()));
+                measures.extend(
+                    file.preventive_measures.into_iter().map(|m| RcaMeasure { ticket_id: ticket.clone(), measure: m }),
+                )
+            }
             Ok(None) => {}
             Err(e) => notes.push(format!(
                 "rca/{ticket}.toml cannot be read, so its preventive measures are not listed: {}",
@@ -214,7 +217,7 @@ pub fn read_preventive_measures(data_dir: &Path) -> (Vec<RcaMeasure>, Vec<String
             )),
         }
     }
-    (measures, notes)
+    (measures, notes, files)
 }
 
 // ---- the document model --------------------------------------------------------------------

@@ -54,6 +54,37 @@ fn verify_names_a_changed_input() {
     assert_eq!(manifest["outputs"].as_array().unwrap().len(), 4);
 }
 
+/// The files that shape a report without rows (the RCA files, the provider's commentary) are
+/// hashed too: a changed RCA or commentary file is named by verify.
+#[test]
+fn verify_names_a_changed_rca_or_commentary_file() {
+    let data = tmp("verify-documents");
+    for f in ["tickets.csv", "measurements.csv", "rca/P1A.toml", "rca/P1B.toml"] {
+        std::fs::create_dir_all(data.join(f).parent().unwrap()).unwrap();
+        std::fs::copy(Path::new("tests/fixtures/story").join(f), data.join(f)).unwrap();
+    }
+    std::fs::create_dir_all(data.join("toelichting")).unwrap();
+    std::fs::write(data.join("toelichting/2026-10.toml"), "summary = \"Een rustige maand.\"\n").unwrap();
+    let out = tmp("verify-documents-out");
+    let o = monthly(&data, &out, "2026-11-03");
+    assert!(matches!(o.status.code(), Some(0 | 1)), "{}", text(&o));
+    let dir = out.join("2026-10");
+    let manifest: serde_json::Value = serde_json::from_slice(&std::fs::read(dir.join("manifest.json")).unwrap()).unwrap();
+    let names: Vec<&str> = manifest["inputs"].as_array().unwrap().iter().map(|f| f["name"].as_str().unwrap()).collect();
+    for doc in ["rca/P1A.toml", "rca/P1B.toml", "toelichting/2026-10.toml"] {
+        assert!(names.contains(&doc), "{doc} not in {names:?}");
+    }
+    let v = bin().arg("verify").arg(&dir).output().unwrap();
+    assert_eq!(v.status.code(), Some(0), "{}", text(&v));
+    std::fs::write(data.join("rca/P1B.toml"), std::fs::read_to_string(data.join("rca/P1B.toml")).unwrap() + "# later\n").unwrap();
+    std::fs::write(data.join("toelichting/2026-10.toml"), "summary = \"Toch niet rustig.\"\n").unwrap();
+    let v = bin().arg("verify").arg(&dir).output().unwrap();
+    assert_eq!(v.status.code(), Some(1), "{}", text(&v));
+    let t = text(&v);
+    assert!(t.contains("rca/P1B.toml: changed") && t.contains("toelichting/2026-10.toml: changed"), "{t}");
+    assert!(!t.contains("P1A.toml"), "{t}");
+}
+
 #[test]
 fn archival_accessible_pdf_with_embedded_data() {
     let out = tmp("pdfa");

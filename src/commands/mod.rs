@@ -361,10 +361,18 @@ impl ReportOptions {
             templates: self.templates.as_deref().map(canonical).unwrap_or_else(|| "embedded".into()),
             template_files: Manifest::template_hashes(&setup.templates),
             branding_files: Manifest::branding_hashes(&setup.templates),
+            // The row files, then the files that shape the report without rows (RCA files,
+            // commentary): every file that shaped the report is hashed.
             inputs: meta
                 .inputs
                 .iter()
                 .map(|f| FileHash { name: f.name.clone(), sha256: f.sha256.clone(), rows: Some(f.rows), path: path(&f.name) })
+                .chain(start.data.documents.iter().map(|(name, sha256)| FileHash {
+                    name: name.clone(),
+                    sha256: sha256.clone(),
+                    rows: None,
+                    path: Some(canonical(&self.data.join(name))),
+                }))
                 .collect(),
             mapping,
             outputs: Vec::new(),

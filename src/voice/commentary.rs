@@ -103,6 +103,8 @@ pub struct Entry {
 pub struct CommentaryFile {
     /// `toelichting/2026-10.toml`.
     pub name: String,
+    /// Of the file's text (the manifest lists it).
+    pub sha256: String,
     pub summary: Vec<Block>,
     pub entries: Vec<Entry>,
 }
@@ -374,7 +376,12 @@ pub fn parse_file(name: &str, text: &str) -> Result<CommentaryFile, Error> {
         }
     }
     entries.sort_by_key(|e| e.line);
-    Ok(CommentaryFile { name: name.into(), summary: raw.summary.as_deref().map(markdown).unwrap_or_default(), entries })
+    Ok(CommentaryFile {
+        name: name.into(),
+        sha256: crate::load::sha256_hex(text.as_bytes()),
+        summary: raw.summary.as_deref().map(markdown).unwrap_or_default(),
+        entries,
+    })
 }
 
 // ---- matched to a report -------------------------------------------------------------------

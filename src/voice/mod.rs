@@ -72,6 +72,7 @@ pub fn load_logs(dir: &Path, contract: &LoadedContract, data: &mut DataSet) -> R
         data.notes.push(format!("{COMPLAINTS_FILE} is not in the data folder: complaints come from measurements.csv, if any"));
     }
     data.commentary = commentary::load_commentary(dir)?;
+    data.documents.extend(data.commentary.values().map(|f| (f.name.clone(), f.sha256.clone())));
     Ok(())
 }
 

@@ -66,6 +66,16 @@ due_on = 2026-11-30
     assert_eq!(summary[0]["items"][0][1], serde_json::json!({"text": "vet #b", "bold": true, "italic": false}));
     assert_eq!(summary[1]["kind"], "list");
     assert_eq!(summary[1]["items"].as_array().unwrap().len(), 2);
+    // The annex's "Toelichting" sheet has the same text as strings (never formulas).
+    use calamine::{Data, Reader, Xlsx, open_workbook};
+    let mut wb: Xlsx<_> = open_workbook(out.join("2026-10/sla-rapportage-2026-10-bijlage.xlsx")).unwrap();
+    let sheet = wb.worksheet_range("Toelichting en acties").unwrap();
+    let formulas = wb.worksheet_formula("Toelichting en acties").unwrap();
+    assert!(formulas.used_cells().all(|(_, _, f)| f.is_empty()), "a formula in the commentary sheet");
+    let strings: Vec<String> = sheet.used_cells().filter_map(|(_, _, v)| match v { Data::String(s) => Some(s.clone()), _ => None }).collect();
+    for s in ["= Kop? #let x = 1 $a^2$ ]@ref vet #b schuin $c$\n• punt #1 @x\n• punt ]2[ = 3", "#pagebreak() en = [link](http://x) @y", "# niet een kop", "$eigenaar$"] {
+        assert!(strings.iter().any(|x| x == s), "{s:?} not a cell of the annex: {strings:?}");
+    }
 }
 
 #[test]

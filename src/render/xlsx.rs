@@ -163,6 +163,10 @@ fn write_workbook(
         b.names.insert(ws.name().to_lowercase());
         b.wb.push_worksheet(ws);
     }
+    if let Some(ws) = super::xlsx_voice::commentary_sheet(&r.commentary, labels)? {
+        b.names.insert(ws.name().to_lowercase());
+        b.wb.push_worksheet(ws);
+    }
     ticket_sheets(&mut b, m)?;
     data_quality_sheet(&mut b, r)?;
     if let Some(ch) = &r.changes {

@@ -445,6 +445,9 @@ pub fn quarterly_xlsx_with_cached(q: &QuarterlyReport, labels: &Labels, poison: 
     for ws in super::xlsx_voice::voice_sheets(&q.voice, labels).map_err(err)? {
         wb.push_worksheet(ws);
     }
+    if let Some(ws) = super::xlsx_voice::commentary_sheet(&q.commentary, labels).map_err(err)? {
+        wb.push_worksheet(ws);
+    }
     if let Some(ch) = &q.rerun_changes {
         let names: Vec<String> = wb.worksheets_mut().iter().map(|w| w.name()).collect();
         for ws in super::xlsx::changes_worksheets(ch, labels, &names).map_err(err)? {

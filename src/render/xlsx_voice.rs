@@ -8,6 +8,7 @@ use rust_xlsxwriter::{ExcelDateTime, Format, FormatBorder, Worksheet, XlsxError}
 use super::xlsx::{cell_text, sheet_base_name};
 use crate::i18n::Labels;
 use crate::report::voice::{ActionItem, Voice};
+use crate::voice::commentary::{Block, Commentary};
 
 struct Sheet<'a> {
     ws: Worksheet,
@@ -168,4 +169,63 @@ pub fn voice_sheets(voice: &Voice, labels: &Labels) -> Result<Vec<Worksheet>, Xl
         out.push(sh.ws);
     }
     Ok(out)
+}
+
+/// A commentary text as plain lines: a paragraph is a line, a list item a line with "• ".
+fn plain(blocks: &[Block]) -> String {
+    let mut lines = Vec::new();
+    for b in blocks {
+        for item in &b.items {
+            let text: String = item.iter().map(|r| r.text.as_str()).collect();
+            lines.push(if b.kind == "list" { format!("• {text}") } else { text });
+        }
+    }
+    lines.join("\n")
+}
+
+/// The provider's commentary on the period (`toelichting/PERIOD.toml`): the summary, each
+/// explanation with its subject and action, then what is still without explanation. `None`
+/// when the period has no commentary file and nothing is unexplained.
+pub fn commentary_sheet(c: &Commentary, labels: &Labels) -> Result<Option<Worksheet>, XlsxError> {
+    if c.file.is_none() && c.unexplained.is_empty() {
+        return Ok(None);
+    }
+    let mut sh = Sheet::new(
+        labels,
+        "commentary.heading",
+        &[
+            ("commentary.col.subject", 22.0),
+            ("commentary.col.name", 34.0),
+            ("commentary.explanation", 60.0),
+            ("commentary.action", 40.0),
+            ("commentary.owner", 20.0),
+            ("commentary.due_on", 12.0),
+        ],
+    )?;
+    let mut row = 1;
+    if !c.summary.is_empty() {
+        sh.label(row, 0, "commentary.summary")?;
+        sh.text(row, 2, &plain(&c.summary))?;
+        row += 1;
+    }
+    for e in &c.explanations {
+        sh.label(row, 0, &format!("commentary.subject.{}", e.subject.table()))?;
+        sh.text(row, 1, &e.title)?;
+        sh.text(row, 2, &plain(&e.text))?;
+        if let Some(a) = &e.action {
+            sh.text(row, 3, &plain(&a.text))?;
+            sh.text(row, 4, &a.owner)?;
+            sh.date(row, 5, a.due_on.as_deref())?;
+        }
+        row += 1;
+    }
+    for u in &c.unexplained {
+        sh.label(row, 0, &format!("commentary.subject.{}", u.subject.table()))?;
+        sh.text(row, 1, &u.title)?;
+        let reasons: Vec<String> = u.reasons.iter().map(|r| labels.get(&format!("commentary.reason.{r}")).to_string()).collect();
+        sh.text(row, 2, &format!("{}: {}", labels.get("commentary.unexplained"), reasons.join(", ")))?;
+        row += 1;
+    }
+    sh.ws.autofilter(0, 0, row.saturating_sub(1).max(1), 5)?;
+    Ok(Some(sh.ws))
 }

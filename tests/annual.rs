@@ -192,3 +192,32 @@ fn man_page_and_completions_have_annual_and_diff() {
     let bash = String::from_utf8(run(&["completions", "bash"]).stdout).unwrap();
     assert!(bash.contains("slarapport__subcmd__annual") && bash.contains("slarapport__subcmd__diff"), "{bash}");
 }
+
+/// The year has its own commentary file (`toelichting/2026.toml`): its summary and the
+/// explanation of a KPI are in the year report (PDF and JSON), and a key that matches nothing
+/// in the year report is an error naming it.
+#[test]
+fn the_years_commentary_is_in_the_year_report() {
+    let dir = tmp("annual-commentary");
+    let data = demo(&dir, "2026-01", "2026-12");
+    let folder = Path::new(&data).join("toelichting");
+    std::fs::create_dir_all(&folder).unwrap();
+    std::fs::write(
+        folder.join("2026.toml"),
+        "summary = \"Een jaar met **minder** storingen; #1 blijft het netwerk.\"\n\n[kpi.response_time]\nexplanation = \"Boven de norm, behalve in *juli*.\"\naction = \"Extra bezetting in de zomer\"\nowner = \"Servicedesk\"\n",
+    )
+    .unwrap();
+    let j = annual(&dir, &data, "2027-01-08");
+    assert_eq!(j["commentary"]["file"], "toelichting/2026.toml");
+    assert_eq!(j["commentary"]["explanations"][0]["key"], "response_time");
+    let pdf = pdftotext(&dir.join("out-2027-01-08/2026/jaarrapportage-2026.pdf"));
+    let flat = pdf.split_whitespace().collect::<Vec<_>>().join(" ");
+    for s in ["Een jaar met minder storingen; #1 blijft het netwerk.", "Boven de norm, behalve in juli.", "Extra bezetting in de zomer", "Toelichting en acties"] {
+        assert!(flat.contains(s), "{s:?} not in the year report");
+    }
+    std::fs::write(folder.join("2026.toml"), "[kpi.respons_time]\nexplanation = \"x\"\n").unwrap();
+    let out = dir.join("out-bad");
+    let o = run(&["annual", "--data", &data, "--out", out.to_str().unwrap(), "--period", "2026", "--today", "2027-01-08"]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(text(&o).contains("respons_time") && text(&o).contains("response_time"), "{}", text(&o));
+}

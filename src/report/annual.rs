@@ -60,6 +60,8 @@ pub struct AnnualReport {
     pub attainment: Vec<AnnualAttainment>,
     /// The norm the attainment is judged against (domain 2's resolution KPI, 95 %).
     pub attainment_norm: f64,
+    /// The provider's commentary on the year (`toelichting/2026.toml`).
+    pub commentary: crate::voice::commentary::Commentary,
 }
 
 /// A preventive measure of an RCA and where it stands.
@@ -462,5 +464,6 @@ pub fn build_annual_with(data: &DataSet, ctx: &RunContext, year: i32, adjust: &d
         p1s,
         attainment,
         attainment_norm,
+        commentary: Default::default(),
     }
 }

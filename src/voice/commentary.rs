@@ -615,6 +615,29 @@ pub fn for_quarterly(data: &crate::load::DataSet, q: &crate::report::quarterly::
     resolve(data.commentary.get(&q.meta.period), &quarterly_subjects(q), &q.meta.period, required)
 }
 
+/// The year report's subjects: the contract's KPIs (explained for the year; a year has no
+/// achievement of its own, so none is asked for), the year's recurring issues, its P1s (a
+/// breach asks for an explanation, as in the other reports) and its schools.
+pub fn annual_subjects(a: &crate::report::annual::AnnualReport) -> Vec<Subject> {
+    let mut s: Vec<Subject> = a
+        .quarters
+        .first()
+        .map(|q| kpi_subjects(&q.kpis))
+        .unwrap_or_default()
+        .into_iter()
+        .map(|k| Subject { reasons: vec![], achievement_pct: None, ..k })
+        .collect();
+    s.extend(plain_subjects(SubjectKind::Recurring, a.recurring.iter().map(|i| issue_key(&i.category, &i.subcategory))));
+    s.extend(p1_subjects(&a.p1s));
+    s.extend(plain_subjects(SubjectKind::School, a.schools.iter().map(|x| x.name.clone())));
+    s
+}
+
+/// The year report's commentary: its year's file (`toelichting/2026.toml`) matched to it.
+pub fn for_annual(data: &crate::load::DataSet, a: &crate::report::annual::AnnualReport, required: bool) -> Result<Commentary, Error> {
+    resolve(data.commentary.get(&a.year.to_string()), &annual_subjects(a), &a.year.to_string(), required)
+}
+
 /// What the command says when something is unexplained: one line per subject.
 pub fn unexplained_lines(c: &Commentary) -> Vec<String> {
     c.unexplained

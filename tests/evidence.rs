@@ -104,14 +104,26 @@ fn archival_accessible_pdf_with_embedded_data() {
     assert!(raw.contains("/StructTreeRoot"), "not tagged");
     assert!(raw.contains("/S /H1") || raw.contains("/S /H2"), "no real headings in the structure tree");
     assert!(raw.contains("SLA-rapportage oktober 2026"), "no title");
-    // The JSON and the annex are attached, byte for byte.
+    // The report model and the annex are attached: the annex byte for byte, the model as the
+    // JSON file beside the PDF without its per-ticket list (which the annex holds).
     let list = Command::new("pdfdetach").arg("-list").arg(&pdf).output().unwrap();
     let list = String::from_utf8_lossy(&list.stdout).to_string();
-    assert!(list.contains("2 embedded files") && list.contains("sla-rapportage-2026-10.json"), "{list}");
-    let saved = out.join("detached.json");
-    let d = Command::new("pdfdetach").args(["-savefile", "sla-rapportage-2026-10.json", "-o"]).arg(&saved).arg(&pdf).output().unwrap();
-    assert!(d.status.success(), "{}", text(&d));
-    assert_eq!(sha(&saved), sha(&out.join("2026-10/sla-rapportage-2026-10.json")));
+    assert!(list.contains("2 embedded files") && list.contains("sla-rapportage-2026-10-model.json"), "{list}");
+    assert!(list.contains("sla-rapportage-2026-10-bijlage.xlsx"), "{list}");
+    let detach = |name: &str| {
+        let saved = out.join(format!("detached-{name}"));
+        let d = Command::new("pdfdetach").args(["-savefile", name, "-o"]).arg(&saved).arg(&pdf).output().unwrap();
+        assert!(d.status.success(), "{}", text(&d));
+        saved
+    };
+    let annex = detach("sla-rapportage-2026-10-bijlage.xlsx");
+    assert_eq!(sha(&annex), sha(&out.join("2026-10/sla-rapportage-2026-10-bijlage.xlsx")));
+    let model: serde_json::Value = serde_json::from_slice(&std::fs::read(detach("sla-rapportage-2026-10-model.json")).unwrap()).unwrap();
+    let mut beside: serde_json::Value = serde_json::from_slice(&std::fs::read(out.join("2026-10/sla-rapportage-2026-10.json")).unwrap()).unwrap();
+    let tickets = beside.as_object_mut().unwrap().remove("tickets").unwrap();
+    assert!(!tickets.as_array().unwrap().is_empty());
+    assert!(model.get("tickets").is_none());
+    assert_eq!(model, beside);
 }
 
 #[test]

@@ -122,19 +122,19 @@ pub fn annex_name(stem: &str, labels: &Labels) -> Result<String, Error> {
 }
 
 /// The JSON and the annex, to embed in the PDF (PDF/A-3 associated files): the report then
-/// carries its own data.
-pub fn attachments(stem: &str, labels: &Labels, json: &[u8], xlsx: &[u8]) -> Result<Vec<world::Attachment>, Error> {
+/// carries its own data. `json_name` is the embedded JSON's file name.
+pub fn attachments(stem: &str, labels: &Labels, json_name: String, json: Vec<u8>, xlsx: Vec<u8>) -> Result<Vec<world::Attachment>, Error> {
     Ok(vec![
         world::Attachment {
-            name: format!("{stem}.json"),
-            data: json.to_vec(),
+            name: json_name,
+            data: json,
             mime: "application/json".into(),
             relationship: "data".into(),
             description: labels.get("pdf.attachment.json").into(),
         },
         world::Attachment {
             name: annex_name(stem, labels)?,
-            data: xlsx.to_vec(),
+            data: xlsx,
             mime: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".into(),
             relationship: "supplement".into(),
             description: labels.get("pdf.attachment.xlsx").into(),
@@ -142,13 +142,26 @@ pub fn attachments(stem: &str, labels: &Labels, json: &[u8], xlsx: &[u8]) -> Res
     ])
 }
 
-/// Renders the monthly report three ways, plus its cover message.
-pub fn monthly(m: &Monthly, labels: &Labels, templates: &TemplateSet, today: NaiveDate, archival: bool) -> Result<RenderedReport, Error> {
+/// The name of the monthly report model embedded in the PDF: the JSON file without its
+/// per-ticket list (README, "What the PDF carries").
+pub fn model_name(stem: &str) -> String {
+    format!("{stem}-model.json")
+}
+
+/// What a monthly PDF is made from, apart from the annex: the JSON file (with every
+/// ticket), the report model the PDF embeds (the same JSON without the per-ticket list,
+/// which the annex holds), and the template's input.
+pub struct MonthlyParts {
+    pub json: Vec<u8>,
+    pub model: Vec<u8>,
+    pub pdf_input: Vec<u8>,
+}
+
+/// The [`MonthlyParts`] of `m`.
+pub fn monthly_parts(m: &Monthly, labels: &Labels) -> Result<MonthlyParts, Error> {
     let r = &m.report;
-    let stem = file_stem(&render_text(labels.get("file.monthly_stem"), minijinja::context! { period => r.meta.period })?, "file.monthly_stem")?;
     let json = to_json(&JsonDocument { report: r, tickets: &m.tickets })?;
-    let xlsx = xlsx::monthly_xlsx(m, labels)?;
-    let settings = pdf::PdfSettings { archival, attachments: attachments(&stem, labels, &json, &xlsx)? };
+    let model = to_json(r)?;
     // The PDF shows rejections and warnings in its language (the JSON keeps them in
     // English, with their codes and values).
     let mut local = r.clone();
@@ -158,7 +171,30 @@ pub fn monthly(m: &Monthly, labels: &Labels, templates: &TemplateSet, today: Nai
     for w in &mut local.data_quality.warnings {
         w.message = w.localized(labels);
     }
-    let pdf = pdf::render_pdf_with(templates, "monthly.typ", pdf_input(&local, labels)?, today, &settings)?;
+    Ok(MonthlyParts { json, model, pdf_input: pdf_input(&local, labels)? })
+}
+
+/// The annex of `m` on a second thread while `parts` runs on this one (they are
+/// independent; only the PDF needs both). A panic on either side stays a panic.
+pub fn with_annex<T>(m: &Monthly, labels: &Labels, parts: impl FnOnce() -> T) -> (Result<Vec<u8>, Error>, T) {
+    std::thread::scope(|s| {
+        let annex = s.spawn(|| xlsx::monthly_xlsx(m, labels));
+        let rest = parts();
+        (annex.join().unwrap_or_else(|p| std::panic::resume_unwind(p)), rest)
+    })
+}
+
+/// Renders the monthly report three ways, plus its cover message.
+pub fn monthly(m: &Monthly, labels: &Labels, templates: &TemplateSet, today: NaiveDate, archival: bool) -> Result<RenderedReport, Error> {
+    let r = &m.report;
+    let stem = file_stem(&render_text(labels.get("file.monthly_stem"), minijinja::context! { period => r.meta.period })?, "file.monthly_stem")?;
+    let (xlsx, parts) = with_annex(m, labels, || monthly_parts(m, labels));
+    let (xlsx, MonthlyParts { json, model, pdf_input }) = (xlsx?, parts?);
+    let settings = pdf::PdfSettings {
+        archival,
+        attachments: if archival { attachments(&stem, labels, model_name(&stem), model, xlsx.clone())? } else { Vec::new() },
+    };
+    let pdf = pdf::render_pdf_with(templates, "monthly.typ", pdf_input, today, &settings)?;
     let mail_name = format!("mail/monthly.{}.txt", labels.lang());
     let mail = templates
         .files
@@ -206,7 +242,7 @@ fn report_with_annex<T: Serialize>(
 ) -> Result<RenderedReport, Error> {
     let key = format!("file.{kind}_stem");
     let stem = file_stem(&render_text(labels.get(&key), minijinja::context! { period => period })?, &key)?;
-    let settings = pdf::PdfSettings { archival, attachments: attachments(&stem, labels, &json, &xlsx)? };
+    let settings = pdf::PdfSettings { archival, attachments: attachments(&stem, labels, format!("{stem}.json"), json.clone(), xlsx.clone())? };
     let pdf = pdf::render_pdf_with(templates, &format!("{kind}.typ"), pdf_input(report, labels)?, today, &settings)?;
     Ok(RenderedReport { stem, pdf, xlsx, json, message: String::new() })
 }

@@ -120,6 +120,9 @@ fn write_workbook(
         poison,
     };
     b.wb.set_properties(&properties(&r.meta, labels)?);
+    // Excel's own level (README, "What the PDF carries"): 30 % faster than the default 6
+    // for a file a few per cent larger.
+    b.wb.set_zip_compression_level(3);
 
     summary_sheet(&mut b, r)?;
     let kpi = kpi_sheet(&mut b, &r.kpis)?;

@@ -284,6 +284,19 @@ struct Book<'a> {
 impl Book<'_> {
     /// A new sheet named by the label `key`; `part` 2, 3, … adds " (2)", " (3)", ….
     fn sheet(&mut self, key: &str, part: usize) -> Res<Worksheet> {
+        self.named(key, part, Worksheet::new())
+    }
+
+    /// As [`Book::sheet`], for a long list written row after row: each row goes to a
+    /// temporary file once the next one starts (rust_xlsxwriter's low-memory mode), instead of
+    /// every cell staying in memory until the workbook is saved.
+    fn list_sheet(&mut self, key: &str, part: usize) -> Res<Worksheet> {
+        let ws = self.wb.new_worksheet_with_low_memory()?;
+        self.named(key, part, ws)
+    }
+
+    /// `ws` named after `key` (numbered from `part`, unique in the workbook), on A4.
+    fn named(&mut self, key: &str, part: usize, mut ws: Worksheet) -> Res<Worksheet> {
         let base = sheet_base_name(self.labels.get(key));
         let mut n = part.max(1);
         let name = loop {
@@ -293,7 +306,6 @@ impl Book<'_> {
             }
             n += 1;
         };
-        let mut ws = Worksheet::new();
         ws.set_name(name)?;
         ws.set_paper_size(9); // A4
         Ok(ws)
@@ -658,7 +670,7 @@ fn list_sheets<T>(
         chunks.push(&[]);
     }
     for (i, chunk) in chunks.into_iter().enumerate() {
-        let mut ws = b.sheet(sheet_key, i + 1)?;
+        let mut ws = b.list_sheet(sheet_key, i + 1)?;
         {
             let mut c = b.cells(&mut ws);
             c.header(0, cols)?;

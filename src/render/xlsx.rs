@@ -118,6 +118,7 @@ fn write_workbook(
         names: BTreeSet::new(),
         rows_per_sheet: rows_per_sheet.max(1),
         poison,
+        low_memory: true,
     };
     b.wb.set_properties(&properties(&r.meta, labels)?);
     // Excel's own level (README, "What the PDF carries"): 30 % faster than the default 6
@@ -279,6 +280,10 @@ struct Book<'a> {
     rows_per_sheet: usize,
     /// Write [`POISONED_RESULT`] as every formula's cached result (tests only).
     poison: bool,
+    /// Long lists in rust_xlsxwriter's low-memory mode. Only for sheets that stay in this
+    /// book's workbook: a low-memory sheet belongs to the workbook that made it, so sheets
+    /// made for another workbook (the quarterly annex's changes) are ordinary ones.
+    low_memory: bool,
 }
 
 impl Book<'_> {
@@ -291,7 +296,7 @@ impl Book<'_> {
     /// temporary file once the next one starts (rust_xlsxwriter's low-memory mode), instead of
     /// every cell staying in memory until the workbook is saved.
     fn list_sheet(&mut self, key: &str, part: usize) -> Res<Worksheet> {
-        let ws = self.wb.new_worksheet_with_low_memory()?;
+        let ws = if self.low_memory { self.wb.new_worksheet_with_low_memory()? } else { Worksheet::new() };
         self.named(key, part, ws)
     }
 
@@ -1160,6 +1165,7 @@ pub(super) fn changes_worksheets(ch: &Changes, labels: &Labels, names_in_use: &[
         names: names_in_use.iter().map(|n| n.to_lowercase()).collect(),
         rows_per_sheet: LIST_ROWS_PER_SHEET,
         poison: false,
+        low_memory: false,
     };
     changes_sheets(&mut b, ch)?;
     Ok(std::mem::take(b.wb.worksheets_mut()))

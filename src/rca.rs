@@ -372,6 +372,12 @@ pub fn due_date(contract: &LoadedContract, resolved: DateTime<Utc>) -> NaiveDate
     clock.add_workdays(clock.local(resolved).date(), contract.contract.rules.rca_due_workdays)
 }
 
+/// The local date a ticket's RCA was delivered, as of `today`: a delivery dated after the day
+/// the report is made has not happened yet.
+pub fn delivered_by(contract: &LoadedContract, t: &Ticket, today: NaiveDate) -> Option<NaiveDate> {
+    t.rca_delivered_at.map(|d| contract.clock.local(d).date()).filter(|d| *d <= today)
+}
+
 /// The end of `today` (local midnight after it), the cut-off for missing events.
 pub fn end_of_day(contract: &LoadedContract, today: NaiveDate) -> DateTime<Utc> {
     let next = today + Days::new(1);

@@ -119,9 +119,8 @@ pub struct RcaVerdict {
 }
 
 pub fn rca_verdict(t: &Ticket, c: &LoadedContract, today: NaiveDate) -> Option<RcaVerdict> {
-    let clock = &c.clock;
-    let due_on = clock.add_workdays(clock.local(t.resolved_at?).date(), c.contract.rules.rca_due_workdays);
-    let delivered_on = t.rca_delivered_at.map(|d| clock.local(d).date()).filter(|d| *d <= today);
+    let due_on = crate::rca::due_date(c, t.resolved_at?);
+    let delivered_on = crate::rca::delivered_by(c, t, today);
     let (on_time, judged_on) = match delivered_on {
         Some(d) if d <= due_on => (true, d),
         Some(_) => (false, due_on),

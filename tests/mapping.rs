@@ -309,7 +309,7 @@ fn jira_export() {
     let (code, t) = check(&format!("{FIX}/jira"), &["--profile", "jira"]);
     assert_eq!(code, Some(1), "{t}");
     contains_all(&t, &[
-        "not in this export: responded_at (no column Custom field (Date of First Response) / Date of First Response), channel, closed_at",
+        "not in this export: responded_at (no column Custom field ([CHART] Date of First Response) / Custom field (Date of First Response) / Date of First Response), channel, closed_at",
         "impact × urgency against the matrix: high × high gives P1, recorded P2: 1 ticket (e.g. DHS-101)",
         "accounting 2026-10: rows read 4 = counted 3 + excluded 0 (outside the period 0, out of scope 0) + rejected 1",
     ]);
@@ -714,5 +714,61 @@ fn servicenow_list_with_labels_and_the_month_first() {
     contains_all(&t, &[
         "columns not used (8): State, Last update, Affected User, Assignment Group, Assigned to, Severity, Created By, Updated By",
         "accounting 2026-10: rows read 12 = counted 11 + excluded 1 (outside the period 1, out of scope 0) + rejected 0",
+    ]);
+}
+
+#[test]
+fn jira_cloud_export_of_a_site_with_service_management() {
+    // A Jira Cloud "Export CSV (all fields)": 155 columns, several of the same name.
+    let dir = format!("{FIX}/jira-cloud");
+    stops(&dir, "jira", &[
+        "error: Jira.csv has no column \"Custom field (Organizations)\" or \"Organizations\" (the mapping profile jira reads school from it)",
+        "Custom field (Customer ( if any))",
+    ]);
+
+    // The site keeps the school in its own field: the user's mapping adds it to the list.
+    let profile = slarapport::mapping::profile_text("jira").unwrap();
+    let from = r#"school = ["Custom field (Organizations)", "Organizations"]"#;
+    assert!(profile.contains(from));
+    let mapping = profile.replace(from, r#"school = ["Custom field (Organizations)", "Organizations", "Custom field (Customer ( if any))"]"#);
+    let d = load_mapped(&dir, &mapping);
+    assert_eq!((d.rows_read, d.tickets.len()), (12, 11));
+    let t = ticket(&d, "SD-201");
+    assert_eq!((t.ticket_type, t.priority, t.impact), (TicketType::Incident, Priority::P2, Some(Level::High)));
+    assert_eq!((t.school.as_str(), t.category.as_str()), ("OBS De Vuurtoren", "Report a system problem"));
+    assert_eq!(t.opened_at, utc(2026, 10, 5, 7, 30), "05/Oct/26 9:30 AM");
+    assert_eq!(t.resolved_at, Some(utc(2026, 10, 5, 11, 15)), "05/Oct/26 1:15 PM");
+    assert_eq!(t.responded_at, Some(utc(2026, 10, 5, 7, 52) + chrono::Duration::seconds(41)), "[CHART] Date of First Response 2026-10-05 09:52:41.207, to the second");
+    // 12:40 AM is just after midnight, 12:10 PM just after noon.
+    assert_eq!(ticket(&d, "SD-203").opened_at, utc(2026, 10, 6, 22, 40), "07/Oct/26 12:40 AM");
+    assert_eq!(ticket(&d, "SD-203").priority, Priority::P1, "Highest");
+    assert_eq!(ticket(&d, "SD-203").impact, Some(Level::High), "Extensive / Widespread");
+    assert_eq!(ticket(&d, "SD-204").opened_at, utc(2026, 10, 8, 10, 10), "08/Oct/26 12:10 PM");
+    assert_eq!(ticket(&d, "SD-202").priority, Priority::P4, "Lowest");
+    assert_eq!(ticket(&d, "SD-209").ticket_type, TicketType::Change);
+    assert_eq!(ticket(&d, "SD-210").resolved_at, Some(utc(2026, 10, 27, 13, 5)), "27/Oct/26 2:05 PM, winter time");
+    // Ticket text is data: a summary starting with = keeps its characters.
+    assert_eq!(ticket(&d, "SD-208").summary, "=Mail komt niet aan bij \"ouders\" #2");
+    let got: Vec<(u64, &str, &str)> = d.rejections.iter().map(|r| (r.line, r.column.as_str(), r.value.as_str())).collect();
+    assert_eq!(got, vec![(7, "Issue Type", "Bug")], "a description over two lines: SD-205 is on line 7");
+
+    let (code, t) = check(&dir, &["--mapping", &mapping_file("jira-cloud", &mapping)]);
+    assert_eq!(code, Some(1), "{t}");
+    contains_all(&t, &[
+        "responded_at         ← \"Custom field ([CHART] Date of First Response)\"",
+        "not in this export: subcategory (no column Component/s / Components), urgency (no column Custom field (Urgency) / Urgency), channel, closed_at",
+        "\"Bug\" × 1 (first on line 7): rejected",
+        "accounting 2026-10: rows read 12 = counted 11 + excluded 0 (outside the period 0, out of scope 0) + rejected 1",
+    ]);
+}
+
+#[test]
+fn jira_export_in_another_language_than_english() {
+    // Jira heads the columns in the exporting user's language; only the names inside
+    // "Custom field (…)" stay as the site named them.
+    stops(&format!("{FIX}/jira-servicedesk-es"), "jira", &[
+        "error: Jira.csv has no column \"Custom field (Request Type)\" or \"Request Type\" (the mapping profile jira reads category from it)",
+        "hint: the columns of Jira.csv are: Resumen, Clave de incidencia, ID de la incidencia, Tipo de Incidencia, Estado,",
+        "Campo personalizado (Impact)",
     ]);
 }

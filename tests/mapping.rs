@@ -772,3 +772,37 @@ fn jira_export_in_another_language_than_english() {
         "Campo personalizado (Impact)",
     ]);
 }
+
+#[test]
+fn jira_excel_csv_export_with_bom_crlf_and_the_month_first() {
+    // Jira Cloud's "Export Excel CSV (current fields)": BOM, CRLF, times as 10/5/2026 9:30,
+    // and only the columns on screen (no Resolved, no Organizations, no Request Type).
+    let dir = format!("{FIX}/jira-excel-csv");
+    stops(&dir, "jira", &["error: Jira Export.csv has no column \"Custom field (Request Type)\" or \"Request Type\" (the mapping profile jira reads category from it)"]);
+
+    // A user's mapping for one school, the epics as categories.
+    let profile = slarapport::mapping::profile_text("jira").unwrap();
+    let mapping = profile
+        .replace(r#"school = ["Custom field (Organizations)", "Organizations"]"#, r#"school = { value = "OBS De Vuurtoren" }"#)
+        .replace(r#"category = ["Custom field (Request Type)", "Request Type"]"#, r#"category = "Parent summary""#);
+    assert_ne!(mapping, profile);
+    let d = load_mapped(&dir, &mapping);
+    assert_eq!((d.rows_read, d.tickets.len(), d.rejections.len()), (12, 12, 0), "{:?}", d.rejections);
+    let t = ticket(&d, "SD-303");
+    assert_eq!((t.priority, t.category.as_str(), t.line), (Priority::P1, "Netwerk", 4));
+    assert_eq!(t.opened_at, utc(2026, 10, 5, 7, 30), "10/5/2026 9:30 is 5 October");
+    assert_eq!(ticket(&d, "SD-305").opened_at, utc(2026, 10, 12, 14, 20), "10/12/2026 16:20");
+    assert_eq!(ticket(&d, "SD-310").opened_at, utc(2026, 10, 26, 7, 30), "10/26/2026 8:30, winter time");
+    assert_eq!(ticket(&d, "SD-312").opened_at, utc(2026, 11, 2, 8, 5), "11/2/2026 9:05");
+    assert_eq!(ticket(&d, "SD-306").priority, Priority::P4, "Lowest");
+    assert!(d.tickets.iter().all(|t| t.resolved_at.is_none()), "the current fields hold no Resolved");
+
+    let (code, t) = check(&dir, &["--mapping", &mapping_file("jira-excel-csv", &mapping)]);
+    assert_eq!(code, Some(1), "{t}");
+    contains_all(&t, &[
+        "reads Jira Export.csv (UTF-8 (with BOM), comma-separated)",
+        "resolved_at (no column Resolved)",
+        "unreadable timestamps: none",
+        "accounting 2026-10: rows read 12 = counted 11 + excluded 1 (outside the period 1, out of scope 0) + rejected 0",
+    ]);
+}

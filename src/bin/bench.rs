@@ -111,7 +111,7 @@ fn run_one(n: u64) {
     let (xlsx, parts) = std::thread::scope(|s| {
         let annex = s.spawn(|| {
             let t = Instant::now();
-            (render::xlsx::monthly_xlsx(&m, &labels).unwrap(), ms(t))
+            (render::annex::monthly_xlsx(&m, &labels).unwrap(), ms(t))
         });
         let t = Instant::now();
         let parts = (render::monthly_parts(&m, &labels).unwrap(), ms(t));

@@ -2,12 +2,9 @@
 //! Renderers read the model and format it; they decide nothing about what counts. The PDF
 //! and the annex are made from the same `Monthly`, so they cannot disagree.
 
+pub mod annex;
 pub mod pdf;
 pub mod world;
-pub mod xlsx;
-pub mod xlsx_quarterly;
-pub mod xlsx_annual;
-pub mod xlsx_voice;
 
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -178,7 +175,7 @@ pub fn monthly_parts(m: &Monthly, labels: &Labels) -> Result<MonthlyParts, Error
 /// independent; only the PDF needs both). A panic on either side stays a panic.
 pub fn with_annex<T>(m: &Monthly, labels: &Labels, parts: impl FnOnce() -> T) -> (Result<Vec<u8>, Error>, T) {
     std::thread::scope(|s| {
-        let annex = s.spawn(|| xlsx::monthly_xlsx(m, labels));
+        let annex = s.spawn(|| annex::monthly_xlsx(m, labels));
         let rest = parts();
         (annex.join().unwrap_or_else(|p| std::panic::resume_unwind(p)), rest)
     })
@@ -221,7 +218,7 @@ pub fn quarterly(
     today: NaiveDate,
     archival: bool,
 ) -> Result<RenderedReport, Error> {
-    let xlsx = xlsx_quarterly::quarterly_xlsx(q, labels)?;
+    let xlsx = annex::quarterly_xlsx(q, labels)?;
     let json = to_json(&q.json_document())?;
     report_with_annex(q, json, &q.meta.period, "quarterly", xlsx, labels, templates, today, archival)
 }
@@ -255,7 +252,7 @@ pub fn annual(
     today: NaiveDate,
     archival: bool,
 ) -> Result<RenderedReport, Error> {
-    let xlsx = xlsx_annual::annual_xlsx(a, labels)?;
+    let xlsx = annex::annual_xlsx(a, labels)?;
     report_with_annex(a, to_json(a)?, &a.meta.period, "annual", xlsx, labels, templates, today, archival)
 }
 

@@ -5,7 +5,7 @@
 
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, FormatBorder, Workbook};
 
-use super::xlsx::{cell_text, numbered_sheet_name, sheet_base_name};
+use super::workbook::{cell_text, numbered_sheet_name, sheet_base_name};
 use crate::error::Error;
 use crate::i18n::{month_label, Labels};
 use crate::report::annual::AnnualReport;
@@ -247,7 +247,7 @@ fn write(a: &AnnualReport, l: &Labels) -> Res<Vec<u8>> {
     let head = vec![t("xlsx.col.ticket_id"), t("a.measures.measure"), t("a.measures.owner"), t("a.measures.due_on"), t("a.measures.status"), t("a.measures.status_done")];
     sheet(&mut wb, &f, l, "a.sheet.measures", &title, &head, &rows)?;
     // The year's improvement actions, complaints and escalations (as in the other annexes).
-    for ws in super::xlsx_voice::voice_sheets(&a.voice, l)? {
+    for ws in super::voice::voice_sheets(&a.voice, l)? {
         wb.push_worksheet(ws);
     }
     wb.save_to_buffer()

@@ -1,0 +1,502 @@
+//! The monthly annex's KPI sheet: live formulas with the model's values as cached results.
+
+use rust_xlsxwriter::Format;
+
+use crate::render::annex::formulas::{a1, achievement_part, cached, lit, staircase_formula, str_lit};
+use crate::render::annex::vocab::{direction_key, frequency_key, source_text, unit_key};
+use crate::render::annex::workbook::{Book, Cells, Col, Res, cix, print_setup, rix};
+use crate::contract::PriorityCombination;
+use crate::i18n::{Labels, month_label};
+use crate::kpi::{DomainResult, KpiResult, KpiSection};
+
+/// The columns of a domain's KPI rows: label key (`xlsx.kpi_col.*`) and width.
+pub(super) const KPI_COLS: [(&str, f64); 19] = [
+    ("domain", 30.0),
+    ("kpi", 26.0),
+    ("name", 40.0),
+    ("norm_text", 40.0),
+    ("norm", 11.0),
+    ("norm2", 11.0),
+    ("direction", 12.0),
+    ("unit", 9.0),
+    ("weight", 9.0),
+    ("frequency", 14.0),
+    ("source", 34.0),
+    ("measured", 11.0),
+    ("measured2", 11.0),
+    ("numerator", 10.0),
+    ("denominator", 10.0),
+    ("achievement", 13.0),
+    ("effective_weight", 12.0),
+    ("status", 22.0),
+    ("note", 50.0),
+];
+
+/// Column indices of [`KPI_COLS`].
+pub(super) mod kc {
+    pub const DOMAIN: u16 = 0;
+    pub const ID: u16 = 1;
+    pub const NAME: u16 = 2;
+    pub const NORM_TEXT: u16 = 3;
+    pub const NORM: u16 = 4;
+    pub const NORM2: u16 = 5;
+    pub const DIRECTION: u16 = 6;
+    pub const UNIT: u16 = 7;
+    pub const WEIGHT: u16 = 8;
+    pub const FREQUENCY: u16 = 9;
+    pub const SOURCE: u16 = 10;
+    pub const MEASURED: u16 = 11;
+    pub const MEASURED2: u16 = 12;
+    pub const NUMERATOR: u16 = 13;
+    pub const DENOMINATOR: u16 = 14;
+    pub const ACHIEVEMENT: u16 = 15;
+    pub const EFFECTIVE: u16 = 16;
+    pub const STATUS: u16 = 17;
+    pub const NOTE: u16 = 18;
+}
+
+/// The overview's columns (label keys under `xlsx.kpi.`), from column A.
+pub(super) const OVERVIEW_COLS: [&str; 7] = [
+    "number",
+    "domain",
+    "status",
+    "score",
+    "malus_pct",
+    "escalation",
+    "malus_eur",
+];
+
+/// The achievement formula of the KPI in `row`: `""` while its measured cell is empty; for a
+/// KPI with a second norm (reachability) the lower of both parts when part 2 is measured.
+/// `None` for a KPI without a norm (count only).
+pub(super) fn achievement_formula(k: &KpiResult, row: u32, cap: Option<f64>) -> Option<String> {
+    k.norm?;
+    let m1 = a1(row, kc::MEASURED);
+    let p1 = achievement_part(&m1, &a1(row, kc::NORM), k.direction, cap);
+    Some(match k.second_norm {
+        Some(_) => {
+            let m2 = a1(row, kc::MEASURED2);
+            let p2 = achievement_part(&m2, &a1(row, kc::NORM2), k.direction, cap);
+            format!("IF(ISNUMBER({m1}),IF(ISNUMBER({m2}),MIN({p1},{p2}),{p1}),\"\")")
+        }
+        None => format!("IF(ISNUMBER({m1}),{p1},\"\")"),
+    })
+}
+
+/// Header columns (no width) labelled `{prefix}.{key}`.
+pub(super) fn label_cols(labels: &Labels, prefix: &str, keys: &[&str]) -> Vec<Col> {
+    keys.iter()
+        .map(|key| Col {
+            header: labels.get(&format!("{prefix}.{key}")).to_string(),
+            width: 0.0,
+        })
+        .collect()
+}
+
+/// Cells of a domain block that the overview refers to.
+pub(super) struct DomainCells {
+    pub(super) score: String,
+    pub(super) malus: String,
+    pub(super) escalation: String,
+    pub(super) malus_eur: Option<String>,
+}
+
+/// Where the KPI sheet keeps what the charts show.
+pub(super) struct KpiCells {
+    pub(super) sheet: String,
+    /// The overview's first row: one row per domain, name in column B, score in column D.
+    pub(super) first_overview: u32,
+    /// The staircase's first band row: one row per band, minimum score in column A.
+    pub(super) first_band: u32,
+}
+
+/// Columns of the overview that the domain chart reads.
+pub(super) const OVERVIEW_NAME_COL: u16 = 1;
+pub(super) const OVERVIEW_SCORE_COL: u16 = 3;
+
+/// Overview (a row per domain, referring to the blocks), the staircase and the cap, then one
+/// block per domain: a row per KPI with its achievement formula, then the domain's status and
+/// (for an active, scored domain) its score, malus and escalation formulas.
+pub(super) fn kpi_sheet(b: &mut Book, k: &KpiSection) -> Res<KpiCells> {
+    let labels = b.labels;
+    let cols: Vec<Col> = KPI_COLS
+        .iter()
+        .map(|(key, width)| Col {
+            header: labels.get(&format!("xlsx.kpi_col.{key}")).to_string(),
+            width: *width,
+        })
+        .collect();
+    let overview_cols = label_cols(labels, "xlsx.kpi", &OVERVIEW_COLS);
+    let mut ws = b.sheet("xlsx.kpi.sheet", 1)?;
+    // An empty cached result stays empty (the formula's own `""`), not the writer's default 0.
+    ws.set_formula_result_default("");
+    // The overview comes first but refers to the blocks, so it is written last.
+    const OVERVIEW_HEADING: u32 = 4;
+    let first_overview = OVERVIEW_HEADING + 2;
+    let first_band = first_overview + rix(k.domains.len())? + 3;
+    {
+        let f = &b.f;
+        let mut c = b.cells(&mut ws);
+        for (j, col) in cols.iter().enumerate() {
+            c.ws.set_column_width(cix(j)?, col.width)?;
+        }
+        let title = labels
+            .get("xlsx.kpi.title")
+            .replace("{period}", &month_label(&k.period, labels));
+        c.text_with(0, 0, &title, &f.title)?;
+        c.label_with(1, 0, "xlsx.kpi.intro", &f.italic)?;
+        c.label_with(2, 0, "xlsx.kpi.formulas", &f.italic)?;
+
+        let mut row = first_band - 2;
+        c.heading(row, "xlsx.kpi.staircase")?;
+        c.header_texts(
+            row + 1,
+            &label_cols(
+                labels,
+                "xlsx.kpi",
+                &["min_score", "malus_pct", "escalation"],
+            ),
+        )?;
+        row += 2;
+        for band in &k.bands {
+            c.number(row, 0, band.min_score_pct, &f.dec2)?;
+            c.number(row, 1, band.malus_pct, &f.dec2)?;
+            c.yes_no(row, 2, band.escalation)?;
+            row += 1;
+        }
+        c.label_with(row, 0, "xlsx.kpi.cap", &f.bold)?;
+        match k.cap_pct {
+            Some(cap) => c.number(row, 1, cap, &f.dec2)?,
+            None => c.label_with(row, 1, "xlsx.kpi.no_cap", &f.italic)?,
+        }
+        row += 2;
+
+        let mut refs = Vec::with_capacity(k.domains.len());
+        for d in &k.domains {
+            let (next, r) = domain_block(&mut c, row, d, k, &cols)?;
+            refs.push(r);
+            row = next + 1;
+        }
+
+        c.heading(OVERVIEW_HEADING, "xlsx.kpi.overview")?;
+        let with_eur = refs.iter().flatten().any(|r| r.malus_eur.is_some());
+        let shown = if with_eur { 7 } else { 6 };
+        c.header_texts(OVERVIEW_HEADING + 1, &overview_cols[..shown])?;
+        for (i, (d, r)) in k.domains.iter().zip(&refs).enumerate() {
+            let row = first_overview + rix(i)?;
+            c.number(row, 0, f64::from(d.number), &f.int)?;
+            c.text(row, OVERVIEW_NAME_COL, &d.name)?;
+            c.tr(row, 2, "xlsx.domain_status", &d.status)?;
+            let Some(r) = r else { continue };
+            let score = cached(d.score_pct);
+            c.formula(row, OVERVIEW_SCORE_COL, &r.score, score, &f.dec2_bold)?;
+            c.formula(row, 4, &r.malus, cached(d.malus_pct), &f.dec2)?;
+            let escalation = escalation_result(c.labels, d);
+            c.formula(row, 5, &r.escalation, escalation, &f.plain)?;
+            if let Some(eur) = &r.malus_eur {
+                c.formula(row, 6, eur, cached(d.malus_eur), &f.eur)?;
+            }
+        }
+    }
+    print_setup(&mut ws, None)?;
+    let sheet = ws.name();
+    b.wb.push_worksheet(ws);
+    Ok(KpiCells {
+        sheet,
+        first_overview,
+        first_band,
+    })
+}
+
+/// The escalation cell's value: yes or no with a score, empty without one.
+pub(super) fn escalation_result(labels: &Labels, d: &DomainResult) -> String {
+    match d.score_pct {
+        Some(_) => labels
+            .get(if d.escalation { "xlsx.yes" } else { "xlsx.no" })
+            .to_string(),
+        None => String::new(),
+    }
+}
+
+/// One domain's block from `row`; returns the next free row and, for an active scored
+/// domain, the cells the overview refers to (as `=A1` formulas).
+pub(super) fn domain_block(
+    c: &mut Cells,
+    mut row: u32,
+    d: &DomainResult,
+    k: &KpiSection,
+    cols: &[Col],
+) -> Res<(u32, Option<DomainCells>)> {
+    let f = c.f;
+    let labels = c.labels;
+    let heading = labels
+        .get("xlsx.kpi.domain_heading")
+        .replace("{number}", &d.number.to_string())
+        .replace("{name}", &d.name);
+    c.text_with(row, 0, &heading, &f.heading)?;
+    c.header_texts(row + 1, cols)?;
+    let first = row + 2;
+    // Scores, malus and escalation only for a domain that counts in this period.
+    let live = d.scored && d.active && !d.kpis.is_empty();
+    let domain = format!("{} {}", d.number, d.name);
+    // Per-priority rows (domain 2's response and resolution) come after the KPI rows, a
+    // block per KPI: a heading row, then a row per priority. Their rows, known up front so
+    // the KPI rows can refer to them.
+    let mut part_row = first + rix(d.kpis.len())? + 1;
+    let part_rows: Vec<Option<(u32, u32)>> = d
+        .kpis
+        .iter()
+        .map(|k| {
+            let n = k.figure.as_ref().map_or(0, |f| f.per_priority.len());
+            (n > 0).then(|| {
+                let range = (part_row + 1, part_row + n as u32);
+                part_row += n as u32 + 2;
+                range
+            })
+        })
+        .collect();
+    for (i, kpi) in d.kpis.iter().enumerate() {
+        let row = first + rix(i)?;
+        c.text(row, kc::DOMAIN, &domain)?;
+        c.text(row, kc::ID, &kpi.id)?;
+        c.text(row, kc::NAME, &kpi.name)?;
+        c.text(row, kc::NORM_TEXT, &kpi.norm_text)?;
+        c.opt_number(row, kc::NORM, kpi.norm, &f.dec2)?;
+        c.opt_number(row, kc::NORM2, kpi.second_norm, &f.dec2)?;
+        c.tr(
+            row,
+            kc::DIRECTION,
+            "xlsx.direction",
+            direction_key(kpi.direction),
+        )?;
+        c.tr(row, kc::UNIT, "xlsx.unit", unit_key(kpi.unit))?;
+        c.opt_number(row, kc::WEIGHT, kpi.weight, &f.dec2)?;
+        c.tr(
+            row,
+            kc::FREQUENCY,
+            "xlsx.frequency",
+            frequency_key(kpi.frequency),
+        )?;
+        c.text(row, kc::SOURCE, &source_text(labels, kpi))?;
+        let combined = match (&kpi.figure, part_rows[i]) {
+            (Some(fig), Some((a, b))) => match fig.combination {
+                Some(PriorityCombination::PerPriorityMean) => Some(("AVERAGE", a, b)),
+                Some(PriorityCombination::PerPriorityMin) => Some(("MIN", a, b)),
+                _ => None,
+            },
+            _ => None,
+        };
+        if let (Some(fig), Some((func, a, b))) = (&kpi.figure, combined) {
+            // The priorities' attainments combined; the achievement combines theirs.
+            let range = |col: u16| format!("{}:{}", a1(a, col), a1(b, col));
+            let measured = format!("{func}({})", range(kc::MEASURED));
+            c.formula(row, kc::MEASURED, &measured, cached(Some(fig.measured)), &f.dec2)?;
+            let ach = range(kc::ACHIEVEMENT);
+            let formula = format!("IF(COUNT({ach})>0,{func}({ach}),\"\")");
+            c.formula(row, kc::ACHIEVEMENT, &formula, cached(kpi.achievement_pct), &f.dec2)?;
+            // The pooled counts, as in the JSON (the rows below hold each priority's).
+            for (col, n) in [(kc::NUMERATOR, fig.numerator), (kc::DENOMINATOR, fig.denominator)] {
+                if let Some(n) = n {
+                    c.count(row, col, n)?;
+                }
+            }
+            c.text_with(row, kc::NOTE, &fig.note, &f.wrap)?;
+        } else if let Some(fig) = &kpi.figure {
+            c.number(row, kc::MEASURED, fig.measured, &f.dec2)?;
+            c.opt_number(row, kc::MEASURED2, fig.second_measured, &f.dec2)?;
+            if let Some(n) = fig.numerator {
+                c.count(row, kc::NUMERATOR, n)?;
+            }
+            if let Some(n) = fig.denominator {
+                c.count(row, kc::DENOMINATOR, n)?;
+            }
+            c.text_with(row, kc::NOTE, &fig.note, &f.wrap)?;
+        }
+        let achievement = if combined.is_some() { None } else { achievement_formula(kpi, row, k.cap_pct) };
+        if let Some(formula) = &achievement {
+            c.formula(
+                row,
+                kc::ACHIEVEMENT,
+                formula,
+                cached(kpi.achievement_pct),
+                &f.dec2,
+            )?;
+        }
+        if live {
+            let (ach, weight) = (a1(row, kc::ACHIEVEMENT), a1(row, kc::WEIGHT));
+            let formula = format!("IF(AND(ISNUMBER({ach}),ISNUMBER({weight})),{weight},0)");
+            let effective = match (kpi.weight, kpi.achievement_pct) {
+                (Some(w), Some(_)) => w,
+                _ => 0.0,
+            };
+            c.formula(
+                row,
+                kc::EFFECTIVE,
+                &formula,
+                cached(Some(effective)),
+                &f.dec2,
+            )?;
+        }
+        c.tr(row, kc::STATUS, "xlsx.kpi_status", &kpi.status)?;
+    }
+    for (kpi, rows) in d.kpis.iter().zip(&part_rows) {
+        let (Some(fig), Some((a, _))) = (&kpi.figure, rows) else { continue };
+        let heading = format!("{} {}", kpi.name, labels.get("story.kpi.per_priority"));
+        c.text_with(a - 1, kc::NAME, &heading, &f.bold)?;
+        for (j, part) in fig.per_priority.iter().enumerate() {
+            let row = a + rix(j)?;
+            c.text(row, kc::DOMAIN, &domain)?;
+            c.text(row, kc::ID, &format!("{}.{}", kpi.id, part.priority))?;
+            c.tr(row, kc::NAME, "priority", &part.priority)?;
+            c.opt_number(row, kc::NORM, kpi.norm, &f.dec2)?;
+            c.tr(row, kc::DIRECTION, "xlsx.direction", direction_key(kpi.direction))?;
+            c.tr(row, kc::UNIT, "xlsx.unit", unit_key(kpi.unit))?;
+            c.count(row, kc::NUMERATOR, part.numerator)?;
+            c.count(row, kc::DENOMINATOR, part.denominator)?;
+            let (num, den) = (a1(row, kc::NUMERATOR), a1(row, kc::DENOMINATOR));
+            let measured = format!("IF({den}>0,{num}*100/{den},\"\")");
+            c.formula(row, kc::MEASURED, &measured, cached(Some(part.measured)), &f.dec2)?;
+            let m = a1(row, kc::MEASURED);
+            let ach = achievement_part(&m, &a1(row, kc::NORM), kpi.direction, k.cap_pct);
+            c.formula(row, kc::ACHIEVEMENT, &format!("IF(ISNUMBER({m}),{ach},\"\")"), cached(Some(part.achievement_pct)), &f.dec2)?;
+        }
+    }
+    row = part_row.max(first + rix(d.kpis.len())? + 1);
+
+    c.label_with(row, 0, "xlsx.kpi.status", &f.bold)?;
+    c.tr(row, 1, "xlsx.domain_status", &d.status)?;
+    row += 1;
+    if let Some(from) = &d.active_from {
+        c.label_with(row, 0, "xlsx.kpi.active_from", &f.bold)?;
+        c.date(row, 1, Some(from))?;
+        row += 1;
+    }
+    if !live {
+        return Ok((row, None));
+    }
+    let last = first + rix(d.kpis.len() - 1)?;
+    let range = |col: u16| format!("{}:{}", a1(first, col), a1(last, col));
+    let (weights, effective, achievements) = (
+        range(kc::WEIGHT),
+        range(kc::EFFECTIVE),
+        range(kc::ACHIEVEMENT),
+    );
+
+    let pair = |c: &mut Cells,
+                row: &mut u32,
+                key: &str,
+                formula: String,
+                result: String,
+                format: &Format|
+     -> Res<String> {
+        c.label_with(*row, 0, key, &f.bold)?;
+        c.formula(*row, 1, &formula, result, format)?;
+        *row += 1;
+        Ok(a1(*row - 1, 1))
+    };
+    pair(
+        c,
+        &mut row,
+        "xlsx.kpi.weight_total",
+        format!("SUM({weights})"),
+        cached(Some(d.weight_total)),
+        &f.dec2,
+    )?;
+    pair(
+        c,
+        &mut row,
+        "xlsx.kpi.weight_with_data",
+        format!("SUM({effective})"),
+        cached(Some(d.weight_with_data)),
+        &f.dec2,
+    )?;
+    let (total, with_data) = (a1(row - 2, 1), a1(row - 1, 1));
+    let score = pair(
+        c,
+        &mut row,
+        "xlsx.kpi.score",
+        format!(
+            "IF(SUM({effective})<=0,\"\",SUMPRODUCT({effective},{achievements})/SUM({effective}))"
+        ),
+        cached(d.score_pct),
+        &f.dec2_bold,
+    )?;
+    let share = pair(
+        c,
+        &mut row,
+        "xlsx.kpi.weight_share",
+        format!("IF({total}>0,{with_data}*100/{total},\"\")"),
+        cached(d.weight_share_pct),
+        &f.dec2,
+    )?;
+    // Below the contract's minimum share of the weight, the band's malus is not applied
+    // (unless the contract applies it all the same).
+    let gate = |staircase: String, below: &str| {
+        if k.malus_with_little_data {
+            staircase
+        } else {
+            format!(
+                "IF(AND(ISNUMBER({score}),ISNUMBER({share}),{share}<{}),{below},{staircase})",
+                lit(k.min_weight_share_pct)
+            )
+        }
+    };
+    let malus = pair(
+        c,
+        &mut row,
+        "xlsx.kpi.malus_pct",
+        gate(staircase_formula(&score, &k.bands, |b| lit(b.malus_pct), "\"\""), "\"\""),
+        cached(d.malus_pct),
+        &f.dec2_bold,
+    )?;
+    let (yes, no) = (
+        str_lit(labels.get("xlsx.yes")),
+        str_lit(labels.get("xlsx.no")),
+    );
+    let escalation = pair(
+        c,
+        &mut row,
+        "xlsx.kpi.escalation",
+        gate(
+            staircase_formula(
+                &score,
+                &k.bands,
+                |b| {
+                    if b.escalation {
+                        yes.clone()
+                    } else {
+                        no.clone()
+                    }
+                },
+                &no,
+            ),
+            &no,
+        ),
+        escalation_result(labels, d),
+        &f.bold,
+    )?;
+    let malus_eur = match d.invoice_amount_eur {
+        Some(amount) => {
+            c.label_with(row, 0, "xlsx.kpi.invoice", &f.bold)?;
+            c.number(row, 1, amount, &f.eur)?;
+            let invoice = a1(row, 1);
+            row += 1;
+            Some(pair(
+                c,
+                &mut row,
+                "xlsx.kpi.malus_eur",
+                format!("IF(ISNUMBER({malus}),{invoice}*{malus}/100,\"\")"),
+                cached(d.malus_eur),
+                &f.eur_bold,
+            )?)
+        }
+        None => None,
+    };
+    let refs = DomainCells {
+        score: format!("={score}"),
+        malus: format!("={malus}"),
+        escalation: format!("={escalation}"),
+        malus_eur: malus_eur.map(|e| format!("={e}")),
+    };
+    Ok((row, Some(refs)))
+}

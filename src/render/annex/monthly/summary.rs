@@ -1,0 +1,271 @@
+//! The monthly annex's first and last sheets: the summary (meta, inputs, headline figures,
+//! the accounting of the input rows) and the data quality (rejections, warnings, notes).
+
+use crate::render::annex::workbook::{Book, Cells, Res, Value, print_setup};
+use crate::i18n::{format_number, month_label};
+use crate::report::model::{Accounting, MonthlyReport, Summary};
+
+/// Rows per list (rejections, warnings) on the data-quality sheet.
+pub const DQ_MAX_ROWS: usize = 100_000;
+
+/// Meta, input files, headline figures and the accounting of the input rows.
+pub(super) fn summary_sheet(b: &mut Book, r: &MonthlyReport) -> Res {
+    let mut ws = b.sheet("xlsx.sheet.summary", 1)?;
+    let meta = &r.meta;
+    let period = month_label(&meta.period, b.labels);
+    {
+        let f = &b.f;
+        let mut c = b.cells(&mut ws);
+        for (col, width) in [(0, 46.0), (1, 66.0), (2, 12.0)] {
+            c.ws.set_column_width(col, width)?;
+        }
+        let title = b.labels.get("xlsx.title").replace("{period}", &period);
+        c.text_with(0, 0, &title, &f.title)?;
+
+        c.heading(2, "xlsx.heading.meta")?;
+        let row = c.pairs(
+            3,
+            &[
+                ("xlsx.meta.client", Value::Text(&meta.client)),
+                ("xlsx.meta.provider", Value::Text(&meta.provider)),
+                ("xlsx.meta.contract", Value::Text(&meta.contract_name)),
+                ("xlsx.meta.period", Value::Text(&period)),
+                ("xlsx.meta.period_start", Value::Date(&meta.period_start)),
+                ("xlsx.meta.period_end", Value::Date(&meta.period_end)),
+                ("xlsx.meta.cutoff", Value::DateTime(&meta.cutoff)),
+                ("xlsx.meta.generated_on", Value::Date(&meta.generated_on)),
+                ("xlsx.meta.due_on", Value::Date(&meta.due_on)),
+                ("xlsx.meta.late", Value::YesNo(meta.late)),
+                ("xlsx.meta.time_zone", Value::Text(&meta.time_zone)),
+                (
+                    "xlsx.meta.service_window",
+                    Value::Text(&meta.service_window),
+                ),
+                (
+                    "xlsx.meta.contract_source",
+                    Value::Text(&meta.contract_source),
+                ),
+                (
+                    "xlsx.meta.contract_sha256",
+                    Value::Text(&meta.contract_sha256),
+                ),
+                ("xlsx.meta.tool_version", Value::Text(&meta.tool_version)),
+            ],
+        )?;
+
+        let mut row = row + 1;
+        c.heading(row, "xlsx.heading.inputs")?;
+        row += 1;
+        c.header_texts(
+            row,
+            &b.cols(&[("file", 0.0), ("sha256", 0.0), ("rows", 0.0)]),
+        )?;
+        row += 1;
+        if meta.inputs.is_empty() {
+            c.none(row)?;
+            row += 1;
+        }
+        for input in &meta.inputs {
+            c.text(row, 0, &input.name)?;
+            c.text(row, 1, &input.sha256)?;
+            c.count(row, 2, input.rows)?;
+            row += 1;
+        }
+
+        row += 1;
+        c.heading(row, "xlsx.heading.summary")?;
+        row = c.pairs(row + 1, &summary_pairs(&r.summary))?;
+
+        row += 1;
+        c.heading(row, "xlsx.heading.accounting")?;
+        accounting_block(&mut c, row + 1, &r.data_quality.accounting)?;
+    }
+    print_setup(&mut ws, None)?;
+    b.wb.push_worksheet(ws);
+    Ok(())
+}
+
+pub(super) fn summary_pairs(s: &Summary) -> Vec<(&'static str, Value<'static>)> {
+    vec![
+        (
+            "xlsx.summary.tickets_opened",
+            Value::Count(s.tickets_opened),
+        ),
+        (
+            "xlsx.summary.incidents_opened",
+            Value::Count(s.incidents_opened),
+        ),
+        (
+            "xlsx.summary.service_requests_opened",
+            Value::Count(s.service_requests_opened),
+        ),
+        (
+            "xlsx.summary.changes_opened",
+            Value::Count(s.changes_opened),
+        ),
+        (
+            "xlsx.summary.tickets_resolved",
+            Value::Count(s.tickets_resolved),
+        ),
+        ("xlsx.summary.response_pct", Value::Pct(s.response_pct)),
+        ("xlsx.summary.resolution_pct", Value::Pct(s.resolution_pct)),
+        (
+            "xlsx.summary.response_breaches",
+            Value::Count(s.response_breaches),
+        ),
+        (
+            "xlsx.summary.resolution_breaches",
+            Value::Count(s.resolution_breaches),
+        ),
+        (
+            "xlsx.summary.backlog_overdue",
+            Value::Count(s.backlog_overdue),
+        ),
+        ("xlsx.summary.p1_count", Value::Count(s.p1_count)),
+        (
+            "xlsx.summary.rca_overdue_or_late",
+            Value::Count(s.rca_overdue_or_late),
+        ),
+        ("xlsx.summary.rows_rejected", Value::Count(s.rows_rejected)),
+        ("xlsx.summary.warnings", Value::Count(s.warnings)),
+    ]
+}
+
+/// rows read = counted + excluded (per reason) + rejected; returns the next free row.
+pub(super) fn accounting_block(c: &mut Cells, mut row: u32, a: &Accounting) -> Res<u32> {
+    let f = c.f;
+    row = c.pairs(
+        row,
+        &[
+            ("xlsx.accounting.rows_read", Value::Count(a.rows_read)),
+            ("xlsx.accounting.counted", Value::Count(a.counted)),
+            ("xlsx.accounting.excluded", Value::Count(a.excluded)),
+        ],
+    )?;
+    for e in &a.excluded_by_reason {
+        c.tr_with(row, 0, "exclusion", &e.reason, &f.indent)?;
+        c.count(row, 1, e.rows)?;
+        row += 1;
+    }
+    c.pairs(
+        row,
+        &[
+            ("xlsx.accounting.rejected", Value::Count(a.rejected)),
+            ("xlsx.accounting.balanced", Value::YesNo(a.balanced)),
+        ],
+    )
+}
+
+/// Accounting, rejections, warnings (with a count per column) and notes, one block each.
+pub(super) fn data_quality_sheet(b: &mut Book, r: &MonthlyReport) -> Res {
+    let dq = &r.data_quality;
+    // Warnings in the annex's language (the JSON keeps them in English, with code and args).
+    let messages: Vec<String> = dq.warnings.iter().take(DQ_MAX_ROWS).map(|w| w.localized(b.labels)).collect();
+    let rejection_cols = b.cols(&[
+        ("file", 0.0),
+        ("line", 0.0),
+        ("column", 0.0),
+        ("value", 0.0),
+        ("reason", 0.0),
+        ("hint", 0.0),
+    ]);
+    let warning_cols = b.cols(&[
+        ("file", 0.0),
+        ("line", 0.0),
+        ("ticket_id", 0.0),
+        ("column", 0.0),
+        ("message", 0.0),
+    ]);
+    let per_column_cols = b.cols(&[("column", 0.0), ("count", 0.0)]);
+    let lang = b.labels.lang().to_string();
+    let mut ws = b.sheet("xlsx.sheet.data_quality", 1)?;
+    {
+        let f = &b.f;
+        let mut c = b.cells(&mut ws);
+        for (col, width) in [
+            (0, 40.0),
+            (1, 12.0),
+            (2, 18.0),
+            (3, 30.0),
+            (4, 60.0),
+            (5, 60.0),
+        ] {
+            c.ws.set_column_width(col, width)?;
+        }
+        let truncated = |c: &mut Cells, row: u32, total: usize| -> Res<u32> {
+            if total <= DQ_MAX_ROWS {
+                return Ok(row);
+            }
+            let more = format_number((total - DQ_MAX_ROWS) as f64, 0, &lang);
+            let text = c.labels.get("xlsx.truncated").replace("{n}", &more);
+            c.text_with(row, 0, &text, &f.italic)?;
+            Ok(row + 1)
+        };
+
+        c.heading(0, "xlsx.heading.accounting")?;
+        let mut row = accounting_block(&mut c, 1, &dq.accounting)? + 1;
+
+        c.heading(row, "xlsx.heading.rejections")?;
+        c.header_texts(row + 1, &rejection_cols)?;
+        row += 2;
+        if dq.rejections.is_empty() {
+            c.none(row)?;
+            row += 1;
+        }
+        for x in dq.rejections.iter().take(DQ_MAX_ROWS) {
+            let (reason, hint) = x.localized(b.labels);
+            c.text(row, 0, &x.file)?;
+            c.number(row, 1, x.line as f64, &f.int)?;
+            c.text(row, 2, &x.column)?;
+            c.text(row, 3, &x.value)?;
+            c.text_with(row, 4, &reason, &f.wrap)?;
+            c.text_with(row, 5, &hint, &f.wrap)?;
+            row += 1;
+        }
+        row = truncated(&mut c, row, dq.rejections.len())? + 1;
+
+        c.heading(row, "xlsx.heading.warnings")?;
+        c.header_texts(row + 1, &warning_cols)?;
+        row += 2;
+        if dq.warnings.is_empty() {
+            c.none(row)?;
+            row += 1;
+        }
+        for (x, message) in dq.warnings.iter().take(DQ_MAX_ROWS).zip(&messages) {
+            c.text(row, 0, &x.file)?;
+            c.number(row, 1, x.line as f64, &f.int)?;
+            c.text(row, 2, &x.ticket_id)?;
+            c.text(row, 3, &x.column)?;
+            c.text_with(row, 4, message, &f.wrap)?;
+            row += 1;
+        }
+        row = truncated(&mut c, row, dq.warnings.len())? + 1;
+
+        c.heading(row, "xlsx.heading.warnings_by_column")?;
+        c.header_texts(row + 1, &per_column_cols)?;
+        row += 2;
+        if dq.warnings_by_column.is_empty() {
+            c.none(row)?;
+            row += 1;
+        }
+        for x in &dq.warnings_by_column {
+            c.text(row, 0, &x.column)?;
+            c.count(row, 1, x.count)?;
+            row += 1;
+        }
+
+        row += 1;
+        c.heading(row, "xlsx.heading.notes")?;
+        row += 1;
+        if dq.notes.is_empty() {
+            c.none(row)?;
+        }
+        for note in &dq.notes {
+            c.text(row, 0, note)?;
+            row += 1;
+        }
+    }
+    print_setup(&mut ws, None)?;
+    b.wb.push_worksheet(ws);
+    Ok(())
+}

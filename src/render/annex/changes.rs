@@ -1,28 +1,8 @@
 //! The sheets of a rerun's changes (figures was → now, and the tickets that explain them),
 //! the same in the monthly and the quarterly annex.
 
-use rust_xlsxwriter::{Workbook, Worksheet};
-
-use super::workbook::{Book, Col, Formats, LIST_ROWS_PER_SHEET, Res, excel_datetime, list_sheets, translate};
-use crate::i18n::Labels;
+use super::workbook::{Book, Col, Res, excel_datetime, list_sheets, translate};
 use crate::report::changes::Changes;
-
-/// The sheets of a rerun's changes (as in the monthly annex) for another workbook (the
-/// quarterly annex): named clear of `names_in_use` (sheet names already in that workbook),
-/// to be pushed onto it in this order.
-pub(super) fn changes_worksheets(ch: &Changes, labels: &Labels, names_in_use: &[String]) -> Res<Vec<Worksheet>> {
-    let mut b = Book {
-        wb: Workbook::new(),
-        labels,
-        f: Formats::new(),
-        names: names_in_use.iter().map(|n| n.to_lowercase()).collect(),
-        rows_per_sheet: LIST_ROWS_PER_SHEET,
-        poison: false,
-        low_memory: false,
-    };
-    changes_sheets(&mut b, ch)?;
-    Ok(std::mem::take(b.wb.worksheets_mut()))
-}
 
 /// A rerun's changes against the version it replaces: the figures (was → now) and every
 /// ticket that explains them (on a rerun only: a first report has none).

@@ -62,6 +62,11 @@ pub(super) fn top_down_bars(chart: &mut Chart) {
         .set_crossing(ChartAxisCrossing::Max);
 }
 
+/// A value axis of fractions shown as percentages, 0 % to 100 % in steps of 20.
+pub(super) fn percent_axis(chart: &mut Chart) {
+    chart.y_axis().set_min(0).set_max(1).set_major_unit(0.2).set_num_format("0%");
+}
+
 /// Row after a chart of `height` pixels placed at `row`, leaving one blank row.
 pub(super) fn below(row: u32, height: u32) -> u32 {
     row + height.div_ceil(ROW_PX) + 1

@@ -9,8 +9,9 @@ use std::borrow::Cow;
 use std::collections::BTreeSet;
 
 use chrono::{Datelike, NaiveDate, NaiveDateTime, Timelike};
-use rust_xlsxwriter::{Color, ExcelDateTime, Format, FormatAlign, FormatBorder, Formula, Workbook, Worksheet, XlsxError};
+use rust_xlsxwriter::{Color, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Formula, Workbook, Worksheet, XlsxError};
 
+use crate::error::Error;
 use crate::i18n::Labels;
 
 /// Excel's limit of rows per worksheet.
@@ -33,6 +34,8 @@ pub(super) type Res<T = ()> = Result<T, XlsxError>;
 #[doc(hidden)]
 pub const POISONED_RESULT: f64 = -12345.678;
 
+/// The cell formats of the annexes. A format reaches the file only when a cell uses it (in
+/// the order of first use), so an annex pays nothing for the formats it does not use.
 pub(super) struct Formats {
     pub(super) title: Format,
     pub(super) heading: Format,
@@ -57,6 +60,16 @@ pub(super) struct Formats {
     pub(super) dec2_bold: Format,
     pub(super) eur: Format,
     pub(super) eur_bold: Format,
+    /// The header of the quarterly and annual tables: white on the house colour.
+    pub(super) dark_header: Format,
+    /// The header, dates and text of the logs' sheets (improvement actions, complaints,
+    /// escalations, commentary).
+    pub(super) log_header: Format,
+    pub(super) log_date: Format,
+    pub(super) log_text: Format,
+    /// A percentage below its norm in the annual annex (red, bold), and "no data" (grey).
+    pub(super) missed_pct: Format,
+    pub(super) no_data: Format,
 }
 
 impl Formats {
@@ -89,6 +102,16 @@ impl Formats {
             dec2_bold: bold.clone().set_num_format("0.00"),
             eur: Format::new().set_num_format(EUR_FORMAT),
             eur_bold: bold.clone().set_num_format(EUR_FORMAT),
+            dark_header: bold
+                .clone()
+                .set_font_color("#FFFFFF")
+                .set_background_color("#0B5F7A")
+                .set_border_bottom(FormatBorder::Thin),
+            log_header: bold.clone().set_border_bottom(FormatBorder::Thin).set_text_wrap(),
+            log_date: Format::new().set_num_format("d-m-yyyy"),
+            log_text: Format::new().set_text_wrap(),
+            missed_pct: Format::new().set_num_format("0.00%").set_font_color("#B3261E").set_bold(),
+            no_data: Format::new().set_italic().set_font_color("#6B7280"),
             total_label: total,
             bold,
         }
@@ -104,16 +127,33 @@ pub(super) struct Book<'a> {
     pub(super) rows_per_sheet: usize,
     /// Write [`POISONED_RESULT`] as every formula's cached result (tests only).
     pub(super) poison: bool,
-    /// Long lists in rust_xlsxwriter's low-memory mode. Only for sheets that stay in this
-    /// book's workbook: a low-memory sheet belongs to the workbook that made it, so sheets
-    /// made for another workbook (the quarterly annex's changes) are ordinary ones.
+    /// Long lists in rust_xlsxwriter's low-memory mode (the monthly annex, whose ticket list
+    /// can hold a million rows; the quarterly and annual annexes write ordinary sheets).
     pub(super) low_memory: bool,
 }
 
-impl Book<'_> {
+impl<'a> Book<'a> {
+    /// An empty book; `low_memory` as in [`Book::low_memory`].
+    pub(super) fn new(labels: &'a Labels, rows_per_sheet: usize, poison: bool, low_memory: bool) -> Book<'a> {
+        Book {
+            wb: Workbook::new(),
+            labels,
+            f: Formats::new(),
+            names: BTreeSet::new(),
+            rows_per_sheet: rows_per_sheet.max(1),
+            poison,
+            low_memory,
+        }
+    }
+
     /// A new sheet named by the label `key`; `part` 2, 3, … adds " (2)", " (3)", ….
     pub(super) fn sheet(&mut self, key: &str, part: usize) -> Res<Worksheet> {
         self.named(key, part, Worksheet::new())
+    }
+
+    /// As [`Book::sheet`], without a paper size (the quarterly annex's tables).
+    pub(super) fn plain_sheet(&mut self, key: &str) -> Res<Worksheet> {
+        self.unique(key, 1, Worksheet::new())
     }
 
     /// As [`Book::sheet`], for a long list written row after row: each row goes to a
@@ -125,7 +165,14 @@ impl Book<'_> {
     }
 
     /// `ws` named after `key` (numbered from `part`, unique in the workbook), on A4.
-    pub(super) fn named(&mut self, key: &str, part: usize, mut ws: Worksheet) -> Res<Worksheet> {
+    pub(super) fn named(&mut self, key: &str, part: usize, ws: Worksheet) -> Res<Worksheet> {
+        let mut ws = self.unique(key, part, ws)?;
+        ws.set_paper_size(9); // A4
+        Ok(ws)
+    }
+
+    /// `ws` named after `key`, numbered from `part` and unique in the workbook.
+    fn unique(&mut self, key: &str, part: usize, mut ws: Worksheet) -> Res<Worksheet> {
         let base = sheet_base_name(self.labels.get(key));
         let mut n = part.max(1);
         let name = loop {
@@ -136,8 +183,13 @@ impl Book<'_> {
             n += 1;
         };
         ws.set_name(name)?;
-        ws.set_paper_size(9); // A4
         Ok(ws)
+    }
+
+    /// `ws` as the second sheet (the charts, after the summary or the headline figures).
+    pub(super) fn insert_second(&mut self, ws: Worksheet) {
+        let sheets = self.wb.worksheets_mut();
+        sheets.insert(sheets.len().min(1), ws);
     }
 
     pub(super) fn cells<'w>(&'w self, ws: &'w mut Worksheet) -> Cells<'w> {
@@ -357,6 +409,12 @@ impl Cells<'_> {
         Ok(())
     }
 
+    /// A number in Excel's General format.
+    pub(super) fn general(&mut self, row: u32, col: u16, x: f64) -> Res {
+        self.ws.write_number(row, col, x)?;
+        Ok(())
+    }
+
     pub(super) fn opt_number(&mut self, row: u32, col: u16, x: Option<f64>, format: &Format) -> Res {
         match x {
             Some(x) => self.number(row, col, x, format),
@@ -450,6 +508,16 @@ impl Cells<'_> {
         Ok(())
     }
 
+    /// A header row of the quarterly and annual tables (white on the house colour) from
+    /// column 0; returns the next row.
+    pub(super) fn dark_header(&mut self, row: u32, texts: &[String]) -> Res<u32> {
+        let f = self.f;
+        for (j, text) in texts.iter().enumerate() {
+            self.text_with(row, cix(j)?, text, &f.dark_header)?;
+        }
+        Ok(row + 1)
+    }
+
     /// A header row without touching the widths (for a second block on a sheet).
     pub(super) fn header_texts(&mut self, row: u32, cols: &[Col]) -> Res {
         let f = self.f;
@@ -464,6 +532,24 @@ impl Cells<'_> {
         let f = self.f;
         self.label_with(row, 0, "xlsx.none", &f.italic)
     }
+}
+
+/// The document's properties: its creation time is the report's `generated_on` (midnight),
+/// so the file is reproducible.
+pub(super) fn properties(title: &str, subject: Option<&str>, company: &str, generated_on: &str) -> Res<DocProperties> {
+    let created = excel_date(generated_on)
+        .ok_or_else(|| XlsxError::ParameterError(format!("generated_on \"{generated_on}\" is not a date")))?;
+    let p = DocProperties::new().set_title(cell_text(title)).set_company(cell_text(company));
+    Ok(match subject {
+        Some(s) => p.set_subject(cell_text(s)),
+        None => p,
+    }
+    .set_creation_datetime(&created))
+}
+
+/// A writer's error as the tool's: "cannot write the {what}: …".
+pub(super) fn annex_error(what: &'static str) -> impl Fn(XlsxError) -> Error {
+    move |e| Error::new(format!("cannot write the {what}: {e}"))
 }
 
 pub(super) fn translate<'a>(labels: &'a Labels, table: &str, key: &'a str) -> Cow<'a, str> {

@@ -5,7 +5,7 @@ use rust_xlsxwriter::{Chart, ChartDataLabel};
 use super::ChartSources;
 use super::kpi::{OVERVIEW_NAME_COL, OVERVIEW_SCORE_COL};
 use super::tables::{ATTAINMENT_PCT_COL, ATTAINMENT_PRIORITY_COL, AttainmentCells, CROSS_FIRST_ROW};
-use crate::render::annex::charts::{BAND_COLOURS, CHART_HEIGHT, CHART_TOP, CHART_WIDTH, HELPER_COL, PRIMARY, PRIMARY_LIGHT, add_band_line, band_name, below, fill, titled, top_down_bars};
+use crate::render::annex::charts::{BAND_COLOURS, CHART_HEIGHT, CHART_TOP, CHART_WIDTH, HELPER_COL, PRIMARY, PRIMARY_LIGHT, add_band_line, band_name, below, fill, percent_axis, titled, top_down_bars};
 use crate::render::annex::formulas::{cached, sheet_ref, text_result_is_safe};
 use crate::render::annex::workbook::{Book, Res, cell_text, cix, n_rows, print_setup, rix};
 use crate::i18n::month_label;
@@ -71,12 +71,7 @@ pub(super) fn charts_sheet(b: &mut Book, r: &MonthlyReport, src: &ChartSources) 
                     .set_format(&mut fill(colour))
                     .set_data_label(ChartDataLabel::new().show_value().set_num_format("0%"));
             }
-            chart
-                .y_axis()
-                .set_min(0)
-                .set_max(1)
-                .set_major_unit(0.2)
-                .set_num_format("0%");
+            percent_axis(&mut chart);
 
             // The staircase's limits as dashed lines: a helper column per band above 0, a
             // row per priority, each cell referring to the band's minimum on the KPI sheet.

@@ -42,21 +42,17 @@
 //! header. The data-quality lists share one sheet and are capped at [`DQ_MAX_ROWS`] rows
 //! each, followed by a line saying how many more the JSON file holds.
 
-use std::collections::BTreeSet;
-
-use rust_xlsxwriter::{DocProperties, Workbook, XlsxError};
-
 use crate::render::annex::changes::changes_sheets;
 use crate::render::annex::voice::{commentary_sheet, voice_sheets};
-use crate::render::annex::workbook::{Book, Formats, LIST_ROWS_PER_SHEET, Res, cell_text, excel_date};
+use crate::render::annex::workbook::{Book, LIST_ROWS_PER_SHEET, Res, annex_error, properties};
 use crate::error::Error;
 use crate::i18n::{Labels, month_label};
-use crate::report::model::{Meta, Monthly};
+use crate::report::model::Monthly;
 use charts::charts_sheet;
 use kpi::{KpiCells, kpi_sheet};
 use lists::{backlog_sheets, breaches_sheets, p1_sheets, priority_override_sheets, recurring_sheet, ticket_sheets};
 use summary::{data_quality_sheet, summary_sheet};
-use tables::{AttainmentCells, CrossLabels, attainment_sheet, cross_sheet};
+use tables::{AttainmentCells, attainment_sheets, cross_sheets};
 pub use summary::DQ_MAX_ROWS;
 
 mod charts;
@@ -81,111 +77,40 @@ pub fn monthly_xlsx_with_cached(
     labels: &Labels,
     poison: bool,
 ) -> Result<Vec<u8>, Error> {
-    write_workbook(m, labels, LIST_ROWS_PER_SHEET, poison)
-        .map_err(|e| Error::new(format!("cannot write the Excel annex: {e}")))
+    write_workbook(m, labels, LIST_ROWS_PER_SHEET, poison).map_err(annex_error("Excel annex"))
 }
 
 /// [`monthly_xlsx`] with a configurable number of data rows per list sheet (tests use a
 /// small one to exercise the continuation sheets).
-fn write_workbook(
-    m: &Monthly,
-    labels: &Labels,
-    rows_per_sheet: usize,
-    poison: bool,
-) -> Res<Vec<u8>> {
+fn write_workbook(m: &Monthly, labels: &Labels, rows_per_sheet: usize, poison: bool) -> Res<Vec<u8>> {
     let r = &m.report;
-    let mut b = Book {
-        wb: Workbook::new(),
-        labels,
-        f: Formats::new(),
-        names: BTreeSet::new(),
-        rows_per_sheet: rows_per_sheet.max(1),
-        poison,
-        low_memory: true,
-    };
-    b.wb.set_properties(&properties(&r.meta, labels)?);
+    let mut b = Book::new(labels, rows_per_sheet, poison, true);
+    let meta = &r.meta;
+    let title = labels.get("xlsx.title").replace("{period}", &month_label(&meta.period, labels));
+    let subject = format!("{} — {}", meta.contract_name, meta.client);
+    b.wb.set_properties(&properties(&title, Some(&subject), &meta.provider, &meta.generated_on)?);
     // Excel's own level (README, "What the PDF carries"): 30 % faster than the default 6
     // for a file a few per cent larger.
     b.wb.set_zip_compression_level(3);
 
     summary_sheet(&mut b, r)?;
     let kpi = kpi_sheet(&mut b, &r.kpis)?;
-    let v = &r.volumes;
-    let school = CrossLabels {
-        sheet: "xlsx.sheet.volumes",
-        heading: "xlsx.heading.volumes",
-        corner: "xlsx.col.school",
-        rows: None,
-        columns: None,
-    };
-    let volumes = cross_sheet(&mut b, &school, &v.by_school_category)?;
-    let incidents = CrossLabels {
-        sheet: "xlsx.sheet.incidents",
-        heading: "xlsx.heading.incidents",
-        ..school
-    };
-    cross_sheet(&mut b, &incidents, &v.incidents_by_school_category)?;
-    let type_priority = CrossLabels {
-        sheet: "xlsx.sheet.type_priority",
-        heading: "xlsx.heading.type_priority",
-        corner: "xlsx.col.ticket_type",
-        rows: Some("ticket_type"),
-        columns: Some("priority"),
-    };
-    cross_sheet(&mut b, &type_priority, &v.by_type_priority)?;
-    let a = &r.attainment;
-    let response = attainment_sheet(&mut b, "response", &a.response, &a.response_by_priority)?;
-    let resolution = attainment_sheet(
-        &mut b,
-        "resolution",
-        &a.resolution,
-        &a.resolution_by_priority,
-    )?;
+    let volumes = cross_sheets(&mut b, &r.volumes)?;
+    let (response, resolution) = attainment_sheets(&mut b, &r.attainment)?;
     breaches_sheets(&mut b, r)?;
     backlog_sheets(&mut b, r)?;
     recurring_sheet(&mut b, r)?;
     p1_sheets(&mut b, r)?;
     priority_override_sheets(&mut b, r)?;
-    for ws in voice_sheets(&r.voice, labels)? {
-        b.names.insert(ws.name().to_lowercase());
-        b.wb.push_worksheet(ws);
-    }
-    if let Some(ws) = commentary_sheet(&r.commentary, labels)? {
-        b.names.insert(ws.name().to_lowercase());
-        b.wb.push_worksheet(ws);
-    }
+    voice_sheets(&mut b, &r.voice)?;
+    commentary_sheet(&mut b, &r.commentary)?;
     ticket_sheets(&mut b, m)?;
     data_quality_sheet(&mut b, r)?;
     if let Some(ch) = &r.changes {
         changes_sheets(&mut b, ch)?;
     }
-    let sources = ChartSources {
-        kpi,
-        volumes,
-        response,
-        resolution,
-    };
-    charts_sheet(&mut b, r, &sources)?;
+    charts_sheet(&mut b, r, &ChartSources { kpi, volumes, response, resolution })?;
     b.wb.save_to_buffer()
-}
-
-/// Creation time (from `generated_on`, so the file is reproducible), title, subject, company.
-fn properties(meta: &Meta, labels: &Labels) -> Res<DocProperties> {
-    let created = excel_date(&meta.generated_on).ok_or_else(|| {
-        XlsxError::ParameterError(format!(
-            "generated_on \"{}\" is not a date",
-            meta.generated_on
-        ))
-    })?;
-    let title = labels
-        .get("xlsx.title")
-        .replace("{period}", &month_label(&meta.period, labels));
-    let subject = format!("{} — {}", meta.contract_name, meta.client);
-    Ok(DocProperties::new()
-        .set_title(cell_text(&title))
-        .set_subject(cell_text(&subject))
-        .set_company(cell_text(&meta.provider))
-        .set_creation_datetime(&created))
 }
 
 /// The cells of the other sheets that the charts read.

@@ -2,7 +2,7 @@
 //! the attainment per type and priority, whose cells the charts read.
 
 use crate::render::annex::workbook::{Book, Cells, Res, cix, print_setup, translate};
-use crate::report::model::{AttainmentRow, CrossTable, SparseCrossTable};
+use crate::report::model::{Attainment, AttainmentRow, CrossTable, SparseCrossTable, Volumes};
 
 /// The first data row of a cross table's sheet (heading, blank, header above it).
 pub(super) const CROSS_FIRST_ROW: u32 = 3;
@@ -105,6 +105,37 @@ pub(super) fn cross_sheet<'a>(b: &mut Book, l: &CrossLabels, t: impl Into<CrossD
     let name = ws.name();
     b.wb.push_worksheet(ws);
     Ok(name)
+}
+
+/// The three cross tables: tickets and incidents per school × category, tickets per type ×
+/// priority; returns the name of the first (the charts refer to it).
+pub(super) fn cross_sheets(b: &mut Book, v: &Volumes) -> Res<String> {
+    let school = CrossLabels {
+        sheet: "xlsx.sheet.volumes",
+        heading: "xlsx.heading.volumes",
+        corner: "xlsx.col.school",
+        rows: None,
+        columns: None,
+    };
+    let volumes = cross_sheet(b, &school, &v.by_school_category)?;
+    let incidents = CrossLabels { sheet: "xlsx.sheet.incidents", heading: "xlsx.heading.incidents", ..school };
+    cross_sheet(b, &incidents, &v.incidents_by_school_category)?;
+    let type_priority = CrossLabels {
+        sheet: "xlsx.sheet.type_priority",
+        heading: "xlsx.heading.type_priority",
+        corner: "xlsx.col.ticket_type",
+        rows: Some("ticket_type"),
+        columns: Some("priority"),
+    };
+    cross_sheet(b, &type_priority, &v.by_type_priority)?;
+    Ok(volumes)
+}
+
+/// The response and the resolution attainment sheets.
+pub(super) fn attainment_sheets(b: &mut Book, a: &Attainment) -> Res<(AttainmentCells, AttainmentCells)> {
+    let response = attainment_sheet(b, "response", &a.response, &a.response_by_priority)?;
+    let resolution = attainment_sheet(b, "resolution", &a.resolution, &a.resolution_by_priority)?;
+    Ok((response, resolution))
 }
 
 /// Where an attainment sheet keeps its per-priority rows (the chart's series).

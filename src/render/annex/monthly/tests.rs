@@ -1,5 +1,6 @@
 //! The monthly annex's unit tests: sheets, values, formulas and charts read back with calamine.
 
+use std::collections::BTreeSet;
 use std::io::Cursor;
 
 use calamine::{Data, DataType, Reader, Xlsx, open_workbook_from_rs};

@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use super::*;
 use crate::contract::LoadedContract;
 use crate::period::Period;
-use super::charts::KPI_FIRST_MONTH_COL;
+use super::kpi::KPI_FIRST_MONTH_COL;
 use crate::render::annex::charts::HELPER_COL;
 use crate::render::annex::monthly::tests::{chart_parts, open, string_at};
 use crate::report::monthly::RunContext;

@@ -2,12 +2,14 @@
 
 use rust_xlsxwriter::Format;
 
-use crate::render::annex::formulas::{a1, achievement_part, cached, lit, staircase_formula, str_lit};
+use crate::render::annex::formulas::{
+    self, a1, achievement, cached, combination_function, combined_achievement, domain_score, effective_weight, percentage,
+    priority_achievement, str_lit,
+};
 use crate::render::annex::vocab::{direction_key, frequency_key, source_text, unit_key};
 use crate::render::annex::workbook::{Book, Cells, Col, Res, cix, print_setup, rix};
-use crate::contract::PriorityCombination;
 use crate::i18n::{Labels, month_label};
-use crate::kpi::{DomainResult, KpiResult, KpiSection};
+use crate::kpi::{DomainResult, KpiResult, KpiSection, PriorityPart};
 
 /// The columns of a domain's KPI rows: label key (`xlsx.kpi_col.*`) and width.
 pub(super) const KPI_COLS: [(&str, f64); 19] = [
@@ -65,23 +67,6 @@ pub(super) const OVERVIEW_COLS: [&str; 7] = [
     "escalation",
     "malus_eur",
 ];
-
-/// The achievement formula of the KPI in `row`: `""` while its measured cell is empty; for a
-/// KPI with a second norm (reachability) the lower of both parts when part 2 is measured.
-/// `None` for a KPI without a norm (count only).
-pub(super) fn achievement_formula(k: &KpiResult, row: u32, cap: Option<f64>) -> Option<String> {
-    k.norm?;
-    let m1 = a1(row, kc::MEASURED);
-    let p1 = achievement_part(&m1, &a1(row, kc::NORM), k.direction, cap);
-    Some(match k.second_norm {
-        Some(_) => {
-            let m2 = a1(row, kc::MEASURED2);
-            let p2 = achievement_part(&m2, &a1(row, kc::NORM2), k.direction, cap);
-            format!("IF(ISNUMBER({m1}),IF(ISNUMBER({m2}),MIN({p1},{p2}),{p1}),\"\")")
-        }
-        None => format!("IF(ISNUMBER({m1}),{p1},\"\")"),
-    })
-}
 
 /// Header columns (no width) labelled `{prefix}.{key}`.
 pub(super) fn label_cols(labels: &Labels, prefix: &str, keys: &[&str]) -> Vec<Col> {
@@ -218,17 +203,17 @@ pub(super) fn escalation_result(labels: &Labels, d: &DomainResult) -> String {
     }
 }
 
-/// One domain's block from `row`; returns the next free row and, for an active scored
-/// domain, the cells the overview refers to (as `=A1` formulas).
+/// One domain's block from `row`: its heading, a row per KPI, the per-priority rows, its
+/// status; for an active scored domain its score, malus and escalation. Returns the next free
+/// row and, for such a domain, the cells the overview refers to (as `=A1` formulas).
 pub(super) fn domain_block(
     c: &mut Cells,
-    mut row: u32,
+    row: u32,
     d: &DomainResult,
     k: &KpiSection,
     cols: &[Col],
 ) -> Res<(u32, Option<DomainCells>)> {
-    let f = c.f;
-    let labels = c.labels;
+    let (f, labels) = (c.f, c.labels);
     let heading = labels
         .get("xlsx.kpi.domain_heading")
         .replace("{number}", &d.number.to_string())
@@ -255,113 +240,15 @@ pub(super) fn domain_block(
             })
         })
         .collect();
-    for (i, kpi) in d.kpis.iter().enumerate() {
-        let row = first + rix(i)?;
-        c.text(row, kc::DOMAIN, &domain)?;
-        c.text(row, kc::ID, &kpi.id)?;
-        c.text(row, kc::NAME, &kpi.name)?;
-        c.text(row, kc::NORM_TEXT, &kpi.norm_text)?;
-        c.opt_number(row, kc::NORM, kpi.norm, &f.dec2)?;
-        c.opt_number(row, kc::NORM2, kpi.second_norm, &f.dec2)?;
-        c.tr(
-            row,
-            kc::DIRECTION,
-            "xlsx.direction",
-            direction_key(kpi.direction),
-        )?;
-        c.tr(row, kc::UNIT, "xlsx.unit", unit_key(kpi.unit))?;
-        c.opt_number(row, kc::WEIGHT, kpi.weight, &f.dec2)?;
-        c.tr(
-            row,
-            kc::FREQUENCY,
-            "xlsx.frequency",
-            frequency_key(kpi.frequency),
-        )?;
-        c.text(row, kc::SOURCE, &source_text(labels, kpi))?;
-        let combined = match (&kpi.figure, part_rows[i]) {
-            (Some(fig), Some((a, b))) => match fig.combination {
-                Some(PriorityCombination::PerPriorityMean) => Some(("AVERAGE", a, b)),
-                Some(PriorityCombination::PerPriorityMin) => Some(("MIN", a, b)),
-                _ => None,
-            },
-            _ => None,
-        };
-        if let (Some(fig), Some((func, a, b))) = (&kpi.figure, combined) {
-            // The priorities' attainments combined; the achievement combines theirs.
-            let range = |col: u16| format!("{}:{}", a1(a, col), a1(b, col));
-            let measured = format!("{func}({})", range(kc::MEASURED));
-            c.formula(row, kc::MEASURED, &measured, cached(Some(fig.measured)), &f.dec2)?;
-            let ach = range(kc::ACHIEVEMENT);
-            let formula = format!("IF(COUNT({ach})>0,{func}({ach}),\"\")");
-            c.formula(row, kc::ACHIEVEMENT, &formula, cached(kpi.achievement_pct), &f.dec2)?;
-            // The pooled counts, as in the JSON (the rows below hold each priority's).
-            for (col, n) in [(kc::NUMERATOR, fig.numerator), (kc::DENOMINATOR, fig.denominator)] {
-                if let Some(n) = n {
-                    c.count(row, col, n)?;
-                }
-            }
-            c.text_with(row, kc::NOTE, &fig.note, &f.wrap)?;
-        } else if let Some(fig) = &kpi.figure {
-            c.number(row, kc::MEASURED, fig.measured, &f.dec2)?;
-            c.opt_number(row, kc::MEASURED2, fig.second_measured, &f.dec2)?;
-            if let Some(n) = fig.numerator {
-                c.count(row, kc::NUMERATOR, n)?;
-            }
-            if let Some(n) = fig.denominator {
-                c.count(row, kc::DENOMINATOR, n)?;
-            }
-            c.text_with(row, kc::NOTE, &fig.note, &f.wrap)?;
-        }
-        let achievement = if combined.is_some() { None } else { achievement_formula(kpi, row, k.cap_pct) };
-        if let Some(formula) = &achievement {
-            c.formula(
-                row,
-                kc::ACHIEVEMENT,
-                formula,
-                cached(kpi.achievement_pct),
-                &f.dec2,
-            )?;
-        }
-        if live {
-            let (ach, weight) = (a1(row, kc::ACHIEVEMENT), a1(row, kc::WEIGHT));
-            let formula = format!("IF(AND(ISNUMBER({ach}),ISNUMBER({weight})),{weight},0)");
-            let effective = match (kpi.weight, kpi.achievement_pct) {
-                (Some(w), Some(_)) => w,
-                _ => 0.0,
-            };
-            c.formula(
-                row,
-                kc::EFFECTIVE,
-                &formula,
-                cached(Some(effective)),
-                &f.dec2,
-            )?;
-        }
-        c.tr(row, kc::STATUS, "xlsx.kpi_status", &kpi.status)?;
+    for (i, (kpi, parts)) in d.kpis.iter().zip(&part_rows).enumerate() {
+        kpi_row(c, first + rix(i)?, kpi, *parts, k.cap_pct, &domain, live)?;
     }
-    for (kpi, rows) in d.kpis.iter().zip(&part_rows) {
-        let (Some(fig), Some((a, _))) = (&kpi.figure, rows) else { continue };
-        let heading = format!("{} {}", kpi.name, labels.get("story.kpi.per_priority"));
-        c.text_with(a - 1, kc::NAME, &heading, &f.bold)?;
-        for (j, part) in fig.per_priority.iter().enumerate() {
-            let row = a + rix(j)?;
-            c.text(row, kc::DOMAIN, &domain)?;
-            c.text(row, kc::ID, &format!("{}.{}", kpi.id, part.priority))?;
-            c.tr(row, kc::NAME, "priority", &part.priority)?;
-            c.opt_number(row, kc::NORM, kpi.norm, &f.dec2)?;
-            c.tr(row, kc::DIRECTION, "xlsx.direction", direction_key(kpi.direction))?;
-            c.tr(row, kc::UNIT, "xlsx.unit", unit_key(kpi.unit))?;
-            c.count(row, kc::NUMERATOR, part.numerator)?;
-            c.count(row, kc::DENOMINATOR, part.denominator)?;
-            let (num, den) = (a1(row, kc::NUMERATOR), a1(row, kc::DENOMINATOR));
-            let measured = format!("IF({den}>0,{num}*100/{den},\"\")");
-            c.formula(row, kc::MEASURED, &measured, cached(Some(part.measured)), &f.dec2)?;
-            let m = a1(row, kc::MEASURED);
-            let ach = achievement_part(&m, &a1(row, kc::NORM), kpi.direction, k.cap_pct);
-            c.formula(row, kc::ACHIEVEMENT, &format!("IF(ISNUMBER({m}),{ach},\"\")"), cached(Some(part.achievement_pct)), &f.dec2)?;
+    for (kpi, parts) in d.kpis.iter().zip(&part_rows) {
+        if let (Some(fig), Some((top, _))) = (&kpi.figure, parts) {
+            priority_rows(c, *top, kpi, &fig.per_priority, k.cap_pct, &domain)?;
         }
     }
-    row = part_row.max(first + rix(d.kpis.len())? + 1);
+    let mut row = part_row.max(first + rix(d.kpis.len())? + 1);
 
     c.label_with(row, 0, "xlsx.kpi.status", &f.bold)?;
     c.tr(row, 1, "xlsx.domain_status", &d.status)?;
@@ -375,120 +262,129 @@ pub(super) fn domain_block(
         return Ok((row, None));
     }
     let last = first + rix(d.kpis.len() - 1)?;
-    let range = |col: u16| format!("{}:{}", a1(first, col), a1(last, col));
-    let (weights, effective, achievements) = (
-        range(kc::WEIGHT),
-        range(kc::EFFECTIVE),
-        range(kc::ACHIEVEMENT),
-    );
+    let (row, refs) = domain_formulas(c, row, (first, last), d, k)?;
+    Ok((row, Some(refs)))
+}
 
-    let pair = |c: &mut Cells,
-                row: &mut u32,
-                key: &str,
-                formula: String,
-                result: String,
-                format: &Format|
-     -> Res<String> {
+/// A KPI's row: what it is, its figure, its achievement (a formula; for a KPI measured per
+/// priority, the combination of the rows `parts`) and, in a `live` domain, its weight with
+/// data.
+fn kpi_row(c: &mut Cells, row: u32, kpi: &KpiResult, parts: Option<(u32, u32)>, cap: Option<f64>, domain: &str, live: bool) -> Res {
+    let (f, labels) = (c.f, c.labels);
+    c.text(row, kc::DOMAIN, domain)?;
+    c.text(row, kc::ID, &kpi.id)?;
+    c.text(row, kc::NAME, &kpi.name)?;
+    c.text(row, kc::NORM_TEXT, &kpi.norm_text)?;
+    c.opt_number(row, kc::NORM, kpi.norm, &f.dec2)?;
+    c.opt_number(row, kc::NORM2, kpi.second_norm, &f.dec2)?;
+    c.tr(row, kc::DIRECTION, "xlsx.direction", direction_key(kpi.direction))?;
+    c.tr(row, kc::UNIT, "xlsx.unit", unit_key(kpi.unit))?;
+    c.opt_number(row, kc::WEIGHT, kpi.weight, &f.dec2)?;
+    c.tr(row, kc::FREQUENCY, "xlsx.frequency", frequency_key(kpi.frequency))?;
+    c.text(row, kc::SOURCE, &source_text(labels, kpi))?;
+    let combined = match (&kpi.figure, parts) {
+        (Some(fig), Some((a, b))) => combination_function(fig.combination).map(|func| (func, a, b)),
+        _ => None,
+    };
+    if let (Some(fig), Some((func, a, b))) = (&kpi.figure, combined) {
+        // The priorities' attainments combined; the achievement combines theirs.
+        let range = |col: u16| format!("{}:{}", a1(a, col), a1(b, col));
+        let measured = format!("{func}({})", range(kc::MEASURED));
+        c.formula(row, kc::MEASURED, &measured, cached(Some(fig.measured)), &f.dec2)?;
+        let formula = combined_achievement(func, &range(kc::ACHIEVEMENT));
+        c.formula(row, kc::ACHIEVEMENT, &formula, cached(kpi.achievement_pct), &f.dec2)?;
+        // The pooled counts, as in the JSON (the rows below hold each priority's).
+        for (col, n) in [(kc::NUMERATOR, fig.numerator), (kc::DENOMINATOR, fig.denominator)] {
+            if let Some(n) = n {
+                c.count(row, col, n)?;
+            }
+        }
+        c.text_with(row, kc::NOTE, &fig.note, &f.wrap)?;
+    } else if let Some(fig) = &kpi.figure {
+        c.number(row, kc::MEASURED, fig.measured, &f.dec2)?;
+        c.opt_number(row, kc::MEASURED2, fig.second_measured, &f.dec2)?;
+        if let Some(n) = fig.numerator {
+            c.count(row, kc::NUMERATOR, n)?;
+        }
+        if let Some(n) = fig.denominator {
+            c.count(row, kc::DENOMINATOR, n)?;
+        }
+        c.text_with(row, kc::NOTE, &fig.note, &f.wrap)?;
+    }
+    // A KPI without a norm (a count only) has no achievement.
+    if combined.is_none() && kpi.norm.is_some() {
+        let cell = |col: u16| a1(row, col);
+        let formula = achievement(kpi, &cell(kc::MEASURED), &cell(kc::NORM), &cell(kc::MEASURED2), &cell(kc::NORM2), cap);
+        c.formula(row, kc::ACHIEVEMENT, &formula, cached(kpi.achievement_pct), &f.dec2)?;
+    }
+    if live {
+        let formula = effective_weight(&a1(row, kc::ACHIEVEMENT), &a1(row, kc::WEIGHT));
+        let effective = match (kpi.weight, kpi.achievement_pct) {
+            (Some(w), Some(_)) => w,
+            _ => 0.0,
+        };
+        c.formula(row, kc::EFFECTIVE, &formula, cached(Some(effective)), &f.dec2)?;
+    }
+    c.tr(row, kc::STATUS, "xlsx.kpi_status", &kpi.status)
+}
+
+/// A KPI's rows per priority from `top`, under a heading row: counts, and as formulas the
+/// measured value and the achievement.
+fn priority_rows(c: &mut Cells, top: u32, kpi: &KpiResult, parts: &[PriorityPart], cap: Option<f64>, domain: &str) -> Res {
+    let (f, labels) = (c.f, c.labels);
+    let heading = format!("{} {}", kpi.name, labels.get("story.kpi.per_priority"));
+    c.text_with(top - 1, kc::NAME, &heading, &f.bold)?;
+    for (j, part) in parts.iter().enumerate() {
+        let row = top + rix(j)?;
+        c.text(row, kc::DOMAIN, domain)?;
+        c.text(row, kc::ID, &format!("{}.{}", kpi.id, part.priority))?;
+        c.tr(row, kc::NAME, "priority", &part.priority)?;
+        c.opt_number(row, kc::NORM, kpi.norm, &f.dec2)?;
+        c.tr(row, kc::DIRECTION, "xlsx.direction", direction_key(kpi.direction))?;
+        c.tr(row, kc::UNIT, "xlsx.unit", unit_key(kpi.unit))?;
+        c.count(row, kc::NUMERATOR, part.numerator)?;
+        c.count(row, kc::DENOMINATOR, part.denominator)?;
+        let measured = percentage(&a1(row, kc::NUMERATOR), &a1(row, kc::DENOMINATOR));
+        c.formula(row, kc::MEASURED, &measured, cached(Some(part.measured)), &f.dec2)?;
+        let ach = priority_achievement(&a1(row, kc::MEASURED), &a1(row, kc::NORM), kpi.direction, cap);
+        c.formula(row, kc::ACHIEVEMENT, &ach, cached(Some(part.achievement_pct)), &f.dec2)?;
+    }
+    Ok(())
+}
+
+/// An active scored domain's figures from `row`, a label and a formula each over its KPI
+/// rows `kpis` (first, last): total weight, weight with data, score, share of the weight
+/// with data, malus %, escalation, and with an invoice amount the malus in euros. Returns the
+/// next free row and the cells the overview refers to.
+fn domain_formulas(c: &mut Cells, mut row: u32, kpis: (u32, u32), d: &DomainResult, k: &KpiSection) -> Res<(u32, DomainCells)> {
+    let (f, labels) = (c.f, c.labels);
+    let range = |col: u16| format!("{}:{}", a1(kpis.0, col), a1(kpis.1, col));
+    let (weights, effective, achievements) = (range(kc::WEIGHT), range(kc::EFFECTIVE), range(kc::ACHIEVEMENT));
+    // A label in column A and the formula in column B of `row`, then the next row; returns
+    // the formula's cell.
+    let pair = |c: &mut Cells, row: &mut u32, key: &str, formula: String, result: String, format: &Format| -> Res<String> {
         c.label_with(*row, 0, key, &f.bold)?;
         c.formula(*row, 1, &formula, result, format)?;
         *row += 1;
         Ok(a1(*row - 1, 1))
     };
-    pair(
-        c,
-        &mut row,
-        "xlsx.kpi.weight_total",
-        format!("SUM({weights})"),
-        cached(Some(d.weight_total)),
-        &f.dec2,
-    )?;
-    pair(
-        c,
-        &mut row,
-        "xlsx.kpi.weight_with_data",
-        format!("SUM({effective})"),
-        cached(Some(d.weight_with_data)),
-        &f.dec2,
-    )?;
-    let (total, with_data) = (a1(row - 2, 1), a1(row - 1, 1));
-    let score = pair(
-        c,
-        &mut row,
-        "xlsx.kpi.score",
-        format!(
-            "IF(SUM({effective})<=0,\"\",SUMPRODUCT({effective},{achievements})/SUM({effective}))"
-        ),
-        cached(d.score_pct),
-        &f.dec2_bold,
-    )?;
-    let share = pair(
-        c,
-        &mut row,
-        "xlsx.kpi.weight_share",
-        format!("IF({total}>0,{with_data}*100/{total},\"\")"),
-        cached(d.weight_share_pct),
-        &f.dec2,
-    )?;
-    // Below the contract's minimum share of the weight, the band's malus is not applied
-    // (unless the contract applies it all the same).
-    let gate = |staircase: String, below: &str| {
-        if k.malus_with_little_data {
-            staircase
-        } else {
-            format!(
-                "IF(AND(ISNUMBER({score}),ISNUMBER({share}),{share}<{}),{below},{staircase})",
-                lit(k.min_weight_share_pct)
-            )
-        }
-    };
-    let malus = pair(
-        c,
-        &mut row,
-        "xlsx.kpi.malus_pct",
-        gate(staircase_formula(&score, &k.bands, |b| lit(b.malus_pct), "\"\""), "\"\""),
-        cached(d.malus_pct),
-        &f.dec2_bold,
-    )?;
-    let (yes, no) = (
-        str_lit(labels.get("xlsx.yes")),
-        str_lit(labels.get("xlsx.no")),
-    );
-    let escalation = pair(
-        c,
-        &mut row,
-        "xlsx.kpi.escalation",
-        gate(
-            staircase_formula(
-                &score,
-                &k.bands,
-                |b| {
-                    if b.escalation {
-                        yes.clone()
-                    } else {
-                        no.clone()
-                    }
-                },
-                &no,
-            ),
-            &no,
-        ),
-        escalation_result(labels, d),
-        &f.bold,
-    )?;
+    let r = &mut row;
+    let total = pair(c, r, "xlsx.kpi.weight_total", format!("SUM({weights})"), cached(Some(d.weight_total)), &f.dec2)?;
+    let with_data = pair(c, r, "xlsx.kpi.weight_with_data", format!("SUM({effective})"), cached(Some(d.weight_with_data)), &f.dec2)?;
+    let score = pair(c, r, "xlsx.kpi.score", domain_score(&effective, &achievements), cached(d.score_pct), &f.dec2_bold)?;
+    let share = pair(c, r, "xlsx.kpi.weight_share", percentage(&with_data, &total), cached(d.weight_share_pct), &f.dec2)?;
+    let malus = pair(c, r, "xlsx.kpi.malus_pct", formulas::malus(k, &score, &share), cached(d.malus_pct), &f.dec2_bold)?;
+    let (yes, no) = (str_lit(labels.get("xlsx.yes")), str_lit(labels.get("xlsx.no")));
+    let escalation = formulas::escalation(k, &score, &share, &yes, &no);
+    let escalation = pair(c, r, "xlsx.kpi.escalation", escalation, escalation_result(labels, d), &f.bold)?;
     let malus_eur = match d.invoice_amount_eur {
         Some(amount) => {
-            c.label_with(row, 0, "xlsx.kpi.invoice", &f.bold)?;
-            c.number(row, 1, amount, &f.eur)?;
-            let invoice = a1(row, 1);
-            row += 1;
-            Some(pair(
-                c,
-                &mut row,
-                "xlsx.kpi.malus_eur",
-                format!("IF(ISNUMBER({malus}),{invoice}*{malus}/100,\"\")"),
-                cached(d.malus_eur),
-                &f.eur_bold,
-            )?)
+            c.label_with(*r, 0, "xlsx.kpi.invoice", &f.bold)?;
+            c.number(*r, 1, amount, &f.eur)?;
+            let invoice = a1(*r, 1);
+            *r += 1;
+            let formula = formulas::malus_eur(&malus, &invoice);
+            Some(pair(c, r, "xlsx.kpi.malus_eur", formula, cached(d.malus_eur), &f.eur_bold)?)
         }
         None => None,
     };
@@ -498,5 +394,5 @@ pub(super) fn domain_block(
         escalation: format!("={escalation}"),
         malus_eur: malus_eur.map(|e| format!("={e}")),
     };
-    Ok((row, Some(refs)))
+    Ok((row, refs))
 }

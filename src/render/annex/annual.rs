@@ -60,21 +60,61 @@ pub fn annual_xlsx(a: &AnnualReport, l: &Labels) -> Result<Vec<u8>, Error> {
 
 fn write(a: &AnnualReport, l: &Labels) -> Res<Vec<u8>> {
     let mut b = Book::new(l, LIST_ROWS_PER_SHEET, false, false);
-    let title = l.get("a.title").replace("{year}", &a.year.to_string());
-    b.wb.set_properties(&properties(&title, None, &a.meta.provider, &a.meta.generated_on)?);
-    let t = |key: &str| l.get(key).to_string();
-    let month_head: Vec<String> = a.months.iter().map(|m| month_label(m, l)).collect();
-    let quarter_head: Vec<String> = a
-        .quarters
-        .iter()
-        .map(|q| match &q.incomplete_reason {
-            Some(r) => format!("{} ({})", q.label, l.get(&format!("a.incomplete.{r}"))),
-            None => q.label.clone(),
-        })
-        .collect();
-    let with = |first: &[String], mid: &[String], last: &[String]| -> Vec<String> { first.iter().chain(mid).chain(last).cloned().collect() };
+    let y = Year::new(a, l);
+    b.wb.set_properties(&properties(&y.title, None, &a.meta.provider, &a.meta.generated_on)?);
+    quarters_sheets(&mut b, &y)?;
+    malus_sheet(&mut b, &y)?;
+    volumes_sheet(&mut b, &y)?;
+    ranking_sheets(&mut b, &y)?;
+    recurring_sheet(&mut b, &y)?;
+    p1_sheet(&mut b, &y)?;
+    attainment_sheet(&mut b, &y)?;
+    measures_sheet(&mut b, &y)?;
+    // The year's improvement actions, complaints and escalations (as in the other annexes).
+    voice_sheets(&mut b, &a.voice)?;
+    b.wb.save_to_buffer()
+}
 
-    // Quarters and the year: domain scores, then the KPI achievements.
+/// A header: `first`, then `mid` (the months or the quarters), then `last`.
+fn joined(first: &[String], mid: &[String], last: &[String]) -> Vec<String> {
+    first.iter().chain(mid).chain(last).cloned().collect()
+}
+
+/// The year report with what every sheet shows: the title and the months' and quarters'
+/// column heads (a quarter without all its data says why).
+struct Year<'a> {
+    a: &'a AnnualReport,
+    l: &'a Labels,
+    title: String,
+    months: Vec<String>,
+    quarters: Vec<String>,
+}
+
+impl<'a> Year<'a> {
+    fn new(a: &'a AnnualReport, l: &'a Labels) -> Year<'a> {
+        let quarters = a
+            .quarters
+            .iter()
+            .map(|q| match &q.incomplete_reason {
+                Some(r) => format!("{} ({})", q.label, l.get(&format!("a.incomplete.{r}"))),
+                None => q.label.clone(),
+            })
+            .collect();
+        Year {
+            a,
+            l,
+            title: l.get("a.title").replace("{year}", &a.year.to_string()),
+            months: a.months.iter().map(|m| month_label(m, l)).collect(),
+            quarters,
+        }
+    }
+}
+
+/// The domain scores per quarter and for the year (with each quarter's malus), then the
+/// KPIs' achievements.
+fn quarters_sheets(b: &mut Book, y: &Year) -> Res {
+    let (a, l) = (y.a, y.l);
+    let t = |key: &str| l.get(key).to_string();
     let rows: Vec<Vec<Cell>> = a
         .domains
         .iter()
@@ -88,8 +128,8 @@ fn write(a: &AnnualReport, l: &Labels) -> Res<Vec<u8>> {
         })
         .collect();
     let malus_head: Vec<String> = a.quarters.iter().map(|q| format!("{} {}", l.get("a.malus_short"), q.label)).collect();
-    let head = with(&[t("a.domain")], &quarter_head, &[&[t("a.year_mean")][..], &malus_head].concat());
-    sheet(&mut b, "a.sheet.quarters", &title, &head, &rows)?;
+    let head = joined(&[t("a.domain")], &y.quarters, &[&[t("a.year_mean")][..], &malus_head].concat());
+    sheet(b, "a.sheet.quarters", &y.title, &head, &rows)?;
     let rows: Vec<Vec<Cell>> = a
         .domains
         .iter()
@@ -101,9 +141,14 @@ fn write(a: &AnnualReport, l: &Labels) -> Res<Vec<u8>> {
             r
         })
         .collect();
-    sheet(&mut b, "a.sheet.kpis", &title, &with(&[t("a.kpi")], &quarter_head, &[t("a.year_mean")]), &rows)?;
+    sheet(b, "a.sheet.kpis", &y.title, &joined(&[t("a.kpi")], &y.quarters, &[t("a.year_mean")]), &rows)?;
+    Ok(())
+}
 
-    // Malus per quarter and the year.
+/// Malus per quarter and for the year: domains with a malus, and the malus in euros.
+fn malus_sheet(b: &mut Book, y: &Year) -> Res {
+    let (a, l) = (y.a, y.l);
+    let t = |key: &str| l.get(key).to_string();
     let m = &a.malus_total;
     let mut r1 = vec![Cell::Text(t("a.with_malus"))];
     r1.extend(m.with_malus.iter().map(|n| Cell::Count(Some(*n))));
@@ -111,9 +156,14 @@ fn write(a: &AnnualReport, l: &Labels) -> Res<Vec<u8>> {
     let mut r2 = vec![Cell::Text(t("a.malus_eur"))];
     r2.extend(m.malus_eur.iter().map(|e| Cell::Eur(*e)));
     r2.push(Cell::Eur(m.year_malus_eur));
-    sheet(&mut b, "a.sheet.malus", &title, &with(&[String::new()], &quarter_head, &[t("a.year_total")]), &[r1, r2])?;
+    sheet(b, "a.sheet.malus", &y.title, &joined(&[String::new()], &y.quarters, &[t("a.year_total")]), &[r1, r2])?;
+    Ok(())
+}
 
-    // Volumes per month, by type and by priority.
+/// Volumes per month, by type and by priority.
+fn volumes_sheet(b: &mut Book, y: &Year) -> Res {
+    let (a, l) = (y.a, y.l);
+    let t = |key: &str| l.get(key).to_string();
     let series_rows = |table: &str, s: &[crate::report::annual::MonthSeries]| -> Vec<Vec<Cell>> {
         s.iter()
             .map(|x| {
@@ -126,19 +176,29 @@ fn write(a: &AnnualReport, l: &Labels) -> Res<Vec<u8>> {
     };
     let mut rows = series_rows("ticket_type", &a.volumes_by_type);
     rows.extend(series_rows("priority", &a.volumes_by_priority));
-    sheet(&mut b, "a.sheet.volumes", &title, &with(&[String::new()], &month_head, &[t("a.year_total")]), &rows)?;
+    sheet(b, "a.sheet.volumes", &y.title, &joined(&[String::new()], &y.months, &[t("a.year_total")]), &rows)?;
+    Ok(())
+}
 
-    // Schools and categories, with the year before.
+/// Schools and categories, with the year before.
+fn ranking_sheets(b: &mut Book, y: &Year) -> Res {
+    let (a, l) = (y.a, y.l);
+    let t = |key: &str| l.get(key).to_string();
     for (key, list) in [("a.sheet.schools", &a.schools), ("a.sheet.categories", &a.categories)] {
         let rows: Vec<Vec<Cell>> = list
             .iter()
             .map(|x| vec![Cell::Text(x.name.clone()), Cell::Count(Some(x.count)), Cell::Count(x.previous)])
             .collect();
         let head = [t("a.name"), a.year.to_string(), (a.year - 1).to_string()];
-        sheet(&mut b, key, &title, &head, &rows)?;
+        sheet(b, key, &y.title, &head, &rows)?;
     }
+    Ok(())
+}
 
-    // Recurring issues with their monthly curve.
+/// Recurring issues with their monthly curve.
+fn recurring_sheet(b: &mut Book, y: &Year) -> Res {
+    let (a, l) = (y.a, y.l);
+    let t = |key: &str| l.get(key).to_string();
     let rows: Vec<Vec<Cell>> = a
         .recurring
         .iter()
@@ -150,9 +210,14 @@ fn write(a: &AnnualReport, l: &Labels) -> Res<Vec<u8>> {
             r
         })
         .collect();
-    sheet(&mut b, "a.sheet.recurring", &title, &with(&[t("a.issue")], &month_head, &[t("a.year_total")]), &rows)?;
+    sheet(b, "a.sheet.recurring", &y.title, &joined(&[t("a.issue")], &y.months, &[t("a.year_total")]), &rows)?;
+    Ok(())
+}
 
-    // Every P1 with its RCA outcome.
+/// Every P1 with its RCA outcome.
+fn p1_sheet(b: &mut Book, y: &Year) -> Res {
+    let (a, l) = (y.a, y.l);
+    let t = |key: &str| l.get(key).to_string();
     let rows: Vec<Vec<Cell>> = a
         .p1s
         .iter()
@@ -175,9 +240,13 @@ fn write(a: &AnnualReport, l: &Labels) -> Res<Vec<u8>> {
         .iter()
         .map(|k| t(&format!("xlsx.col.{k}")))
         .collect();
-    sheet(&mut b, "a.sheet.p1", &title, &head, &rows)?;
+    sheet(b, "a.sheet.p1", &y.title, &head, &rows)?;
+    Ok(())
+}
 
-    // Attainment per priority per month, a missed norm in red.
+/// Attainment per priority per month, a missed norm in red.
+fn attainment_sheet(b: &mut Book, y: &Year) -> Res {
+    let (a, l) = (y.a, y.l);
     let mut rows = Vec::new();
     for x in &a.attainment {
         for (measure, pcts, missed) in [("response", &x.response_pct, &x.response_missed), ("resolution", &x.resolution_pct, &x.resolution_missed)] {
@@ -189,9 +258,14 @@ fn write(a: &AnnualReport, l: &Labels) -> Res<Vec<u8>> {
             rows.push(r);
         }
     }
-    sheet(&mut b, "a.sheet.attainment", &title, &with(&[String::new()], &month_head, &[]), &rows)?;
+    sheet(b, "a.sheet.attainment", &y.title, &joined(&[String::new()], &y.months, &[]), &rows)?;
+    Ok(())
+}
 
-    // The RCAs' preventive measures and where they stand.
+/// The RCAs' preventive measures and where they stand.
+fn measures_sheet(b: &mut Book, y: &Year) -> Res {
+    let (a, l) = (y.a, y.l);
+    let t = |key: &str| l.get(key).to_string();
     let rows: Vec<Vec<Cell>> = a
         .measures
         .iter()
@@ -208,8 +282,6 @@ fn write(a: &AnnualReport, l: &Labels) -> Res<Vec<u8>> {
         })
         .collect();
     let head = vec![t("xlsx.col.ticket_id"), t("a.measures.measure"), t("a.measures.owner"), t("a.measures.due_on"), t("a.measures.status"), t("a.measures.status_done")];
-    sheet(&mut b, "a.sheet.measures", &title, &head, &rows)?;
-    // The year's improvement actions, complaints and escalations (as in the other annexes).
-    voice_sheets(&mut b, &a.voice)?;
-    b.wb.save_to_buffer()
+    sheet(b, "a.sheet.measures", &y.title, &head, &rows)?;
+    Ok(())
 }

@@ -1,7 +1,7 @@
 //! The monthly annex's first and last sheets: the summary (meta, inputs, headline figures,
 //! the accounting of the input rows) and the data quality (rejections, warnings, notes).
 
-use crate::render::annex::workbook::{Book, Cells, Res, Value, print_setup};
+use crate::render::annex::workbook::{Book, Cells, Col, Res, Value, print_setup};
 use crate::i18n::{format_number, month_label};
 use crate::report::model::{Accounting, MonthlyReport, Summary};
 
@@ -159,100 +159,43 @@ pub(super) fn accounting_block(c: &mut Cells, mut row: u32, a: &Accounting) -> R
 /// Accounting, rejections, warnings (with a count per column) and notes, one block each.
 pub(super) fn data_quality_sheet(b: &mut Book, r: &MonthlyReport) -> Res {
     let dq = &r.data_quality;
-    // Warnings in the annex's language (the JSON keeps them in English, with code and args).
-    let messages: Vec<String> = dq.warnings.iter().take(DQ_MAX_ROWS).map(|w| w.localized(b.labels)).collect();
-    let rejection_cols = b.cols(&[
-        ("file", 0.0),
-        ("line", 0.0),
-        ("column", 0.0),
-        ("value", 0.0),
-        ("reason", 0.0),
-        ("hint", 0.0),
-    ]);
-    let warning_cols = b.cols(&[
-        ("file", 0.0),
-        ("line", 0.0),
-        ("ticket_id", 0.0),
-        ("column", 0.0),
-        ("message", 0.0),
-    ]);
+    let rejection_cols = b.cols(&[("file", 0.0), ("line", 0.0), ("column", 0.0), ("value", 0.0), ("reason", 0.0), ("hint", 0.0)]);
+    let warning_cols = b.cols(&[("file", 0.0), ("line", 0.0), ("ticket_id", 0.0), ("column", 0.0), ("message", 0.0)]);
     let per_column_cols = b.cols(&[("column", 0.0), ("count", 0.0)]);
-    let lang = b.labels.lang().to_string();
     let mut ws = b.sheet("xlsx.sheet.data_quality", 1)?;
     {
         let f = &b.f;
         let mut c = b.cells(&mut ws);
-        for (col, width) in [
-            (0, 40.0),
-            (1, 12.0),
-            (2, 18.0),
-            (3, 30.0),
-            (4, 60.0),
-            (5, 60.0),
-        ] {
+        for (col, width) in [(0, 40.0), (1, 12.0), (2, 18.0), (3, 30.0), (4, 60.0), (5, 60.0)] {
             c.ws.set_column_width(col, width)?;
         }
-        let truncated = |c: &mut Cells, row: u32, total: usize| -> Res<u32> {
-            if total <= DQ_MAX_ROWS {
-                return Ok(row);
-            }
-            let more = format_number((total - DQ_MAX_ROWS) as f64, 0, &lang);
-            let text = c.labels.get("xlsx.truncated").replace("{n}", &more);
-            c.text_with(row, 0, &text, &f.italic)?;
-            Ok(row + 1)
-        };
-
         c.heading(0, "xlsx.heading.accounting")?;
-        let mut row = accounting_block(&mut c, 1, &dq.accounting)? + 1;
-
-        c.heading(row, "xlsx.heading.rejections")?;
-        c.header_texts(row + 1, &rejection_cols)?;
-        row += 2;
-        if dq.rejections.is_empty() {
-            c.none(row)?;
-            row += 1;
-        }
-        for x in dq.rejections.iter().take(DQ_MAX_ROWS) {
-            let (reason, hint) = x.localized(b.labels);
+        let row = accounting_block(&mut c, 1, &dq.accounting)? + 1;
+        let heading = "xlsx.heading.rejections";
+        let row = list_block(&mut c, row, heading, &rejection_cols, &dq.rejections, DQ_MAX_ROWS, |c, row, x| {
+            let (reason, hint) = x.localized(c.labels);
             c.text(row, 0, &x.file)?;
             c.number(row, 1, x.line as f64, &f.int)?;
             c.text(row, 2, &x.column)?;
             c.text(row, 3, &x.value)?;
             c.text_with(row, 4, &reason, &f.wrap)?;
-            c.text_with(row, 5, &hint, &f.wrap)?;
-            row += 1;
-        }
-        row = truncated(&mut c, row, dq.rejections.len())? + 1;
-
-        c.heading(row, "xlsx.heading.warnings")?;
-        c.header_texts(row + 1, &warning_cols)?;
-        row += 2;
-        if dq.warnings.is_empty() {
-            c.none(row)?;
-            row += 1;
-        }
-        for (x, message) in dq.warnings.iter().take(DQ_MAX_ROWS).zip(&messages) {
+            c.text_with(row, 5, &hint, &f.wrap)
+        })?;
+        // Warnings in the annex's language (the JSON keeps them in English, with code and args).
+        let heading = "xlsx.heading.warnings";
+        let row = list_block(&mut c, row + 1, heading, &warning_cols, &dq.warnings, DQ_MAX_ROWS, |c, row, x| {
+            let message = x.localized(c.labels);
             c.text(row, 0, &x.file)?;
             c.number(row, 1, x.line as f64, &f.int)?;
             c.text(row, 2, &x.ticket_id)?;
             c.text(row, 3, &x.column)?;
-            c.text_with(row, 4, message, &f.wrap)?;
-            row += 1;
-        }
-        row = truncated(&mut c, row, dq.warnings.len())? + 1;
-
-        c.heading(row, "xlsx.heading.warnings_by_column")?;
-        c.header_texts(row + 1, &per_column_cols)?;
-        row += 2;
-        if dq.warnings_by_column.is_empty() {
-            c.none(row)?;
-            row += 1;
-        }
-        for x in &dq.warnings_by_column {
+            c.text_with(row, 4, &message, &f.wrap)
+        })?;
+        let heading = "xlsx.heading.warnings_by_column";
+        let mut row = list_block(&mut c, row + 1, heading, &per_column_cols, &dq.warnings_by_column, usize::MAX, |c, row, x| {
             c.text(row, 0, &x.column)?;
-            c.count(row, 1, x.count)?;
-            row += 1;
-        }
+            c.count(row, 1, x.count)
+        })?;
 
         row += 1;
         c.heading(row, "xlsx.heading.notes")?;
@@ -268,4 +211,37 @@ pub(super) fn data_quality_sheet(b: &mut Book, r: &MonthlyReport) -> Res {
     print_setup(&mut ws, None)?;
     b.wb.push_worksheet(ws);
     Ok(())
+}
+
+/// A list under the heading `heading` from `row`: the header `cols`, "(none)" for an empty
+/// list, a row per item, at most `max` of them and then a line saying how many more the
+/// JSON file holds. Returns the row after it.
+fn list_block<T>(
+    c: &mut Cells,
+    row: u32,
+    heading: &str,
+    cols: &[Col],
+    items: &[T],
+    max: usize,
+    mut write: impl FnMut(&mut Cells, u32, &T) -> Res,
+) -> Res<u32> {
+    c.heading(row, heading)?;
+    c.header_texts(row + 1, cols)?;
+    let mut row = row + 2;
+    if items.is_empty() {
+        c.none(row)?;
+        row += 1;
+    }
+    for x in items.iter().take(max) {
+        write(c, row, x)?;
+        row += 1;
+    }
+    if items.len() <= max {
+        return Ok(row);
+    }
+    let more = format_number((items.len() - max) as f64, 0, c.labels.lang());
+    let text = c.labels.get("xlsx.truncated").replace("{n}", &more);
+    let f = c.f;
+    c.text_with(row, 0, &text, &f.italic)?;
+    Ok(row + 1)
 }

@@ -245,3 +245,52 @@ fn list_block<T>(
     c.text_with(row, 0, &text, &f.italic)?;
     Ok(row + 1)
 }
+
+#[cfg(test)]
+mod tests {
+    use calamine::{Data, Reader};
+
+    use super::*;
+    use crate::i18n::Labels;
+    use crate::render::annex::monthly::tests::open;
+    use crate::render::annex::workbook::LIST_ROWS_PER_SHEET;
+
+    /// A sheet with one list block of `n` numbers (at most `max` shown), read back.
+    fn block(n: usize, max: usize) -> (Vec<Vec<Data>>, u32) {
+        let labels = Labels::embedded("nl").unwrap();
+        let mut b = Book::new(&labels, LIST_ROWS_PER_SHEET, false, false);
+        let cols = b.cols(&[("count", 0.0)]);
+        let mut ws = b.sheet("xlsx.sheet.data_quality", 1).unwrap();
+        let items: Vec<u64> = (1..=n as u64).collect();
+        let next = {
+            let mut c = b.cells(&mut ws);
+            list_block(&mut c, 0, "xlsx.heading.warnings", &cols, &items, max, |c, row, x| c.count(row, 0, *x)).unwrap()
+        };
+        b.wb.push_worksheet(ws);
+        let mut wb = open(b.wb.save_to_buffer().unwrap());
+        let range = wb.worksheet_range_at(0).unwrap().unwrap();
+        (range.rows().map(|r| r.to_vec()).collect(), next)
+    }
+
+    #[test]
+    fn a_long_list_block_stops_at_its_maximum_and_says_how_many_more() {
+        let (rows, next) = block(5, 2);
+        // Heading, header, two items, the line about the three others.
+        assert_eq!(next, 5);
+        assert_eq!(rows[0][0], Data::String("Waarschuwingen".into()));
+        assert_eq!(rows[2][0], Data::Float(1.0));
+        assert_eq!(rows[3][0], Data::Float(2.0));
+        assert_eq!(rows[4][0], Data::String("… en nog 3 regels; het JSON-bestand bevat ze alle".into()));
+        assert_eq!(rows.len(), 5);
+    }
+
+    #[test]
+    fn an_empty_list_block_says_none_and_a_short_one_is_whole() {
+        let (rows, next) = block(0, 2);
+        assert_eq!((next, rows[2][0].clone()), (3, Data::String("(geen)".into())));
+        let (rows, next) = block(2, 2);
+        assert_eq!(next, 4);
+        assert_eq!(rows.len(), 4);
+        assert_eq!(rows[3][0], Data::Float(2.0));
+    }
+}

@@ -123,7 +123,7 @@ fn run_one(n: u64) {
     let stem = "sla-rapportage-2026-09";
     let settings = render::pdf::PdfSettings {
         archival: true,
-        attachments: render::attachments(stem, &labels, render::model_name(stem), model, xlsx.clone()).expect("attachments"),
+        attachments: render::attachments(&render::annex_name(stem, &labels).unwrap(), &labels, render::model_name(stem), model, xlsx.clone()),
     };
     let pdf = render::pdf::render_pdf_with(&templates, "monthly.typ", pdf_input, today, &settings).unwrap();
     let pdf_ms = ms(t);

@@ -59,7 +59,7 @@ pub fn annual_xlsx(a: &AnnualReport, l: &Labels) -> Result<Vec<u8>, Error> {
 }
 
 fn write(a: &AnnualReport, l: &Labels) -> Res<Vec<u8>> {
-    let mut b = Book::new(l, LIST_ROWS_PER_SHEET, false, false);
+    let mut b = Book::new(l, LIST_ROWS_PER_SHEET, false);
     let y = Year::new(a, l);
     b.wb.set_properties(&properties(&y.title, None, &a.meta.provider, &a.meta.generated_on)?);
     quarters_sheets(&mut b, &y)?;

@@ -22,6 +22,5 @@ mod voice;
 mod workbook;
 
 pub use annual::annual_xlsx;
-pub use monthly::{DQ_MAX_ROWS, monthly_xlsx, monthly_xlsx_with_cached};
-pub use quarterly::{quarterly_xlsx, quarterly_xlsx_with_cached};
-pub use workbook::POISONED_RESULT;
+pub use monthly::{DQ_MAX_ROWS, monthly_xlsx};
+pub use quarterly::quarterly_xlsx;

@@ -30,10 +30,6 @@ pub(super) const HEADER_FILL: u32 = 0xD9E1F2;
 
 pub(super) type Res<T = ()> = Result<T, XlsxError>;
 
-/// The cached result every formula gets in a poisoned annex: no KPI figure can be this.
-#[doc(hidden)]
-pub const POISONED_RESULT: f64 = -12345.678;
-
 /// The cell formats of the annexes. A format reaches the file only when a cell uses it (in
 /// the order of first use), so an annex pays nothing for the formats it does not use.
 pub(super) struct Formats {
@@ -125,8 +121,6 @@ pub(super) struct Book<'a> {
     /// Sheet names in use, lower-cased (Excel compares them case-insensitively).
     pub(super) names: BTreeSet<String>,
     pub(super) rows_per_sheet: usize,
-    /// Write [`POISONED_RESULT`] as every formula's cached result (tests only).
-    pub(super) poison: bool,
     /// Long lists in rust_xlsxwriter's low-memory mode (the monthly annex, whose ticket list
     /// can hold a million rows; the quarterly and annual annexes write ordinary sheets).
     pub(super) low_memory: bool,
@@ -134,14 +128,13 @@ pub(super) struct Book<'a> {
 
 impl<'a> Book<'a> {
     /// An empty book; `low_memory` as in [`Book::low_memory`].
-    pub(super) fn new(labels: &'a Labels, rows_per_sheet: usize, poison: bool, low_memory: bool) -> Book<'a> {
+    pub(super) fn new(labels: &'a Labels, rows_per_sheet: usize, low_memory: bool) -> Book<'a> {
         Book {
             wb: Workbook::new(),
             labels,
             f: Formats::new(),
             names: BTreeSet::new(),
             rows_per_sheet: rows_per_sheet.max(1),
-            poison,
             low_memory,
         }
     }
@@ -197,7 +190,6 @@ impl<'a> Book<'a> {
             ws,
             f: &self.f,
             labels: self.labels,
-            poison: self.poison,
         }
     }
 
@@ -347,7 +339,6 @@ pub(super) struct Cells<'a> {
     pub(super) ws: &'a mut Worksheet,
     pub(super) f: &'a Formats,
     pub(super) labels: &'a Labels,
-    pub(super) poison: bool,
 }
 
 impl Cells<'_> {
@@ -381,26 +372,10 @@ impl Cells<'_> {
     }
 
     /// A live formula with its cached result (the model's value, so that a reader that does
-    /// not recalculate shows the report's figure); see [`cached`] for the result's text.
-    pub(super) fn formula(
-        &mut self,
-        row: u32,
-        col: u16,
-        formula: &str,
-        result: String,
-        format: &Format,
-    ) -> Res {
-        let result = if self.poison {
-            POISONED_RESULT.to_string()
-        } else {
-            result
-        };
-        self.ws.write_formula_with_format(
-            row,
-            col,
-            Formula::new(formula).set_result(result),
-            format,
-        )?;
+    /// not recalculate shows the report's figure); see `formulas::cached` for the result's
+    /// text.
+    pub(super) fn formula(&mut self, row: u32, col: u16, formula: &str, result: String, format: &Format) -> Res {
+        self.ws.write_formula_with_format(row, col, Formula::new(formula).set_result(result), format)?;
         Ok(())
     }
 

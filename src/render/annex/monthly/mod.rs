@@ -65,26 +65,14 @@ pub(super) mod tests;
 
 /// The Excel annex of a monthly report, as the bytes of an `.xlsx` file.
 pub fn monthly_xlsx(m: &Monthly, labels: &Labels) -> Result<Vec<u8>, Error> {
-    monthly_xlsx_with_cached(m, labels, false)
-}
-
-/// [`monthly_xlsx`]; with `poison`, every formula's cached result is [`POISONED_RESULT`]
-/// instead of the model's value. For tests only: they prove that a spreadsheet program
-/// really recalculates the formulas (the poisoned values must disappear).
-#[doc(hidden)]
-pub fn monthly_xlsx_with_cached(
-    m: &Monthly,
-    labels: &Labels,
-    poison: bool,
-) -> Result<Vec<u8>, Error> {
-    write_workbook(m, labels, LIST_ROWS_PER_SHEET, poison).map_err(annex_error("Excel annex"))
+    write_workbook(m, labels, LIST_ROWS_PER_SHEET).map_err(annex_error("Excel annex"))
 }
 
 /// [`monthly_xlsx`] with a configurable number of data rows per list sheet (tests use a
 /// small one to exercise the continuation sheets).
-fn write_workbook(m: &Monthly, labels: &Labels, rows_per_sheet: usize, poison: bool) -> Res<Vec<u8>> {
+fn write_workbook(m: &Monthly, labels: &Labels, rows_per_sheet: usize) -> Res<Vec<u8>> {
     let r = &m.report;
-    let mut b = Book::new(labels, rows_per_sheet, poison, true);
+    let mut b = Book::new(labels, rows_per_sheet, true);
     let meta = &r.meta;
     let title = labels.get("xlsx.title").replace("{period}", &month_label(&meta.period, labels));
     let subject = format!("{} — {}", meta.contract_name, meta.client);

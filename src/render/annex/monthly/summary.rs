@@ -258,7 +258,7 @@ mod tests {
     /// A sheet with one list block of `n` numbers (at most `max` shown), read back.
     fn block(n: usize, max: usize) -> (Vec<Vec<Data>>, u32) {
         let labels = Labels::embedded("nl").unwrap();
-        let mut b = Book::new(&labels, LIST_ROWS_PER_SHEET, false, false);
+        let mut b = Book::new(&labels, LIST_ROWS_PER_SHEET, false);
         let cols = b.cols(&[("count", 0.0)]);
         let mut ws = b.sheet("xlsx.sheet.data_quality", 1).unwrap();
         let items: Vec<u64> = (1..=n as u64).collect();

@@ -31,21 +31,13 @@ use kpi::{kpi_sheet, malus_sheet};
 
 /// The Excel annex of a quarterly report, as the bytes of an `.xlsx` file.
 pub fn quarterly_xlsx(q: &QuarterlyReport, labels: &Labels) -> Result<Vec<u8>, Error> {
-    quarterly_xlsx_with_cached(q, labels, false)
-}
-
-/// [`quarterly_xlsx`]; with `poison`, every formula's cached result is
-/// [`super::POISONED_RESULT`] instead of the model's value. For tests only: they prove that a
-/// spreadsheet program really recalculates the formulas.
-#[doc(hidden)]
-pub fn quarterly_xlsx_with_cached(q: &QuarterlyReport, labels: &Labels, poison: bool) -> Result<Vec<u8>, Error> {
-    write_workbook(q, labels, poison).map_err(annex_error("quarterly annex"))
+    write_workbook(q, labels).map_err(annex_error("quarterly annex"))
 }
 
 /// The sheets in their order: headline figures, charts, KPIs, the calculation sheet, malus,
 /// trends, changes, then the logs, the commentary and a rerun's changes.
-fn write_workbook(q: &QuarterlyReport, labels: &Labels, poison: bool) -> Res<Vec<u8>> {
-    let mut b = Book::new(labels, LIST_ROWS_PER_SHEET, poison, false);
+fn write_workbook(q: &QuarterlyReport, labels: &Labels) -> Res<Vec<u8>> {
+    let mut b = Book::new(labels, LIST_ROWS_PER_SHEET, false);
     let title = format!("{} {}", labels.get("q.title"), period_label(&q.meta.period, labels));
     let subject = format!("{} — {}", q.meta.contract_name, q.meta.client);
     b.wb.set_properties(&properties(&title, Some(&subject), &q.meta.provider, &q.meta.generated_on)?);

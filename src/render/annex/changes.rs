@@ -1,5 +1,6 @@
 //! The sheets of a rerun's changes (figures was → now, and the tickets that explain them),
-//! the same in the monthly and the quarterly annex.
+//! the same in the monthly and the quarterly annex. Why it exists: a corrected report must
+//! show the client what changed against the version it replaces, and why.
 
 use super::workbook::{Book, Col, Res, excel_datetime, list_sheets, translate};
 use crate::report::changes::Changes;

@@ -1,6 +1,7 @@
 //! The pieces of a native Excel chart both annexes use: the house style's colours, the
 //! charts' place and size on the charts sheet, titles and axes from the labels, and the
-//! staircase's limits as dashed lines.
+//! staircase's limits as dashed lines. Why it exists: the monthly and the quarterly charts
+//! must look like the PDF's and like each other.
 
 use rust_xlsxwriter::{Chart, ChartAxisCrossing, ChartFormat, ChartLegendPosition, ChartLine, ChartLineDashType, ChartMarker, ChartSolidFill, Color};
 

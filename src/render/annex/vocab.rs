@@ -1,5 +1,6 @@
 //! The words of the KPI vocabulary (direction, unit, frequency, source) as both KPI sheets
-//! write them: the label key of each value and where a figure came from.
+//! write them: the label key of each value and where a figure came from. Why it exists: the
+//! monthly KPI sheet and the quarterly calculation sheet must name a KPI's terms alike.
 
 use crate::contract::{Direction, Frequency, KpiSource, Unit};
 use crate::i18n::Labels;

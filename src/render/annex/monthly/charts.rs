@@ -1,4 +1,5 @@
-//! The monthly annex's charts sheet: native Excel charts of the series the PDF charts.
+//! The monthly annex's charts sheet: native Excel charts of the series the PDF charts, so a
+//! reader of the annex sees the same pictures, drawn from the annex's own cells.
 
 use rust_xlsxwriter::{Chart, ChartDataLabel};
 

@@ -1,4 +1,5 @@
-//! The monthly annex's KPI sheet: live formulas with the model's values as cached results.
+//! The monthly annex's KPI sheet: live formulas with the model's values as cached results,
+//! so the client can recompute every achievement, score and malus in the spreadsheet.
 
 use rust_xlsxwriter::Format;
 
@@ -111,7 +112,6 @@ pub(super) fn kpi_sheet(b: &mut Book, k: &KpiSection) -> Res<KpiCells> {
             width: *width,
         })
         .collect();
-    let overview_cols = label_cols(labels, "xlsx.kpi", &OVERVIEW_COLS);
     let mut ws = b.sheet("xlsx.kpi.sheet", 1)?;
     // An empty cached result stays empty (the formula's own `""`), not the writer's default 0.
     ws.set_formula_result_default("");
@@ -132,56 +132,14 @@ pub(super) fn kpi_sheet(b: &mut Book, k: &KpiSection) -> Res<KpiCells> {
         c.label_with(1, 0, "xlsx.kpi.intro", &f.italic)?;
         c.label_with(2, 0, "xlsx.kpi.formulas", &f.italic)?;
 
-        let mut row = first_band - 2;
-        c.heading(row, "xlsx.kpi.staircase")?;
-        c.header_texts(
-            row + 1,
-            &label_cols(
-                labels,
-                "xlsx.kpi",
-                &["min_score", "malus_pct", "escalation"],
-            ),
-        )?;
-        row += 2;
-        for band in &k.bands {
-            c.number(row, 0, band.min_score_pct, &f.dec2)?;
-            c.number(row, 1, band.malus_pct, &f.dec2)?;
-            c.yes_no(row, 2, band.escalation)?;
-            row += 1;
-        }
-        c.label_with(row, 0, "xlsx.kpi.cap", &f.bold)?;
-        match k.cap_pct {
-            Some(cap) => c.number(row, 1, cap, &f.dec2)?,
-            None => c.label_with(row, 1, "xlsx.kpi.no_cap", &f.italic)?,
-        }
-        row += 2;
-
+        let mut row = staircase_block(&mut c, first_band - 2, k)?;
         let mut refs = Vec::with_capacity(k.domains.len());
         for d in &k.domains {
             let (next, r) = domain_block(&mut c, row, d, k, &cols)?;
             refs.push(r);
             row = next + 1;
         }
-
-        c.heading(OVERVIEW_HEADING, "xlsx.kpi.overview")?;
-        let with_eur = refs.iter().flatten().any(|r| r.malus_eur.is_some());
-        let shown = if with_eur { 7 } else { 6 };
-        c.header_texts(OVERVIEW_HEADING + 1, &overview_cols[..shown])?;
-        for (i, (d, r)) in k.domains.iter().zip(&refs).enumerate() {
-            let row = first_overview + rix(i)?;
-            c.number(row, 0, f64::from(d.number), &f.int)?;
-            c.text(row, OVERVIEW_NAME_COL, &d.name)?;
-            c.tr(row, 2, "xlsx.domain_status", &d.status)?;
-            let Some(r) = r else { continue };
-            let score = cached(d.score_pct);
-            c.formula(row, OVERVIEW_SCORE_COL, &r.score, score, &f.dec2_bold)?;
-            c.formula(row, 4, &r.malus, cached(d.malus_pct), &f.dec2)?;
-            let escalation = escalation_result(c.labels, d);
-            c.formula(row, 5, &r.escalation, escalation, &f.plain)?;
-            if let Some(eur) = &r.malus_eur {
-                c.formula(row, 6, eur, cached(d.malus_eur), &f.eur)?;
-            }
-        }
+        overview_block(&mut c, OVERVIEW_HEADING, k, &refs)?;
     }
     print_setup(&mut ws, None)?;
     let sheet = ws.name();
@@ -191,6 +149,52 @@ pub(super) fn kpi_sheet(b: &mut Book, k: &KpiSection) -> Res<KpiCells> {
         first_overview,
         first_band,
     })
+}
+
+/// The staircase (a row per band: minimum score, malus %, escalation) and the cap under a
+/// heading at `row`; returns the row after a blank line under them.
+fn staircase_block(c: &mut Cells, mut row: u32, k: &KpiSection) -> Res<u32> {
+    let (f, labels) = (c.f, c.labels);
+    c.heading(row, "xlsx.kpi.staircase")?;
+    c.header_texts(row + 1, &label_cols(labels, "xlsx.kpi", &["min_score", "malus_pct", "escalation"]))?;
+    row += 2;
+    for band in &k.bands {
+        c.number(row, 0, band.min_score_pct, &f.dec2)?;
+        c.number(row, 1, band.malus_pct, &f.dec2)?;
+        c.yes_no(row, 2, band.escalation)?;
+        row += 1;
+    }
+    c.label_with(row, 0, "xlsx.kpi.cap", &f.bold)?;
+    match k.cap_pct {
+        Some(cap) => c.number(row, 1, cap, &f.dec2)?,
+        None => c.label_with(row, 1, "xlsx.kpi.no_cap", &f.italic)?,
+    }
+    Ok(row + 2)
+}
+
+/// The overview under its heading at `heading`: a row per domain with its status and, for a
+/// scored one, its score, malus, escalation (and malus in euros) referring to its block's
+/// cells `refs`.
+fn overview_block(c: &mut Cells, heading: u32, k: &KpiSection, refs: &[Option<DomainCells>]) -> Res {
+    let (f, labels) = (c.f, c.labels);
+    c.heading(heading, "xlsx.kpi.overview")?;
+    let with_eur = refs.iter().flatten().any(|r| r.malus_eur.is_some());
+    let shown = if with_eur { 7 } else { 6 };
+    c.header_texts(heading + 1, &label_cols(labels, "xlsx.kpi", &OVERVIEW_COLS[..shown]))?;
+    for (i, (d, r)) in k.domains.iter().zip(refs).enumerate() {
+        let row = heading + 2 + rix(i)?;
+        c.number(row, 0, f64::from(d.number), &f.int)?;
+        c.text(row, OVERVIEW_NAME_COL, &d.name)?;
+        c.tr(row, 2, "xlsx.domain_status", &d.status)?;
+        let Some(r) = r else { continue };
+        c.formula(row, OVERVIEW_SCORE_COL, &r.score, cached(d.score_pct), &f.dec2_bold)?;
+        c.formula(row, 4, &r.malus, cached(d.malus_pct), &f.dec2)?;
+        c.formula(row, 5, &r.escalation, escalation_result(labels, d), &f.plain)?;
+        if let Some(eur) = &r.malus_eur {
+            c.formula(row, 6, eur, cached(d.malus_eur), &f.eur)?;
+        }
+    }
+    Ok(())
 }
 
 /// The escalation cell's value: yes or no with a score, empty without one.

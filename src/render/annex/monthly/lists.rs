@@ -1,5 +1,6 @@
 //! The monthly annex's lists, one row per item on as many sheets as Excel needs: breaches,
-//! backlog, recurring issues, P1s, priority overrides and every ticket.
+//! backlog, recurring issues, P1s, priority overrides and every ticket, so any count of the
+//! report can be traced to its rows.
 
 use crate::render::annex::workbook::{Book, Col, Res, cix, list_sheets};
 use crate::i18n::month_label;

@@ -1,5 +1,6 @@
 //! The monthly annex's first and last sheets: the summary (meta, inputs, headline figures,
-//! the accounting of the input rows) and the data quality (rejections, warnings, notes).
+//! the accounting of the input rows) and the data quality (rejections, warnings, notes), so
+//! the reader sees what the report was made from and which rows did not count.
 
 use crate::render::annex::workbook::{Book, Cells, Col, Res, Value, print_setup};
 use crate::i18n::{format_number, month_label};

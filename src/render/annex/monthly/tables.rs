@@ -1,5 +1,6 @@
 //! The monthly annex's tables: the cross tables (school × category, type × priority) and
-//! the attainment per type and priority, whose cells the charts read.
+//! the attainment per type and priority, as numbers to filter and recount; the charts read
+//! their cells.
 
 use crate::render::annex::workbook::{Book, Cells, Res, cix, print_setup, translate};
 use crate::report::model::{Attainment, AttainmentRow, CrossTable, SparseCrossTable, Volumes};

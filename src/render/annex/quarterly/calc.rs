@@ -1,5 +1,6 @@
 //! The quarterly annex's calculation sheet: every period's KPI figures side by side, with
-//! live formulas the KPI and malus sheets refer to.
+//! live formulas the KPI and malus sheets refer to, so the quarter's malus can be audited
+//! and recomputed like the monthly one.
 
 use rust_xlsxwriter::Worksheet;
 use rust_xlsxwriter::utility::row_col_to_cell as a1;
@@ -43,6 +44,9 @@ pub(super) mod cc {
     }
 }
 
+/// A KPI's cell (row, column) in each period, where it has one.
+pub(super) type PeriodCells = Vec<Option<(u32, u16)>>;
+
 /// A domain's formula cells on the calculation sheet in one period.
 pub(super) struct DomainCells {
     pub(super) score: (u32, u16),
@@ -54,7 +58,7 @@ pub(super) struct DomainCells {
 pub(super) struct CalcCells {
     pub(super) sheet: String,
     /// `[domain][kpi][period]`: the achievement cell of a KPI with a norm.
-    pub(super) achievements: Vec<Vec<Vec<Option<(u32, u16)>>>>,
+    pub(super) achievements: Vec<Vec<PeriodCells>>,
     /// `[domain][period]`: the formula cells of a domain that counts in the period.
     pub(super) domains: Vec<Vec<Option<DomainCells>>>,
 }
@@ -154,15 +158,14 @@ fn header_rows(c: &mut Cells, q: &QuarterlyReport, periods: &[String]) -> Res<u3
 }
 
 /// A period's cells of the KPI `ki` of domain `di`.
-fn kpi_in<'a>(sec: &'a KpiSection, di: usize, ki: usize) -> &'a KpiResult {
+fn kpi_in(sec: &KpiSection, di: usize, ki: usize) -> &KpiResult {
     &sec.domains[di].kpis[ki]
 }
 
 /// Domain `di`'s block from `at`: its heading, its KPIs (with their rows per priority), its
 /// status per period and, where it counts in a period, its formulas. Returns the row after
 /// the block, the KPIs' achievement cells and the domain's cells per period.
-#[allow(clippy::type_complexity)]
-fn domain_rows(c: &mut Cells, mut at: u32, sections: &[&KpiSection], di: usize) -> Res<(u32, Vec<Vec<Option<(u32, u16)>>>, Vec<Option<DomainCells>>)> {
+fn domain_rows(c: &mut Cells, mut at: u32, sections: &[&KpiSection], di: usize) -> Res<(u32, Vec<PeriodCells>, Vec<Option<DomainCells>>)> {
     use cc::*;
     let (f, labels) = (c.f, c.labels);
     let quarter = sections[sections.len() - 1];
@@ -199,7 +202,7 @@ fn domain_rows(c: &mut Cells, mut at: u32, sections: &[&KpiSection], di: usize) 
 /// formula, for a KPI with a norm) and, where the domain counts, its weight with data; then
 /// its rows per priority, if any period measured it per priority. Returns the next row and
 /// the achievement cells per period.
-fn kpi_rows(c: &mut Cells, at: u32, sections: &[&KpiSection], di: usize, ki: usize, live: &[bool]) -> Res<(u32, Vec<Option<(u32, u16)>>)> {
+fn kpi_rows(c: &mut Cells, at: u32, sections: &[&KpiSection], di: usize, ki: usize, live: &[bool]) -> Res<(u32, PeriodCells)> {
     use cc::*;
     let (f, labels) = (c.f, c.labels);
     let quarter = sections[sections.len() - 1];

@@ -1,5 +1,5 @@
 //! The quarterly annex's charts sheet: tickets per month and type, the domain scores per
-//! month with the staircase's limits.
+//! month with the staircase's limits, drawn from the annex's own cells as the PDF draws them.
 
 use rust_xlsxwriter::{Chart, ChartDataLabel, Worksheet};
 

@@ -6,10 +6,10 @@ use rust_xlsxwriter::utility::row_col_to_cell;
 
 use super::calc::{CalcCells, DomainCells};
 use super::period_head;
-use crate::render::annex::formulas::{cached, lit, sheet_ref, staircase_formula, str_lit};
-use crate::render::annex::workbook::{Book, Res, cix};
+use crate::render::annex::formulas::{cached, escalation_staircase, malus_eur, malus_staircase, sheet_ref, str_lit};
+use crate::render::annex::workbook::{Book, Cells, Res, cix};
 use crate::i18n::period_label;
-use crate::report::quarterly::QuarterlyReport;
+use crate::report::quarterly::{MalusRow, QuarterlyReport};
 
 /// The malus sheet's column of the score (or the KPI's achievement).
 pub(super) const MALUS_SCORE_COL: u16 = 3;
@@ -99,7 +99,6 @@ pub(super) fn kpi_sheet(b: &mut Book, q: &QuarterlyReport, months: &[String], ca
 pub(super) fn malus_sheet(b: &mut Book, q: &QuarterlyReport, calc: &CalcCells) -> Res {
     let labels = b.labels;
     let l = |k: &str| labels.get(k).to_string();
-    let quarter_ix = q.months.len();
     let mut ws = b.plain_sheet("q.malus.pct")?;
     {
         let f = &b.f;
@@ -115,50 +114,10 @@ pub(super) fn malus_sheet(b: &mut Book, q: &QuarterlyReport, calc: &CalcCells) -
             l("pdf.kpi.domain_no"), l("pdf.kpi.domain"), l("pdf.kpi.kpi"), l("q.malus.score"), l("xlsx.kpi.malus_pct"),
             l("xlsx.kpi.escalation"), l("xlsx.kpi.invoice"), l("xlsx.kpi.malus_eur"), l("q.malus.note"),
         ])?;
-        let (yes, no) = (str_lit(labels.get("xlsx.yes")), str_lit(labels.get("xlsx.no")));
-        let bands = &q.kpi_quarter.bands;
+        let yes = str_lit(labels.get("xlsx.yes"));
         let first = row;
         for m in &q.malus {
-            let di = q.kpi_quarter.domains.iter().position(|d| d.number == m.number);
-            c.general(row, 0, m.number as f64)?;
-            c.text(row, 1, &m.name)?;
-            if let Some(name) = &m.kpi_name {
-                c.text(row, 2, name)?;
-            }
-            let escalation_text = || l(if m.escalation { "xlsx.yes" } else { "xlsx.no" });
-            match (&m.kpi_id, di) {
-                // A domain's row: its cells on the calculation sheet.
-                (None, Some(di)) => {
-                    if let Some(DomainCells { score, malus, escalation }) = &calc.domains[di][quarter_ix] {
-                        let r = |cell: &(u32, u16)| format!("={}", sheet_ref(&calc.sheet, cell.0, cell.1));
-                        c.formula(row, MALUS_SCORE_COL, &r(score), cached(m.score), &f.dec2_bold)?;
-                        c.formula(row, 4, &r(malus), cached(m.malus_pct), &f.dec2)?;
-                        c.formula(row, 5, &r(escalation), escalation_text(), &f.bold)?;
-                    }
-                }
-                // A KPI with its own malus: its achievement through the staircase.
-                (Some(id), Some(di)) if m.status != "not_active" => {
-                    let ki = q.kpi_quarter.domains[di].kpis.iter().position(|k| &k.id == id);
-                    if let Some(cell) = ki.and_then(|ki| calc.achievements[di][ki][quarter_ix]) {
-                        let a = row_col_to_cell(row, MALUS_SCORE_COL);
-                        c.formula(row, MALUS_SCORE_COL, &format!("={}", sheet_ref(&calc.sheet, cell.0, cell.1)), cached(m.score), &f.dec2_bold)?;
-                        c.formula(row, 4, &staircase_formula(&a, bands, |b| lit(b.malus_pct), "\"\""), cached(m.malus_pct), &f.dec2)?;
-                        let esc = staircase_formula(&a, bands, |b| if b.escalation { yes.clone() } else { no.clone() }, &no);
-                        c.formula(row, 5, &esc, if m.score.is_some() { escalation_text() } else { String::new() }, &f.bold)?;
-                    }
-                }
-                _ => {}
-            }
-            if let Some(amount) = m.invoice_amount_eur {
-                c.number(row, 6, amount, &f.eur)?;
-                let (malus, invoice) = (row_col_to_cell(row, 4), row_col_to_cell(row, 6));
-                c.formula(row, 7, &format!("IF(ISNUMBER({malus}),{invoice}*{malus}/100,\"\")"), cached(m.malus_eur), &f.eur)?;
-            }
-            if m.status != "scored" {
-                c.text(row, 8, &l(&format!("pdf.kpi.status.{}", m.status)))?;
-            } else if m.escalation {
-                c.text(row, 8, labels.get("pdf.kpi.escalation"))?;
-            }
+            malus_row(&mut c, row, q, m, calc)?;
             row += 1;
         }
         let last = row.max(first + 1) - 1;
@@ -182,5 +141,57 @@ pub(super) fn malus_sheet(b: &mut Book, q: &QuarterlyReport, calc: &CalcCells) -
         c.ws.set_column_range_width(3, 8, 14)?;
     }
     b.wb.push_worksheet(ws);
+    Ok(())
+}
+
+/// A row of the malus table: a domain's score, malus and escalation as references to the
+/// calculation sheet, or a KPI with its own malus: its achievement through the staircase;
+/// with an invoice amount, the malus in euros; a note on its status.
+fn malus_row(c: &mut Cells, row: u32, q: &QuarterlyReport, m: &MalusRow, calc: &CalcCells) -> Res {
+    let (f, labels) = (c.f, c.labels);
+    let l = |k: &str| labels.get(k).to_string();
+    let quarter_ix = q.months.len();
+    let (yes, no) = (str_lit(labels.get("xlsx.yes")), str_lit(labels.get("xlsx.no")));
+    let bands = &q.kpi_quarter.bands;
+    let di = q.kpi_quarter.domains.iter().position(|d| d.number == m.number);
+    c.general(row, 0, m.number as f64)?;
+    c.text(row, 1, &m.name)?;
+    if let Some(name) = &m.kpi_name {
+        c.text(row, 2, name)?;
+    }
+    let escalation_text = || l(if m.escalation { "xlsx.yes" } else { "xlsx.no" });
+    match (&m.kpi_id, di) {
+        // A domain's row: its cells on the calculation sheet.
+        (None, Some(di)) => {
+            if let Some(DomainCells { score, malus, escalation }) = &calc.domains[di][quarter_ix] {
+                let r = |cell: &(u32, u16)| format!("={}", sheet_ref(&calc.sheet, cell.0, cell.1));
+                c.formula(row, MALUS_SCORE_COL, &r(score), cached(m.score), &f.dec2_bold)?;
+                c.formula(row, 4, &r(malus), cached(m.malus_pct), &f.dec2)?;
+                c.formula(row, 5, &r(escalation), escalation_text(), &f.bold)?;
+            }
+        }
+        // A KPI with its own malus: its achievement through the staircase.
+        (Some(id), Some(di)) if m.status != "not_active" => {
+            let ki = q.kpi_quarter.domains[di].kpis.iter().position(|k| &k.id == id);
+            if let Some(cell) = ki.and_then(|ki| calc.achievements[di][ki][quarter_ix]) {
+                let a = row_col_to_cell(row, MALUS_SCORE_COL);
+                c.formula(row, MALUS_SCORE_COL, &format!("={}", sheet_ref(&calc.sheet, cell.0, cell.1)), cached(m.score), &f.dec2_bold)?;
+                c.formula(row, 4, &malus_staircase(&a, bands), cached(m.malus_pct), &f.dec2)?;
+                let esc = escalation_staircase(&a, bands, &yes, &no);
+                c.formula(row, 5, &esc, if m.score.is_some() { escalation_text() } else { String::new() }, &f.bold)?;
+            }
+        }
+        _ => {}
+    }
+    if let Some(amount) = m.invoice_amount_eur {
+        c.number(row, 6, amount, &f.eur)?;
+        let (malus, invoice) = (row_col_to_cell(row, 4), row_col_to_cell(row, 6));
+        c.formula(row, 7, &malus_eur(&malus, &invoice), cached(m.malus_eur), &f.eur)?;
+    }
+    if m.status != "scored" {
+        c.text(row, 8, &l(&format!("pdf.kpi.status.{}", m.status)))?;
+    } else if m.escalation {
+        c.text(row, 8, labels.get("pdf.kpi.escalation"))?;
+    }
     Ok(())
 }

@@ -20,7 +20,7 @@ mod tests;
 
 use super::changes::changes_sheets;
 use super::voice::{commentary_sheet, voice_sheets};
-use super::workbook::{Book, Cells, LIST_ROWS_PER_SHEET, Res, annex_error, cix, properties};
+use super::workbook::{Book, Cells, LIST_ROWS_PER_SHEET, Res, annex_error, cix, properties, rix};
 use crate::error::Error;
 use crate::i18n::{Labels, month_label, period_label};
 use crate::report::model::{CrossTable, Summary};
@@ -178,18 +178,18 @@ fn change_counts_sheet(b: &mut Book, q: &QuarterlyReport) -> Res {
     {
         let f = &b.f;
         let mut c = b.cells(&mut ws);
-        let mut row = c.dark_header(0, &[
+        let first = c.dark_header(0, &[
             l("pdf.period"), l("q.changes.standard"), l("q.changes.non_standard"), l("q.changes.emergency"),
             l("q.changes.cab"), l("q.changes.resolved"), l("q.changes.failed"), l("q.changes.failed_pct"),
         ])?;
-        for ch in &q.changes {
+        for (i, ch) in q.changes.iter().enumerate() {
+            let row = first + rix(i)?;
             let period = if ch.period == "quarter" { l("q.quarter_col") } else { month_label(&ch.period, labels) };
             c.text(row, 0, &period)?;
             for (i, v) in [ch.standard, ch.non_standard, ch.emergency, ch.cab_approved, ch.resolved, ch.failed].iter().enumerate() {
                 c.general(row, cix(i + 1)?, *v as f64)?;
             }
             c.pct_with(row, 7, ch.failed_pct, &f.pct)?;
-            row += 1;
         }
         c.ws.set_column_range_width(0, 7, 16)?;
     }

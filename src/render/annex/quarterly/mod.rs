@@ -18,9 +18,9 @@ mod kpi;
 #[cfg(test)]
 mod tests;
 
-use super::changes::changes_sheets;
-use super::voice::{commentary_sheet, voice_sheets};
-use super::workbook::{Book, Cells, LIST_ROWS_PER_SHEET, Res, annex_error, cix, properties, rix};
+use crate::render::annex::changes::changes_sheets;
+use crate::render::annex::voice::{commentary_sheet, voice_sheets};
+use crate::render::annex::workbook::{Book, Cells, LIST_ROWS_PER_SHEET, Res, annex_error, cix, properties, rix};
 use crate::error::Error;
 use crate::i18n::{Labels, month_label, period_label};
 use crate::report::model::{CrossTable, Summary};

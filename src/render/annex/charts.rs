@@ -15,7 +15,7 @@ pub(super) const PRIMARY_LIGHT: u32 = 0x7FB3C4;
 /// The third series colour of the PDF's count charts.
 pub(super) const GOLD: u32 = 0xC9A227;
 pub(super) const BAND_COLOURS: [u32; 3] = [0x2E7D32, 0xC77700, 0xB3261E];
-pub(super) const GREY: u32 = 0x6B7280;
+const GREY: u32 = 0x6B7280;
 
 /// Charts start in column A, below the title and the notes; their helper tables sit to
 /// their right.
@@ -23,7 +23,7 @@ pub(super) const CHART_TOP: u32 = 4;
 pub(super) const CHART_WIDTH: u32 = 760;
 pub(super) const CHART_HEIGHT: u32 = 380;
 /// The default row height in pixels (15 points), to place one chart under another.
-pub(super) const ROW_PX: u32 = 20;
+const ROW_PX: u32 = 20;
 /// The first column of the helper tables: past the charts' width of default columns.
 pub(super) const HELPER_COL: u16 = 13;
 

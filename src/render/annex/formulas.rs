@@ -17,7 +17,7 @@ pub(super) fn cached(x: Option<f64>) -> String {
 }
 
 /// A number as a formula literal (the contract's cap and staircase).
-pub(super) fn lit(x: f64) -> String {
+fn lit(x: f64) -> String {
     format!("{x}")
 }
 
@@ -34,7 +34,7 @@ pub(super) fn a1(row: u32, col: u16) -> String {
 /// One part of an achievement, as [`crate::kpi::achievement`] computes it: "at least":
 /// measured × 100 ÷ norm (a norm ≤ 0 is always met); "at most": norm × 100 ÷ measured (a
 /// measured ≤ 0 is 100); then capped.
-pub(super) fn achievement_part(measured: &str, norm: &str, direction: Direction, cap: Option<f64>) -> String {
+fn achievement_part(measured: &str, norm: &str, direction: Direction, cap: Option<f64>) -> String {
     let raw = match direction {
         Direction::AtLeast => format!("IF({norm}<=0,100,{measured}*100/{norm})"),
         Direction::AtMost => format!("IF({measured}<=0,100,{norm}*100/{measured})"),
@@ -48,7 +48,7 @@ pub(super) fn achievement_part(measured: &str, norm: &str, direction: Direction,
 
 /// The staircase as nested IFs on the score in `score`: the first band whose minimum the
 /// score reaches gives `value(band)`; below every band, `below`.
-pub(super) fn staircase_formula(
+fn staircase_formula(
     score: &str,
     bands: &[MalusBand],
     value: impl Fn(&MalusBand) -> String,

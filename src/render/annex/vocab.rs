@@ -34,7 +34,7 @@ pub(super) fn frequency_key(f: Frequency) -> &'static str {
     }
 }
 
-pub(super) fn source_key(s: Option<KpiSource>) -> &'static str {
+fn source_key(s: Option<KpiSource>) -> &'static str {
     match s {
         Some(KpiSource::Tickets) => "tickets",
         Some(KpiSource::Calls) => "calls",

@@ -15,18 +15,18 @@ use crate::error::Error;
 use crate::i18n::Labels;
 
 /// Excel's limit of rows per worksheet.
-pub(super) const EXCEL_MAX_ROWS: usize = 1_048_576;
+const EXCEL_MAX_ROWS: usize = 1_048_576;
 /// Data rows on one list sheet: all rows but the header.
 pub(super) const LIST_ROWS_PER_SHEET: usize = EXCEL_MAX_ROWS - 1;
 /// Excel's limit on the length of a cell's text, in UTF-16 code units.
 pub(super) const MAX_CELL_UTF16: usize = 32_767;
 /// Excel's limit on the length of a sheet name, in UTF-16 code units.
-pub(super) const MAX_SHEET_NAME_UTF16: usize = 31;
+const MAX_SHEET_NAME_UTF16: usize = 31;
 
-pub(super) const DATETIME_FORMAT: &str = "dd-mm-yyyy hh:mm";
-pub(super) const DATE_FORMAT: &str = "dd-mm-yyyy";
-pub(super) const EUR_FORMAT: &str = "\"€ \"#,##0.00";
-pub(super) const HEADER_FILL: u32 = 0xD9E1F2;
+const DATETIME_FORMAT: &str = "dd-mm-yyyy hh:mm";
+const DATE_FORMAT: &str = "dd-mm-yyyy";
+const EUR_FORMAT: &str = "\"€ \"#,##0.00";
+const HEADER_FILL: u32 = 0xD9E1F2;
 
 pub(super) type Res<T = ()> = Result<T, XlsxError>;
 
@@ -152,13 +152,13 @@ impl<'a> Book<'a> {
     /// As [`Book::sheet`], for a long list written row after row: each row goes to a
     /// temporary file once the next one starts (rust_xlsxwriter's low-memory mode), instead of
     /// every cell staying in memory until the workbook is saved.
-    pub(super) fn list_sheet(&mut self, key: &str, part: usize) -> Res<Worksheet> {
+    fn list_sheet(&mut self, key: &str, part: usize) -> Res<Worksheet> {
         let ws = if self.low_memory { self.wb.new_worksheet_with_low_memory()? } else { Worksheet::new() };
         self.named(key, part, ws)
     }
 
     /// `ws` named after `key` (numbered from `part`, unique in the workbook), on A4.
-    pub(super) fn named(&mut self, key: &str, part: usize, ws: Worksheet) -> Res<Worksheet> {
+    fn named(&mut self, key: &str, part: usize, ws: Worksheet) -> Res<Worksheet> {
         let mut ws = self.unique(key, part, ws)?;
         ws.set_paper_size(9); // A4
         Ok(ws)
@@ -241,7 +241,7 @@ pub(super) fn numbered_sheet_name(base: &str, n: usize) -> String {
 }
 
 /// The longest prefix of `s` of at most `max` UTF-16 code units, cut at a char boundary.
-pub(super) fn truncate_utf16(s: &str, max: usize) -> &str {
+fn truncate_utf16(s: &str, max: usize) -> &str {
     let mut units = 0;
     for (i, c) in s.char_indices() {
         units += c.len_utf16();
@@ -283,7 +283,7 @@ pub(super) fn cell_text(s: &str) -> Cow<'_, str> {
     out
 }
 
-pub(super) fn excel_date_from(d: NaiveDate) -> Option<ExcelDateTime> {
+fn excel_date_from(d: NaiveDate) -> Option<ExcelDateTime> {
     let year = u16::try_from(d.year()).ok()?;
     ExcelDateTime::from_ymd(
         year,

@@ -71,6 +71,10 @@ fn period_head(labels: &Labels, first: Vec<String>, months: &[String], last: &[S
     h
 }
 
+/// A headline count and a headline percentage of a period's summary.
+type Count = fn(&Summary) -> u64;
+type Pct = fn(&Summary) -> Option<f64>;
+
 /// The headline figures per month and for the quarter: counts, then percentages.
 fn headline_sheet(b: &mut Book, q: &QuarterlyReport, months: &[String]) -> Res {
     let labels = b.labels;
@@ -80,11 +84,11 @@ fn headline_sheet(b: &mut Book, q: &QuarterlyReport, months: &[String]) -> Res {
         let mut c = b.cells(&mut ws);
         let mut row = c.dark_header(0, &period_head(labels, vec![labels.get("q.figure").to_string()], months, &[]))?;
         let all: Vec<&Summary> = q.month_summaries.iter().chain([&q.quarter_summary]).collect();
-        let counts: [(&str, &dyn Fn(&Summary) -> u64); 4] = [
-            ("pdf.summary.opened", &|x| x.tickets_opened),
-            ("ticket_type.incident", &|x| x.incidents_opened),
-            ("pdf.summary.breaches", &|x| x.response_breaches + x.resolution_breaches),
-            ("pdf.summary.p1", &|x| x.p1_count),
+        let counts: [(&str, Count); 4] = [
+            ("pdf.summary.opened", |x| x.tickets_opened),
+            ("ticket_type.incident", |x| x.incidents_opened),
+            ("pdf.summary.breaches", |x| x.response_breaches + x.resolution_breaches),
+            ("pdf.summary.p1", |x| x.p1_count),
         ];
         for (key, count) in counts {
             c.text(row, 0, labels.get(key))?;
@@ -93,8 +97,7 @@ fn headline_sheet(b: &mut Book, q: &QuarterlyReport, months: &[String]) -> Res {
             }
             row += 1;
         }
-        let pcts: [(&str, &dyn Fn(&Summary) -> Option<f64>); 2] =
-            [("pdf.summary.response", &|x| x.response_pct), ("pdf.summary.resolution", &|x| x.resolution_pct)];
+        let pcts: [(&str, Pct); 2] = [("pdf.summary.response", |x| x.response_pct), ("pdf.summary.resolution", |x| x.resolution_pct)];
         for (key, pct) in pcts {
             c.text(row, 0, labels.get(key))?;
             for (i, x) in all.iter().enumerate() {

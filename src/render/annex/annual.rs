@@ -3,11 +3,10 @@
 //! per month), the figures as numbers, text always as strings. A month or quarter without
 //! data says so in words, never as a zero.
 
-use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, FormatBorder, Workbook};
-
-use super::xlsx::{cell_text, numbered_sheet_name, sheet_base_name};
+use super::voice::voice_sheets;
+use super::workbook::{Book, LIST_ROWS_PER_SHEET, Res, annex_error, cix, print_setup, properties, rix};
 use crate::error::Error;
-use crate::i18n::{month_label, Labels};
+use crate::i18n::{Labels, month_label};
 use crate::report::annual::AnnualReport;
 
 /// A cell of the annex.
@@ -20,98 +19,102 @@ enum Cell {
     Eur(Option<f64>),
 }
 
-type Res<T = ()> = Result<T, rust_xlsxwriter::XlsxError>;
-
-struct Formats {
-    head: Format,
-    title: Format,
-    pct: Format,
-    missed: Format,
-    eur: Format,
-    count: Format,
-    none: Format,
-}
-
-fn sheet(wb: &mut Workbook, f: &Formats, l: &Labels, name: &str, title: &str, head: &[String], rows: &[Vec<Cell>]) -> Res {
-    let ws = wb.add_worksheet();
-    ws.set_name(numbered_sheet_name(&sheet_base_name(l.get(name)), 1))?;
-    ws.set_paper_size(9);
-    ws.set_landscape().set_print_fit_to_pages(1, 0);
-    ws.write_string_with_format(0, 0, cell_text(title), &f.title)?;
-    for (j, h) in head.iter().enumerate() {
-        ws.write_string_with_format(2, j as u16, cell_text(h), &f.head)?;
-        ws.set_column_width(j as u16, if j == 0 { 30.0 } else { 13.0 })?;
-    }
-    let no_data = l.get("a.no_data");
-    for (i, row) in rows.iter().enumerate() {
-        let r = 3 + i as u32;
-        for (j, c) in row.iter().enumerate() {
-            let j = j as u16;
-            match c {
-                Cell::Text(s) => {
-                    ws.write_string(r, j, cell_text(s))?;
-                }
-                Cell::Count(Some(n)) => {
-                    ws.write_number_with_format(r, j, *n as f64, &f.count)?;
-                }
-                Cell::Pct(Some(x)) => {
-                    ws.write_number_with_format(r, j, x / 100.0, &f.pct)?;
-                }
-                Cell::PctMissed(x) => {
-                    ws.write_number_with_format(r, j, x / 100.0, &f.missed)?;
-                }
-                Cell::Eur(Some(x)) => {
-                    ws.write_number_with_format(r, j, *x, &f.eur)?;
-                }
-                Cell::Count(None) | Cell::Pct(None) | Cell::Eur(None) => {
-                    ws.write_string_with_format(r, j, no_data, &f.none)?;
+/// A sheet named by the label `name`: the title in A1, the header in row 3, a row per entry
+/// of `rows` under it (frozen beside the first column).
+fn sheet(b: &mut Book, name: &str, title: &str, head: &[String], rows: &[Vec<Cell>]) -> Res {
+    let mut ws = b.sheet(name, 1)?;
+    print_setup(&mut ws, None)?;
+    {
+        let f = &b.f;
+        let mut c = b.cells(&mut ws);
+        c.text_with(0, 0, title, &f.title)?;
+        c.dark_header(2, head)?;
+        for j in 0..head.len() {
+            c.ws.set_column_width(cix(j)?, if j == 0 { 30.0 } else { 13.0 })?;
+        }
+        let no_data = b.labels.get("a.no_data");
+        for (i, row) in rows.iter().enumerate() {
+            let r = 3 + rix(i)?;
+            for (j, cell) in row.iter().enumerate() {
+                let j = cix(j)?;
+                match cell {
+                    Cell::Text(s) => c.text(r, j, s)?,
+                    Cell::Count(Some(n)) => c.number(r, j, *n as f64, &f.count)?,
+                    Cell::Pct(Some(x)) => c.number(r, j, x / 100.0, &f.pct)?,
+                    Cell::PctMissed(x) => c.number(r, j, x / 100.0, &f.missed_pct)?,
+                    Cell::Eur(Some(x)) => c.number(r, j, *x, &f.eur)?,
+                    Cell::Count(None) | Cell::Pct(None) | Cell::Eur(None) => c.text_with(r, j, no_data, &f.no_data)?,
                 }
             }
         }
     }
     ws.set_freeze_panes(3, 1)?;
+    b.wb.push_worksheet(ws);
     Ok(())
 }
 
 /// The annex of the year report.
 pub fn annual_xlsx(a: &AnnualReport, l: &Labels) -> Result<Vec<u8>, Error> {
-    write(a, l).map_err(|e| Error::new(format!("cannot write the annual annex: {e}")))
+    write(a, l).map_err(annex_error("annual annex"))
 }
 
 fn write(a: &AnnualReport, l: &Labels) -> Res<Vec<u8>> {
-    let f = Formats {
-        head: Format::new().set_bold().set_font_color("#FFFFFF").set_background_color("#0B5F7A").set_border_bottom(FormatBorder::Thin),
-        title: Format::new().set_bold().set_font_size(14),
-        pct: Format::new().set_num_format("0.00%"),
-        missed: Format::new().set_num_format("0.00%").set_font_color("#B3261E").set_bold(),
-        eur: Format::new().set_num_format("\"€ \"#,##0.00"),
-        count: Format::new().set_num_format("#,##0"),
-        none: Format::new().set_italic().set_font_color("#6B7280"),
-    };
-    let mut wb = Workbook::new();
-    // Reproducible: the file's creation date is the report's date.
-    let made = chrono::NaiveDate::parse_from_str(&a.meta.generated_on, "%Y-%m-%d").ok();
-    let created = made
-        .and_then(|d| {
-            use chrono::Datelike;
-            ExcelDateTime::from_ymd(u16::try_from(d.year()).ok()?, d.month() as u8, d.day() as u8).ok()
-        })
-        .unwrap_or_else(|| ExcelDateTime::from_ymd(2000, 1, 1).expect("a valid date"));
-    let title = l.get("a.title").replace("{year}", &a.year.to_string());
-    wb.set_properties(&DocProperties::new().set_title(cell_text(&title)).set_company(cell_text(&a.meta.provider)).set_creation_datetime(&created));
-    let t = |key: &str| l.get(key).to_string();
-    let month_head: Vec<String> = a.months.iter().map(|m| month_label(m, l)).collect();
-    let quarter_head: Vec<String> = a
-        .quarters
-        .iter()
-        .map(|q| match &q.incomplete_reason {
-            Some(r) => format!("{} ({})", q.label, l.get(&format!("a.incomplete.{r}"))),
-            None => q.label.clone(),
-        })
-        .collect();
-    let with = |first: &[String], mid: &[String], last: &[String]| -> Vec<String> { first.iter().chain(mid).chain(last).cloned().collect() };
+    let mut b = Book::new(l, LIST_ROWS_PER_SHEET, false);
+    let y = Year::new(a, l);
+    b.wb.set_properties(&properties(&y.title, None, &a.meta.provider, &a.meta.generated_on)?);
+    quarters_sheets(&mut b, &y)?;
+    malus_sheet(&mut b, &y)?;
+    volumes_sheet(&mut b, &y)?;
+    ranking_sheets(&mut b, &y)?;
+    recurring_sheet(&mut b, &y)?;
+    p1_sheet(&mut b, &y)?;
+    attainment_sheet(&mut b, &y)?;
+    measures_sheet(&mut b, &y)?;
+    // The year's improvement actions, complaints and escalations (as in the other annexes).
+    voice_sheets(&mut b, &a.voice)?;
+    b.wb.save_to_buffer()
+}
 
-    // Quarters and the year: domain scores, then the KPI achievements.
+/// A header: `first`, then `mid` (the months or the quarters), then `last`.
+fn joined(first: &[String], mid: &[String], last: &[String]) -> Vec<String> {
+    first.iter().chain(mid).chain(last).cloned().collect()
+}
+
+/// The year report with what every sheet shows: the title and the months' and quarters'
+/// column heads (a quarter without all its data says why).
+struct Year<'a> {
+    a: &'a AnnualReport,
+    l: &'a Labels,
+    title: String,
+    months: Vec<String>,
+    quarters: Vec<String>,
+}
+
+impl<'a> Year<'a> {
+    fn new(a: &'a AnnualReport, l: &'a Labels) -> Year<'a> {
+        let quarters = a
+            .quarters
+            .iter()
+            .map(|q| match &q.incomplete_reason {
+                Some(r) => format!("{} ({})", q.label, l.get(&format!("a.incomplete.{r}"))),
+                None => q.label.clone(),
+            })
+            .collect();
+        Year {
+            a,
+            l,
+            title: l.get("a.title").replace("{year}", &a.year.to_string()),
+            months: a.months.iter().map(|m| month_label(m, l)).collect(),
+            quarters,
+        }
+    }
+}
+
+/// The domain scores per quarter and for the year (with each quarter's malus), then the
+/// KPIs' achievements.
+fn quarters_sheets(b: &mut Book, y: &Year) -> Res {
+    let (a, l) = (y.a, y.l);
+    let t = |key: &str| l.get(key).to_string();
     let rows: Vec<Vec<Cell>> = a
         .domains
         .iter()
@@ -125,8 +128,8 @@ fn write(a: &AnnualReport, l: &Labels) -> Res<Vec<u8>> {
         })
         .collect();
     let malus_head: Vec<String> = a.quarters.iter().map(|q| format!("{} {}", l.get("a.malus_short"), q.label)).collect();
-    let head = with(&[t("a.domain")], &quarter_head, &[&[t("a.year_mean")][..], &malus_head].concat());
-    sheet(&mut wb, &f, l, "a.sheet.quarters", &title, &head, &rows)?;
+    let head = joined(&[t("a.domain")], &y.quarters, &[&[t("a.year_mean")][..], &malus_head].concat());
+    sheet(b, "a.sheet.quarters", &y.title, &head, &rows)?;
     let rows: Vec<Vec<Cell>> = a
         .domains
         .iter()
@@ -138,9 +141,14 @@ fn write(a: &AnnualReport, l: &Labels) -> Res<Vec<u8>> {
             r
         })
         .collect();
-    sheet(&mut wb, &f, l, "a.sheet.kpis", &title, &with(&[t("a.kpi")], &quarter_head, &[t("a.year_mean")]), &rows)?;
+    sheet(b, "a.sheet.kpis", &y.title, &joined(&[t("a.kpi")], &y.quarters, &[t("a.year_mean")]), &rows)?;
+    Ok(())
+}
 
-    // Malus per quarter and the year.
+/// Malus per quarter and for the year: domains with a malus, and the malus in euros.
+fn malus_sheet(b: &mut Book, y: &Year) -> Res {
+    let (a, l) = (y.a, y.l);
+    let t = |key: &str| l.get(key).to_string();
     let m = &a.malus_total;
     let mut r1 = vec![Cell::Text(t("a.with_malus"))];
     r1.extend(m.with_malus.iter().map(|n| Cell::Count(Some(*n))));
@@ -148,9 +156,14 @@ fn write(a: &AnnualReport, l: &Labels) -> Res<Vec<u8>> {
     let mut r2 = vec![Cell::Text(t("a.malus_eur"))];
     r2.extend(m.malus_eur.iter().map(|e| Cell::Eur(*e)));
     r2.push(Cell::Eur(m.year_malus_eur));
-    sheet(&mut wb, &f, l, "a.sheet.malus", &title, &with(&[String::new()], &quarter_head, &[t("a.year_total")]), &[r1, r2])?;
+    sheet(b, "a.sheet.malus", &y.title, &joined(&[String::new()], &y.quarters, &[t("a.year_total")]), &[r1, r2])?;
+    Ok(())
+}
 
-    // Volumes per month, by type and by priority.
+/// Volumes per month, by type and by priority.
+fn volumes_sheet(b: &mut Book, y: &Year) -> Res {
+    let (a, l) = (y.a, y.l);
+    let t = |key: &str| l.get(key).to_string();
     let series_rows = |table: &str, s: &[crate::report::annual::MonthSeries]| -> Vec<Vec<Cell>> {
         s.iter()
             .map(|x| {
@@ -163,19 +176,29 @@ fn write(a: &AnnualReport, l: &Labels) -> Res<Vec<u8>> {
     };
     let mut rows = series_rows("ticket_type", &a.volumes_by_type);
     rows.extend(series_rows("priority", &a.volumes_by_priority));
-    sheet(&mut wb, &f, l, "a.sheet.volumes", &title, &with(&[String::new()], &month_head, &[t("a.year_total")]), &rows)?;
+    sheet(b, "a.sheet.volumes", &y.title, &joined(&[String::new()], &y.months, &[t("a.year_total")]), &rows)?;
+    Ok(())
+}
 
-    // Schools and categories, with the year before.
+/// Schools and categories, with the year before.
+fn ranking_sheets(b: &mut Book, y: &Year) -> Res {
+    let (a, l) = (y.a, y.l);
+    let t = |key: &str| l.get(key).to_string();
     for (key, list) in [("a.sheet.schools", &a.schools), ("a.sheet.categories", &a.categories)] {
         let rows: Vec<Vec<Cell>> = list
             .iter()
             .map(|x| vec![Cell::Text(x.name.clone()), Cell::Count(Some(x.count)), Cell::Count(x.previous)])
             .collect();
         let head = [t("a.name"), a.year.to_string(), (a.year - 1).to_string()];
-        sheet(&mut wb, &f, l, key, &title, &head, &rows)?;
+        sheet(b, key, &y.title, &head, &rows)?;
     }
+    Ok(())
+}
 
-    // Recurring issues with their monthly curve.
+/// Recurring issues with their monthly curve.
+fn recurring_sheet(b: &mut Book, y: &Year) -> Res {
+    let (a, l) = (y.a, y.l);
+    let t = |key: &str| l.get(key).to_string();
     let rows: Vec<Vec<Cell>> = a
         .recurring
         .iter()
@@ -187,9 +210,14 @@ fn write(a: &AnnualReport, l: &Labels) -> Res<Vec<u8>> {
             r
         })
         .collect();
-    sheet(&mut wb, &f, l, "a.sheet.recurring", &title, &with(&[t("a.issue")], &month_head, &[t("a.year_total")]), &rows)?;
+    sheet(b, "a.sheet.recurring", &y.title, &joined(&[t("a.issue")], &y.months, &[t("a.year_total")]), &rows)?;
+    Ok(())
+}
 
-    // Every P1 with its RCA outcome.
+/// Every P1 with its RCA outcome.
+fn p1_sheet(b: &mut Book, y: &Year) -> Res {
+    let (a, l) = (y.a, y.l);
+    let t = |key: &str| l.get(key).to_string();
     let rows: Vec<Vec<Cell>> = a
         .p1s
         .iter()
@@ -212,9 +240,13 @@ fn write(a: &AnnualReport, l: &Labels) -> Res<Vec<u8>> {
         .iter()
         .map(|k| t(&format!("xlsx.col.{k}")))
         .collect();
-    sheet(&mut wb, &f, l, "a.sheet.p1", &title, &head, &rows)?;
+    sheet(b, "a.sheet.p1", &y.title, &head, &rows)?;
+    Ok(())
+}
 
-    // Attainment per priority per month, a missed norm in red.
+/// Attainment per priority per month, a missed norm in red.
+fn attainment_sheet(b: &mut Book, y: &Year) -> Res {
+    let (a, l) = (y.a, y.l);
     let mut rows = Vec::new();
     for x in &a.attainment {
         for (measure, pcts, missed) in [("response", &x.response_pct, &x.response_missed), ("resolution", &x.resolution_pct, &x.resolution_missed)] {
@@ -226,9 +258,14 @@ fn write(a: &AnnualReport, l: &Labels) -> Res<Vec<u8>> {
             rows.push(r);
         }
     }
-    sheet(&mut wb, &f, l, "a.sheet.attainment", &title, &with(&[String::new()], &month_head, &[]), &rows)?;
+    sheet(b, "a.sheet.attainment", &y.title, &joined(&[String::new()], &y.months, &[]), &rows)?;
+    Ok(())
+}
 
-    // The RCAs' preventive measures and where they stand.
+/// The RCAs' preventive measures and where they stand.
+fn measures_sheet(b: &mut Book, y: &Year) -> Res {
+    let (a, l) = (y.a, y.l);
+    let t = |key: &str| l.get(key).to_string();
     let rows: Vec<Vec<Cell>> = a
         .measures
         .iter()
@@ -245,10 +282,6 @@ fn write(a: &AnnualReport, l: &Labels) -> Res<Vec<u8>> {
         })
         .collect();
     let head = vec![t("xlsx.col.ticket_id"), t("a.measures.measure"), t("a.measures.owner"), t("a.measures.due_on"), t("a.measures.status"), t("a.measures.status_done")];
-    sheet(&mut wb, &f, l, "a.sheet.measures", &title, &head, &rows)?;
-    // The year's improvement actions, complaints and escalations (as in the other annexes).
-    for ws in super::xlsx_voice::voice_sheets(&a.voice, l)? {
-        wb.push_worksheet(ws);
-    }
-    wb.save_to_buffer()
+    sheet(b, "a.sheet.measures", &y.title, &head, &rows)?;
+    Ok(())
 }

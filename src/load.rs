@@ -1224,11 +1224,7 @@ pub fn parse_row(row: &Row, contract: &LoadedContract, warnings: &mut Vec<Warnin
         match row.shown("channel") {
             Some(ch) => {
                 // A known channel by its key (so the report can name it in its language).
-                let shown = channel.map(|c| match c {
-                    Channel::Phone => "phone",
-                    Channel::Email => "email",
-                    Channel::Portal => "portal",
-                }).unwrap_or(ch);
+                let shown = channel.map(Channel::key).unwrap_or(ch);
                 warn("channel", "p1_not_by_phone", &[("channel", shown)], format!("P1 reported via {ch}; the contract requires P1 by phone (§3.4)"));
             }
             None => warn("channel", "p1_no_channel", &[], "P1 reported via (empty); the contract requires P1 by phone (§3.4)".into()),

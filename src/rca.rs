@@ -535,13 +535,7 @@ pub fn build(
             category: ticket.category.clone(),
             subcategory: ticket.subcategory.clone(),
             summary: ticket.summary.clone(),
-            channel: match ticket.channel {
-                Some(Channel::Phone) => "phone",
-                Some(Channel::Email) => "email",
-                Some(Channel::Portal) => "portal",
-                None => "",
-            }
-            .into(),
+            channel: ticket.channel.map(|c| c.key()).unwrap_or("").into(),
             impact: ticket.impact.map(|l| l.key()).unwrap_or("").into(),
             urgency: ticket.urgency.map(|l| l.key()).unwrap_or("").into(),
             priority: ticket.priority.key().into(),

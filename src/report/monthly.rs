@@ -763,13 +763,7 @@ fn ticket_row(t: &Ticket, ev: &Evaluation, contract: &LoadedContract, counting: 
 }
 
 fn channel_key(t: &Ticket) -> String {
-    match t.channel {
-        Some(crate::ticket::Channel::Phone) => "phone",
-        Some(crate::ticket::Channel::Email) => "email",
-        Some(crate::ticket::Channel::Portal) => "portal",
-        None => "",
-    }
-    .into()
+    t.channel.map(|c| c.key()).unwrap_or("").into()
 }
 
 /// The RCA files' preventive measures still open on `today` (no `done_on`, or a later one),

@@ -323,9 +323,8 @@ pub struct DueVerdict {
     pub due_on: Option<String>,
     /// The file's delivery date, when the RCA counts as delivered (complete, on or before today).
     pub delivered_on: Option<String>,
-    /// `on_time`, `late`, `overdue`, `not_yet_due`, `unresolved` or `voluntary` (the same keys
-    /// as the monthly report's RCA status, plus `voluntary`).
-    pub verdict: String,
+    /// The same keys as the monthly report's RCA status, plus `voluntary`.
+    pub verdict: RcaStatus,
     /// Workdays after the due date (late: to delivery; overdue: to today); 0 otherwise.
     pub workdays_late: i64,
     /// Not yet due: workdays after today up to and including the due date.
@@ -344,6 +343,54 @@ pub struct Analysis {
     pub impact: Option<String>,
     pub actions: Vec<String>,
     pub preventive_measures: Vec<PreventiveMeasure>,
+}
+
+/// Where an RCA stands as of the report's date (the label keys `rca_status.*`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RcaStatus {
+    /// Delivered on or before its due date.
+    OnTime,
+    /// Delivered after its due date.
+    Late,
+    /// Past its due date and not delivered.
+    Overdue,
+    /// Not delivered, due date still ahead.
+    NotYetDue,
+    /// The incident is not resolved: no due date yet.
+    Unresolved,
+    /// Not required (made on request): no due date.
+    Voluntary,
+}
+
+impl RcaStatus {
+    /// The status of a required RCA due on `due` (none while unresolved) and delivered on
+    /// `delivered` (none while not delivered), as of `today`.
+    pub fn of(due: Option<NaiveDate>, delivered: Option<NaiveDate>, today: NaiveDate) -> RcaStatus {
+        match (due, delivered) {
+            (None, _) => RcaStatus::Unresolved,
+            (Some(due), Some(d)) if d <= due => RcaStatus::OnTime,
+            (Some(_), Some(_)) => RcaStatus::Late,
+            (Some(due), None) if today > due => RcaStatus::Overdue,
+            (Some(_), None) => RcaStatus::NotYetDue,
+        }
+    }
+
+    pub fn key(self) -> &'static str {
+        match self {
+            RcaStatus::OnTime => "on_time",
+            RcaStatus::Late => "late",
+            RcaStatus::Overdue => "overdue",
+            RcaStatus::NotYetDue => "not_yet_due",
+            RcaStatus::Unresolved => "unresolved",
+            RcaStatus::Voluntary => "voluntary",
+        }
+    }
+
+    /// Late or overdue: the RCA was not there when it was due.
+    pub fn missed_due_date(self) -> bool {
+        matches!(self, RcaStatus::Late | RcaStatus::Overdue)
+    }
 }
 
 /// Whether a ticket needs an RCA under the contract.
@@ -456,16 +503,12 @@ pub fn build(
     let due = if required { ticket.resolved_at.map(|r| due_date(contract, r)) } else { None };
     let delivered = if is_final { file.and_then(|f| f.delivered_on) } else { None };
     let after = |d: NaiveDate| d + Days::new(1);
-    let (verdict, workdays_late, workdays_left) = if !required {
-        ("voluntary", 0, 0)
-    } else {
-        match (due, delivered) {
-            (None, _) => ("unresolved", 0, 0),
-            (Some(due), Some(d)) if d <= due => ("on_time", 0, 0),
-            (Some(due), Some(d)) => ("late", clock.workdays_between(after(due), after(d)), 0),
-            (Some(due), None) if today > due => ("overdue", clock.workdays_between(after(due), after(today)), 0),
-            (Some(due), None) => ("not_yet_due", 0, clock.workdays_between(after(today), after(due))),
-        }
+    let verdict = if required { RcaStatus::of(due, delivered, today) } else { RcaStatus::Voluntary };
+    let (workdays_late, workdays_left) = match (verdict, due, delivered) {
+        (RcaStatus::Late, Some(due), Some(d)) => (clock.workdays_between(after(due), after(d)), 0),
+        (RcaStatus::Overdue, Some(due), _) => (clock.workdays_between(after(due), after(today)), 0),
+        (RcaStatus::NotYetDue, Some(due), _) => (0, clock.workdays_between(after(today), after(due))),
+        _ => (0, 0),
     };
 
     // Timeline: timed events in order, then the whole-day RCA dates after the events of
@@ -555,7 +598,7 @@ pub fn build(
         due: DueVerdict {
             due_on: due.map(|d| d.to_string()),
             delivered_on: delivered.map(|d| d.to_string()),
-            verdict: verdict.into(),
+            verdict,
             workdays_late,
             workdays_left,
         },
@@ -682,13 +725,30 @@ due_on = 2026-11-30
     }
 
     #[test]
+    fn status_keys_are_the_json_names() {
+        let all = [RcaStatus::OnTime, RcaStatus::Late, RcaStatus::Overdue, RcaStatus::NotYetDue, RcaStatus::Unresolved, RcaStatus::Voluntary];
+        let keys: Vec<&str> = all.iter().map(|s| s.key()).collect();
+        assert_eq!(keys, ["on_time", "late", "overdue", "not_yet_due", "unresolved", "voluntary"]);
+        for s in all {
+            assert_eq!(serde_json::to_value(s).unwrap(), s.key());
+        }
+        // Due Monday 12 October; as of Tuesday 13th.
+        let (due, today) = (Some(date("2026-10-12")), date("2026-10-13"));
+        assert_eq!(RcaStatus::of(due, Some(date("2026-10-12")), today), RcaStatus::OnTime);
+        assert_eq!(RcaStatus::of(due, Some(date("2026-10-13")), today), RcaStatus::Late);
+        assert_eq!(RcaStatus::of(due, None, today), RcaStatus::Overdue);
+        assert_eq!(RcaStatus::of(due, None, date("2026-10-12")), RcaStatus::NotYetDue);
+        assert_eq!(RcaStatus::of(None, None, today), RcaStatus::Unresolved);
+    }
+
+    #[test]
     fn complete_file_on_time_is_final() {
         let (t, c) = ticket(P1);
         let f = parse_rca_file(COMPLETE, "rca/P.toml", "P").unwrap();
         let doc = build(&t, Some(&f), &c, date("2026-10-20"), "nl");
         assert_eq!(doc.status, "final", "{:?}", doc.missing);
         assert_eq!(doc.due.due_on.as_deref(), Some("2026-10-12"));
-        assert_eq!(doc.due.verdict, "on_time");
+        assert_eq!(doc.due.verdict, RcaStatus::OnTime);
         assert!(!doc.breach);
         assert_eq!(doc.analysis.preventive_measures[0].due_on.as_deref(), Some("2026-11-30"));
         let events: Vec<&str> = doc.timeline.iter().map(|e| e.event.as_str()).collect();
@@ -701,7 +761,7 @@ due_on = 2026-11-30
         let f = parse_rca_file(&COMPLETE.replace("2026-10-09", "2026-10-14"), "rca/P.toml", "P").unwrap();
         let doc = build(&t, Some(&f), &c, date("2026-10-20"), "nl");
         assert_eq!(doc.status, "final");
-        assert_eq!((doc.due.verdict.as_str(), doc.due.workdays_late), ("late", 2));
+        assert_eq!((doc.due.verdict.key(), doc.due.workdays_late), ("late", 2));
         // The RCA due date sorts after the events of its day, delivery after due here.
         let last: Vec<&str> = doc.timeline.iter().rev().take(2).map(|e| e.event.as_str()).collect();
         assert_eq!(last, ["rca_delivered", "rca_due"]);
@@ -713,10 +773,10 @@ due_on = 2026-11-30
         let doc = build(&t, None, &c, date("2026-10-14"), "nl");
         assert_eq!(doc.status, "draft");
         assert_eq!(doc.missing, ["file"]);
-        assert_eq!((doc.due.verdict.as_str(), doc.due.workdays_late), ("overdue", 2));
+        assert_eq!((doc.due.verdict.key(), doc.due.workdays_late), ("overdue", 2));
         let doc = build(&t, None, &c, date("2026-10-08"), "nl");
         // Thursday 8 October: Friday and Monday are left.
-        assert_eq!((doc.due.verdict.as_str(), doc.due.workdays_left), ("not_yet_due", 2));
+        assert_eq!((doc.due.verdict.key(), doc.due.workdays_left), ("not_yet_due", 2));
 
         let partial = "author = \"X\"\ncause = \"  \"\nactions = []\n";
         let f = parse_rca_file(partial, "rca/P.toml", "P").unwrap();
@@ -737,13 +797,13 @@ due_on = 2026-11-30
         let (t, c) = ticket("P,incident,School,netwerk,internet,Geen internet,high,high,P1,phone,2026-10-05T09:00,2026-10-05T09:10,,,");
         let f = parse_rca_file(COMPLETE, "rca/P.toml", "P").unwrap();
         let doc = build(&t, Some(&f), &c, date("2026-10-20"), "nl");
-        assert_eq!((doc.status.as_str(), doc.due.verdict.as_str()), ("draft", "unresolved"));
+        assert_eq!((doc.status.as_str(), doc.due.verdict.key()), ("draft", "unresolved"));
         assert_eq!(doc.missing, ["resolution"]);
         assert_eq!(doc.durations[1].status, "breached");
         let (t, c) = ticket(&P1.replace("high,high,P1", "medium,high,P2"));
         assert_eq!(requirement(&t), Requirement::NotP1);
         let doc = build(&t, Some(&f), &c, date("2026-10-20"), "nl");
-        assert_eq!((doc.status.as_str(), doc.due.verdict.as_str(), doc.due.due_on.clone()), ("final", "voluntary", None));
+        assert_eq!((doc.status.as_str(), doc.due.verdict.key(), doc.due.due_on.clone()), ("final", "voluntary", None));
         assert!(doc.voluntary);
     }
 

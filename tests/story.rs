@@ -160,7 +160,7 @@ fn p1s_whose_rca_is_owed_are_carried_over() {
     let c = contract("per_priority_mean");
     let r = october(&c);
     let listed: Vec<(&str, &str, bool)> =
-        r.p1s.iter().map(|p| (p.ticket_id.as_str(), p.rca_status.as_str(), p.carried_over)).collect();
+        r.p1s.iter().map(|p| (p.ticket_id.as_str(), p.rca_status.key(), p.carried_over)).collect();
     assert_eq!(
         listed,
         vec![("S1", "overdue", true), ("S2", "late", true), ("P1A", "on_time", false), ("P1B", "late", false)]

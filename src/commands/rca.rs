@@ -17,7 +17,7 @@ use crate::error::Error;
 use crate::i18n::Labels;
 use crate::load::DataSet;
 use crate::output::write_atomic;
-use crate::rca::{self, DueReason, RcaDocument, Requirement};
+use crate::rca::{self, DueReason, RcaDocument, RcaStatus, Requirement};
 use crate::render::pdf::PdfSettings;
 use crate::render::world::Attachment;
 use crate::render::{self, world::TemplateSet};
@@ -124,22 +124,22 @@ fn write(s: &Setup, doc: &RcaDocument) -> Result<[PathBuf; 2], Error> {
 fn verdict_text(doc: &RcaDocument) -> String {
     let d = &doc.due;
     let due = d.due_on.clone().unwrap_or_default();
-    match d.verdict.as_str() {
-        "on_time" => format!("delivered on time ({} ≤ due {due})", d.delivered_on.clone().unwrap_or_default()),
-        "late" => format!(
+    match d.verdict {
+        RcaStatus::OnTime => format!("delivered on time ({} ≤ due {due})", d.delivered_on.clone().unwrap_or_default()),
+        RcaStatus::Late => format!(
             "delivered late ({}, due {due}: {} workday{} late)",
             d.delivered_on.clone().unwrap_or_default(),
             d.workdays_late,
             if d.workdays_late == 1 { "" } else { "s" }
         ),
-        "overdue" => format!(
+        RcaStatus::Overdue => format!(
             "overdue: due {due}, not delivered ({} workday{} late)",
             d.workdays_late,
             if d.workdays_late == 1 { "" } else { "s" }
         ),
-        "not_yet_due" => format!("not yet due: due {due}"),
-        "unresolved" => "the incident is not resolved yet: no due date".into(),
-        _ => "voluntary: no due date".into(),
+        RcaStatus::NotYetDue => format!("not yet due: due {due}"),
+        RcaStatus::Unresolved => "the incident is not resolved yet: no due date".into(),
+        RcaStatus::Voluntary => "voluntary: no due date".into(),
     }
 }
 

@@ -1149,7 +1149,7 @@ fn p1_sheets(b: &mut Book, r: &MonthlyReport) -> Res {
         c.tr(row, 11, "status", &x.resolution_status)?;
         c.date(row, 12, x.rca_due_on.as_deref())?;
         c.date(row, 13, x.rca_delivered_on.as_deref())?;
-        c.tr(row, 14, "rca_status", &x.rca_status)?;
+        c.tr(row, 14, "rca_status", x.rca_status.key())?;
         c.yes_no(row, 15, x.carried_over)
     })
 }
@@ -2619,7 +2619,7 @@ X-007,incident,,Netwerk,,geen school,P3,email,2026-10-10T09:00,,,
         assert_eq!(string_at(&p1, 1, 0), "T-004");
         assert_eq!(
             string_at(&p1, 1, 14),
-            nl().get(&format!("rca_status.{}", r.p1s[0].rca_status))
+            nl().get(&format!("rca_status.{}", r.p1s[0].rca_status.key()))
         );
 
         let volumes = wb.worksheet_range("Volumes").unwrap();

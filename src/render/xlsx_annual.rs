@@ -204,7 +204,7 @@ fn write(a: &AnnualReport, l: &Labels) -> Res<Vec<u8>> {
                 Cell::Text(l.get(&format!("status.{}", p.resolution_status)).to_string()),
                 s(&p.rca_due_on),
                 s(&p.rca_delivered_on),
-                Cell::Text(l.get(&format!("rca_status.{}", p.rca_status)).to_string()),
+                Cell::Text(l.get(&format!("rca_status.{}", p.rca_status.key())).to_string()),
             ]
         })
         .collect();

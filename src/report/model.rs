@@ -350,8 +350,8 @@ pub struct P1Item {
     pub resolution_status: String,
     pub rca_due_on: Option<String>,
     pub rca_delivered_on: Option<String>,
-    /// `on_time`, `late`, `not_yet_due`, `overdue`, `unresolved`.
-    pub rca_status: String,
+    /// Never `voluntary`: every listed P1 needs an RCA.
+    pub rca_status: crate::rca::RcaStatus,
     /// A P1 of an earlier period, listed because its RCA is outstanding or was delivered in
     /// this period (nothing owed drops out between reports).
     pub carried_over: bool,

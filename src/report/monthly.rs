@@ -622,7 +622,7 @@ pub fn build_with(data: &DataSet, ctx: &RunContext, ticket_rows_wanted: bool) ->
         resolution_breaches: breaches.iter().filter(|b| b.measure == "resolution").count() as u64,
         backlog_overdue: backlog.len() as u64,
         p1_count: p1s.iter().filter(|p| !p.carried_over).count() as u64,
-        rca_overdue_or_late: p1s.iter().filter(|p| p.rca_status == "overdue" || p.rca_status == "late").count() as u64,
+        rca_overdue_or_late: p1s.iter().filter(|p| p.rca_status.missed_due_date()).count() as u64,
         rows_rejected: data.rejections.len() as u64,
         warnings: warnings.len() as u64,
     };
@@ -876,13 +876,6 @@ fn p1_item(t: &Ticket, ev: &Evaluation, ctx: &RunContext, carried_over: bool) ->
     let contract = ctx.contract;
     let due = t.resolved_at.map(|r| crate::rca::due_date(contract, r));
     let delivered = crate::rca::delivered_by(contract, t, ctx.today);
-    let rca_status = match (due, delivered) {
-        (None, _) => "unresolved",
-        (Some(due), Some(d)) if d <= due => "on_time",
-        (Some(_), Some(_)) => "late",
-        (Some(due), None) if ctx.today > due => "overdue",
-        (Some(_), None) => "not_yet_due",
-    };
     P1Item {
         ticket_id: t.id.clone(),
         ticket_type: t.ticket_type.key().into(),
@@ -899,7 +892,7 @@ fn p1_item(t: &Ticket, ev: &Evaluation, ctx: &RunContext, carried_over: bool) ->
         resolution_status: status_key(ev.resolution.status).into(),
         rca_due_on: due.map(|d| d.to_string()),
         rca_delivered_on: delivered.map(|d| d.to_string()),
-        rca_status: rca_status.into(),
+        rca_status: crate::rca::RcaStatus::of(due, delivered, ctx.today),
         carried_over,
     }
 }

@@ -568,8 +568,8 @@ pub fn p1_subjects(p1s: &[crate::report::model::P1Item]) -> Vec<Subject> {
             if p.resolution_status == "breached" {
                 reasons.push("resolution".into());
             }
-            if p.rca_status == "late" || p.rca_status == "overdue" {
-                reasons.push(format!("rca_{}", p.rca_status));
+            if p.rca_status.missed_due_date() {
+                reasons.push(format!("rca_{}", p.rca_status.key()));
             }
             Subject { kind: SubjectKind::P1, key: p.ticket_id.clone(), title: p.summary.clone(), reasons, achievement_pct: None }
         })

@@ -333,7 +333,7 @@ impl ReportOptions {
         kind: &str,
         meta: &crate::report::model::Meta,
     ) -> Result<crate::manifest::Manifest, Error> {
-        use crate::manifest::{canonical, FileHash, Manifest};
+        use crate::manifest::{canonical, FileHash, Manifest, Origin};
         let (mapping, tickets) = input.provenance(&self.data)?;
         let data_dir = canonical(&self.data);
         // Every input by its path: the ticket file where it was read, the others in the folder.
@@ -353,12 +353,12 @@ impl ReportOptions {
             generated_on: meta.generated_on.clone(),
             paths: crate::manifest::PATHS.into(),
             data_dir,
-            contract: match &setup.contract.source {
-                crate::contract::ContractSource::Embedded => "embedded".into(),
-                crate::contract::ContractSource::File(p) => canonical(p),
-            },
+            contract: Origin::of(match &setup.contract.source {
+                crate::contract::ContractSource::Embedded => None,
+                crate::contract::ContractSource::File(p) => Some(p),
+            }),
             contract_sha256: meta.contract_sha256.clone(),
-            templates: self.templates.as_deref().map(canonical).unwrap_or_else(|| "embedded".into()),
+            templates: Origin::of(self.templates.as_deref()),
             template_files: Manifest::template_hashes(&setup.templates),
             branding_files: Manifest::branding_hashes(&setup.templates),
             // The row files, then the files that shape the report without rows (RCA files,

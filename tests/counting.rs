@@ -38,10 +38,13 @@ fn accounting_sums_every_row() {
     // A B C D E counted; F out of scope; G I outside the period; H rejected.
     assert_eq!(a.rows_read, 9);
     assert_eq!(a.counted, 5);
-    assert_eq!(a.excluded_by_reason[0].reason, "outside_period");
-    assert_eq!(a.excluded_by_reason[0].rows, 2);
-    assert_eq!(a.excluded_by_reason[1].reason, "out_of_scope");
-    assert_eq!(a.excluded_by_reason[1].rows, 1);
+    assert_eq!(a.excluded_by_reason.outside_period, 2);
+    assert_eq!(a.excluded_by_reason.out_of_scope, 1);
+    // The JSON lists them by reason, outside the period first.
+    assert_eq!(
+        serde_json::to_value(a.excluded_by_reason).unwrap(),
+        serde_json::json!([{ "reason": "outside_period", "rows": 2 }, { "reason": "out_of_scope", "rows": 1 }])
+    );
     assert_eq!(a.rejected, 1);
     assert!(a.balanced);
     let rej = &m.report.data_quality.rejections[0];

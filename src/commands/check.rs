@@ -84,8 +84,8 @@ pub fn run(args: &CheckArgs) -> Result<Outcome, Error> {
         acc.rows_read,
         acc.counted,
         acc.excluded,
-        acc.excluded_by_reason[0].rows,
-        acc.excluded_by_reason[1].rows,
+        acc.excluded_by_reason.outside_period,
+        acc.excluded_by_reason.out_of_scope,
         acc.rejected,
         if acc.balanced { "" } else { "  (DOES NOT BALANCE)" }
     );

@@ -96,8 +96,8 @@ pub fn run(args: &MonthlyArgs) -> Result<Outcome, Error> {
         acc.rows_read,
         acc.counted,
         acc.excluded,
-        acc.excluded_by_reason[0].rows,
-        acc.excluded_by_reason[1].rows,
+        acc.excluded_by_reason.outside_period,
+        acc.excluded_by_reason.out_of_scope,
         acc.rejected
     );
     println!("due on {} (made on {})", r.meta.due_on, r.meta.generated_on);

@@ -829,8 +829,8 @@ fn accounting_block(c: &mut Cells, mut row: u32, a: &Accounting) -> Res<u32> {
             ("xlsx.accounting.excluded", Value::Count(a.excluded)),
         ],
     )?;
-    for e in &a.excluded_by_reason {
-        c.tr_with(row, 0, "exclusion", &e.reason, &f.indent)?;
+    for e in a.excluded_by_reason.by_reason() {
+        c.tr_with(row, 0, "exclusion", e.reason, &f.indent)?;
         c.count(row, 1, e.rows)?;
         row += 1;
     }

@@ -357,10 +357,36 @@ pub struct P1Item {
     pub carried_over: bool,
 }
 
+/// The rows left out of the figures, by reason. Written as a list of `{reason, rows}` in the
+/// order the reports show them (`by_reason`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(into = "[ExclusionCount; 2]")]
+pub struct ExcludedRows {
+    /// Opened outside the report's period.
+    pub outside_period: u64,
+    /// Marked out of scope of the contract.
+    pub out_of_scope: u64,
+}
+
+impl ExcludedRows {
+    /// Each reason with its rows; the reason is the label key `exclusion.*`.
+    pub fn by_reason(self) -> [ExclusionCount; 2] {
+        [
+            ExclusionCount { reason: "outside_period", rows: self.outside_period },
+            ExclusionCount { reason: "out_of_scope", rows: self.out_of_scope },
+        ]
+    }
+}
+
+impl From<ExcludedRows> for [ExclusionCount; 2] {
+    fn from(e: ExcludedRows) -> Self {
+        e.by_reason()
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct ExclusionCount {
-    /// `outside_period` or `out_of_scope`.
-    pub reason: String,
+    pub reason: &'static str,
     pub rows: u64,
 }
 
@@ -370,7 +396,7 @@ pub struct Accounting {
     pub rows_read: u64,
     pub counted: u64,
     pub excluded: u64,
-    pub excluded_by_reason: Vec<ExclusionCount>,
+    pub excluded_by_reason: ExcludedRows,
     pub rejected: u64,
     /// rows_read == counted + excluded + rejected.
     pub balanced: bool,

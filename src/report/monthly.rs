@@ -598,10 +598,7 @@ pub fn build_with(data: &DataSet, ctx: &RunContext, ticket_rows_wanted: bool) ->
         rows_read: data.rows_read,
         counted,
         excluded,
-        excluded_by_reason: vec![
-            ExclusionCount { reason: "outside_period".into(), rows: outside },
-            ExclusionCount { reason: "out_of_scope".into(), rows: out_of_scope },
-        ],
+        excluded_by_reason: ExcludedRows { outside_period: outside, out_of_scope },
         rejected,
         balanced: data.rows_read == counted + excluded + rejected,
         other_files,

@@ -1492,7 +1492,7 @@ mod tests {
         assert_eq!((w.line, w.code.as_str(), w.column.as_str(), w.ticket_id.as_str()), (7, "value_dropped", "closed_at", "T6"));
         assert!(w.message.contains("closed_at lies before opened_at (2026-10-05T09:00)"), "{}", w.message);
         // In a Dutch report it reads in Dutch.
-        let nl = crate::render::labels(&crate::render::world::TemplateSet::embedded(), "nl").unwrap();
+        let nl = crate::render::labels(&crate::render::world::TemplateSet::embedded(), crate::i18n::Lang::Nl).unwrap();
         let shown = w.localized(&nl);
         assert!(shown.starts_with("closed_at \"") && shown.contains("de waarde is weggelaten en het ticket telt mee"), "{shown}");
         assert_eq!(d.tickets[0].closed_at, None);

@@ -31,6 +31,7 @@ use serde::{Deserialize, Serialize};
 use crate::contract::LoadedContract;
 use crate::error::Error;
 use crate::evaluate::{evaluate, Measure};
+use crate::i18n::Lang;
 use crate::ticket::{Channel, Priority, Ticket, TicketType};
 
 // ---- the provider's file -----------------------------------------------------------------
@@ -251,7 +252,7 @@ pub struct RcaDocument {
 pub struct Meta {
     /// "rca".
     pub kind: String,
-    pub lang: String,
+    pub lang: Lang,
     pub tool_version: String,
     pub client: String,
     pub provider: String,
@@ -439,7 +440,7 @@ pub fn build(
     file: Option<&RcaFile>,
     contract: &LoadedContract,
     today: NaiveDate,
-    lang: &str,
+    lang: Lang,
 ) -> RcaDocument {
     let clock = &contract.clock;
     let c = &contract.contract;
@@ -550,7 +551,7 @@ pub fn build(
     RcaDocument {
         meta: Meta {
             kind: "rca".into(),
-            lang: lang.into(),
+            lang,
             tool_version: env!("CARGO_PKG_VERSION").into(),
             client: c.parties.client.clone(),
             provider: c.parties.provider.clone(),
@@ -745,7 +746,7 @@ due_on = 2026-11-30
     fn complete_file_on_time_is_final() {
         let (t, c) = ticket(P1);
         let f = parse_rca_file(COMPLETE, "rca/P.toml", "P").unwrap();
-        let doc = build(&t, Some(&f), &c, date("2026-10-20"), "nl");
+        let doc = build(&t, Some(&f), &c, date("2026-10-20"), Lang::Nl);
         assert_eq!(doc.status, "final", "{:?}", doc.missing);
         assert_eq!(doc.due.due_on.as_deref(), Some("2026-10-12"));
         assert_eq!(doc.due.verdict, RcaStatus::OnTime);
@@ -759,7 +760,7 @@ due_on = 2026-11-30
     fn late_delivery_counts_workdays() {
         let (t, c) = ticket(P1);
         let f = parse_rca_file(&COMPLETE.replace("2026-10-09", "2026-10-14"), "rca/P.toml", "P").unwrap();
-        let doc = build(&t, Some(&f), &c, date("2026-10-20"), "nl");
+        let doc = build(&t, Some(&f), &c, date("2026-10-20"), Lang::Nl);
         assert_eq!(doc.status, "final");
         assert_eq!((doc.due.verdict.key(), doc.due.workdays_late), ("late", 2));
         // The RCA due date sorts after the events of its day, delivery after due here.
@@ -770,25 +771,25 @@ due_on = 2026-11-30
     #[test]
     fn missing_or_partial_file_is_a_draft() {
         let (t, c) = ticket(P1);
-        let doc = build(&t, None, &c, date("2026-10-14"), "nl");
+        let doc = build(&t, None, &c, date("2026-10-14"), Lang::Nl);
         assert_eq!(doc.status, "draft");
         assert_eq!(doc.missing, ["file"]);
         assert_eq!((doc.due.verdict.key(), doc.due.workdays_late), ("overdue", 2));
-        let doc = build(&t, None, &c, date("2026-10-08"), "nl");
+        let doc = build(&t, None, &c, date("2026-10-08"), Lang::Nl);
         // Thursday 8 October: Friday and Monday are left.
         assert_eq!((doc.due.verdict.key(), doc.due.workdays_left), ("not_yet_due", 2));
 
         let partial = "author = \"X\"\ncause = \"  \"\nactions = []\n";
         let f = parse_rca_file(partial, "rca/P.toml", "P").unwrap();
-        let doc = build(&t, Some(&f), &c, date("2026-10-08"), "nl");
+        let doc = build(&t, Some(&f), &c, date("2026-10-08"), Lang::Nl);
         assert_eq!(doc.missing, ["cause", "impact", "actions", "preventive_measures", "delivered_on"]);
         // Delivered after "today": not yet delivered on that day.
         let f = parse_rca_file(COMPLETE, "rca/P.toml", "P").unwrap();
-        let doc = build(&t, Some(&f), &c, date("2026-10-08"), "nl");
+        let doc = build(&t, Some(&f), &c, date("2026-10-08"), Lang::Nl);
         assert_eq!((doc.status.as_str(), doc.missing.as_slice()), ("draft", &["delivered_after_today".to_string()][..]));
         // Delivered before the incident was reported: no delivery.
         let f = parse_rca_file(&COMPLETE.replace("2026-10-09", "2026-10-01"), "rca/P.toml", "P").unwrap();
-        let doc = build(&t, Some(&f), &c, date("2026-10-20"), "nl");
+        let doc = build(&t, Some(&f), &c, date("2026-10-20"), Lang::Nl);
         assert_eq!((doc.status.as_str(), doc.missing.as_slice()), ("draft", &["delivered_before_opened".to_string()][..]));
     }
 
@@ -796,13 +797,13 @@ due_on = 2026-11-30
     fn unresolved_and_non_p1() {
         let (t, c) = ticket("P,incident,School,netwerk,internet,Geen internet,high,high,P1,phone,2026-10-05T09:00,2026-10-05T09:10,,,");
         let f = parse_rca_file(COMPLETE, "rca/P.toml", "P").unwrap();
-        let doc = build(&t, Some(&f), &c, date("2026-10-20"), "nl");
+        let doc = build(&t, Some(&f), &c, date("2026-10-20"), Lang::Nl);
         assert_eq!((doc.status.as_str(), doc.due.verdict.key()), ("draft", "unresolved"));
         assert_eq!(doc.missing, ["resolution"]);
         assert_eq!(doc.durations[1].status, "breached");
         let (t, c) = ticket(&P1.replace("high,high,P1", "medium,high,P2"));
         assert_eq!(requirement(&t), Requirement::NotP1);
-        let doc = build(&t, Some(&f), &c, date("2026-10-20"), "nl");
+        let doc = build(&t, Some(&f), &c, date("2026-10-20"), Lang::Nl);
         assert_eq!((doc.status.as_str(), doc.due.verdict.key(), doc.due.due_on.clone()), ("final", "voluntary", None));
         assert!(doc.voluntary);
     }
@@ -828,7 +829,7 @@ due_on = 2026-11-30
     fn due_selection() {
         let (t, c) = ticket(P1); // resolved Monday 5 October, due Monday 12 October
         let f = parse_rca_file(COMPLETE, "rca/P.toml", "P").unwrap(); // delivered Friday 9 October
-        let reason = |file: Option<&RcaFile>, today: &str| due_reason(&build(&t, file, &c, date(today), "nl"), &c, date(today));
+        let reason = |file: Option<&RcaFile>, today: &str| due_reason(&build(&t, file, &c, date(today), Lang::Nl), &c, date(today));
         assert_eq!(reason(None, "2026-10-05"), Some(DueReason::Outstanding));
         assert_eq!(reason(None, "2026-12-01"), Some(DueReason::Outstanding));
         assert_eq!(reason(Some(&f), "2026-10-08"), Some(DueReason::Outstanding), "delivered after today");

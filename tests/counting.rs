@@ -22,7 +22,7 @@ fn october_as_of(day: u32) -> Monthly {
         contract: &c,
         period: Period::parse_month("2026-10").unwrap(),
         today: NaiveDate::from_ymd_opt(2026, 11, day).unwrap(),
-        lang: "nl".into(),
+        lang: slarapport::i18n::Lang::Nl,
     };
     build(&data, &ctx)
 }
@@ -133,7 +133,7 @@ fn warnings_are_those_of_the_tickets_the_report_counts() {
         contract: &c,
         period: Period::parse_month("2026-09").unwrap(),
         today: NaiveDate::from_ymd_opt(2026, 10, 5).unwrap(),
-        lang: "nl".into(),
+        lang: slarapport::i18n::Lang::Nl,
     };
     let m = build(&data, &ctx);
     let counted: std::collections::BTreeSet<&str> =

@@ -22,7 +22,7 @@ fn quarter_of(dir: &Path, c: &LoadedContract, label: &str, today: (i32, u32, u32
         contract: c,
         period: Period::parse_quarter(label).unwrap(),
         today: NaiveDate::from_ymd_opt(today.0, today.1, today.2).unwrap(),
-        lang: "nl".into(),
+        lang: slarapport::i18n::Lang::Nl,
     };
     build_quarterly(&data, &ctx)
 }

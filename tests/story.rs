@@ -47,7 +47,7 @@ fn report(c: &LoadedContract, period: Period, today: (i32, u32, u32)) -> Monthly
         contract: c,
         period,
         today: NaiveDate::from_ymd_opt(today.0, today.1, today.2).unwrap(),
-        lang: "nl".into(),
+        lang: slarapport::i18n::Lang::Nl,
     };
     build(&data, &ctx).report
 }
@@ -144,7 +144,7 @@ fn a_p1_resolved_late_in_the_month_is_judged_the_next() {
             contract: &c,
             period: Period::parse_month(period).unwrap(),
             today: NaiveDate::from_ymd_opt(today.0, today.1, today.2).unwrap(),
-            lang: "nl".into(),
+            lang: slarapport::i18n::Lang::Nl,
         };
         build(&data, &ctx).report
     };
@@ -306,7 +306,7 @@ fn the_quarterly_report_lists_p1s_measures_and_interpretations() {
         contract: &c,
         period: Period::parse_quarter("2026-Q4").unwrap(),
         today: NaiveDate::from_ymd_opt(2027, 1, 8).unwrap(),
-        lang: "nl".into(),
+        lang: slarapport::i18n::Lang::Nl,
     };
     let q = slarapport::report::quarterly::build_quarterly(&data, &ctx);
     let p1s: Vec<(&str, bool)> = q.p1s.iter().map(|p| (p.ticket_id.as_str(), p.carried_over)).collect();

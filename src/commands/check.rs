@@ -75,7 +75,8 @@ pub fn run(args: &CheckArgs) -> Result<Outcome, Error> {
     if data.warnings.len() > args.show {
         println!("warning: … {} more", data.warnings.len() - args.show);
     }
-    let ctx = RunContext { contract: &contract, period, today, lang: "nl".into() };
+    // The check prints figures and English lines only: no label depends on the language.
+    let ctx = RunContext { contract: &contract, period, today, lang: crate::i18n::Lang::default() };
     let m = build(&data, &ctx);
     let acc = &m.report.data_quality.accounting;
     println!(

@@ -55,7 +55,7 @@ pub fn run(args: &MonthlyArgs) -> Result<Outcome, Error> {
     };
     let start = crate::commands::start_report(&period, today, out, &args.report, &args.input, contract, 4)?;
     let (progress, data, dir, lock) = (&start.progress, &start.data, &start.dir, &start.lock);
-    let ctx = RunContext { contract, period, today, lang: args.report.lang.clone() };
+    let ctx = RunContext { contract, period, today, lang: args.report.lang };
     progress.stage("counting and evaluating");
     let mut monthly = build(data, &ctx);
     // A period after the data (an old export, no --period): the report says so on its page.

@@ -29,7 +29,7 @@ pub fn run(args: &QuarterlyArgs) -> Result<Outcome, Error> {
     };
     let start = crate::commands::start_report(&period, today, out, &args.report, &args.input, contract, 4)?;
     let (progress, data, dir, lock) = (&start.progress, &start.data, &start.dir, &start.lock);
-    let ctx = RunContext { contract, period, today, lang: args.report.lang.clone() };
+    let ctx = RunContext { contract, period, today, lang: args.report.lang };
     progress.stage("counting the months and the quarter");
     // Domain 6's reports on time, from the months' folders and this one (unless measured).
     let deliveries = crate::kpi::deliveries::QuarterDeliveries::find(out, &period, contract, Some(today));

@@ -13,7 +13,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::error::Error;
-use crate::i18n::Labels;
+use crate::i18n::{Labels, Lang};
 use crate::report::model::{JsonDocument, Monthly};
 use world::TemplateSet;
 
@@ -30,7 +30,7 @@ pub struct RenderedReport {
 }
 
 /// The labels for `lang`, read from the template set (so a user's folder can override them).
-pub fn labels(templates: &TemplateSet, lang: &str) -> Result<Labels, Error> {
+pub fn labels(templates: &TemplateSet, lang: Lang) -> Result<Labels, Error> {
     Labels::from_files(
         templates.files.iter().map(|(name, bytes)| (name.as_str(), bytes.as_slice())),
         lang,
@@ -77,16 +77,15 @@ pub fn to_json<T: Serialize>(value: &T) -> Result<Vec<u8>, Error> {
 /// Renders a plain-text template (minijinja) — file names and the cover message only, never
 /// Typst markup.
 pub fn render_text(template: &str, ctx: impl Serialize) -> Result<String, Error> {
-    render_text_in(template, ctx, "nl")
+    render_text_in(template, ctx, Lang::Nl)
 }
 
 /// As [`render_text`], with a `num` filter that writes a number as the report's language
 /// does (`{{ n | num }}`: 2.489 in Dutch, 2,489 in English).
-pub fn render_text_in(template: &str, ctx: impl Serialize, lang: &str) -> Result<String, Error> {
+pub fn render_text_in(template: &str, ctx: impl Serialize, lang: Lang) -> Result<String, Error> {
     let mut env = minijinja::Environment::new();
     env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
-    let lang = lang.to_string();
-    env.add_filter("num", move |x: f64| crate::i18n::format_number(x, 0, &lang));
+    env.add_filter("num", move |x: f64| crate::i18n::format_number(x, 0, lang));
     env.add_template("t", template).map_err(|e| Error::new(format!("text template: {e}")))?;
     env.get_template("t")
         .and_then(|t| t.render(ctx))
@@ -195,7 +194,7 @@ pub fn monthly(m: &Monthly, labels: &Labels, templates: &TemplateSet, today: Nai
         attachments: if archival { attachments(&stem, labels, model_name(&stem), model, xlsx.clone())? } else { Vec::new() },
     };
     let pdf = pdf::render_pdf_with(templates, "monthly.typ", pdf_input, today, &settings)?;
-    let mail_name = format!("mail/monthly.{}.txt", labels.lang());
+    let mail_name = format!("mail/monthly.{}.txt", labels.lang().code());
     let mail = templates
         .files
         .get(&mail_name)

@@ -1356,7 +1356,7 @@ fn data_quality_sheet(b: &mut Book, r: &MonthlyReport) -> Res {
         ("message", 0.0),
     ]);
     let per_column_cols = b.cols(&[("column", 0.0), ("count", 0.0)]);
-    let lang = b.labels.lang().to_string();
+    let lang = b.labels.lang();
     let mut ws = b.sheet("xlsx.sheet.data_quality", 1)?;
     {
         let f = &b.f;
@@ -1375,7 +1375,7 @@ fn data_quality_sheet(b: &mut Book, r: &MonthlyReport) -> Res {
             if total <= DQ_MAX_ROWS {
                 return Ok(row);
             }
-            let more = format_number((total - DQ_MAX_ROWS) as f64, 0, &lang);
+            let more = format_number((total - DQ_MAX_ROWS) as f64, 0, lang);
             let text = c.labels.get("xlsx.truncated").replace("{n}", &more);
             c.text_with(row, 0, &text, &f.italic)?;
             Ok(row + 1)
@@ -2442,13 +2442,13 @@ X-007,incident,,Netwerk,,geen school,P3,email,2026-10-10T09:00,,,
                 contract: &c,
                 period: Period::parse_month("2026-10").unwrap(),
                 today: NaiveDate::from_ymd_opt(2026, 11, 2).unwrap(),
-                lang: "nl".into(),
+                lang: crate::i18n::Lang::Nl,
             },
         )
     }
 
     fn nl() -> Labels {
-        Labels::embedded("nl").unwrap()
+        Labels::embedded(crate::i18n::Lang::Nl).unwrap()
     }
 
     pub(in crate::render) fn open(bytes: Vec<u8>) -> Xlsx<Cursor<Vec<u8>>> {
@@ -2504,7 +2504,7 @@ X-007,incident,,Netwerk,,geen school,P3,email,2026-10-10T09:00,,,
 
     #[test]
     fn english_labels_give_english_sheet_names() {
-        let en = Labels::embedded("en").unwrap();
+        let en = Labels::embedded(crate::i18n::Lang::En).unwrap();
         let wb = open(monthly_xlsx(&monthly(), &en).unwrap());
         let names = wb.sheet_names();
         assert_eq!(names[0], "Summary");
@@ -2744,7 +2744,7 @@ X-007,incident,,Netwerk,,geen school,P3,email,2026-10-10T09:00,,,
                 contract: &c,
                 period: Period::parse_month("2026-10").unwrap(),
                 today: NaiveDate::from_ymd_opt(2026, 11, 2).unwrap(),
-                lang: "nl".into(),
+                lang: crate::i18n::Lang::Nl,
             },
         )
     }
@@ -2943,7 +2943,7 @@ X-007,incident,,Netwerk,,geen school,P3,email,2026-10-10T09:00,,,
         d.invoice_amount_eur = Some(12_000.0);
         d.malus_eur = d.malus_pct.map(|p| 12_000.0 * p / 100.0);
         let want_eur = d.malus_eur;
-        let en = Labels::embedded("en").unwrap();
+        let en = Labels::embedded(crate::i18n::Lang::En).unwrap();
         let mut wb = open(monthly_xlsx(&m, &en).unwrap());
         assert_eq!(wb.sheet_names()[2], "KPIs");
         let range = wb.worksheet_range("KPIs").unwrap();
@@ -3092,7 +3092,7 @@ X-007,incident,,Netwerk,,geen school,P3,email,2026-10-10T09:00,,,
             string_at(&range, 0, 0),
             "Grafieken bij de SLA-maandrapportage van oktober 2026"
         );
-        let en = Labels::embedded("en").unwrap();
+        let en = Labels::embedded(crate::i18n::Lang::En).unwrap();
         let bytes = monthly_xlsx(&monthly(), &en).unwrap();
         assert_eq!(chart_parts(&bytes), [1, 2, 3]);
         assert_eq!(open(bytes).sheet_names()[1], "Charts");

@@ -460,7 +460,7 @@ pub fn build_annual_with(data: &DataSet, ctx: &RunContext, year: i32, adjust: &d
         previous_year_in_data,
         recurring,
         measures: year_measures(data, &p1s, ctx.today),
-        voice: crate::report::voice::voice(data, ctx.contract, Period::year(year).expect("valid year"), ctx.today, &ctx.lang),
+        voice: crate::report::voice::voice(data, ctx.contract, Period::year(year).expect("valid year"), ctx.today, ctx.lang),
         p1s,
         attainment,
         attainment_norm,

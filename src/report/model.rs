@@ -133,7 +133,7 @@ pub struct Interpretation {
 pub struct Meta {
     /// "monthly".
     pub kind: String,
-    pub lang: String,
+    pub lang: crate::i18n::Lang,
     pub tool_version: String,
     pub client: String,
     pub provider: String,

@@ -12,6 +12,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::contract::{LoadedContract, RecurringKey};
 use crate::evaluate::{evaluate, Evaluation, Status};
+use crate::i18n::Lang;
 use crate::load::DataSet;
 use crate::natural::{natural_cmp, natural_cmp_pair};
 use crate::period::Period;
@@ -30,7 +31,7 @@ pub struct RunContext<'a> {
     pub contract: &'a LoadedContract,
     pub period: Period,
     pub today: NaiveDate,
-    pub lang: String,
+    pub lang: Lang,
 }
 
 pub fn local_str(contract: &LoadedContract, t: DateTime<Utc>) -> String {
@@ -625,7 +626,7 @@ pub fn build_with(data: &DataSet, ctx: &RunContext, ticket_rows_wanted: bool) ->
     };
     let meta = Meta {
         kind: "monthly".into(),
-        lang: ctx.lang.clone(),
+        lang: ctx.lang,
         tool_version: env!("CARGO_PKG_VERSION").into(),
         client: c.parties.client.clone(),
         provider: c.parties.provider.clone(),
@@ -657,7 +658,7 @@ pub fn build_with(data: &DataSet, ctx: &RunContext, ticket_rows_wanted: bool) ->
         period,
         today: ctx.today,
         recurring_reported: !top_is_empty,
-        lang: &ctx.lang,
+        lang: ctx.lang,
         improvement_actions: data.improvement_actions.as_deref(),
         complaints: data.complaints.as_deref(),
     };
@@ -696,7 +697,7 @@ pub fn build_with(data: &DataSet, ctx: &RunContext, ticket_rows_wanted: bool) ->
         priority_overrides,
         interpretations,
         open_measures: open_measures(data, ctx.today),
-        voice: super::voice::voice(data, contract, period, ctx.today, &ctx.lang),
+        voice: super::voice::voice(data, contract, period, ctx.today, ctx.lang),
         commentary: Default::default(),
         data_quality: DataQuality {
             accounting,

@@ -7,6 +7,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::contract::LoadedContract;
+use crate::i18n::Lang;
 use crate::load::DataSet;
 use crate::period::Period;
 use crate::voice::{ActionStatus, Complaint, Escalation, ImprovementAction};
@@ -103,7 +104,7 @@ pub struct ActionItem {
     pub note: String,
 }
 
-pub fn voice(data: &DataSet, contract: &LoadedContract, period: Period, today: NaiveDate, lang: &str) -> Voice {
+pub fn voice(data: &DataSet, contract: &LoadedContract, period: Period, today: NaiveDate, lang: Lang) -> Voice {
     Voice {
         improvement: data.improvement_actions.as_deref().map(|a| improvement_section(a, contract, period, today, lang)),
         complaints: (data.complaints.is_some() || data.escalations.is_some())
@@ -172,7 +173,7 @@ fn complaint_section(complaints: Option<&[Complaint]>, escalations: Option<&[Esc
     }
 }
 
-fn item(a: &ImprovementAction, contract: &LoadedContract, lang: &str) -> ActionItem {
+fn item(a: &ImprovementAction, contract: &LoadedContract, lang: Lang) -> ActionItem {
     let source_name = a.source.as_ref().map(|s| match s.kind {
         crate::voice::SourceKind::Kpi => contract
             .contract
@@ -180,7 +181,10 @@ fn item(a: &ImprovementAction, contract: &LoadedContract, lang: &str) -> ActionI
             .iter()
             .flat_map(|d| &d.kpis)
             .find(|k| k.id == s.reference)
-            .map(|k| if lang == "en" { k.name_en.clone() } else { k.name_nl.clone() })
+            .map(|k| match lang {
+                Lang::Nl => k.name_nl.clone(),
+                Lang::En => k.name_en.clone(),
+            })
             .unwrap_or_else(|| s.reference.clone()),
         _ => s.reference.clone(),
     });
@@ -200,7 +204,7 @@ fn item(a: &ImprovementAction, contract: &LoadedContract, lang: &str) -> ActionI
 }
 
 /// Sorts the lists by due date (none last), then id: the most pressing first.
-fn improvement_section(actions: &[ImprovementAction], contract: &LoadedContract, period: Period, today: NaiveDate, lang: &str) -> ImprovementSection {
+fn improvement_section(actions: &[ImprovementAction], contract: &LoadedContract, period: Period, today: NaiveDate, lang: Lang) -> ImprovementSection {
     let last = period.last_day();
     let next_month_end = (period.end + chrono::Months::new(1)).pred_opt().unwrap_or(last);
     let mut sorted: Vec<&ImprovementAction> = actions.iter().collect();
@@ -246,7 +250,7 @@ mod tests {
             period,
             today,
             recurring_reported: false,
-            lang: "nl",
+            lang: Lang::Nl,
             improvement_actions,
             complaints,
         };
@@ -273,7 +277,7 @@ mod tests {
         assert!(rejected.is_empty(), "{rejected:?}");
         let q3 = Period::quarter(2026, 3).unwrap();
         let today = NaiveDate::from_ymd_opt(2026, 10, 5).unwrap();
-        let s = improvement_section(&actions, &c, q3, today, "nl");
+        let s = improvement_section(&actions, &c, q3, today, Lang::Nl);
         let ids = |l: &[ActionItem]| l.iter().map(|a| a.id.clone()).collect::<Vec<_>>();
         assert_eq!(ids(&s.implemented), ["V1", "V2"]);
         // V7 was implemented after the quarter: overdue at its end, as V3.

@@ -39,6 +39,7 @@ pub struct Labels(pub BTreeMap<String, String>, #[serde(skip)] Lang);
 
 impl Labels {
     /// The embedded table for `lang`.
+    #[cfg(test)]
     pub fn embedded(lang: Lang) -> Result<Labels, Error> {
         let set = crate::render::world::TemplateSet::embedded();
         crate::render::labels(&set, lang)

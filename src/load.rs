@@ -630,7 +630,7 @@ pub fn field<'a>(col: Option<&'a StringChunked>, i: usize) -> Option<&'a str> {
 }
 
 /// Parses canonical ticket CSV bytes.
-pub fn load_tickets_csv(
+pub(crate) fn load_tickets_csv(
     bytes: &[u8],
     file: &str,
     contract: &LoadedContract,

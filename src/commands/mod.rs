@@ -360,8 +360,8 @@ impl ReportOptions {
             version: crate::cli::VERSION.into(),
             kind: kind.into(),
             period: meta.period.clone(),
-            cutoff: meta.cutoff.clone(),
-            generated_on: meta.generated_on.clone(),
+            cutoff: meta.cutoff.to_string(),
+            generated_on: meta.generated_on.to_string(),
             paths: crate::manifest::PATHS.into(),
             data_dir,
             contract: Origin::of(match &setup.contract.source {

@@ -63,7 +63,7 @@ pub fn run(args: &MonthlyArgs) -> Result<Outcome, Error> {
         monthly.report.data_quality.notes.insert(0, far.note(labels));
     }
     // Domain 6's reports on time, from this folder's first version (unless measured).
-    if let Ok(due_on) = chrono::NaiveDate::parse_from_str(&monthly.report.meta.due_on, "%Y-%m-%d") {
+    if let Some(due_on) = monthly.report.meta.due_on {
         let d = crate::kpi::deliveries::delivery(dir, today, due_on);
         crate::kpi::deliveries::apply(&mut monthly.report.kpis, contract, &[d], &[], labels);
     }
@@ -100,12 +100,12 @@ pub fn run(args: &MonthlyArgs) -> Result<Outcome, Error> {
         acc.excluded_by_reason.out_of_scope,
         acc.rejected
     );
-    println!("due on {} (made on {})", r.meta.due_on, r.meta.generated_on);
+    println!("due on {} (made on {})", r.meta.due_on.map(|d| d.to_string()).unwrap_or_default(), r.meta.generated_on);
     let mut outcome = crate::commands::report_warnings(&start, contract, &period, &r.summary);
     if r.meta.late {
         // A late report is still a good report (a rerun before the tactical meeting is late
         // by definition): say so, without failing the run.
-        eprintln!("warning: this report is made after its due date ({})", r.meta.due_on);
+        eprintln!("warning: this report is made after its due date ({})", r.meta.due_on.map(|d| d.to_string()).unwrap_or_default());
     }
     if acc.rejected > 0 {
         eprintln!("warning: {} rows were rejected; the report lists them under data quality", acc.rejected);

@@ -63,9 +63,9 @@ pub fn run(args: &QuarterlyArgs) -> Result<Outcome, Error> {
         }
     }
     println!("malus charged on the invoice of {}", q.invoice_quarter);
-    println!("due on {} (made on {})", q.meta.due_on, q.meta.generated_on);
+    println!("due on {} (made on {})", q.meta.due_on.map(|d| d.to_string()).unwrap_or_default(), q.meta.generated_on);
     if q.meta.late {
-        eprintln!("warning: this report is made after its due date ({})", q.meta.due_on);
+        eprintln!("warning: this report is made after its due date ({})", q.meta.due_on.map(|d| d.to_string()).unwrap_or_default());
     }
     let mut outcome = crate::commands::report_warnings(&start, contract, &period, &q.quarter_summary);
     if q.rejected_rows > 0 || q.warnings > 0 {

@@ -205,7 +205,7 @@ pub fn monthly(m: &Monthly, labels: &Labels, templates: &TemplateSet, today: Nai
         period_name => crate::i18n::month_label(&r.meta.period, labels),
         response_pct => r.summary.response_pct.map(|x| crate::i18n::format_pct(x, 1, labels.lang())),
         resolution_pct => r.summary.resolution_pct.map(|x| crate::i18n::format_pct(x, 1, labels.lang())),
-        due_on => NaiveDate::parse_from_str(&r.meta.due_on, "%Y-%m-%d").map(|d| crate::i18n::format_date(d, labels)).unwrap_or_default(),
+        due_on => r.meta.due_on.map(|d| crate::i18n::format_date(d, labels)).unwrap_or_default(),
         stem => stem,
         annex_suffix => labels.get("file.annex_suffix"),
     }, labels.lang())?;

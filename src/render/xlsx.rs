@@ -59,7 +59,7 @@ use crate::i18n::{Labels, format_number, format_pct, month_label};
 use crate::kpi::{DomainResult, KpiResult, KpiSection};
 use crate::report::changes::Changes;
 use crate::report::model::{
-    Accounting, AttainmentRow, CrossTable, Meta, Monthly, MonthlyReport, SparseCrossTable, Summary,
+    Accounting, AttainmentRow, CrossTable, LocalMinute, Meta, Monthly, MonthlyReport, SparseCrossTable, Summary,
 };
 
 /// Excel's limit of rows per worksheet.
@@ -188,9 +188,9 @@ fn write_workbook(
 
 /// Creation time (from `generated_on`, so the file is reproducible), title, subject, company.
 fn properties(meta: &Meta, labels: &Labels) -> Res<DocProperties> {
-    let created = excel_date(&meta.generated_on).ok_or_else(|| {
+    let created = excel_date_from(meta.generated_on).ok_or_else(|| {
         XlsxError::ParameterError(format!(
-            "generated_on \"{}\" is not a date",
+            "generated_on {} is not a date Excel can hold",
             meta.generated_on
         ))
     })?;
@@ -425,16 +425,12 @@ fn excel_date_from(d: NaiveDate) -> Option<ExcelDateTime> {
     .ok()
 }
 
-/// A model day, `YYYY-MM-DD`.
-fn excel_date(s: &str) -> Option<ExcelDateTime> {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d")
-        .ok()
-        .and_then(excel_date_from)
-}
-
 /// A model instant, local `YYYY-MM-DDTHH:MM`.
 fn excel_datetime(s: &str) -> Option<ExcelDateTime> {
-    let t = NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M").ok()?;
+    excel_datetime_from(NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M").ok()?)
+}
+
+fn excel_datetime_from(t: NaiveDateTime) -> Option<ExcelDateTime> {
     let hour = u16::try_from(t.hour()).ok()?;
     excel_date_from(t.date())?
         .and_hms(hour, u8::try_from(t.minute()).ok()?, 0)
@@ -459,8 +455,8 @@ struct Col {
 /// A value in a label–value block.
 enum Value<'a> {
     Text(&'a str),
-    Date(&'a str),
-    DateTime(&'a str),
+    Date(Option<NaiveDate>),
+    DateTime(LocalMinute),
     Count(u64),
     Pct(Option<f64>),
     YesNo(bool),
@@ -555,29 +551,49 @@ impl Cells<'_> {
         self.opt_number(row, col, pct.map(|p| p / 100.0), format)
     }
 
-    /// A model instant as an Excel datetime; an unparsable one is kept as text.
+    /// An instant written as text (`YYYY-MM-DDTHH:MM`) as an Excel datetime; an unparsable
+    /// one is kept as text.
     fn datetime(&mut self, row: u32, col: u16, s: Option<&str>) -> Res {
         let Some(s) = s else { return Ok(()) };
-        match excel_datetime(s) {
+        match NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M") {
+            Ok(t) => self.minute(row, col, Some(LocalMinute::new(t))),
+            Err(_) => self.text(row, col, s),
+        }
+    }
+
+    /// A model instant as an Excel datetime; one outside Excel's dates is kept as text.
+    fn minute(&mut self, row: u32, col: u16, t: Option<LocalMinute>) -> Res {
+        let Some(t) = t else { return Ok(()) };
+        match excel_datetime_from(t.get()) {
             Some(dt) => {
                 self.ws
                     .write_datetime_with_format(row, col, &dt, &self.f.datetime)?;
                 Ok(())
             }
-            None => self.text(row, col, s),
+            None => self.text(row, col, &t.to_string()),
         }
     }
 
-    /// A model day as an Excel date; an unparsable one is kept as text.
+    /// A day written as text (`YYYY-MM-DD`) as an Excel date; an unparsable one is kept as
+    /// text.
     fn date(&mut self, row: u32, col: u16, s: Option<&str>) -> Res {
         let Some(s) = s else { return Ok(()) };
-        match excel_date(s) {
-            Some(d) => {
+        match NaiveDate::parse_from_str(s, "%Y-%m-%d") {
+            Ok(d) => self.day(row, col, Some(d)),
+            Err(_) => self.text(row, col, s),
+        }
+    }
+
+    /// A model day as an Excel date; one outside Excel's dates is kept as text.
+    fn day(&mut self, row: u32, col: u16, d: Option<NaiveDate>) -> Res {
+        let Some(d) = d else { return Ok(()) };
+        match excel_date_from(d) {
+            Some(x) => {
                 self.ws
-                    .write_datetime_with_format(row, col, &d, &self.f.date)?;
+                    .write_datetime_with_format(row, col, &x, &self.f.date)?;
                 Ok(())
             }
-            None => self.text(row, col, s),
+            None => self.text(row, col, &d.to_string()),
         }
     }
 
@@ -590,8 +606,8 @@ impl Cells<'_> {
         let f = self.f;
         match *v {
             Value::Text(s) => self.text(row, col, s),
-            Value::Date(s) => self.date(row, col, Some(s)),
-            Value::DateTime(s) => self.datetime(row, col, Some(s)),
+            Value::Date(d) => self.day(row, col, d),
+            Value::DateTime(t) => self.minute(row, col, Some(t)),
             Value::Count(n) => self.count(row, col, n),
             Value::Pct(p) => self.pct_with(row, col, p, &f.pct),
             Value::YesNo(b) => self.yes_no(row, col, b),
@@ -717,11 +733,11 @@ fn summary_sheet(b: &mut Book, r: &MonthlyReport) -> Res {
                 ("xlsx.meta.provider", Value::Text(&meta.provider)),
                 ("xlsx.meta.contract", Value::Text(&meta.contract_name)),
                 ("xlsx.meta.period", Value::Text(&period)),
-                ("xlsx.meta.period_start", Value::Date(&meta.period_start)),
-                ("xlsx.meta.period_end", Value::Date(&meta.period_end)),
-                ("xlsx.meta.cutoff", Value::DateTime(&meta.cutoff)),
-                ("xlsx.meta.generated_on", Value::Date(&meta.generated_on)),
-                ("xlsx.meta.due_on", Value::Date(&meta.due_on)),
+                ("xlsx.meta.period_start", Value::Date(Some(meta.period_start))),
+                ("xlsx.meta.period_end", Value::Date(Some(meta.period_end))),
+                ("xlsx.meta.cutoff", Value::DateTime(meta.cutoff)),
+                ("xlsx.meta.generated_on", Value::Date(Some(meta.generated_on))),
+                ("xlsx.meta.due_on", Value::Date(meta.due_on)),
                 ("xlsx.meta.late", Value::YesNo(meta.late)),
                 ("xlsx.meta.time_zone", Value::Text(&meta.time_zone)),
                 (
@@ -2692,7 +2708,8 @@ X-007,incident,,Netwerk,,geen school,P3,email,2026-10-10T09:00,,,
     #[test]
     fn bad_generated_on_is_an_error_not_a_panic() {
         let mut m = monthly();
-        m.report.meta.generated_on = "gisteren".into();
+        // A date Excel cannot hold (its dates begin on 1899-12-31).
+        m.report.meta.generated_on = NaiveDate::from_ymd_opt(1899, 12, 30).unwrap();
         let e = monthly_xlsx(&m, &nl()).unwrap_err();
         assert!(e.message.contains("generated_on"), "{e}");
     }

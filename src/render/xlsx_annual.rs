@@ -90,7 +90,7 @@ fn write(a: &AnnualReport, l: &Labels) -> Res<Vec<u8>> {
     };
     let mut wb = Workbook::new();
     // Reproducible: the file's creation date is the report's date.
-    let made = chrono::NaiveDate::parse_from_str(&a.meta.generated_on, "%Y-%m-%d").ok();
+    let made = Some(a.meta.generated_on);
     let created = made
         .and_then(|d| {
             use chrono::Datelike;

@@ -12,7 +12,6 @@
 //! the domain score, the malus and the escalation, with the model's values cached. The KPI
 //! and malus sheets refer to those cells, so a changed measured value recalculates all three.
 
-use chrono::NaiveDate;
 use rust_xlsxwriter::utility::row_col_to_cell;
 use rust_xlsxwriter::{
     Chart, ChartDataLabel, DocProperties, ExcelDateTime, Format, FormatBorder, Formula, Workbook,
@@ -169,8 +168,7 @@ pub fn quarterly_xlsx(q: &QuarterlyReport, labels: &Labels) -> Result<Vec<u8>, E
 pub fn quarterly_xlsx_with_cached(q: &QuarterlyReport, labels: &Labels, poison: bool) -> Result<Vec<u8>, Error> {
     let l = |k: &str| labels.get(k).to_string();
     let mut wb = Workbook::new();
-    let created = NaiveDate::parse_from_str(&q.meta.generated_on, "%Y-%m-%d")
-        .map_err(|_| Error::new(format!("bad report date {}", q.meta.generated_on)))?;
+    let created = q.meta.generated_on;
     let when = ExcelDateTime::from_ymd(created.year_ce().1 as u16, created.month0() as u8 + 1, created.day0() as u8 + 1).map_err(err)?;
     let props = DocProperties::new()
         .set_title(format!("{} {}", l("q.title"), crate::i18n::period_label(&q.meta.period, labels)))
@@ -925,6 +923,7 @@ mod tests {
     use calamine::{Data, Reader};
 
     use super::*;
+    use chrono::NaiveDate;
     use crate::contract::LoadedContract;
     use crate::period::Period;
     use crate::render::xlsx::tests::{chart_parts, open, string_at};

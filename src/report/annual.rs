@@ -440,10 +440,10 @@ pub fn build_annual_with(data: &DataSet, ctx: &RunContext, year: i32, adjust: &d
     let mut meta = quarterly[3].meta.clone();
     meta.kind = "annual".into();
     meta.period = year.to_string();
-    meta.period_start = start.to_string();
-    meta.period_end = (next - chrono::Days::new(1)).to_string();
+    meta.period_start = start;
+    meta.period_end = next - chrono::Days::new(1);
     // The contract sets no due date for the year report (it is made for the meeting).
-    meta.due_on = String::new();
+    meta.due_on = None;
     meta.late = false;
     AnnualReport {
         meta,

@@ -3,12 +3,50 @@
 //! Invariant: renderers only read this model; they compute nothing that a reader could find
 //! different in another output. Numbers are raw (percentages as 0–100 floats, durations in
 //! business minutes, instants as local ISO strings `YYYY-MM-DDTHH:MM`), so each renderer
-//! formats them for its medium; labels come from `labels` (nl or en). Maps are `BTreeMap`s
+//! formats them for its medium; days and local times are held as dates ([`LocalMinute`]) and
+//! written as those strings only when serialized; labels come from `labels` (nl or en). Maps are `BTreeMap`s
 //! and lists are sorted, so the JSON is byte-stable.
 
-use serde::Serialize;
+use chrono::{NaiveDate, NaiveDateTime};
+use serde::{Serialize, Serializer};
 
 use crate::load::{InputFile, Rejection, Warning};
+
+/// A local wall-clock time (the contract's zone) to the minute, written `YYYY-MM-DDTHH:MM`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct LocalMinute(NaiveDateTime);
+
+impl LocalMinute {
+    /// `t` without its seconds (so two times of one minute are equal, as written).
+    pub fn new(t: NaiveDateTime) -> LocalMinute {
+        use chrono::Timelike;
+        LocalMinute(t.with_second(0).and_then(|t| t.with_nanosecond(0)).unwrap_or(t))
+    }
+
+    pub fn get(self) -> NaiveDateTime {
+        self.0
+    }
+}
+
+impl std::fmt::Display for LocalMinute {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.0.format("%Y-%m-%dT%H:%M"))
+    }
+}
+
+impl Serialize for LocalMinute {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+/// A day that may be absent, written `YYYY-MM-DD` or as an empty string.
+fn date_or_empty<S: Serializer>(d: &Option<NaiveDate>, s: S) -> Result<S::Ok, S::Error> {
+    match d {
+        Some(d) => s.collect_str(d),
+        None => s.serialize_str(""),
+    }
+}
 
 #[derive(Debug, Clone, Serialize)]
 pub struct MonthlyReport {
@@ -143,15 +181,17 @@ pub struct Meta {
     pub contract_sha256: String,
     /// `2026-10`.
     pub period: String,
-    /// First and last day, `YYYY-MM-DD`.
-    pub period_start: String,
-    pub period_end: String,
-    /// The instant counting stops: local midnight after the last day, `YYYY-MM-DDTHH:MM`.
-    pub cutoff: String,
+    /// First and last day.
+    pub period_start: NaiveDate,
+    pub period_end: NaiveDate,
+    /// The instant counting stops: local midnight after the last day.
+    pub cutoff: LocalMinute,
     /// The date the report was made (`--today` or `SOURCE_DATE_EPOCH`).
-    pub generated_on: String,
-    /// The date the report is due: N workdays after the period.
-    pub due_on: String,
+    pub generated_on: NaiveDate,
+    /// The date the report is due: N workdays after the period; none for the year report
+    /// (written as an empty string).
+    #[serde(serialize_with = "date_or_empty")]
+    pub due_on: Option<NaiveDate>,
     pub late: bool,
     /// A P1's RCA is due this many workdays after resolution (§5.2).
     pub rca_due_workdays: u32,
@@ -469,4 +509,23 @@ pub struct JsonDocument<'a> {
     #[serde(flatten)]
     pub report: &'a MonthlyReport,
     pub tickets: &'a [TicketRow],
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_are_written_as_before() {
+        use chrono::Timelike;
+        let t = NaiveDate::from_ymd_opt(2026, 10, 5).unwrap().and_hms_opt(9, 7, 59).unwrap();
+        let m = LocalMinute::new(t);
+        assert_eq!(serde_json::to_string(&m).unwrap(), "\"2026-10-05T09:07\"");
+        // Seconds are dropped: two times of one minute are one.
+        assert_eq!(m, LocalMinute::new(t.with_second(0).unwrap()));
+        #[derive(Serialize)]
+        struct Due(#[serde(serialize_with = "date_or_empty")] Option<NaiveDate>);
+        assert_eq!(serde_json::to_string(&Due(NaiveDate::from_ymd_opt(2026, 11, 6))).unwrap(), "\"2026-11-06\"");
+        assert_eq!(serde_json::to_string(&Due(None)).unwrap(), "\"\"");
+    }
 }

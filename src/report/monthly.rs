@@ -35,7 +35,12 @@ pub struct RunContext<'a> {
 }
 
 pub fn local_str(contract: &LoadedContract, t: DateTime<Utc>) -> String {
-    contract.clock.local(t).format("%Y-%m-%dT%H:%M").to_string()
+    local_minute(contract, t).to_string()
+}
+
+/// The local time of `t` in the contract's zone, to the minute.
+pub fn local_minute(contract: &LoadedContract, t: DateTime<Utc>) -> LocalMinute {
+    LocalMinute::new(contract.clock.local(t))
 }
 
 /// Business seconds as minutes, to two decimals.
@@ -637,11 +642,11 @@ pub fn build_with(data: &DataSet, ctx: &RunContext, ticket_rows_wanted: bool) ->
         },
         contract_sha256: crate::load::sha256_hex(contract.text.as_bytes()),
         period: period.label(),
-        period_start: period.start.to_string(),
-        period_end: period.last_day().to_string(),
-        cutoff: local_str(contract, end),
-        generated_on: ctx.today.to_string(),
-        due_on: due_on.to_string(),
+        period_start: period.start,
+        period_end: period.last_day(),
+        cutoff: local_minute(contract, end),
+        generated_on: ctx.today,
+        due_on: Some(due_on),
         late: ctx.today > due_on,
         rca_due_workdays: rules.rca_due_workdays,
         time_zone: c.calendar.time_zone.clone(),

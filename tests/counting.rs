@@ -90,7 +90,7 @@ fn overdue_backlog_at_period_end() {
     let b = &m.report.backlog;
     assert_eq!(b.len(), 1);
     assert_eq!(b[0].ticket_id, "E");
-    assert_eq!(b[0].deadline, "2026-10-20T13:00");
+    assert_eq!(b[0].deadline.to_string(), "2026-10-20T13:00");
     assert_eq!(b[0].overdue_minutes, 76.0 * 60.0);
 }
 
@@ -102,10 +102,10 @@ fn p1_and_rca_status() {
     // Resolved Thursday 29 October: due five workdays later, Thursday 5 November. Its RCA
     // is dated 3 November: on 2 November that has not happened yet, so the RCA is not yet
     // due; from 3 November on it was delivered on time.
-    assert_eq!(p[0].rca_due_on.as_deref(), Some("2026-11-05"));
-    assert_eq!((p[0].rca_status.key(), p[0].rca_delivered_on.as_deref()), ("not_yet_due", None));
+    assert_eq!(p[0].rca_due_on, NaiveDate::from_ymd_opt(2026, 11, 5));
+    assert_eq!((p[0].rca_status.key(), p[0].rca_delivered_on), ("not_yet_due", None));
     let p = &october_as_of(4).report.p1s;
-    assert_eq!((p[0].rca_status.key(), p[0].rca_delivered_on.as_deref()), ("on_time", Some("2026-11-03")));
+    assert_eq!((p[0].rca_status.key(), p[0].rca_delivered_on), ("on_time", NaiveDate::from_ymd_opt(2026, 11, 3)));
 }
 
 #[test]

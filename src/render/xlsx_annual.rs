@@ -9,6 +9,7 @@ use super::xlsx::{cell_text, numbered_sheet_name, sheet_base_name};
 use crate::error::Error;
 use crate::i18n::{month_label, Labels};
 use crate::report::annual::AnnualReport;
+use crate::report::model::LocalMinute;
 
 /// A cell of the annex.
 enum Cell {
@@ -194,16 +195,17 @@ fn write(a: &AnnualReport, l: &Labels) -> Res<Vec<u8>> {
         .p1s
         .iter()
         .map(|p| {
-            let s = |x: &Option<String>| Cell::Text(x.clone().unwrap_or_default());
+            let s = |x: Option<String>| Cell::Text(x.unwrap_or_default());
+            let minute = |t: LocalMinute| t.get().format("%Y-%m-%d %H:%M").to_string();
             vec![
                 Cell::Text(p.ticket_id.clone()),
                 Cell::Text(p.school.clone()),
                 Cell::Text(p.summary.clone()),
-                Cell::Text(p.opened_at.replace('T', " ")),
-                s(&p.resolved_at.as_ref().map(|x| x.replace('T', " "))),
+                Cell::Text(minute(p.opened_at)),
+                s(p.resolved_at.map(minute)),
                 Cell::Text(l.get(&format!("status.{}", p.resolution_status)).to_string()),
-                s(&p.rca_due_on),
-                s(&p.rca_delivered_on),
+                s(p.rca_due_on.map(|d| d.to_string())),
+                s(p.rca_delivered_on.map(|d| d.to_string())),
                 Cell::Text(l.get(&format!("rca_status.{}", p.rca_status.key())).to_string()),
             ]
         })

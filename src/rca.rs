@@ -75,10 +75,9 @@ pub struct RcaFile {
 pub struct PreventiveMeasure {
     pub measure: Option<String>,
     pub owner: Option<String>,
-    /// `YYYY-MM-DD`.
-    pub due_on: Option<String>,
-    /// When the measure was carried out (`YYYY-MM-DD`); open until then.
-    pub done_on: Option<String>,
+    pub due_on: Option<NaiveDate>,
+    /// When the measure was carried out; open until then.
+    pub done_on: Option<NaiveDate>,
 }
 
 /// The keys an RCA file may hold, for hints.
@@ -143,8 +142,8 @@ pub fn parse_rca_file(text_in: &str, name: &str, ticket: &str) -> Result<RcaFile
         let pm = PreventiveMeasure {
             measure: text(m.measure),
             owner: text(m.owner),
-            due_on: due.map(|d| d.to_string()),
-            done_on: done.map(|d| d.to_string()),
+            due_on: due,
+            done_on: done,
         };
         if pm.measure.is_some() || pm.owner.is_some() || pm.due_on.is_some() {
             measures.push(pm);
@@ -751,7 +750,7 @@ due_on = 2026-11-30
         assert_eq!(doc.due.due_on.as_deref(), Some("2026-10-12"));
         assert_eq!(doc.due.verdict, RcaStatus::OnTime);
         assert!(!doc.breach);
-        assert_eq!(doc.analysis.preventive_measures[0].due_on.as_deref(), Some("2026-11-30"));
+        assert_eq!(doc.analysis.preventive_measures[0].due_on, Some(date("2026-11-30")));
         let events: Vec<&str> = doc.timeline.iter().map(|e| e.event.as_str()).collect();
         assert_eq!(events, ["opened", "responded", "escalated", "resolved", "closed", "rca_delivered", "rca_due"]);
     }

@@ -285,13 +285,13 @@ fn quarter_measurement_and_too_little_data() {
 #[test]
 fn open_preventive_measures_are_listed() {
     let r = october(&contract("per_priority_mean"));
-    let m: Vec<(&str, &str, Option<&str>, bool)> =
-        r.open_measures.iter().map(|m| (m.ticket_id.as_str(), m.measure.as_str(), m.due_on.as_deref(), m.overdue)).collect();
+    let m: Vec<(&str, &str, Option<String>, bool)> =
+        r.open_measures.iter().map(|m| (m.ticket_id.as_str(), m.measure.as_str(), m.due_on.map(|d| d.to_string()), m.overdue)).collect();
     assert_eq!(
         m,
         vec![
-            ("P1A", "Reserve-switch op voorraad", Some("2026-10-20"), true),
-            ("P1B", "Firmware eerst op één accesspoint testen", Some("2026-12-01"), false),
+            ("P1A", "Reserve-switch op voorraad", Some("2026-10-20".into()), true),
+            ("P1B", "Firmware eerst op één accesspoint testen", Some("2026-12-01".into()), false),
         ]
     );
 }

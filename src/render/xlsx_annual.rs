@@ -236,13 +236,14 @@ fn write(a: &AnnualReport, l: &Labels) -> Res<Vec<u8>> {
         .iter()
         .map(|m| {
             let s = |x: &Option<String>| Cell::Text(x.clone().unwrap_or_default());
+            let day = |d: Option<chrono::NaiveDate>| s(&d.map(|d| d.to_string()));
             vec![
                 Cell::Text(m.ticket_id.clone()),
                 Cell::Text(m.measure.clone()),
                 s(&m.owner),
-                s(&m.due_on),
+                day(m.due_on),
                 Cell::Text(l.get(&format!("a.measures.status_{}", m.status)).to_string()),
-                s(&m.done_on),
+                day(m.done_on),
             ]
         })
         .collect();

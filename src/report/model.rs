@@ -83,7 +83,7 @@ pub struct OpenMeasure {
     pub ticket_id: String,
     pub measure: String,
     pub owner: Option<String>,
-    pub due_on: Option<String>,
+    pub due_on: Option<NaiveDate>,
     /// Its due date has passed.
     pub overdue: bool,
 }

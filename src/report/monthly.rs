@@ -772,17 +772,16 @@ fn channel_key(t: &Ticket) -> String {
 /// The RCA files' preventive measures still open on `today` (no `done_on`, or a later one),
 /// the overdue ones first, then by due date.
 pub fn open_measures(data: &DataSet, today: NaiveDate) -> Vec<OpenMeasure> {
-    let day = |s: &Option<String>| s.as_deref().and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
     let mut out: Vec<OpenMeasure> = data
         .preventive_measures
         .iter()
-        .filter(|m| day(&m.measure.done_on).is_none_or(|d| d > today))
+        .filter(|m| m.measure.done_on.is_none_or(|d| d > today))
         .map(|m| OpenMeasure {
             ticket_id: m.ticket_id.clone(),
             measure: m.measure.measure.clone().unwrap_or_default(),
             owner: m.measure.owner.clone(),
-            due_on: m.measure.due_on.clone(),
-            overdue: day(&m.measure.due_on).is_some_and(|d| d < today),
+            due_on: m.measure.due_on,
+            overdue: m.measure.due_on.is_some_and(|d| d < today),
         })
         .collect();
     out.sort_by(|a, b| b.overdue.cmp(&a.overdue).then_with(|| a.due_on.cmp(&b.due_on)).then_with(|| a.ticket_id.cmp(&b.ticket_id)));

@@ -258,7 +258,7 @@ pub struct Meta {
     pub contract_name: String,
     pub contract_source: String,
     /// The date the document was made (`--today`).
-    pub generated_on: String,
+    pub generated_on: NaiveDate,
     pub time_zone: String,
     pub service_window: String,
     pub rca_due_workdays: u32,
@@ -282,13 +282,13 @@ pub struct TicketFacts {
     pub matrix_priority: Option<String>,
     /// A P1 that was not reported by phone (§3.4).
     pub not_by_phone: bool,
-    pub opened_at: String,
-    pub responded_at: Option<String>,
+    pub opened_at: LocalMinute,
+    pub responded_at: Option<LocalMinute>,
     /// No response was recorded; the resolution counts as the response (spec §3).
     pub response_derived: bool,
-    pub escalated_at: Option<String>,
-    pub resolved_at: Option<String>,
-    pub closed_at: Option<String>,
+    pub escalated_at: Option<LocalMinute>,
+    pub resolved_at: Option<LocalMinute>,
+    pub closed_at: Option<LocalMinute>,
     /// Wall-clock minutes from opening to resolution (how long the school was affected).
     pub elapsed_minutes: Option<i64>,
 }
@@ -301,7 +301,7 @@ pub struct DurationRow {
     /// Business minutes from opening to the event; none when it has not happened.
     pub actual_minutes: Option<f64>,
     /// When the target ran out (local).
-    pub deadline: String,
+    pub deadline: LocalMinute,
     /// `met`, `breached` or `not_yet_due`.
     pub status: String,
     /// Business minutes beyond the target (to the event, or to the end of today).
@@ -320,9 +320,9 @@ pub struct TimelineEvent {
 #[derive(Debug, Clone, Serialize)]
 pub struct DueVerdict {
     /// `YYYY-MM-DD`; none for an unresolved P1 or a voluntary RCA.
-    pub due_on: Option<String>,
+    pub due_on: Option<NaiveDate>,
     /// The file's delivery date, when the RCA counts as delivered (complete, on or before today).
-    pub delivered_on: Option<String>,
+    pub delivered_on: Option<NaiveDate>,
     /// The same keys as the monthly report's RCA status, plus `voluntary`.
     pub verdict: RcaStatus,
     /// Workdays after the due date (late: to delivery; overdue: to today); 0 otherwise.
@@ -338,7 +338,7 @@ pub struct Analysis {
     pub file_sha256: Option<String>,
     pub author: Option<String>,
     /// The date the file says; may be after today (then not counted as delivered).
-    pub delivered_on: Option<String>,
+    pub delivered_on: Option<NaiveDate>,
     pub cause: Option<String>,
     pub impact: Option<String>,
     pub actions: Vec<String>,
@@ -411,7 +411,8 @@ pub fn requirement(t: &Ticket) -> Requirement {
     }
 }
 
-use crate::report::monthly::{local_str, minutes, status_key};
+use crate::report::model::LocalMinute;
+use crate::report::monthly::{local_minute, local_str, minutes, status_key};
 
 /// The RCA due date of a ticket resolved at `resolved`: N workdays after the local date.
 pub fn due_date(contract: &LoadedContract, resolved: DateTime<Utc>) -> NaiveDate {
@@ -486,7 +487,7 @@ pub fn build(
                 file: Some(f.name.clone()),
                 file_sha256: Some(f.sha256.clone()),
                 author: f.author.clone(),
-                delivered_on: f.delivered_on.map(|d| d.to_string()),
+                delivered_on: f.delivered_on,
                 cause: f.cause.clone(),
                 impact: f.impact.clone(),
                 actions: f.actions.clone(),
@@ -540,7 +541,7 @@ pub fn build(
         measure: name.into(),
         target_minutes: m.target_minutes,
         actual_minutes: m.business_seconds.map(minutes),
-        deadline: local_str(contract, m.deadline),
+        deadline: local_minute(contract, m.deadline),
         status: status_key(m.status).into(),
         overshoot_minutes: minutes(m.overshoot_seconds),
     };
@@ -556,7 +557,7 @@ pub fn build(
             provider: c.parties.provider.clone(),
             contract_name: c.parties.contract_name.clone(),
             contract_source: contract.source.to_string(),
-            generated_on: today.to_string(),
+            generated_on: today,
             time_zone: c.calendar.time_zone.clone(),
             service_window: format!("{}–{}", c.calendar.window_start, c.calendar.window_end),
             rca_due_workdays: c.rules.rca_due_workdays,
@@ -584,20 +585,20 @@ pub fn build(
             priority: ticket.priority.key().into(),
             matrix_priority: ticket.matrix_priority.filter(|p| *p != ticket.priority).map(|p| p.key().into()),
             not_by_phone: ticket.priority == Priority::P1 && ticket.channel != Some(Channel::Phone),
-            opened_at: local_str(contract, ticket.opened_at),
-            responded_at: ticket.responded_at.map(|t| local_str(contract, t)),
+            opened_at: local_minute(contract, ticket.opened_at),
+            responded_at: ticket.responded_at.map(|t| local_minute(contract, t)),
             response_derived: ev.response.derived,
-            escalated_at: ticket.escalated_at.map(|t| local_str(contract, t)),
-            resolved_at: ticket.resolved_at.map(|t| local_str(contract, t)),
-            closed_at: ticket.closed_at.map(|t| local_str(contract, t)),
+            escalated_at: ticket.escalated_at.map(|t| local_minute(contract, t)),
+            resolved_at: ticket.resolved_at.map(|t| local_minute(contract, t)),
+            closed_at: ticket.closed_at.map(|t| local_minute(contract, t)),
             elapsed_minutes: ticket.resolved_at.map(|r| (r - ticket.opened_at).num_minutes()),
         },
         durations,
         breach,
         timeline: timeline.into_iter().map(|(_, _, e)| e).collect(),
         due: DueVerdict {
-            due_on: due.map(|d| d.to_string()),
-            delivered_on: delivered.map(|d| d.to_string()),
+            due_on: due,
+            delivered_on: delivered,
             verdict,
             workdays_late,
             workdays_left,
@@ -624,11 +625,11 @@ pub enum DueReason {
 /// outstanding or delivered within the last `rca_due_workdays` workdays (today included).
 /// Unresolved P1s have no due date yet and are left out (the command lists them).
 pub fn due_reason(doc: &RcaDocument, contract: &LoadedContract, today: NaiveDate) -> Option<DueReason> {
-    let resolved_by_today = doc.ticket.resolved_at.as_deref().is_some_and(|r| &r[..10] <= today.to_string().as_str());
+    let resolved_by_today = doc.ticket.resolved_at.is_some_and(|r| r.get().date() <= today);
     if !doc.required || doc.due.due_on.is_none() || !resolved_by_today {
         return None;
     }
-    match doc.due.delivered_on.as_deref().and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()) {
+    match doc.due.delivered_on {
         None => Some(DueReason::Outstanding),
         Some(d) => {
             let window = contract.contract.rules.rca_due_workdays.max(1);
@@ -747,7 +748,7 @@ due_on = 2026-11-30
         let f = parse_rca_file(COMPLETE, "rca/P.toml", "P").unwrap();
         let doc = build(&t, Some(&f), &c, date("2026-10-20"), Lang::Nl);
         assert_eq!(doc.status, "final", "{:?}", doc.missing);
-        assert_eq!(doc.due.due_on.as_deref(), Some("2026-10-12"));
+        assert_eq!(doc.due.due_on, Some(date("2026-10-12")));
         assert_eq!(doc.due.verdict, RcaStatus::OnTime);
         assert!(!doc.breach);
         assert_eq!(doc.analysis.preventive_measures[0].due_on, Some(date("2026-11-30")));

@@ -44,9 +44,9 @@ impl Sheet<'_> {
         self.text(row, col, labels.get(key))
     }
 
-    /// A `YYYY-MM-DD` day as an Excel date; empty stays empty.
-    fn date(&mut self, row: u32, col: u16, s: Option<&str>) -> Result<(), XlsxError> {
-        let Some(d) = s.and_then(|s| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()) else { return Ok(()) };
+    /// A day as an Excel date; empty stays empty.
+    fn date(&mut self, row: u32, col: u16, d: Option<NaiveDate>) -> Result<(), XlsxError> {
+        let Some(d) = d else { return Ok(()) };
         // The logs hold years 1990–2100 only (see `voice::parse_date`).
         let x = ExcelDateTime::from_ymd(d.year() as u16, d.month() as u8, d.day() as u8)?;
         self.ws.write_datetime_with_format(row, col, &x, &self.date)?;
@@ -88,9 +88,9 @@ pub fn voice_sheets(voice: &Voice, labels: &Labels) -> Result<Vec<Worksheet>, Xl
                 }
                 sh.text(row, 4, a.source_name.as_deref().unwrap_or(""))?;
                 sh.text(row, 5, &a.owner)?;
-                sh.date(row, 6, Some(&a.opened_on))?;
-                sh.date(row, 7, a.due_on.as_deref())?;
-                sh.date(row, 8, a.implemented_on.as_deref())?;
+                sh.date(row, 6, Some(a.opened_on))?;
+                sh.date(row, 7, a.due_on)?;
+                sh.date(row, 8, a.implemented_on)?;
                 sh.label(row, 9, &format!("voice.status.{}", a.status))?;
                 sh.text(row, 10, &a.note)?;
                 row += 1;
@@ -120,14 +120,14 @@ pub fn voice_sheets(voice: &Voice, labels: &Labels) -> Result<Vec<Worksheet>, Xl
         let mut row = 1;
         for x in &c.complaints {
             sh.text(row, 0, &x.id)?;
-            sh.date(row, 1, Some(&x.received_on))?;
+            sh.date(row, 1, Some(x.received_on))?;
             sh.text(row, 2, &x.school)?;
             if !x.channel.is_empty() {
                 sh.label(row, 3, &format!("voice.channel.{}", x.channel))?;
             }
             sh.text(row, 4, &x.subject)?;
             sh.text(row, 5, &x.ticket)?;
-            sh.date(row, 6, x.handled_on.as_deref())?;
+            sh.date(row, 6, x.handled_on)?;
             if let Some(n) = x.handling_workdays {
                 sh.ws.write_number(row, 7, n as f64)?;
             }
@@ -156,11 +156,11 @@ pub fn voice_sheets(voice: &Voice, labels: &Labels) -> Result<Vec<Worksheet>, Xl
         let mut row = 1;
         for e in &c.escalations {
             sh.text(row, 0, &e.id)?;
-            sh.date(row, 1, Some(&e.raised_on))?;
+            sh.date(row, 1, Some(e.raised_on))?;
             sh.label(row, 2, &format!("voice.level.{}", e.level))?;
             sh.text(row, 3, &e.subject)?;
             sh.text(row, 4, &e.ticket)?;
-            sh.date(row, 5, e.resolved_on.as_deref())?;
+            sh.date(row, 5, e.resolved_on)?;
             sh.text(row, 6, &e.note)?;
             sh.label(row, 7, if e.carried_over { "xlsx.yes" } else { "xlsx.no" })?;
             row += 1;
@@ -215,7 +215,7 @@ pub fn commentary_sheet(c: &Commentary, labels: &Labels) -> Result<Option<Worksh
         if let Some(a) = &e.action {
             sh.text(row, 3, &plain(&a.text))?;
             sh.text(row, 4, &a.owner)?;
-            sh.date(row, 5, a.due_on.as_deref())?;
+            sh.date(row, 5, a.due_on)?;
         }
         row += 1;
     }

@@ -79,13 +79,13 @@ fn demo(invoice: bool, gaps: bool) -> Monthly {
         contract: &c,
         period: Period::parse_month("2026-10").unwrap(),
         today: NaiveDate::from_ymd_opt(2026, 11, 2).unwrap(),
-        lang: "nl".into(),
+        lang: slarapport::i18n::Lang::Nl,
     };
     build(&data, &ctx)
 }
 
 fn labels() -> Labels {
-    slarapport::render::labels(&TemplateSet::embedded(), "nl").unwrap()
+    slarapport::render::labels(&TemplateSet::embedded(), slarapport::i18n::Lang::Nl).unwrap()
 }
 
 /// `soffice` on the PATH, or a failure that says how to install it.
@@ -574,7 +574,7 @@ fn demo_quarter(invoice: bool) -> QuarterlyReport {
         contract: &c,
         period: Period::parse_quarter("2026-Q3").unwrap(),
         today: NaiveDate::from_ymd_opt(2026, 10, 8).unwrap(),
-        lang: "nl".into(),
+        lang: slarapport::i18n::Lang::Nl,
     };
     build_quarterly(&data, &ctx)
 }

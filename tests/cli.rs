@@ -97,6 +97,16 @@ fn english_report() {
 }
 
 #[test]
+fn a_language_other_than_nl_or_en_is_refused_with_the_choices() {
+    let out = tmp("fr");
+    let o = monthly("tests/fixtures/counting", &out, &["--lang", "fr"]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.starts_with("error: invalid value 'fr' for '--lang <LANG>'") && err.contains("[possible values: nl, en]"), "{err}");
+    assert!(!out.join("2026-10").exists(), "nothing is written");
+}
+
+#[test]
 fn check_prints_the_accounting() {
     let o = run(&["check", "--data", "tests/fixtures/counting", "--period", "2026-10", "--today", "2026-11-02"]);
     assert_eq!(o.status.code(), Some(1));

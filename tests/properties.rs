@@ -6,6 +6,9 @@
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, Offset, TimeZone, Timelike, Utc};
 use slarapport::contract::LoadedContract;
 
+mod common;
+use common::load_tickets;
+
 /// SplitMix64: small, seeded, good enough to spread test cases.
 struct Rng(u64);
 
@@ -160,7 +163,7 @@ fn loaders_never_panic_on_mangled_input() {
     let mut r = Rng(42);
     for _ in 0..1_500 {
         let bytes = mangle(&mut r, VALID.as_bytes());
-        if let Ok(d) = slarapport::load::load_tickets_csv(&bytes, "tickets.csv", &c) {
+        if let Ok(d) = load_tickets("mangled", &bytes, &c) {
             // Every row read is a ticket or a rejection.
             assert_eq!(d.rows_read as usize, d.tickets.len() + d.rejections.len());
         }
@@ -297,11 +300,11 @@ fn parsers_never_panic_and_never_lose_a_row_on_the_seed_corpus() {
     let started = std::time::Instant::now();
     // tickets.csv
     let tickets = seed("tickets.csv");
-    let clean = slarapport::load::load_tickets_csv(&tickets, "tickets.csv", &c).unwrap();
+    let clean = load_tickets("seed", &tickets, &c).unwrap();
     assert_eq!((clean.rows_read, clean.tickets.len()), (3, 3), "{:?}", clean.rejections);
     for i in 0..2_000 {
         let bytes = hostile(&mut r, &tickets);
-        if let Ok(d) = slarapport::load::load_tickets_csv(&bytes, "tickets.csv", &c) {
+        if let Ok(d) = load_tickets("seed", &bytes, &c) {
             assert_accounted(&d, &bytes, &format!("tickets case {i}: {}", String::from_utf8_lossy(&bytes)));
         }
     }

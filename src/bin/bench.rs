@@ -85,7 +85,7 @@ fn run_one(n: u64) {
 
     // The quarterly aggregation (three months and the pooled quarter, with KPIs).
     let t = Instant::now();
-    let ctx = RunContext { contract: &contract, period: Period::parse_quarter("2026-Q3").unwrap(), today, lang: "nl".into() };
+    let ctx = RunContext { contract: &contract, period: Period::parse_quarter("2026-Q3").unwrap(), today, lang: slarapport::i18n::Lang::Nl };
     let q = build_quarterly(&data, &ctx);
     let aggregate = ms(t);
     std::hint::black_box(&q);
@@ -100,7 +100,7 @@ fn run_one(n: u64) {
     // The monthly report of September: aggregation with the per-ticket rows, then JSON,
     // annex and the archival PDF that embeds both, as `slarapport monthly` makes them.
     let templates = TemplateSet::embedded();
-    let labels = render::labels(&templates, "nl").unwrap();
+    let labels = render::labels(&templates, slarapport::i18n::Lang::Nl).unwrap();
     let t = Instant::now();
     let mctx = RunContext { period: Period::parse_month("2026-09").unwrap(), ..ctx.clone() };
     let m = build(&data, &mctx);

@@ -46,7 +46,7 @@ pub fn run(args: &AnnualArgs) -> Result<Outcome, Error> {
     }
     let start = ReportStart { interim, progress, data, dir, lock };
     let period = Period::quarter(year, 4).expect("valid quarter");
-    let ctx = RunContext { contract, period, today, lang: args.report.lang.clone() };
+    let ctx = RunContext { contract, period, today, lang: args.report.lang };
     start.progress.stage("counting the months and the quarters");
     // Domain 6's reports on time per quarter, from the report folders already made (as each
     // quarterly report counted them).

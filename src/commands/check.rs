@@ -75,7 +75,8 @@ pub fn run(args: &CheckArgs) -> Result<Outcome, Error> {
     if data.warnings.len() > args.show {
         println!("warning: … {} more", data.warnings.len() - args.show);
     }
-    let ctx = RunContext { contract: &contract, period, today, lang: "nl".into() };
+    // The check prints figures and English lines only: no label depends on the language.
+    let ctx = RunContext { contract: &contract, period, today, lang: crate::i18n::Lang::default() };
     let m = build(&data, &ctx);
     let acc = &m.report.data_quality.accounting;
     println!(
@@ -84,8 +85,8 @@ pub fn run(args: &CheckArgs) -> Result<Outcome, Error> {
         acc.rows_read,
         acc.counted,
         acc.excluded,
-        acc.excluded_by_reason[0].rows,
-        acc.excluded_by_reason[1].rows,
+        acc.excluded_by_reason.outside_period,
+        acc.excluded_by_reason.out_of_scope,
         acc.rejected,
         if acc.balanced { "" } else { "  (DOES NOT BALANCE)" }
     );

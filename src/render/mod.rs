@@ -10,7 +10,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::error::Error;
-use crate::i18n::Labels;
+use crate::i18n::{Labels, Lang};
 use crate::report::model::{JsonDocument, Monthly};
 use world::TemplateSet;
 
@@ -45,7 +45,7 @@ impl RenderedReport {
 }
 
 /// The labels for `lang`, read from the template set (so a user's folder can override them).
-pub fn labels(templates: &TemplateSet, lang: &str) -> Result<Labels, Error> {
+pub fn labels(templates: &TemplateSet, lang: Lang) -> Result<Labels, Error> {
     Labels::from_files(
         templates.files.iter().map(|(name, bytes)| (name.as_str(), bytes.as_slice())),
         lang,
@@ -92,16 +92,15 @@ pub fn to_json<T: Serialize>(value: &T) -> Result<Vec<u8>, Error> {
 /// Renders a plain-text template (minijinja) — file names and the cover message only, never
 /// Typst markup.
 pub fn render_text(template: &str, ctx: impl Serialize) -> Result<String, Error> {
-    render_text_in(template, ctx, "nl")
+    render_text_in(template, ctx, Lang::Nl)
 }
 
 /// As [`render_text`], with a `num` filter that writes a number as the report's language
 /// does (`{{ n | num }}`: 2.489 in Dutch, 2,489 in English).
-pub fn render_text_in(template: &str, ctx: impl Serialize, lang: &str) -> Result<String, Error> {
+pub fn render_text_in(template: &str, ctx: impl Serialize, lang: Lang) -> Result<String, Error> {
     let mut env = minijinja::Environment::new();
     env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
-    let lang = lang.to_string();
-    env.add_filter("num", move |x: f64| crate::i18n::format_number(x, 0, &lang));
+    env.add_filter("num", move |x: f64| crate::i18n::format_number(x, 0, lang));
     env.add_template("t", template).map_err(|e| Error::new(format!("text template: {e}")))?;
     env.get_template("t")
         .and_then(|t| t.render(ctx))
@@ -217,7 +216,7 @@ pub fn monthly(m: &Monthly, labels: &Labels, templates: &TemplateSet, today: Nai
         attachments: if archival { attachments(&annex_name, labels, model_name(&stem), model, xlsx.clone()) } else { Vec::new() },
     };
     let pdf = pdf::render_pdf_with(templates, "monthly.typ", pdf_input, today, &settings)?;
-    let mail_name = format!("mail/monthly.{}.txt", labels.lang());
+    let mail_name = format!("mail/monthly.{}.txt", labels.lang().code());
     let mail = templates
         .files
         .get(&mail_name)
@@ -228,7 +227,7 @@ pub fn monthly(m: &Monthly, labels: &Labels, templates: &TemplateSet, today: Nai
         period_name => crate::i18n::month_label(&r.meta.period, labels),
         response_pct => r.summary.response_pct.map(|x| crate::i18n::format_pct(x, 1, labels.lang())),
         resolution_pct => r.summary.resolution_pct.map(|x| crate::i18n::format_pct(x, 1, labels.lang())),
-        due_on => NaiveDate::parse_from_str(&r.meta.due_on, "%Y-%m-%d").map(|d| crate::i18n::format_date(d, labels)).unwrap_or_default(),
+        due_on => r.meta.due_on.map(|d| crate::i18n::format_date(d, labels)).unwrap_or_default(),
         stem => stem,
         annex_suffix => labels.get("file.annex_suffix"),
     }, labels.lang())?;
@@ -289,7 +288,7 @@ mod tests {
 
     #[test]
     fn a_reports_files_are_pdf_annex_json_and_its_cover_message() {
-        let nl = Labels::embedded("nl").unwrap();
+        let nl = Labels::embedded(crate::i18n::Lang::Nl).unwrap();
         let stem = "sla-rapportage-2026-10".to_string();
         let mut r = RenderedReport {
             annex_name: annex_name(&stem, &nl).unwrap(),
@@ -312,7 +311,7 @@ mod tests {
         );
         r.message = None;
         assert_eq!(files(&r).len(), 3);
-        let en = Labels::embedded("en").unwrap();
+        let en = Labels::embedded(crate::i18n::Lang::En).unwrap();
         assert_eq!(annex_name("quarterly-report-2026-Q3", &en).unwrap(), "quarterly-report-2026-Q3-annex.xlsx");
     }
 

@@ -30,15 +30,8 @@ impl Default for PdfSettings {
     }
 }
 
-/// Compiles `main` from `templates` with `data` (JSON) as `sys.inputs.data`, as PDF/A-3b +
-/// PDF/UA-1, with nothing attached (tests only; the reports use [`render_pdf_with`]).
-#[cfg(test)]
-pub(crate) fn render_pdf(templates: &TemplateSet, main: &str, data: Vec<u8>, today: NaiveDate) -> Result<Vec<u8>, Error> {
-    render_pdf_with(templates, main, data, today, &PdfSettings::default())
-}
-
-/// Compiles `main` from `templates` with `data` (JSON) as `sys.inputs.data`; as PDF/A-3b +
-/// PDF/UA-1 with `settings.attachments` attached when `settings.archival`.
+/// Compiles `main` from `templates` with `data` (JSON) as `sys.inputs.data`, as `settings`
+/// say (by default PDF/A-3b + PDF/UA-1, with `settings.attachments` attached).
 pub fn render_pdf_with(
     templates: &TemplateSet,
     main: &str,

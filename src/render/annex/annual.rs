@@ -8,6 +8,7 @@ use super::workbook::{Book, LIST_ROWS_PER_SHEET, Res, annex_error, cix, print_se
 use crate::error::Error;
 use crate::i18n::{Labels, month_label};
 use crate::report::annual::AnnualReport;
+use crate::report::model::LocalMinute;
 
 /// A cell of the annex.
 enum Cell {
@@ -61,7 +62,7 @@ pub fn annual_xlsx(a: &AnnualReport, l: &Labels) -> Result<Vec<u8>, Error> {
 fn write(a: &AnnualReport, l: &Labels) -> Res<Vec<u8>> {
     let mut b = Book::new(l, LIST_ROWS_PER_SHEET, false);
     let y = Year::new(a, l);
-    b.wb.set_properties(&properties(&y.title, None, &a.meta.provider, &a.meta.generated_on)?);
+    b.wb.set_properties(&properties(&y.title, None, &a.meta.provider, a.meta.generated_on)?);
     quarters_sheets(&mut b, &y)?;
     malus_sheet(&mut b, &y)?;
     volumes_sheet(&mut b, &y)?;
@@ -223,16 +224,17 @@ fn p1_sheet(b: &mut Book, y: &Year) -> Res {
         .iter()
         .map(|p| {
             let s = |x: &Option<String>| Cell::Text(x.clone().unwrap_or_default());
+            let minute = |t: LocalMinute| t.get().format("%Y-%m-%d %H:%M").to_string();
             vec![
                 Cell::Text(p.ticket_id.clone()),
                 Cell::Text(p.school.clone()),
                 Cell::Text(p.summary.clone()),
-                Cell::Text(p.opened_at.replace('T', " ")),
-                s(&p.resolved_at.as_ref().map(|x| x.replace('T', " "))),
+                Cell::Text(minute(p.opened_at)),
+                s(&p.resolved_at.map(minute)),
                 Cell::Text(l.get(&format!("status.{}", p.resolution_status)).to_string()),
-                s(&p.rca_due_on),
-                s(&p.rca_delivered_on),
-                Cell::Text(l.get(&format!("rca_status.{}", p.rca_status)).to_string()),
+                s(&p.rca_due_on.map(|d| d.to_string())),
+                s(&p.rca_delivered_on.map(|d| d.to_string())),
+                Cell::Text(l.get(&format!("rca_status.{}", p.rca_status.key())).to_string()),
             ]
         })
         .collect();
@@ -275,9 +277,9 @@ fn measures_sheet(b: &mut Book, y: &Year) -> Res {
                 Cell::Text(m.ticket_id.clone()),
                 Cell::Text(m.measure.clone()),
                 s(&m.owner),
-                s(&m.due_on),
+                s(&m.due_on.map(|d| d.to_string())),
                 Cell::Text(l.get(&format!("a.measures.status_{}", m.status)).to_string()),
-                s(&m.done_on),
+                s(&m.done_on.map(|d| d.to_string())),
             ]
         })
         .collect();

@@ -2,9 +2,10 @@
 //! and the quarterly annex: the period's improvement actions with their list and source, and
 //! (when there) complaints and escalations. Text is written as strings, never formulas.
 
+use chrono::NaiveDate;
 use rust_xlsxwriter::Worksheet;
 
-use super::workbook::{Book, Cells, Res, cell_text, cix, excel_date};
+use super::workbook::{Book, Cells, Res, cell_text, cix, excel_date_from};
 use crate::report::voice::{ActionItem, ComplaintSection, ImprovementSection, Voice};
 use crate::voice::commentary::{Block, Commentary};
 
@@ -37,9 +38,9 @@ impl Cells<'_> {
     }
 
     /// A `YYYY-MM-DD` day as an Excel date; empty stays empty.
-    fn log_date(&mut self, row: u32, col: u16, s: Option<&str>) -> Res {
+    fn log_date(&mut self, row: u32, col: u16, d: Option<NaiveDate>) -> Res {
         // The logs hold years 1990–2100 only (see `voice::parse_date`).
-        let Some(d) = s.and_then(excel_date) else { return Ok(()) };
+        let Some(d) = d.and_then(excel_date_from) else { return Ok(()) };
         self.ws.write_datetime_with_format(row, col, &d, &self.f.log_date)?;
         Ok(())
     }
@@ -103,9 +104,9 @@ fn improvement_sheet(b: &mut Book, s: &ImprovementSection) -> Res {
                 }
                 c.log_text(row, 4, a.source_name.as_deref().unwrap_or(""))?;
                 c.log_text(row, 5, &a.owner)?;
-                c.log_date(row, 6, Some(&a.opened_on))?;
-                c.log_date(row, 7, a.due_on.as_deref())?;
-                c.log_date(row, 8, a.implemented_on.as_deref())?;
+                c.log_date(row, 6, Some(a.opened_on))?;
+                c.log_date(row, 7, a.due_on)?;
+                c.log_date(row, 8, a.implemented_on)?;
                 c.log_label(row, 9, &format!("voice.status.{}", a.status))?;
                 c.log_text(row, 10, &a.note)?;
                 row += 1;
@@ -138,14 +139,14 @@ fn complaints_sheet(b: &mut Book, log: &ComplaintSection) -> Res {
         let mut cells = b.cells(&mut ws);
         for x in &log.complaints {
             cells.log_text(row, 0, &x.id)?;
-            cells.log_date(row, 1, Some(&x.received_on))?;
+            cells.log_date(row, 1, Some(x.received_on))?;
             cells.log_text(row, 2, &x.school)?;
             if !x.channel.is_empty() {
                 cells.log_label(row, 3, &format!("voice.channel.{}", x.channel))?;
             }
             cells.log_text(row, 4, &x.subject)?;
             cells.log_text(row, 5, &x.ticket)?;
-            cells.log_date(row, 6, x.handled_on.as_deref())?;
+            cells.log_date(row, 6, x.handled_on)?;
             if let Some(n) = x.handling_workdays {
                 cells.general(row, 7, n as f64)?;
             }
@@ -178,11 +179,11 @@ fn escalations_sheet(b: &mut Book, log: &ComplaintSection) -> Res {
         let mut cells = b.cells(&mut ws);
         for e in &log.escalations {
             cells.log_text(row, 0, &e.id)?;
-            cells.log_date(row, 1, Some(&e.raised_on))?;
+            cells.log_date(row, 1, Some(e.raised_on))?;
             cells.log_label(row, 2, &format!("voice.level.{}", e.level))?;
             cells.log_text(row, 3, &e.subject)?;
             cells.log_text(row, 4, &e.ticket)?;
-            cells.log_date(row, 5, e.resolved_on.as_deref())?;
+            cells.log_date(row, 5, e.resolved_on)?;
             cells.log_text(row, 6, &e.note)?;
             cells.log_label(row, 7, if e.carried_over { "xlsx.yes" } else { "xlsx.no" })?;
             row += 1;
@@ -238,7 +239,7 @@ pub(super) fn commentary_sheet(b: &mut Book, c: &Commentary) -> Res {
             if let Some(a) = &e.action {
                 cells.log_text(row, 3, &plain(&a.text))?;
                 cells.log_text(row, 4, &a.owner)?;
-                cells.log_date(row, 5, a.due_on.as_deref())?;
+                cells.log_date(row, 5, a.due_on)?;
             }
             row += 1;
         }

@@ -13,6 +13,7 @@ use rust_xlsxwriter::{Color, DocProperties, ExcelDateTime, Format, FormatAlign, 
 
 use crate::error::Error;
 use crate::i18n::Labels;
+use crate::report::model::LocalMinute;
 
 /// Excel's limit of rows per worksheet.
 const EXCEL_MAX_ROWS: usize = 1_048_576;
@@ -283,7 +284,7 @@ pub(super) fn cell_text(s: &str) -> Cow<'_, str> {
     out
 }
 
-fn excel_date_from(d: NaiveDate) -> Option<ExcelDateTime> {
+pub(super) fn excel_date_from(d: NaiveDate) -> Option<ExcelDateTime> {
     let year = u16::try_from(d.year()).ok()?;
     ExcelDateTime::from_ymd(
         year,
@@ -293,16 +294,13 @@ fn excel_date_from(d: NaiveDate) -> Option<ExcelDateTime> {
     .ok()
 }
 
-/// A model day, `YYYY-MM-DD`.
-pub(super) fn excel_date(s: &str) -> Option<ExcelDateTime> {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d")
-        .ok()
-        .and_then(excel_date_from)
+/// An instant written as text (local `YYYY-MM-DDTHH:MM`) as an Excel datetime.
+pub(super) fn excel_datetime(s: &str) -> Option<ExcelDateTime> {
+    excel_datetime_from(NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M").ok()?)
 }
 
-/// A model instant, local `YYYY-MM-DDTHH:MM`.
-pub(super) fn excel_datetime(s: &str) -> Option<ExcelDateTime> {
-    let t = NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M").ok()?;
+/// A local instant as an Excel datetime (to the minute).
+pub(super) fn excel_datetime_from(t: NaiveDateTime) -> Option<ExcelDateTime> {
     let hour = u16::try_from(t.hour()).ok()?;
     excel_date_from(t.date())?
         .and_hms(hour, u8::try_from(t.minute()).ok()?, 0)
@@ -327,8 +325,8 @@ pub(super) struct Col {
 /// A value in a label–value block.
 pub(super) enum Value<'a> {
     Text(&'a str),
-    Date(&'a str),
-    DateTime(&'a str),
+    Date(Option<NaiveDate>),
+    DateTime(LocalMinute),
     Count(u64),
     Pct(Option<f64>),
     YesNo(bool),
@@ -412,29 +410,49 @@ impl Cells<'_> {
         self.opt_number(row, col, pct.map(|p| p / 100.0), format)
     }
 
-    /// A model instant as an Excel datetime; an unparsable one is kept as text.
+    /// An instant written as text (`YYYY-MM-DDTHH:MM`) as an Excel datetime; an unparsable
+    /// one is kept as text.
     pub(super) fn datetime(&mut self, row: u32, col: u16, s: Option<&str>) -> Res {
         let Some(s) = s else { return Ok(()) };
-        match excel_datetime(s) {
+        match NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M") {
+            Ok(t) => self.minute(row, col, Some(LocalMinute::new(t))),
+            Err(_) => self.text(row, col, s),
+        }
+    }
+
+    /// A day written as text (`YYYY-MM-DD`) as an Excel date; an unparsable one is kept as
+    /// text.
+    pub(super) fn date(&mut self, row: u32, col: u16, s: Option<&str>) -> Res {
+        let Some(s) = s else { return Ok(()) };
+        match NaiveDate::parse_from_str(s, "%Y-%m-%d") {
+            Ok(d) => self.day(row, col, Some(d)),
+            Err(_) => self.text(row, col, s),
+        }
+    }
+
+    /// A model instant as an Excel datetime; one outside Excel's dates is kept as text.
+    pub(super) fn minute(&mut self, row: u32, col: u16, t: Option<LocalMinute>) -> Res {
+        let Some(t) = t else { return Ok(()) };
+        match excel_datetime_from(t.get()) {
             Some(dt) => {
                 self.ws
                     .write_datetime_with_format(row, col, &dt, &self.f.datetime)?;
                 Ok(())
             }
-            None => self.text(row, col, s),
+            None => self.text(row, col, &t.to_string()),
         }
     }
 
-    /// A model day as an Excel date; an unparsable one is kept as text.
-    pub(super) fn date(&mut self, row: u32, col: u16, s: Option<&str>) -> Res {
-        let Some(s) = s else { return Ok(()) };
-        match excel_date(s) {
-            Some(d) => {
+    /// A model day as an Excel date; one outside Excel's dates is kept as text.
+    pub(super) fn day(&mut self, row: u32, col: u16, d: Option<NaiveDate>) -> Res {
+        let Some(d) = d else { return Ok(()) };
+        match excel_date_from(d) {
+            Some(x) => {
                 self.ws
-                    .write_datetime_with_format(row, col, &d, &self.f.date)?;
+                    .write_datetime_with_format(row, col, &x, &self.f.date)?;
                 Ok(())
             }
-            None => self.text(row, col, s),
+            None => self.text(row, col, &d.to_string()),
         }
     }
 
@@ -447,8 +465,8 @@ impl Cells<'_> {
         let f = self.f;
         match *v {
             Value::Text(s) => self.text(row, col, s),
-            Value::Date(s) => self.date(row, col, Some(s)),
-            Value::DateTime(s) => self.datetime(row, col, Some(s)),
+            Value::Date(d) => self.day(row, col, d),
+            Value::DateTime(t) => self.minute(row, col, Some(t)),
             Value::Count(n) => self.count(row, col, n),
             Value::Pct(p) => self.pct_with(row, col, p, &f.pct),
             Value::YesNo(b) => self.yes_no(row, col, b),
@@ -511,9 +529,9 @@ impl Cells<'_> {
 
 /// The document's properties: its creation time is the report's `generated_on` (midnight),
 /// so the file is reproducible.
-pub(super) fn properties(title: &str, subject: Option<&str>, company: &str, generated_on: &str) -> Res<DocProperties> {
-    let created = excel_date(generated_on)
-        .ok_or_else(|| XlsxError::ParameterError(format!("generated_on \"{generated_on}\" is not a date")))?;
+pub(super) fn properties(title: &str, subject: Option<&str>, company: &str, generated_on: NaiveDate) -> Res<DocProperties> {
+    let created = excel_date_from(generated_on)
+        .ok_or_else(|| XlsxError::ParameterError(format!("generated_on {generated_on} is not a date Excel can hold")))?;
     let p = DocProperties::new().set_title(cell_text(title)).set_company(cell_text(company));
     Ok(match subject {
         Some(s) => p.set_subject(cell_text(s)),

@@ -30,8 +30,8 @@ pub(super) fn breaches_sheets(b: &mut Book, r: &MonthlyReport) -> Res {
         c.text(row, 4, &x.school)?;
         c.text(row, 5, &x.category)?;
         c.text(row, 6, &x.summary)?;
-        c.datetime(row, 7, Some(&x.opened_at))?;
-        c.datetime(row, 8, x.at.as_deref())?;
+        c.minute(row, 7, Some(x.opened_at))?;
+        c.minute(row, 8, x.at)?;
         c.number(row, 9, x.target_minutes as f64, &f.count)?;
         c.minutes(row, 10, Some(x.actual_minutes))?;
         c.minutes(row, 11, Some(x.overshoot_minutes))
@@ -59,8 +59,8 @@ pub(super) fn backlog_sheets(b: &mut Book, r: &MonthlyReport) -> Res {
         c.text(row, 3, &x.school)?;
         c.text(row, 4, &x.category)?;
         c.text(row, 5, &x.summary)?;
-        c.datetime(row, 6, Some(&x.opened_at))?;
-        c.datetime(row, 7, Some(&x.deadline))?;
+        c.minute(row, 6, Some(x.opened_at))?;
+        c.minute(row, 7, Some(x.deadline))?;
         c.number(row, 8, x.target_minutes as f64, &f.count)?;
         c.minutes(row, 9, Some(x.overdue_minutes))
     })
@@ -119,16 +119,16 @@ pub(super) fn p1_sheets(b: &mut Book, r: &MonthlyReport) -> Res {
         c.text(row, 2, &x.category)?;
         c.text(row, 3, &x.summary)?;
         c.tr(row, 4, "channel", &x.channel)?;
-        c.datetime(row, 5, Some(&x.opened_at))?;
-        c.datetime(row, 6, x.responded_at.as_deref())?;
-        c.datetime(row, 7, x.resolved_at.as_deref())?;
+        c.minute(row, 5, Some(x.opened_at))?;
+        c.minute(row, 6, x.responded_at)?;
+        c.minute(row, 7, x.resolved_at)?;
         c.minutes(row, 8, x.response_minutes)?;
         c.minutes(row, 9, x.resolution_minutes)?;
         c.tr(row, 10, "status", &x.response_status)?;
         c.tr(row, 11, "status", &x.resolution_status)?;
-        c.date(row, 12, x.rca_due_on.as_deref())?;
-        c.date(row, 13, x.rca_delivered_on.as_deref())?;
-        c.tr(row, 14, "rca_status", &x.rca_status)?;
+        c.day(row, 12, x.rca_due_on)?;
+        c.day(row, 13, x.rca_delivered_on)?;
+        c.tr(row, 14, "rca_status", x.rca_status.key())?;
         c.yes_no(row, 15, x.carried_over)
     })
 }
@@ -154,7 +154,7 @@ pub(super) fn priority_override_sheets(b: &mut Book, r: &MonthlyReport) -> Res {
         c.tr(row, 1, "ticket_type", &x.ticket_type)?;
         c.text(row, 2, &x.school)?;
         c.text(row, 3, &x.summary)?;
-        c.datetime(row, 4, Some(&x.opened_at))?;
+        c.minute(row, 4, Some(x.opened_at))?;
         c.text(row, 5, &x.matrix_priority)?;
         c.text(row, 6, &x.recorded_priority)?;
         c.tr(row, 7, "story.overrides", &x.direction)?;
@@ -213,9 +213,9 @@ pub(super) fn ticket_sheets(b: &mut Book, m: &Monthly) -> Res {
         c.text(row, 7, &t.subcategory)?;
         c.text(row, 8, &t.summary)?;
         c.tr(row, 9, "channel", &t.channel)?;
-        c.datetime(row, 10, Some(&t.opened_at))?;
-        c.datetime(row, 11, t.responded_at.as_deref())?;
-        c.datetime(row, 12, t.resolved_at.as_deref())?;
+        c.minute(row, 10, Some(t.opened_at))?;
+        c.minute(row, 11, t.responded_at)?;
+        c.minute(row, 12, t.resolved_at)?;
         c.tr(row, 13, "counting", &t.counting)?;
         c.yes_no(row, 14, t.opened_in_period)?;
         c.yes_no(row, 15, t.resolved_in_period)?;

@@ -76,7 +76,7 @@ fn write_workbook(m: &Monthly, labels: &Labels, rows_per_sheet: usize) -> Res<Ve
     let meta = &r.meta;
     let title = labels.get("xlsx.title").replace("{period}", &month_label(&meta.period, labels));
     let subject = format!("{} — {}", meta.contract_name, meta.client);
-    b.wb.set_properties(&properties(&title, Some(&subject), &meta.provider, &meta.generated_on)?);
+    b.wb.set_properties(&properties(&title, Some(&subject), &meta.provider, meta.generated_on)?);
     // Excel's own level (README, "What the PDF carries"): 30 % faster than the default 6
     // for a file a few per cent larger.
     b.wb.set_zip_compression_level(3);

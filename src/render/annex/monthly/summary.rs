@@ -31,11 +31,11 @@ pub(super) fn summary_sheet(b: &mut Book, r: &MonthlyReport) -> Res {
                 ("xlsx.meta.provider", Value::Text(&meta.provider)),
                 ("xlsx.meta.contract", Value::Text(&meta.contract_name)),
                 ("xlsx.meta.period", Value::Text(&period)),
-                ("xlsx.meta.period_start", Value::Date(&meta.period_start)),
-                ("xlsx.meta.period_end", Value::Date(&meta.period_end)),
-                ("xlsx.meta.cutoff", Value::DateTime(&meta.cutoff)),
-                ("xlsx.meta.generated_on", Value::Date(&meta.generated_on)),
-                ("xlsx.meta.due_on", Value::Date(&meta.due_on)),
+                ("xlsx.meta.period_start", Value::Date(Some(meta.period_start))),
+                ("xlsx.meta.period_end", Value::Date(Some(meta.period_end))),
+                ("xlsx.meta.cutoff", Value::DateTime(meta.cutoff)),
+                ("xlsx.meta.generated_on", Value::Date(Some(meta.generated_on))),
+                ("xlsx.meta.due_on", Value::Date(meta.due_on)),
                 ("xlsx.meta.late", Value::YesNo(meta.late)),
                 ("xlsx.meta.time_zone", Value::Text(&meta.time_zone)),
                 (
@@ -143,8 +143,8 @@ pub(super) fn accounting_block(c: &mut Cells, mut row: u32, a: &Accounting) -> R
             ("xlsx.accounting.excluded", Value::Count(a.excluded)),
         ],
     )?;
-    for e in &a.excluded_by_reason {
-        c.tr_with(row, 0, "exclusion", &e.reason, &f.indent)?;
+    for e in a.excluded_by_reason.by_reason() {
+        c.tr_with(row, 0, "exclusion", e.reason, &f.indent)?;
         c.count(row, 1, e.rows)?;
         row += 1;
     }
@@ -258,7 +258,7 @@ mod tests {
 
     /// A sheet with one list block of `n` numbers (at most `max` shown), read back.
     fn block(n: usize, max: usize) -> (Vec<Vec<Data>>, u32) {
-        let labels = Labels::embedded("nl").unwrap();
+        let labels = Labels::embedded(crate::i18n::Lang::Nl).unwrap();
         let mut b = Book::new(&labels, LIST_ROWS_PER_SHEET, false);
         let cols = b.cols(&[("count", 0.0)]);
         let mut ws = b.sheet("xlsx.sheet.data_quality", 1).unwrap();

@@ -39,13 +39,13 @@ fn monthly() -> Monthly {
             contract: &c,
             period: Period::parse_month("2026-10").unwrap(),
             today: NaiveDate::from_ymd_opt(2026, 11, 2).unwrap(),
-            lang: "nl".into(),
+            lang: crate::i18n::Lang::Nl,
         },
     )
 }
 
 fn nl() -> Labels {
-    Labels::embedded("nl").unwrap()
+    Labels::embedded(crate::i18n::Lang::Nl).unwrap()
 }
 
 pub(in crate::render::annex) fn open(bytes: Vec<u8>) -> Xlsx<Cursor<Vec<u8>>> {
@@ -101,7 +101,7 @@ fn sheets_in_order_with_dutch_names() {
 
 #[test]
 fn english_labels_give_english_sheet_names() {
-    let en = Labels::embedded("en").unwrap();
+    let en = Labels::embedded(crate::i18n::Lang::En).unwrap();
     let wb = open(monthly_xlsx(&monthly(), &en).unwrap());
     let names = wb.sheet_names();
     assert_eq!(names[0], "Summary");
@@ -147,7 +147,7 @@ fn one_row_per_ticket_with_literal_text_and_real_datetimes() {
         let row = i as u32 + 1;
         match range.get_value((row, 10)) {
             Some(Data::DateTime(d)) => {
-                assert!((d.as_f64() - serial(&t.opened_at)).abs() < 1e-9)
+                assert!((d.as_f64() - serial(&t.opened_at.to_string())).abs() < 1e-9)
             }
             other => panic!("opened_at of {} is {other:?}", t.ticket_id),
         }
@@ -216,7 +216,7 @@ fn lists_and_cross_tables_follow_the_model() {
     assert_eq!(string_at(&p1, 1, 0), "T-004");
     assert_eq!(
         string_at(&p1, 1, 14),
-        nl().get(&format!("rca_status.{}", r.p1s[0].rca_status))
+        nl().get(&format!("rca_status.{}", r.p1s[0].rca_status.key()))
     );
 
     let volumes = wb.worksheet_range("Volumes").unwrap();
@@ -289,7 +289,8 @@ fn same_model_same_bytes() {
 #[test]
 fn bad_generated_on_is_an_error_not_a_panic() {
     let mut m = monthly();
-    m.report.meta.generated_on = "gisteren".into();
+    // A date Excel cannot hold (its dates begin on 1899-12-31).
+    m.report.meta.generated_on = NaiveDate::from_ymd_opt(1899, 12, 30).unwrap();
     let e = monthly_xlsx(&m, &nl()).unwrap_err();
     assert!(e.message.contains("generated_on"), "{e}");
 }
@@ -341,7 +342,7 @@ fn demo_with(change: impl FnOnce(&mut crate::load::DataSet)) -> Monthly {
             contract: &c,
             period: Period::parse_month("2026-10").unwrap(),
             today: NaiveDate::from_ymd_opt(2026, 11, 2).unwrap(),
-            lang: "nl".into(),
+            lang: crate::i18n::Lang::Nl,
         },
     )
 }
@@ -540,7 +541,7 @@ fn kpi_sheet_formula_variants() {
     d.invoice_amount_eur = Some(12_000.0);
     d.malus_eur = d.malus_pct.map(|p| 12_000.0 * p / 100.0);
     let want_eur = d.malus_eur;
-    let en = Labels::embedded("en").unwrap();
+    let en = Labels::embedded(crate::i18n::Lang::En).unwrap();
     let mut wb = open(monthly_xlsx(&m, &en).unwrap());
     assert_eq!(wb.sheet_names()[2], "KPIs");
     let range = wb.worksheet_range("KPIs").unwrap();
@@ -661,7 +662,7 @@ fn charts_sheet_comes_second_and_holds_three_charts() {
         string_at(&range, 0, 0),
         "Grafieken bij de SLA-maandrapportage van oktober 2026"
     );
-    let en = Labels::embedded("en").unwrap();
+    let en = Labels::embedded(crate::i18n::Lang::En).unwrap();
     let bytes = monthly_xlsx(&monthly(), &en).unwrap();
     assert_eq!(chart_parts(&bytes), [1, 2, 3]);
     assert_eq!(open(bytes).sheet_names()[1], "Charts");

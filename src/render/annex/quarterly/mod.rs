@@ -40,7 +40,7 @@ fn write_workbook(q: &QuarterlyReport, labels: &Labels) -> Res<Vec<u8>> {
     let mut b = Book::new(labels, LIST_ROWS_PER_SHEET, false);
     let title = format!("{} {}", labels.get("q.title"), period_label(&q.meta.period, labels));
     let subject = format!("{} — {}", q.meta.contract_name, q.meta.client);
-    b.wb.set_properties(&properties(&title, Some(&subject), &q.meta.provider, &q.meta.generated_on)?);
+    b.wb.set_properties(&properties(&title, Some(&subject), &q.meta.provider, q.meta.generated_on)?);
     let months: Vec<String> = q.months.iter().map(|m| month_label(m, labels)).collect();
 
     headline_sheet(&mut b, q, &months)?;

@@ -26,7 +26,7 @@ build_quarterly(
         contract: &c,
         period: Period::parse_quarter("2026-Q3").unwrap(),
         today: NaiveDate::from_ymd_opt(2026, 10, 5).unwrap(),
-        lang: "nl".into(),
+        lang: crate::i18n::Lang::Nl,
     },
 )
 }
@@ -45,7 +45,7 @@ match range.get_value((row, col)) {
 #[test]
 fn charts_sheet_comes_second_with_two_charts_and_the_same_bytes_twice() {
 let q = demo_quarter();
-let nl = Labels::embedded("nl").unwrap();
+let nl = Labels::embedded(crate::i18n::Lang::Nl).unwrap();
 let a = quarterly_xlsx(&q, &nl).unwrap();
 let b = quarterly_xlsx(&q, &nl).unwrap();
 assert!(a == b, "two runs differ");
@@ -61,7 +61,7 @@ assert_eq!(
     string_at(&charts, 0, 0),
     "Grafieken bij de kwartaalrapportage over het 3e kwartaal 2026"
 );
-let en = Labels::embedded("en").unwrap();
+let en = Labels::embedded(crate::i18n::Lang::En).unwrap();
 let bytes = quarterly_xlsx(&q, &en).unwrap();
 assert_eq!(chart_parts(&bytes), [1, 2]);
 assert_eq!(open(bytes).sheet_names()[1], "Charts");
@@ -70,7 +70,7 @@ assert_eq!(open(bytes).sheet_names()[1], "Charts");
 #[test]
 fn the_calculation_sheet_names_each_figures_source_in_words() {
 let q = demo_quarter();
-let nl = Labels::embedded("nl").unwrap();
+let nl = Labels::embedded(crate::i18n::Lang::Nl).unwrap();
 let mut wb = open(quarterly_xlsx(&q, &nl).unwrap());
 let calc = wb.worksheet_range("KPI-berekening").unwrap();
 let row = |id: &str| (0..calc.height() as u32).find(|r| matches!(calc.get_value((*r, 2)), Some(Data::String(s)) if s == id)).unwrap();
@@ -91,7 +91,7 @@ assert_eq!(float_at(&calc, row("complaints"), measured), Some(4.0));
 #[test]
 fn charts_refer_to_cells_that_hold_the_models_figures() {
 let q = demo_quarter();
-let nl = Labels::embedded("nl").unwrap();
+let nl = Labels::embedded(crate::i18n::Lang::Nl).unwrap();
 let mut wb = open(quarterly_xlsx(&q, &nl).unwrap());
 let names = wb.sheet_names();
 let months: Vec<String> = q.months.iter().map(|m| month_label(m, &nl)).collect();

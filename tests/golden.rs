@@ -299,6 +299,17 @@ fn golden_counting() {
 }
 
 #[test]
+fn golden_quarter() {
+    golden(&Case {
+        name: "quarter",
+        runs: &[
+            // Clean: every row counted, no warning (a malus is no finding of the data).
+            Run { args: &["quarterly", "--data", "tests/fixtures/quarter", "--period", "2026-Q3", "--today", "2026-10-05"], exit: 0 },
+        ],
+    });
+}
+
+#[test]
 fn golden_rca() {
     golden(&Case {
         name: "rca",

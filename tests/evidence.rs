@@ -338,7 +338,8 @@ fn hostile_ticket_text() {
     std::fs::write(data.join("tickets.csv"), &csv).unwrap();
     let out = tmp("hostile-out");
     let o = monthly(&data, &out, "2026-11-02");
-    assert!(o.status.code() == Some(0) || o.status.code() == Some(1), "{}", text(&o));
+    // Valid rows, however odd their text: a clean run.
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     let dir = out.join("2026-10");
     let json: serde_json::Value = serde_json::from_slice(&std::fs::read(dir.join("sla-rapportage-2026-10.json")).unwrap()).unwrap();
     let got: Vec<&str> = json["tickets"].as_array().unwrap().iter().map(|t| t["summary"].as_str().unwrap()).collect();

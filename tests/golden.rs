@@ -252,87 +252,61 @@ fn annex_text(path: &Path) -> String {
     out
 }
 
+/// A test per case: `golden_case!(test, "case", [(args, exit code), …])`.
+macro_rules! golden_case {
+    ($test:ident, $name:expr, [$(($args:expr, $exit:expr)),* $(,)?]) => {
+        #[test]
+        fn $test() {
+            golden(&Case { name: $name, runs: &[$(Run { args: $args, exit: $exit }),*] });
+        }
+    };
+}
+
 const DEMO: &str = "fixtures/demo";
 
-#[test]
-fn golden_demo() {
-    golden(&Case {
-        name: "demo",
-        runs: &[
-            // The demo data holds deliberately broken rows: findings, exit 1.
-            Run { args: &["monthly", "--data", DEMO, "--period", "2026-10", "--today", "2026-11-03"], exit: 1 },
-            Run { args: &["quarterly", "--data", DEMO, "--period", "2026-Q3", "--today", "2026-10-05"], exit: 1 },
-            Run { args: &["annual", "--data", DEMO, "--period", "2026", "--today", "2027-01-10"], exit: 1 },
-            Run { args: &["rca", "--data", DEMO, "--due", "--today", "2026-11-03"], exit: 1 },
-        ],
-    });
-}
+// The demo data holds deliberately broken rows: findings, exit 1.
+golden_case!(golden_demo, "demo", [
+    (&["monthly", "--data", DEMO, "--period", "2026-10", "--today", "2026-11-03"], 1),
+    (&["quarterly", "--data", DEMO, "--period", "2026-Q3", "--today", "2026-10-05"], 1),
+    (&["annual", "--data", DEMO, "--period", "2026", "--today", "2027-01-10"], 1),
+    (&["rca", "--data", DEMO, "--due", "--today", "2026-11-03"], 1),
+]);
 
-#[test]
-fn golden_guideline_example() {
-    golden(&Case {
-        name: "guideline-example",
-        runs: &[
-            // A clean run: every row counted, no warnings, exit 0.
-            Run { args: &["monthly", "--data", "fixtures/guideline-example", "--period", "2026-10", "--today", "2026-11-03"], exit: 0 },
-        ],
-    });
-}
+// A clean run: every row counted, no warnings, exit 0.
+golden_case!(golden_guideline_example, "guideline-example", [
+    (&["monthly", "--data", "fixtures/guideline-example", "--period", "2026-10", "--today", "2026-11-03"], 0),
+]);
 
-#[test]
-fn golden_story() {
-    golden(&Case {
-        name: "story",
-        runs: &[
-            Run { args: &["monthly", "--data", "tests/fixtures/story", "--period", "2026-10", "--today", "2026-11-03"], exit: 1 },
-            Run { args: &["quarterly", "--data", "tests/fixtures/story", "--period", "2026-Q4", "--today", "2027-01-08"], exit: 1 },
-        ],
-    });
-}
+golden_case!(golden_story, "story", [
+    (&["monthly", "--data", "tests/fixtures/story", "--period", "2026-10", "--today", "2026-11-03"], 1),
+    (&["quarterly", "--data", "tests/fixtures/story", "--period", "2026-Q4", "--today", "2027-01-08"], 1),
+]);
 
-#[test]
-fn golden_counting() {
-    golden(&Case {
-        name: "counting",
-        runs: &[Run { args: &["monthly", "--data", "tests/fixtures/counting", "--period", "2026-10", "--today", "2026-11-02"], exit: 1 }],
-    });
-}
+golden_case!(golden_counting, "counting", [
+    (&["monthly", "--data", "tests/fixtures/counting", "--period", "2026-10", "--today", "2026-11-02"], 1),
+]);
 
-#[test]
-fn golden_quarter() {
-    golden(&Case {
-        name: "quarter",
-        runs: &[
-            // Clean: every row counted, no warning (a malus is no finding of the data).
-            Run { args: &["quarterly", "--data", "tests/fixtures/quarter", "--period", "2026-Q3", "--today", "2026-10-05"], exit: 0 },
-        ],
-    });
-}
+// Clean: every row counted, no warning (a malus is no finding of the data).
+golden_case!(golden_quarter, "quarter", [
+    (&["quarterly", "--data", "tests/fixtures/quarter", "--period", "2026-Q3", "--today", "2026-10-05"], 0),
+]);
 
-#[test]
-fn golden_rca() {
-    golden(&Case {
-        name: "rca",
-        runs: &[
-            Run { args: &["monthly", "--data", "tests/fixtures/rca", "--period", "2026-05", "--today", "2026-06-02"], exit: 1 },
-            Run { args: &["rca", "--data", "tests/fixtures/rca", "--due", "--today", "2026-05-26"], exit: 1 },
-        ],
-    });
-}
+golden_case!(golden_all_week, "all-week", [
+    (&["monthly", "--data", "tests/fixtures/all-week", "--period", "2026-10", "--today", "2026-11-03"], 0),
+    (&["monthly", "--data", "tests/fixtures/all-week", "--period", "2026-03", "--today", "2026-04-03"], 0),
+]);
+
+golden_case!(golden_rca, "rca", [
+    (&["monthly", "--data", "tests/fixtures/rca", "--period", "2026-05", "--today", "2026-06-02"], 1),
+    (&["rca", "--data", "tests/fixtures/rca", "--due", "--today", "2026-05-26"], 1),
+]);
 
 /// The vendor exports, each through its profile or its own mapping: the month they hold.
 macro_rules! export_case {
     ($test:ident, $dir:literal, [$($extra:literal),*], $period:literal, $today:literal, $exit:literal) => {
-        #[test]
-        fn $test() {
-            golden(&Case {
-                name: concat!("exports-", $dir),
-                runs: &[Run {
-                    args: &["monthly", "--data", concat!("tests/fixtures/exports/", $dir), $($extra,)* "--period", $period, "--today", $today],
-                    exit: $exit,
-                }],
-            });
-        }
+        golden_case!($test, concat!("exports-", $dir), [
+            (&["monthly", "--data", concat!("tests/fixtures/exports/", $dir), $($extra,)* "--period", $period, "--today", $today], $exit),
+        ]);
     };
 }
 

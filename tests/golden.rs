@@ -272,9 +272,13 @@ golden_case!(golden_demo, "demo", [
     (&["rca", "--data", DEMO, "--due", "--today", "2026-11-03"], 1),
 ]);
 
-// A clean run: every row counted, no warnings, exit 0.
+// A clean run: every row counted, no warnings, exit 0; in Dutch and (a case of its own: the
+// same report folder) in English.
 golden_case!(golden_guideline_example, "guideline-example", [
     (&["monthly", "--data", "fixtures/guideline-example", "--period", "2026-10", "--today", "2026-11-03"], 0),
+]);
+golden_case!(golden_guideline_example_en, "guideline-example-en", [
+    (&["monthly", "--data", "fixtures/guideline-example", "--period", "2026-10", "--today", "2026-11-03", "--lang", "en"], 0),
 ]);
 
 golden_case!(golden_story, "story", [

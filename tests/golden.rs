@@ -2,7 +2,7 @@
 //! test fixtures that make reports, the vendor exports) is run through the binary with a fixed
 //! `--today`, and what it makes is compared with the files kept in `tests/expected/<case>/`:
 //! each report's JSON, each Excel annex as text (one line per cell: address, value, formula,
-//! read back with calamine), and what the run printed with its exit code. A review then shows
+//! read back with calamine), the cover message, and what the run printed with its exit code. A review then shows
 //! in a diff what a change does to the figures.
 //!
 //! An intended change rewrites the files: `UPDATE_EXPECT=1 cargo test --test golden`.
@@ -62,6 +62,8 @@ fn golden(case: &Case) {
             made.insert(format!("{stem}.txt"), annex_text(&file));
         } else if name.ends_with(".json") {
             made.insert(name, json_text(&std::fs::read_to_string(&file).unwrap()));
+        } else if name.ends_with(".txt") {
+            made.insert(name, std::fs::read_to_string(&file).unwrap()); // the cover message
         }
     }
     let dir = Path::new("tests/expected").join(case.name);

@@ -570,8 +570,19 @@ fn rca_of_a_p1_from_a_servicenow_export() {
     let pdf = std::fs::read_dir(out.join("rca")).unwrap().map(|e| e.unwrap().path()).find(|p| p.extension().is_some_and(|e| e == "pdf")).expect("an RCA PDF");
     let json = pdf.with_extension("json");
     let doc: serde_json::Value = serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
-    assert!(doc.to_string().contains("INC0010002"), "{doc}");
-    assert!(doc.to_string().contains("Hele school kan niet inloggen"), "{doc}");
+    // The export's row, mapped: "1 - Critical" is P1, Phone the channel, no response time
+    // (the resolution counts as the response), 08:15 → 09:45 is 90 minutes of service time.
+    assert_eq!((&doc["status"], &doc["missing"]), (&serde_json::json!("draft"), &serde_json::json!(["file"])), "{doc}");
+    assert_eq!(
+        doc["ticket"],
+        serde_json::json!({
+            "id": "INC0010002", "ticket_type": "incident", "school": "Het Haags Lyceum", "category": "Identity",
+            "subcategory": "SSO", "summary": "Hele school kan niet inloggen", "channel": "phone", "impact": "high",
+            "urgency": "high", "priority": "P1", "matrix_priority": null, "not_by_phone": false,
+            "opened_at": "2026-10-06T08:15", "responded_at": null, "response_derived": true, "escalated_at": null,
+            "resolved_at": "2026-10-06T09:45", "closed_at": null, "elapsed_minutes": 90
+        })
+    );
     // Without the profile the export is not a tickets.csv: the run stops with a hint.
     let o = run(&["rca", "--data", &format!("{FIX}/servicenow"), "--ticket", "INC0010002", "--today", "2026-10-20", "--out", out.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));

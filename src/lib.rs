@@ -3,12 +3,14 @@
 //! The pipeline runs one way: `load` → `evaluate` (per ticket, on the `clock`) → `report`
 //! (aggregate per period into one model) → `render` (PDF, XLSX, JSON). See ARCHITECTURE.md.
 
+pub mod assets;
 pub mod branding;
 pub mod cli;
 pub mod clock;
 pub mod contract;
 pub mod csv_records;
 pub mod demo;
+pub mod digest;
 pub mod error;
 pub mod evaluate;
 pub mod limits;

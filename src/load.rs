@@ -19,9 +19,9 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, Datelike, NaiveDateTime, Utc};
 use polars::prelude::*;
 use serde::Serialize;
-use sha2::{Digest, Sha256};
 
 use crate::contract::LoadedContract;
+use crate::digest::sha256_hex;
 use crate::error::Error;
 use crate::mapping::{LoadedMapping, MappingReport};
 use crate::ticket::{ChangeClass, Channel, Level, Priority, Ticket, TicketType};
@@ -203,11 +203,6 @@ impl DataSet {
     pub fn tickets_file(&self) -> &str {
         if self.tickets_file.is_empty() { "tickets.csv" } else { &self.tickets_file }
     }
-}
-
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    let digest = Sha256::digest(bytes);
-    digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Where the tickets come from: the canonical `tickets.csv` / `tickets.xlsx`, or an export

@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
-use crate::load::sha256_hex;
+use crate::digest::sha256_hex;
 use crate::render::world::TemplateSet;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -25,10 +25,11 @@ use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
 use crate::contract::LoadedContract;
+use crate::digest::sha256_hex;
 use crate::error::Error;
 use crate::limits::MAX_TEMPLATE_COLUMNS;
 use crate::load::{
-    column_index, is_known_value, parse_iso, sha256_hex, validate_rows, Cells, CsvTable, DataSet, InputFile, IsoTime,
+    column_index, is_known_value, parse_iso, validate_rows, Cells, CsvTable, DataSet, InputFile, IsoTime,
     Rejection, Row, COLUMNS, NCOL, REQUIRED, TIME_COLUMNS, UNUSED_BY_FIGURES,
 };
 

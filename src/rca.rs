@@ -151,7 +151,7 @@ pub fn parse_rca_file(text_in: &str, name: &str, ticket: &str) -> Result<RcaFile
     }
     Ok(RcaFile {
         name: name.to_string(),
-        sha256: crate::load::sha256_hex(text_in.as_bytes()),
+        sha256: crate::digest::sha256_hex(text_in.as_bytes()),
         author: text(raw.author),
         delivered_on,
         cause: text(raw.cause),

@@ -637,7 +637,7 @@ pub fn build_with(data: &DataSet, ctx: &RunContext, ticket_rows_wanted: bool) ->
             crate::contract::ContractSource::Embedded => "embedded".into(),
             crate::contract::ContractSource::File(p) => p.display().to_string(),
         },
-        contract_sha256: crate::load::sha256_hex(contract.text.as_bytes()),
+        contract_sha256: crate::digest::sha256_hex(contract.text.as_bytes()),
         period: period.label(),
         period_start: period.start.to_string(),
         period_end: period.last_day().to_string(),

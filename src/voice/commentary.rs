@@ -378,7 +378,7 @@ pub fn parse_file(name: &str, text: &str) -> Result<CommentaryFile, Error> {
     entries.sort_by_key(|e| e.line);
     Ok(CommentaryFile {
         name: name.into(),
-        sha256: crate::load::sha256_hex(text.as_bytes()),
+        sha256: crate::digest::sha256_hex(text.as_bytes()),
         summary: raw.summary.as_deref().map(markdown).unwrap_or_default(),
         entries,
     })

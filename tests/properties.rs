@@ -221,10 +221,10 @@ fn exports_and_xlsx_never_panic_on_mangled_input() {
         ws.write_number(row, 5, 46300.375 + f64::from(row)).unwrap();
     }
     let xlsx = wb.save_to_buffer().unwrap();
-    assert!(slarapport::mapping::SheetTable::read(&xlsx, "tickets.xlsx", None).is_ok());
+    assert!(slarapport::table::SheetTable::read(&xlsx, "tickets.xlsx", None).is_ok());
     for _ in 0..300 {
         let mangled = mangle(&mut r, &xlsx);
-        let _ = slarapport::mapping::SheetTable::read(&mangled, "tickets.xlsx", None);
+        let _ = slarapport::table::SheetTable::read(&mangled, "tickets.xlsx", None);
     }
 }
 
@@ -291,7 +291,8 @@ fn assert_accounted(d: &slarapport::load::DataSet, bytes: &[u8], case: &str) {
 #[test]
 fn parsers_never_panic_and_never_lose_a_row_on_the_seed_corpus() {
     use slarapport::kpi::input::{load_calls, load_measurements};
-    use slarapport::mapping::{load_export, LoadedMapping, SheetTable};
+    use slarapport::mapping::{load_export, LoadedMapping};
+    use slarapport::table::SheetTable;
     let c = LoadedContract::embedded();
     let mut r = Rng(1313);
     let started = std::time::Instant::now();
@@ -357,11 +358,11 @@ fn parsers_never_panic_and_never_lose_a_row_on_the_seed_corpus() {
     // An XLSX workbook of the tickets seed, mangled.
     let mut wb = rust_xlsxwriter::Workbook::new();
     let ws = wb.add_worksheet();
-    let table = slarapport::load::CsvTable::read(&tickets, "tickets.csv").unwrap();
+    let table = slarapport::table::CsvTable::read(&tickets, "tickets.csv").unwrap();
     for (col, name) in table.names.iter().enumerate() {
         ws.write_string(0, col as u16, name).unwrap();
         for row in 0..table.height {
-            if let Some(v) = slarapport::load::field(table.column(name), row) {
+            if let Some(v) = slarapport::table::csv::field(table.column(name), row) {
                 ws.write_string(row as u32 + 1, col as u16, v).unwrap();
             }
         }

@@ -10,7 +10,8 @@ use serde::Serialize;
 use super::{duplicate, require_columns, RowReader};
 use crate::contract::LoadedContract;
 use crate::error::Error;
-use crate::load::{CsvTable, DataSet, Rejection};
+use crate::load::{DataSet, Rejection};
+use crate::table::CsvTable;
 
 pub const COLUMNS: &[&str] = &["id", "title", "source", "owner", "opened", "due", "implemented", "status", "note"];
 const REQUIRED: &[&str] = &["id", "title", "opened"];

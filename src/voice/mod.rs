@@ -14,7 +14,9 @@ use chrono::NaiveDate;
 
 use crate::contract::LoadedContract;
 use crate::error::Error;
-use crate::load::{field, CsvTable, DataSet, InputFile, Rejection};
+use crate::load::{DataSet, InputFile, Rejection};
+use crate::table::csv::field;
+use crate::table::CsvTable;
 
 pub use complaints::{Complaint, Escalation, EscalationLevel};
 pub use improvement::{ActionSource, ActionStatus, ImprovementAction, SourceKind};

@@ -5,6 +5,7 @@
 
 pub mod assets;
 pub mod branding;
+pub mod canonical;
 pub mod cli;
 pub mod clock;
 pub mod contract;

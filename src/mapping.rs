@@ -29,9 +29,9 @@ use crate::error::Error;
 use crate::limits::MAX_TEMPLATE_COLUMNS;
 use crate::table::csv::{decode, detect_delimiter};
 use crate::table::{Cells, CsvTable, SheetTable};
-use crate::load::{
-    column_index, is_known_value, parse_iso, validate_rows, DataSet, InputFile, IsoTime,
-    Rejection, Row, COLUMNS, NCOL, REQUIRED, TIME_COLUMNS, UNUSED_BY_FIGURES,
+use crate::canonical::{
+    column_index, is_known_value, parse_iso, validate_rows, InputFile, IsoTime, Rejection, Row, TicketIntake, COLUMNS, NCOL,
+    REQUIRED, TIME_COLUMNS, UNUSED_BY_FIGURES,
 };
 
 /// A mapping file in the data folder is used without a flag.
@@ -922,7 +922,7 @@ impl MappingReport {
 
     /// The lines `slarapport check` prints, before the accounting: rows read and mapped,
     /// values not in the maps, unreadable times, impact × urgency against the matrix.
-    pub fn check_lines(&self, data: &DataSet, contract: &LoadedContract, show: usize) -> Vec<String> {
+    pub fn check_lines(&self, tickets: &[crate::ticket::Ticket], contract: &LoadedContract, show: usize) -> Vec<String> {
         let mut out = Vec::new();
         let mut head = format!("mapping: {} reads {}", self.mapping, self.file);
         if let Some(s) = &self.sheet {
@@ -998,7 +998,7 @@ impl MappingReport {
         out.extend(self.priority_choice_lines());
         // Impact × urgency against the contract's matrix.
         let mut combos: BTreeMap<(String, String, String, String), (u64, String)> = BTreeMap::new();
-        for t in &data.tickets {
+        for t in tickets {
             if let (Some(i), Some(u), Some(m)) = (t.impact, t.urgency, t.matrix_priority) {
                 if m != t.priority {
                     let e = combos
@@ -1375,17 +1375,17 @@ fn bind<'m>(m: &'m LoadedMapping, raw_names: &[String], file: &str, default_tz: 
 }
 
 /// Reads `bytes` (the export named `file`) with mapping `m` and validates every row.
-pub fn load_export(bytes: &[u8], file: &str, m: &LoadedMapping, contract: &LoadedContract) -> Result<DataSet, Error> {
+pub fn load_export(bytes: &[u8], file: &str, m: &LoadedMapping, contract: &LoadedContract) -> Result<(TicketIntake, MappingReport), Error> {
     load_export_from(std::borrow::Cow::Borrowed(bytes), file, m, contract)
 }
 
 /// [`load_export`] of bytes it may free once the table is read (the file's bytes and text are
 /// not held beside the table while an event log is reduced).
-pub fn load_export_owned(bytes: Vec<u8>, file: &str, m: &LoadedMapping, contract: &LoadedContract) -> Result<DataSet, Error> {
+pub fn load_export_owned(bytes: Vec<u8>, file: &str, m: &LoadedMapping, contract: &LoadedContract) -> Result<(TicketIntake, MappingReport), Error> {
     load_export_from(std::borrow::Cow::Owned(bytes), file, m, contract)
 }
 
-fn load_export_from(bytes: std::borrow::Cow<[u8]>, file: &str, m: &LoadedMapping, contract: &LoadedContract) -> Result<DataSet, Error> {
+fn load_export_from(bytes: std::borrow::Cow<[u8]>, file: &str, m: &LoadedMapping, contract: &LoadedContract) -> Result<(TicketIntake, MappingReport), Error> {
     let xlsx = crate::table::is_xlsx(Path::new(file));
     let sha256 = sha256_hex(&bytes);
     let mut report = MappingReport { mapping: m.origin.clone(), file: file.to_string(), ..MappingReport::default() };
@@ -1707,7 +1707,7 @@ fn load_export_from(bytes: std::borrow::Cow<[u8]>, file: &str, m: &LoadedMapping
     report.fields.sort_by_key(|(c, _)| column_index(c));
     report.placeholders = placeholders;
     // Rows that could not be split into the header's fields are rejected where they stand.
-    let broken: Vec<Rejection> = table.broken().iter().map(|b| crate::load::broken_row(file, b)).collect();
+    let broken: Vec<Rejection> = table.broken().iter().map(|b| crate::canonical::broken_row(file, b)).collect();
     // The table is not read again: its memory is the tickets'.
     drop(owned_table);
     report.rows_in_file = (height + broken.len()) as u64;
@@ -1715,7 +1715,7 @@ fn load_export_from(bytes: std::borrow::Cow<[u8]>, file: &str, m: &LoadedMapping
     report.rejected_by_mapping = (units.iter().filter(|u| u.problem.is_some()).count() + broken.len()) as u64;
 
     // Validate.
-    let mut data = DataSet { tickets_file: file.to_string(), ..DataSet::default() };
+    let mut data = TicketIntake { tickets_file: file.to_string(), ..TicketIntake::default() };
     data.tickets.reserve_exact(units.len() - report.rejected_by_mapping.min(units.len() as u64) as usize);
     // Rows are made one at a time as the validation takes them, the broken ones in between.
     let mut broken = broken.into_iter().peekable();
@@ -1773,9 +1773,8 @@ fn load_export_from(bytes: std::borrow::Cow<[u8]>, file: &str, m: &LoadedMapping
             if report.priority_changes.len() > 5 { ", …" } else { "" }
         ));
     }
-    crate::load::note_dropped(&mut data);
-    data.mapping = Some(report);
-    Ok(data)
+    crate::canonical::note_dropped(&mut data);
+    Ok((data, report))
 }
 
 #[cfg(test)]
@@ -1866,7 +1865,7 @@ mod tests {
                    B;2;S;n;P4;2026-10-05T09:00\n\
                    C;y;S;n;P4;2026-10-05T09:00\n\
                    A;0;S;n;P1;2026-10-05T09:00\n";
-        let d = load_export(csv.as_bytes(), "log.csv", &m, &c).unwrap();
+        let (d, report) = load_export(csv.as_bytes(), "log.csv", &m, &c).unwrap();
         // Equal order values: the row further down is the later update (P2 on line 3, not
         // P1 on line 7, whose order is lower).
         assert_eq!(d.tickets.len(), 1);
@@ -1874,16 +1873,16 @@ mod tests {
         let got: Vec<(u64, &str)> = d.rejections.iter().map(|r| (r.line, r.column.as_str())).collect();
         assert_eq!(got, vec![(4, "Volgnr"), (6, "Volgnr")], "{:?}", d.rejections);
         assert!(d.rejections[0].reason.contains("\"x\" is not a number (the update counter); the updates of ticket B cannot be put in order"), "{}", d.rejections[0].reason);
-        assert_eq!(d.mapping.as_ref().unwrap().priority_changes[0].path, vec!["P1", "P3", "P2"]);
+        assert_eq!(report.priority_changes[0].path, vec!["P1", "P3", "P2"]);
 
         // An order time the clocks skip: its hint names the setting; with it, the log is read.
         let by_time = mapping.replace("order = \"Volgnr\"", "order = { column = \"Tijd\", format = \"%d-%m-%Y %H:%M\" }");
         let csv = "Ticket;Tijd;School;Cat;Prio;Geopend\nA;28-03-2026 10:00;S;n;P3;2026-03-28T10:00\nA;29-03-2026 02:30;S;n;P2;2026-03-28T10:00\n";
-        let d = load_export(csv.as_bytes(), "log.csv", &LoadedMapping::parse(&by_time, "t").unwrap(), &c).unwrap();
+        let (d, _) = load_export(csv.as_bytes(), "log.csv", &LoadedMapping::parse(&by_time, "t").unwrap(), &c).unwrap();
         assert_eq!((d.rejections[0].line, d.rejections[0].column.as_str()), (3, "Tijd"));
         assert!(d.rejections[0].hint.contains("dst_gap = \"shift\""), "{}", d.rejections[0].hint);
         let shift = format!("[source]\ndst_gap = \"shift\"\n{by_time}");
-        let d = load_export(csv.as_bytes(), "log.csv", &LoadedMapping::parse(&shift, "t").unwrap(), &c).unwrap();
+        let (d, _) = load_export(csv.as_bytes(), "log.csv", &LoadedMapping::parse(&shift, "t").unwrap(), &c).unwrap();
         assert_eq!((d.rejections.len(), d.tickets[0].priority.key()), (0, "P2"));
     }
 

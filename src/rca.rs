@@ -641,14 +641,14 @@ pub fn closest_ids<'a>(wanted: &str, ids: impl Iterator<Item = &'a str>, n: usiz
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::load::load_tickets_csv;
+    use crate::canonical::read_tickets_csv;
 
     const HEAD: &str = "id,type,school,category,subcategory,summary,impact,urgency,priority,channel,opened_at,responded_at,resolved_at,closed_at,escalated_at";
 
     fn ticket(row: &str) -> (Ticket, LoadedContract) {
         let c = LoadedContract::embedded();
         let csv = format!("{HEAD}\n{row}\n");
-        let d = load_tickets_csv(csv.as_bytes(), "t.csv", &c).unwrap();
+        let d = read_tickets_csv(csv.as_bytes(), "t.csv", &c).unwrap();
         assert_eq!(d.rejections, vec![]);
         (d.tickets[0].clone(), c)
     }
@@ -676,7 +676,7 @@ due_on = 2026-11-30
     #[test]
     fn due_dates_skip_weekends_and_holidays() {
         let c = LoadedContract::embedded();
-        let at = |s: &str| crate::load::parse_timestamp(s, &c).unwrap();
+        let at = |s: &str| crate::canonical::parse_timestamp(s, &c).unwrap();
         // Spec §3: 5 workdays after Friday 31 October 2025 is Friday 7 November.
         assert_eq!(due_date(&c, at("2025-10-31T15:00")), date("2025-11-07"));
         // Wednesday 23 December 2026: Christmas and Boxing Day (Fri/Sat), the weekend → Thu 31 Dec.

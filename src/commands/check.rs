@@ -43,7 +43,7 @@ pub fn run(args: &CheckArgs) -> Result<Outcome, Error> {
         println!("{}: {} rows, sha256 {}", f.name, f.rows, f.sha256);
     }
     if let Some(m) = &data.mapping {
-        for line in m.check_lines(&data, &contract, args.show) {
+        for line in m.check_lines(&data.tickets, &contract, args.show) {
             println!("{line}");
         }
     }

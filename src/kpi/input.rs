@@ -8,7 +8,7 @@ use serde::Serialize;
 use crate::contract::LoadedContract;
 use crate::error::Error;
 use crate::limits::shown;
-use crate::load::{broken_row, merge_by_line, parse_timestamp, time_hint, Rejection};
+use crate::canonical::{broken_row, merge_by_line, parse_timestamp, time_hint, Rejection};
 use crate::table::csv::field;
 use crate::table::CsvTable;
 use crate::period::{Period, PeriodKind};

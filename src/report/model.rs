@@ -8,7 +8,7 @@
 
 use serde::Serialize;
 
-use crate::load::{InputFile, Rejection, Warning};
+use crate::canonical::{InputFile, Rejection, Warning};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct MonthlyReport {

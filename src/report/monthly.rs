@@ -588,7 +588,7 @@ pub fn build_with(data: &DataSet, ctx: &RunContext, ticket_rows_wanted: bool) ->
     // Warnings about the tickets this report counts (not about those of other months).
     let counted_ids: FastSet<&str> =
         kpi_tickets.iter().map(|(t, _)| t.id.as_str()).chain(backlog.iter().map(|b| b.ticket_id.as_str())).collect();
-    let warnings: Vec<crate::load::Warning> =
+    let warnings: Vec<crate::canonical::Warning> =
         data.warnings.iter().filter(|w| counted_ids.contains(w.ticket_id.as_str())).cloned().collect();
     let mut warnings_by_column: BTreeMap<&str, u64> = BTreeMap::new();
     for w in &warnings {

@@ -70,7 +70,7 @@ pub struct QuarterlyReport {
     #[serde(skip)]
     pub tickets: Vec<crate::report::model::TicketRow>,
     #[serde(skip)]
-    pub rejections: Vec<crate::load::Rejection>,
+    pub rejections: Vec<crate::canonical::Rejection>,
 }
 
 /// The quarterly report's JSON file: the report with the rejected rows and the quarter's
@@ -79,7 +79,7 @@ pub struct QuarterlyReport {
 pub struct QuarterlyJson<'a> {
     #[serde(flatten)]
     pub report: &'a QuarterlyReport,
-    pub rejections: &'a [crate::load::Rejection],
+    pub rejections: &'a [crate::canonical::Rejection],
     pub tickets: &'a [crate::report::model::TicketRow],
 }
 

@@ -10,7 +10,8 @@ use serde::Serialize;
 
 use super::{duplicate, require_columns, RowReader};
 use crate::error::Error;
-use crate::load::{DataSet, Rejection};
+use crate::load::DataSet;
+use crate::canonical::Rejection;
 use crate::table::CsvTable;
 
 pub const COMPLAINT_COLUMNS: &[&str] = &["id", "received", "school", "channel", "subject", "ticket", "handled", "outcome"];

@@ -10,7 +10,8 @@ use serde::Serialize;
 use super::{duplicate, require_columns, RowReader};
 use crate::contract::LoadedContract;
 use crate::error::Error;
-use crate::load::{DataSet, Rejection};
+use crate::load::DataSet;
+use crate::canonical::Rejection;
 use crate::table::CsvTable;
 
 pub const COLUMNS: &[&str] = &["id", "title", "source", "owner", "opened", "due", "implemented", "status", "note"];

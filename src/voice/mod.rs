@@ -14,7 +14,8 @@ use chrono::NaiveDate;
 
 use crate::contract::LoadedContract;
 use crate::error::Error;
-use crate::load::{DataSet, InputFile, Rejection};
+use crate::load::DataSet;
+use crate::canonical::{InputFile, Rejection};
 use crate::table::csv::field;
 use crate::table::CsvTable;
 

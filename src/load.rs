@@ -13,8 +13,9 @@ use crate::canonical::{read_tickets_csv, read_tickets_table, InputFile, Rejectio
 use crate::contract::LoadedContract;
 use crate::error::Error;
 use crate::mapping::{LoadedMapping, MappingReport};
-use crate::table::{file_name, is_xlsx, Cells, SheetTable};
+use crate::table::{file_name, is_xlsx, Cells, CsvTable, SheetTable};
 use crate::ticket::Ticket;
+use crate::voice::{self, COMPLAINTS_FILE, ESCALATIONS_FILE, IMPROVEMENT_FILE};
 
 /// Everything read from a data folder.
 #[derive(Debug, Clone, Default)]
@@ -166,8 +167,41 @@ pub fn load_data_dir_from(dir: &Path, contract: &LoadedContract, source: &Ticket
     data.preventive_measures = measures;
     data.notes.extend(notes);
     // The provider's own logs: improvement actions, complaints, escalations.
-    crate::voice::load_logs(dir, contract, &mut data)?;
+    load_logs(dir, contract, &mut data)?;
     Ok(data)
+}
+
+/// Reads the logs the data folder has into `data` (their rows, rejections and file
+/// accounting). Complaints first: an improvement action may name a complaint as its source.
+fn load_logs(dir: &Path, contract: &LoadedContract, data: &mut DataSet) -> Result<(), Error> {
+    let add = |data: &mut DataSet, name: &str, t: &CsvTable, rejections: Vec<Rejection>| {
+        data.files.push(InputFile { name: name.into(), sha256: t.sha256.clone(), rows: t.height as u64 });
+        data.rejections.extend(rejections);
+    };
+    if let Some(bytes) = crate::voice::read_log(dir, COMPLAINTS_FILE)? {
+        let (rows, rejections, t) = voice::complaints::load_complaints(&bytes, COMPLAINTS_FILE, &data.tickets)?;
+        add(data, COMPLAINTS_FILE, &t, rejections);
+        data.complaints = Some(rows);
+    }
+    if let Some(bytes) = crate::voice::read_log(dir, ESCALATIONS_FILE)? {
+        let (rows, rejections, t) = voice::complaints::load_escalations(&bytes, ESCALATIONS_FILE, &data.tickets)?;
+        add(data, ESCALATIONS_FILE, &t, rejections);
+        data.escalations = Some(rows);
+    }
+    match crate::voice::read_log(dir, IMPROVEMENT_FILE)? {
+        Some(bytes) => {
+            let (rows, rejections, t) = voice::improvement::load_actions(&bytes, IMPROVEMENT_FILE, contract, &data.tickets, data.complaints.as_deref().unwrap_or_default())?;
+            add(data, IMPROVEMENT_FILE, &t, rejections);
+            data.improvement_actions = Some(rows);
+        }
+        None => data.notes.push(format!("{IMPROVEMENT_FILE} is not in the data folder: improvement actions come from measurements.csv, if any")),
+    }
+    if data.complaints.is_none() {
+        data.notes.push(format!("{COMPLAINTS_FILE} is not in the data folder: complaints come from measurements.csv, if any"));
+    }
+    data.commentary = voice::commentary::load_commentary(dir)?;
+    data.documents.extend(data.commentary.values().map(|f| (f.name.clone(), f.sha256.clone())));
+    Ok(())
 }
 
 /// Warnings for tickets with a time after the day the report is made (`--today`): odd (the

@@ -269,7 +269,7 @@ mod tests {
             V7,Na het kwartaal,,NW,2026-07-01,2026-09-15,2026-10-02,\n\
             V8,Vorig kwartaal,,NW,2026-04-01,2026-06-15,2026-06-20,\n";
         let data = DataSet::default();
-        let (actions, rejected, _) = crate::voice::improvement::load_actions(csv.as_bytes(), "verbeteracties.csv", &c, &data).unwrap();
+        let (actions, rejected, _) = crate::voice::improvement::load_actions(csv.as_bytes(), "verbeteracties.csv", &c, &data.tickets, &[]).unwrap();
         assert!(rejected.is_empty(), "{rejected:?}");
         let q3 = Period::quarter(2026, 3).unwrap();
         let today = NaiveDate::from_ymd_opt(2026, 10, 5).unwrap();
@@ -313,7 +313,7 @@ mod tests {
             K4,2026-10-12,Maandag,2026-10-19\n\
             K5,2026-10-29,Nog open aan het eind,2026-11-03\n\
             K6,2026-11-01,Volgende maand,\n";
-        let (complaints, rejected, _) = crate::voice::complaints::load_complaints(csv.as_bytes(), "klachten.csv", &data).unwrap();
+        let (complaints, rejected, _) = crate::voice::complaints::load_complaints(csv.as_bytes(), "klachten.csv", &data.tickets).unwrap();
         assert!(rejected.is_empty(), "{rejected:?}");
         let oct = Period::month(2026, 10).unwrap();
         let s = complaint_section(Some(&complaints), None, &c, oct);

@@ -54,7 +54,7 @@ pub fn run(args: &AnnualArgs) -> Result<Outcome, Error> {
         .map(|q| crate::kpi::deliveries::QuarterDeliveries::find(out, &Period::quarter(year, q).expect("valid quarter"), contract, None))
         .collect();
     let mut a = build_annual_with(&start.data, &ctx, year, &|q, month, kpis| deliveries[q].apply_to(month, kpis, contract, labels));
-    a.commentary = crate::voice::commentary::for_annual(&start.data, &a, contract.contract.rules.require_explanations)?;
+    a.commentary = crate::report::commentary::for_annual(&start.data, &a, contract.contract.rules.require_explanations)?;
     start.progress.stage("making the PDF, the annex and the JSON");
     let rendered = render::annual(&a, labels, templates, today, !args.report.no_archival)?;
     let files = [

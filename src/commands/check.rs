@@ -91,7 +91,7 @@ pub fn run(args: &CheckArgs) -> Result<Outcome, Error> {
     );
     // The commentary files: all were read (syntax, keys) with the data; the month's is matched
     // to its report, so a key naming nothing is found before the monthly run.
-    let commentary = crate::voice::commentary::for_monthly(&data, &m.report, contract.contract.rules.require_explanations)?;
+    let commentary = crate::report::commentary::for_monthly(&data, &m.report, contract.contract.rules.require_explanations)?;
     for (label, f) in &data.commentary {
         println!("{}: {} explanations (for {label})", f.name, f.entries.len());
     }

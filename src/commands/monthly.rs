@@ -68,7 +68,7 @@ pub fn run(args: &MonthlyArgs) -> Result<Outcome, Error> {
         crate::kpi::deliveries::apply(&mut monthly.report.kpis, contract, &[d], &[], labels);
     }
     let required = contract.contract.rules.require_explanations;
-    monthly.report.commentary = crate::voice::commentary::for_monthly(data, &monthly.report, required)?;
+    monthly.report.commentary = crate::report::commentary::for_monthly(data, &monthly.report, required)?;
     let json = render::to_json(&crate::report::model::JsonDocument { report: &monthly.report, tickets: &monthly.tickets })?;
     monthly.report.changes = crate::commands::rerun_changes(dir, &json, "changes")?;
     progress.stage("making the PDF, the annex and the JSON");

@@ -2,6 +2,7 @@
 
 pub mod annual;
 pub mod changes;
+pub mod commentary;
 pub mod interpretations;
 pub mod model;
 pub mod monthly;

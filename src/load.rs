@@ -38,7 +38,7 @@ pub struct DataSet {
     /// What the mapping did, when the tickets came from an export through a mapping.
     pub mapping: Option<MappingReport>,
     /// The preventive measures of the RCA files in `rca/`, by ticket.
-    pub preventive_measures: Vec<crate::rca::RcaMeasure>,
+    pub preventive_measures: Vec<crate::rca::file::RcaMeasure>,
     /// The improvement log (`verbeteracties.csv`), when the folder has one.
     pub improvement_actions: Option<Vec<crate::voice::ImprovementAction>>,
     /// The complaints (`klachten.csv`) and escalations (`escalaties.csv`), when there.
@@ -162,7 +162,7 @@ pub fn load_data_dir_from(dir: &Path, contract: &LoadedContract, source: &Ticket
         None => data.notes.push("measurements.csv is not in the data folder: KPIs measured in other systems have no data".into()),
     }
     // The preventive measures of the RCA files, for the reports' list of open measures.
-    let (measures, notes, rca_files) = crate::rca::read_preventive_measures(dir);
+    let (measures, notes, rca_files) = crate::rca::file::read_preventive_measures(dir);
     data.documents.extend(rca_files);
     data.preventive_measures = measures;
     data.notes.extend(notes);

@@ -337,10 +337,10 @@ fn parsers_never_panic_and_never_lose_a_row_on_the_seed_corpus() {
     }
     // An RCA file.
     let rca = seed("rca.toml");
-    assert!(slarapport::rca::parse_rca_file(std::str::from_utf8(&rca).unwrap(), "rca/INC200.toml", "INC200").is_ok());
+    assert!(slarapport::rca::file::parse_rca_file(std::str::from_utf8(&rca).unwrap(), "rca/INC200.toml", "INC200").is_ok());
     for _ in 0..400 {
         let text = String::from_utf8_lossy(&hostile(&mut r, &rca)).into_owned();
-        let _ = slarapport::rca::parse_rca_file(&text, "rca/INC200.toml", "INC200");
+        let _ = slarapport::rca::file::parse_rca_file(&text, "rca/INC200.toml", "INC200");
     }
     // The contract (the guideline's) and a branding file.
     let contract = std::fs::read("contracts/dhs.toml").unwrap();

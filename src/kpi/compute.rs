@@ -119,8 +119,8 @@ pub struct RcaVerdict {
 }
 
 pub fn rca_verdict(t: &Ticket, c: &LoadedContract, today: NaiveDate) -> Option<RcaVerdict> {
-    let due_on = crate::rca::due_date(c, t.resolved_at?);
-    let delivered_on = crate::rca::delivered_by(c, t, today);
+    let due_on = crate::rca::due::due_date(c, t.resolved_at?);
+    let delivered_on = crate::rca::due::delivered_by(c, t, today);
     let (on_time, judged_on) = match delivered_on {
         Some(d) if d <= due_on => (true, d),
         Some(_) => (false, due_on),

@@ -526,8 +526,8 @@ pub fn build_with(data: &DataSet, ctx: &RunContext, ticket_rows_wanted: bool) ->
         if resolved >= start || t.opened_at >= start {
             continue; // this period's own P1s are listed above
         }
-        let due = crate::rca::due_date(contract, resolved);
-        let delivered = crate::rca::delivered_by(contract, t, ctx.today);
+        let due = crate::rca::due::due_date(contract, resolved);
+        let delivered = crate::rca::due::delivered_by(contract, t, ctx.today);
         let delivered_in = delivered.is_some_and(|d| d >= period.start && d <= period.last_day());
         let owed_in = delivered.is_none_or(|d| d >= period.start) && due <= period.last_day();
         if delivered_in || owed_in {
@@ -880,8 +880,8 @@ fn priority_overrides(
 
 fn p1_item(t: &Ticket, ev: &Evaluation, ctx: &RunContext, carried_over: bool) -> P1Item {
     let contract = ctx.contract;
-    let due = t.resolved_at.map(|r| crate::rca::due_date(contract, r));
-    let delivered = crate::rca::delivered_by(contract, t, ctx.today);
+    let due = t.resolved_at.map(|r| crate::rca::due::due_date(contract, r));
+    let delivered = crate::rca::due::delivered_by(contract, t, ctx.today);
     let rca_status = match (due, delivered) {
         (None, _) => "unresolved",
         (Some(due), Some(d)) if d <= due => "on_time",

@@ -314,7 +314,7 @@ pub fn kpi_section(inp: &KpiInputs) -> KpiSection {
                 .map(|k| {
                     let own = match k.source {
                         Some(KpiSource::Tickets | KpiSource::Calls | KpiSource::Report) => computed(k, inp, &w).map(KpiFigure::Figure),
-                        Some(KpiSource::Log) => super::logs::from_log(k, inp),
+                        Some(KpiSource::Log) => super::logs::from_log(k, inp.period, inp.today, inp.improvement_actions, inp.complaints),
                         _ => None,
                     };
                     match (measured(&k.id, k.unit, &inp.period, inp.measurements, inp.today), own) {

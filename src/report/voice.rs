@@ -236,22 +236,8 @@ mod tests {
         improvement_actions: Option<&[ImprovementAction]>,
         complaints: Option<&[Complaint]>,
     ) -> Option<crate::kpi::KpiFigure> {
-        let inp = crate::kpi::compute::KpiInputs {
-            contract: c,
-            tickets: &[],
-            p1_incidents: &[],
-            tickets_file: "tickets.csv",
-            calls: None,
-            measurements: &[],
-            period,
-            today,
-            recurring_reported: false,
-            lang: "nl",
-            improvement_actions,
-            complaints,
-        };
         let k = c.contract.domains.iter().flat_map(|d| &d.kpis).find(|k| k.id == id).unwrap();
-        crate::kpi::logs::from_log(k, &inp)
+        crate::kpi::logs::from_log(k, period, today, improvement_actions, complaints)
     }
 
     /// Hand-made log against July–September 2026: which action lands in which list, and

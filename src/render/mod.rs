@@ -7,6 +7,7 @@ pub mod world;
 pub mod xlsx;
 pub mod xlsx_quarterly;
 pub mod xlsx_annual;
+pub mod xlsx_text;
 pub mod xlsx_voice;
 
 use chrono::NaiveDate;

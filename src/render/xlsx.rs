@@ -53,6 +53,9 @@ use rust_xlsxwriter::{
     FormatAlign, FormatBorder, Formula, Workbook, Worksheet, XlsxError,
 };
 
+use super::xlsx_text::{cell_text, sheet_base_name, truncate_utf16};
+#[cfg(test)]
+use super::xlsx_text::MAX_CELL_UTF16;
 use crate::contract::{Direction, Frequency, KpiSource, PriorityCombination, Unit};
 use crate::error::Error;
 use crate::i18n::{Labels, format_number, format_pct, month_label};
@@ -68,8 +71,6 @@ const EXCEL_MAX_ROWS: usize = 1_048_576;
 const LIST_ROWS_PER_SHEET: usize = EXCEL_MAX_ROWS - 1;
 /// Rows per list (rejections, warnings) on the data-quality sheet.
 pub const DQ_MAX_ROWS: usize = 100_000;
-/// Excel's limit on the length of a cell's text, in UTF-16 code units.
-const MAX_CELL_UTF16: usize = 32_767;
 /// Excel's limit on the length of a sheet name, in UTF-16 code units.
 const MAX_SHEET_NAME_UTF16: usize = 31;
 
@@ -339,27 +340,6 @@ impl Book<'_> {
     }
 }
 
-/// The label in `name` made fit for a sheet name: no `[]:*?/\`, no control characters, no
-/// leading or trailing apostrophe, never empty.
-pub(crate) fn sheet_base_name(name: &str) -> String {
-    let cleaned: String = name
-        .chars()
-        .map(|c| {
-            if "[]:*?/\\".contains(c) || c.is_control() {
-                '_'
-            } else {
-                c
-            }
-        })
-        .collect();
-    let trimmed = cleaned.trim().trim_matches('\'').trim();
-    if trimmed.is_empty() {
-        "Sheet".to_string()
-    } else {
-        trimmed.to_string()
-    }
-}
-
 /// `base`, or `base (n)` for n > 1, cut to Excel's 31 characters.
 pub(crate) fn numbered_sheet_name(base: &str, n: usize) -> String {
     let suffix = if n > 1 {
@@ -370,49 +350,6 @@ pub(crate) fn numbered_sheet_name(base: &str, n: usize) -> String {
     let room = MAX_SHEET_NAME_UTF16.saturating_sub(suffix.len());
     let head = truncate_utf16(base, room).trim_end().trim_end_matches('\'');
     format!("{head}{suffix}")
-}
-
-/// The longest prefix of `s` of at most `max` UTF-16 code units, cut at a char boundary.
-fn truncate_utf16(s: &str, max: usize) -> &str {
-    let mut units = 0;
-    for (i, c) in s.char_indices() {
-        units += c.len_utf16();
-        if units > max {
-            return &s[..i];
-        }
-    }
-    s
-}
-
-/// Text made safe for a cell: control characters other than tab and newline become U+FFFD
-/// (CR LF and a lone CR become a newline), as do the non-characters U+FFFE and U+FFFF;
-/// text over Excel's limit is cut and ends in an ellipsis.
-pub(crate) fn cell_text(s: &str) -> Cow<'_, str> {
-    let bad =
-        |c: char| (c.is_control() && c != '\t' && c != '\n') || c == '\u{FFFE}' || c == '\u{FFFF}';
-    let mut out: Cow<'_, str> = if s.chars().any(bad) {
-        let mut t = String::with_capacity(s.len());
-        let mut chars = s.chars().peekable();
-        while let Some(c) = chars.next() {
-            match c {
-                '\r' => {
-                    chars.next_if_eq(&'\n');
-                    t.push('\n');
-                }
-                c if bad(c) => t.push('\u{FFFD}'),
-                c => t.push(c),
-            }
-        }
-        Cow::Owned(t)
-    } else {
-        Cow::Borrowed(s)
-    };
-    if out.len() > MAX_CELL_UTF16 && out.encode_utf16().count() > MAX_CELL_UTF16 {
-        let mut t = truncate_utf16(&out, MAX_CELL_UTF16 - 1).to_string();
-        t.push('…');
-        out = Cow::Owned(t);
-    }
-    out
 }
 
 fn excel_date_from(d: NaiveDate) -> Option<ExcelDateTime> {

@@ -5,7 +5,8 @@
 
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, FormatBorder, Workbook};
 
-use super::xlsx::{cell_text, numbered_sheet_name, sheet_base_name};
+use super::xlsx::numbered_sheet_name;
+use super::xlsx_text::{cell_text, sheet_base_name};
 use crate::error::Error;
 use crate::i18n::{month_label, Labels};
 use crate::report::annual::AnnualReport;

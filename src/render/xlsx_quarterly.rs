@@ -25,9 +25,10 @@ use super::xlsx::{
 };
 
 use super::xlsx::{
-    POISONED_RESULT, achievement_part, cached, cell_text, direction_key, lit, numbered_sheet_name,
-    sheet_base_name, sheet_ref, source_text, staircase_formula, str_lit, unit_key,
+    POISONED_RESULT, achievement_part, cached, direction_key, lit, numbered_sheet_name, sheet_ref,
+    source_text, staircase_formula, str_lit, unit_key,
 };
+use super::xlsx_text::{cell_text, sheet_base_name};
 use crate::contract::PriorityCombination;
 use crate::error::Error;
 use crate::i18n::{month_label, Labels};

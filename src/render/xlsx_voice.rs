@@ -5,7 +5,7 @@
 use chrono::{Datelike, NaiveDate};
 use rust_xlsxwriter::{ExcelDateTime, Format, FormatBorder, Worksheet, XlsxError};
 
-use super::xlsx::{cell_text, sheet_base_name};
+use super::xlsx_text::{cell_text, sheet_base_name};
 use crate::i18n::Labels;
 use crate::report::voice::{ActionItem, Voice};
 use crate::voice::commentary::{Block, Commentary};

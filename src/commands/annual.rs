@@ -51,7 +51,7 @@ pub fn run(args: &AnnualArgs) -> Result<Outcome, Error> {
     // Domain 6's reports on time per quarter, from the report folders already made (as each
     // quarterly report counted them).
     let deliveries: Vec<_> = (1..=4)
-        .map(|q| crate::kpi::deliveries::QuarterDeliveries::find(out, &Period::quarter(year, q).expect("valid quarter"), contract, None))
+        .map(|q| crate::commands::deliveries::QuarterDeliveries::find(out, &Period::quarter(year, q).expect("valid quarter"), contract, None))
         .collect();
     let mut a = build_annual_with(&start.data, &ctx, year, &|q, month, kpis| deliveries[q].apply_to(month, kpis, contract, labels));
     a.commentary = crate::report::commentary::for_annual(&start.data, &a, contract.contract.rules.require_explanations)?;

@@ -64,8 +64,8 @@ pub fn run(args: &MonthlyArgs) -> Result<Outcome, Error> {
     }
     // Domain 6's reports on time, from this folder's first version (unless measured).
     if let Ok(due_on) = chrono::NaiveDate::parse_from_str(&monthly.report.meta.due_on, "%Y-%m-%d") {
-        let d = crate::kpi::deliveries::delivery(dir, today, due_on);
-        crate::kpi::deliveries::apply(&mut monthly.report.kpis, contract, &[d], &[], labels);
+        let d = crate::commands::deliveries::delivery(dir, today, due_on);
+        crate::commands::deliveries::apply(&mut monthly.report.kpis, contract, &[d], &[], labels);
     }
     let required = contract.contract.rules.require_explanations;
     monthly.report.commentary = crate::report::commentary::for_monthly(data, &monthly.report, required)?;

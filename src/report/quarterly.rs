@@ -394,7 +394,7 @@ pub fn build_quarterly(data: &DataSet, ctx: &RunContext) -> QuarterlyReport {
 /// rejected rows for its JSON (what a rerun is compared on). `adjust` may change each
 /// month's KPI section (`Some(i)`) and the quarter's (`None`) before the report is assembled
 /// from them — the command gives domain 6's reports on time their figure from the report
-/// folders there (`kpi::deliveries`), so the core reads no files.
+/// folders there (`commands::deliveries`), so the core reads no files.
 pub fn build_quarterly_with(
     data: &DataSet,
     ctx: &RunContext,

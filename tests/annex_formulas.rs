@@ -34,7 +34,7 @@ use slarapport::render::world::TemplateSet;
 use slarapport::render::xlsx::{POISONED_RESULT, monthly_xlsx, monthly_xlsx_with_cached};
 use slarapport::render::xlsx_quarterly::{quarterly_xlsx, quarterly_xlsx_with_cached};
 use slarapport::report::model::Monthly;
-use slarapport::report::monthly::{RunContext, build};
+use slarapport::report::aggregate::{RunContext, build};
 use slarapport::report::quarterly::{QuarterlyReport, build_quarterly};
 
 const TOLERANCE: f64 = 1e-9;

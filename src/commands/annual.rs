@@ -7,7 +7,7 @@ use crate::output::write_report;
 use crate::period::Period;
 use crate::render;
 use crate::report::annual::{build_annual_with, parse_year};
-use crate::report::monthly::RunContext;
+use crate::report::aggregate::RunContext;
 
 #[derive(Debug, Clone, clap::Args)]
 pub struct AnnualArgs {

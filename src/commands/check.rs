@@ -7,7 +7,7 @@ use crate::commands::{resolve_today, Outcome};
 use crate::contract::LoadedContract;
 use crate::error::Error;
 use crate::period::Period;
-use crate::report::monthly::{build, RunContext};
+use crate::report::aggregate::{build, RunContext};
 
 #[derive(Debug, Clone, clap::Args)]
 pub struct CheckArgs {

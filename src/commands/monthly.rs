@@ -5,7 +5,7 @@ use crate::error::Error;
 use crate::output::write_report;
 use crate::period::Period;
 use crate::render;
-use crate::report::monthly::{build, RunContext};
+use crate::report::aggregate::{build, RunContext};
 
 #[derive(Debug, Clone, clap::Args)]
 pub struct MonthlyArgs {

@@ -5,7 +5,7 @@ use crate::error::Error;
 use crate::output::write_report;
 use crate::period::Period;
 use crate::render;
-use crate::report::monthly::RunContext;
+use crate::report::aggregate::RunContext;
 use crate::report::quarterly::build_quarterly_with;
 
 #[derive(Debug, Clone, clap::Args)]

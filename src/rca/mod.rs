@@ -28,7 +28,7 @@ use serde::Serialize;
 
 use crate::contract::LoadedContract;
 use crate::evaluate::{evaluate, Measure};
-use crate::report::monthly::{local_str, minutes, status_key};
+use crate::report::aggregate::{local_str, minutes, status_key};
 use crate::ticket::{Channel, Priority, Ticket};
 
 pub mod due;

@@ -929,7 +929,7 @@ mod tests {
     use crate::contract::LoadedContract;
     use crate::period::Period;
     use crate::render::xlsx::tests::{chart_parts, open, string_at};
-    use crate::report::monthly::RunContext;
+    use crate::report::aggregate::RunContext;
     use crate::report::quarterly::build_quarterly;
 
     /// The committed demo data, third quarter of 2026.

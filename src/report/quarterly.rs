@@ -15,7 +15,7 @@ use crate::kpi::{DomainResult, KpiSection};
 use crate::load::DataSet;
 use crate::period::Period;
 use crate::report::model::{Accounting, CrossTable, Meta, SparseCrossTable, Summary};
-use crate::report::monthly::{build_with, cross_table, reorder_rows, sparse_cross_table, FastMap, RunContext};
+use crate::report::aggregate::{build_with, cross_table, reorder_rows, sparse_cross_table, FastMap, RunContext};
 use crate::ticket::{ChangeClass, TicketType};
 
 #[derive(Debug, Clone, Serialize)]
@@ -174,7 +174,7 @@ pub struct ChangeItem {
 /// The non-standard and emergency changes opened in the quarter, by class (non-standard
 /// first), then opening time and id.
 fn listed_changes(in_scope: &[&crate::ticket::Ticket], contract: &crate::contract::LoadedContract, in_quarter: &dyn Fn(chrono::DateTime<chrono::Utc>) -> bool, end: chrono::DateTime<chrono::Utc>) -> Vec<ChangeItem> {
-    let local = |t| crate::report::monthly::local_str(contract, t);
+    let local = |t| crate::report::aggregate::local_str(contract, t);
     let mut out: Vec<(u8, &crate::ticket::Ticket)> = in_scope
         .iter()
         .filter(|t| t.ticket_type == TicketType::Change && in_quarter(t.opened_at))
@@ -506,7 +506,7 @@ pub fn build_quarterly_with(
             cab_approved: cab.iter().filter(|t| t.cab_approved == Some(true)).count() as u64,
             resolved: resolved.len() as u64,
             failed,
-            failed_pct: crate::report::monthly::pct(failed, resolved.len() as u64),
+            failed_pct: crate::report::aggregate::pct(failed, resolved.len() as u64),
         }
     };
     let mut changes: Vec<ChangeRow> = bounds

@@ -1,8 +1,10 @@
-//! Aggregation for the monthly report: which ticket counts where, and the figures.
+//! Aggregation of one period (a month, or a pooled quarter for the quarterly report): which
+//! ticket counts where, and the figures. The monthly report is this period's model; the
+//! quarterly and annual reports call it for each of their months and for the whole quarter.
 //!
 //! Counting rules (spec §4): volumes and response attainment count tickets opened in the
-//! month; resolution attainment counts tickets resolved in it; tickets open at the end of the
-//! month and past their resolution deadline form the overdue backlog. Every row read ends in
+//! period; resolution attainment counts tickets resolved in it; tickets open at the end of the
+//! period and past their resolution deadline form the overdue backlog. Every row read ends in
 //! exactly one place — counted, excluded with a reason, or rejected — and the sums are part
 //! of the report.
 

@@ -15,7 +15,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("foundations", &["error", "limits", "natural", "timestamp", "digest", "assets", "progress"]),
     ("tables", &["table", "table::*"]),
     ("contract", &["clock", "ticket", "contract", "period", "i18n", "branding"]),
-    ("canonical row", &["canonical"]),
+    ("canonical row", &["canonical", "canonical::*"]),
     ("mappings", &["mapping"]),
     ("readers of the other inputs", &["kpi::input", "rca::file", "voice", "voice::*"]),
     ("data folder", &["load"]),

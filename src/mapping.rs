@@ -1386,21 +1386,59 @@ pub fn load_export_owned(bytes: Vec<u8>, file: &str, m: &LoadedMapping, contract
 }
 
 fn load_export_from(bytes: std::borrow::Cow<[u8]>, file: &str, m: &LoadedMapping, contract: &LoadedContract) -> Result<(TicketIntake, MappingReport), Error> {
-    let xlsx = crate::table::is_xlsx(Path::new(file));
     let sha256 = sha256_hex(&bytes);
     let mut report = MappingReport { mapping: m.origin.clone(), file: file.to_string(), ..MappingReport::default() };
-    let read_notes: Vec<String>;
     let default_tz = m.tz.unwrap_or(contract.tz);
+    let (table, binding, read_notes) = read_bound(&bytes, file, m, default_tz, &sha256, &mut report)?;
+    drop(bytes);
+    let Binding { names, pool, bound, events, .. } = binding;
+    let mut cells = ExportCells { table: table.as_ref(), names: &names, empties: &m.empty, placeholders: BTreeMap::new() };
+    let rows = RowMapping { m, file, bound: &bound, pool: &pool, default_tz };
+    let height = table.height();
+    let units = match &events {
+        None => (0..height).map(|row| rows.unit(&mut cells, row, &mut report)).collect(),
+        Some(events) => rows.reduced_event_log(&mut cells, events, &mut report),
+    };
+    report.fields.sort_by_key(|(c, _)| column_index(c));
+    report.placeholders = std::mem::take(&mut cells.placeholders);
+    // Rows that could not be split into the header's fields are rejected where they stand.
+    let broken: Vec<Rejection> = table.broken().iter().map(|b| crate::canonical::broken_row(file, b)).collect();
+    // The table is not read again: its memory is the tickets'.
+    drop(table);
+    report.rows_in_file = (height + broken.len()) as u64;
+    report.rows_mapped = units.len() as u64;
+    report.rejected_by_mapping = (units.iter().filter(|u| u.problem.is_some()).count() + broken.len()) as u64;
+
+    let mut data = validate_units(&units, broken, file, &pool, &report, contract);
+    data.files.push(InputFile { name: file.to_string(), sha256, rows: report.rows_in_file });
+    data.notes.extend(read_notes);
+    data.notes.extend(mapping_notes(&report, m, file));
+    crate::canonical::note_dropped(&mut data);
+    Ok((data, report))
+}
+
+/// Reads the export (a worksheet, or CSV text in its encoding and separator), binding the
+/// mapping to its header as soon as the header is read, so that a CSV is read with only the
+/// columns the mapping uses (an audit log has three dozen). The table, the binding and what
+/// the reading noted.
+fn read_bound<'m>(
+    bytes: &[u8],
+    file: &str,
+    m: &'m LoadedMapping,
+    default_tz: Tz,
+    sha256: &str,
+    report: &mut MappingReport,
+) -> Result<(Box<dyn Cells>, Binding<'m>, Vec<String>), Error> {
     let mut binding: Option<Binding> = None;
-    let owned_table: Box<dyn Cells> = if xlsx {
-        let t = SheetTable::read(&bytes, file, m.sheet.as_deref())?;
-        binding = Some(bind(m, &t.names, file, default_tz, &mut report)?);
+    let (table, notes): (Box<dyn Cells>, Vec<String>) = if crate::table::is_xlsx(Path::new(file)) {
+        let t = SheetTable::read(bytes, file, m.sheet.as_deref())?;
+        binding = Some(bind(m, &t.names, file, default_tz, report)?);
         report.sheet = Some(t.sheet.clone());
-        read_notes = t.notes.clone();
         report.encoding = "xlsx".into();
-        Box::new(t)
+        let notes = t.notes.clone();
+        (Box::new(t), notes)
     } else {
-        let (text, enc) = decode(&bytes, m.encoding, file)?;
+        let (text, enc) = decode(bytes, m.encoding, file)?;
         let sep = m.delimiter.unwrap_or_else(|| detect_delimiter(&text));
         report.encoding = enc;
         report.delimiter = Some(match sep {
@@ -1409,47 +1447,68 @@ fn load_export_from(bytes: std::borrow::Cow<[u8]>, file: &str, m: &LoadedMapping
             b'\t' => "tab".into(),
             s => format!("'{}'", s as char),
         });
-        // Only the columns the mapping reads are read (an audit log has three dozen).
-        let t = CsvTable::read_text_with(&text, file, sep, sha256.clone(), Some(|names: &[String]| {
-            let b = bind(m, names, file, default_tz, &mut report)?;
+        let t = CsvTable::read_text_with(&text, file, sep, sha256.to_string(), Some(|names: &[String]| {
+            let b = bind(m, names, file, default_tz, report)?;
             let used = b.used.clone();
             binding = Some(b);
             Ok(used)
         }))?;
-        read_notes = t.notes.clone();
-        Box::new(t)
+        let notes = t.notes.clone();
+        (Box::new(t), notes)
     };
-    drop(bytes);
-    let table: &dyn Cells = owned_table.as_ref();
-    let Binding { names, pool, bound, events, .. } = binding.expect("the header was bound");
+    Ok((table, binding.expect("the header was bound"), notes))
+}
 
-    let empties = &m.empty;
-    let is_placeholder = |v: &str| !empties.is_empty() && empties.contains(&norm(v));
-    let mut placeholders: BTreeMap<String, u64> = BTreeMap::new();
-    let mut cell = |c: usize, row: usize| -> Option<String> {
-        let v = table.cell(c, row)?.trim();
+/// The export's cells as the mapping reads them: trimmed, and a placeholder (`[source]
+/// empty`) read as empty and counted per column.
+struct ExportCells<'t> {
+    table: &'t dyn Cells,
+    names: &'t [String],
+    empties: &'t [String],
+    placeholders: BTreeMap<String, u64>,
+}
+
+impl ExportCells<'_> {
+    fn is_placeholder(&self, v: &str) -> bool {
+        !self.empties.is_empty() && self.empties.contains(&norm(v))
+    }
+
+    /// The cell's text; `None` when empty or a placeholder (then counted).
+    fn cell(&mut self, c: usize, row: usize) -> Option<String> {
+        let v = self.table.cell(c, row)?.trim();
         if v.is_empty() {
             return None;
         }
-        if is_placeholder(v) {
-            *placeholders.entry(names[c].clone()).or_default() += 1;
+        if self.is_placeholder(v) {
+            *self.placeholders.entry(self.names[c].clone()).or_default() += 1;
             return None;
         }
         Some(v.to_string())
-    };
+    }
 
-    // The same, without counting placeholders again (for the event-log columns).
-    let peek = |c: usize, row: usize| -> Option<String> {
-        let v = table.cell(c, row)?.trim();
-        if v.is_empty() || (!empties.is_empty() && empties.contains(&norm(v))) { None } else { Some(v.to_string()) }
-    };
+    /// The same, without counting placeholders again (for the event-log columns).
+    fn peek(&self, c: usize, row: usize) -> Option<String> {
+        let v = self.table.cell(c, row)?.trim();
+        if v.is_empty() || self.is_placeholder(v) { None } else { Some(v.to_string()) }
+    }
+}
 
-    // Map every row; an event log is reduced as it is read (see [`EventLog`]).
-    let height = table.height();
-    let mut units: Vec<Box<Unit>> = Vec::with_capacity(if events.is_some() { 0 } else { height });
-    let mut log = EventLog::default();
-    for row in 0..height {
-        let line = table.line(row);
+/// What every row of the export is mapped with.
+struct RowMapping<'a, 'm> {
+    m: &'m LoadedMapping,
+    file: &'a str,
+    bound: &'a [Bound<'m>],
+    pool: &'a [String],
+    default_tz: Tz,
+}
+
+impl RowMapping<'_, '_> {
+    /// Row `row` of the export mapped onto the canonical columns: each bound field's text
+    /// from its source, through its value map, a time read in its format and zone. The
+    /// first problem becomes the unit's rejection; what was defaulted or could not be read
+    /// is counted in `report`.
+    fn unit(&self, cells: &mut ExportCells, row: usize, report: &mut MappingReport) -> Box<Unit> {
+        let line = cells.table.line(row);
         let mut u = Box::new(Unit {
             line,
             values: std::array::from_fn(|_| None),
@@ -1459,137 +1518,14 @@ fn load_export_from(bytes: std::borrow::Cow<[u8]>, file: &str, m: &LoadedMapping
             dropped: Vec::new(),
             value_lines: Vec::new(),
         });
-        for b in &bound {
+        for b in self.bound {
             let k = column_index(b.field.canon).expect("canonical");
             u.labels[k] = b.label;
-            let text = match &b.source {
-                BoundSource::Columns(cols) => {
-                    let mut got = None;
-                    for c in cols {
-                        if let Some(v) = cell(*c, row) {
-                            u.labels[k] = *c;
-                            got = Some(v);
-                            break;
-                        }
-                    }
-                    got
-                }
-                BoundSource::Template(pieces) => {
-                    // Text between two columns is kept only when both have a value, so
-                    // "{Vestiging} - {Locatie}" with no Locatie gives "Duinoord", not "Duinoord -".
-                    let vals: Vec<Option<String>> = pieces.iter().map(|(c, _)| c.and_then(|c| cell(c, row))).collect();
-                    let has = |j: usize, step: isize| -> bool {
-                        let mut k = j as isize + step;
-                        while k >= 0 && (k as usize) < pieces.len() {
-                            if pieces[k as usize].0.is_some() {
-                                return vals[k as usize].is_some();
-                            }
-                            k += step;
-                        }
-                        true
-                    };
-                    let mut s = String::new();
-                    for (j, (c, lit)) in pieces.iter().enumerate() {
-                        match c {
-                            Some(_) => s += vals[j].as_deref().unwrap_or(""),
-                            None if has(j, -1) && has(j, 1) => s += lit,
-                            None => {}
-                        }
-                    }
-                    if vals.iter().any(Option::is_some) { Some(s.trim().to_string()).filter(|s| !s.is_empty()) } else { None }
-                }
-                BoundSource::Const(v) => Some(v.clone()).filter(|v| !v.is_empty()),
-                BoundSource::Absent => None,
-            };
-            let Some(text) = text else { continue };
-            let label = &pool[u.labels[k]];
-            let mut note_value = |outcome: String| {
-                let e = report.unmapped.entry(label.clone()).or_default().entry(text.clone()).or_insert(ValueCount {
-                    count: 0,
-                    outcome,
-                    first_line: line,
-                });
-                e.count += 1;
-            };
-            let value = match &b.field.map {
-                Some(map) => match map.get(&norm(&text)) {
-                    Some(v) => Some(v.clone()).filter(|v| !v.is_empty()),
-                    None => match &b.field.unmapped {
-                        Unmapped::Reject => {
-                            note_value("rejected".into());
-                            if u.problem.is_none() {
-                                u.problem = Some(Box::new(Rejection {
-                                    file: file.into(),
-                                    line,
-                                    column: label.clone(),
-                                    value: crate::limits::shown(&text).into_owned(),
-                                    reason: format!("\"{}\" is not in the value map for {} in {}", crate::limits::shown(&text), b.field.canon, m.origin),
-                                    hint: format!(
-                                        "add \"{}\" = \"…\" ({}) to the map of {} in the mapping, or give it a default",
-                                        crate::limits::shown(&text),
-                                        vocabulary(b.field.canon),
-                                        b.field.canon
-                                    ),
-                                    ..Default::default()
-                                }));
-                            }
-                            None
-                        }
-                        Unmapped::Keep => {
-                            if !is_known_value(b.field.canon, &text) {
-                                note_value("rejected (not in the map, and not a value slarapport knows)".into());
-                            }
-                            Some(text.clone())
-                        }
-                        Unmapped::Empty => {
-                            note_value("read as empty".into());
-                            None
-                        }
-                        Unmapped::Default(d) => {
-                            note_value(if d.is_empty() { "read as empty (the map's default)".into() } else { format!("read as \"{d}\" (the map's default)") });
-                            Some(d.clone()).filter(|d| !d.is_empty())
-                        }
-                    },
-                },
-                None => {
-                    if !is_known_value(b.field.canon, &text) {
-                        note_value(format!("rejected (not a value of {}; add a map)", b.field.canon));
-                    }
-                    Some(text.clone())
-                }
-            };
-            let Some(value) = value else { continue };
+            let Some(text) = source_text(b, cells, row, &mut u.labels[k]) else { continue };
+            let label = &self.pool[u.labels[k]];
+            let Some(value) = self.mapped_value(b, &text, label, line, &mut u, report) else { continue };
             if TIME_COLUMNS.contains(&b.field.canon) {
-                match parse_time(&value, &b.field.formats, b.tz, m.decimal_comma, m.dst) {
-                    Ok(t) => {
-                        u.values[k] = Some(t.to_rfc3339_opts(SecondsFormat::Secs, true).into());
-                        u.shown[k] = Some(text.into());
-                    }
-                    Err(fail) => {
-                        // A column no figure uses loses the value, not the ticket.
-                        let unused = UNUSED_BY_FIGURES.contains(&b.field.canon);
-                        let p = if unused { report.dropped_times.entry(label.clone()) } else { report.bad_times.entry(label.clone()) }.or_default();
-                        p.count += 1;
-                        if p.examples.len() < 3 {
-                            p.examples.push((line, text.clone(), fail.reason.clone()));
-                        }
-                        if unused {
-                            u.dropped.push((k, fail.reason));
-                            u.shown[k] = Some(text.into());
-                        } else if u.problem.is_none() {
-                            let hint = fail.hint(&format!("correct the time in the export, or give its format in the mapping ([columns] {} format = \"…\")", b.field.canon));
-                            u.problem = Some(Box::new(Rejection {
-                                file: file.into(),
-                                line,
-                                column: label.clone(),
-                                value: crate::limits::shown(&text).into_owned(),
-                                reason: fail.reason,
-                                hint,
-                                ..Default::default()
-                            }));
-                        }
-                    }
-                }
+                self.read_time(b, k, value, text, label, line, &mut u, report);
             } else {
                 if value != text {
                     u.shown[k] = Some(text.into());
@@ -1597,27 +1533,135 @@ fn load_export_from(bytes: std::borrow::Cow<[u8]>, file: &str, m: &LoadedMapping
                 u.values[k] = Some(value.into());
             }
         }
-        match &events {
-            None => units.push(u),
-            Some((ev, key_col, order_col, rules)) => log.add(row, u, ev.priority, *key_col, *order_col, rules, &peek, &|v: &str| match &ev.order_formats {
-                None => parse_number(v, m.decimal_comma).ok_or_else(|| TimeFail::format(format!("\"{}\" is not a number (the update counter)", crate::limits::shown(v)))),
-                Some(f) => parse_time(v, f, default_tz, m.decimal_comma, m.dst).map(|t| t.timestamp_millis() as f64),
-            }, file, &names, table),
+        u
+    }
+
+    /// `text` through field `b`'s value map (the unmapped rule deciding for a value not in
+    /// it, counted in `report`); the text itself for a field without a map.
+    fn mapped_value(&self, b: &Bound, text: &str, label: &str, line: u64, u: &mut Unit, report: &mut MappingReport) -> Option<String> {
+        let mut note_value = |outcome: String| {
+            let e = report.unmapped.entry(label.to_string()).or_default().entry(text.to_string()).or_insert(ValueCount {
+                count: 0,
+                outcome,
+                first_line: line,
+            });
+            e.count += 1;
+        };
+        let Some(map) = &b.field.map else {
+            if !is_known_value(b.field.canon, text) {
+                note_value(format!("rejected (not a value of {}; add a map)", b.field.canon));
+            }
+            return Some(text.to_string());
+        };
+        if let Some(v) = map.get(&norm(text)) {
+            return Some(v.clone()).filter(|v| !v.is_empty());
+        }
+        match &b.field.unmapped {
+            Unmapped::Reject => {
+                note_value("rejected".into());
+                if u.problem.is_none() {
+                    u.problem = Some(Box::new(Rejection {
+                        file: self.file.into(),
+                        line,
+                        column: label.to_string(),
+                        value: crate::limits::shown(text).into_owned(),
+                        reason: format!("\"{}\" is not in the value map for {} in {}", crate::limits::shown(text), b.field.canon, self.m.origin),
+                        hint: format!(
+                            "add \"{}\" = \"…\" ({}) to the map of {} in the mapping, or give it a default",
+                            crate::limits::shown(text),
+                            vocabulary(b.field.canon),
+                            b.field.canon
+                        ),
+                        ..Default::default()
+                    }));
+                }
+                None
+            }
+            Unmapped::Keep => {
+                if !is_known_value(b.field.canon, text) {
+                    note_value("rejected (not in the map, and not a value slarapport knows)".into());
+                }
+                Some(text.to_string())
+            }
+            Unmapped::Empty => {
+                note_value("read as empty".into());
+                None
+            }
+            Unmapped::Default(d) => {
+                note_value(if d.is_empty() { "read as empty (the map's default)".into() } else { format!("read as \"{d}\" (the map's default)") });
+                Some(d.clone()).filter(|d| !d.is_empty())
+            }
         }
     }
 
-    // Reduce an event log to one unit per ticket: what is left of its updates.
-    if let Some((_, key_col, _, rules)) = &events {
+    /// A time field's `value` read in its formats and zone into canonical column `k`; one
+    /// that cannot be read is counted, and costs the ticket (a rejection) unless no figure
+    /// uses the column (then only the value is dropped).
+    #[allow(clippy::too_many_arguments)]
+    fn read_time(&self, b: &Bound, k: usize, value: String, text: String, label: &str, line: u64, u: &mut Unit, report: &mut MappingReport) {
+        match parse_time(&value, &b.field.formats, b.tz, self.m.decimal_comma, self.m.dst) {
+            Ok(t) => {
+                u.values[k] = Some(t.to_rfc3339_opts(SecondsFormat::Secs, true).into());
+                u.shown[k] = Some(text.into());
+            }
+            Err(fail) => {
+                // A column no figure uses loses the value, not the ticket.
+                let unused = UNUSED_BY_FIGURES.contains(&b.field.canon);
+                let p = if unused { report.dropped_times.entry(label.to_string()) } else { report.bad_times.entry(label.to_string()) }.or_default();
+                p.count += 1;
+                if p.examples.len() < 3 {
+                    p.examples.push((line, text.clone(), fail.reason.clone()));
+                }
+                if unused {
+                    u.dropped.push((k, fail.reason));
+                    u.shown[k] = Some(text.into());
+                } else if u.problem.is_none() {
+                    let hint = fail.hint(&format!("correct the time in the export, or give its format in the mapping ([columns] {} format = \"…\")", b.field.canon));
+                    u.problem = Some(Box::new(Rejection {
+                        file: self.file.into(),
+                        line,
+                        column: label.to_string(),
+                        value: crate::limits::shown(&text).into_owned(),
+                        reason: fail.reason,
+                        hint,
+                        ..Default::default()
+                    }));
+                }
+            }
+        }
+    }
+
+    /// An event log mapped row by row and reduced while it is read (see [`EventLog`]), then
+    /// to one unit per ticket: what is left of its updates, in the order of each ticket's
+    /// first row.
+    fn reduced_event_log(
+        &self,
+        cells: &mut ExportCells,
+        (ev, key_col, order_col, rules): &(&Events, usize, usize, Vec<FirstBinding>),
+        report: &mut MappingReport,
+    ) -> Vec<Box<Unit>> {
+        let (m, file) = (self.m, self.file);
+        let mut log = EventLog::default();
+        let order_of = |v: &str| match &ev.order_formats {
+            None => parse_number(v, m.decimal_comma).ok_or_else(|| TimeFail::format(format!("\"{}\" is not a number (the update counter)", crate::limits::shown(v)))),
+            Some(f) => parse_time(v, f, self.default_tz, m.decimal_comma, m.dst).map(|t| t.timestamp_millis() as f64),
+        };
+        for row in 0..cells.table.height() {
+            let u = self.unit(cells, row, report);
+            let cells = &*cells;
+            log.add(row, u, ev.priority, *key_col, *order_col, rules, &|c, r| cells.peek(c, r), &order_of, file, cells.names, cells.table);
+        }
         drop(std::mem::take(&mut log.index));
         let mut reduced: Vec<(usize, Box<Unit>)> = Vec::with_capacity(log.tickets.len() + log.keyless.len());
         for (row, mut u) in std::mem::take(&mut log.keyless) {
             if u.problem.is_none() {
+                let key = &cells.names[*key_col];
                 u.problem = Some(Box::new(Rejection {
                     file: file.into(),
                     line: u.line,
-                    column: names[*key_col].clone(),
+                    column: key.clone(),
                     value: String::new(),
-                    reason: format!("the update has no ticket key ({} is empty)", names[*key_col]),
+                    reason: format!("the update has no ticket key ({key} is empty)"),
                     hint: "fill in the key, or remove the row".into(),
                     ..Default::default()
                 }));
@@ -1625,120 +1669,166 @@ fn load_export_from(bytes: std::borrow::Cow<[u8]>, file: &str, m: &LoadedMapping
             reduced.push((row, u));
         }
         for t in std::mem::take(&mut log.tickets) {
-            let Pending { key, first_row, best, last_in_file, order_problem, firsts, mut priorities, first_priority } = t;
-            let mut u = best.map(|(_, _, u)| u).or(last_in_file).expect("a ticket has an update");
-            if u.problem.is_none() {
-                u.problem = order_problem;
+            let first_row = t.first_row;
+            reduced.push((first_row, self.ticket_unit(t, &log.priority_names, rules, cells, report)));
+        }
+        reduced.sort_by_key(|(first_row, _)| *first_row);
+        reduced.into_iter().map(|(_, u)| u).collect()
+    }
+
+    /// One ticket of an event log as a unit: its chosen update, the path of its priorities
+    /// (counted in `report`), and each `[events.first]` rule's time from the update that
+    /// first reached it (with that update's line).
+    fn ticket_unit(&self, t: Pending, priority_names: &[String], rules: &[FirstBinding], cells: &ExportCells, report: &mut MappingReport) -> Box<Unit> {
+        let (m, file, names) = (self.m, self.file, cells.names);
+        let Pending { key, best, last_in_file, order_problem, firsts, mut priorities, first_priority, .. } = t;
+        let mut u = best.map(|(_, _, u)| u).or(last_in_file).expect("a ticket has an update");
+        if u.problem.is_none() {
+            u.problem = order_problem;
+        }
+        // The priorities by order, each change once.
+        priorities.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        let mut path: Vec<&str> = Vec::new();
+        for (_, _, p) in &priorities {
+            let p = priority_names[*p as usize].as_str();
+            if path.last() != Some(&p) {
+                path.push(p);
             }
-            // The priorities by order, each change once.
-            priorities.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-            let mut path: Vec<&str> = Vec::new();
-            for (_, _, p) in &priorities {
-                let p = log.priority_names[*p as usize].as_str();
-                if path.last() != Some(&p) {
-                    path.push(p);
-                }
+        }
+        if let (Some(first), Some(last)) = (path.first(), path.last()) {
+            *report.priority_choice.entry(first.to_string()).or_default().entry(last.to_string()).or_default() += 1;
+        }
+        if let Some((_, fields)) = first_priority.map(|b| *b) {
+            for (c, (value, shown)) in PRIORITY_FIELDS.iter().zip(fields) {
+                let k = column_index(c).expect("canonical");
+                (u.values[k], u.shown[k]) = (value, shown);
             }
-            if let (Some(first), Some(last)) = (path.first(), path.last()) {
-                *report.priority_choice.entry(first.to_string()).or_default().entry(last.to_string()).or_default() += 1;
-            }
-            if let Some((_, fields)) = first_priority.map(|b| *b) {
-                for (c, (value, shown)) in PRIORITY_FIELDS.iter().zip(fields) {
-                    let k = column_index(c).expect("canonical");
-                    (u.values[k], u.shown[k]) = (value, shown);
-                }
-            }
-            if path.len() > 1 {
-                report.priority_changes.push(PriorityChange { ticket: key.clone(), line: u.line, path: path.iter().map(|p| p.to_string()).collect() });
-            }
-            // The first update by order that reached (or left) a rule's states gives its time,
-            // and its line is the line of that value.
-            for ((r, _state, at, label, k), hit) in rules.iter().zip(firsts) {
-                u.values[*k] = None;
-                u.shown[*k] = None;
-                u.labels[*k] = *label;
-                let Some((_, row)) = hit else { continue };
-                let line = table.line(row);
-                u.value_lines.push((*k, line));
-                let found = match peek(*at, row) {
-                    None => Err(Rejection {
+        }
+        if path.len() > 1 {
+            report.priority_changes.push(PriorityChange { ticket: key.clone(), line: u.line, path: path.iter().map(|p| p.to_string()).collect() });
+        }
+        // The first update by order that reached (or left) a rule's states gives its time,
+        // and its line is the line of that value.
+        for ((r, _state, at, label, k), hit) in rules.iter().zip(firsts) {
+            u.values[*k] = None;
+            u.shown[*k] = None;
+            u.labels[*k] = *label;
+            let Some((_, row)) = hit else { continue };
+            let line = cells.table.line(row);
+            u.value_lines.push((*k, line));
+            let found = match cells.peek(*at, row) {
+                None => Err(Rejection {
+                    file: file.into(),
+                    line,
+                    column: names[*at].clone(),
+                    value: String::new(),
+                    reason: format!("{} is empty on the update where {} was reached", names[*at], r.canon),
+                    hint: "fill in the time of the update".into(),
+                    ..Default::default()
+                }),
+                Some(t) => parse_time(&t, &r.at_formats, self.default_tz, m.decimal_comma, m.dst).map(|x| (x, t.clone())).map_err(|fail| {
+                    let p = report.bad_times.entry(names[*at].clone()).or_default();
+                    p.count += 1;
+                    if p.examples.len() < 3 {
+                        p.examples.push((line, t.clone(), fail.reason.clone()));
+                    }
+                    Rejection {
                         file: file.into(),
                         line,
                         column: names[*at].clone(),
-                        value: String::new(),
-                        reason: format!("{} is empty on the update where {} was reached", names[*at], r.canon),
-                        hint: "fill in the time of the update".into(),
+                        value: crate::limits::shown(&t).into_owned(),
+                        hint: fail.hint("correct the time, or give its format in the mapping ([events.first] at = { column = \"…\", format = \"…\" })"),
+                        reason: fail.reason,
                         ..Default::default()
-                    }),
-                    Some(t) => parse_time(&t, &r.at_formats, default_tz, m.decimal_comma, m.dst).map(|x| (x, t.clone())).map_err(|fail| {
-                        let p = report.bad_times.entry(names[*at].clone()).or_default();
-                        p.count += 1;
-                        if p.examples.len() < 3 {
-                            p.examples.push((line, t.clone(), fail.reason.clone()));
-                        }
-                        Rejection {
-                            file: file.into(),
-                            line,
-                            column: names[*at].clone(),
-                            value: crate::limits::shown(&t).into_owned(),
-                            hint: fail.hint("correct the time, or give its format in the mapping ([events.first] at = { column = \"…\", format = \"…\" })"),
-                            reason: fail.reason,
-                            ..Default::default()
-                        }
-                    }),
-                };
-                match found {
-                    Ok((x, shown)) => {
-                        u.values[*k] = Some(x.to_rfc3339_opts(SecondsFormat::Secs, true).into());
-                        u.shown[*k] = Some(shown.into());
                     }
-                    Err(rej) => {
-                        if u.problem.is_none() {
-                            u.problem = Some(Box::new(rej));
-                        }
+                }),
+            };
+            match found {
+                Ok((x, shown)) => {
+                    u.values[*k] = Some(x.to_rfc3339_opts(SecondsFormat::Secs, true).into());
+                    u.shown[*k] = Some(shown.into());
+                }
+                Err(rej) => {
+                    if u.problem.is_none() {
+                        u.problem = Some(Box::new(rej));
                     }
                 }
             }
-            reduced.push((first_row, u));
         }
-        reduced.sort_by_key(|(first_row, _)| *first_row);
-        units = reduced.into_iter().map(|(_, u)| u).collect();
+        u
     }
-    report.fields.sort_by_key(|(c, _)| column_index(c));
-    report.placeholders = placeholders;
-    // Rows that could not be split into the header's fields are rejected where they stand.
-    let broken: Vec<Rejection> = table.broken().iter().map(|b| crate::canonical::broken_row(file, b)).collect();
-    // The table is not read again: its memory is the tickets'.
-    drop(owned_table);
-    report.rows_in_file = (height + broken.len()) as u64;
-    report.rows_mapped = units.len() as u64;
-    report.rejected_by_mapping = (units.iter().filter(|u| u.problem.is_some()).count() + broken.len()) as u64;
+}
 
-    // Validate.
+/// A bound field's text in row `row`: the first filled of its columns (`label` then names
+/// that column), its template filled in, or its constant.
+fn source_text(b: &Bound, cells: &mut ExportCells, row: usize, label: &mut usize) -> Option<String> {
+    match &b.source {
+        BoundSource::Columns(cols) => {
+            for c in cols {
+                if let Some(v) = cells.cell(*c, row) {
+                    *label = *c;
+                    return Some(v);
+                }
+            }
+            None
+        }
+        BoundSource::Template(pieces) => {
+            // Text between two columns is kept only when both have a value, so
+            // "{Vestiging} - {Locatie}" with no Locatie gives "Duinoord", not "Duinoord -".
+            let vals: Vec<Option<String>> = pieces.iter().map(|(c, _)| c.and_then(|c| cells.cell(c, row))).collect();
+            let has = |j: usize, step: isize| -> bool {
+                let mut k = j as isize + step;
+                while k >= 0 && (k as usize) < pieces.len() {
+                    if pieces[k as usize].0.is_some() {
+                        return vals[k as usize].is_some();
+                    }
+                    k += step;
+                }
+                true
+            };
+            let mut s = String::new();
+            for (j, (c, lit)) in pieces.iter().enumerate() {
+                match c {
+                    Some(_) => s += vals[j].as_deref().unwrap_or(""),
+                    None if has(j, -1) && has(j, 1) => s += lit,
+                    None => {}
+                }
+            }
+            if vals.iter().any(Option::is_some) { Some(s.trim().to_string()).filter(|s| !s.is_empty()) } else { None }
+        }
+        BoundSource::Const(v) => Some(v.clone()).filter(|v| !v.is_empty()),
+        BoundSource::Absent => None,
+    }
+}
+
+/// The mapped units validated as canonical rows, in file order with the rows that could not
+/// be split (`broken`) in between; each row is made as the validation takes it.
+fn validate_units(units: &[Box<Unit>], broken: Vec<Rejection>, file: &str, pool: &[String], report: &MappingReport, contract: &LoadedContract) -> TicketIntake {
     let mut data = TicketIntake { tickets_file: file.to_string(), ..TicketIntake::default() };
     data.tickets.reserve_exact(units.len() - report.rejected_by_mapping.min(units.len() as u64) as usize);
-    // Rows are made one at a time as the validation takes them, the broken ones in between.
     let mut broken = broken.into_iter().peekable();
     let mut pending = units.iter().peekable();
     let rows = std::iter::from_fn(|| match pending.peek() {
         Some(u) => match broken.next_if(|b| b.line < u.line) {
             Some(b) => Some(Err(b)),
-            None => pending.next().map(|u| u.row(file, &pool)),
+            None => pending.next().map(|u| u.row(file, pool)),
         },
         None => broken.next().map(Err),
     });
     validate_rows(&mut data, rows, contract);
-    data.files.push(InputFile { name: file.to_string(), sha256, rows: report.rows_in_file });
-    data.notes.extend(read_notes);
+    data
+}
 
-    // Notes for the report: nothing the mapping did goes unsaid.
+/// The report's notes on what the mapping did: nothing it did goes unsaid.
+fn mapping_notes(report: &MappingReport, m: &LoadedMapping, file: &str) -> Vec<String> {
+    let mut notes = Vec::new();
     let mut first = format!("{file}: tickets read with the mapping {}", m.origin);
     if let Some(s) = &report.sheet {
         first += &format!(", sheet {s}");
     }
-    data.notes.push(first);
+    notes.push(first);
     if let Some((key, order)) = &report.events {
-        data.notes.push(format!(
+        notes.push(format!(
             "{file}: an event log of {} rows: {} tickets by {key}, each read from its last update by {order}",
             report.rows_in_file, report.rows_mapped
         ));
@@ -1746,7 +1836,7 @@ fn load_export_from(bytes: std::borrow::Cow<[u8]>, file: &str, m: &LoadedMapping
     if !report.ignored_columns.is_empty() {
         let n = report.ignored_columns.len();
         let list: Vec<&str> = report.ignored_columns.iter().take(12).map(String::as_str).collect();
-        data.notes.push(format!("{file}: {n} columns not used: {}{}", list.join(", "), if n > 12 { ", …" } else { "" }));
+        notes.push(format!("{file}: {n} columns not used: {}{}", list.join(", "), if n > 12 { ", …" } else { "" }));
     }
     for (col, values) in &report.unmapped {
         let defaulted: Vec<String> = values
@@ -1755,17 +1845,17 @@ fn load_export_from(bytes: std::borrow::Cow<[u8]>, file: &str, m: &LoadedMapping
             .map(|(v, c)| format!("\"{}\" × {} {}", crate::limits::shown(v), c.count, c.outcome))
             .collect();
         if !defaulted.is_empty() {
-            data.notes.push(format!("{file}: values of {col} not in the mapping's map: {}", defaulted.join(", ")));
+            notes.push(format!("{file}: values of {col} not in the mapping's map: {}", defaulted.join(", ")));
         }
     }
     if !report.placeholders.is_empty() {
         let rows = if report.events.is_some() { " update rows" } else { "" };
         let list: Vec<String> = report.placeholders.iter().map(|(c, n)| format!("{c} {n}{rows}")).collect();
-        data.notes.push(format!("{file}: placeholders read as empty ({}): {}", m.empty_shown.join(", "), list.join(", ")));
+        notes.push(format!("{file}: placeholders read as empty ({}): {}", m.empty_shown.join(", "), list.join(", ")));
     }
     if !report.priority_changes.is_empty() {
         let list: Vec<String> = report.priority_changes.iter().take(5).map(|c| format!("{} {}", c.ticket, c.path.join("→"))).collect();
-        data.notes.push(format!(
+        notes.push(format!(
             "{file}: {} changed priority on the way, the {} one counts: {}{}",
             plural(report.priority_changes.len() as u64, "ticket"),
             report.priority_pick.as_deref().unwrap_or("last"),
@@ -1773,8 +1863,7 @@ fn load_export_from(bytes: std::borrow::Cow<[u8]>, file: &str, m: &LoadedMapping
             if report.priority_changes.len() > 5 { ", …" } else { "" }
         ));
     }
-    crate::canonical::note_dropped(&mut data);
-    Ok((data, report))
+    notes
 }
 
 #[cfg(test)]

@@ -16,7 +16,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("tables", &["table", "table::*"]),
     ("contract", &["clock", "ticket", "contract", "period", "i18n", "branding"]),
     ("canonical row", &["canonical", "canonical::*"]),
-    ("mappings", &["mapping"]),
+    ("mappings", &["mapping", "mapping::*"]),
     ("readers of the other inputs", &["kpi::input", "rca::file", "voice", "voice::*"]),
     ("data folder", &["load"]),
     ("evaluation", &["evaluate", "rca::due"]),

@@ -373,6 +373,212 @@ fn norm(s: &str) -> String {
     s.trim().to_lowercase()
 }
 
+/// Checks a mapping file's parts as they are read: every error names the mapping and the key,
+/// with a hint to compare with a built-in profile.
+struct Checker<'a> {
+    origin: &'a str,
+}
+
+impl Checker<'_> {
+    fn err(&self, msg: String) -> Error {
+        Error::new(format!("mapping {}: {msg}", self.origin))
+            .with_hint("compare with a built-in profile: `slarapport profile show servicenow` (or topdesk, jira)")
+    }
+
+    /// `[source] delimiter`: a character or its name.
+    fn delimiter(&self, d: &str) -> Result<u8, Error> {
+        Ok(match d {
+            "," | "comma" => b',',
+            ";" | "semicolon" => b';',
+            "\t" | "tab" | "\\t" => b'\t',
+            "|" | "pipe" => b'|',
+            other => return Err(self.err(format!("[source] delimiter \"{other}\" is not one of \",\", \";\", \"tab\", \"|\""))),
+        })
+    }
+
+    /// `[source] encoding`: a label encoding_rs knows (`utf-8-bom` and `utf8` are UTF-8).
+    fn encoding(&self, label: &str) -> Result<&'static encoding_rs::Encoding, Error> {
+        let l = label.trim().to_ascii_lowercase();
+        let l = if l == "utf-8-bom" || l == "utf8" { "utf-8".to_string() } else { l };
+        encoding_rs::Encoding::for_label(l.as_bytes())
+            .ok_or_else(|| self.err(format!("[source] encoding \"{label}\" is not known (use \"utf-8\" or \"windows-1252\")")))
+    }
+
+    fn tz(&self, s: &str, key: &str) -> Result<Tz, Error> {
+        s.trim().parse::<Tz>().map_err(|_| self.err(format!("{key} \"{s}\" is not a time zone (write it like Europe/Amsterdam or UTC)")))
+    }
+
+    fn formats(&self, list: Vec<String>, key: &str) -> Result<Vec<TimeFormat>, Error> {
+        list.iter().map(|f| TimeFormat::parse(f).map_err(|m| self.err(format!("{key}: {m}")))).collect()
+    }
+
+    /// One `[columns]` entry: its source (columns, template or constant), its value map and
+    /// what to do with a value not in it, its time formats and zone; targets checked against
+    /// the column's vocabulary.
+    fn field(&self, key: &str, value: &toml::Value, maps: &BTreeMap<String, BTreeMap<String, String>>, default_formats: &[TimeFormat]) -> Result<Field, Error> {
+        let canon = COLUMNS.iter().copied().find(|c| *c == key).ok_or_else(|| {
+            self.err(format!("[columns] has \"{key}\", which is not a ticket column; the columns are: {}", COLUMNS.join(", ")))
+        })?;
+        let ctx = format!("[columns] {key}");
+        let table: FieldTable = match value {
+            toml::Value::String(s) => FieldTable { column: Some(OneOrMany::One(s.clone())), ..FieldTable::default() },
+            toml::Value::Array(_) => {
+                let list: Vec<String> = value.clone().try_into().map_err(|_| self.err(format!("{ctx}: a list must hold column names")))?;
+                FieldTable { column: Some(OneOrMany::Many(list)), ..FieldTable::default() }
+            }
+            toml::Value::Table(_) => value.clone().try_into().map_err(|e: toml::de::Error| self.err(format!("{ctx}: {}", e.message())))?,
+            _ => return Err(self.err(format!("{ctx} must be a column name, a list of column names or a table"))),
+        };
+        let kinds = [table.column.is_some(), table.template.is_some(), table.value.is_some()].iter().filter(|b| **b).count();
+        if kinds != 1 {
+            return Err(self.err(format!("{ctx} needs exactly one of column, template or value")));
+        }
+        let kind = if let Some(c) = &table.column {
+            let list = c.list();
+            if list.is_empty() || list.iter().any(|c| c.trim().is_empty()) {
+                return Err(self.err(format!("{ctx}: column names must not be empty")));
+            }
+            if list.len() > MAX_TEMPLATE_COLUMNS {
+                return Err(self.err(format!("{ctx}: a list of more than {MAX_TEMPLATE_COLUMNS} columns")));
+            }
+            SourceKind::Columns(list)
+        } else if let Some(t) = &table.template {
+            let pieces = template_pieces(t).map_err(|m| self.err(format!("{ctx}: template: {m}")))?;
+            let placeholders = pieces.iter().filter(|p| matches!(p, Piece::Col(_))).count();
+            if placeholders == 0 {
+                return Err(self.err(format!("{ctx}: template has no {{Column}}; use value = \"...\" for a constant")));
+            }
+            if placeholders > MAX_TEMPLATE_COLUMNS {
+                return Err(self.err(format!("{ctx}: template has {placeholders} {{Column}} places, more than the {MAX_TEMPLATE_COLUMNS} slarapport fills")));
+            }
+            SourceKind::Template(t.clone())
+        } else {
+            SourceKind::Const(table.value.clone().unwrap_or_default())
+        };
+        if table.optional && !matches!(kind, SourceKind::Columns(_)) {
+            return Err(self.err(format!("{ctx}: optional only goes with column")));
+        }
+        let is_time = TIME_COLUMNS.contains(&canon);
+        if !is_time && (table.format.is_some() || table.timezone.is_some()) {
+            return Err(self.err(format!("{ctx}: format and timezone only go with the time columns ({})", TIME_COLUMNS.join(", "))));
+        }
+        if is_time && table.map.is_some() {
+            return Err(self.err(format!("{ctx}: a time column takes a format, not a map")));
+        }
+        let check_target = |v: &str, what: &str| -> Result<(), Error> {
+            if !v.is_empty() && !is_known_value(canon, v) {
+                return Err(self.err(format!("{ctx}: {what} \"{v}\" is not a value of {canon}; use {}", vocabulary(canon))));
+            }
+            Ok(())
+        };
+        if let SourceKind::Const(v) = &kind {
+            check_target(v, "value")?;
+        }
+        let map = match &table.map {
+            None => None,
+            Some(MapRef::Named(n)) => Some(maps.get(n).ok_or_else(|| self.err(format!("{ctx}: map \"{n}\" is not defined under [maps.{n}]")))?.clone()),
+            Some(MapRef::Inline(m)) => Some(m.clone()),
+        };
+        if let Some(m) = &map {
+            for (from, to) in m {
+                check_target(to, &format!("the map sends \"{from}\" to"))?;
+            }
+        }
+        let unmapped = match (table.unmapped.as_deref(), &table.default) {
+            (Some(_), Some(_)) => return Err(self.err(format!("{ctx}: give default or unmapped, not both"))),
+            (None, Some(d)) => {
+                check_target(d, "default")?;
+                Unmapped::Default(d.clone())
+            }
+            (Some("reject"), None) | (None, None) => Unmapped::Reject,
+            (Some("keep"), None) => Unmapped::Keep,
+            (Some("empty"), None) => Unmapped::Empty,
+            (Some(o), None) => return Err(self.err(format!("{ctx}: unmapped = \"{o}\" is not one of reject, keep, empty"))),
+        };
+        if map.is_none() && (table.unmapped.is_some() || table.default.is_some()) {
+            return Err(self.err(format!("{ctx}: default and unmapped go with a map")));
+        }
+        let formats = match &table.format {
+            Some(f) => self.formats(f.list(), &ctx)?,
+            None if is_time => default_formats.to_vec(),
+            None => Vec::new(),
+        };
+        let ftz = table.timezone.as_deref().map(|s| self.tz(s, &format!("{ctx}: timezone"))).transpose()?;
+        Ok(Field {
+            canon,
+            kind,
+            optional: table.optional,
+            map: map.map(|m| m.into_iter().map(|(k, v)| (norm(&k), v.trim().to_string())).collect()),
+            unmapped,
+            formats,
+            tz: ftz,
+        })
+    }
+
+    /// Every ticket needs id, type, school, category and opened_at, and a priority or impact
+    /// and urgency.
+    fn required(&self, fields: &[Field]) -> Result<(), Error> {
+        let has = |c: &str| fields.iter().any(|f| f.canon == c);
+        let mut missing: Vec<&str> = REQUIRED.iter().copied().filter(|c| !has(c)).collect();
+        if !(has("priority") || (has("impact") && has("urgency"))) {
+            missing.push("priority (or impact and urgency)");
+        }
+        if !missing.is_empty() {
+            return Err(self.err(format!("[columns] lacks {}", missing.join(", ")))
+                .with_hint("every ticket needs id, type, school, category and opened_at, and priority or impact + urgency; a constant is fine, e.g. type = { value = \"incident\" }"));
+        }
+        Ok(())
+    }
+
+    /// `[events]`: an event log's key and order columns, which priority counts, and the
+    /// `[events.first]` rules.
+    fn events(&self, ev: &EventsFile, fields: &[Field], default_formats: &[TimeFormat]) -> Result<Events, Error> {
+        let key = match &ev.key {
+            Some(k) => k.clone(),
+            None => match &fields.iter().find(|f| f.canon == "id").expect("id is required").kind {
+                SourceKind::Columns(c) => c[0].clone(),
+                _ => return Err(self.err("[events] needs key = \"COLUMN\" (the column that names the ticket)".into())),
+            },
+        };
+        let order_formats = ev.order.formats().map(|f| if f.is_empty() { Ok(default_formats.to_vec()) } else { self.formats(f, "[events] order") }).transpose()?;
+        let mut first = Vec::new();
+        for (canon_key, rule) in &ev.first {
+            let canon = TIME_COLUMNS.iter().copied().find(|c| c == canon_key).ok_or_else(|| {
+                self.err(format!("[events.first.{canon_key}]: only a time column can be the first time a state was reached ({})", TIME_COLUMNS.join(", ")))
+            })?;
+            if rule.is_in.is_empty() == rule.not_in.is_empty() {
+                return Err(self.err(format!("[events.first.{canon_key}] needs either in = [...] or not_in = [...]")));
+            }
+            let at_formats = match rule.at.formats() {
+                Some(f) if !f.is_empty() => self.formats(f, &format!("[events.first.{canon_key}] at"))?,
+                _ => default_formats.to_vec(),
+            };
+            first.push(FirstRule {
+                canon,
+                column: rule.column.clone(),
+                states_shown: if rule.is_in.is_empty() { rule.not_in.clone() } else { rule.is_in.clone() },
+                is_in: rule.is_in.iter().map(|s| norm(s)).collect(),
+                not_in: rule.not_in.iter().map(|s| norm(s)).collect(),
+                at: rule.at.column().to_string(),
+                at_formats,
+            });
+        }
+        let priority = match ev.priority.as_deref().map(str::trim) {
+            None | Some("last") => PriorityPick::Last,
+            Some("first") => PriorityPick::First,
+            Some(o) => return Err(self.err(format!("[events] priority = \"{o}\" is not one of \"last\", \"first\""))),
+        };
+        Ok(Events {
+            priority,
+            key,
+            order: ev.order.column().to_string(),
+            order_formats,
+            when_columns: ev.when_columns.clone(),
+            first,
+        })
+    }
+}
+
 impl LoadedMapping {
     /// A built-in profile by name.
     pub fn from_profile(name: &str) -> Result<LoadedMapping, Error> {
@@ -393,204 +599,26 @@ impl LoadedMapping {
 
     /// Reads and checks mapping text; every mistake is an error naming its key.
     pub fn parse(text: &str, origin: &str) -> Result<LoadedMapping, Error> {
-        let hint = "compare with a built-in profile: `slarapport profile show servicenow` (or topdesk, jira)";
-        let err = |msg: String| Error::new(format!("mapping {origin}: {msg}")).with_hint(hint);
-        let file: MappingFile = toml::from_str(text).map_err(|e| err(e.to_string().trim_end().to_string()))?;
+        let ck = Checker { origin };
+        let file: MappingFile = toml::from_str(text).map_err(|e| ck.err(e.to_string().trim_end().to_string()))?;
         let src = &file.source;
-        let delimiter = match src.delimiter.as_deref() {
-            None => None,
-            Some(d) => Some(match d {
-                "," | "comma" => b',',
-                ";" | "semicolon" => b';',
-                "\t" | "tab" | "\\t" => b'\t',
-                "|" | "pipe" => b'|',
-                other => return Err(err(format!("[source] delimiter \"{other}\" is not one of \",\", \";\", \"tab\", \"|\""))),
-            }),
-        };
-        let encoding = match src.encoding.as_deref() {
-            None => None,
-            Some(label) => {
-                let l = label.trim().to_ascii_lowercase();
-                let l = if l == "utf-8-bom" || l == "utf8" { "utf-8".to_string() } else { l };
-                Some(encoding_rs::Encoding::for_label(l.as_bytes()).ok_or_else(|| {
-                    err(format!("[source] encoding \"{label}\" is not known (use \"utf-8\" or \"windows-1252\")"))
-                })?)
-            }
-        };
-        let parse_tz = |s: &str, key: &str| -> Result<Tz, Error> {
-            s.trim().parse::<Tz>().map_err(|_| err(format!("{key} \"{s}\" is not a time zone (write it like Europe/Amsterdam or UTC)")))
-        };
-        let tz = src.timezone.as_deref().map(|s| parse_tz(s, "[source] timezone")).transpose()?;
-        let dst = Dst::parse(src.dst_gap.as_deref(), src.dst_overlap.as_deref()).map_err(err)?;
-        let parse_formats = |list: Vec<String>, key: &str| -> Result<Vec<TimeFormat>, Error> {
-            list.iter().map(|f| TimeFormat::parse(f).map_err(|m| err(format!("{key}: {m}")))).collect()
-        };
+        let delimiter = src.delimiter.as_deref().map(|d| ck.delimiter(d)).transpose()?;
+        let encoding = src.encoding.as_deref().map(|label| ck.encoding(label)).transpose()?;
+        let tz = src.timezone.as_deref().map(|s| ck.tz(s, "[source] timezone")).transpose()?;
+        let dst = Dst::parse(src.dst_gap.as_deref(), src.dst_overlap.as_deref()).map_err(|m| ck.err(m))?;
         let default_formats = match &src.format {
-            Some(f) => parse_formats(f.list(), "[source] format")?,
+            Some(f) => ck.formats(f.list(), "[source] format")?,
             None => vec![TimeFormat::Iso],
         };
         for (name, map) in &file.maps {
             if map.is_empty() {
-                return Err(err(format!("[maps.{name}] is empty")));
+                return Err(ck.err(format!("[maps.{name}] is empty")));
             }
         }
-        let mut fields = Vec::new();
-        for (key, value) in &file.columns {
-            let canon = COLUMNS.iter().copied().find(|c| c == key).ok_or_else(|| {
-                err(format!("[columns] has \"{key}\", which is not a ticket column; the columns are: {}", COLUMNS.join(", ")))
-            })?;
-            let ctx = format!("[columns] {key}");
-            let table: FieldTable = match value {
-                toml::Value::String(s) => FieldTable { column: Some(OneOrMany::One(s.clone())), ..FieldTable::default() },
-                toml::Value::Array(_) => {
-                    let list: Vec<String> = value.clone().try_into().map_err(|_| err(format!("{ctx}: a list must hold column names")))?;
-                    FieldTable { column: Some(OneOrMany::Many(list)), ..FieldTable::default() }
-                }
-                toml::Value::Table(_) => value.clone().try_into().map_err(|e: toml::de::Error| err(format!("{ctx}: {}", e.message())))?,
-                _ => return Err(err(format!("{ctx} must be a column name, a list of column names or a table"))),
-            };
-            let kinds = [table.column.is_some(), table.template.is_some(), table.value.is_some()].iter().filter(|b| **b).count();
-            if kinds != 1 {
-                return Err(err(format!("{ctx} needs exactly one of column, template or value")));
-            }
-            let kind = if let Some(c) = &table.column {
-                let list = c.list();
-                if list.is_empty() || list.iter().any(|c| c.trim().is_empty()) {
-                    return Err(err(format!("{ctx}: column names must not be empty")));
-                }
-                if list.len() > MAX_TEMPLATE_COLUMNS {
-                    return Err(err(format!("{ctx}: a list of more than {MAX_TEMPLATE_COLUMNS} columns")));
-                }
-                SourceKind::Columns(list)
-            } else if let Some(t) = &table.template {
-                let pieces = template_pieces(t).map_err(|m| err(format!("{ctx}: template: {m}")))?;
-                let placeholders = pieces.iter().filter(|p| matches!(p, Piece::Col(_))).count();
-                if placeholders == 0 {
-                    return Err(err(format!("{ctx}: template has no {{Column}}; use value = \"...\" for a constant")));
-                }
-                if placeholders > MAX_TEMPLATE_COLUMNS {
-                    return Err(err(format!("{ctx}: template has {placeholders} {{Column}} places, more than the {MAX_TEMPLATE_COLUMNS} slarapport fills")));
-                }
-                SourceKind::Template(t.clone())
-            } else {
-                SourceKind::Const(table.value.clone().unwrap_or_default())
-            };
-            if table.optional && !matches!(kind, SourceKind::Columns(_)) {
-                return Err(err(format!("{ctx}: optional only goes with column")));
-            }
-            let is_time = TIME_COLUMNS.contains(&canon);
-            if !is_time && (table.format.is_some() || table.timezone.is_some()) {
-                return Err(err(format!("{ctx}: format and timezone only go with the time columns ({})", TIME_COLUMNS.join(", "))));
-            }
-            if is_time && table.map.is_some() {
-                return Err(err(format!("{ctx}: a time column takes a format, not a map")));
-            }
-            let check_target = |v: &str, what: &str| -> Result<(), Error> {
-                if !v.is_empty() && !is_known_value(canon, v) {
-                    return Err(err(format!("{ctx}: {what} \"{v}\" is not a value of {canon}; use {}", vocabulary(canon))));
-                }
-                Ok(())
-            };
-            if let SourceKind::Const(v) = &kind {
-                check_target(v, "value")?;
-            }
-            let map = match &table.map {
-                None => None,
-                Some(MapRef::Named(n)) => Some(file.maps.get(n).ok_or_else(|| err(format!("{ctx}: map \"{n}\" is not defined under [maps.{n}]")))?.clone()),
-                Some(MapRef::Inline(m)) => Some(m.clone()),
-            };
-            if let Some(m) = &map {
-                for (from, to) in m {
-                    check_target(to, &format!("the map sends \"{from}\" to"))?;
-                }
-            }
-            let unmapped = match (table.unmapped.as_deref(), &table.default) {
-                (Some(_), Some(_)) => return Err(err(format!("{ctx}: give default or unmapped, not both"))),
-                (None, Some(d)) => {
-                    check_target(d, "default")?;
-                    Unmapped::Default(d.clone())
-                }
-                (Some("reject"), None) | (None, None) => Unmapped::Reject,
-                (Some("keep"), None) => Unmapped::Keep,
-                (Some("empty"), None) => Unmapped::Empty,
-                (Some(o), None) => return Err(err(format!("{ctx}: unmapped = \"{o}\" is not one of reject, keep, empty"))),
-            };
-            if map.is_none() && (table.unmapped.is_some() || table.default.is_some()) {
-                return Err(err(format!("{ctx}: default and unmapped go with a map")));
-            }
-            let formats = match &table.format {
-                Some(f) => parse_formats(f.list(), &ctx)?,
-                None if is_time => default_formats.clone(),
-                None => Vec::new(),
-            };
-            let ftz = table.timezone.as_deref().map(|s| parse_tz(s, &format!("{ctx}: timezone"))).transpose()?;
-            fields.push(Field {
-                canon,
-                kind,
-                optional: table.optional,
-                map: map.map(|m| m.into_iter().map(|(k, v)| (norm(&k), v.trim().to_string())).collect()),
-                unmapped,
-                formats,
-                tz: ftz,
-            });
-        }
-        let has = |c: &str| fields.iter().any(|f| f.canon == c);
-        let mut missing: Vec<&str> = REQUIRED.iter().copied().filter(|c| !has(c)).collect();
-        if !(has("priority") || (has("impact") && has("urgency"))) {
-            missing.push("priority (or impact and urgency)");
-        }
-        if !missing.is_empty() {
-            return Err(err(format!("[columns] lacks {}", missing.join(", ")))
-                .with_hint("every ticket needs id, type, school, category and opened_at, and priority or impact + urgency; a constant is fine, e.g. type = { value = \"incident\" }"));
-        }
-        let events = match &file.events {
-            None => None,
-            Some(ev) => {
-                let key = match &ev.key {
-                    Some(k) => k.clone(),
-                    None => match &fields.iter().find(|f| f.canon == "id").expect("id is required").kind {
-                        SourceKind::Columns(c) => c[0].clone(),
-                        _ => return Err(err("[events] needs key = \"COLUMN\" (the column that names the ticket)".into())),
-                    },
-                };
-                let order_formats = ev.order.formats().map(|f| if f.is_empty() { Ok(default_formats.clone()) } else { parse_formats(f, "[events] order") }).transpose()?;
-                let mut first = Vec::new();
-                for (canon_key, rule) in &ev.first {
-                    let canon = TIME_COLUMNS.iter().copied().find(|c| c == canon_key).ok_or_else(|| {
-                        err(format!("[events.first.{canon_key}]: only a time column can be the first time a state was reached ({})", TIME_COLUMNS.join(", ")))
-                    })?;
-                    if rule.is_in.is_empty() == rule.not_in.is_empty() {
-                        return Err(err(format!("[events.first.{canon_key}] needs either in = [...] or not_in = [...]")));
-                    }
-                    let at_formats = match rule.at.formats() {
-                        Some(f) if !f.is_empty() => parse_formats(f, &format!("[events.first.{canon_key}] at"))?,
-                        _ => default_formats.clone(),
-                    };
-                    first.push(FirstRule {
-                        canon,
-                        column: rule.column.clone(),
-                        states_shown: if rule.is_in.is_empty() { rule.not_in.clone() } else { rule.is_in.clone() },
-                        is_in: rule.is_in.iter().map(|s| norm(s)).collect(),
-                        not_in: rule.not_in.iter().map(|s| norm(s)).collect(),
-                        at: rule.at.column().to_string(),
-                        at_formats,
-                    });
-                }
-                let priority = match ev.priority.as_deref().map(str::trim) {
-                    None | Some("last") => PriorityPick::Last,
-                    Some("first") => PriorityPick::First,
-                    Some(o) => return Err(err(format!("[events] priority = \"{o}\" is not one of \"last\", \"first\""))),
-                };
-                Some(Events {
-                    priority,
-                    key,
-                    order: ev.order.column().to_string(),
-                    order_formats,
-                    when_columns: ev.when_columns.clone(),
-                    first,
-                })
-            }
-        };
+        let fields =
+            file.columns.iter().map(|(key, value)| ck.field(key, value, &file.maps, &default_formats)).collect::<Result<Vec<Field>, Error>>()?;
+        ck.required(&fields)?;
+        let events = file.events.as_ref().map(|ev| ck.events(ev, &fields, &default_formats)).transpose()?;
         Ok(LoadedMapping {
             origin: origin.to_string(),
             text: text.to_string(),

@@ -11,7 +11,7 @@
 //! one row per ticket. Built-in profiles (`profiles/*.toml`) are such files, embedded.
 //!
 //! The mapping never drops data silently: every row of the export becomes a [`Row`] for the
-//! ordinary validation (`load::parse_row`) or a [`Rejection`] with the user's file, line and
+//! ordinary validation (`canonical::parse_row`) or a [`Rejection`] with the user's file, line and
 //! column; what was defaulted, emptied, folded or ignored is counted in the
 //! [`MappingReport`] that `slarapport check` prints and that ends up in the report's notes.
 

@@ -30,7 +30,7 @@ const MAX_LOG_BYTES: u64 = 64 * 1024 * 1024;
 
 /// Reads the optional log `name` of `dir`: only a regular file, and only up to
 /// [`MAX_LOG_BYTES`]. `None` when the folder has no such file.
-pub fn read_log(dir: &Path, name: &str) -> Result<Option<Vec<u8>>, Error> {
+pub(crate) fn read_log(dir: &Path, name: &str) -> Result<Option<Vec<u8>>, Error> {
     let path = dir.join(name);
     let Ok(meta) = std::fs::metadata(&path) else { return Ok(None) };
     if !meta.is_file() {

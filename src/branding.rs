@@ -130,7 +130,7 @@ impl Branding {
         let base = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
         let mut b = Branding::parse(&text, &path.display().to_string(), base)?;
         b.source = Some(path.to_path_buf());
-        b.sha256 = Some(crate::load::sha256_hex(&bytes));
+        b.sha256 = Some(crate::digest::sha256_hex(&bytes));
         Ok(b)
     }
 

@@ -10,12 +10,8 @@ use clap::{CommandFactory, Parser, Subcommand};
 use crate::commands::{self, Outcome};
 use crate::error::Error;
 
-/// The version and the commit the binary was built from (`build.rs`: "unknown" when built
-/// outside a git checkout), as `--version` prints it and a run's manifest records it.
-pub const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), " (commit ", env!("SLARAPPORT_BUILD_COMMIT"), ")");
-
 #[derive(Parser)]
-#[command(name = "slarapport", version = VERSION, about = "SLA reports, KPI scores and malus from ITSM ticket exports")]
+#[command(name = "slarapport", version = crate::VERSION, about = "SLA reports, KPI scores and malus from ITSM ticket exports")]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,

@@ -1253,7 +1253,7 @@ fn write_tickets(
 
     let file = File::create(dir.join("tickets.csv"))?;
     let mut out = BufWriter::with_capacity(1 << 20, file);
-    out.write_all(crate::load::COLUMNS.join(",").as_bytes())?;
+    out.write_all(crate::canonical::COLUMNS.join(",").as_bytes())?;
     out.write_all(b"\n")?;
     let mut line = Vec::with_capacity(512);
     let mut duplicate = Vec::new();

@@ -112,14 +112,14 @@ pub fn evaluate(ticket: &Ticket, contract: &LoadedContract, cutoff: DateTime<Utc
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::load::load_tickets_csv;
+    use crate::canonical::read_tickets_csv;
 
     fn eval(row: &str, cutoff: &str) -> Evaluation {
         let c = LoadedContract::embedded();
         let csv = format!("id,type,school,category,priority,opened_at,responded_at,resolved_at\n{row}\n");
-        let d = load_tickets_csv(csv.as_bytes(), "t.csv", &c).unwrap();
+        let d = read_tickets_csv(csv.as_bytes(), "t.csv", &c).unwrap();
         assert_eq!(d.rejections, vec![]);
-        let cutoff = crate::load::parse_timestamp(cutoff, &c).unwrap();
+        let cutoff = crate::canonical::parse_timestamp(cutoff, &c).unwrap();
         evaluate(&d.tickets[0], &c, cutoff)
     }
 
@@ -162,7 +162,7 @@ mod tests {
             .replacen("workdays = [\"mon\", \"tue\", \"wed\", \"thu\", \"fri\"]", "workdays = [\"mon\", \"tue\", \"wed\", \"thu\", \"fri\", \"sat\", \"sun\"]", 1);
         let c = LoadedContract::parse(&text, crate::contract::ContractSource::Embedded).unwrap();
         let csv = "id,type,school,category,priority,opened_at,responded_at,resolved_at\n1,incident,S,n,P1,2026-10-25T01:00+02:00,2026-10-25T01:10+02:00,2026-10-25T03:00+01:00\n";
-        let d = load_tickets_csv(csv.as_bytes(), "t.csv", &c).unwrap();
+        let d = read_tickets_csv(csv.as_bytes(), "t.csv", &c).unwrap();
         assert_eq!(d.rejections, vec![]);
         let e = evaluate(&d.tickets[0], &c, d.tickets[0].opened_at + chrono::Duration::days(30));
         assert_eq!(e.resolution.business_seconds, Some(180 * 60));

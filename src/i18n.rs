@@ -41,8 +41,9 @@ impl Labels {
     /// The embedded table for `lang`.
     #[cfg(test)]
     pub fn embedded(lang: Lang) -> Result<Labels, Error> {
-        let set = crate::render::world::TemplateSet::embedded();
-        crate::render::labels(&set, lang)
+        // In the template set's order (sorted by path), as `render::labels` reads a set.
+        let files: BTreeMap<&str, &[u8]> = crate::assets::EMBEDDED_TEMPLATES.iter().map(|(p, c)| (*p, c.as_bytes())).collect();
+        Labels::from_files(files.into_iter(), lang, "embedded")
     }
 
     /// Merges `lang/{lang}.toml` and every `lang/{lang}-*.toml` among `files` (path, bytes).

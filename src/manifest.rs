@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
-use crate::load::sha256_hex;
+use crate::digest::sha256_hex;
 use crate::render::world::TemplateSet;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -105,6 +105,21 @@ pub const PATHS: &str = "absolute and canonical (symbolic links resolved) when t
 /// The absolute canonical form of `p` (as given when it cannot be resolved).
 pub fn canonical(p: &Path) -> String {
     std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf()).display().to_string()
+}
+
+/// The report JSON in the report folder `dir`, named by its manifest (the output that ends
+/// in `.json`); `None` when the folder holds no report.
+pub fn report_json_in(dir: &Path) -> Result<Option<PathBuf>, Error> {
+    let manifest = dir.join(MANIFEST);
+    let Ok(meta) = std::fs::metadata(&manifest) else { return Ok(None) };
+    if !meta.is_file() || meta.len() > 64 << 20 {
+        return Err(Error::new(format!("{} is not a slarapport manifest (not a regular file of at most 64 MB)", manifest.display())));
+    }
+    let bytes = std::fs::read(&manifest).map_err(|e| Error::new(format!("cannot read {}: {e}", manifest.display())))?;
+    let m: Manifest = serde_json::from_slice(&bytes)
+        .map_err(|e| Error::new(format!("{} is not a slarapport manifest: {e}", manifest.display())))?;
+    let json = m.outputs.iter().map(|o| o.name.as_str()).find(|n| n.ends_with(".json") && !n.contains('/') && *n != MANIFEST);
+    Ok(json.map(|n| dir.join(n)))
 }
 
 /// The SHA-256 of a regular file, read in pieces: a FIFO, a device or a folder is refused

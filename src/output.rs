@@ -329,7 +329,7 @@ pub fn write_report(
     let mut set = std::collections::BTreeMap::new();
     for (name, bytes) in files {
         write_synced(&fresh.join(name), bytes).map_err(io(&dir.join(name)))?;
-        manifest.outputs.push(crate::manifest::FileHash { name: name.clone(), sha256: crate::load::sha256_hex(bytes), rows: None, path: None });
+        manifest.outputs.push(crate::manifest::FileHash { name: name.clone(), sha256: crate::digest::sha256_hex(bytes), rows: None, path: None });
         set.insert(name.clone(), bytes.to_vec());
     }
     let manifest = manifest.to_json();

@@ -1,7 +1,7 @@
 //! A fast path for the timestamps exports are full of: `YYYY-MM-DDTHH:MM[:SS[.fff]]` (or a
 //! space for `T`), optionally followed by `Z` or `±HH:MM`. A million tickets hold five
 //! million timestamps; trying chrono's format parsers one by one costs seconds there. What
-//! this does not recognise goes to the general parser (`load::parse_timestamp`).
+//! this does not recognise goes to the general parser (`canonical::parse_timestamp`).
 
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 

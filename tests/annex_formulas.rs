@@ -34,7 +34,7 @@ use slarapport::period::Period;
 use slarapport::render::world::TemplateSet;
 use slarapport::render::annex::{monthly_xlsx, quarterly_xlsx};
 use slarapport::report::model::Monthly;
-use slarapport::report::monthly::{RunContext, build};
+use slarapport::report::aggregate::{RunContext, build};
 use slarapport::report::quarterly::{QuarterlyReport, build_quarterly};
 
 const TOLERANCE: f64 = 1e-9;

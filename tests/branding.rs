@@ -173,7 +173,7 @@ fn init_makes_a_working_folder() {
         assert!(dir.join(f).is_file(), "{f} missing");
     }
     // Every embedded template is copied, byte for byte.
-    for (name, contents) in slarapport::render::world::EMBEDDED_TEMPLATES {
+    for (name, contents) in slarapport::assets::EMBEDDED_TEMPLATES {
         assert_eq!(std::fs::read_to_string(dir.join("templates").join(name)).unwrap(), *contents, "{name}");
     }
     let timer = std::fs::read_to_string(dir.join("schedule/slarapport-monthly.timer")).unwrap();

@@ -8,7 +8,7 @@ use slarapport::contract::LoadedContract;
 use slarapport::load::load_data_dir;
 use slarapport::period::Period;
 use slarapport::report::model::{AttainmentRow, Monthly};
-use slarapport::report::monthly::{build, RunContext};
+use slarapport::report::aggregate::{build, RunContext};
 
 fn october() -> Monthly {
     october_as_of(2)

@@ -24,7 +24,7 @@ fn monthly(data: &Path, out: &Path, today: &str) -> Output {
 }
 
 fn sha(p: &Path) -> String {
-    slarapport::load::sha256_hex(&std::fs::read(p).unwrap())
+    slarapport::digest::sha256_hex(&std::fs::read(p).unwrap())
 }
 
 #[test]

@@ -10,7 +10,6 @@ use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, TimeZone, U
 use slarapport::contract::LoadedContract;
 
 mod common;
-use common::load_tickets;
 
 /// SplitMix64: small, seeded, good enough to spread test cases.
 struct Rng(u64);
@@ -411,7 +410,7 @@ fn loaders_never_panic_on_mangled_input() {
     let mut r = Rng(42);
     for _ in 0..1_500 {
         let bytes = mangle(&mut r, VALID.as_bytes());
-        if let Ok(d) = load_tickets("mangled", &bytes, &c) {
+        if let Ok(d) = slarapport::canonical::read_tickets_csv(&bytes, "tickets.csv", &c) {
             // Every row read is a ticket or a rejection.
             assert_eq!(d.rows_read as usize, d.tickets.len() + d.rejections.len());
         }
@@ -430,7 +429,7 @@ fn timestamps_round_trip_through_local_time() {
         let t = random_instant(&mut r);
         let local: NaiveDateTime = c.clock.local(t);
         let text = local.format("%Y-%m-%dT%H:%M").to_string();
-        let back = slarapport::load::parse_timestamp(&text, &c).unwrap();
+        let back = slarapport::canonical::parse_timestamp(&text, &c).unwrap();
         // The hour that repeats when summer time ends maps to its first occurrence.
         assert!(back == t || back == t - Duration::hours(1), "{t} → {text} → {back}");
     }
@@ -472,10 +471,10 @@ fn exports_and_xlsx_never_panic_on_mangled_input() {
         ws.write_number(row, 5, 46300.375 + f64::from(row)).unwrap();
     }
     let xlsx = wb.save_to_buffer().unwrap();
-    assert!(slarapport::mapping::SheetTable::read(&xlsx, "tickets.xlsx", None).is_ok());
+    assert!(slarapport::table::SheetTable::read(&xlsx, "tickets.xlsx", None).is_ok());
     for _ in 0..300 {
         let mangled = mangle(&mut r, &xlsx);
-        let _ = slarapport::mapping::SheetTable::read(&mangled, "tickets.xlsx", None);
+        let _ = slarapport::table::SheetTable::read(&mangled, "tickets.xlsx", None);
     }
 }
 
@@ -519,7 +518,7 @@ fn max_line(bytes: &[u8]) -> u64 {
 
 /// Every row read is a ticket or a rejection, and every message names a line of the file, in
 /// file order.
-fn assert_accounted(d: &slarapport::load::DataSet, bytes: &[u8], case: &str) {
+fn assert_accounted(d: &slarapport::canonical::TicketIntake, bytes: &[u8], case: &str) {
     assert_eq!(d.rows_read as usize, d.tickets.len() + d.rejections.len(), "{case}");
     let lines: Vec<u64> = d.rejections.iter().map(|r| r.line).collect();
     assert!(lines.windows(2).all(|w| w[0] <= w[1]), "{case}: rejections out of order {lines:?}");
@@ -542,17 +541,18 @@ fn assert_accounted(d: &slarapport::load::DataSet, bytes: &[u8], case: &str) {
 #[test]
 fn parsers_never_panic_and_never_lose_a_row_on_the_seed_corpus() {
     use slarapport::kpi::input::{load_calls, load_measurements};
-    use slarapport::mapping::{load_export, LoadedMapping, SheetTable};
+    use slarapport::mapping::{load_export, LoadedMapping};
+    use slarapport::table::SheetTable;
     let c = LoadedContract::embedded();
     let mut r = Rng(1313);
     let started = std::time::Instant::now();
     // tickets.csv
     let tickets = seed("tickets.csv");
-    let clean = load_tickets("seed", &tickets, &c).unwrap();
+    let clean = slarapport::canonical::read_tickets_csv(&tickets, "tickets.csv", &c).unwrap();
     assert_eq!((clean.rows_read, clean.tickets.len()), (3, 3), "{:?}", clean.rejections);
     for i in 0..2_000 {
         let bytes = hostile(&mut r, &tickets);
-        if let Ok(d) = load_tickets("seed", &bytes, &c) {
+        if let Ok(d) = slarapport::canonical::read_tickets_csv(&bytes, "tickets.csv", &c) {
             assert_accounted(&d, &bytes, &format!("tickets case {i}: {}", String::from_utf8_lossy(&bytes)));
         }
     }
@@ -571,26 +571,26 @@ fn parsers_never_panic_and_never_lose_a_row_on_the_seed_corpus() {
     // A mapping, mangled, on its export; the export, mangled, through the mapping.
     let (mapping, export) = (seed("mapping.toml"), seed("export.csv"));
     let m = LoadedMapping::parse(std::str::from_utf8(&mapping).unwrap(), "mapping.toml").unwrap();
-    let d = load_export(&export, "export.csv", &m, &c).unwrap();
+    let (d, _) = load_export(&export, "export.csv", &m, &c).unwrap();
     assert_eq!((d.rows_read, d.tickets.len()), (2, 2), "{:?}", d.rejections);
     for i in 0..600 {
         let text = String::from_utf8_lossy(&hostile(&mut r, &mapping)).into_owned();
         if let Ok(m) = LoadedMapping::parse(&text, "mapping.toml") {
-            if let Ok(d) = load_export(&export, "export.csv", &m, &c) {
+            if let Ok((d, _)) = load_export(&export, "export.csv", &m, &c) {
                 assert_accounted(&d, &export, &format!("mapping case {i}"));
             }
         }
         let bytes = hostile(&mut r, &export);
-        if let Ok(d) = load_export(&bytes, "export.csv", &m, &c) {
+        if let Ok((d, _)) = load_export(&bytes, "export.csv", &m, &c) {
             assert_accounted(&d, &bytes, &format!("export case {i}"));
         }
     }
     // An RCA file.
     let rca = seed("rca.toml");
-    assert!(slarapport::rca::parse_rca_file(std::str::from_utf8(&rca).unwrap(), "rca/INC200.toml", "INC200").is_ok());
+    assert!(slarapport::rca::file::parse_rca_file(std::str::from_utf8(&rca).unwrap(), "rca/INC200.toml", "INC200").is_ok());
     for _ in 0..400 {
         let text = String::from_utf8_lossy(&hostile(&mut r, &rca)).into_owned();
-        let _ = slarapport::rca::parse_rca_file(&text, "rca/INC200.toml", "INC200");
+        let _ = slarapport::rca::file::parse_rca_file(&text, "rca/INC200.toml", "INC200");
     }
     // The contract (the guideline's) and a branding file.
     let contract = std::fs::read("contracts/dhs.toml").unwrap();
@@ -608,22 +608,22 @@ fn parsers_never_panic_and_never_lose_a_row_on_the_seed_corpus() {
     // An XLSX workbook of the tickets seed, mangled.
     let mut wb = rust_xlsxwriter::Workbook::new();
     let ws = wb.add_worksheet();
-    let table = slarapport::load::CsvTable::read(&tickets, "tickets.csv").unwrap();
+    let table = slarapport::table::CsvTable::read(&tickets, "tickets.csv").unwrap();
     for (col, name) in table.names.iter().enumerate() {
         ws.write_string(0, col as u16, name).unwrap();
         for row in 0..table.height {
-            if let Some(v) = slarapport::load::field(table.column(name), row) {
+            if let Some(v) = slarapport::table::csv::field(table.column(name), row) {
                 ws.write_string(row as u32 + 1, col as u16, v).unwrap();
             }
         }
     }
     let xlsx = wb.save_to_buffer().unwrap();
     let sheet = SheetTable::read(&xlsx, "tickets.xlsx", None).unwrap();
-    assert_eq!(slarapport::load::load_tickets_table(&sheet, "tickets.xlsx", &c).unwrap().tickets.len(), 3);
+    assert_eq!(slarapport::canonical::read_tickets_table(&sheet, "tickets.xlsx", &c).unwrap().tickets.len(), 3);
     for _ in 0..200 {
         let bytes = mangle(&mut r, &xlsx);
         if let Ok(sheet) = SheetTable::read(&bytes, "tickets.xlsx", None) {
-            if let Ok(d) = slarapport::load::load_tickets_table(&sheet, "tickets.xlsx", &c) {
+            if let Ok(d) = slarapport::canonical::read_tickets_table(&sheet, "tickets.xlsx", &c) {
                 assert_eq!(d.rows_read as usize, d.tickets.len() + d.rejections.len());
             }
         }

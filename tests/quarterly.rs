@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use slarapport::contract::LoadedContract;
 use slarapport::load::load_data_dir;
 use slarapport::period::Period;
-use slarapport::report::monthly::RunContext;
+use slarapport::report::aggregate::RunContext;
 use slarapport::report::quarterly::{build_quarterly, trend, QuarterKpi, QuarterlyReport};
 
 fn quarter(label: &str, today: (i32, u32, u32)) -> QuarterlyReport {

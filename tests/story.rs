@@ -29,7 +29,7 @@ use slarapport::kpi::{DomainResult, KpiResult};
 use slarapport::load::load_data_dir;
 use slarapport::period::Period;
 use slarapport::report::model::MonthlyReport;
-use slarapport::report::monthly::{build, RunContext};
+use slarapport::report::aggregate::{build, RunContext};
 
 fn contract(combination: &str) -> LoadedContract {
     let text = DEFAULT_CONTRACT.replace(

@@ -28,7 +28,7 @@ use slarapport::evaluate::evaluate;
 use slarapport::load::load_data_dir;
 use slarapport::period::Period;
 use slarapport::render::{self, world::TemplateSet};
-use slarapport::report::monthly::{build, RunContext};
+use slarapport::report::aggregate::{build, RunContext};
 use slarapport::report::quarterly::build_quarterly;
 
 fn peak_memory_mb() -> f64 {

@@ -7,7 +7,7 @@ use crate::output::write_report;
 use crate::period::Period;
 use crate::render;
 use crate::report::annual::{build_annual_with, parse_year};
-use crate::report::monthly::RunContext;
+use crate::report::aggregate::RunContext;
 
 #[derive(Debug, Clone, clap::Args)]
 pub struct AnnualArgs {
@@ -51,10 +51,10 @@ pub fn run(args: &AnnualArgs) -> Result<Outcome, Error> {
     // Domain 6's reports on time per quarter, from the report folders already made (as each
     // quarterly report counted them).
     let deliveries: Vec<_> = (1..=4)
-        .map(|q| crate::kpi::deliveries::QuarterDeliveries::find(out, &Period::quarter(year, q).expect("valid quarter"), contract, None))
+        .map(|q| crate::commands::deliveries::QuarterDeliveries::find(out, &Period::quarter(year, q).expect("valid quarter"), contract, None))
         .collect();
     let mut a = build_annual_with(&start.data, &ctx, year, &|q, month, kpis| deliveries[q].apply_to(month, kpis, contract, labels));
-    a.commentary = crate::voice::commentary::for_annual(&start.data, &a, contract.contract.rules.require_explanations)?;
+    a.commentary = crate::report::commentary::for_annual(&start.data, &a, contract.contract.rules.require_explanations)?;
     start.progress.stage("making the PDF, the annex and the JSON");
     let rendered = render::annual(&a, labels, templates, today, !args.report.no_archival)?;
     let files = rendered.files();

@@ -7,7 +7,7 @@ use crate::commands::{resolve_today, Outcome};
 use crate::contract::LoadedContract;
 use crate::error::Error;
 use crate::period::Period;
-use crate::report::monthly::{build, RunContext};
+use crate::report::aggregate::{build, RunContext};
 
 #[derive(Debug, Clone, clap::Args)]
 pub struct CheckArgs {
@@ -43,7 +43,7 @@ pub fn run(args: &CheckArgs) -> Result<Outcome, Error> {
         println!("{}: {} rows, sha256 {}", f.name, f.rows, f.sha256);
     }
     if let Some(m) = &data.mapping {
-        for line in m.check_lines(&data, &contract, args.show) {
+        for line in m.check_lines(&data.tickets, &contract, args.show) {
             println!("{line}");
         }
     }
@@ -92,7 +92,7 @@ pub fn run(args: &CheckArgs) -> Result<Outcome, Error> {
     );
     // The commentary files: all were read (syntax, keys) with the data; the month's is matched
     // to its report, so a key naming nothing is found before the monthly run.
-    let commentary = crate::voice::commentary::for_monthly(&data, &m.report, contract.contract.rules.require_explanations)?;
+    let commentary = crate::report::commentary::for_monthly(&data, &m.report, contract.contract.rules.require_explanations)?;
     for (label, f) in &data.commentary {
         println!("{}: {} explanations (for {label})", f.name, f.entries.len());
     }

@@ -22,7 +22,7 @@ pub struct DiffArgs {
 /// A report's JSON document from a report folder (through its manifest) or a .json file.
 fn load(p: &Path) -> Result<serde_json::Value, Error> {
     if p.is_dir() {
-        let json = changes::report_json_in(p)?.ok_or_else(|| {
+        let json = crate::manifest::report_json_in(p)?.ok_or_else(|| {
             Error::new(format!("{} holds no report (no manifest.json naming a .json file)", p.display()))
                 .with_hint("pass a report folder such as rapporten/2026-10, one of its versies/…, or a report's .json file")
         })?;

@@ -57,7 +57,7 @@ impl InputArgs {
         };
         let mapping = source.mapping.as_ref().map(|m| FileHash {
             name: mapping_file.as_deref().map_or_else(|| m.origin.clone(), canonical),
-            sha256: crate::load::sha256_hex(m.text.as_bytes()),
+            sha256: crate::digest::sha256_hex(m.text.as_bytes()),
             rows: None,
             path: None,
         });

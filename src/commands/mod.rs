@@ -16,6 +16,7 @@ pub mod annual;
 pub mod check;
 pub mod contract;
 pub mod demo;
+pub mod deliveries;
 pub mod diff;
 pub mod init;
 pub mod input;
@@ -180,7 +181,7 @@ pub fn start_report(
 /// the comparison).
 pub fn rerun_changes(dir: &std::path::Path, new_json: &[u8], key: &str) -> Result<Option<crate::report::changes::Changes>, Error> {
     use crate::report::changes;
-    let previous = match changes::report_json_in(dir).and_then(|p| p.map(|p| changes::read_json(&p)).transpose()) {
+    let previous = match crate::manifest::report_json_in(dir).and_then(|p| p.map(|p| changes::read_json(&p)).transpose()) {
         Ok(Some(v)) => v,
         Ok(None) => return Ok(None),
         Err(e) => {
@@ -357,7 +358,7 @@ impl ReportOptions {
         };
         Ok(Manifest {
             tool: "slarapport".into(),
-            version: crate::cli::VERSION.into(),
+            version: crate::VERSION.into(),
             kind: kind.into(),
             period: meta.period.clone(),
             cutoff: meta.cutoff.to_string(),

@@ -5,7 +5,7 @@ use crate::error::Error;
 use crate::output::write_report;
 use crate::period::Period;
 use crate::render;
-use crate::report::monthly::{build, RunContext};
+use crate::report::aggregate::{build, RunContext};
 
 #[derive(Debug, Clone, clap::Args)]
 pub struct MonthlyArgs {
@@ -64,11 +64,11 @@ pub fn run(args: &MonthlyArgs) -> Result<Outcome, Error> {
     }
     // Domain 6's reports on time, from this folder's first version (unless measured).
     if let Some(due_on) = monthly.report.meta.due_on {
-        let d = crate::kpi::deliveries::delivery(dir, today, due_on);
-        crate::kpi::deliveries::apply(&mut monthly.report.kpis, contract, &[d], &[], labels);
+        let d = crate::commands::deliveries::delivery(dir, today, due_on);
+        crate::commands::deliveries::apply(&mut monthly.report.kpis, contract, &[d], &[], labels);
     }
     let required = contract.contract.rules.require_explanations;
-    monthly.report.commentary = crate::voice::commentary::for_monthly(data, &monthly.report, required)?;
+    monthly.report.commentary = crate::report::commentary::for_monthly(data, &monthly.report, required)?;
     let json = render::to_json(&crate::report::model::JsonDocument { report: &monthly.report, tickets: &monthly.tickets })?;
     monthly.report.changes = crate::commands::rerun_changes(dir, &json, "changes")?;
     progress.stage("making the PDF, the annex and the JSON");

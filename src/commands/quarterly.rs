@@ -5,7 +5,7 @@ use crate::error::Error;
 use crate::output::write_report;
 use crate::period::Period;
 use crate::render;
-use crate::report::monthly::RunContext;
+use crate::report::aggregate::RunContext;
 use crate::report::quarterly::build_quarterly_with;
 
 #[derive(Debug, Clone, clap::Args)]
@@ -32,9 +32,9 @@ pub fn run(args: &QuarterlyArgs) -> Result<Outcome, Error> {
     let ctx = RunContext { contract, period, today, lang: args.report.lang };
     progress.stage("counting the months and the quarter");
     // Domain 6's reports on time, from the months' folders and this one (unless measured).
-    let deliveries = crate::kpi::deliveries::QuarterDeliveries::find(out, &period, contract, Some(today));
+    let deliveries = crate::commands::deliveries::QuarterDeliveries::find(out, &period, contract, Some(today));
     let mut q = build_quarterly_with(data, &ctx, true, &|month, kpis| deliveries.apply_to(month, kpis, contract, labels));
-    q.commentary = crate::voice::commentary::for_quarterly(data, &q, contract.contract.rules.require_explanations)?;
+    q.commentary = crate::report::commentary::for_quarterly(data, &q, contract.contract.rules.require_explanations)?;
     q.rerun_changes = crate::commands::rerun_changes(dir, &render::to_json(&q.json_document())?, "rerun_changes")?;
     progress.stage("making the PDF, the annex and the JSON");
     let rendered = render::quarterly(&q, labels, templates, today, !args.report.no_archival)?;

@@ -17,7 +17,8 @@ use crate::error::Error;
 use crate::i18n::Labels;
 use crate::load::DataSet;
 use crate::output::write_atomic;
-use crate::rca::{self, DueReason, RcaDocument, RcaStatus, Requirement};
+use crate::rca::due::Requirement;
+use crate::rca::{self, DueReason, RcaDocument, RcaStatus};
 use crate::render::pdf::PdfSettings;
 use crate::render::{self, world::TemplateSet};
 use crate::ticket::Ticket;
@@ -167,7 +168,7 @@ fn cross_check(s: &Setup, t: &Ticket, doc: &RcaDocument) {
 
 fn one(args: &RcaArgs, s: &Setup, wanted: &str) -> Result<Outcome, Error> {
     let t = find(&s.data, wanted, &args.report.data.join("tickets.csv"))?;
-    let req = rca::requirement(t);
+    let req = rca::due::requirement(t);
     if req != Requirement::Required && !args.voluntary {
         let why = match req {
             Requirement::OutOfScope => format!("{} is a P1 incident outside the scope of the contract", t.id),
@@ -176,7 +177,7 @@ fn one(args: &RcaArgs, s: &Setup, wanted: &str) -> Result<Outcome, Error> {
         return Err(Error::new(format!("{why}: the contract asks for an RCA only after a P1 incident (§5.2)"))
             .with_hint(format!("to write a voluntary RCA for it anyway, add --voluntary: slarapport rca --data {} --ticket {} --voluntary", args.report.data.display(), t.id)));
     }
-    let file = rca::read_rca_file(&args.report.data, &t.id)?;
+    let file = rca::file::read_rca_file(&args.report.data, &t.id)?;
     let doc = rca::build(t, file.as_ref(), &s.contract, s.today, s.labels.lang());
     cross_check(s, t, &doc);
     let paths = write(s, &doc)?;
@@ -192,7 +193,7 @@ fn one(args: &RcaArgs, s: &Setup, wanted: &str) -> Result<Outcome, Error> {
             eprintln!(
                 "hint: the provider's analysis goes in {} (TOML, keys: {}); see the README's RCA section",
                 args.report.data.join("rca").join(format!("{}.toml", t.id)).display(),
-                rca::RCA_FILE_KEYS
+                rca::file::RCA_FILE_KEYS
             );
         }
         Ok(Outcome::Findings)
@@ -208,12 +209,12 @@ fn due(args: &RcaArgs, s: &Setup) -> Result<Outcome, Error> {
     let mut errors: Vec<Error> = Vec::new();
     let mut unresolved: Vec<&str> = Vec::new();
     let (mut drafts, mut finals) = (0usize, 0usize);
-    for t in s.data.tickets.iter().filter(|t| rca::requirement(t) == Requirement::Required) {
+    for t in s.data.tickets.iter().filter(|t| rca::due::requirement(t) == Requirement::Required) {
         if t.resolved_at.is_none() {
             unresolved.push(&t.id);
             continue;
         }
-        let file = match rca::read_rca_file(&args.report.data, &t.id) {
+        let file = match rca::file::read_rca_file(&args.report.data, &t.id) {
             Ok(f) => f,
             Err(e) => {
                 errors.push(e);
@@ -267,7 +268,7 @@ fn due(args: &RcaArgs, s: &Setup) -> Result<Outcome, Error> {
             if errors.len() == 1 { "" } else { "s" },
             errors.iter().map(|e| e.message.as_str()).collect::<Vec<_>>().join("\n  ")
         ));
-        e = e.with_hint(format!("an RCA file may hold only these keys: {}", rca::RCA_FILE_KEYS));
+        e = e.with_hint(format!("an RCA file may hold only these keys: {}", rca::file::RCA_FILE_KEYS));
         return Err(e);
     }
     if drafts > 0 {

@@ -120,8 +120,8 @@ pub struct RcaVerdict {
 }
 
 pub fn rca_verdict(t: &Ticket, c: &LoadedContract, today: NaiveDate) -> Option<RcaVerdict> {
-    let due_on = crate::rca::due_date(c, t.resolved_at?);
-    let delivered_on = crate::rca::delivered_by(c, t, today);
+    let due_on = crate::rca::due::due_date(c, t.resolved_at?);
+    let delivered_on = crate::rca::due::delivered_by(c, t, today);
     let (on_time, judged_on) = match delivered_on {
         Some(d) if d <= due_on => (true, d),
         Some(_) => (false, due_on),
@@ -315,7 +315,7 @@ pub fn kpi_section(inp: &KpiInputs) -> KpiSection {
                 .map(|k| {
                     let own = match k.source {
                         Some(KpiSource::Tickets | KpiSource::Calls | KpiSource::Report) => computed(k, inp, &w).map(KpiFigure::Figure),
-                        Some(KpiSource::Log) => super::logs::from_log(k, inp),
+                        Some(KpiSource::Log) => super::logs::from_log(k, inp.period, inp.today, inp.improvement_actions, inp.complaints),
                         _ => None,
                     };
                     match (measured(&k.id, k.unit, &inp.period, inp.measurements, inp.today), own) {

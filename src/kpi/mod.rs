@@ -8,7 +8,6 @@
 //! Nothing here rounds: rounding is for display only.
 
 pub mod compute;
-pub mod deliveries;
 pub mod logs;
 pub mod input;
 

@@ -110,3 +110,34 @@ fn locate(world: &ReportWorld, d: &SourceDiagnostic) -> String {
         Err(_) => name,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn compile(main: &str) -> Result<Vec<u8>, Error> {
+        let mut set = TemplateSet::embedded();
+        set.files.insert("probe.typ".into(), main.as_bytes().to_vec());
+        render_pdf_with(&set, "probe.typ", b"{}".to_vec(), NaiveDate::from_ymd_opt(2026, 11, 2).unwrap(), &Default::default())
+    }
+
+    #[test]
+    fn templates_cannot_read_outside_their_folder() {
+        for probe in [
+            "#read(\"/etc/passwd\")",
+            "#read(\"../Cargo.toml\")",
+            "#read(\"../../../../../../etc/hostname\")",
+            "#image(\"/usr/share/pixmaps/debian-logo.png\")",
+            "#import \"@preview/cetz:0.3.0\": *",
+        ] {
+            let e = compile(&format!("#set document(title: \"t\")\n#set text(lang: \"nl\")\n{probe}")).unwrap_err();
+            assert!(e.message.contains("probe.typ:3:"), "{probe}: {e}");
+        }
+    }
+
+    #[test]
+    fn templates_read_their_own_files() {
+        let pdf = compile("#set document(title: \"t\")\n#set text(lang: \"nl\", font: \"Inter\")\n#let l = read(\"lang/nl.toml\")\n#l.len()").unwrap();
+        assert!(pdf.starts_with(b"%PDF"));
+    }
+}

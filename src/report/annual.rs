@@ -19,7 +19,7 @@ use serde::Serialize;
 use crate::load::DataSet;
 use crate::period::Period;
 use crate::report::model::{Meta, P1Item};
-use crate::report::monthly::{build_with, RunContext};
+use crate::report::aggregate::{build_with, RunContext};
 use crate::report::quarterly::{build_quarterly_with, MalusRow, MalusTotal, QuarterlyReport};
 use crate::ticket::{Priority, Ticket, TicketType};
 

@@ -13,7 +13,7 @@
 //! figures could find different".
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -350,21 +350,6 @@ pub fn read_json(path: &Path) -> Result<Value, Error> {
         return Err(Error::new(format!("{} is not a slarapport report's JSON (it has no meta)", path.display())).with_hint(hint));
     }
     Ok(v)
-}
-
-/// The report JSON in the report folder `dir`, named by its manifest (the output that ends
-/// in `.json`); `None` when the folder holds no report.
-pub fn report_json_in(dir: &Path) -> Result<Option<PathBuf>, Error> {
-    let manifest = dir.join(crate::manifest::MANIFEST);
-    let Ok(meta) = std::fs::metadata(&manifest) else { return Ok(None) };
-    if !meta.is_file() || meta.len() > 64 << 20 {
-        return Err(Error::new(format!("{} is not a slarapport manifest (not a regular file of at most 64 MB)", manifest.display())));
-    }
-    let bytes = std::fs::read(&manifest).map_err(|e| Error::new(format!("cannot read {}: {e}", manifest.display())))?;
-    let m: crate::manifest::Manifest = serde_json::from_slice(&bytes)
-        .map_err(|e| Error::new(format!("{} is not a slarapport manifest: {e}", manifest.display())))?;
-    let json = m.outputs.iter().map(|o| o.name.as_str()).find(|n| n.ends_with(".json") && !n.contains('/') && *n != crate::manifest::MANIFEST);
-    Ok(json.map(|n| dir.join(n)))
 }
 
 /// The changes a new report shows against the report it replaces (`previous`, its JSON;

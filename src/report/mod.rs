@@ -1,9 +1,10 @@
 //! From evaluated tickets to the report model (aggregation per period).
 
+pub mod aggregate;
 pub mod annual;
 pub mod changes;
+pub mod commentary;
 pub mod interpretations;
 pub mod model;
-pub mod monthly;
 pub mod quarterly;
 pub mod voice;

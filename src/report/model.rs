@@ -10,7 +10,7 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use serde::{Serialize, Serializer};
 
-use crate::load::{InputFile, Rejection, Warning};
+use crate::canonical::{InputFile, Rejection, Warning};
 
 /// A local wall-clock time (the contract's zone) to the minute, written `YYYY-MM-DDTHH:MM`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -391,7 +391,7 @@ pub struct P1Item {
     pub rca_due_on: Option<NaiveDate>,
     pub rca_delivered_on: Option<NaiveDate>,
     /// Never `voluntary`: every listed P1 needs an RCA.
-    pub rca_status: crate::rca::RcaStatus,
+    pub rca_status: crate::rca::due::RcaStatus,
     /// A P1 of an earlier period, listed because its RCA is outstanding or was delivered in
     /// this period (nothing owed drops out between reports).
     pub carried_over: bool,

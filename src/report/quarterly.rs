@@ -15,7 +15,7 @@ use crate::kpi::{DomainResult, KpiSection};
 use crate::load::DataSet;
 use crate::period::Period;
 use crate::report::model::{Accounting, CrossTable, Meta, SparseCrossTable, Summary};
-use crate::report::monthly::{build_with, cross_table, reorder_rows, sparse_cross_table, FastMap, RunContext};
+use crate::report::aggregate::{build_with, cross_table, reorder_rows, sparse_cross_table, FastMap, RunContext};
 use crate::ticket::{ChangeClass, TicketType};
 
 #[derive(Debug, Clone, Serialize)]
@@ -70,7 +70,7 @@ pub struct QuarterlyReport {
     #[serde(skip)]
     pub tickets: Vec<crate::report::model::TicketRow>,
     #[serde(skip)]
-    pub rejections: Vec<crate::load::Rejection>,
+    pub rejections: Vec<crate::canonical::Rejection>,
 }
 
 /// The quarterly report's JSON file: the report with the rejected rows and the quarter's
@@ -79,7 +79,7 @@ pub struct QuarterlyReport {
 pub struct QuarterlyJson<'a> {
     #[serde(flatten)]
     pub report: &'a QuarterlyReport,
-    pub rejections: &'a [crate::load::Rejection],
+    pub rejections: &'a [crate::canonical::Rejection],
     pub tickets: &'a [crate::report::model::TicketRow],
 }
 
@@ -174,7 +174,7 @@ pub struct ChangeItem {
 /// The non-standard and emergency changes opened in the quarter, by class (non-standard
 /// first), then opening time and id.
 fn listed_changes(in_scope: &[&crate::ticket::Ticket], contract: &crate::contract::LoadedContract, in_quarter: &dyn Fn(chrono::DateTime<chrono::Utc>) -> bool, end: chrono::DateTime<chrono::Utc>) -> Vec<ChangeItem> {
-    let local = |t| crate::report::monthly::local_str(contract, t);
+    let local = |t| crate::report::aggregate::local_str(contract, t);
     // `ChangeClass` orders non-standard before emergency.
     let mut out: Vec<(ChangeClass, &crate::ticket::Ticket)> = in_scope
         .iter()
@@ -394,7 +394,7 @@ pub fn build_quarterly(data: &DataSet, ctx: &RunContext) -> QuarterlyReport {
 /// rejected rows for its JSON (what a rerun is compared on). `adjust` may change each
 /// month's KPI section (`Some(i)`) and the quarter's (`None`) before the report is assembled
 /// from them — the command gives domain 6's reports on time their figure from the report
-/// folders there (`kpi::deliveries`), so the core reads no files.
+/// folders there (`commands::deliveries`), so the core reads no files.
 pub fn build_quarterly_with(
     data: &DataSet,
     ctx: &RunContext,
@@ -506,7 +506,7 @@ pub fn build_quarterly_with(
             cab_approved: cab.iter().filter(|t| t.cab_approved == Some(true)).count() as u64,
             resolved: resolved.len() as u64,
             failed,
-            failed_pct: crate::report::monthly::pct(failed, resolved.len() as u64),
+            failed_pct: crate::report::aggregate::pct(failed, resolved.len() as u64),
         }
     };
     let mut changes: Vec<ChangeRow> = bounds

@@ -239,22 +239,8 @@ mod tests {
         improvement_actions: Option<&[ImprovementAction]>,
         complaints: Option<&[Complaint]>,
     ) -> Option<crate::kpi::KpiFigure> {
-        let inp = crate::kpi::compute::KpiInputs {
-            contract: c,
-            tickets: &[],
-            p1_incidents: &[],
-            tickets_file: "tickets.csv",
-            calls: None,
-            measurements: &[],
-            period,
-            today,
-            recurring_reported: false,
-            lang: Lang::Nl,
-            improvement_actions,
-            complaints,
-        };
         let k = c.contract.domains.iter().flat_map(|d| &d.kpis).find(|k| k.id == id).unwrap();
-        crate::kpi::logs::from_log(k, &inp)
+        crate::kpi::logs::from_log(k, period, today, improvement_actions, complaints)
     }
 
     /// Hand-made log against July–September 2026: which action lands in which list, and
@@ -272,7 +258,7 @@ mod tests {
             V7,Na het kwartaal,,NW,2026-07-01,2026-09-15,2026-10-02,\n\
             V8,Vorig kwartaal,,NW,2026-04-01,2026-06-15,2026-06-20,\n";
         let data = DataSet::default();
-        let (actions, rejected, _) = crate::voice::improvement::load_actions(csv.as_bytes(), "verbeteracties.csv", &c, &data).unwrap();
+        let (actions, rejected, _) = crate::voice::improvement::load_actions(csv.as_bytes(), "verbeteracties.csv", &c, &data.tickets, &[]).unwrap();
         assert!(rejected.is_empty(), "{rejected:?}");
         let q3 = Period::quarter(2026, 3).unwrap();
         let today = NaiveDate::from_ymd_opt(2026, 10, 5).unwrap();
@@ -316,7 +302,7 @@ mod tests {
             K4,2026-10-12,Maandag,2026-10-19\n\
             K5,2026-10-29,Nog open aan het eind,2026-11-03\n\
             K6,2026-11-01,Volgende maand,\n";
-        let (complaints, rejected, _) = crate::voice::complaints::load_complaints(csv.as_bytes(), "klachten.csv", &data).unwrap();
+        let (complaints, rejected, _) = crate::voice::complaints::load_complaints(csv.as_bytes(), "klachten.csv", &data.tickets).unwrap();
         assert!(rejected.is_empty(), "{rejected:?}");
         let oct = Period::month(2026, 10).unwrap();
         let s = complaint_section(Some(&complaints), None, &c, oct);

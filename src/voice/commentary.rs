@@ -381,7 +381,7 @@ pub fn parse_file(name: &str, text: &str) -> Result<CommentaryFile, Error> {
     entries.sort_by_key(|e| e.line);
     Ok(CommentaryFile {
         name: name.into(),
-        sha256: crate::load::sha256_hex(text.as_bytes()),
+        sha256: crate::digest::sha256_hex(text.as_bytes()),
         summary: raw.summary.as_deref().map(markdown).unwrap_or_default(),
         entries,
     })
@@ -539,45 +539,6 @@ pub fn resolve(file: Option<&CommentaryFile>, subjects: &[Subject], period: &str
     })
 }
 
-/// The KPIs of `kpis` as subjects: one below its norm (achievement under 100 %) needs an
-/// explanation.
-pub fn kpi_subjects(kpis: &crate::kpi::KpiSection) -> Vec<Subject> {
-    kpis.domains
-        .iter()
-        .flat_map(|d| &d.kpis)
-        .map(|k| Subject {
-            kind: SubjectKind::Kpi,
-            key: k.id.clone(),
-            title: k.name.clone(),
-            reasons: match k.achievement_pct {
-                Some(a) if a < 100.0 => vec!["below_norm".into()],
-                _ => vec![],
-            },
-            achievement_pct: k.achievement_pct,
-        })
-        .collect()
-}
-
-/// The listed P1s as subjects: a breached response or resolution, or an RCA late or overdue,
-/// needs an explanation.
-pub fn p1_subjects(p1s: &[crate::report::model::P1Item]) -> Vec<Subject> {
-    p1s.iter()
-        .map(|p| {
-            let mut reasons = Vec::new();
-            if p.response_status == "breached" {
-                reasons.push("response".into());
-            }
-            if p.resolution_status == "breached" {
-                reasons.push("resolution".into());
-            }
-            if p.rca_status.missed_due_date() {
-                reasons.push(format!("rca_{}", p.rca_status.key()));
-            }
-            Subject { kind: SubjectKind::P1, key: p.ticket_id.clone(), title: p.summary.clone(), reasons, achievement_pct: None }
-        })
-        .collect()
-}
-
 /// Plain subjects that never need an explanation (recurring issues, schools).
 pub fn plain_subjects(kind: SubjectKind, keys: impl IntoIterator<Item = String>) -> Vec<Subject> {
     keys.into_iter().map(|key| Subject { kind, title: key.clone(), key, reasons: vec![], achievement_pct: None }).collect()
@@ -586,58 +547,6 @@ pub fn plain_subjects(kind: SubjectKind, keys: impl IntoIterator<Item = String>)
 /// A recurring issue's key as the file writes it: "Category / Subcategory" or "Category".
 pub fn issue_key(category: &str, subcategory: &str) -> String {
     if subcategory.is_empty() { category.to_string() } else { format!("{category} / {subcategory}") }
-}
-
-/// The subjects of a monthly report.
-pub fn monthly_subjects(r: &crate::report::model::MonthlyReport) -> Vec<Subject> {
-    let mut s = kpi_subjects(&r.kpis);
-    s.extend(plain_subjects(SubjectKind::Recurring, r.recurring.top.iter().map(|i| issue_key(&i.category, &i.subcategory))));
-    s.extend(p1_subjects(&r.p1s));
-    s.extend(plain_subjects(SubjectKind::School, r.volumes.by_school_category.rows.iter().cloned()));
-    s
-}
-
-/// The subjects of a quarterly report (the quarter's KPIs, its top recurring issues, its P1s,
-/// the schools with tickets in it).
-pub fn quarterly_subjects(q: &crate::report::quarterly::QuarterlyReport) -> Vec<Subject> {
-    let mut s = kpi_subjects(&q.kpi_quarter);
-    s.extend(plain_subjects(SubjectKind::Recurring, q.recurring.iter().map(|i| issue_key(&i.category, &i.subcategory))));
-    s.extend(p1_subjects(&q.p1s));
-    s.extend(plain_subjects(SubjectKind::School, q.schools_by_month.rows.iter().cloned()));
-    s
-}
-
-/// The monthly report's commentary: its period's file matched to it.
-pub fn for_monthly(data: &crate::load::DataSet, r: &crate::report::model::MonthlyReport, required: bool) -> Result<Commentary, Error> {
-    resolve(data.commentary.get(&r.meta.period), &monthly_subjects(r), &r.meta.period, required)
-}
-
-/// The quarterly report's commentary: its quarter's file matched to it.
-pub fn for_quarterly(data: &crate::load::DataSet, q: &crate::report::quarterly::QuarterlyReport, required: bool) -> Result<Commentary, Error> {
-    resolve(data.commentary.get(&q.meta.period), &quarterly_subjects(q), &q.meta.period, required)
-}
-
-/// The year report's subjects: the contract's KPIs (explained for the year; a year has no
-/// achievement of its own, so none is asked for), the year's recurring issues, its P1s (a
-/// breach asks for an explanation, as in the other reports) and its schools.
-pub fn annual_subjects(a: &crate::report::annual::AnnualReport) -> Vec<Subject> {
-    let mut s: Vec<Subject> = a
-        .quarters
-        .first()
-        .map(|q| kpi_subjects(&q.kpis))
-        .unwrap_or_default()
-        .into_iter()
-        .map(|k| Subject { reasons: vec![], achievement_pct: None, ..k })
-        .collect();
-    s.extend(plain_subjects(SubjectKind::Recurring, a.recurring.iter().map(|i| issue_key(&i.category, &i.subcategory))));
-    s.extend(p1_subjects(&a.p1s));
-    s.extend(plain_subjects(SubjectKind::School, a.schools.iter().map(|x| x.name.clone())));
-    s
-}
-
-/// The year report's commentary: its year's file (`toelichting/2026.toml`) matched to it.
-pub fn for_annual(data: &crate::load::DataSet, a: &crate::report::annual::AnnualReport, required: bool) -> Result<Commentary, Error> {
-    resolve(data.commentary.get(&a.year.to_string()), &annual_subjects(a), &a.year.to_string(), required)
 }
 
 /// What the command says when something is unexplained: one line per subject.

@@ -10,7 +10,8 @@ use serde::Serialize;
 
 use super::{duplicate, require_columns, RowReader};
 use crate::error::Error;
-use crate::load::{CsvTable, DataSet, Rejection};
+use crate::canonical::Rejection;
+use crate::table::CsvTable;
 
 pub const COMPLAINT_COLUMNS: &[&str] = &["id", "received", "school", "channel", "subject", "ticket", "handled", "outcome"];
 pub const ESCALATION_COLUMNS: &[&str] = &["id", "date", "level", "subject", "ticket", "resolved", "note"];
@@ -138,10 +139,10 @@ fn read_rows<T>(
 }
 
 /// Reads `klachten.csv`.
-pub fn load_complaints(bytes: &[u8], file: &str, data: &DataSet) -> Result<(Vec<Complaint>, Vec<Rejection>, CsvTable), Error> {
+pub fn load_complaints(bytes: &[u8], file: &str, tickets: &[crate::ticket::Ticket]) -> Result<(Vec<Complaint>, Vec<Rejection>, CsvTable), Error> {
     let t = CsvTable::read(bytes, file)?;
     require_columns(&t, file, &["id", "received", "subject"], COMPLAINT_COLUMNS)?;
-    let tickets: HashSet<&str> = data.tickets.iter().map(|t| t.id.as_str()).collect();
+    let tickets: HashSet<&str> = tickets.iter().map(|t| t.id.as_str()).collect();
     let (rows, rejections) = read_rows(&t, file, |c: &Complaint| (c.id.clone(), c.line), |r| {
         let id = r.required("id")?;
         let received_on = r.required_date("received")?;
@@ -166,10 +167,10 @@ pub fn load_complaints(bytes: &[u8], file: &str, data: &DataSet) -> Result<(Vec<
 }
 
 /// Reads `escalaties.csv`.
-pub fn load_escalations(bytes: &[u8], file: &str, data: &DataSet) -> Result<(Vec<Escalation>, Vec<Rejection>, CsvTable), Error> {
+pub fn load_escalations(bytes: &[u8], file: &str, tickets: &[crate::ticket::Ticket]) -> Result<(Vec<Escalation>, Vec<Rejection>, CsvTable), Error> {
     let t = CsvTable::read(bytes, file)?;
     require_columns(&t, file, &["id", "date", "level", "subject"], ESCALATION_COLUMNS)?;
-    let tickets: HashSet<&str> = data.tickets.iter().map(|t| t.id.as_str()).collect();
+    let tickets: HashSet<&str> = tickets.iter().map(|t| t.id.as_str()).collect();
     let (rows, rejections) = read_rows(&t, file, |e: &Escalation| (e.id.clone(), e.line), |r| {
         let id = r.required("id")?;
         let raised_on = r.required_date("date")?;
@@ -199,7 +200,6 @@ mod tests {
 
     #[test]
     fn complaints_and_escalations_are_validated() {
-        let data = DataSet::default();
         let csv = "id,received,school,channel,subject,ticket,handled,outcome\n\
             K1,2026-10-02,De Regenboog,telefoon,Wachttijd,,2026-10-06,excuses\n\
             K2,2026-10-03,,,Laptop,INC404,,\n\
@@ -208,7 +208,7 @@ mod tests {
             K4,2026-10-05,,,Te vroeg,,2026-10-01,\n\
             K5,,,,Geen datum,,,\n\
             K6,2026-10-09,,e-mail,,,,\n";
-        let (c, r, _) = load_complaints(csv.as_bytes(), "klachten.csv", &data).unwrap();
+        let (c, r, _) = load_complaints(csv.as_bytes(), "klachten.csv", &[]).unwrap();
         assert_eq!(c.len(), 1);
         assert_eq!((c[0].channel.as_str(), c[0].handled_on), ("phone", NaiveDate::from_ymd_opt(2026, 10, 6)));
         let got: Vec<(u64, &str, &str)> = r.iter().map(|x| (x.line, x.column.as_str(), x.code.as_str())).collect();
@@ -224,7 +224,7 @@ mod tests {
             ]
         );
         let csv = "id,date,level,subject,ticket,resolved,note\nE1,2026-10-07,strategisch,Telefonie,,2026-10-20,\nE2,2026-10-07,hoog,X,,,\nE3,2026-10-07,,X,,,\n";
-        let (e, r, _) = load_escalations(csv.as_bytes(), "escalaties.csv", &data).unwrap();
+        let (e, r, _) = load_escalations(csv.as_bytes(), "escalaties.csv", &[]).unwrap();
         assert_eq!(e[0].level, EscalationLevel::Strategic);
         let got: Vec<(u64, &str)> = r.iter().map(|x| (x.line, x.code.as_str())).collect();
         assert_eq!(got, [(3, "not_one_of"), (4, "required")]);

@@ -10,7 +10,8 @@ use serde::Serialize;
 use super::{duplicate, require_columns, RowReader};
 use crate::contract::LoadedContract;
 use crate::error::Error;
-use crate::load::{CsvTable, DataSet, Rejection};
+use crate::canonical::Rejection;
+use crate::table::CsvTable;
 
 pub const COLUMNS: &[&str] = &["id", "title", "source", "owner", "opened", "due", "implemented", "status", "note"];
 const REQUIRED: &[&str] = &["id", "title", "opened"];
@@ -122,13 +123,14 @@ pub fn load_actions(
     bytes: &[u8],
     file: &str,
     contract: &LoadedContract,
-    data: &DataSet,
+    tickets: &[crate::ticket::Ticket],
+    complaints: &[super::Complaint],
 ) -> Result<(Vec<ImprovementAction>, Vec<Rejection>, CsvTable), Error> {
     let t = CsvTable::read(bytes, file)?;
     require_columns(&t, file, REQUIRED, COLUMNS)?;
     let kpis: Vec<&str> = contract.contract.domains.iter().flat_map(|d| d.kpis.iter().map(|k| k.id.as_str())).collect();
-    let tickets: std::collections::HashSet<&str> = data.tickets.iter().map(|t| t.id.as_str()).collect();
-    let complaints: Vec<&str> = data.complaints.iter().flatten().map(|c| c.id.as_str()).collect();
+    let tickets: std::collections::HashSet<&str> = tickets.iter().map(|t| t.id.as_str()).collect();
+    let complaints: Vec<&str> = complaints.iter().map(|c| c.id.as_str()).collect();
     let mut seen: HashMap<String, u64> = HashMap::new();
     let mut out = Vec::new();
     let mut rejections = Vec::new();
@@ -239,9 +241,8 @@ mod tests {
 
     fn load(csv: &str) -> (Vec<ImprovementAction>, Vec<Rejection>) {
         let c = LoadedContract::embedded();
-        let mut data = DataSet::default();
-        data.complaints = Some(vec![crate::voice::Complaint::example("K-1")]);
-        let (a, r, _) = load_actions(csv.as_bytes(), "verbeteracties.csv", &c, &data).unwrap();
+        let complaints = [crate::voice::Complaint::example("K-1")];
+        let (a, r, _) = load_actions(csv.as_bytes(), "verbeteracties.csv", &c, &[], &complaints).unwrap();
         (a, r)
     }
 
@@ -285,7 +286,7 @@ mod tests {
         );
         // Rows read = used + rejected.
         assert_eq!(a.len() + r.len(), 13);
-        let nl = crate::render::labels(&crate::render::world::TemplateSet::embedded(), crate::i18n::Lang::Nl).unwrap();
+        let nl = crate::i18n::Labels::embedded(crate::i18n::Lang::Nl).unwrap();
         assert_eq!(r[2].localized(&nl).0, "\"1 juli\" is geen datum");
         assert_eq!(r[6].localized(&nl).0, "\"snelheid\" is geen KPI van het contract");
     }

@@ -12,9 +12,10 @@ use std::path::Path;
 
 use chrono::NaiveDate;
 
-use crate::contract::LoadedContract;
 use crate::error::Error;
-use crate::load::{field, CsvTable, DataSet, InputFile, Rejection};
+use crate::canonical::Rejection;
+use crate::table::csv::field;
+use crate::table::CsvTable;
 
 pub use complaints::{Complaint, Escalation, EscalationLevel};
 pub use improvement::{ActionSource, ActionStatus, ImprovementAction, SourceKind};
@@ -29,7 +30,7 @@ const MAX_LOG_BYTES: u64 = 64 * 1024 * 1024;
 
 /// Reads the optional log `name` of `dir`: only a regular file, and only up to
 /// [`MAX_LOG_BYTES`]. `None` when the folder has no such file.
-fn read_log(dir: &Path, name: &str) -> Result<Option<Vec<u8>>, Error> {
+pub(crate) fn read_log(dir: &Path, name: &str) -> Result<Option<Vec<u8>>, Error> {
     let path = dir.join(name);
     let Ok(meta) = std::fs::metadata(&path) else { return Ok(None) };
     if !meta.is_file() {
@@ -43,38 +44,6 @@ fn read_log(dir: &Path, name: &str) -> Result<Option<Vec<u8>>, Error> {
     std::fs::read(&path).map(Some).map_err(|e| Error::new(format!("cannot read {}: {e}", path.display())))
 }
 
-/// Reads the logs the data folder has into `data` (their rows, rejections and file
-/// accounting). Complaints first: an improvement action may name a complaint as its source.
-pub fn load_logs(dir: &Path, contract: &LoadedContract, data: &mut DataSet) -> Result<(), Error> {
-    let add = |data: &mut DataSet, name: &str, t: &CsvTable, rejections: Vec<Rejection>| {
-        data.files.push(InputFile { name: name.into(), sha256: t.sha256.clone(), rows: t.height as u64 });
-        data.rejections.extend(rejections);
-    };
-    if let Some(bytes) = read_log(dir, COMPLAINTS_FILE)? {
-        let (rows, rejections, t) = complaints::load_complaints(&bytes, COMPLAINTS_FILE, data)?;
-        add(data, COMPLAINTS_FILE, &t, rejections);
-        data.complaints = Some(rows);
-    }
-    if let Some(bytes) = read_log(dir, ESCALATIONS_FILE)? {
-        let (rows, rejections, t) = complaints::load_escalations(&bytes, ESCALATIONS_FILE, data)?;
-        add(data, ESCALATIONS_FILE, &t, rejections);
-        data.escalations = Some(rows);
-    }
-    match read_log(dir, IMPROVEMENT_FILE)? {
-        Some(bytes) => {
-            let (rows, rejections, t) = improvement::load_actions(&bytes, IMPROVEMENT_FILE, contract, data)?;
-            add(data, IMPROVEMENT_FILE, &t, rejections);
-            data.improvement_actions = Some(rows);
-        }
-        None => data.notes.push(format!("{IMPROVEMENT_FILE} is not in the data folder: improvement actions come from measurements.csv, if any")),
-    }
-    if data.complaints.is_none() {
-        data.notes.push(format!("{COMPLAINTS_FILE} is not in the data folder: complaints come from measurements.csv, if any"));
-    }
-    data.commentary = commentary::load_commentary(dir)?;
-    data.documents.extend(data.commentary.values().map(|f| (f.name.clone(), f.sha256.clone())));
-    Ok(())
-}
 
 /// A date as users write it: `2026-10-05`, or `5-10-2026` (Dutch Excel).
 pub(crate) fn parse_date(s: &str) -> Option<NaiveDate> {

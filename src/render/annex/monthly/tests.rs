@@ -17,7 +17,7 @@ use crate::render::annex::workbook::{MAX_CELL_UTF16, numbered_sheet_name, sheet_
 use crate::contract::LoadedContract;
 use crate::kpi::KpiSection;
 use crate::period::Period;
-use crate::report::monthly::{RunContext, build};
+use crate::report::aggregate::{RunContext, build};
 
 const CSV: &str = "\
 id,type,school,category,subcategory,summary,priority,channel,opened_at,responded_at,resolved_at,rca_delivered_at

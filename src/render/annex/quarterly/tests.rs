@@ -12,7 +12,7 @@ use crate::period::Period;
 use super::kpi::KPI_FIRST_MONTH_COL;
 use crate::render::annex::charts::HELPER_COL;
 use crate::render::annex::monthly::tests::{chart_parts, open, string_at};
-use crate::report::monthly::RunContext;
+use crate::report::aggregate::RunContext;
 use crate::report::quarterly::build_quarterly;
 
 /// The committed demo data, third quarter of 2026.

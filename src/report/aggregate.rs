@@ -1,8 +1,10 @@
-//! Aggregation for the monthly report: which ticket counts where, and the figures.
+//! Aggregation of one period (a month, or a pooled quarter for the quarterly report): which
+//! ticket counts where, and the figures. The monthly report is this period's model; the
+//! quarterly and annual reports call it for each of their months and for the whole quarter.
 //!
 //! Counting rules (spec §4): volumes and response attainment count tickets opened in the
-//! month; resolution attainment counts tickets resolved in it; tickets open at the end of the
-//! month and past their resolution deadline form the overdue backlog. Every row read ends in
+//! period; resolution attainment counts tickets resolved in it; tickets open at the end of the
+//! period and past their resolution deadline form the overdue backlog. Every row read ends in
 //! exactly one place — counted, excluded with a reason, or rejected — and the sums are part
 //! of the report.
 
@@ -391,6 +393,152 @@ pub fn build(data: &DataSet, ctx: &RunContext) -> Monthly {
 /// As `build`; without the per-ticket rows when `ticket_rows` is false (the quarterly report
 /// needs only the figures, and formatting a row per ticket is most of the cost).
 pub fn build_with(data: &DataSet, ctx: &RunContext, ticket_rows_wanted: bool) -> Monthly {
+    let (contract, period) = (ctx.contract, ctx.period);
+    let end = period.end_instant(&contract.clock);
+    let rules = &contract.contract.rules;
+    let t = period_tickets(data, ctx, ticket_rows_wanted);
+    let (response, response_by_priority) = attainment_rows(&t.response_tallies, contract, true);
+    let (resolution, resolution_by_priority) = attainment_rows(&t.resolution_tallies, contract, false);
+    let top = t.recurring.top(3, &t.months);
+    let warnings = counted_warnings(data, &t);
+    let summary = summary(data, &t, &response, &resolution, warnings.len());
+    let (kpis, interpretations) = kpis_and_interpretations(data, ctx, &t, &top);
+    let priority_overrides = priority_overrides(&t.overridden, contract, end, period, &response, &resolution);
+    let report = MonthlyReport {
+        meta: meta(data, ctx, end),
+        summary,
+        volumes: volumes(&t.opened),
+        attainment: Attainment { response, resolution, response_by_priority, resolution_by_priority },
+        breaches: t.breaches,
+        backlog: t.backlog,
+        recurring: Recurring {
+            key: match rules.recurring_issue_key {
+                RecurringKey::CategorySubcategory => "category_subcategory".into(),
+                RecurringKey::Category => "category".into(),
+            },
+            top,
+        },
+        p1s: t.p1s,
+        kpis,
+        priority_overrides,
+        interpretations,
+        open_measures: open_measures(data, ctx.today),
+        voice: super::voice::voice(data, contract, period, ctx.today, ctx.lang),
+        commentary: Default::default(),
+        data_quality: data_quality(data, accounting(data, t.counted, t.outside, t.out_of_scope), warnings),
+        changes: None,
+    };
+    Monthly { report, tickets: t.ticket_rows }
+}
+
+/// The warnings about the tickets this report counts (not about those of other months).
+fn counted_warnings(data: &DataSet, t: &PeriodTickets) -> Vec<crate::canonical::Warning> {
+    let counted_ids: FastSet<&str> =
+        t.kpi_tickets.iter().map(|(t, _)| t.id.as_str()).chain(t.backlog.iter().map(|b| b.ticket_id.as_str())).collect();
+    data.warnings.iter().filter(|w| counted_ids.contains(w.ticket_id.as_str())).cloned().collect()
+}
+
+/// The report's first page in numbers.
+fn summary(data: &DataSet, t: &PeriodTickets, response: &[AttainmentRow], resolution: &[AttainmentRow], warnings: usize) -> Summary {
+    let (opened, breaches, p1s) = (&t.opened, &t.breaches, &t.p1s);
+    let overall = |rows: &[AttainmentRow]| rows.last().and_then(|r| r.pct);
+    Summary {
+        tickets_opened: opened.len() as u64,
+        incidents_opened: opened.iter().filter(|t| t.ticket_type == TicketType::Incident).count() as u64,
+        service_requests_opened: opened.iter().filter(|t| t.ticket_type == TicketType::ServiceRequest).count() as u64,
+        changes_opened: opened.iter().filter(|t| t.ticket_type == TicketType::Change).count() as u64,
+        tickets_resolved: t.resolved_count,
+        response_pct: overall(response),
+        resolution_pct: overall(resolution),
+        response_breaches: breaches.iter().filter(|b| b.measure == "response").count() as u64,
+        resolution_breaches: breaches.iter().filter(|b| b.measure == "resolution").count() as u64,
+        backlog_overdue: t.backlog.len() as u64,
+        p1_count: p1s.iter().filter(|p| !p.carried_over).count() as u64,
+        rca_overdue_or_late: p1s.iter().filter(|p| p.rca_status.missed_due_date()).count() as u64,
+        rows_rejected: data.rejections.len() as u64,
+        warnings: warnings as u64,
+    }
+}
+
+/// Every KPI of the contract for the period (from the period's evaluated tickets, the calls,
+/// the logs, the measurements), and the interpretations box: each figure under the other
+/// reading of the contract.
+fn kpis_and_interpretations(data: &DataSet, ctx: &RunContext, t: &PeriodTickets, top: &[RecurringIssue]) -> (crate::kpi::KpiSection, Vec<Interpretation>) {
+    let rules = &ctx.contract.contract.rules;
+    let kpi_inputs = crate::kpi::compute::KpiInputs {
+        contract: ctx.contract,
+        tickets: &t.kpi_tickets,
+        p1_incidents: &t.p1_all,
+        tickets_file: data.tickets_file(),
+        calls: data.calls.as_deref(),
+        measurements: &data.measurements,
+        period: ctx.period,
+        today: ctx.today,
+        recurring_reported: !top.is_empty(),
+        lang: ctx.lang,
+        improvement_actions: data.improvement_actions.as_deref(),
+        complaints: data.complaints.as_deref(),
+    };
+    let kpis = crate::kpi::compute::kpi_section(&kpi_inputs);
+    let issue_names = |top: &[RecurringIssue]| -> Vec<String> {
+        top.iter()
+            .map(|it| {
+                let name = if it.subcategory.is_empty() { it.category.clone() } else { format!("{} / {}", it.category, it.subcategory) };
+                format!("{name} ({})", it.counts[2])
+            })
+            .collect()
+    };
+    let interpretations = super::interpretations::interpretations(
+        &kpis,
+        &kpi_inputs,
+        (rules.recurring_issue_key, issue_names(top)),
+        issue_names(&t.recurring_other.top(3, &t.months)),
+    );
+    (kpis, interpretations)
+}
+
+/// The data-quality section: the accounting, every rejection, the counted tickets' warnings
+/// (and their number per column), the notes.
+fn data_quality(data: &DataSet, accounting: Accounting, warnings: Vec<crate::canonical::Warning>) -> DataQuality {
+    let mut warnings_by_column: BTreeMap<&str, u64> = BTreeMap::new();
+    for w in &warnings {
+        *warnings_by_column.entry(w.column.as_str()).or_default() += 1;
+    }
+    DataQuality {
+        accounting,
+        rejections: data.rejections.clone(),
+        warnings_by_column: warnings_by_column.into_iter().map(|(column, count)| WarningCount { column: column.into(), count }).collect(),
+        warnings,
+        notes: data.notes.clone(),
+    }
+}
+
+/// The tickets of a period, each evaluated once: what they count for (volumes, attainment,
+/// breaches, the overdue backlog, P1s, recurring issues) and what the KPIs are given.
+struct PeriodTickets<'d> {
+    ticket_rows: Vec<TicketRow>,
+    counted: u64,
+    outside: u64,
+    out_of_scope: u64,
+    opened: Vec<&'d Ticket>,
+    kpi_tickets: Vec<(&'d Ticket, Evaluation)>,
+    response_tallies: BTreeMap<(TicketType, Priority), Tally>,
+    resolution_tallies: BTreeMap<(TicketType, Priority), Tally>,
+    breaches: Vec<Breach>,
+    backlog: Vec<BacklogItem>,
+    p1s: Vec<P1Item>,
+    resolved_count: u64,
+    overridden: Vec<(&'d Ticket, Evaluation)>,
+    months: [Period; 3],
+    recurring: RecurringTally<'d>,
+    recurring_other: RecurringTally<'d>,
+    p1_all: Vec<&'d Ticket>,
+}
+
+/// Every ticket that touches the period, evaluated once at the period's end and counted
+/// where spec §4 says; the P1s of earlier periods whose RCA this period
+/// owes; the lists sorted so output never depends on input order.
+fn period_tickets<'d>(data: &'d DataSet, ctx: &RunContext, ticket_rows_wanted: bool) -> PeriodTickets<'d> {
     let contract = ctx.contract;
     let clock = &contract.clock;
     let period = ctx.period;
@@ -527,20 +675,7 @@ pub fn build_with(data: &DataSet, ctx: &RunContext, ticket_rows_wanted: bool) ->
 
     // P1s of earlier periods whose RCA was still owed during this one, or was delivered in
     // it: listed until delivered, then once more (nothing owed drops out between reports).
-    for t in &p1_all {
-        let Some(resolved) = t.resolved_at else { continue };
-        if resolved >= start || t.opened_at >= start {
-            continue; // this period's own P1s are listed above
-        }
-        let due = crate::rca::due_date(contract, resolved);
-        let delivered = crate::rca::delivered_by(contract, t, ctx.today);
-        let delivered_in = delivered.is_some_and(|d| d >= period.start && d <= period.last_day());
-        let owed_in = delivered.is_none_or(|d| d >= period.start) && due <= period.last_day();
-        if delivered_in || owed_in {
-            let ev = evaluate(t, contract, end);
-            p1s.push(p1_item(t, &ev, ctx, true));
-        }
-    }
+    p1s.extend(carried_over_p1s(&p1_all, ctx, start, end));
 
     // Sort lists so output never depends on input order.
     // Breaches by priority (every P1 and P2 breach is shown in the PDF), then overshoot.
@@ -555,7 +690,52 @@ pub fn build_with(data: &DataSet, ctx: &RunContext, ticket_rows_wanted: bool) ->
     p1s.sort_by(|a, b| a.opened_at.cmp(&b.opened_at).then_with(|| a.ticket_id.cmp(&b.ticket_id)));
     ticket_rows.sort_by(|a, b| a.opened_at.cmp(&b.opened_at).then_with(|| a.ticket_id.cmp(&b.ticket_id)));
 
-    // Volumes.
+    PeriodTickets {
+        ticket_rows,
+        counted,
+        outside,
+        out_of_scope,
+        opened,
+        kpi_tickets,
+        response_tallies,
+        resolution_tallies,
+        breaches,
+        backlog,
+        p1s,
+        resolved_count,
+        overridden,
+        months,
+        recurring,
+        recurring_other,
+        p1_all,
+    }
+}
+
+/// P1s of earlier periods whose RCA was still owed during this one, or was delivered in it:
+/// listed until delivered, then once more (nothing owed drops out between reports).
+fn carried_over_p1s(p1_all: &[&Ticket], ctx: &RunContext, start: DateTime<Utc>, end: DateTime<Utc>) -> Vec<P1Item> {
+    let (contract, period) = (ctx.contract, ctx.period);
+    let mut p1s = Vec::new();
+    for t in p1_all {
+        let Some(resolved) = t.resolved_at else { continue };
+        if resolved >= start || t.opened_at >= start {
+            continue; // this period's own P1s are listed above
+        }
+        let due = crate::rca::due::due_date(contract, resolved);
+        let delivered = crate::rca::due::delivered_by(contract, t, ctx.today);
+        let delivered_in = delivered.is_some_and(|d| d >= period.start && d <= period.last_day());
+        let owed_in = delivered.is_none_or(|d| d >= period.start) && due <= period.last_day();
+        if delivered_in || owed_in {
+            let ev = evaluate(t, contract, end);
+            p1s.push(p1_item(t, &ev, ctx, true));
+        }
+    }
+    p1s
+}
+
+/// The volumes of the tickets opened in the period: school × category (all and
+/// incidents), type × priority.
+fn volumes(opened: &[&Ticket]) -> Volumes {
     let categories: Vec<String> = {
         let s: FastSet<&str> = opened.iter().map(|t| t.category.as_str()).collect();
         let mut s: Vec<&str> = s.into_iter().collect();
@@ -573,13 +753,12 @@ pub fn build_with(data: &DataSet, ctx: &RunContext, ticket_rows_wanted: bool) ->
     // Every type is a row, even with no tickets, in the contract's order.
     by_type_priority = reorder_rows(by_type_priority, &type_rows);
 
-    let (response, response_by_priority) = attainment_rows(&response_tallies, contract, true);
-    let (resolution, resolution_by_priority) = attainment_rows(&resolution_tallies, contract, false);
+    Volumes { by_school_category, incidents_by_school_category, by_type_priority }
+}
 
-    // Top-3 recurring issues.
-    let top = recurring.top(3, &months);
-    let top_is_empty = top.is_empty();
-    // Data quality and accounting.
+/// The accounting of every row read: counted, excluded (by reason) or rejected, for
+/// the ticket file and each other file.
+fn accounting(data: &DataSet, counted: u64, outside: u64, out_of_scope: u64) -> Accounting {
     let rejected = data.rejections.iter().filter(|r| r.file == data.tickets_file()).count() as u64;
     let other_files = data
         .files
@@ -591,16 +770,7 @@ pub fn build_with(data: &DataSet, ctx: &RunContext, ticket_rows_wanted: bool) ->
         })
         .collect();
     let excluded = outside + out_of_scope;
-    // Warnings about the tickets this report counts (not about those of other months).
-    let counted_ids: FastSet<&str> =
-        kpi_tickets.iter().map(|(t, _)| t.id.as_str()).chain(backlog.iter().map(|b| b.ticket_id.as_str())).collect();
-    let warnings: Vec<crate::load::Warning> =
-        data.warnings.iter().filter(|w| counted_ids.contains(w.ticket_id.as_str())).cloned().collect();
-    let mut warnings_by_column: BTreeMap<&str, u64> = BTreeMap::new();
-    for w in &warnings {
-        *warnings_by_column.entry(w.column.as_str()).or_default() += 1;
-    }
-    let accounting = Accounting {
+    Accounting {
         rows_read: data.rows_read,
         counted,
         excluded,
@@ -608,28 +778,16 @@ pub fn build_with(data: &DataSet, ctx: &RunContext, ticket_rows_wanted: bool) ->
         rejected,
         balanced: data.rows_read == counted + excluded + rejected,
         other_files,
-    };
+    }
+}
 
-    let overall = |rows: &[AttainmentRow]| rows.last().and_then(|r| r.pct);
-    let due_on = clock.add_workdays(period.last_day(), rules.report_due_workdays);
+/// The report's meta: parties, contract, period, cut-off, due date, inputs.
+fn meta(data: &DataSet, ctx: &RunContext, end: DateTime<Utc>) -> Meta {
+    let (contract, period) = (ctx.contract, ctx.period);
+    let rules = &contract.contract.rules;
+    let due_on = contract.clock.add_workdays(period.last_day(), rules.report_due_workdays);
     let c = &contract.contract;
-    let summary = Summary {
-        tickets_opened: opened.len() as u64,
-        incidents_opened: opened.iter().filter(|t| t.ticket_type == TicketType::Incident).count() as u64,
-        service_requests_opened: opened.iter().filter(|t| t.ticket_type == TicketType::ServiceRequest).count() as u64,
-        changes_opened: opened.iter().filter(|t| t.ticket_type == TicketType::Change).count() as u64,
-        tickets_resolved: resolved_count,
-        response_pct: overall(&response),
-        resolution_pct: overall(&resolution),
-        response_breaches: breaches.iter().filter(|b| b.measure == "response").count() as u64,
-        resolution_breaches: breaches.iter().filter(|b| b.measure == "resolution").count() as u64,
-        backlog_overdue: backlog.len() as u64,
-        p1_count: p1s.iter().filter(|p| !p.carried_over).count() as u64,
-        rca_overdue_or_late: p1s.iter().filter(|p| p.rca_status.missed_due_date()).count() as u64,
-        rows_rejected: data.rejections.len() as u64,
-        warnings: warnings.len() as u64,
-    };
-    let meta = Meta {
+    Meta {
         kind: "monthly".into(),
         lang: ctx.lang,
         tool_version: env!("CARGO_PKG_VERSION").into(),
@@ -640,7 +798,7 @@ pub fn build_with(data: &DataSet, ctx: &RunContext, ticket_rows_wanted: bool) ->
             crate::contract::ContractSource::Embedded => "embedded".into(),
             crate::contract::ContractSource::File(p) => p.display().to_string(),
         },
-        contract_sha256: crate::load::sha256_hex(contract.text.as_bytes()),
+        contract_sha256: crate::digest::sha256_hex(contract.text.as_bytes()),
         period: period.label(),
         period_start: period.start,
         period_end: period.last_day(),
@@ -652,71 +810,7 @@ pub fn build_with(data: &DataSet, ctx: &RunContext, ticket_rows_wanted: bool) ->
         time_zone: c.calendar.time_zone.clone(),
         service_window: format!("{}–{}", c.calendar.window_start, c.calendar.window_end),
         inputs: data.files.clone(),
-    };
-    let kpi_inputs = crate::kpi::compute::KpiInputs {
-        contract,
-        tickets: &kpi_tickets,
-        p1_incidents: &p1_all,
-        tickets_file: data.tickets_file(),
-        calls: data.calls.as_deref(),
-        measurements: &data.measurements,
-        period,
-        today: ctx.today,
-        recurring_reported: !top_is_empty,
-        lang: ctx.lang,
-        improvement_actions: data.improvement_actions.as_deref(),
-        complaints: data.complaints.as_deref(),
-    };
-    let kpis = crate::kpi::compute::kpi_section(&kpi_inputs);
-    let issue_names = |top: &[RecurringIssue]| -> Vec<String> {
-        top.iter()
-            .map(|it| {
-                let name = if it.subcategory.is_empty() { it.category.clone() } else { format!("{} / {}", it.category, it.subcategory) };
-                format!("{name} ({})", it.counts[2])
-            })
-            .collect()
-    };
-    let interpretations = super::interpretations::interpretations(
-        &kpis,
-        &kpi_inputs,
-        (rules.recurring_issue_key, issue_names(&top)),
-        issue_names(&recurring_other.top(3, &months)),
-    );
-    let priority_overrides = priority_overrides(&overridden, contract, end, period, &response, &resolution);
-    let report = MonthlyReport {
-        meta,
-        summary,
-        volumes: Volumes { by_school_category, incidents_by_school_category, by_type_priority },
-        attainment: Attainment { response, resolution, response_by_priority, resolution_by_priority },
-        breaches,
-        backlog,
-        recurring: Recurring {
-            key: match rules.recurring_issue_key {
-                RecurringKey::CategorySubcategory => "category_subcategory".into(),
-                RecurringKey::Category => "category".into(),
-            },
-            top,
-        },
-        p1s,
-        kpis,
-        priority_overrides,
-        interpretations,
-        open_measures: open_measures(data, ctx.today),
-        voice: super::voice::voice(data, contract, period, ctx.today, ctx.lang),
-        commentary: Default::default(),
-        data_quality: DataQuality {
-            accounting,
-            rejections: data.rejections.clone(),
-            warnings_by_column: warnings_by_column
-                .into_iter()
-                .map(|(column, count)| WarningCount { column: column.into(), count })
-                .collect(),
-            warnings,
-            notes: data.notes.clone(),
-        },
-        changes: None,
-    };
-    Monthly { report, tickets: ticket_rows }
+    }
 }
 
 pub(crate) fn reorder_rows(t: CrossTable, order: &[String]) -> CrossTable {
@@ -876,8 +970,8 @@ fn priority_overrides(
 
 fn p1_item(t: &Ticket, ev: &Evaluation, ctx: &RunContext, carried_over: bool) -> P1Item {
     let contract = ctx.contract;
-    let due = t.resolved_at.map(|r| crate::rca::due_date(contract, r));
-    let delivered = crate::rca::delivered_by(contract, t, ctx.today);
+    let due = t.resolved_at.map(|r| crate::rca::due::due_date(contract, r));
+    let delivered = crate::rca::due::delivered_by(contract, t, ctx.today);
     P1Item {
         ticket_id: t.id.clone(),
         ticket_type: t.ticket_type.key().into(),
@@ -894,7 +988,7 @@ fn p1_item(t: &Ticket, ev: &Evaluation, ctx: &RunContext, carried_over: bool) ->
         resolution_status: status_key(ev.resolution.status).into(),
         rca_due_on: due,
         rca_delivered_on: delivered,
-        rca_status: crate::rca::RcaStatus::of(due, delivered, ctx.today),
+        rca_status: crate::rca::due::RcaStatus::of(due, delivered, ctx.today),
         carried_over,
     }
 }

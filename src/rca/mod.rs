@@ -23,202 +23,22 @@
 //! - Only in-scope P1 incidents need an RCA; any other ticket gets one only on request
 //!   (`--voluntary`), without a due date.
 
-use std::path::Path;
-
-use chrono::{DateTime, Datelike, Days, NaiveDate, Utc};
-use serde::{Deserialize, Serialize};
+use chrono::{DateTime, Days, NaiveDate, Utc};
+use serde::Serialize;
 
 use crate::contract::LoadedContract;
-use crate::error::Error;
 use crate::evaluate::{evaluate, Measure};
 use crate::i18n::Lang;
-use crate::ticket::{Channel, Priority, Ticket, TicketType};
+use crate::report::aggregate::{local_minute, local_str, minutes, status_key};
+use crate::report::model::LocalMinute;
+use crate::ticket::{Channel, Priority, Ticket};
 
-// ---- the provider's file -----------------------------------------------------------------
+pub mod due;
+pub mod file;
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawRcaFile {
-    ticket: Option<String>,
-    author: Option<String>,
-    delivered_on: Option<toml::Value>,
-    cause: Option<String>,
-    impact: Option<String>,
-    actions: Option<Vec<String>>,
-    preventive_measures: Option<Vec<RawMeasure>>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawMeasure {
-    measure: Option<String>,
-    owner: Option<String>,
-    due_on: Option<toml::Value>,
-    done_on: Option<toml::Value>,
-}
-
-/// The provider's RCA file as read: every part optional (a half-written file makes a draft).
-#[derive(Debug, Clone, PartialEq)]
-pub struct RcaFile {
-    /// The path as shown to a person, e.g. `rca/INC039228.toml`.
-    pub name: String,
-    pub sha256: String,
-    pub author: Option<String>,
-    pub delivered_on: Option<NaiveDate>,
-    pub cause: Option<String>,
-    pub impact: Option<String>,
-    pub actions: Vec<String>,
-    pub preventive_measures: Vec<PreventiveMeasure>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct PreventiveMeasure {
-    pub measure: Option<String>,
-    pub owner: Option<String>,
-    pub due_on: Option<NaiveDate>,
-    /// When the measure was carried out; open until then.
-    pub done_on: Option<NaiveDate>,
-}
-
-/// The keys an RCA file may hold, for hints.
-pub const RCA_FILE_KEYS: &str =
-    "ticket, author, delivered_on, cause, impact, actions, [[preventive_measures]] (measure, owner, due_on, done_on)";
-
-fn text(s: Option<String>) -> Option<String> {
-    s.map(|s| s.trim().to_string()).filter(|s| !s.is_empty())
-}
-
-fn date_value(v: Option<toml::Value>, key: &str, name: &str) -> Result<Option<NaiveDate>, Error> {
-    let bad = |shown: String| {
-        Error::new(format!("RCA file {name}: `{key}` is {shown}, not a date"))
-            .with_hint(format!("write it as {key} = \"YYYY-MM-DD\", for example {key} = \"2026-11-06\""))
-    };
-    let years = crate::contract::CALENDAR_YEARS;
-    let in_range = |d: Option<NaiveDate>| match d {
-        Some(d) if !years.contains(&d.year()) => Err(Error::new(format!(
-            "RCA file {name}: `{key}` is {d}, outside the years {}–{} slarapport reports on",
-            years.start(),
-            years.end()
-        ))
-        .with_hint(format!("correct the year of {key}"))),
-        d => Ok(d),
-    };
-    let date = match v {
-        None => Ok(None),
-        Some(toml::Value::String(s)) if s.trim().is_empty() => Ok(None),
-        Some(toml::Value::String(s)) => NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
-            .map(Some)
-            .map_err(|_| bad(format!("\"{s}\""))),
-        Some(toml::Value::Datetime(dt)) => match (dt.date, dt.time) {
-            (Some(d), None) => NaiveDate::from_ymd_opt(i32::from(d.year), u32::from(d.month), u32::from(d.day))
-                .map(Some)
-                .ok_or_else(|| bad(dt.to_string())),
-            _ => Err(bad(dt.to_string())),
-        },
-        Some(other) => Err(bad(crate::limits::shown(&other.to_string()).into_owned())),
-    };
-    in_range(date?)
-}
-
-/// Parses an RCA file's text. `name` is how the file is named in messages; `ticket` the id it
-/// must belong to.
-pub fn parse_rca_file(text_in: &str, name: &str, ticket: &str) -> Result<RcaFile, Error> {
-    let raw: RawRcaFile = toml::from_str(text_in).map_err(|e| {
-        Error::new(format!("RCA file {name}: {}", e.to_string().trim_end()))
-            .with_hint(format!("an RCA file may hold only these keys: {RCA_FILE_KEYS}"))
-    })?;
-    if let Some(t) = text(raw.ticket.clone()) {
-        if t != ticket {
-            return Err(Error::new(format!("RCA file {name}: `ticket` is \"{t}\", but the file is for ticket {ticket}"))
-                .with_hint(format!("name the file after its ticket ({t}.toml), or correct `ticket`")));
-        }
-    }
-    let delivered_on = date_value(raw.delivered_on, "delivered_on", name)?;
-    let mut measures = Vec::new();
-    for (i, m) in raw.preventive_measures.unwrap_or_default().into_iter().enumerate() {
-        let key = format!("preventive_measures[{}].due_on", i + 1);
-        let due = date_value(m.due_on, &key, name)?;
-        let done = date_value(m.done_on, &format!("preventive_measures[{}].done_on", i + 1), name)?;
-        let pm = PreventiveMeasure {
-            measure: text(m.measure),
-            owner: text(m.owner),
-            due_on: due,
-            done_on: done,
-        };
-        if pm.measure.is_some() || pm.owner.is_some() || pm.due_on.is_some() {
-            measures.push(pm);
-        }
-    }
-    Ok(RcaFile {
-        name: name.to_string(),
-        sha256: crate::load::sha256_hex(text_in.as_bytes()),
-        author: text(raw.author),
-        delivered_on,
-        cause: text(raw.cause),
-        impact: text(raw.impact),
-        actions: raw.actions.unwrap_or_default().into_iter().filter_map(|a| text(Some(a))).collect(),
-        preventive_measures: measures,
-    })
-}
-
-/// Reads `DIR/rca/<ticket>.toml`; `None` when there is no such file.
-pub fn read_rca_file(data_dir: &Path, ticket: &str) -> Result<Option<RcaFile>, Error> {
-    if ticket.is_empty() || ticket.starts_with('.') || ticket.contains(['/', '\\', '\0']) {
-        return Err(Error::new(format!("ticket id \"{ticket}\" cannot name an RCA file in rca/"))
-            .with_hint("give the ticket an id without slashes or a leading dot"));
-    }
-    let path = data_dir.join("rca").join(format!("{ticket}.toml"));
-    // Anything by that name is read (a pipe or folder is refused, never waited on).
-    if !path.exists() {
-        return Ok(None);
-    }
-    let name = path.display().to_string();
-    let text_in = crate::limits::read_text_file(&path, crate::limits::MAX_SMALL_FILE_BYTES, "RCA file")?;
-    let mut file = parse_rca_file(&text_in, &name, ticket)?;
-    // Messages name the path on this machine; the document names the file in the data
-    // folder (the client has no business with the server's paths, and the same data in
-    // another folder gives the same document).
-    file.name = format!("rca/{ticket}.toml");
-    Ok(Some(file))
-}
-
-/// A preventive measure of an RCA file, with the ticket it belongs to.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct RcaMeasure {
-    pub ticket_id: String,
-    #[serde(flatten)]
-    pub measure: PreventiveMeasure,
-}
-
-/// Every preventive measure of the RCA files in `DIR/rca/` (in file-name order), a note for
-/// each file that cannot be read (its measures are then not listed; `rca` names the problem
-/// in full), and the files read with their SHA-256 (for the manifest).
-pub fn read_preventive_measures(data_dir: &Path) -> (Vec<RcaMeasure>, Vec<String>, Vec<(String, String)>) {
-    let Ok(entries) = std::fs::read_dir(data_dir.join("rca")) else { return (Vec::new(), Vec::new(), Vec::new()) };
-    let mut tickets: Vec<String> = entries
-        .filter_map(|e| e.ok())
-        .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
-        .filter_map(|e| e.file_name().to_str().and_then(|n| n.strip_suffix(".toml")).map(String::from))
-        .collect();
-    tickets.sort();
-    let (mut measures, mut notes, mut files) = (Vec::new(), Vec::new(), Vec::new());
-    for ticket in tickets {
-        match read_rca_file(data_dir, &ticket) {
-            Ok(Some(file)) => {
-                files.push((file.name.clone(), file.sha256.clone()));
-                measures.extend(
-                    file.preventive_measures.into_iter().map(|m| RcaMeasure { ticket_id: ticket.clone(), measure: m }),
-                )
-            }
-            Ok(None) => {}
-            Err(e) => notes.push(format!(
-                "rca/{ticket}.toml cannot be read, so its preventive measures are not listed: {}",
-                e.message
-            )),
-        }
-    }
-    (measures, notes, files)
-}
+pub use due::RcaStatus;
+use due::{due_date, end_of_day, requirement, Requirement};
+use file::{PreventiveMeasure, RcaFile};
 
 // ---- the document model --------------------------------------------------------------------
 
@@ -345,93 +165,6 @@ pub struct Analysis {
     pub preventive_measures: Vec<PreventiveMeasure>,
 }
 
-/// Where an RCA stands as of the report's date (the label keys `rca_status.*`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum RcaStatus {
-    /// Delivered on or before its due date.
-    OnTime,
-    /// Delivered after its due date.
-    Late,
-    /// Past its due date and not delivered.
-    Overdue,
-    /// Not delivered, due date still ahead.
-    NotYetDue,
-    /// The incident is not resolved: no due date yet.
-    Unresolved,
-    /// Not required (made on request): no due date.
-    Voluntary,
-}
-
-impl RcaStatus {
-    /// The status of a required RCA due on `due` (none while unresolved) and delivered on
-    /// `delivered` (none while not delivered), as of `today`.
-    pub fn of(due: Option<NaiveDate>, delivered: Option<NaiveDate>, today: NaiveDate) -> RcaStatus {
-        match (due, delivered) {
-            (None, _) => RcaStatus::Unresolved,
-            (Some(due), Some(d)) if d <= due => RcaStatus::OnTime,
-            (Some(_), Some(_)) => RcaStatus::Late,
-            (Some(due), None) if today > due => RcaStatus::Overdue,
-            (Some(_), None) => RcaStatus::NotYetDue,
-        }
-    }
-
-    pub fn key(self) -> &'static str {
-        match self {
-            RcaStatus::OnTime => "on_time",
-            RcaStatus::Late => "late",
-            RcaStatus::Overdue => "overdue",
-            RcaStatus::NotYetDue => "not_yet_due",
-            RcaStatus::Unresolved => "unresolved",
-            RcaStatus::Voluntary => "voluntary",
-        }
-    }
-
-    /// Late or overdue: the RCA was not there when it was due.
-    pub fn missed_due_date(self) -> bool {
-        matches!(self, RcaStatus::Late | RcaStatus::Overdue)
-    }
-}
-
-/// Whether a ticket needs an RCA under the contract.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Requirement {
-    Required,
-    NotP1,
-    OutOfScope,
-}
-
-pub fn requirement(t: &Ticket) -> Requirement {
-    if t.priority != Priority::P1 || t.ticket_type != TicketType::Incident {
-        Requirement::NotP1
-    } else if t.out_of_scope {
-        Requirement::OutOfScope
-    } else {
-        Requirement::Required
-    }
-}
-
-use crate::report::model::LocalMinute;
-use crate::report::monthly::{local_minute, local_str, minutes, status_key};
-
-/// The RCA due date of a ticket resolved at `resolved`: N workdays after the local date.
-pub fn due_date(contract: &LoadedContract, resolved: DateTime<Utc>) -> NaiveDate {
-    let clock = &contract.clock;
-    clock.add_workdays(clock.local(resolved).date(), contract.contract.rules.rca_due_workdays)
-}
-
-/// The local date a ticket's RCA was delivered, as of `today`: a delivery dated after the day
-/// the report is made has not happened yet.
-pub fn delivered_by(contract: &LoadedContract, t: &Ticket, today: NaiveDate) -> Option<NaiveDate> {
-    t.rca_delivered_at.map(|d| contract.clock.local(d).date()).filter(|d| *d <= today)
-}
-
-/// The end of `today` (local midnight after it), the cut-off for missing events.
-pub fn end_of_day(contract: &LoadedContract, today: NaiveDate) -> DateTime<Utc> {
-    let next = today + Days::new(1);
-    let midnight = next.and_hms_opt(0, 0, 0).expect("midnight exists");
-    contract.clock.instant(midnight).unwrap_or_else(|| midnight.and_utc())
-}
 
 /// Builds the RCA document of `ticket` as of `today`. `voluntary` marks a document made on
 /// request for a ticket that needs none (the caller refuses such tickets without it).
@@ -679,14 +412,15 @@ pub fn closest_ids<'a>(wanted: &str, ids: impl Iterator<Item = &'a str>, n: usiz
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::load::load_tickets_csv;
+    use crate::canonical::read_tickets_csv;
+    use crate::rca::file::parse_rca_file;
 
     const HEAD: &str = "id,type,school,category,subcategory,summary,impact,urgency,priority,channel,opened_at,responded_at,resolved_at,closed_at,escalated_at";
 
     fn ticket(row: &str) -> (Ticket, LoadedContract) {
         let c = LoadedContract::embedded();
         let csv = format!("{HEAD}\n{row}\n");
-        let d = load_tickets_csv(csv.as_bytes(), "t.csv", &c).unwrap();
+        let d = read_tickets_csv(csv.as_bytes(), "t.csv", &c).unwrap();
         assert_eq!(d.rejections, vec![]);
         (d.tickets[0].clone(), c)
     }
@@ -714,7 +448,7 @@ due_on = 2026-11-30
     #[test]
     fn due_dates_skip_weekends_and_holidays() {
         let c = LoadedContract::embedded();
-        let at = |s: &str| crate::load::parse_timestamp(s, &c).unwrap();
+        let at = |s: &str| crate::canonical::parse_timestamp(s, &c).unwrap();
         // Spec §3: 5 workdays after Friday 31 October 2025 is Friday 7 November.
         assert_eq!(due_date(&c, at("2025-10-31T15:00")), date("2025-11-07"));
         // Wednesday 23 December 2026: Christmas and Boxing Day (Fri/Sat), the weekend → Thu 31 Dec.

@@ -6,12 +6,15 @@
 //! where the KPI has none), and the report names the source (`versions`). A quarterly
 //! report counts the reports of its three months (their folders beside its own) and itself;
 //! the year report counts each quarter's the same way, from the folders that exist.
+//!
+//! It lives with the commands because it reads the report folders they write (through the
+//! manifest); the report core reads no files and gets the figures through its `adjust` hook.
 
 use std::path::Path;
 
 use chrono::NaiveDate;
 
-use super::{score_domain, Figure, KpiFigure, KpiSection};
+use crate::kpi::{score_domain, Figure, KpiFigure, KpiSection};
 use crate::contract::LoadedContract;
 use crate::period::Period;
 use crate::i18n::Labels;

@@ -4,6 +4,7 @@ pub mod aggregate;
 pub mod annual;
 pub mod changes;
 pub mod commentary;
+pub mod cross_table;
 pub mod interpretations;
 pub mod model;
 pub mod quarterly;

@@ -15,7 +15,8 @@ use crate::kpi::{DomainResult, KpiSection};
 use crate::load::DataSet;
 use crate::period::Period;
 use crate::report::model::{Accounting, CrossTable, Meta, SparseCrossTable, Summary};
-use crate::report::aggregate::{build_with, cross_table, reorder_rows, sparse_cross_table, FastMap, RunContext};
+use crate::report::aggregate::{build_with, RunContext};
+use crate::report::cross_table::{cross_table, reorder_rows, sparse_cross_table, FastMap};
 use crate::ticket::{ChangeClass, TicketType};
 
 #[derive(Debug, Clone, Serialize)]

@@ -574,16 +574,6 @@ impl Cells<'_> {
         }
     }
 
-    /// A day written as text (`YYYY-MM-DD`) as an Excel date; an unparsable one is kept as
-    /// text.
-    fn date(&mut self, row: u32, col: u16, s: Option<&str>) -> Res {
-        let Some(s) = s else { return Ok(()) };
-        match NaiveDate::parse_from_str(s, "%Y-%m-%d") {
-            Ok(d) => self.day(row, col, Some(d)),
-            Err(_) => self.text(row, col, s),
-        }
-    }
-
     /// A model day as an Excel date; one outside Excel's dates is kept as text.
     fn day(&mut self, row: u32, col: u16, d: Option<NaiveDate>) -> Res {
         let Some(d) = d else { return Ok(()) };
@@ -2291,9 +2281,9 @@ fn domain_block(
     c.label_with(row, 0, "xlsx.kpi.status", &f.bold)?;
     c.tr(row, 1, "xlsx.domain_status", &d.status)?;
     row += 1;
-    if let Some(from) = &d.active_from {
+    if let Some(from) = d.active_from {
         c.label_with(row, 0, "xlsx.kpi.active_from", &f.bold)?;
-        c.date(row, 1, Some(from))?;
+        c.day(row, 1, Some(from))?;
         row += 1;
     }
     if !live {

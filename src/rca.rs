@@ -345,54 +345,6 @@ pub struct Analysis {
     pub preventive_measures: Vec<PreventiveMeasure>,
 }
 
-/// Where an RCA stands as of the report's date (the label keys `rca_status.*`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum RcaStatus {
-    /// Delivered on or before its due date.
-    OnTime,
-    /// Delivered after its due date.
-    Late,
-    /// Past its due date and not delivered.
-    Overdue,
-    /// Not delivered, due date still ahead.
-    NotYetDue,
-    /// The incident is not resolved: no due date yet.
-    Unresolved,
-    /// Not required (made on request): no due date.
-    Voluntary,
-}
-
-impl RcaStatus {
-    /// The status of a required RCA due on `due` (none while unresolved) and delivered on
-    /// `delivered` (none while not delivered), as of `today`.
-    pub fn of(due: Option<NaiveDate>, delivered: Option<NaiveDate>, today: NaiveDate) -> RcaStatus {
-        match (due, delivered) {
-            (None, _) => RcaStatus::Unresolved,
-            (Some(due), Some(d)) if d <= due => RcaStatus::OnTime,
-            (Some(_), Some(_)) => RcaStatus::Late,
-            (Some(due), None) if today > due => RcaStatus::Overdue,
-            (Some(_), None) => RcaStatus::NotYetDue,
-        }
-    }
-
-    pub fn key(self) -> &'static str {
-        match self {
-            RcaStatus::OnTime => "on_time",
-            RcaStatus::Late => "late",
-            RcaStatus::Overdue => "overdue",
-            RcaStatus::NotYetDue => "not_yet_due",
-            RcaStatus::Unresolved => "unresolved",
-            RcaStatus::Voluntary => "voluntary",
-        }
-    }
-
-    /// Late or overdue: the RCA was not there when it was due.
-    pub fn missed_due_date(self) -> bool {
-        matches!(self, RcaStatus::Late | RcaStatus::Overdue)
-    }
-}
-
 /// Whether a ticket needs an RCA under the contract.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Requirement {
@@ -411,7 +363,7 @@ pub fn requirement(t: &Ticket) -> Requirement {
     }
 }
 
-use crate::report::model::LocalMinute;
+use crate::report::model::{LocalMinute, RcaStatus};
 use crate::report::monthly::{local_minute, local_str, minutes, status_key};
 
 /// The RCA due date of a ticket resolved at `resolved`: N workdays after the local date.

@@ -17,10 +17,11 @@ use crate::error::Error;
 use crate::i18n::Labels;
 use crate::load::DataSet;
 use crate::output::write_atomic;
-use crate::rca::{self, DueReason, RcaDocument, RcaStatus, Requirement};
+use crate::rca::{self, DueReason, RcaDocument, Requirement};
 use crate::render::pdf::PdfSettings;
 use crate::render::world::Attachment;
 use crate::render::{self, world::TemplateSet};
+use crate::report::model::RcaStatus;
 use crate::ticket::Ticket;
 
 #[derive(Debug, Clone, clap::Args)]

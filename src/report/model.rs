@@ -373,6 +373,54 @@ pub struct Recurring {
     pub top: Vec<RecurringIssue>,
 }
 
+/// Where an RCA stands as of the report's date (the label keys `rca_status.*`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RcaStatus {
+    /// Delivered on or before its due date.
+    OnTime,
+    /// Delivered after its due date.
+    Late,
+    /// Past its due date and not delivered.
+    Overdue,
+    /// Not delivered, due date still ahead.
+    NotYetDue,
+    /// The incident is not resolved: no due date yet.
+    Unresolved,
+    /// Not required (made on request): no due date.
+    Voluntary,
+}
+
+impl RcaStatus {
+    /// The status of a required RCA due on `due` (none while unresolved) and delivered on
+    /// `delivered` (none while not delivered), as of `today`.
+    pub fn of(due: Option<NaiveDate>, delivered: Option<NaiveDate>, today: NaiveDate) -> RcaStatus {
+        match (due, delivered) {
+            (None, _) => RcaStatus::Unresolved,
+            (Some(due), Some(d)) if d <= due => RcaStatus::OnTime,
+            (Some(_), Some(_)) => RcaStatus::Late,
+            (Some(due), None) if today > due => RcaStatus::Overdue,
+            (Some(_), None) => RcaStatus::NotYetDue,
+        }
+    }
+
+    pub fn key(self) -> &'static str {
+        match self {
+            RcaStatus::OnTime => "on_time",
+            RcaStatus::Late => "late",
+            RcaStatus::Overdue => "overdue",
+            RcaStatus::NotYetDue => "not_yet_due",
+            RcaStatus::Unresolved => "unresolved",
+            RcaStatus::Voluntary => "voluntary",
+        }
+    }
+
+    /// Late or overdue: the RCA was not there when it was due.
+    pub fn missed_due_date(self) -> bool {
+        matches!(self, RcaStatus::Late | RcaStatus::Overdue)
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct P1Item {
     pub ticket_id: String,
@@ -391,7 +439,7 @@ pub struct P1Item {
     pub rca_due_on: Option<NaiveDate>,
     pub rca_delivered_on: Option<NaiveDate>,
     /// Never `voluntary`: every listed P1 needs an RCA.
-    pub rca_status: crate::rca::RcaStatus,
+    pub rca_status: RcaStatus,
     /// A P1 of an earlier period, listed because its RCA is outstanding or was delivered in
     /// this period (nothing owed drops out between reports).
     pub carried_over: bool,

@@ -894,7 +894,7 @@ fn p1_item(t: &Ticket, ev: &Evaluation, ctx: &RunContext, carried_over: bool) ->
         resolution_status: status_key(ev.resolution.status).into(),
         rca_due_on: due,
         rca_delivered_on: delivered,
-        rca_status: crate::rca::RcaStatus::of(due, delivered, ctx.today),
+        rca_status: RcaStatus::of(due, delivered, ctx.today),
         carried_over,
     }
 }

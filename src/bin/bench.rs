@@ -111,7 +111,7 @@ fn run_one(n: u64) {
     let (xlsx, parts) = std::thread::scope(|s| {
         let annex = s.spawn(|| {
             let t = Instant::now();
-            (render::xlsx::monthly_xlsx(&m, &labels).unwrap(), ms(t))
+            (render::annex::monthly_xlsx(&m, &labels).unwrap(), ms(t))
         });
         let t = Instant::now();
         let parts = (render::monthly_parts(&m, &labels).unwrap(), ms(t));
@@ -123,7 +123,7 @@ fn run_one(n: u64) {
     let stem = "sla-rapportage-2026-09";
     let settings = render::pdf::PdfSettings {
         archival: true,
-        attachments: render::attachments(stem, &labels, render::model_name(stem), model, xlsx.clone()).expect("attachments"),
+        attachments: render::attachments(&render::annex_name(stem, &labels).unwrap(), &labels, render::model_name(stem), model, xlsx.clone()),
     };
     let pdf = render::pdf::render_pdf_with(&templates, "monthly.typ", pdf_input, today, &settings).unwrap();
     let pdf_ms = ms(t);

@@ -57,11 +57,7 @@ pub fn run(args: &AnnualArgs) -> Result<Outcome, Error> {
     a.commentary = crate::voice::commentary::for_annual(&start.data, &a, contract.contract.rules.require_explanations)?;
     start.progress.stage("making the PDF, the annex and the JSON");
     let rendered = render::annual(&a, labels, templates, today, !args.report.no_archival)?;
-    let files = [
-        (format!("{}.pdf", rendered.stem), rendered.pdf.as_slice()),
-        (render::annex_name(&rendered.stem, labels)?, rendered.xlsx.as_slice()),
-        (format!("{}.json", rendered.stem), rendered.json.as_slice()),
-    ];
+    let files = rendered.files();
     start.progress.stage("writing");
     let written = write_report(&start.lock, &start.dir, &files, args.report.manifest(&setup, &start, &args.input, "annual", &a.meta)?)?;
     start.progress.finish();

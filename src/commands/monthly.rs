@@ -75,13 +75,7 @@ pub fn run(args: &MonthlyArgs) -> Result<Outcome, Error> {
     let rendered = render::monthly(&monthly, labels, templates, today, !args.report.no_archival)?;
     progress.stage("writing");
 
-    let annex = render::annex_name(&rendered.stem, labels)?;
-    let files = [
-        (format!("{}.pdf", rendered.stem), rendered.pdf.as_slice()),
-        (annex, rendered.xlsx.as_slice()),
-        (format!("{}.json", rendered.stem), rendered.json.as_slice()),
-        (format!("{}.txt", rendered.stem), rendered.message.as_bytes()),
-    ];
+    let files = rendered.files();
     let written = write_report(lock, dir, &files, args.report.manifest(&setup, &start, &args.input, "monthly", &monthly.report.meta)?)?;
     progress.finish();
 

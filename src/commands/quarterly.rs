@@ -39,11 +39,7 @@ pub fn run(args: &QuarterlyArgs) -> Result<Outcome, Error> {
     progress.stage("making the PDF, the annex and the JSON");
     let rendered = render::quarterly(&q, labels, templates, today, !args.report.no_archival)?;
 
-    let files = [
-        (format!("{}.pdf", rendered.stem), rendered.pdf.as_slice()),
-        (render::annex_name(&rendered.stem, labels)?, rendered.xlsx.as_slice()),
-        (format!("{}.json", rendered.stem), rendered.json.as_slice()),
-    ];
+    let files = rendered.files();
     progress.stage("writing");
     let written = write_report(lock, dir, &files, args.report.manifest(&setup, &start, &args.input, "quarterly", &q.meta)?)?;
     progress.finish();

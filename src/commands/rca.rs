@@ -19,7 +19,6 @@ use crate::load::DataSet;
 use crate::output::write_atomic;
 use crate::rca::{self, DueReason, RcaDocument, Requirement};
 use crate::render::pdf::PdfSettings;
-use crate::render::world::Attachment;
 use crate::render::{self, world::TemplateSet};
 use crate::report::model::RcaStatus;
 use crate::ticket::Ticket;
@@ -107,13 +106,7 @@ fn write(s: &Setup, doc: &RcaDocument) -> Result<[PathBuf; 2], Error> {
     let json = render::to_json(doc)?;
     let settings = PdfSettings {
         archival: s.archival,
-        attachments: vec![Attachment {
-            name: format!("{stem}.json"),
-            data: json.clone(),
-            mime: "application/json".into(),
-            relationship: "data".into(),
-            description: s.labels.get("rca.attachment_json").into(),
-        }],
+        attachments: vec![render::json_attachment(format!("{stem}.json"), json.clone(), s.labels.get("rca.attachment_json"))],
     };
     let pdf = render::pdf::render_pdf_with(&s.templates, "rca.typ", render::pdf_input(doc, &s.labels)?, s.today, &settings)?;
     let paths = [s.dir.join(format!("{stem}.pdf")), s.dir.join(format!("{stem}.json"))];

@@ -31,7 +31,7 @@ impl Default for PdfSettings {
 }
 
 /// Compiles `main` from `templates` with `data` (JSON) as `sys.inputs.data`, as `settings`
-/// say (by default PDF/A-3b + PDF/UA-1).
+/// say (by default PDF/A-3b + PDF/UA-1, with `settings.attachments` attached).
 pub fn render_pdf_with(
     templates: &TemplateSet,
     main: &str,

@@ -126,7 +126,7 @@ pub struct DomainResult {
     pub name: String,
     pub scored: bool,
     pub active: bool,
-    pub active_from: Option<String>,
+    pub active_from: Option<chrono::NaiveDate>,
     pub kpis: Vec<KpiResult>,
     /// Unrounded; `None` when not scored, not active, or no KPI has data.
     pub score_pct: Option<f64>,
@@ -221,7 +221,7 @@ pub fn score_domain(
         name: if en { domain.name_en.clone() } else { domain.name_nl.clone() },
         scored: domain.scored,
         active,
-        active_from: domain.active_from.map(|d| d.to_string()),
+        active_from: domain.active_from,
         kpis,
         score_pct: score,
         weight_total,

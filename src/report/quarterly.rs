@@ -163,8 +163,8 @@ pub struct ChangeItem {
     pub class: String,
     pub school: String,
     pub summary: String,
-    pub opened_at: String,
-    pub resolved_at: Option<String>,
+    pub opened_at: crate::report::model::LocalMinute,
+    pub resolved_at: Option<crate::report::model::LocalMinute>,
     /// The recorded CAB approval; `None` when not recorded.
     pub cab_approved: Option<bool>,
     /// `succeeded`, `failed`, `not_recorded` (resolved without a recorded outcome) or
@@ -175,7 +175,7 @@ pub struct ChangeItem {
 /// The non-standard and emergency changes opened in the quarter, by class (non-standard
 /// first), then opening time and id.
 fn listed_changes(in_scope: &[&crate::ticket::Ticket], contract: &crate::contract::LoadedContract, in_quarter: &dyn Fn(chrono::DateTime<chrono::Utc>) -> bool, end: chrono::DateTime<chrono::Utc>) -> Vec<ChangeItem> {
-    let local = |t| crate::report::aggregate::local_str(contract, t);
+    let local = |t| crate::report::aggregate::local_minute(contract, t);
     // `ChangeClass` orders non-standard before emergency.
     let mut out: Vec<(ChangeClass, &crate::ticket::Ticket)> = in_scope
         .iter()

@@ -420,16 +420,6 @@ impl Cells<'_> {
         }
     }
 
-    /// A day written as text (`YYYY-MM-DD`) as an Excel date; an unparsable one is kept as
-    /// text.
-    pub(super) fn date(&mut self, row: u32, col: u16, s: Option<&str>) -> Res {
-        let Some(s) = s else { return Ok(()) };
-        match NaiveDate::parse_from_str(s, "%Y-%m-%d") {
-            Ok(d) => self.day(row, col, Some(d)),
-            Err(_) => self.text(row, col, s),
-        }
-    }
-
     /// A model instant as an Excel datetime; one outside Excel's dates is kept as text.
     pub(super) fn minute(&mut self, row: u32, col: u16, t: Option<LocalMinute>) -> Res {
         let Some(t) = t else { return Ok(()) };

@@ -257,9 +257,9 @@ pub(super) fn domain_block(
     c.label_with(row, 0, "xlsx.kpi.status", &f.bold)?;
     c.tr(row, 1, "xlsx.domain_status", &d.status)?;
     row += 1;
-    if let Some(from) = &d.active_from {
+    if let Some(from) = d.active_from {
         c.label_with(row, 0, "xlsx.kpi.active_from", &f.bold)?;
-        c.date(row, 1, Some(from))?;
+        c.day(row, 1, Some(from))?;
         row += 1;
     }
     if !live {

@@ -173,12 +173,17 @@ pub fn start_report(
 }
 
 /// A rerun's changes: the report already in `dir` (the version this run replaces) against
-/// the new report, given as its JSON (`new_json`, without changes; read back through the
-/// same text, so numbers compare exactly). `key` is the field a report keeps its changes in
+/// the new report, given as what makes its JSON (`new_json`, without changes; called only
+/// when there is a previous report, and read back through the same text, so numbers compare
+/// exactly). `key` is the field a report keeps its changes in
 /// (see [`crate::report::changes::against_previous`]). `None` for a first report; a previous
 /// report that cannot be read is a warning, not a failure (the new report is made without
 /// the comparison).
-pub fn rerun_changes(dir: &std::path::Path, new_json: &[u8], key: &str) -> Result<Option<crate::report::changes::Changes>, Error> {
+pub fn rerun_changes(
+    dir: &std::path::Path,
+    new_json: impl FnOnce() -> Result<Vec<u8>, Error>,
+    key: &str,
+) -> Result<Option<crate::report::changes::Changes>, Error> {
     use crate::report::changes;
     let previous = match changes::report_json_in(dir).and_then(|p| p.map(|p| changes::read_json(&p)).transpose()) {
         Ok(Some(v)) => v,
@@ -188,7 +193,9 @@ pub fn rerun_changes(dir: &std::path::Path, new_json: &[u8], key: &str) -> Resul
             return Ok(None);
         }
     };
-    let new: serde_json::Value = serde_json::from_slice(new_json).map_err(|e| Error::new(format!("cannot read the report back: {e}")))?;
+    // Made only when there is a report to compare with (the first run of a period has none),
+    // and read back as the previous one was: from its text.
+    let new: serde_json::Value = serde_json::from_slice(&new_json()?).map_err(|e| Error::new(format!("cannot read the report back: {e}")))?;
     Ok(changes::against_previous(&previous, &new, key))
 }
 

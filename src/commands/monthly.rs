@@ -69,8 +69,8 @@ pub fn run(args: &MonthlyArgs) -> Result<Outcome, Error> {
     }
     let required = contract.contract.rules.require_explanations;
     monthly.report.commentary = crate::voice::commentary::for_monthly(data, &monthly.report, required)?;
-    let json = render::to_json(&crate::report::model::JsonDocument { report: &monthly.report, tickets: &monthly.tickets })?;
-    monthly.report.changes = crate::commands::rerun_changes(dir, &json, "changes")?;
+    let document = || render::to_json(&crate::report::model::JsonDocument { report: &monthly.report, tickets: &monthly.tickets });
+    monthly.report.changes = crate::commands::rerun_changes(dir, document, "changes")?;
     progress.stage("making the PDF, the annex and the JSON");
     let rendered = render::monthly(&monthly, labels, templates, today, !args.report.no_archival)?;
     progress.stage("writing");

@@ -35,7 +35,7 @@ pub fn run(args: &QuarterlyArgs) -> Result<Outcome, Error> {
     let deliveries = crate::kpi::deliveries::QuarterDeliveries::find(out, &period, contract, Some(today));
     let mut q = build_quarterly_with(data, &ctx, true, &|month, kpis| deliveries.apply_to(month, kpis, contract, labels));
     q.commentary = crate::voice::commentary::for_quarterly(data, &q, contract.contract.rules.require_explanations)?;
-    q.rerun_changes = crate::commands::rerun_changes(dir, &render::to_json(&q.json_document())?, "rerun_changes")?;
+    q.rerun_changes = crate::commands::rerun_changes(dir, || render::to_json(&q.json_document()), "rerun_changes")?;
     progress.stage("making the PDF, the annex and the JSON");
     let rendered = render::quarterly(&q, labels, templates, today, !args.report.no_archival)?;
 

@@ -148,6 +148,15 @@ pub struct ReportStart {
     pub lock: crate::output::FolderLock,
 }
 
+impl ReportStart {
+    /// Frees the data's tickets once the report is built from them, before its PDF is laid
+    /// out, so the two are not held at the same time (at a million tickets 450 MB). What the
+    /// run needs of the data later (files, documents, commentary) stays.
+    pub fn free_tickets(&mut self) {
+        self.data.tickets = Vec::new();
+    }
+}
+
 /// Checks the period, reads the data (the progress bar's first of `stages` stages) and locks
 /// the report's folder `out/<period>`.
 pub fn start_report(
@@ -221,19 +230,25 @@ pub fn report_commentary(c: &crate::voice::commentary::Commentary, period: &str)
     c.draft
 }
 
-/// The notes and warnings every report run ends with (provider without a name, a period
-/// not ended, no tickets at all); `Findings` when there was a warning.
-pub fn report_warnings(
+/// The warnings a report run ends with (a period not ended, no tickets at all), worked out
+/// while the data's tickets are there (see [`ReportStart::free_tickets`]); printed by
+/// [`report_warnings`].
+pub fn run_warnings(
     start: &ReportStart,
     contract: &LoadedContract,
     period: &crate::period::Period,
     summary: &crate::report::model::Summary,
-) -> Outcome {
+) -> Vec<String> {
+    start.interim.iter().cloned().chain(empty_warning(period, summary, &start.data, contract)).collect()
+}
+
+/// The notes and warnings every report run ends with (provider without a name, the
+/// [`run_warnings`]); `Findings` when there was a warning.
+pub fn report_warnings(contract: &LoadedContract, warnings: &[String]) -> Outcome {
     if let Some(note) = placeholder_note(contract) {
         eprintln!("note: {note}");
     }
-    let warnings: Vec<String> = start.interim.iter().cloned().chain(empty_warning(period, summary, &start.data, contract)).collect();
-    for w in &warnings {
+    for w in warnings {
         eprintln!("warning: {w}");
     }
     if warnings.is_empty() { Outcome::Clean } else { Outcome::Findings }

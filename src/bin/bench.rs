@@ -137,6 +137,8 @@ fn run_one(n: u64) {
     let mctx = RunContext { period: Period::parse_month("2026-09").unwrap(), ..ctx.clone() };
     let m = build(&data, &mctx);
     let month_build = ms(t);
+    // As the command: the tickets are freed once the report is built from them.
+    drop(data);
     peaks.note("month");
     // The JSON and the annex on two threads, as the command makes them (each timed alone,
     // and the pair's wall time), then the PDF that embeds the model and the annex.

@@ -1707,22 +1707,6 @@ fn push_opt_bool(out: &mut Vec<u8>, b: Option<bool>) {
     }
 }
 
-fn channel_key(c: Channel) -> &'static str {
-    match c {
-        Channel::Phone => "phone",
-        Channel::Email => "email",
-        Channel::Portal => "portal",
-    }
-}
-
-fn change_class_key(c: ChangeClass) -> &'static str {
-    match c {
-        ChangeClass::Standard => "standard",
-        ChangeClass::NonStandard => "non_standard",
-        ChangeClass::Emergency => "emergency",
-    }
-}
-
 /// Appends one `tickets.csv` row (with its line break), spoiled by `fault` if given.
 fn write_row(out: &mut Vec<u8>, r: &Row, fault: Option<Fault>) {
     out.extend_from_slice(prefix(r.kind).as_bytes());
@@ -1760,7 +1744,7 @@ fn write_row(out: &mut Vec<u8>, r: &Row, fault: Option<Fault>) {
         out.extend_from_slice(r.priority.key().as_bytes());
     }
     out.push(b',');
-    out.extend_from_slice(channel_key(r.channel).as_bytes());
+    out.extend_from_slice(r.channel.key().as_bytes());
     out.push(b',');
     if fault == Some(Fault::DutchDate) {
         // As a spreadsheet in a Dutch locale writes it.
@@ -1797,7 +1781,7 @@ fn write_row(out: &mut Vec<u8>, r: &Row, fault: Option<Fault>) {
     push_opt_bool(out, r.onsite);
     out.push(b',');
     if let Some(c) = r.change_class {
-        out.extend_from_slice(change_class_key(c).as_bytes());
+        out.extend_from_slice(c.key().as_bytes());
     }
     out.push(b',');
     push_opt_bool(out, r.cab_approved);

@@ -11,22 +11,45 @@ use std::collections::BTreeMap;
 use crate::error::Error;
 
 
+/// The language of a report: Dutch (the default) or English. It picks the label table and
+/// the way numbers are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Lang {
+    #[default]
+    Nl,
+    En,
+}
+
+impl Lang {
+    pub const ALL: [Lang; 2] = [Lang::Nl, Lang::En];
+
+    /// `nl` or `en`: the `--lang` value, the label tables' file names, the JSON's `lang`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Nl => "nl",
+            Lang::En => "en",
+        }
+    }
+}
+
 #[derive(Debug, Clone, serde::Serialize)]
 #[serde(transparent)]
-pub struct Labels(pub BTreeMap<String, String>);
+pub struct Labels(pub BTreeMap<String, String>, #[serde(skip)] Lang);
 
 impl Labels {
-    /// The embedded table for `lang` (`nl` or `en`).
-    pub fn embedded(lang: &str) -> Result<Labels, Error> {
+    /// The embedded table for `lang`.
+    #[cfg(test)]
+    pub fn embedded(lang: Lang) -> Result<Labels, Error> {
         let set = crate::render::world::TemplateSet::embedded();
         crate::render::labels(&set, lang)
     }
 
     /// Merges `lang/{lang}.toml` and every `lang/{lang}-*.toml` among `files` (path, bytes).
     /// A key defined in two parts is an error, so no part silently wins.
-    pub fn from_files<'a>(files: impl Iterator<Item = (&'a str, &'a [u8])>, lang: &str, origin: &str) -> Result<Labels, Error> {
-        let main = format!("lang/{lang}.toml");
-        let prefix = format!("lang/{lang}-");
+    pub fn from_files<'a>(files: impl Iterator<Item = (&'a str, &'a [u8])>, lang: Lang, origin: &str) -> Result<Labels, Error> {
+        let main = format!("lang/{}.toml", lang.code());
+        let prefix = format!("lang/{}-", lang.code());
         let mut map: BTreeMap<String, String> = BTreeMap::new();
         let mut found = false;
         for (name, bytes) in files {
@@ -35,7 +58,7 @@ impl Labels {
             }
             found |= name == main;
             let text = std::str::from_utf8(bytes).map_err(|_| Error::new(format!("{name} is not UTF-8")))?;
-            for (k, v) in Labels::parse(text, name)?.0 {
+            for (k, v) in Labels::parse(text, name)? {
                 if map.contains_key(&k) {
                     return Err(Error::new(format!("translation key {k} is defined twice (again in {name})")));
                 }
@@ -46,15 +69,16 @@ impl Labels {
             return Err(Error::new(format!("no translation table {main} in {origin}"))
                 .with_hint("use --lang nl or --lang en"));
         }
-        Ok(Labels(map))
+        Ok(Labels(map, lang))
     }
 
-    pub fn parse(text: &str, name: &str) -> Result<Labels, Error> {
+    /// One table file, flattened to dotted keys.
+    fn parse(text: &str, name: &str) -> Result<BTreeMap<String, String>, Error> {
         let value: toml::Table = toml::from_str(text)
             .map_err(|e| Error::new(format!("translation table {name}: {e}")))?;
         let mut map = BTreeMap::new();
         flatten("", &value, &mut map);
-        Ok(Labels(map))
+        Ok(map)
     }
 
     /// The label for `key`; the key itself when missing (a test keeps tables complete).
@@ -62,8 +86,9 @@ impl Labels {
         self.0.get(key).map(String::as_str).unwrap_or(key)
     }
 
-    pub fn lang(&self) -> &str {
-        self.get("lang.code")
+    /// The language the table was read for.
+    pub fn lang(&self) -> Lang {
+        self.1
     }
 }
 
@@ -83,10 +108,13 @@ fn flatten(prefix: &str, table: &toml::Table, out: &mut BTreeMap<String, String>
 }
 
 /// Formats a number the Dutch or English way: `1.234,5` or `1,234.5`.
-pub fn format_number(x: f64, decimals: usize, lang: &str) -> String {
+pub fn format_number(x: f64, decimals: usize, lang: Lang) -> String {
     let s = format!("{:.*}", decimals, x.abs());
     let (int, frac) = s.split_once('.').map(|(a, b)| (a.to_string(), Some(b.to_string()))).unwrap_or((s.clone(), None));
-    let (thousands, decimal) = if lang == "en" { (',', '.') } else { ('.', ',') };
+    let (thousands, decimal) = match lang {
+        Lang::Nl => ('.', ','),
+        Lang::En => (',', '.'),
+    };
     let mut grouped = String::new();
     for (i, ch) in int.chars().enumerate() {
         if i > 0 && (int.len() - i) % 3 == 0 {
@@ -108,9 +136,12 @@ pub fn format_number(x: f64, decimals: usize, lang: &str) -> String {
 }
 
 /// `91,79 %` (nl) or `91.79%` (en).
-pub fn format_pct(x: f64, decimals: usize, lang: &str) -> String {
+pub fn format_pct(x: f64, decimals: usize, lang: Lang) -> String {
     let n = format_number(x, decimals, lang);
-    if lang == "en" { format!("{n}%") } else { format!("{n} %") }
+    match lang {
+        Lang::Nl => format!("{n} %"),
+        Lang::En => format!("{n}%"),
+    }
 }
 
 /// `7 november 2025` (nl) or `7 November 2025` (en).
@@ -155,24 +186,35 @@ mod tests {
 
     #[test]
     fn dutch_numbers() {
-        assert_eq!(format_pct(91.7946, 2, "nl"), "91,79 %");
-        assert_eq!(format_number(2500.0, 0, "nl"), "2.500");
-        assert_eq!(format_number(1234567.891, 1, "nl"), "1.234.567,9");
-        assert_eq!(format_number(-0.001, 1, "nl"), "0,0");
-        assert_eq!(format_pct(91.7946, 2, "en"), "91.79%");
+        assert_eq!(format_pct(91.7946, 2, Lang::Nl), "91,79 %");
+        assert_eq!(format_number(2500.0, 0, Lang::Nl), "2.500");
+        assert_eq!(format_number(1234567.891, 1, Lang::Nl), "1.234.567,9");
+        assert_eq!(format_number(-0.001, 1, Lang::Nl), "0,0");
+        assert_eq!(format_pct(91.7946, 2, Lang::En), "91.79%");
     }
 
     #[test]
     fn dutch_dates() {
-        let nl = Labels::embedded("nl").unwrap();
+        let nl = Labels::embedded(Lang::Nl).unwrap();
         let d = chrono::NaiveDate::from_ymd_opt(2025, 11, 7).unwrap();
         assert_eq!(format_date(d, &nl), "7 november 2025");
     }
 
     #[test]
+    fn each_language_has_its_table() {
+        for lang in Lang::ALL {
+            let labels = Labels::embedded(lang).unwrap();
+            assert_eq!(labels.lang(), lang);
+            // The templates set the document's language from the table.
+            assert_eq!(labels.get("lang.code"), lang.code());
+        }
+        assert_eq!(serde_json::to_value(Lang::En).unwrap(), "en");
+    }
+
+    #[test]
     fn tables_have_the_same_keys() {
-        let nl = Labels::embedded("nl").unwrap();
-        let en = Labels::embedded("en").unwrap();
+        let nl = Labels::embedded(Lang::Nl).unwrap();
+        let en = Labels::embedded(Lang::En).unwrap();
         let a: Vec<&String> = nl.0.keys().collect();
         let b: Vec<&String> = en.0.keys().collect();
         let only_nl: Vec<_> = a.iter().filter(|k| !en.0.contains_key(**k)).collect();

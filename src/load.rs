@@ -633,8 +633,10 @@ pub fn field<'a>(col: Option<&'a StringChunked>, i: usize) -> Option<&'a str> {
     if v.is_empty() { None } else { Some(v) }
 }
 
-/// Parses canonical ticket CSV bytes.
-pub fn load_tickets_csv(
+/// Parses canonical ticket CSV bytes (for the unit tests; a data folder's file is read by
+/// `load_data_dir_from`, which frees the bytes before the tickets are made).
+#[cfg(test)]
+pub(crate) fn load_tickets_csv(
     bytes: &[u8],
     file: &str,
     contract: &LoadedContract,
@@ -1232,11 +1234,7 @@ pub fn parse_row(row: &Row, contract: &LoadedContract, warnings: &mut Vec<Warnin
         match row.shown("channel") {
             Some(ch) => {
                 // A known channel by its key (so the report can name it in its language).
-                let shown = channel.map(|c| match c {
-                    Channel::Phone => "phone",
-                    Channel::Email => "email",
-                    Channel::Portal => "portal",
-                }).unwrap_or(ch);
+                let shown = channel.map(Channel::key).unwrap_or(ch);
                 warn("channel", "p1_not_by_phone", &[("channel", shown)], format!("P1 reported via {ch}; the contract requires P1 by phone (§3.4)"));
             }
             None => warn("channel", "p1_no_channel", &[], "P1 reported via (empty); the contract requires P1 by phone (§3.4)".into()),
@@ -1504,7 +1502,7 @@ mod tests {
         assert_eq!((w.line, w.code.as_str(), w.column.as_str(), w.ticket_id.as_str()), (7, "value_dropped", "closed_at", "T6"));
         assert!(w.message.contains("closed_at lies before opened_at (2026-10-05T09:00)"), "{}", w.message);
         // In a Dutch report it reads in Dutch.
-        let nl = crate::render::labels(&crate::render::world::TemplateSet::embedded(), "nl").unwrap();
+        let nl = crate::render::labels(&crate::render::world::TemplateSet::embedded(), crate::i18n::Lang::Nl).unwrap();
         let shown = w.localized(&nl);
         assert!(shown.starts_with("closed_at \"") && shown.contains("de waarde is weggelaten en het ticket telt mee"), "{shown}");
         assert_eq!(d.tickets[0].closed_at, None);

@@ -47,11 +47,11 @@ pub struct Manifest {
     pub paths: String,
     /// The data folder, by its absolute canonical path.
     pub data_dir: String,
-    /// `embedded` or the contract file's absolute canonical path.
-    pub contract: String,
+    /// The contract file.
+    pub contract: Origin,
     pub contract_sha256: String,
-    /// `embedded` or the template folder's absolute canonical path.
-    pub templates: String,
+    /// The template folder.
+    pub templates: Origin,
     pub template_files: Vec<FileHash>,
     /// The branding file and its logo, by path as given (none: the built-in look).
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
@@ -62,6 +62,39 @@ pub struct Manifest {
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub mapping: Option<FileHash>,
     pub outputs: Vec<FileHash>,
+}
+
+/// Where the contract or the templates came from: built into the tool, or a file or folder
+/// by its absolute canonical path. Written as `embedded` or the path.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(from = "String", into = "String")]
+pub enum Origin {
+    Embedded,
+    Path(String),
+}
+
+impl Origin {
+    const EMBEDDED: &str = "embedded";
+
+    /// The folder or file `p`, by its absolute canonical path; none: embedded.
+    pub fn of(p: Option<&Path>) -> Origin {
+        p.map_or(Origin::Embedded, |p| Origin::Path(canonical(p)))
+    }
+}
+
+impl From<String> for Origin {
+    fn from(s: String) -> Origin {
+        if s == Origin::EMBEDDED { Origin::Embedded } else { Origin::Path(s) }
+    }
+}
+
+impl From<Origin> for String {
+    fn from(o: Origin) -> String {
+        match o {
+            Origin::Embedded => Origin::EMBEDDED.into(),
+            Origin::Path(p) => p,
+        }
+    }
 }
 
 pub const MANIFEST: &str = "manifest.json";
@@ -174,12 +207,17 @@ pub fn verify(dir: &Path) -> Result<(Manifest, Vec<Mismatch>), Error> {
             None => out.extend(check(PathBuf::from(&f.name), &f.sha256)),
         }
     }
-    if m.contract != "embedded" {
-        out.extend(check(PathBuf::from(&m.contract), &m.contract_sha256));
-    } else if sha256_hex(crate::contract::DEFAULT_CONTRACT.as_bytes()) != m.contract_sha256 {
-        out.push(Mismatch { path: "embedded contract".into(), problem: format!("differs from the one of version {}", m.version) });
+    match &m.contract {
+        Origin::Path(p) => out.extend(check(PathBuf::from(p), &m.contract_sha256)),
+        Origin::Embedded if sha256_hex(crate::contract::DEFAULT_CONTRACT.as_bytes()) != m.contract_sha256 => {
+            out.push(Mismatch { path: "embedded contract".into(), problem: format!("differs from the one of version {}", m.version) });
+        }
+        Origin::Embedded => {}
     }
-    let templates = if m.templates == "embedded" { Ok(TemplateSet::embedded()) } else { TemplateSet::with_overrides(Path::new(&m.templates)) };
+    let templates = match &m.templates {
+        Origin::Embedded => Ok(TemplateSet::embedded()),
+        Origin::Path(p) => TemplateSet::with_overrides(Path::new(p)),
+    };
     match templates {
         Ok(templates) => {
             for f in &m.template_files {
@@ -190,7 +228,23 @@ pub fn verify(dir: &Path) -> Result<(Manifest, Vec<Mismatch>), Error> {
                 }
             }
         }
-        Err(e) => out.push(Mismatch { path: m.templates.clone().into(), problem: format!("cannot be read: {}", e.message) }),
+        Err(e) => out.push(Mismatch { path: String::from(m.templates.clone()).into(), problem: format!("cannot be read: {}", e.message) }),
     }
     Ok((m, out))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn origin_is_written_as_embedded_or_the_path() {
+        let json = |o: &Origin| serde_json::to_string(o).unwrap();
+        assert_eq!(json(&Origin::Embedded), "\"embedded\"");
+        assert_eq!(json(&Origin::Path("/srv/sla/contract.toml".into())), "\"/srv/sla/contract.toml\"");
+        let read = |s: &str| serde_json::from_str::<Origin>(s).unwrap();
+        assert_eq!(read("\"embedded\""), Origin::Embedded);
+        assert_eq!(read("\"/srv/sla/templates\""), Origin::Path("/srv/sla/templates".into()));
+        assert_eq!(Origin::of(None), Origin::Embedded);
+    }
 }

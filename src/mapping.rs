@@ -1026,11 +1026,47 @@ fn parse_time(s: &str, formats: &[TimeFormat], tz: Tz, decimal_comma: bool, dst:
         Some(IsoTime::Local(n)) => local_to_utc(n, tz, dst),
         None => {
             let shown: Vec<String> = formats.iter().filter(|f| **f != TimeFormat::Iso).map(TimeFormat::show).collect();
-            Err(TimeFail::format(if shown.is_empty() {
+            let mut reason = if shown.is_empty() {
                 format!("\"{}\" is not a date and time in ISO 8601", crate::limits::shown(s))
             } else {
                 format!("\"{}\" does not match {} (nor ISO 8601)", crate::limits::shown(s), shown.join(" or "))
-            }))
+            };
+            // 02-28-2025 writes the month first (a ServiceNow user's MM-dd-yyyy, Excel's US
+            // dates): say so, with the format that reads it. Then a day-first format has read
+            // the dates of that column with a day up to 12 wrongly, day and month swapped.
+            let (date, time) = s.split_once(' ').unwrap_or((s, ""));
+            let sep = if date.contains('/') { '/' } else { '-' };
+            let parts: Vec<&str> = date.split(sep).collect();
+            let num = |p: &str| if !p.is_empty() && p.len() <= 2 && p.bytes().all(|c| c.is_ascii_digit()) { p.parse::<u32>().ok() } else { None };
+            if let [m, d, y] = parts[..] {
+                if let (Some(1..=12), Some(13..=31)) = (num(m), num(d)) {
+                    if y.len() == 4 && y.bytes().all(|c| c.is_ascii_digit()) {
+                        let twelve = ["AM", "PM"].iter().any(|p| time.to_ascii_uppercase().ends_with(p));
+                        let clock = match (time.matches(':').count(), twelve) {
+                            (0, _) => String::new(),
+                            (1, false) => " %H:%M".into(),
+                            (1, true) => " %I:%M %p".into(),
+                            (_, false) => " %H:%M:%S".into(),
+                            (_, true) => " %I:%M:%S %p".into(),
+                        };
+                        reason.push_str(&format!("; it has the month first, read by \"%m{sep}%d{sep}%Y{clock}\""));
+                        let day_first: Vec<&str> = formats
+                            .iter()
+                            .filter_map(|f| match f {
+                                TimeFormat::Chrono(c) if c.contains(&format!("%d{sep}%m")) => Some(c.as_str()),
+                                _ => None,
+                            })
+                            .collect();
+                        if !day_first.is_empty() {
+                            reason.push_str(&format!(
+                                " (and the values of this column that {} did read, with a day up to 12, were read with day and month swapped)",
+                                day_first.join(" or ")
+                            ));
+                        }
+                    }
+                }
+            }
+            Err(TimeFail::format(reason))
         }
     }
 }

@@ -31,6 +31,7 @@ use serde::{Deserialize, Serialize};
 use crate::contract::LoadedContract;
 use crate::error::Error;
 use crate::evaluate::{evaluate, Measure};
+use crate::i18n::Lang;
 use crate::ticket::{Channel, Priority, Ticket, TicketType};
 
 // ---- the provider's file -----------------------------------------------------------------
@@ -74,10 +75,9 @@ pub struct RcaFile {
 pub struct PreventiveMeasure {
     pub measure: Option<String>,
     pub owner: Option<String>,
-    /// `YYYY-MM-DD`.
-    pub due_on: Option<String>,
-    /// When the measure was carried out (`YYYY-MM-DD`); open until then.
-    pub done_on: Option<String>,
+    pub due_on: Option<NaiveDate>,
+    /// When the measure was carried out; open until then.
+    pub done_on: Option<NaiveDate>,
 }
 
 /// The keys an RCA file may hold, for hints.
@@ -142,8 +142,8 @@ pub fn parse_rca_file(text_in: &str, name: &str, ticket: &str) -> Result<RcaFile
         let pm = PreventiveMeasure {
             measure: text(m.measure),
             owner: text(m.owner),
-            due_on: due.map(|d| d.to_string()),
-            done_on: done.map(|d| d.to_string()),
+            due_on: due,
+            done_on: done,
         };
         if pm.measure.is_some() || pm.owner.is_some() || pm.due_on.is_some() {
             measures.push(pm);
@@ -251,14 +251,14 @@ pub struct RcaDocument {
 pub struct Meta {
     /// "rca".
     pub kind: String,
-    pub lang: String,
+    pub lang: Lang,
     pub tool_version: String,
     pub client: String,
     pub provider: String,
     pub contract_name: String,
     pub contract_source: String,
     /// The date the document was made (`--today`).
-    pub generated_on: String,
+    pub generated_on: NaiveDate,
     pub time_zone: String,
     pub service_window: String,
     pub rca_due_workdays: u32,
@@ -282,13 +282,13 @@ pub struct TicketFacts {
     pub matrix_priority: Option<String>,
     /// A P1 that was not reported by phone (§3.4).
     pub not_by_phone: bool,
-    pub opened_at: String,
-    pub responded_at: Option<String>,
+    pub opened_at: LocalMinute,
+    pub responded_at: Option<LocalMinute>,
     /// No response was recorded; the resolution counts as the response (spec §3).
     pub response_derived: bool,
-    pub escalated_at: Option<String>,
-    pub resolved_at: Option<String>,
-    pub closed_at: Option<String>,
+    pub escalated_at: Option<LocalMinute>,
+    pub resolved_at: Option<LocalMinute>,
+    pub closed_at: Option<LocalMinute>,
     /// Wall-clock minutes from opening to resolution (how long the school was affected).
     pub elapsed_minutes: Option<i64>,
 }
@@ -301,7 +301,7 @@ pub struct DurationRow {
     /// Business minutes from opening to the event; none when it has not happened.
     pub actual_minutes: Option<f64>,
     /// When the target ran out (local).
-    pub deadline: String,
+    pub deadline: LocalMinute,
     /// `met`, `breached` or `not_yet_due`.
     pub status: String,
     /// Business minutes beyond the target (to the event, or to the end of today).
@@ -320,12 +320,11 @@ pub struct TimelineEvent {
 #[derive(Debug, Clone, Serialize)]
 pub struct DueVerdict {
     /// `YYYY-MM-DD`; none for an unresolved P1 or a voluntary RCA.
-    pub due_on: Option<String>,
+    pub due_on: Option<NaiveDate>,
     /// The file's delivery date, when the RCA counts as delivered (complete, on or before today).
-    pub delivered_on: Option<String>,
-    /// `on_time`, `late`, `overdue`, `not_yet_due`, `unresolved` or `voluntary` (the same keys
-    /// as the monthly report's RCA status, plus `voluntary`).
-    pub verdict: String,
+    pub delivered_on: Option<NaiveDate>,
+    /// The same keys as the monthly report's RCA status, plus `voluntary`.
+    pub verdict: RcaStatus,
     /// Workdays after the due date (late: to delivery; overdue: to today); 0 otherwise.
     pub workdays_late: i64,
     /// Not yet due: workdays after today up to and including the due date.
@@ -339,11 +338,59 @@ pub struct Analysis {
     pub file_sha256: Option<String>,
     pub author: Option<String>,
     /// The date the file says; may be after today (then not counted as delivered).
-    pub delivered_on: Option<String>,
+    pub delivered_on: Option<NaiveDate>,
     pub cause: Option<String>,
     pub impact: Option<String>,
     pub actions: Vec<String>,
     pub preventive_measures: Vec<PreventiveMeasure>,
+}
+
+/// Where an RCA stands as of the report's date (the label keys `rca_status.*`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RcaStatus {
+    /// Delivered on or before its due date.
+    OnTime,
+    /// Delivered after its due date.
+    Late,
+    /// Past its due date and not delivered.
+    Overdue,
+    /// Not delivered, due date still ahead.
+    NotYetDue,
+    /// The incident is not resolved: no due date yet.
+    Unresolved,
+    /// Not required (made on request): no due date.
+    Voluntary,
+}
+
+impl RcaStatus {
+    /// The status of a required RCA due on `due` (none while unresolved) and delivered on
+    /// `delivered` (none while not delivered), as of `today`.
+    pub fn of(due: Option<NaiveDate>, delivered: Option<NaiveDate>, today: NaiveDate) -> RcaStatus {
+        match (due, delivered) {
+            (None, _) => RcaStatus::Unresolved,
+            (Some(due), Some(d)) if d <= due => RcaStatus::OnTime,
+            (Some(_), Some(_)) => RcaStatus::Late,
+            (Some(due), None) if today > due => RcaStatus::Overdue,
+            (Some(_), None) => RcaStatus::NotYetDue,
+        }
+    }
+
+    pub fn key(self) -> &'static str {
+        match self {
+            RcaStatus::OnTime => "on_time",
+            RcaStatus::Late => "late",
+            RcaStatus::Overdue => "overdue",
+            RcaStatus::NotYetDue => "not_yet_due",
+            RcaStatus::Unresolved => "unresolved",
+            RcaStatus::Voluntary => "voluntary",
+        }
+    }
+
+    /// Late or overdue: the RCA was not there when it was due.
+    pub fn missed_due_date(self) -> bool {
+        matches!(self, RcaStatus::Late | RcaStatus::Overdue)
+    }
 }
 
 /// Whether a ticket needs an RCA under the contract.
@@ -364,7 +411,8 @@ pub fn requirement(t: &Ticket) -> Requirement {
     }
 }
 
-use crate::report::monthly::{local_str, minutes, status_key};
+use crate::report::model::LocalMinute;
+use crate::report::monthly::{local_minute, local_str, minutes, status_key};
 
 /// The RCA due date of a ticket resolved at `resolved`: N workdays after the local date.
 pub fn due_date(contract: &LoadedContract, resolved: DateTime<Utc>) -> NaiveDate {
@@ -392,7 +440,7 @@ pub fn build(
     file: Option<&RcaFile>,
     contract: &LoadedContract,
     today: NaiveDate,
-    lang: &str,
+    lang: Lang,
 ) -> RcaDocument {
     let clock = &contract.clock;
     let c = &contract.contract;
@@ -439,7 +487,7 @@ pub fn build(
                 file: Some(f.name.clone()),
                 file_sha256: Some(f.sha256.clone()),
                 author: f.author.clone(),
-                delivered_on: f.delivered_on.map(|d| d.to_string()),
+                delivered_on: f.delivered_on,
                 cause: f.cause.clone(),
                 impact: f.impact.clone(),
                 actions: f.actions.clone(),
@@ -456,16 +504,12 @@ pub fn build(
     let due = if required { ticket.resolved_at.map(|r| due_date(contract, r)) } else { None };
     let delivered = if is_final { file.and_then(|f| f.delivered_on) } else { None };
     let after = |d: NaiveDate| d + Days::new(1);
-    let (verdict, workdays_late, workdays_left) = if !required {
-        ("voluntary", 0, 0)
-    } else {
-        match (due, delivered) {
-            (None, _) => ("unresolved", 0, 0),
-            (Some(due), Some(d)) if d <= due => ("on_time", 0, 0),
-            (Some(due), Some(d)) => ("late", clock.workdays_between(after(due), after(d)), 0),
-            (Some(due), None) if today > due => ("overdue", clock.workdays_between(after(due), after(today)), 0),
-            (Some(due), None) => ("not_yet_due", 0, clock.workdays_between(after(today), after(due))),
-        }
+    let verdict = if required { RcaStatus::of(due, delivered, today) } else { RcaStatus::Voluntary };
+    let (workdays_late, workdays_left) = match (verdict, due, delivered) {
+        (RcaStatus::Late, Some(due), Some(d)) => (clock.workdays_between(after(due), after(d)), 0),
+        (RcaStatus::Overdue, Some(due), _) => (clock.workdays_between(after(due), after(today)), 0),
+        (RcaStatus::NotYetDue, Some(due), _) => (0, clock.workdays_between(after(today), after(due))),
+        _ => (0, 0),
     };
 
     // Timeline: timed events in order, then the whole-day RCA dates after the events of
@@ -497,7 +541,7 @@ pub fn build(
         measure: name.into(),
         target_minutes: m.target_minutes,
         actual_minutes: m.business_seconds.map(minutes),
-        deadline: local_str(contract, m.deadline),
+        deadline: local_minute(contract, m.deadline),
         status: status_key(m.status).into(),
         overshoot_minutes: minutes(m.overshoot_seconds),
     };
@@ -507,13 +551,13 @@ pub fn build(
     RcaDocument {
         meta: Meta {
             kind: "rca".into(),
-            lang: lang.into(),
+            lang,
             tool_version: env!("CARGO_PKG_VERSION").into(),
             client: c.parties.client.clone(),
             provider: c.parties.provider.clone(),
             contract_name: c.parties.contract_name.clone(),
             contract_source: contract.source.to_string(),
-            generated_on: today.to_string(),
+            generated_on: today,
             time_zone: c.calendar.time_zone.clone(),
             service_window: format!("{}–{}", c.calendar.window_start, c.calendar.window_end),
             rca_due_workdays: c.rules.rca_due_workdays,
@@ -535,33 +579,27 @@ pub fn build(
             category: ticket.category.clone(),
             subcategory: ticket.subcategory.clone(),
             summary: ticket.summary.clone(),
-            channel: match ticket.channel {
-                Some(Channel::Phone) => "phone",
-                Some(Channel::Email) => "email",
-                Some(Channel::Portal) => "portal",
-                None => "",
-            }
-            .into(),
+            channel: ticket.channel.map(|c| c.key()).unwrap_or("").into(),
             impact: ticket.impact.map(|l| l.key()).unwrap_or("").into(),
             urgency: ticket.urgency.map(|l| l.key()).unwrap_or("").into(),
             priority: ticket.priority.key().into(),
             matrix_priority: ticket.matrix_priority.filter(|p| *p != ticket.priority).map(|p| p.key().into()),
             not_by_phone: ticket.priority == Priority::P1 && ticket.channel != Some(Channel::Phone),
-            opened_at: local_str(contract, ticket.opened_at),
-            responded_at: ticket.responded_at.map(|t| local_str(contract, t)),
+            opened_at: local_minute(contract, ticket.opened_at),
+            responded_at: ticket.responded_at.map(|t| local_minute(contract, t)),
             response_derived: ev.response.derived,
-            escalated_at: ticket.escalated_at.map(|t| local_str(contract, t)),
-            resolved_at: ticket.resolved_at.map(|t| local_str(contract, t)),
-            closed_at: ticket.closed_at.map(|t| local_str(contract, t)),
+            escalated_at: ticket.escalated_at.map(|t| local_minute(contract, t)),
+            resolved_at: ticket.resolved_at.map(|t| local_minute(contract, t)),
+            closed_at: ticket.closed_at.map(|t| local_minute(contract, t)),
             elapsed_minutes: ticket.resolved_at.map(|r| (r - ticket.opened_at).num_minutes()),
         },
         durations,
         breach,
         timeline: timeline.into_iter().map(|(_, _, e)| e).collect(),
         due: DueVerdict {
-            due_on: due.map(|d| d.to_string()),
-            delivered_on: delivered.map(|d| d.to_string()),
-            verdict: verdict.into(),
+            due_on: due,
+            delivered_on: delivered,
+            verdict,
             workdays_late,
             workdays_left,
         },
@@ -587,11 +625,11 @@ pub enum DueReason {
 /// outstanding or delivered within the last `rca_due_workdays` workdays (today included).
 /// Unresolved P1s have no due date yet and are left out (the command lists them).
 pub fn due_reason(doc: &RcaDocument, contract: &LoadedContract, today: NaiveDate) -> Option<DueReason> {
-    let resolved_by_today = doc.ticket.resolved_at.as_deref().is_some_and(|r| &r[..10] <= today.to_string().as_str());
+    let resolved_by_today = doc.ticket.resolved_at.is_some_and(|r| r.get().date() <= today);
     if !doc.required || doc.due.due_on.is_none() || !resolved_by_today {
         return None;
     }
-    match doc.due.delivered_on.as_deref().and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()) {
+    match doc.due.delivered_on {
         None => Some(DueReason::Outstanding),
         Some(d) => {
             let window = contract.contract.rules.rca_due_workdays.max(1);
@@ -688,15 +726,32 @@ due_on = 2026-11-30
     }
 
     #[test]
+    fn status_keys_are_the_json_names() {
+        let all = [RcaStatus::OnTime, RcaStatus::Late, RcaStatus::Overdue, RcaStatus::NotYetDue, RcaStatus::Unresolved, RcaStatus::Voluntary];
+        let keys: Vec<&str> = all.iter().map(|s| s.key()).collect();
+        assert_eq!(keys, ["on_time", "late", "overdue", "not_yet_due", "unresolved", "voluntary"]);
+        for s in all {
+            assert_eq!(serde_json::to_value(s).unwrap(), s.key());
+        }
+        // Due Monday 12 October; as of Tuesday 13th.
+        let (due, today) = (Some(date("2026-10-12")), date("2026-10-13"));
+        assert_eq!(RcaStatus::of(due, Some(date("2026-10-12")), today), RcaStatus::OnTime);
+        assert_eq!(RcaStatus::of(due, Some(date("2026-10-13")), today), RcaStatus::Late);
+        assert_eq!(RcaStatus::of(due, None, today), RcaStatus::Overdue);
+        assert_eq!(RcaStatus::of(due, None, date("2026-10-12")), RcaStatus::NotYetDue);
+        assert_eq!(RcaStatus::of(None, None, today), RcaStatus::Unresolved);
+    }
+
+    #[test]
     fn complete_file_on_time_is_final() {
         let (t, c) = ticket(P1);
         let f = parse_rca_file(COMPLETE, "rca/P.toml", "P").unwrap();
-        let doc = build(&t, Some(&f), &c, date("2026-10-20"), "nl");
+        let doc = build(&t, Some(&f), &c, date("2026-10-20"), Lang::Nl);
         assert_eq!(doc.status, "final", "{:?}", doc.missing);
-        assert_eq!(doc.due.due_on.as_deref(), Some("2026-10-12"));
-        assert_eq!(doc.due.verdict, "on_time");
+        assert_eq!(doc.due.due_on, Some(date("2026-10-12")));
+        assert_eq!(doc.due.verdict, RcaStatus::OnTime);
         assert!(!doc.breach);
-        assert_eq!(doc.analysis.preventive_measures[0].due_on.as_deref(), Some("2026-11-30"));
+        assert_eq!(doc.analysis.preventive_measures[0].due_on, Some(date("2026-11-30")));
         let events: Vec<&str> = doc.timeline.iter().map(|e| e.event.as_str()).collect();
         assert_eq!(events, ["opened", "responded", "escalated", "resolved", "closed", "rca_delivered", "rca_due"]);
     }
@@ -705,9 +760,9 @@ due_on = 2026-11-30
     fn late_delivery_counts_workdays() {
         let (t, c) = ticket(P1);
         let f = parse_rca_file(&COMPLETE.replace("2026-10-09", "2026-10-14"), "rca/P.toml", "P").unwrap();
-        let doc = build(&t, Some(&f), &c, date("2026-10-20"), "nl");
+        let doc = build(&t, Some(&f), &c, date("2026-10-20"), Lang::Nl);
         assert_eq!(doc.status, "final");
-        assert_eq!((doc.due.verdict.as_str(), doc.due.workdays_late), ("late", 2));
+        assert_eq!((doc.due.verdict.key(), doc.due.workdays_late), ("late", 2));
         // The RCA due date sorts after the events of its day, delivery after due here.
         let last: Vec<&str> = doc.timeline.iter().rev().take(2).map(|e| e.event.as_str()).collect();
         assert_eq!(last, ["rca_delivered", "rca_due"]);
@@ -716,25 +771,25 @@ due_on = 2026-11-30
     #[test]
     fn missing_or_partial_file_is_a_draft() {
         let (t, c) = ticket(P1);
-        let doc = build(&t, None, &c, date("2026-10-14"), "nl");
+        let doc = build(&t, None, &c, date("2026-10-14"), Lang::Nl);
         assert_eq!(doc.status, "draft");
         assert_eq!(doc.missing, ["file"]);
-        assert_eq!((doc.due.verdict.as_str(), doc.due.workdays_late), ("overdue", 2));
-        let doc = build(&t, None, &c, date("2026-10-08"), "nl");
+        assert_eq!((doc.due.verdict.key(), doc.due.workdays_late), ("overdue", 2));
+        let doc = build(&t, None, &c, date("2026-10-08"), Lang::Nl);
         // Thursday 8 October: Friday and Monday are left.
-        assert_eq!((doc.due.verdict.as_str(), doc.due.workdays_left), ("not_yet_due", 2));
+        assert_eq!((doc.due.verdict.key(), doc.due.workdays_left), ("not_yet_due", 2));
 
         let partial = "author = \"X\"\ncause = \"  \"\nactions = []\n";
         let f = parse_rca_file(partial, "rca/P.toml", "P").unwrap();
-        let doc = build(&t, Some(&f), &c, date("2026-10-08"), "nl");
+        let doc = build(&t, Some(&f), &c, date("2026-10-08"), Lang::Nl);
         assert_eq!(doc.missing, ["cause", "impact", "actions", "preventive_measures", "delivered_on"]);
         // Delivered after "today": not yet delivered on that day.
         let f = parse_rca_file(COMPLETE, "rca/P.toml", "P").unwrap();
-        let doc = build(&t, Some(&f), &c, date("2026-10-08"), "nl");
+        let doc = build(&t, Some(&f), &c, date("2026-10-08"), Lang::Nl);
         assert_eq!((doc.status.as_str(), doc.missing.as_slice()), ("draft", &["delivered_after_today".to_string()][..]));
         // Delivered before the incident was reported: no delivery.
         let f = parse_rca_file(&COMPLETE.replace("2026-10-09", "2026-10-01"), "rca/P.toml", "P").unwrap();
-        let doc = build(&t, Some(&f), &c, date("2026-10-20"), "nl");
+        let doc = build(&t, Some(&f), &c, date("2026-10-20"), Lang::Nl);
         assert_eq!((doc.status.as_str(), doc.missing.as_slice()), ("draft", &["delivered_before_opened".to_string()][..]));
     }
 
@@ -742,14 +797,14 @@ due_on = 2026-11-30
     fn unresolved_and_non_p1() {
         let (t, c) = ticket("P,incident,School,netwerk,internet,Geen internet,high,high,P1,phone,2026-10-05T09:00,2026-10-05T09:10,,,");
         let f = parse_rca_file(COMPLETE, "rca/P.toml", "P").unwrap();
-        let doc = build(&t, Some(&f), &c, date("2026-10-20"), "nl");
-        assert_eq!((doc.status.as_str(), doc.due.verdict.as_str()), ("draft", "unresolved"));
+        let doc = build(&t, Some(&f), &c, date("2026-10-20"), Lang::Nl);
+        assert_eq!((doc.status.as_str(), doc.due.verdict.key()), ("draft", "unresolved"));
         assert_eq!(doc.missing, ["resolution"]);
         assert_eq!(doc.durations[1].status, "breached");
         let (t, c) = ticket(&P1.replace("high,high,P1", "medium,high,P2"));
         assert_eq!(requirement(&t), Requirement::NotP1);
-        let doc = build(&t, Some(&f), &c, date("2026-10-20"), "nl");
-        assert_eq!((doc.status.as_str(), doc.due.verdict.as_str(), doc.due.due_on.clone()), ("final", "voluntary", None));
+        let doc = build(&t, Some(&f), &c, date("2026-10-20"), Lang::Nl);
+        assert_eq!((doc.status.as_str(), doc.due.verdict.key(), doc.due.due_on.clone()), ("final", "voluntary", None));
         assert!(doc.voluntary);
     }
 
@@ -774,7 +829,7 @@ due_on = 2026-11-30
     fn due_selection() {
         let (t, c) = ticket(P1); // resolved Monday 5 October, due Monday 12 October
         let f = parse_rca_file(COMPLETE, "rca/P.toml", "P").unwrap(); // delivered Friday 9 October
-        let reason = |file: Option<&RcaFile>, today: &str| due_reason(&build(&t, file, &c, date(today), "nl"), &c, date(today));
+        let reason = |file: Option<&RcaFile>, today: &str| due_reason(&build(&t, file, &c, date(today), Lang::Nl), &c, date(today));
         assert_eq!(reason(None, "2026-10-05"), Some(DueReason::Outstanding));
         assert_eq!(reason(None, "2026-12-01"), Some(DueReason::Outstanding));
         assert_eq!(reason(Some(&f), "2026-10-08"), Some(DueReason::Outstanding), "delivered after today");

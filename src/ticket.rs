@@ -144,6 +144,14 @@ impl Channel {
             _ => None,
         }
     }
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Channel::Phone => "phone",
+            Channel::Email => "email",
+            Channel::Portal => "portal",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -161,6 +169,14 @@ impl ChangeClass {
             "non_standard" | "nonstandard" | "normal" | "normaal" => Some(Self::NonStandard),
             "emergency" | "spoed" => Some(Self::Emergency),
             _ => None,
+        }
+    }
+
+    pub fn key(self) -> &'static str {
+        match self {
+            ChangeClass::Standard => "standard",
+            ChangeClass::NonStandard => "non_standard",
+            ChangeClass::Emergency => "emergency",
         }
     }
 }
@@ -195,4 +211,27 @@ pub struct Ticket {
     pub cab_approved: Option<bool>,
     pub change_failed: Option<bool>,
     pub rca_delivered_at: Option<DateTime<Utc>>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A vocabulary's key is its serde name and reads back as itself.
+    #[test]
+    fn keys_are_the_serde_names_and_parse_back() {
+        fn check<T: Copy + PartialEq + std::fmt::Debug + Serialize>(all: &[T], key: fn(T) -> &'static str, parse: fn(&str) -> Option<T>) {
+            for &v in all {
+                assert_eq!(serde_json::to_value(v).unwrap(), key(v), "{v:?}");
+                assert_eq!(parse(key(v)), Some(v));
+            }
+        }
+        check(&[Channel::Phone, Channel::Email, Channel::Portal], Channel::key, Channel::parse);
+        check(&[ChangeClass::Standard, ChangeClass::NonStandard, ChangeClass::Emergency], ChangeClass::key, ChangeClass::parse);
+        check(&TicketType::ALL, TicketType::key, TicketType::parse);
+        check(&Level::ALL, Level::key, Level::parse);
+        check(&Priority::ALL, Priority::key, Priority::parse);
+        assert_eq!(Channel::key(Channel::Phone), "phone");
+        assert_eq!(ChangeClass::key(ChangeClass::NonStandard), "non_standard");
+    }
 }

@@ -4,8 +4,9 @@
 //! report's values cached. Here LibreOffice (headless) loads the annex of the committed demo
 //! data, recalculates every formula and saves it again; the recalculated values must equal
 //! the report's JSON within 1e-9. Two more annexes carry deliberately wrong cached results
-//! (`monthly_xlsx_with_cached(.., true)`): LibreOffice must replace every one of them, which
-//! proves that it recalculated rather than kept what the file said.
+//! (`poisoned`: the annex with every formula's cached result replaced by [`POISONED_RESULT`]):
+//! LibreOffice must replace every one of them, which proves that it recalculated rather than
+//! kept what the file said.
 //!
 //! The quarterly annex gets the same treatment: its calculation sheet (every period's
 //! achievements, domain scores, malus), the KPI sheet that refers to it and the malus table
@@ -18,7 +19,7 @@
 //! Needs `soffice` (Debian: `libreoffice-calc-nogui`; `.ci/run` installs it). Without it
 //! the test fails: it is never skipped.
 
-use std::io::Cursor;
+use std::io::{Cursor, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -31,13 +32,14 @@ use slarapport::i18n::Labels;
 use slarapport::load::load_data_dir;
 use slarapport::period::Period;
 use slarapport::render::world::TemplateSet;
-use slarapport::render::xlsx::{POISONED_RESULT, monthly_xlsx, monthly_xlsx_with_cached};
-use slarapport::render::xlsx_quarterly::{quarterly_xlsx, quarterly_xlsx_with_cached};
+use slarapport::render::annex::{monthly_xlsx, quarterly_xlsx};
 use slarapport::report::model::Monthly;
 use slarapport::report::monthly::{RunContext, build};
 use slarapport::report::quarterly::{QuarterlyReport, build_quarterly};
 
 const TOLERANCE: f64 = 1e-9;
+/// The cached result every formula gets in a poisoned annex: no KPI figure can be this.
+const POISONED_RESULT: f64 = -12345.678;
 const SOFFICE_TIMEOUT: Duration = Duration::from_secs(300);
 
 /// The embedded contract; with `invoice`, every domain has an invoice amount.
@@ -77,13 +79,13 @@ fn demo(invoice: bool, gaps: bool) -> Monthly {
         contract: &c,
         period: Period::parse_month("2026-10").unwrap(),
         today: NaiveDate::from_ymd_opt(2026, 11, 2).unwrap(),
-        lang: "nl".into(),
+        lang: slarapport::i18n::Lang::Nl,
     };
     build(&data, &ctx)
 }
 
 fn labels() -> Labels {
-    slarapport::render::labels(&TemplateSet::embedded(), "nl").unwrap()
+    slarapport::render::labels(&TemplateSet::embedded(), slarapport::i18n::Lang::Nl).unwrap()
 }
 
 /// `soffice` on the PATH, or a failure that says how to install it.
@@ -228,6 +230,49 @@ impl Sheet {
         (from..end)
             .find(|r| matches!(self.values.get_value((*r, col)), Some(Data::String(x)) if x == s))
     }
+}
+
+/// `xlsx` with every formula's cached result replaced by [`POISONED_RESULT`] (a number, so
+/// a cell whose result was text loses its `t="str"`); everything else stays as it is.
+fn poisoned(xlsx: &[u8]) -> Vec<u8> {
+    let mut archive = zip::ZipArchive::new(Cursor::new(xlsx)).unwrap();
+    let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    for i in 0..archive.len() {
+        let mut part = archive.by_index(i).unwrap();
+        let name = part.name().unwrap().to_string();
+        let mut data = Vec::new();
+        part.read_to_end(&mut data).unwrap();
+        if name.starts_with("xl/worksheets/sheet") && name.ends_with(".xml") {
+            data = poison_sheet(std::str::from_utf8(&data).unwrap()).into_bytes();
+        }
+        out.start_file(name, zip::write::SimpleFileOptions::default()).unwrap();
+        out.write_all(&data).unwrap();
+    }
+    out.finish().unwrap().into_inner()
+}
+
+/// A worksheet's XML with each formula cell, `<c ATTRS><f>FORMULA</f><v>RESULT</v></c>`,
+/// holding [`POISONED_RESULT`] as its result.
+fn poison_sheet(xml: &str) -> String {
+    let mut out = String::with_capacity(xml.len());
+    let mut rest = xml;
+    while let Some(f) = rest.find("<f>") {
+        let open = rest[..f].rfind("<c ").expect("a formula inside a cell");
+        let attrs = &rest[open..open + rest[open..].find('>').unwrap()];
+        let close = f + rest[f..].find("</c>").expect("the cell's end");
+        let formula = &rest[f..f + rest[f..].find("</f>").unwrap() + "</f>".len()];
+        out.push_str(&rest[..open]);
+        for attr in attrs.split(' ').filter(|a| !a.starts_with("t=")) {
+            if attr != "<c" {
+                out.push(' ');
+            }
+            out.push_str(attr);
+        }
+        out.push_str(&format!(">{formula}<v>{POISONED_RESULT}</v></c>"));
+        rest = &rest[close + "</c>".len()..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Writes each annex into `work/in`; returns their paths, in order.
@@ -478,19 +523,19 @@ fn libreoffice_recalculates_the_kpi_formulas_to_the_reports_values() {
         ),
         (
             "poisoned.xlsx",
-            monthly_xlsx_with_cached(&plain, &labels, true).unwrap(),
+            poisoned(&monthly_xlsx(&plain, &labels).unwrap()),
             &plain,
             true,
         ),
         (
             "invoice-poisoned.xlsx",
-            monthly_xlsx_with_cached(&with_invoice, &labels, true).unwrap(),
+            poisoned(&monthly_xlsx(&with_invoice, &labels).unwrap()),
             &with_invoice,
             true,
         ),
         (
             "gaps-poisoned.xlsx",
-            monthly_xlsx_with_cached(&with_gaps, &labels, true).unwrap(),
+            poisoned(&monthly_xlsx(&with_gaps, &labels).unwrap()),
             &with_gaps,
             true,
         ),
@@ -529,7 +574,7 @@ fn demo_quarter(invoice: bool) -> QuarterlyReport {
         contract: &c,
         period: Period::parse_quarter("2026-Q3").unwrap(),
         today: NaiveDate::from_ymd_opt(2026, 10, 8).unwrap(),
-        lang: "nl".into(),
+        lang: slarapport::i18n::Lang::Nl,
     };
     build_quarterly(&data, &ctx)
 }
@@ -704,8 +749,8 @@ fn libreoffice_recalculates_the_quarterly_annex_to_the_reports_values() {
     std::fs::create_dir_all(work.join("in")).unwrap();
     let inputs: Vec<(&str, Vec<u8>, &QuarterlyReport, bool)> = vec![
         ("q-plain.xlsx", quarterly_xlsx(&plain, &labels).unwrap(), &plain, false),
-        ("q-poisoned.xlsx", quarterly_xlsx_with_cached(&plain, &labels, true).unwrap(), &plain, true),
-        ("q-invoice-poisoned.xlsx", quarterly_xlsx_with_cached(&with_invoice, &labels, true).unwrap(), &with_invoice, true),
+        ("q-poisoned.xlsx", poisoned(&quarterly_xlsx(&plain, &labels).unwrap()), &plain, true),
+        ("q-invoice-poisoned.xlsx", poisoned(&quarterly_xlsx(&with_invoice, &labels).unwrap()), &with_invoice, true),
     ];
     let paths = write_inputs(&work, inputs.iter().map(|(name, bytes, ..)| (*name, bytes.as_slice())));
     for (name, bytes, _, poisoned) in &inputs {
@@ -727,3 +772,4 @@ fn libreoffice_recalculates_the_quarterly_annex_to_the_reports_values() {
     }
     let _ = std::fs::remove_dir_all(&work);
 }
+

@@ -97,6 +97,16 @@ fn english_report() {
 }
 
 #[test]
+fn a_language_other_than_nl_or_en_is_refused_with_the_choices() {
+    let out = tmp("fr");
+    let o = monthly("tests/fixtures/counting", &out, &["--lang", "fr"]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.starts_with("error: invalid value 'fr' for '--lang <LANG>'") && err.contains("[possible values: nl, en]"), "{err}");
+    assert!(!out.join("2026-10").exists(), "nothing is written");
+}
+
+#[test]
 fn check_prints_the_accounting() {
     let o = run(&["check", "--data", "tests/fixtures/counting", "--period", "2026-10", "--today", "2026-11-02"]);
     assert_eq!(o.status.code(), Some(1));
@@ -274,4 +284,30 @@ fn a_period_after_the_data_is_named_with_the_last_month_that_has_data() {
     assert!(pdf.contains("Er is in oktober 2026 geen ticket gemeld of opgelost: de gegevens lopen tot 17 mei 2023, de laatste maand met gegevens is mei 2023."), "{pdf}");
     assert!(pdf.contains("Tickets die daarna nog open stonden (1), tellen hier als openstaand over de norm."), "{pdf}");
     let _ = std::fs::remove_dir_all(&data);
+}
+
+/// A clean run — every row counted, no rejected row, no warning — exits 0, for `check` and
+/// for the report (the guideline's worked example is such a data folder).
+#[test]
+fn a_clean_run_exits_0() {
+    let data = "fixtures/guideline-example";
+    let o = run(&["check", "--data", data, "--period", "2026-10", "--today", "2026-11-03"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let t = text(&o);
+    assert!(t.contains("valid tickets: 250, rejected rows: 0, warnings: 0"), "{t}");
+    assert!(t.contains("accounting 2026-10: rows read 250 = counted 250 + excluded 0 (outside the period 0, out of scope 0) + rejected 0"), "{t}");
+    let out = tmp("clean");
+    let o = run(&["monthly", "--data", data, "--period", "2026-10", "--today", "2026-11-03", "--out", out.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(!text(&o).contains("warning:") && !text(&o).contains("error:"), "{}", text(&o));
+    // The same folder with one broken row is no longer clean: exit 1.
+    let broken = tmp("clean-broken");
+    for f in ["tickets.csv", "calls.csv", "measurements.csv"] {
+        std::fs::copy(Path::new(data).join(f), broken.join(f)).unwrap();
+    }
+    let mut tickets = std::fs::read_to_string(broken.join("tickets.csv")).unwrap();
+    tickets.push_str("X1,storm,OBS De Regenboog,netwerk,wifi,Kapot,,,P3,email,2026-10-05T09:00,,\n");
+    std::fs::write(broken.join("tickets.csv"), tickets).unwrap();
+    let o = run(&["check", "--data", broken.to_str().unwrap(), "--period", "2026-10", "--today", "2026-11-03"]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
 }

@@ -47,7 +47,9 @@ due_on = 2026-11-30
     let dir = data_folder("hostile", hostile, false);
     let out = common::tmp("commentary-hostile-out");
     let o = monthly(&dir, &out);
-    assert!(o.status.code() != Some(2), "{}", text(&o));
+    // Made, with the counting fixture's findings (its rejected row): exit 1.
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(text(&o).contains("warning: 1 rows were rejected"), "{}", text(&o));
     let pdf = pdftotext(&out.join("2026-10/sla-rapportage-2026-10.pdf"));
     let flat = pdf.split_whitespace().collect::<Vec<_>>().join(" ");
     for s in [

@@ -1,10 +1,16 @@
 //! Property tests with a seeded generator (bounded, deterministic, part of `cargo test`):
-//! the business clock against a brute-force minute count, its algebra, and the parsers fed
-//! with mangled input (they may reject, never panic, and never lose a row). The parsers'
-//! seed corpus is `tests/fixtures/fuzz/`.
+//! the business clock against an oracle of its own (the contract's calendar read from the
+//! TOML text, holidays from the published Easter dates, EU summer time by its rule, counted
+//! minute by minute — nothing asked of the clock or the time-zone database) for the
+//! guideline's calendar and four others, its algebra, and the parsers fed with mangled input
+//! (they may reject, never panic, and never lose a row). The parsers' seed corpus is
+//! `tests/fixtures/fuzz/`.
 
-use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, Offset, TimeZone, Timelike, Utc};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use slarapport::contract::LoadedContract;
+
+mod common;
+use common::load_tickets;
 
 /// SplitMix64: small, seeded, good enough to spread test cases.
 struct Rng(u64);
@@ -22,29 +28,161 @@ impl Rng {
     }
 }
 
-/// Business minutes in [start, end) counted one UTC minute at a time. The UTC offset is
-/// looked up once per UTC hour (offsets change on the hour), so this is independent of the
-/// clock's own local-time arithmetic.
-fn brute_force_minutes(c: &LoadedContract, start: DateTime<Utc>, end: DateTime<Utc>) -> i64 {
-    let tz = c.tz;
-    let mut n = 0;
-    let mut t = start;
-    let mut offset_hour = None;
-    let mut offset = Duration::zero();
-    while t < end {
-        let hour = t.timestamp().div_euclid(3600);
-        if offset_hour != Some(hour) {
-            offset = Duration::seconds(tz.offset_from_utc_datetime(&t.naive_utc()).fix().local_minus_utc() as i64);
-            offset_hour = Some(hour);
-        }
-        let local = t.naive_utc() + offset;
-        let minute_of_day = local.hour() * 60 + local.minute();
-        if c.clock.is_workday(local.date()) && (8 * 60..17 * 60).contains(&minute_of_day) {
-            n += 1;
-        }
-        t += Duration::minutes(1);
+/// The contract's service calendar as the contract text gives it, read here with `toml` and
+/// answered without the clock: the oracle the business clock is checked against.
+struct Calendar {
+    /// UTC offset in minutes outside summer time, and whether the zone keeps EU summer time.
+    standard_offset: i64,
+    eu_summer_time: bool,
+    /// Monday = 0.
+    workdays: [bool; 7],
+    /// The window in minutes of the local day: [from, to).
+    window: (i64, i64),
+    closed: std::collections::HashSet<NaiveDate>,
+    /// Per year from 2023: summer time's first and first-after UTC instants.
+    summer: Vec<(DateTime<Utc>, DateTime<Utc>)>,
+}
+
+/// Easter Sunday from the published tables (not computed: the clock computes it).
+fn easter(year: i32) -> NaiveDate {
+    let (m, d) = match year {
+        2023 => (4, 9),
+        2024 => (3, 31),
+        2025 => (4, 20),
+        2026 => (4, 5),
+        2027 => (3, 28),
+        2028 => (4, 16),
+        2029 => (4, 1),
+        2030 => (4, 21),
+        2031 => (4, 13),
+        _ => panic!("no Easter date for {year} in the test's table"),
+    };
+    NaiveDate::from_ymd_opt(year, m, d).unwrap()
+}
+
+/// The last Sunday of `month`, the day the EU changes its clocks.
+fn last_sunday(year: i32, month: u32) -> NaiveDate {
+    let mut d = NaiveDate::from_ymd_opt(year, month, 31).unwrap();
+    while d.weekday() != chrono::Weekday::Sun {
+        d = d.pred_opt().unwrap();
     }
-    n
+    d
+}
+
+impl Calendar {
+    fn from_toml(text: &str) -> Calendar {
+        let doc: toml::Table = toml::from_str(text).unwrap();
+        let cal = doc["calendar"].as_table().unwrap();
+        let (standard_offset, eu_summer_time) = match cal["time_zone"].as_str().unwrap() {
+            "Europe/Amsterdam" => (60, true),
+            "Europe/London" => (0, true),
+            "UTC" => (0, false),
+            other => panic!("the oracle knows no zone {other}"),
+        };
+        let names = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+        let mut workdays = [false; 7];
+        for d in cal["workdays"].as_array().unwrap() {
+            workdays[names.iter().position(|n| *n == d.as_str().unwrap()).unwrap()] = true;
+        }
+        let minutes = |key: &str| {
+            let (h, m) = cal[key].as_str().unwrap().split_once(':').unwrap();
+            h.parse::<i64>().unwrap() * 60 + m.parse::<i64>().unwrap()
+        };
+        let dates = |key: &str| -> Vec<NaiveDate> {
+            cal[key].as_array().unwrap().iter().map(|d| d.as_str().unwrap().parse().unwrap()).collect()
+        };
+        let mut closed = std::collections::HashSet::new();
+        for year in 2023..=2031 {
+            let ymd = |m, d| NaiveDate::from_ymd_opt(year, m, d).unwrap();
+            let e = easter(year);
+            for rule in cal["holiday_rules"].as_array().unwrap() {
+                let day = match rule.as_str().unwrap() {
+                    "new_years_day" => Some(ymd(1, 1)),
+                    "good_friday" => Some(e - Duration::days(2)),
+                    "easter_sunday" => Some(e),
+                    "easter_monday" => Some(e + Duration::days(1)),
+                    // 27 April; 26 April when the 27th is a Sunday.
+                    "kings_day" => Some(if ymd(4, 27).weekday() == chrono::Weekday::Sun { ymd(4, 26) } else { ymd(4, 27) }),
+                    "liberation_day" => Some(ymd(5, 5)),
+                    "liberation_day_lustrum" => (year % 5 == 0).then(|| ymd(5, 5)),
+                    "ascension_day" => Some(e + Duration::days(39)),
+                    "whit_sunday" => Some(e + Duration::days(49)),
+                    "whit_monday" => Some(e + Duration::days(50)),
+                    "christmas_day" => Some(ymd(12, 25)),
+                    "boxing_day" => Some(ymd(12, 26)),
+                    other => panic!("the oracle knows no rule {other}"),
+                };
+                closed.extend(day);
+            }
+        }
+        closed.extend(dates("extra_closed_days"));
+        for open in dates("open_days") {
+            closed.remove(&open);
+        }
+        // EU summer time runs from 01:00 UTC on the last Sunday of March to 01:00 UTC on the
+        // last Sunday of October.
+        let change = |y, month| last_sunday(y, month).and_hms_opt(1, 0, 0).unwrap().and_utc();
+        let summer = (2023..=2031).map(|y| (change(y, 3), change(y, 10))).collect();
+        Calendar { standard_offset, eu_summer_time, workdays, window: (minutes("window_start"), minutes("window_end")), closed, summer }
+    }
+
+    /// The UTC offset in minutes at `t`.
+    fn offset(&self, t: DateTime<Utc>) -> i64 {
+        let (from, to) = self.summer[(t.year() - 2023) as usize];
+        self.standard_offset + if self.eu_summer_time && from <= t && t < to { 60 } else { 0 }
+    }
+
+    fn is_workday(&self, d: NaiveDate) -> bool {
+        self.workdays[d.weekday().num_days_from_monday() as usize] && !self.closed.contains(&d)
+    }
+
+    /// Walks the UTC minutes from `start` (a whole minute) on and calls `step` with each
+    /// minute (since the epoch) and whether it is service time, until `step` says stop.
+    /// Integer minutes: the local day and the workday are worked out once per local day.
+    fn walk(&self, start: DateTime<Utc>, mut step: impl FnMut(i64, bool) -> bool) {
+        let mut t = start.timestamp().div_euclid(60);
+        let (mut day, mut workday) = (i64::MIN, false);
+        loop {
+            let utc = DateTime::from_timestamp(t * 60, 0).unwrap();
+            // The offset changes on the hour: ask it once an hour.
+            let offset = self.offset(utc);
+            for t in t..t + 60 - t.rem_euclid(60) {
+                let local = t + offset;
+                if local.div_euclid(1440) != day {
+                    day = local.div_euclid(1440);
+                    workday = self.is_workday(DateTime::from_timestamp(day * 86_400, 0).unwrap().date_naive());
+                }
+                if !step(t, workday && (self.window.0..self.window.1).contains(&local.rem_euclid(1440))) {
+                    return;
+                }
+            }
+            t += 60 - t.rem_euclid(60);
+        }
+    }
+
+    /// Business minutes in [start, end), one real (UTC) minute at a time.
+    fn minutes(&self, start: DateTime<Utc>, end: DateTime<Utc>) -> i64 {
+        let (end, mut n) = (end.timestamp().div_euclid(60), 0);
+        self.walk(start, |t, service| {
+            if t >= end {
+                return false;
+            }
+            n += i64::from(service);
+            true
+        });
+        n
+    }
+
+    /// The end of the `n`-th service minute from `start` on (`n` ≥ 1).
+    fn deadline(&self, start: DateTime<Utc>, n: i64) -> DateTime<Utc> {
+        let (mut left, mut end) = (n, 0);
+        self.walk(start, |t, service| {
+            left -= i64::from(service);
+            end = t + 1;
+            left > 0
+        });
+        DateTime::from_timestamp(end * 60, 0).unwrap()
+    }
 }
 
 fn random_instant(r: &mut Rng) -> DateTime<Utc> {
@@ -59,16 +197,128 @@ fn random_length(r: &mut Rng) -> i64 {
     if r.below(10) == 0 { r.below(21 * 1440) as i64 } else { r.below(3 * 1440) as i64 }
 }
 
-#[test]
-fn business_clock_equals_brute_force_on_10000_intervals() {
-    let c = LoadedContract::embedded();
-    let mut r = Rng(20261128);
-    for i in 0..10_000 {
-        let a = random_instant(&mut r);
+/// The guideline's contract with its `[calendar]` section replaced by `calendar`.
+fn contract_with_calendar(calendar: &str) -> String {
+    let text = std::fs::read_to_string("contracts/dhs.toml").unwrap();
+    let from = text.find("[calendar]\n").unwrap();
+    let to = from + text[from..].find("\n\n").unwrap();
+    format!("{}{calendar}{}", &text[..from], &text[to..])
+}
+
+/// Service calendars other than the guideline's, as a contract writes them.
+const CALENDARS: &[&str] = &[
+    // Seven days, all day but the last minute: both daylight saving changes lie inside the
+    // window, so an interval across them is its real length.
+    r#"[calendar]
+time_zone = "Europe/Amsterdam"
+workdays = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+window_start = "00:00"
+window_end = "23:59"
+holiday_rules = []
+extra_closed_days = []
+open_days = []"#,
+    // Monday to Saturday from 07:30 to 18:00, other holidays, a closing day, and a holiday the
+    // contract opens after all (Liberation Day 2026, a Tuesday).
+    r#"[calendar]
+time_zone = "Europe/Amsterdam"
+workdays = ["mon", "tue", "wed", "thu", "fri", "sat"]
+window_start = "07:30"
+window_end = "18:00"
+holiday_rules = ["new_years_day", "good_friday", "easter_monday", "kings_day", "liberation_day", "ascension_day", "whit_monday", "christmas_day"]
+extra_closed_days = ["2026-07-17", "2027-12-24", "2028-01-08"]
+open_days = ["2026-05-05"]"#,
+    // Nights every day of the week, holding the changes at 02:00–03:00, Christmas closed.
+    r#"[calendar]
+time_zone = "Europe/Amsterdam"
+workdays = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+window_start = "00:00"
+window_end = "06:00"
+holiday_rules = ["christmas_day", "boxing_day"]
+extra_closed_days = []
+open_days = []"#,
+    // Evenings to midnight on weekdays, in London (summer time at 01:00 UTC too).
+    r#"[calendar]
+time_zone = "Europe/London"
+workdays = ["mon", "tue", "wed", "thu", "fri"]
+window_start = "18:00"
+window_end = "24:00"
+holiday_rules = ["new_years_day", "easter_sunday", "whit_sunday", "boxing_day"]
+extra_closed_days = ["2025-08-25"]
+open_days = []"#,
+];
+
+/// A whole minute within two days of one of the daylight saving changes of 2024–2030.
+fn instant_near_a_change(r: &mut Rng) -> DateTime<Utc> {
+    let year = 2024 + r.below(7) as i32;
+    let month = if r.below(2) == 0 { 3 } else { 10 };
+    let change = last_sunday(year, month).and_hms_opt(1, 0, 0).unwrap().and_utc();
+    change - Duration::minutes(2 * 1440) + Duration::minutes(r.below(4 * 1440) as i64)
+}
+
+/// The clock of `contract` against the oracle read from the same text: every day of 2024–2030,
+/// `cases` intervals (half of them near a daylight saving change), deadlines and workdays.
+fn clock_equals_the_oracle(contract: &str, cases: usize, seed: u64) {
+    let c = LoadedContract::parse(contract, slarapport::contract::ContractSource::Embedded).unwrap();
+    let cal = Calendar::from_toml(contract);
+    let clock = &c.clock;
+    let mut day = NaiveDate::from_ymd_opt(2024, 1, 1).unwrap();
+    while day.year() <= 2030 {
+        assert_eq!(clock.is_workday(day), cal.is_workday(day), "{day}");
+        day = day.succ_opt().unwrap();
+    }
+    let mut r = Rng(seed);
+    for i in 0..cases {
+        let a = if i % 2 == 0 { random_instant(&mut r) } else { instant_near_a_change(&mut r) };
         let b = a + Duration::minutes(random_length(&mut r));
-        let fast = c.clock.business_seconds(a, b);
-        assert_eq!(fast % 60, 0);
-        assert_eq!(fast / 60, brute_force_minutes(&c, a, b), "case {i}: {a} .. {b}");
+        let fast = clock.business_seconds(a, b);
+        assert_eq!((fast % 60, fast / 60), (0, cal.minutes(a, b)), "case {i}: {a} .. {b}");
+        let n = 1 + r.below(3 * 1440) as i64;
+        assert_eq!(clock.add_business_seconds(a, n * 60), cal.deadline(a, n), "case {i}: {a} + {n} business minutes");
+        let from = a.date_naive();
+        let k = r.below(30) as u32;
+        let mut due = from;
+        for _ in 0..k {
+            due = due.succ_opt().unwrap();
+            while !cal.is_workday(due) {
+                due = due.succ_opt().unwrap();
+            }
+        }
+        assert_eq!(clock.add_workdays(from, k), due, "case {i}: {k} workdays after {from}");
+    }
+}
+
+#[test]
+fn business_clock_of_the_guideline_equals_the_oracle() {
+    let text = std::fs::read_to_string("contracts/dhs.toml").unwrap();
+    clock_equals_the_oracle(&text, 6_000, 20261128);
+}
+
+/// The seven-day 00:00–23:59 contract over the two days the clocks change in 2026, by hand:
+/// the local day of 25 October has 25 real hours, that of 29 March 23, less the minute
+/// 23:59–24:00 outside the window.
+#[test]
+fn a_seven_day_contract_counts_the_real_length_of_the_days_the_clocks_change() {
+    let c = LoadedContract::parse(&contract_with_calendar(CALENDARS[0]), slarapport::contract::ContractSource::Embedded).unwrap();
+    let utc = |s: &str| DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc);
+    let minutes = |a: &str, b: &str| c.clock.business_seconds(utc(a), utc(b)) / 60;
+    assert_eq!(minutes("2026-10-25T00:00:00+02:00", "2026-10-26T00:00:00+01:00"), 25 * 60 - 1);
+    assert_eq!(minutes("2026-03-29T00:00:00+01:00", "2026-03-30T00:00:00+02:00"), 23 * 60 - 1);
+    // 01:30 summer time to 03:30 winter time: three real hours, the repeated hour included.
+    assert_eq!(minutes("2026-10-25T01:30:00+02:00", "2026-10-25T03:30:00+01:00"), 180);
+    // 01:30 winter time to 03:30 summer time: one real hour, 02:00–03:00 does not exist.
+    assert_eq!(minutes("2026-03-29T01:30:00+01:00", "2026-03-29T03:30:00+02:00"), 60);
+    // A P1's 120 minutes from 01:30 summer time end at 02:30 winter time (the second 02:30).
+    assert_eq!(c.clock.add_business_seconds(utc("2026-10-25T01:30:00+02:00"), 120 * 60), utc("2026-10-25T02:30:00+01:00"));
+    // From 01:30 winter time in March they end at 04:30 summer time.
+    assert_eq!(c.clock.add_business_seconds(utc("2026-03-29T01:30:00+01:00"), 120 * 60), utc("2026-03-29T04:30:00+02:00"));
+    // From 23:30 the 120 minutes skip the minute 23:59 and end at 01:31 the next day.
+    assert_eq!(c.clock.add_business_seconds(utc("2026-10-24T23:30:00+02:00"), 120 * 60), utc("2026-10-25T01:31:00+02:00"));
+}
+
+#[test]
+fn business_clock_of_other_calendars_equals_the_oracle() {
+    for (k, calendar) in CALENDARS.iter().enumerate() {
+        clock_equals_the_oracle(&contract_with_calendar(calendar), 2_000, 31 + k as u64);
     }
 }
 
@@ -107,6 +357,7 @@ fn business_clock_algebra() {
 #[test]
 fn workdays_match_a_day_by_day_count() {
     let c = LoadedContract::embedded();
+    let cal = Calendar::from_toml(&std::fs::read_to_string("contracts/dhs.toml").unwrap());
     let mut r = Rng(99);
     let base = NaiveDate::from_ymd_opt(2024, 1, 1).unwrap();
     for _ in 0..2_000 {
@@ -115,7 +366,7 @@ fn workdays_match_a_day_by_day_count() {
         let mut n = 0;
         let mut d = a;
         while d < b {
-            if d.weekday().num_days_from_monday() < 5 && c.clock.is_workday(d) {
+            if cal.is_workday(d) {
                 n += 1;
             }
             d += Duration::days(1);
@@ -160,7 +411,7 @@ fn loaders_never_panic_on_mangled_input() {
     let mut r = Rng(42);
     for _ in 0..1_500 {
         let bytes = mangle(&mut r, VALID.as_bytes());
-        if let Ok(d) = slarapport::load::load_tickets_csv(&bytes, "tickets.csv", &c) {
+        if let Ok(d) = load_tickets("mangled", &bytes, &c) {
             // Every row read is a ticket or a rejection.
             assert_eq!(d.rows_read as usize, d.tickets.len() + d.rejections.len());
         }
@@ -297,11 +548,11 @@ fn parsers_never_panic_and_never_lose_a_row_on_the_seed_corpus() {
     let started = std::time::Instant::now();
     // tickets.csv
     let tickets = seed("tickets.csv");
-    let clean = slarapport::load::load_tickets_csv(&tickets, "tickets.csv", &c).unwrap();
+    let clean = load_tickets("seed", &tickets, &c).unwrap();
     assert_eq!((clean.rows_read, clean.tickets.len()), (3, 3), "{:?}", clean.rejections);
     for i in 0..2_000 {
         let bytes = hostile(&mut r, &tickets);
-        if let Ok(d) = slarapport::load::load_tickets_csv(&bytes, "tickets.csv", &c) {
+        if let Ok(d) = load_tickets("seed", &bytes, &c) {
             assert_accounted(&d, &bytes, &format!("tickets case {i}: {}", String::from_utf8_lossy(&bytes)));
         }
     }

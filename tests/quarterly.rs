@@ -22,7 +22,7 @@ fn quarter_of(dir: &Path, c: &LoadedContract, label: &str, today: (i32, u32, u32
         contract: c,
         period: Period::parse_quarter(label).unwrap(),
         today: NaiveDate::from_ymd_opt(today.0, today.1, today.2).unwrap(),
-        lang: "nl".into(),
+        lang: slarapport::i18n::Lang::Nl,
     };
     build_quarterly(&data, &ctx)
 }
@@ -51,12 +51,12 @@ fn year_change_and_deadlines() {
     assert_eq!(q4.months, vec!["2026-10", "2026-11", "2026-12"]);
     assert_eq!(q4.invoice_quarter, "2027-Q1");
     // Five workdays after Thursday 31 December 2026, New Year's Day closed: Friday 8 January.
-    assert_eq!(q4.meta.due_on, "2027-01-08");
+    assert_eq!(q4.meta.due_on, NaiveDate::from_ymd_opt(2027, 1, 8));
     assert!(!q4.meta.late);
     let late = quarter("2026-Q4", (2027, 1, 11));
     assert!(late.meta.late);
     let q3 = quarter("2026-Q3", (2026, 10, 5));
-    assert_eq!(q3.meta.due_on, "2026-10-07");
+    assert_eq!(q3.meta.due_on, NaiveDate::from_ymd_opt(2026, 10, 7));
     assert_eq!(q3.invoice_quarter, "2026-Q4");
 }
 

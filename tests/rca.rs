@@ -81,6 +81,7 @@ fn due_dates_across_holidays() {
     let j = json(&out, "INC100");
     assert_eq!(j["due"]["due_on"], "2026-12-31");
     assert_eq!(j["due"]["verdict"], "on_time");
+    assert!(text(&o).contains("delivered on time (2026-12-30 ≤ due 2026-12-31)"), "{}", text(&o));
     assert_eq!(j["analysis"]["delivered_on"], "2026-12-30", "a TOML date literal is read too");
     let t = pdf(&out, "INC100");
     assert!(t.contains("31 december 2026") && t.contains("op tijd geleverd"), "{t}");
@@ -91,6 +92,7 @@ fn due_dates_across_holidays() {
     let j = json(&out, "INC200");
     assert_eq!(j["due"]["due_on"], "2026-05-20");
     assert_eq!(j["due"]["verdict"], "late");
+    assert!(text(&o).contains("delivered late (2026-05-22, due 2026-05-20: 2 workdays late)"), "{}", text(&o));
     assert_eq!(j["due"]["workdays_late"], 2);
     assert_eq!(j["breach"], true);
     let t = pdf(&out, "INC200");

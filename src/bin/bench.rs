@@ -115,7 +115,7 @@ fn run_one(n: u64) {
 
     // The quarterly aggregation (three months and the pooled quarter, with KPIs).
     let t = Instant::now();
-    let ctx = RunContext { contract: &contract, period: Period::parse_quarter("2026-Q3").unwrap(), today, lang: "nl".into() };
+    let ctx = RunContext { contract: &contract, period: Period::parse_quarter("2026-Q3").unwrap(), today, lang: slarapport::i18n::Lang::Nl };
     let q = build_quarterly(&data, &ctx);
     let aggregate = ms(t);
     std::hint::black_box(&q);
@@ -132,7 +132,7 @@ fn run_one(n: u64) {
     // The monthly report of September: aggregation with the per-ticket rows, then JSON,
     // annex and the archival PDF that embeds both, as `slarapport monthly` makes them.
     let templates = TemplateSet::embedded();
-    let labels = render::labels(&templates, "nl").unwrap();
+    let labels = render::labels(&templates, slarapport::i18n::Lang::Nl).unwrap();
     let t = Instant::now();
     let mctx = RunContext { period: Period::parse_month("2026-09").unwrap(), ..ctx.clone() };
     let m = build(&data, &mctx);
@@ -146,7 +146,7 @@ fn run_one(n: u64) {
     let (xlsx, parts) = std::thread::scope(|s| {
         let annex = s.spawn(|| {
             let t = Instant::now();
-            (render::xlsx::monthly_xlsx(&m, &labels).unwrap(), ms(t))
+            (render::annex::monthly_xlsx(&m, &labels).unwrap(), ms(t))
         });
         let t = Instant::now();
         let parts = (render::monthly_parts(&m, &labels).unwrap(), ms(t));
@@ -159,7 +159,7 @@ fn run_one(n: u64) {
     let stem = "sla-rapportage-2026-09";
     let settings = render::pdf::PdfSettings {
         archival: true,
-        attachments: render::attachments(stem, &labels, render::model_name(stem), model, xlsx.clone()).expect("attachments"),
+        attachments: render::attachments(&render::annex_name(stem, &labels).unwrap(), &labels, render::model_name(stem), model, xlsx.clone()),
     };
     let pdf = render::pdf::render_pdf_with(&templates, "monthly.typ", pdf_input, today, &settings).unwrap();
     let pdf_ms = ms(t);

@@ -46,7 +46,7 @@ pub fn run(args: &AnnualArgs) -> Result<Outcome, Error> {
     }
     let mut start = ReportStart { interim, progress, data, dir, lock };
     let period = Period::quarter(year, 4).expect("valid quarter");
-    let ctx = RunContext { contract, period, today, lang: args.report.lang.clone() };
+    let ctx = RunContext { contract, period, today, lang: args.report.lang };
     start.progress.stage("counting the months and the quarters");
     // Domain 6's reports on time per quarter, from the report folders already made (as each
     // quarterly report counted them).
@@ -58,11 +58,7 @@ pub fn run(args: &AnnualArgs) -> Result<Outcome, Error> {
     start.free_tickets();
     start.progress.stage("making the PDF, the annex and the JSON");
     let rendered = render::annual(&a, labels, templates, today, !args.report.no_archival)?;
-    let files = [
-        (format!("{}.pdf", rendered.stem), rendered.pdf.as_slice()),
-        (render::annex_name(&rendered.stem, labels)?, rendered.xlsx.as_slice()),
-        (format!("{}.json", rendered.stem), rendered.json.as_slice()),
-    ];
+    let files = rendered.files();
     start.progress.stage("writing");
     let written = write_report(&start.lock, &start.dir, &files, args.report.manifest(&setup, &start, &args.input, "annual", &a.meta)?)?;
     start.progress.finish();

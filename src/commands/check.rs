@@ -75,7 +75,8 @@ pub fn run(args: &CheckArgs) -> Result<Outcome, Error> {
     if data.warnings.len() > args.show {
         println!("warning: … {} more", data.warnings.len() - args.show);
     }
-    let ctx = RunContext { contract: &contract, period, today, lang: "nl".into() };
+    // The check prints figures and English lines only: no label depends on the language.
+    let ctx = RunContext { contract: &contract, period, today, lang: crate::i18n::Lang::default() };
     // The figures only: no row per ticket (formatting them is most of a month's cost).
     let m = build_with(&data, &ctx, false);
     let acc = &m.report.data_quality.accounting;
@@ -85,8 +86,8 @@ pub fn run(args: &CheckArgs) -> Result<Outcome, Error> {
         acc.rows_read,
         acc.counted,
         acc.excluded,
-        acc.excluded_by_reason[0].rows,
-        acc.excluded_by_reason[1].rows,
+        acc.excluded_by_reason.outside_period,
+        acc.excluded_by_reason.out_of_scope,
         acc.rejected,
         if acc.balanced { "" } else { "  (DOES NOT BALANCE)" }
     );

@@ -9,7 +9,7 @@ use chrono::{NaiveDate, TimeZone, Utc};
 use crate::branding::Branding;
 use crate::contract::LoadedContract;
 use crate::error::Error;
-use crate::i18n::Labels;
+use crate::i18n::{Labels, Lang};
 use crate::render::world::TemplateSet;
 
 pub mod annual;
@@ -282,6 +282,17 @@ pub fn resolve_today(flag: Option<&str>, tz: chrono_tz::Tz) -> Result<NaiveDate,
     Ok(Utc::now().with_timezone(&tz).date_naive())
 }
 
+/// `--lang nl|en`: the values clap accepts and lists in the help.
+impl clap::ValueEnum for Lang {
+    fn value_variants<'a>() -> &'a [Self] {
+        &Lang::ALL
+    }
+
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        Some(clap::builder::PossibleValue::new(self.code()))
+    }
+}
+
 /// The options every report command shares (monthly, quarterly, RCA).
 #[derive(Debug, Clone, clap::Args)]
 pub struct ReportOptions {
@@ -305,9 +316,9 @@ pub struct ReportOptions {
     /// present, else the built-in look].
     #[arg(long, value_name = "FILE")]
     pub branding: Option<PathBuf>,
-    /// Language of the report: nl or en.
+    /// Language of the report.
     #[arg(long, default_value = "nl")]
-    pub lang: String,
+    pub lang: Lang,
     /// Make a plain PDF instead of an archival one (PDF/A-3b with the JSON and the annex
     /// embedded, and accessible PDF/UA-1).
     #[arg(long)]
@@ -339,7 +350,7 @@ impl ReportOptions {
             None => TemplateSet::embedded(),
         }
         .with_branding(branding);
-        let labels = crate::render::labels(&templates, &self.lang)?;
+        let labels = crate::render::labels(&templates, self.lang)?;
         let out = self.out.clone().unwrap_or_else(|| self.data.join("rapporten"));
         Ok(ReportSetup { contract, today, templates, labels, out })
     }
@@ -355,7 +366,7 @@ impl ReportOptions {
         kind: &str,
         meta: &crate::report::model::Meta,
     ) -> Result<crate::manifest::Manifest, Error> {
-        use crate::manifest::{canonical, FileHash, Manifest};
+        use crate::manifest::{canonical, FileHash, Manifest, Origin};
         let (mapping, tickets) = input.provenance(&self.data)?;
         let data_dir = canonical(&self.data);
         // Every input by its path: the ticket file where it was read, the others in the folder.
@@ -371,16 +382,16 @@ impl ReportOptions {
             version: crate::cli::VERSION.into(),
             kind: kind.into(),
             period: meta.period.clone(),
-            cutoff: meta.cutoff.clone(),
-            generated_on: meta.generated_on.clone(),
+            cutoff: meta.cutoff.to_string(),
+            generated_on: meta.generated_on.to_string(),
             paths: crate::manifest::PATHS.into(),
             data_dir,
-            contract: match &setup.contract.source {
-                crate::contract::ContractSource::Embedded => "embedded".into(),
-                crate::contract::ContractSource::File(p) => canonical(p),
-            },
+            contract: Origin::of(match &setup.contract.source {
+                crate::contract::ContractSource::Embedded => None,
+                crate::contract::ContractSource::File(p) => Some(p),
+            }),
             contract_sha256: meta.contract_sha256.clone(),
-            templates: self.templates.as_deref().map(canonical).unwrap_or_else(|| "embedded".into()),
+            templates: Origin::of(self.templates.as_deref()),
             template_files: Manifest::template_hashes(&setup.templates),
             branding_files: Manifest::branding_hashes(&setup.templates),
             // The row files, then the files that shape the report without rows (RCA files,

@@ -55,7 +55,7 @@ pub fn run(args: &MonthlyArgs) -> Result<Outcome, Error> {
     };
     let mut start = crate::commands::start_report(&period, today, out, &args.report, &args.input, contract, 4)?;
     let (progress, data, dir) = (&start.progress, &start.data, &start.dir);
-    let ctx = RunContext { contract, period, today, lang: args.report.lang.clone() };
+    let ctx = RunContext { contract, period, today, lang: args.report.lang };
     progress.stage("counting and evaluating");
     let mut monthly = build(data, &ctx);
     // A period after the data (an old export, no --period): the report says so on its page.
@@ -63,7 +63,7 @@ pub fn run(args: &MonthlyArgs) -> Result<Outcome, Error> {
         monthly.report.data_quality.notes.insert(0, far.note(labels));
     }
     // Domain 6's reports on time, from this folder's first version (unless measured).
-    if let Ok(due_on) = chrono::NaiveDate::parse_from_str(&monthly.report.meta.due_on, "%Y-%m-%d") {
+    if let Some(due_on) = monthly.report.meta.due_on {
         let d = crate::kpi::deliveries::delivery(dir, today, due_on);
         crate::kpi::deliveries::apply(&mut monthly.report.kpis, contract, &[d], &[], labels);
     }
@@ -78,13 +78,7 @@ pub fn run(args: &MonthlyArgs) -> Result<Outcome, Error> {
     let rendered = render::monthly(&monthly, labels, templates, today, !args.report.no_archival)?;
     progress.stage("writing");
 
-    let annex = render::annex_name(&rendered.stem, labels)?;
-    let files = [
-        (format!("{}.pdf", rendered.stem), rendered.pdf.as_slice()),
-        (annex, rendered.xlsx.as_slice()),
-        (format!("{}.json", rendered.stem), rendered.json.as_slice()),
-        (format!("{}.txt", rendered.stem), rendered.message.as_bytes()),
-    ];
+    let files = rendered.files();
     let written = write_report(lock, dir, &files, args.report.manifest(&setup, &start, &args.input, "monthly", &monthly.report.meta)?)?;
     progress.finish();
 
@@ -99,16 +93,16 @@ pub fn run(args: &MonthlyArgs) -> Result<Outcome, Error> {
         acc.rows_read,
         acc.counted,
         acc.excluded,
-        acc.excluded_by_reason[0].rows,
-        acc.excluded_by_reason[1].rows,
+        acc.excluded_by_reason.outside_period,
+        acc.excluded_by_reason.out_of_scope,
         acc.rejected
     );
-    println!("due on {} (made on {})", r.meta.due_on, r.meta.generated_on);
+    println!("due on {} (made on {})", r.meta.due_on.map(|d| d.to_string()).unwrap_or_default(), r.meta.generated_on);
     let mut outcome = crate::commands::report_warnings(contract, &warnings);
     if r.meta.late {
         // A late report is still a good report (a rerun before the tactical meeting is late
         // by definition): say so, without failing the run.
-        eprintln!("warning: this report is made after its due date ({})", r.meta.due_on);
+        eprintln!("warning: this report is made after its due date ({})", r.meta.due_on.map(|d| d.to_string()).unwrap_or_default());
     }
     if acc.rejected > 0 {
         eprintln!("warning: {} rows were rejected; the report lists them under data quality", acc.rejected);

@@ -29,7 +29,7 @@ pub fn run(args: &QuarterlyArgs) -> Result<Outcome, Error> {
     };
     let mut start = crate::commands::start_report(&period, today, out, &args.report, &args.input, contract, 4)?;
     let (progress, data, dir) = (&start.progress, &start.data, &start.dir);
-    let ctx = RunContext { contract, period, today, lang: args.report.lang.clone() };
+    let ctx = RunContext { contract, period, today, lang: args.report.lang };
     progress.stage("counting the months and the quarter");
     // Domain 6's reports on time, from the months' folders and this one (unless measured).
     let deliveries = crate::kpi::deliveries::QuarterDeliveries::find(out, &period, contract, Some(today));
@@ -42,11 +42,7 @@ pub fn run(args: &QuarterlyArgs) -> Result<Outcome, Error> {
     progress.stage("making the PDF, the annex and the JSON");
     let rendered = render::quarterly(&q, labels, templates, today, !args.report.no_archival)?;
 
-    let files = [
-        (format!("{}.pdf", rendered.stem), rendered.pdf.as_slice()),
-        (render::annex_name(&rendered.stem, labels)?, rendered.xlsx.as_slice()),
-        (format!("{}.json", rendered.stem), rendered.json.as_slice()),
-    ];
+    let files = rendered.files();
     progress.stage("writing");
     let written = write_report(lock, dir, &files, args.report.manifest(&setup, &start, &args.input, "quarterly", &q.meta)?)?;
     progress.finish();
@@ -66,9 +62,9 @@ pub fn run(args: &QuarterlyArgs) -> Result<Outcome, Error> {
         }
     }
     println!("malus charged on the invoice of {}", q.invoice_quarter);
-    println!("due on {} (made on {})", q.meta.due_on, q.meta.generated_on);
+    println!("due on {} (made on {})", q.meta.due_on.map(|d| d.to_string()).unwrap_or_default(), q.meta.generated_on);
     if q.meta.late {
-        eprintln!("warning: this report is made after its due date ({})", q.meta.due_on);
+        eprintln!("warning: this report is made after its due date ({})", q.meta.due_on.map(|d| d.to_string()).unwrap_or_default());
     }
     let mut outcome = crate::commands::report_warnings(contract, &warnings);
     if q.rejected_rows > 0 || q.warnings > 0 {

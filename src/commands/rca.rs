@@ -17,9 +17,8 @@ use crate::error::Error;
 use crate::i18n::Labels;
 use crate::load::DataSet;
 use crate::output::write_atomic;
-use crate::rca::{self, DueReason, RcaDocument, Requirement};
+use crate::rca::{self, DueReason, RcaDocument, RcaStatus, Requirement};
 use crate::render::pdf::PdfSettings;
-use crate::render::world::Attachment;
 use crate::render::{self, world::TemplateSet};
 use crate::ticket::Ticket;
 
@@ -106,13 +105,7 @@ fn write(s: &Setup, doc: &RcaDocument) -> Result<[PathBuf; 2], Error> {
     let json = render::to_json(doc)?;
     let settings = PdfSettings {
         archival: s.archival,
-        attachments: vec![Attachment {
-            name: format!("{stem}.json"),
-            data: json.clone(),
-            mime: "application/json".into(),
-            relationship: "data".into(),
-            description: s.labels.get("rca.attachment_json").into(),
-        }],
+        attachments: vec![render::json_attachment(format!("{stem}.json"), json.clone(), s.labels.get("rca.attachment_json"))],
     };
     let pdf = render::pdf::render_pdf_with(&s.templates, "rca.typ", render::pdf_input(doc, &s.labels)?, s.today, &settings)?;
     let paths = [s.dir.join(format!("{stem}.pdf")), s.dir.join(format!("{stem}.json"))];
@@ -123,23 +116,24 @@ fn write(s: &Setup, doc: &RcaDocument) -> Result<[PathBuf; 2], Error> {
 
 fn verdict_text(doc: &RcaDocument) -> String {
     let d = &doc.due;
-    let due = d.due_on.clone().unwrap_or_default();
-    match d.verdict.as_str() {
-        "on_time" => format!("delivered on time ({} ≤ due {due})", d.delivered_on.clone().unwrap_or_default()),
-        "late" => format!(
+    let day = |d: Option<NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
+    let due = day(d.due_on);
+    match d.verdict {
+        RcaStatus::OnTime => format!("delivered on time ({} ≤ due {due})", day(d.delivered_on)),
+        RcaStatus::Late => format!(
             "delivered late ({}, due {due}: {} workday{} late)",
-            d.delivered_on.clone().unwrap_or_default(),
+            day(d.delivered_on),
             d.workdays_late,
             if d.workdays_late == 1 { "" } else { "s" }
         ),
-        "overdue" => format!(
+        RcaStatus::Overdue => format!(
             "overdue: due {due}, not delivered ({} workday{} late)",
             d.workdays_late,
             if d.workdays_late == 1 { "" } else { "s" }
         ),
-        "not_yet_due" => format!("not yet due: due {due}"),
-        "unresolved" => "the incident is not resolved yet: no due date".into(),
-        _ => "voluntary: no due date".into(),
+        RcaStatus::NotYetDue => format!("not yet due: due {due}"),
+        RcaStatus::Unresolved => "the incident is not resolved yet: no due date".into(),
+        RcaStatus::Voluntary => "voluntary: no due date".into(),
     }
 }
 
@@ -158,15 +152,15 @@ fn missing_text(doc: &RcaDocument) -> String {
 
 /// Compares the file's delivery date with tickets.csv's `rca_delivered_at`.
 fn cross_check(s: &Setup, t: &Ticket, doc: &RcaDocument) {
-    let csv = t.rca_delivered_at.map(|d| s.contract.clock.local(d).date().to_string());
-    let file = doc.analysis.delivered_on.clone();
+    let csv = t.rca_delivered_at.map(|d| s.contract.clock.local(d).date());
+    let file = doc.analysis.delivered_on;
     if csv != file && doc.required {
         eprintln!(
             "warning: {}: tickets.csv (line {}) has rca_delivered_at {}, the RCA file has delivered_on {}; the document follows the file",
             t.id,
             t.line,
-            csv.as_deref().unwrap_or("empty"),
-            file.as_deref().unwrap_or("missing")
+            csv.map_or("empty".into(), |d| d.to_string()),
+            file.map_or("missing".into(), |d| d.to_string())
         );
     }
 }

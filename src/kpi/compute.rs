@@ -10,6 +10,7 @@ use super::input::{Call, MeasurePeriod, Measurement};
 use super::{achievement, score_domain, Figure, KpiFigure, KpiSection, PriorityPart};
 use crate::contract::{Kpi, KpiSource, LoadedContract, PriorityCombination, Unit};
 use crate::evaluate::{Evaluation, Status};
+use crate::i18n::Lang;
 use crate::period::{Period, PeriodKind};
 use crate::ticket::{ChangeClass, Priority, Ticket, TicketType};
 
@@ -33,7 +34,7 @@ pub struct KpiInputs<'a> {
     pub today: NaiveDate,
     /// The report lists recurring issues (domain 2's trend report).
     pub recurring_reported: bool,
-    pub lang: &'a str,
+    pub lang: Lang,
     /// The improvement log and the complaints, when the data folder has them.
     pub improvement_actions: Option<&'a [crate::voice::ImprovementAction]>,
     pub complaints: Option<&'a [crate::voice::Complaint]>,

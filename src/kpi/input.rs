@@ -257,7 +257,7 @@ mod tests {
     fn rejected_calls_and_measurements_read_in_the_report_language() {
         let c = LoadedContract::embedded();
         let templates = crate::render::world::TemplateSet::embedded();
-        let (nl, en) = (crate::render::labels(&templates, "nl").unwrap(), crate::render::labels(&templates, "en").unwrap());
+        let (nl, en) = (crate::render::labels(&templates, crate::i18n::Lang::Nl).unwrap(), crate::render::labels(&templates, crate::i18n::Lang::En).unwrap());
         let calls = "started_at,wait_seconds,answered\ngisteren,10,true\n2026-10-05T09:00:00,lang,true\n2026-10-05T09:00:00,10,misschien\n,10,true\n";
         let (_, rejected, _) = load_calls(calls.as_bytes(), "calls.csv", &c).unwrap();
         let ms = "period,kpi,value\noktober,complaints,1\n2026-10,klachten,1\n2026-10,complaints,veel\n2026-10,complaints,1\n2026-10,complaints,2\n";
@@ -319,7 +319,7 @@ mod tests {
         let rejected: Vec<(u64, &str, &str)> = r.iter().map(|x| (x.line, x.column.as_str(), x.code.as_str())).collect();
         assert_eq!(rejected, [(2, "value", "out_of_range"), (3, "value", "out_of_range"), (4, "value", "out_of_range"), (5, "value", "out_of_range")]);
         assert_eq!(r[0].reason, "-98,6 is outside the range of cmdb_accuracy: 0 to 100");
-        let nl = crate::render::labels(&crate::render::world::TemplateSet::embedded(), "nl").unwrap();
+        let nl = crate::render::labels(&crate::render::world::TemplateSet::embedded(), crate::i18n::Lang::Nl).unwrap();
         assert_eq!(r[1].localized(&nl).0, "9690 valt buiten het bereik van os_up_to_date: 0 tot 100");
         let calls = "started_at,wait_seconds,answered\n2026-10-05T09:00:10,86401,true\n2026-10-05T09:00:10,1e300,true\n";
         let (calls, r, _) = load_calls(calls.as_bytes(), "calls.csv", &c).unwrap();

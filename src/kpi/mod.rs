@@ -15,6 +15,7 @@ pub mod input;
 use serde::Serialize;
 
 use crate::contract::{Direction, Domain, Kpi, KpiSource, MalusBand, PriorityCombination, Scoring};
+use crate::i18n::Lang;
 
 /// Achievement of a measured value against a norm, in percent, capped at `cap` (if any).
 /// "At least": measured ÷ norm (a norm of 0 is always met); "at most": norm ÷ measured, and a
@@ -184,9 +185,9 @@ pub fn score_domain(
     figures: Vec<KpiFigure>,
     scoring: &Scoring,
     active: bool,
-    lang: &str,
+    lang: Lang,
 ) -> DomainResult {
-    let en = lang == "en";
+    let en = lang == Lang::En;
     let kpis: Vec<KpiResult> = domain
         .kpis
         .iter()
@@ -316,7 +317,7 @@ mod tests {
         if let KpiFigure::Figure(f) = &mut reach {
             f.second_measured = Some(100.0);
         }
-        let r = score_domain(&d, vec![reach, fig(68.0), fig(98.0), fig(1.0)], &s, true, "nl");
+        let r = score_domain(&d, vec![reach, fig(68.0), fig(98.0), fig(1.0)], &s, true, Lang::Nl);
         let a: Vec<f64> = r.kpis.iter().map(|k| k.achievement_pct.unwrap()).collect();
         assert!((a[0] - 93.75).abs() < 1e-9);
         assert!((a[1] - 97.142857142857).abs() < 1e-9);
@@ -335,7 +336,7 @@ mod tests {
             k.norm = Some(100.0);
         }
         let figs = (0..3).map(|_| fig(target)).collect();
-        score_domain(&d, figs, &s, true, "nl")
+        score_domain(&d, figs, &s, true, Lang::Nl)
     }
 
     #[test]
@@ -386,23 +387,23 @@ mod tests {
     fn no_data_is_left_out_with_its_weight() {
         let (d, s) = domain("service_desk");
         // Only FCR (weight 40) and training (weight 10) have data.
-        let r = score_domain(&d, vec![NONE, fig(70.0), NONE, fig(1.0)], &s, true, "nl");
+        let r = score_domain(&d, vec![NONE, fig(70.0), NONE, fig(1.0)], &s, true, Lang::Nl);
         assert_eq!(r.kpis[0].status, "no_data");
         assert_eq!(r.kpis[0].achievement_pct, None);
         assert_eq!(r.weight_with_data, 50.0);
         assert_eq!(r.weight_total, 100.0);
         assert!((r.score_pct.unwrap() - (100.0 * 40.0 + 50.0 * 10.0) / 50.0).abs() < 1e-9);
-        let none = score_domain(&d, vec![NONE, NONE, NONE, NONE], &s, true, "nl");
+        let none = score_domain(&d, vec![NONE, NONE, NONE, NONE], &s, true, Lang::Nl);
         assert_eq!((none.score_pct, none.status.as_str(), none.malus_pct), (None, "no_data", None));
     }
 
     #[test]
     fn inactive_and_unscored_domains() {
         let (d, s) = domain("identity_access");
-        let r = score_domain(&d, vec![fig(99.0), fig(100.0), fig(99.9)], &s, false, "nl");
+        let r = score_domain(&d, vec![fig(99.0), fig(100.0), fig(99.9)], &s, false, Lang::Nl);
         assert_eq!((r.status.as_str(), r.score_pct, r.malus_pct), ("not_active", None, None));
         let (d7, s) = domain("other");
-        let r = score_domain(&d7, vec![fig(100.0), fig(2.0)], &s, true, "nl");
+        let r = score_domain(&d7, vec![fig(100.0), fig(2.0)], &s, true, Lang::Nl);
         assert_eq!((r.status.as_str(), r.score_pct), ("unscored", None));
         assert_eq!(r.kpis[1].status, "count_only");
     }
@@ -411,7 +412,7 @@ mod tests {
     fn weights_that_do_not_add_up_to_100_divide_by_their_sum() {
         // Domain 4's weights add up to 105.
         let (d, s) = domain("workplace_devices");
-        let r = score_domain(&d, vec![fig(100.0), fig(95.0 * 0.9), fig(100.0)], &s, true, "nl");
+        let r = score_domain(&d, vec![fig(100.0), fig(95.0 * 0.9), fig(100.0)], &s, true, Lang::Nl);
         assert_eq!(r.weight_total, 105.0);
         let expected = (100.0 * 45.0 + 90.0 * 35.0 + 100.0 * 25.0) / 105.0;
         assert!((r.score_pct.unwrap() - expected).abs() < 1e-9);
@@ -423,19 +424,19 @@ mod tests {
     fn too_little_data_keeps_the_band_but_not_the_malus() {
         let (d, mut s) = domain("service_desk");
         // FCR only (40 of 100): 60/70 = 85.71 % → band 1 %.
-        let r = score_domain(&d, vec![NONE, fig(60.0), NONE, NONE], &s, true, "nl");
+        let r = score_domain(&d, vec![NONE, fig(60.0), NONE, NONE], &s, true, Lang::Nl);
         assert_eq!((r.weight_share_pct, r.little_data), (Some(40.0), true));
         assert_eq!((r.band_malus_pct, r.malus_pct, r.escalation), (Some(1.0), None, false));
         // FCR and training (50 of 100): applied.
-        let r = score_domain(&d, vec![NONE, fig(60.0), NONE, fig(0.0)], &s, true, "nl");
+        let r = score_domain(&d, vec![NONE, fig(60.0), NONE, fig(0.0)], &s, true, Lang::Nl);
         assert_eq!((r.weight_share_pct, r.little_data), (Some(50.0), false));
         assert!(r.malus_pct.is_some());
         s.malus_with_little_data = true;
-        let r = score_domain(&d, vec![NONE, fig(60.0), NONE, NONE], &s, true, "nl");
+        let r = score_domain(&d, vec![NONE, fig(60.0), NONE, NONE], &s, true, Lang::Nl);
         assert_eq!((r.little_data, r.malus_pct), (true, Some(1.0)));
         // Escalation follows the malus: below 80 % on too little data, none.
         s.malus_with_little_data = false;
-        let r = score_domain(&d, vec![NONE, fig(10.0), NONE, NONE], &s, true, "nl");
+        let r = score_domain(&d, vec![NONE, fig(10.0), NONE, NONE], &s, true, Lang::Nl);
         assert_eq!((r.band_malus_pct, r.malus_pct, r.escalation), (Some(2.0), None, false));
     }
 
@@ -444,7 +445,7 @@ mod tests {
         let (mut d, s) = domain("service_desk");
         d.invoice_amount_eur = Some(10_000.0);
         // FCR 60/70 = 85.71 % (40), hand-over 85 % (25): 85.45 % on 65 of 100 weight → 1 %.
-        let r = score_domain(&d, vec![NONE, fig(60.0), fig(85.0), NONE], &s, true, "nl");
+        let r = score_domain(&d, vec![NONE, fig(60.0), fig(85.0), NONE], &s, true, Lang::Nl);
         assert_eq!(r.malus_eur, Some(100.0));
     }
 }

@@ -2,18 +2,15 @@
 //! Renderers read the model and format it; they decide nothing about what counts. The PDF
 //! and the annex are made from the same `Monthly`, so they cannot disagree.
 
+pub mod annex;
 pub mod pdf;
 pub mod world;
-pub mod xlsx;
-pub mod xlsx_quarterly;
-pub mod xlsx_annual;
-pub mod xlsx_voice;
 
 use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::error::Error;
-use crate::i18n::Labels;
+use crate::i18n::{Labels, Lang};
 use crate::report::model::{JsonDocument, Monthly};
 use world::TemplateSet;
 
@@ -22,15 +19,33 @@ use world::TemplateSet;
 pub struct RenderedReport {
     /// File name stem, e.g. `sla-rapportage-2026-10`.
     pub stem: String,
+    /// The annex's file name ([`annex_name`]), e.g. `sla-rapportage-2026-10-bijlage.xlsx`.
+    pub annex_name: String,
     pub pdf: Vec<u8>,
     pub xlsx: Vec<u8>,
     pub json: Vec<u8>,
-    /// Plain text to send with the report.
-    pub message: String,
+    /// Plain text to send with the report (the monthly report only).
+    pub message: Option<String>,
+}
+
+impl RenderedReport {
+    /// The report's files by name, in the order they are written: the PDF, the annex, the
+    /// JSON and, with a cover message, `{stem}.txt`.
+    pub fn files(&self) -> Vec<(String, &[u8])> {
+        let mut files = vec![
+            (format!("{}.pdf", self.stem), self.pdf.as_slice()),
+            (self.annex_name.clone(), self.xlsx.as_slice()),
+            (format!("{}.json", self.stem), self.json.as_slice()),
+        ];
+        if let Some(message) = &self.message {
+            files.push((format!("{}.txt", self.stem), message.as_bytes()));
+        }
+        files
+    }
 }
 
 /// The labels for `lang`, read from the template set (so a user's folder can override them).
-pub fn labels(templates: &TemplateSet, lang: &str) -> Result<Labels, Error> {
+pub fn labels(templates: &TemplateSet, lang: Lang) -> Result<Labels, Error> {
     Labels::from_files(
         templates.files.iter().map(|(name, bytes)| (name.as_str(), bytes.as_slice())),
         lang,
@@ -77,16 +92,15 @@ pub fn to_json<T: Serialize>(value: &T) -> Result<Vec<u8>, Error> {
 /// Renders a plain-text template (minijinja) — file names and the cover message only, never
 /// Typst markup.
 pub fn render_text(template: &str, ctx: impl Serialize) -> Result<String, Error> {
-    render_text_in(template, ctx, "nl")
+    render_text_in(template, ctx, Lang::Nl)
 }
 
 /// As [`render_text`], with a `num` filter that writes a number as the report's language
 /// does (`{{ n | num }}`: 2.489 in Dutch, 2,489 in English).
-pub fn render_text_in(template: &str, ctx: impl Serialize, lang: &str) -> Result<String, Error> {
+pub fn render_text_in(template: &str, ctx: impl Serialize, lang: Lang) -> Result<String, Error> {
     let mut env = minijinja::Environment::new();
     env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
-    let lang = lang.to_string();
-    env.add_filter("num", move |x: f64| crate::i18n::format_number(x, 0, &lang));
+    env.add_filter("num", move |x: f64| crate::i18n::format_number(x, 0, lang));
     env.add_template("t", template).map_err(|e| Error::new(format!("text template: {e}")))?;
     env.get_template("t")
         .and_then(|t| t.render(ctx))
@@ -121,25 +135,31 @@ pub fn annex_name(stem: &str, labels: &Labels) -> Result<String, Error> {
     Ok(format!("{}.xlsx", file_stem(&format!("{stem}{}", labels.get("file.annex_suffix")), "file.annex_suffix")?))
 }
 
-/// The JSON and the annex, to embed in the PDF (PDF/A-3 associated files): the report then
-/// carries its own data. `json_name` is the embedded JSON's file name.
-pub fn attachments(stem: &str, labels: &Labels, json_name: String, json: Vec<u8>, xlsx: Vec<u8>) -> Result<Vec<world::Attachment>, Error> {
-    Ok(vec![
+/// A report's JSON `json`, named `name`, to embed in its PDF (PDF/A-3 associated file, the
+/// report's own data), described by `description`.
+pub fn json_attachment(name: String, json: Vec<u8>, description: &str) -> world::Attachment {
+    world::Attachment {
+        name,
+        data: json,
+        mime: "application/json".into(),
+        relationship: "data".into(),
+        description: description.into(),
+    }
+}
+
+/// The JSON and the annex (named `annex_name`), to embed in the PDF (PDF/A-3 associated
+/// files): the report then carries its own data. `json_name` is the embedded JSON's file name.
+pub fn attachments(annex_name: &str, labels: &Labels, json_name: String, json: Vec<u8>, xlsx: Vec<u8>) -> Vec<world::Attachment> {
+    vec![
+        json_attachment(json_name, json, labels.get("pdf.attachment.json")),
         world::Attachment {
-            name: json_name,
-            data: json,
-            mime: "application/json".into(),
-            relationship: "data".into(),
-            description: labels.get("pdf.attachment.json").into(),
-        },
-        world::Attachment {
-            name: annex_name(stem, labels)?,
+            name: annex_name.to_string(),
             data: xlsx,
             mime: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".into(),
             relationship: "supplement".into(),
             description: labels.get("pdf.attachment.xlsx").into(),
         },
-    ])
+    ]
 }
 
 /// The name of the monthly report model embedded in the PDF: the JSON file without its
@@ -178,7 +198,7 @@ pub fn monthly_parts(m: &Monthly, labels: &Labels) -> Result<MonthlyParts, Error
 /// independent; only the PDF needs both). A panic on either side stays a panic.
 pub fn with_annex<T>(m: &Monthly, labels: &Labels, parts: impl FnOnce() -> T) -> (Result<Vec<u8>, Error>, T) {
     std::thread::scope(|s| {
-        let annex = s.spawn(|| xlsx::monthly_xlsx(m, labels));
+        let annex = s.spawn(|| annex::monthly_xlsx(m, labels));
         let rest = parts();
         (annex.join().unwrap_or_else(|p| std::panic::resume_unwind(p)), rest)
     })
@@ -188,14 +208,15 @@ pub fn with_annex<T>(m: &Monthly, labels: &Labels, parts: impl FnOnce() -> T) ->
 pub fn monthly(m: &Monthly, labels: &Labels, templates: &TemplateSet, today: NaiveDate, archival: bool) -> Result<RenderedReport, Error> {
     let r = &m.report;
     let stem = file_stem(&render_text(labels.get("file.monthly_stem"), minijinja::context! { period => r.meta.period })?, "file.monthly_stem")?;
+    let annex_name = annex_name(&stem, labels)?;
     let (xlsx, parts) = with_annex(m, labels, || monthly_parts(m, labels));
     let (xlsx, MonthlyParts { json, model, pdf_input }) = (xlsx?, parts?);
     let settings = pdf::PdfSettings {
         archival,
-        attachments: if archival { attachments(&stem, labels, model_name(&stem), model, xlsx.clone())? } else { Vec::new() },
+        attachments: if archival { attachments(&annex_name, labels, model_name(&stem), model, xlsx.clone()) } else { Vec::new() },
     };
     let pdf = pdf::render_pdf_with(templates, "monthly.typ", pdf_input, today, &settings)?;
-    let mail_name = format!("mail/monthly.{}.txt", labels.lang());
+    let mail_name = format!("mail/monthly.{}.txt", labels.lang().code());
     let mail = templates
         .files
         .get(&mail_name)
@@ -206,11 +227,11 @@ pub fn monthly(m: &Monthly, labels: &Labels, templates: &TemplateSet, today: Nai
         period_name => crate::i18n::month_label(&r.meta.period, labels),
         response_pct => r.summary.response_pct.map(|x| crate::i18n::format_pct(x, 1, labels.lang())),
         resolution_pct => r.summary.resolution_pct.map(|x| crate::i18n::format_pct(x, 1, labels.lang())),
-        due_on => NaiveDate::parse_from_str(&r.meta.due_on, "%Y-%m-%d").map(|d| crate::i18n::format_date(d, labels)).unwrap_or_default(),
+        due_on => r.meta.due_on.map(|d| crate::i18n::format_date(d, labels)).unwrap_or_default(),
         stem => stem,
         annex_suffix => labels.get("file.annex_suffix"),
     }, labels.lang())?;
-    Ok(RenderedReport { stem, pdf, xlsx, json, message })
+    Ok(RenderedReport { stem, annex_name, pdf, xlsx, json, message: Some(message) })
 }
 
 /// Renders the quarterly report: PDF, annex and JSON (no cover message).
@@ -221,7 +242,7 @@ pub fn quarterly(
     today: NaiveDate,
     archival: bool,
 ) -> Result<RenderedReport, Error> {
-    let xlsx = xlsx_quarterly::quarterly_xlsx(q, labels)?;
+    let xlsx = annex::quarterly_xlsx(q, labels)?;
     let json = to_json(&q.json_document())?;
     report_with_annex(q, json, &q.meta.period, "quarterly", xlsx, labels, templates, today, archival)
 }
@@ -242,9 +263,11 @@ fn report_with_annex<T: Serialize>(
 ) -> Result<RenderedReport, Error> {
     let key = format!("file.{kind}_stem");
     let stem = file_stem(&render_text(labels.get(&key), minijinja::context! { period => period })?, &key)?;
-    let settings = pdf::PdfSettings { archival, attachments: attachments(&stem, labels, format!("{stem}.json"), json.clone(), xlsx.clone())? };
+    let annex_name = annex_name(&stem, labels)?;
+    let attachments = attachments(&annex_name, labels, format!("{stem}.json"), json.clone(), xlsx.clone());
+    let settings = pdf::PdfSettings { archival, attachments };
     let pdf = pdf::render_pdf_with(templates, &format!("{kind}.typ"), pdf_input(report, labels)?, today, &settings)?;
-    Ok(RenderedReport { stem, pdf, xlsx, json, message: String::new() })
+    Ok(RenderedReport { stem, annex_name, pdf, xlsx, json, message: None })
 }
 
 /// Renders the year report: PDF, annex and JSON.
@@ -255,12 +278,43 @@ pub fn annual(
     today: NaiveDate,
     archival: bool,
 ) -> Result<RenderedReport, Error> {
-    let xlsx = xlsx_annual::annual_xlsx(a, labels)?;
+    let xlsx = annex::annual_xlsx(a, labels)?;
     report_with_annex(a, to_json(a)?, &a.meta.period, "annual", xlsx, labels, templates, today, archival)
 }
 
 #[cfg(test)]
 mod tests {
+    use super::{Labels, RenderedReport, annex_name};
+
+    #[test]
+    fn a_reports_files_are_pdf_annex_json_and_its_cover_message() {
+        let nl = Labels::embedded(crate::i18n::Lang::Nl).unwrap();
+        let stem = "sla-rapportage-2026-10".to_string();
+        let mut r = RenderedReport {
+            annex_name: annex_name(&stem, &nl).unwrap(),
+            stem,
+            pdf: b"pdf".to_vec(),
+            xlsx: b"xlsx".to_vec(),
+            json: b"json".to_vec(),
+            message: Some("mail".into()),
+        };
+        let files = |r: &RenderedReport| -> Vec<(String, Vec<u8>)> { r.files().into_iter().map(|(n, b)| (n, b.to_vec())).collect() };
+        let named = |n: &str, b: &str| (n.to_string(), b.as_bytes().to_vec());
+        assert_eq!(
+            files(&r),
+            [
+                named("sla-rapportage-2026-10.pdf", "pdf"),
+                named("sla-rapportage-2026-10-bijlage.xlsx", "xlsx"),
+                named("sla-rapportage-2026-10.json", "json"),
+                named("sla-rapportage-2026-10.txt", "mail"),
+            ]
+        );
+        r.message = None;
+        assert_eq!(files(&r).len(), 3);
+        let en = Labels::embedded(crate::i18n::Lang::En).unwrap();
+        assert_eq!(annex_name("quarterly-report-2026-Q3", &en).unwrap(), "quarterly-report-2026-Q3-annex.xlsx");
+    }
+
     #[test]
     fn file_stems_are_plain_names() {
         let stem = |s: &str| super::file_stem(s, "file.monthly_stem");

@@ -30,13 +30,8 @@ impl Default for PdfSettings {
     }
 }
 
-/// Compiles `main` from `templates` with `data` (JSON) as `sys.inputs.data`, as PDF/A-3b +
-/// PDF/UA-1.
-pub fn render_pdf(templates: &TemplateSet, main: &str, data: Vec<u8>, today: NaiveDate) -> Result<Vec<u8>, Error> {
-    render_pdf_with(templates, main, data, today, &PdfSettings::default())
-}
-
-/// As `render_pdf`, with explicit settings.
+/// Compiles `main` from `templates` with `data` (JSON) as `sys.inputs.data`, as `settings`
+/// say (by default PDF/A-3b + PDF/UA-1, with `settings.attachments` attached).
 pub fn render_pdf_with(
     templates: &TemplateSet,
     main: &str,

@@ -323,7 +323,7 @@ mod tests {
     fn compile(main: &str) -> Result<Vec<u8>, Error> {
         let mut set = TemplateSet::embedded();
         set.files.insert("probe.typ".into(), main.as_bytes().to_vec());
-        crate::render::pdf::render_pdf(&set, "probe.typ", b"{}".to_vec(), NaiveDate::from_ymd_opt(2026, 11, 2).unwrap())
+        crate::render::pdf::render_pdf_with(&set, "probe.typ", b"{}".to_vec(), NaiveDate::from_ymd_opt(2026, 11, 2).unwrap(), &Default::default())
     }
 
     #[test]

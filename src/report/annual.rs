@@ -70,8 +70,8 @@ pub struct AnnualMeasure {
     pub ticket_id: String,
     pub measure: String,
     pub owner: Option<String>,
-    pub due_on: Option<String>,
-    pub done_on: Option<String>,
+    pub due_on: Option<NaiveDate>,
+    pub done_on: Option<NaiveDate>,
     /// `done` (carried out by the report's date), `overdue` (open, its due date passed) or
     /// `open`.
     pub status: String,
@@ -80,15 +80,14 @@ pub struct AnnualMeasure {
 /// The measures of the year's P1s (`p1s`) and the open ones of earlier P1s: overdue first,
 /// then open, then done; within each by due date and ticket.
 fn year_measures(data: &DataSet, p1s: &[P1Item], today: NaiveDate) -> Vec<AnnualMeasure> {
-    let day = |s: &Option<String>| s.as_deref().and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
     let mut out: Vec<AnnualMeasure> = data
         .preventive_measures
         .iter()
         .filter_map(|m| {
-            let done = day(&m.measure.done_on).is_some_and(|d| d <= today);
+            let done = m.measure.done_on.is_some_and(|d| d <= today);
             let status = if done {
                 "done"
-            } else if day(&m.measure.due_on).is_some_and(|d| d < today) {
+            } else if m.measure.due_on.is_some_and(|d| d < today) {
                 "overdue"
             } else {
                 "open"
@@ -97,8 +96,8 @@ fn year_measures(data: &DataSet, p1s: &[P1Item], today: NaiveDate) -> Vec<Annual
                 ticket_id: m.ticket_id.clone(),
                 measure: m.measure.measure.clone().unwrap_or_default(),
                 owner: m.measure.owner.clone(),
-                due_on: m.measure.due_on.clone(),
-                done_on: m.measure.done_on.clone().filter(|_| done),
+                due_on: m.measure.due_on,
+                done_on: m.measure.done_on.filter(|_| done),
                 status: status.into(),
             })
         })
@@ -440,10 +439,10 @@ pub fn build_annual_with(data: &DataSet, ctx: &RunContext, year: i32, adjust: &d
     let mut meta = quarterly[3].meta.clone();
     meta.kind = "annual".into();
     meta.period = year.to_string();
-    meta.period_start = start.to_string();
-    meta.period_end = (next - chrono::Days::new(1)).to_string();
+    meta.period_start = start;
+    meta.period_end = next - chrono::Days::new(1);
     // The contract sets no due date for the year report (it is made for the meeting).
-    meta.due_on = String::new();
+    meta.due_on = None;
     meta.late = false;
     AnnualReport {
         meta,
@@ -460,7 +459,7 @@ pub fn build_annual_with(data: &DataSet, ctx: &RunContext, year: i32, adjust: &d
         previous_year_in_data,
         recurring,
         measures: year_measures(data, &p1s, ctx.today),
-        voice: crate::report::voice::voice(data, ctx.contract, Period::year(year).expect("valid year"), ctx.today, &ctx.lang),
+        voice: crate::report::voice::voice(data, ctx.contract, Period::year(year).expect("valid year"), ctx.today, ctx.lang),
         p1s,
         attainment,
         attainment_norm,

@@ -3,12 +3,50 @@
 //! Invariant: renderers only read this model; they compute nothing that a reader could find
 //! different in another output. Numbers are raw (percentages as 0–100 floats, durations in
 //! business minutes, instants as local ISO strings `YYYY-MM-DDTHH:MM`), so each renderer
-//! formats them for its medium; labels come from `labels` (nl or en). Maps are `BTreeMap`s
+//! formats them for its medium; days and local times are held as dates ([`LocalMinute`]) and
+//! written as those strings only when serialized; labels come from `labels` (nl or en). Maps are `BTreeMap`s
 //! and lists are sorted, so the JSON is byte-stable.
 
-use serde::Serialize;
+use chrono::{NaiveDate, NaiveDateTime};
+use serde::{Serialize, Serializer};
 
 use crate::load::{InputFile, Rejection, Warning};
+
+/// A local wall-clock time (the contract's zone) to the minute, written `YYYY-MM-DDTHH:MM`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct LocalMinute(NaiveDateTime);
+
+impl LocalMinute {
+    /// `t` without its seconds (so two times of one minute are equal, as written).
+    pub fn new(t: NaiveDateTime) -> LocalMinute {
+        use chrono::Timelike;
+        LocalMinute(t.with_second(0).and_then(|t| t.with_nanosecond(0)).unwrap_or(t))
+    }
+
+    pub fn get(self) -> NaiveDateTime {
+        self.0
+    }
+}
+
+impl std::fmt::Display for LocalMinute {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.0.format("%Y-%m-%dT%H:%M"))
+    }
+}
+
+impl Serialize for LocalMinute {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+/// A day that may be absent, written `YYYY-MM-DD` or as an empty string.
+fn date_or_empty<S: Serializer>(d: &Option<NaiveDate>, s: S) -> Result<S::Ok, S::Error> {
+    match d {
+        Some(d) => s.collect_str(d),
+        None => s.serialize_str(""),
+    }
+}
 
 #[derive(Debug, Clone, Serialize)]
 pub struct MonthlyReport {
@@ -45,7 +83,7 @@ pub struct OpenMeasure {
     pub ticket_id: String,
     pub measure: String,
     pub owner: Option<String>,
-    pub due_on: Option<String>,
+    pub due_on: Option<NaiveDate>,
     /// Its due date has passed.
     pub overdue: bool,
 }
@@ -86,7 +124,7 @@ pub struct PriorityOverride {
     pub ticket_type: String,
     pub school: String,
     pub summary: String,
-    pub opened_at: String,
+    pub opened_at: LocalMinute,
     pub matrix_priority: String,
     pub recorded_priority: String,
     /// `lowered` or `raised`.
@@ -133,7 +171,7 @@ pub struct Interpretation {
 pub struct Meta {
     /// "monthly".
     pub kind: String,
-    pub lang: String,
+    pub lang: crate::i18n::Lang,
     pub tool_version: String,
     pub client: String,
     pub provider: String,
@@ -143,15 +181,17 @@ pub struct Meta {
     pub contract_sha256: String,
     /// `2026-10`.
     pub period: String,
-    /// First and last day, `YYYY-MM-DD`.
-    pub period_start: String,
-    pub period_end: String,
-    /// The instant counting stops: local midnight after the last day, `YYYY-MM-DDTHH:MM`.
-    pub cutoff: String,
+    /// First and last day.
+    pub period_start: NaiveDate,
+    pub period_end: NaiveDate,
+    /// The instant counting stops: local midnight after the last day.
+    pub cutoff: LocalMinute,
     /// The date the report was made (`--today` or `SOURCE_DATE_EPOCH`).
-    pub generated_on: String,
-    /// The date the report is due: N workdays after the period.
-    pub due_on: String,
+    pub generated_on: NaiveDate,
+    /// The date the report is due: N workdays after the period; none for the year report
+    /// (written as an empty string).
+    #[serde(serialize_with = "date_or_empty")]
+    pub due_on: Option<NaiveDate>,
     pub late: bool,
     /// A P1's RCA is due this many workdays after resolution (§5.2).
     pub rca_due_workdays: u32,
@@ -286,9 +326,9 @@ pub struct Breach {
     pub school: String,
     pub category: String,
     pub summary: String,
-    pub opened_at: String,
+    pub opened_at: LocalMinute,
     /// The response or resolution time; `None` when it has not happened yet.
-    pub at: Option<String>,
+    pub at: Option<LocalMinute>,
     pub target_minutes: i64,
     /// Business minutes taken (to the cut-off when `at` is missing).
     pub actual_minutes: f64,
@@ -303,8 +343,8 @@ pub struct BacklogItem {
     pub school: String,
     pub category: String,
     pub summary: String,
-    pub opened_at: String,
-    pub deadline: String,
+    pub opened_at: LocalMinute,
+    pub deadline: LocalMinute,
     pub target_minutes: i64,
     /// Business minutes past the deadline at the cut-off.
     pub overdue_minutes: f64,
@@ -341,26 +381,52 @@ pub struct P1Item {
     pub category: String,
     pub summary: String,
     pub channel: String,
-    pub opened_at: String,
-    pub responded_at: Option<String>,
-    pub resolved_at: Option<String>,
+    pub opened_at: LocalMinute,
+    pub responded_at: Option<LocalMinute>,
+    pub resolved_at: Option<LocalMinute>,
     pub response_minutes: Option<f64>,
     pub resolution_minutes: Option<f64>,
     pub response_status: String,
     pub resolution_status: String,
-    pub rca_due_on: Option<String>,
-    pub rca_delivered_on: Option<String>,
-    /// `on_time`, `late`, `not_yet_due`, `overdue`, `unresolved`.
-    pub rca_status: String,
+    pub rca_due_on: Option<NaiveDate>,
+    pub rca_delivered_on: Option<NaiveDate>,
+    /// Never `voluntary`: every listed P1 needs an RCA.
+    pub rca_status: crate::rca::RcaStatus,
     /// A P1 of an earlier period, listed because its RCA is outstanding or was delivered in
     /// this period (nothing owed drops out between reports).
     pub carried_over: bool,
 }
 
+/// The rows left out of the figures, by reason. Written as a list of `{reason, rows}` in the
+/// order the reports show them (`by_reason`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(into = "[ExclusionCount; 2]")]
+pub struct ExcludedRows {
+    /// Opened outside the report's period.
+    pub outside_period: u64,
+    /// Marked out of scope of the contract.
+    pub out_of_scope: u64,
+}
+
+impl ExcludedRows {
+    /// Each reason with its rows; the reason is the label key `exclusion.*`.
+    pub fn by_reason(self) -> [ExclusionCount; 2] {
+        [
+            ExclusionCount { reason: "outside_period", rows: self.outside_period },
+            ExclusionCount { reason: "out_of_scope", rows: self.out_of_scope },
+        ]
+    }
+}
+
+impl From<ExcludedRows> for [ExclusionCount; 2] {
+    fn from(e: ExcludedRows) -> Self {
+        e.by_reason()
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct ExclusionCount {
-    /// `outside_period` or `out_of_scope`.
-    pub reason: String,
+    pub reason: &'static str,
     pub rows: u64,
 }
 
@@ -370,7 +436,7 @@ pub struct Accounting {
     pub rows_read: u64,
     pub counted: u64,
     pub excluded: u64,
-    pub excluded_by_reason: Vec<ExclusionCount>,
+    pub excluded_by_reason: ExcludedRows,
     pub rejected: u64,
     /// rows_read == counted + excluded + rejected.
     pub balanced: bool,
@@ -414,9 +480,9 @@ pub struct TicketRow {
     pub subcategory: String,
     pub summary: String,
     pub channel: String,
-    pub opened_at: String,
-    pub responded_at: Option<String>,
-    pub resolved_at: Option<String>,
+    pub opened_at: LocalMinute,
+    pub responded_at: Option<LocalMinute>,
+    pub resolved_at: Option<LocalMinute>,
     /// `counted` or the exclusion reason.
     pub counting: String,
     pub opened_in_period: bool,
@@ -443,4 +509,23 @@ pub struct JsonDocument<'a> {
     #[serde(flatten)]
     pub report: &'a MonthlyReport,
     pub tickets: &'a [TicketRow],
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_are_written_as_before() {
+        use chrono::Timelike;
+        let t = NaiveDate::from_ymd_opt(2026, 10, 5).unwrap().and_hms_opt(9, 7, 59).unwrap();
+        let m = LocalMinute::new(t);
+        assert_eq!(serde_json::to_string(&m).unwrap(), "\"2026-10-05T09:07\"");
+        // Seconds are dropped: two times of one minute are one.
+        assert_eq!(m, LocalMinute::new(t.with_second(0).unwrap()));
+        #[derive(Serialize)]
+        struct Due(#[serde(serialize_with = "date_or_empty")] Option<NaiveDate>);
+        assert_eq!(serde_json::to_string(&Due(NaiveDate::from_ymd_opt(2026, 11, 6))).unwrap(), "\"2026-11-06\"");
+        assert_eq!(serde_json::to_string(&Due(None)).unwrap(), "\"\"");
+    }
 }

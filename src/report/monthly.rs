@@ -12,6 +12,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::contract::{LoadedContract, RecurringKey};
 use crate::evaluate::{evaluate, Evaluation, Status};
+use crate::i18n::Lang;
 use crate::load::DataSet;
 use crate::natural::{natural_cmp, natural_cmp_pair};
 use crate::period::Period;
@@ -30,11 +31,16 @@ pub struct RunContext<'a> {
     pub contract: &'a LoadedContract,
     pub period: Period,
     pub today: NaiveDate,
-    pub lang: String,
+    pub lang: Lang,
 }
 
 pub fn local_str(contract: &LoadedContract, t: DateTime<Utc>) -> String {
-    contract.clock.local(t).format("%Y-%m-%dT%H:%M").to_string()
+    local_minute(contract, t).to_string()
+}
+
+/// The local time of `t` in the contract's zone, to the minute.
+pub fn local_minute(contract: &LoadedContract, t: DateTime<Utc>) -> LocalMinute {
+    LocalMinute::new(contract.clock.local(t))
 }
 
 /// Business seconds as minutes, to two decimals.
@@ -477,8 +483,8 @@ pub fn build_with(data: &DataSet, ctx: &RunContext, ticket_rows_wanted: bool) ->
             school: t.school.clone(),
             category: t.category.clone(),
             summary: t.summary.clone(),
-            opened_at: local_str(contract, t.opened_at),
-            at: me.at.map(|x| local_str(contract, x)),
+            opened_at: local_minute(contract, t.opened_at),
+            at: me.at.map(|x| local_minute(contract, x)),
             target_minutes: me.target_minutes,
             actual_minutes: minutes(me.target_minutes * 60 + me.overshoot_seconds),
             overshoot_minutes: minutes(me.overshoot_seconds),
@@ -505,8 +511,8 @@ pub fn build_with(data: &DataSet, ctx: &RunContext, ticket_rows_wanted: bool) ->
                 school: t.school.clone(),
                 category: t.category.clone(),
                 summary: t.summary.clone(),
-                opened_at: local_str(contract, t.opened_at),
-                deadline: local_str(contract, ev.resolution.deadline),
+                opened_at: local_minute(contract, t.opened_at),
+                deadline: local_minute(contract, ev.resolution.deadline),
                 target_minutes: ev.resolution.target_minutes,
                 overdue_minutes: minutes(overdue_seconds),
             });
@@ -598,10 +604,7 @@ pub fn build_with(data: &DataSet, ctx: &RunContext, ticket_rows_wanted: bool) ->
         rows_read: data.rows_read,
         counted,
         excluded,
-        excluded_by_reason: vec![
-            ExclusionCount { reason: "outside_period".into(), rows: outside },
-            ExclusionCount { reason: "out_of_scope".into(), rows: out_of_scope },
-        ],
+        excluded_by_reason: ExcludedRows { outside_period: outside, out_of_scope },
         rejected,
         balanced: data.rows_read == counted + excluded + rejected,
         other_files,
@@ -622,13 +625,13 @@ pub fn build_with(data: &DataSet, ctx: &RunContext, ticket_rows_wanted: bool) ->
         resolution_breaches: breaches.iter().filter(|b| b.measure == "resolution").count() as u64,
         backlog_overdue: backlog.len() as u64,
         p1_count: p1s.iter().filter(|p| !p.carried_over).count() as u64,
-        rca_overdue_or_late: p1s.iter().filter(|p| p.rca_status == "overdue" || p.rca_status == "late").count() as u64,
+        rca_overdue_or_late: p1s.iter().filter(|p| p.rca_status.missed_due_date()).count() as u64,
         rows_rejected: data.rejections.len() as u64,
         warnings: warnings.len() as u64,
     };
     let meta = Meta {
         kind: "monthly".into(),
-        lang: ctx.lang.clone(),
+        lang: ctx.lang,
         tool_version: env!("CARGO_PKG_VERSION").into(),
         client: c.parties.client.clone(),
         provider: c.parties.provider.clone(),
@@ -639,11 +642,11 @@ pub fn build_with(data: &DataSet, ctx: &RunContext, ticket_rows_wanted: bool) ->
         },
         contract_sha256: crate::load::sha256_hex(contract.text.as_bytes()),
         period: period.label(),
-        period_start: period.start.to_string(),
-        period_end: period.last_day().to_string(),
-        cutoff: local_str(contract, end),
-        generated_on: ctx.today.to_string(),
-        due_on: due_on.to_string(),
+        period_start: period.start,
+        period_end: period.last_day(),
+        cutoff: local_minute(contract, end),
+        generated_on: ctx.today,
+        due_on: Some(due_on),
         late: ctx.today > due_on,
         rca_due_workdays: rules.rca_due_workdays,
         time_zone: c.calendar.time_zone.clone(),
@@ -660,7 +663,7 @@ pub fn build_with(data: &DataSet, ctx: &RunContext, ticket_rows_wanted: bool) ->
         period,
         today: ctx.today,
         recurring_reported: !top_is_empty,
-        lang: &ctx.lang,
+        lang: ctx.lang,
         improvement_actions: data.improvement_actions.as_deref(),
         complaints: data.complaints.as_deref(),
     };
@@ -699,7 +702,7 @@ pub fn build_with(data: &DataSet, ctx: &RunContext, ticket_rows_wanted: bool) ->
         priority_overrides,
         interpretations,
         open_measures: open_measures(data, ctx.today),
-        voice: super::voice::voice(data, contract, period, ctx.today, &ctx.lang),
+        voice: super::voice::voice(data, contract, period, ctx.today, ctx.lang),
         commentary: Default::default(),
         data_quality: DataQuality {
             accounting,
@@ -747,9 +750,9 @@ fn ticket_row(t: &Ticket, ev: &Evaluation, contract: &LoadedContract, counting: 
         subcategory: t.subcategory.clone(),
         summary: t.summary.clone(),
         channel: channel_key(t),
-        opened_at: local_str(contract, t.opened_at),
-        responded_at: t.responded_at.map(|x| local_str(contract, x)),
-        resolved_at: t.resolved_at.map(|x| local_str(contract, x)),
+        opened_at: local_minute(contract, t.opened_at),
+        responded_at: t.responded_at.map(|x| local_minute(contract, x)),
+        resolved_at: t.resolved_at.map(|x| local_minute(contract, x)),
         counting: counting.into(),
         opened_in_period: opened_in,
         resolved_in_period: resolved_in,
@@ -763,29 +766,22 @@ fn ticket_row(t: &Ticket, ev: &Evaluation, contract: &LoadedContract, counting: 
 }
 
 fn channel_key(t: &Ticket) -> String {
-    match t.channel {
-        Some(crate::ticket::Channel::Phone) => "phone",
-        Some(crate::ticket::Channel::Email) => "email",
-        Some(crate::ticket::Channel::Portal) => "portal",
-        None => "",
-    }
-    .into()
+    t.channel.map(|c| c.key()).unwrap_or("").into()
 }
 
 /// The RCA files' preventive measures still open on `today` (no `done_on`, or a later one),
 /// the overdue ones first, then by due date.
 pub fn open_measures(data: &DataSet, today: NaiveDate) -> Vec<OpenMeasure> {
-    let day = |s: &Option<String>| s.as_deref().and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
     let mut out: Vec<OpenMeasure> = data
         .preventive_measures
         .iter()
-        .filter(|m| day(&m.measure.done_on).is_none_or(|d| d > today))
+        .filter(|m| m.measure.done_on.is_none_or(|d| d > today))
         .map(|m| OpenMeasure {
             ticket_id: m.ticket_id.clone(),
             measure: m.measure.measure.clone().unwrap_or_default(),
             owner: m.measure.owner.clone(),
-            due_on: m.measure.due_on.clone(),
-            overdue: day(&m.measure.due_on).is_some_and(|d| d < today),
+            due_on: m.measure.due_on,
+            overdue: m.measure.due_on.is_some_and(|d| d < today),
         })
         .collect();
     out.sort_by(|a, b| b.overdue.cmp(&a.overdue).then_with(|| a.due_on.cmp(&b.due_on)).then_with(|| a.ticket_id.cmp(&b.ticket_id)));
@@ -844,7 +840,7 @@ fn priority_overrides(
             ticket_type: t.ticket_type.key().into(),
             school: t.school.clone(),
             summary: t.summary.clone(),
-            opened_at: local_str(contract, t.opened_at),
+            opened_at: local_minute(contract, t.opened_at),
             matrix_priority: matrix.key().into(),
             recorded_priority: t.priority.key().into(),
             direction: if t.priority > matrix { "lowered" } else { "raised" }.into(),
@@ -882,13 +878,6 @@ fn p1_item(t: &Ticket, ev: &Evaluation, ctx: &RunContext, carried_over: bool) ->
     let contract = ctx.contract;
     let due = t.resolved_at.map(|r| crate::rca::due_date(contract, r));
     let delivered = crate::rca::delivered_by(contract, t, ctx.today);
-    let rca_status = match (due, delivered) {
-        (None, _) => "unresolved",
-        (Some(due), Some(d)) if d <= due => "on_time",
-        (Some(_), Some(_)) => "late",
-        (Some(due), None) if ctx.today > due => "overdue",
-        (Some(_), None) => "not_yet_due",
-    };
     P1Item {
         ticket_id: t.id.clone(),
         ticket_type: t.ticket_type.key().into(),
@@ -896,16 +885,16 @@ fn p1_item(t: &Ticket, ev: &Evaluation, ctx: &RunContext, carried_over: bool) ->
         category: t.category.clone(),
         summary: t.summary.clone(),
         channel: channel_key(t),
-        opened_at: local_str(contract, t.opened_at),
-        responded_at: t.responded_at.map(|x| local_str(contract, x)),
-        resolved_at: t.resolved_at.map(|x| local_str(contract, x)),
+        opened_at: local_minute(contract, t.opened_at),
+        responded_at: t.responded_at.map(|x| local_minute(contract, x)),
+        resolved_at: t.resolved_at.map(|x| local_minute(contract, x)),
         response_minutes: ev.response.business_seconds.map(minutes),
         resolution_minutes: ev.resolution.business_seconds.map(minutes),
         response_status: status_key(ev.response.status).into(),
         resolution_status: status_key(ev.resolution.status).into(),
-        rca_due_on: due.map(|d| d.to_string()),
-        rca_delivered_on: delivered.map(|d| d.to_string()),
-        rca_status: rca_status.into(),
+        rca_due_on: due,
+        rca_delivered_on: delivered,
+        rca_status: crate::rca::RcaStatus::of(due, delivered, ctx.today),
         carried_over,
     }
 }

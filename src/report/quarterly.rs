@@ -175,12 +175,12 @@ pub struct ChangeItem {
 /// first), then opening time and id.
 fn listed_changes(in_scope: &[&crate::ticket::Ticket], contract: &crate::contract::LoadedContract, in_quarter: &dyn Fn(chrono::DateTime<chrono::Utc>) -> bool, end: chrono::DateTime<chrono::Utc>) -> Vec<ChangeItem> {
     let local = |t| crate::report::monthly::local_str(contract, t);
-    let mut out: Vec<(u8, &crate::ticket::Ticket)> = in_scope
+    // `ChangeClass` orders non-standard before emergency.
+    let mut out: Vec<(ChangeClass, &crate::ticket::Ticket)> = in_scope
         .iter()
         .filter(|t| t.ticket_type == TicketType::Change && in_quarter(t.opened_at))
         .filter_map(|t| match t.change_class {
-            Some(ChangeClass::NonStandard) => Some((0, *t)),
-            Some(ChangeClass::Emergency) => Some((1, *t)),
+            Some(class @ (ChangeClass::NonStandard | ChangeClass::Emergency)) => Some((class, *t)),
             _ => None,
         })
         .collect();
@@ -190,7 +190,7 @@ fn listed_changes(in_scope: &[&crate::ticket::Ticket], contract: &crate::contrac
             let resolved = t.resolved_at.filter(|r| *r < end);
             ChangeItem {
                 ticket_id: t.id.clone(),
-                class: if class == 0 { "non_standard" } else { "emergency" }.into(),
+                class: class.key().into(),
                 school: t.school.clone(),
                 summary: t.summary.clone(),
                 opened_at: local(t.opened_at),

@@ -7,6 +7,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::contract::LoadedContract;
+use crate::i18n::Lang;
 use crate::load::DataSet;
 use crate::period::Period;
 use crate::voice::{ActionStatus, Complaint, Escalation, ImprovementAction};
@@ -43,13 +44,13 @@ pub struct ComplaintSection {
 #[derive(Debug, Clone, Serialize)]
 pub struct ComplaintItem {
     pub id: String,
-    pub received_on: String,
+    pub received_on: NaiveDate,
     pub school: String,
     /// `phone`, `email`, `portal`, `meeting`, `letter` or empty.
     pub channel: String,
     pub subject: String,
     pub ticket: String,
-    pub handled_on: Option<String>,
+    pub handled_on: Option<NaiveDate>,
     /// Workdays from receipt to handling: those in [received, handled) (Friday to Tuesday is
     /// 2); `None` while open at the end of the period.
     pub handling_workdays: Option<i64>,
@@ -61,12 +62,12 @@ pub struct ComplaintItem {
 #[derive(Debug, Clone, Serialize)]
 pub struct EscalationItem {
     pub id: String,
-    pub raised_on: String,
+    pub raised_on: NaiveDate,
     /// `tactical` or `strategic`.
     pub level: String,
     pub subject: String,
     pub ticket: String,
-    pub resolved_on: Option<String>,
+    pub resolved_on: Option<NaiveDate>,
     pub note: String,
     pub carried_over: bool,
 }
@@ -95,15 +96,15 @@ pub struct ActionItem {
     /// What the reader sees: the KPI's name in the report's language, else the reference.
     pub source_name: Option<String>,
     pub owner: String,
-    pub opened_on: String,
-    pub due_on: Option<String>,
-    pub implemented_on: Option<String>,
+    pub opened_on: NaiveDate,
+    pub due_on: Option<NaiveDate>,
+    pub implemented_on: Option<NaiveDate>,
     /// The status as recorded (`open`, `in_progress`, `implemented`, `cancelled`).
     pub status: String,
     pub note: String,
 }
 
-pub fn voice(data: &DataSet, contract: &LoadedContract, period: Period, today: NaiveDate, lang: &str) -> Voice {
+pub fn voice(data: &DataSet, contract: &LoadedContract, period: Period, today: NaiveDate, lang: Lang) -> Voice {
     Voice {
         improvement: data.improvement_actions.as_deref().map(|a| improvement_section(a, contract, period, today, lang)),
         complaints: (data.complaints.is_some() || data.escalations.is_some())
@@ -114,7 +115,6 @@ pub fn voice(data: &DataSet, contract: &LoadedContract, period: Period, today: N
 /// The complaints and escalations of `period`, oldest first.
 fn complaint_section(complaints: Option<&[Complaint]>, escalations: Option<&[Escalation]>, contract: &LoadedContract, period: Period) -> ComplaintSection {
     let (start, last) = (period.start, period.last_day());
-    let day = |d: Option<NaiveDate>| d.map(|d| d.to_string());
     let mut listed: Vec<&Complaint> = complaints
         .unwrap_or_default()
         .iter()
@@ -129,12 +129,12 @@ fn complaint_section(complaints: Option<&[Complaint]>, escalations: Option<&[Esc
         .iter()
         .map(|c| ComplaintItem {
             id: c.id.clone(),
-            received_on: c.received_on.to_string(),
+            received_on: c.received_on,
             school: c.school.clone(),
             channel: c.channel.clone(),
             subject: c.subject.clone(),
             ticket: c.ticket.clone(),
-            handled_on: day(handled_by_end(c)),
+            handled_on: handled_by_end(c),
             handling_workdays: handling(c),
             outcome: if handled_by_end(c).is_some() { c.outcome.clone() } else { String::new() },
             carried_over: c.received_on < start,
@@ -160,11 +160,11 @@ fn complaint_section(complaints: Option<&[Complaint]>, escalations: Option<&[Esc
             .iter()
             .map(|e| EscalationItem {
                 id: e.id.clone(),
-                raised_on: e.raised_on.to_string(),
+                raised_on: e.raised_on,
                 level: e.level.key().into(),
                 subject: e.subject.clone(),
                 ticket: e.ticket.clone(),
-                resolved_on: day(e.resolved_on.filter(|r| *r <= last)),
+                resolved_on: e.resolved_on.filter(|r| *r <= last),
                 note: e.note.clone(),
                 carried_over: e.raised_on < start,
             })
@@ -172,7 +172,7 @@ fn complaint_section(complaints: Option<&[Complaint]>, escalations: Option<&[Esc
     }
 }
 
-fn item(a: &ImprovementAction, contract: &LoadedContract, lang: &str) -> ActionItem {
+fn item(a: &ImprovementAction, contract: &LoadedContract, lang: Lang) -> ActionItem {
     let source_name = a.source.as_ref().map(|s| match s.kind {
         crate::voice::SourceKind::Kpi => contract
             .contract
@@ -180,7 +180,10 @@ fn item(a: &ImprovementAction, contract: &LoadedContract, lang: &str) -> ActionI
             .iter()
             .flat_map(|d| &d.kpis)
             .find(|k| k.id == s.reference)
-            .map(|k| if lang == "en" { k.name_en.clone() } else { k.name_nl.clone() })
+            .map(|k| match lang {
+                Lang::Nl => k.name_nl.clone(),
+                Lang::En => k.name_en.clone(),
+            })
             .unwrap_or_else(|| s.reference.clone()),
         _ => s.reference.clone(),
     });
@@ -191,16 +194,16 @@ fn item(a: &ImprovementAction, contract: &LoadedContract, lang: &str) -> ActionI
         source_ref: a.source.as_ref().map(|s| s.reference.clone()),
         source_name,
         owner: a.owner.clone(),
-        opened_on: a.opened_on.to_string(),
-        due_on: a.due_on.map(|d| d.to_string()),
-        implemented_on: a.implemented_on.map(|d| d.to_string()),
+        opened_on: a.opened_on,
+        due_on: a.due_on,
+        implemented_on: a.implemented_on,
         status: a.status.key().into(),
         note: a.note.clone(),
     }
 }
 
 /// Sorts the lists by due date (none last), then id: the most pressing first.
-fn improvement_section(actions: &[ImprovementAction], contract: &LoadedContract, period: Period, today: NaiveDate, lang: &str) -> ImprovementSection {
+fn improvement_section(actions: &[ImprovementAction], contract: &LoadedContract, period: Period, today: NaiveDate, lang: Lang) -> ImprovementSection {
     let last = period.last_day();
     let next_month_end = (period.end + chrono::Months::new(1)).pred_opt().unwrap_or(last);
     let mut sorted: Vec<&ImprovementAction> = actions.iter().collect();
@@ -246,7 +249,7 @@ mod tests {
             period,
             today,
             recurring_reported: false,
-            lang: "nl",
+            lang: Lang::Nl,
             improvement_actions,
             complaints,
         };
@@ -273,7 +276,7 @@ mod tests {
         assert!(rejected.is_empty(), "{rejected:?}");
         let q3 = Period::quarter(2026, 3).unwrap();
         let today = NaiveDate::from_ymd_opt(2026, 10, 5).unwrap();
-        let s = improvement_section(&actions, &c, q3, today, "nl");
+        let s = improvement_section(&actions, &c, q3, today, Lang::Nl);
         let ids = |l: &[ActionItem]| l.iter().map(|a| a.id.clone()).collect::<Vec<_>>();
         assert_eq!(ids(&s.implemented), ["V1", "V2"]);
         // V7 was implemented after the quarter: overdue at its end, as V3.
@@ -326,7 +329,7 @@ mod tests {
         assert_eq!(s.complaints[1].handling_workdays, Some(2));
         assert_eq!(s.complaints[2].handling_workdays, Some(5));
         // K5 is handled after the month: open at its end.
-        assert_eq!((s.complaints[3].handled_on.as_deref(), s.handled, s.open), (None, 2, 2));
+        assert_eq!((s.complaints[3].handled_on, s.handled, s.open), (None, 2, 2));
         assert_eq!(s.mean_handling_workdays, Some(3.5));
         assert_eq!(s.longest_handling_workdays, Some(5));
         // The KPI, summed over the quarter: September's K1 and K2 and October's three do not

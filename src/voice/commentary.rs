@@ -352,8 +352,11 @@ pub fn parse_file(name: &str, text: &str) -> Result<CommentaryFile, Error> {
             }
             let due_on = match &e.due_on {
                 None => None,
-                Some(toml::Value::Datetime(d)) if d.date.is_some() && d.time.is_none() => Some(d.to_string()),
-                Some(toml::Value::String(s)) => Some(crate::voice::parse_date(s).map(|d| d.to_string()).ok_or_else(|| {
+                // A TOML date literal is read as the same text would be (years 1990–2100).
+                Some(toml::Value::Datetime(d)) if d.date.is_some() && d.time.is_none() => Some(crate::voice::parse_date(&d.to_string()).ok_or_else(|| {
+                    Error::new(format!("{}: due_on {d} is not a date of 1990–2100", whr())).with_hint("write it as 2026-11-30")
+                })?),
+                Some(toml::Value::String(s)) => Some(crate::voice::parse_date(s).ok_or_else(|| {
                     Error::new(format!("{}: due_on \"{}\" is not a date", whr(), limits::shown(s))).with_hint("write it as 2026-11-30")
                 })?),
                 Some(v) => {
@@ -406,8 +409,7 @@ pub struct Subject {
 pub struct Action {
     pub text: Vec<Block>,
     pub owner: String,
-    /// `YYYY-MM-DD`.
-    pub due_on: Option<String>,
+    pub due_on: Option<chrono::NaiveDate>,
 }
 
 /// An explanation matched to its subject.
@@ -568,8 +570,8 @@ pub fn p1_subjects(p1s: &[crate::report::model::P1Item]) -> Vec<Subject> {
             if p.resolution_status == "breached" {
                 reasons.push("resolution".into());
             }
-            if p.rca_status == "late" || p.rca_status == "overdue" {
-                reasons.push(format!("rca_{}", p.rca_status));
+            if p.rca_status.missed_due_date() {
+                reasons.push(format!("rca_{}", p.rca_status.key()));
             }
             Subject { kind: SubjectKind::P1, key: p.ticket_id.clone(), title: p.summary.clone(), reasons, achievement_pct: None }
         })
@@ -695,11 +697,14 @@ mod tests {
         let text = "summary = \"Rustig.\"\n\n[kpi.response_time]\nexplanation = \"x\"\n\n[p1.INC1]\nexplanation = \"y\"\naction = \"z\"\nowner = \"A\"\ndue_on = 2026-11-30\n";
         let f = parse_file("toelichting/2026-10.toml", text).unwrap();
         assert_eq!(f.entries.iter().map(|e| (e.key.as_str(), e.line)).collect::<Vec<_>>(), vec![("response_time", 3), ("INC1", 6)]);
-        assert_eq!(f.entries[1].action.as_ref().unwrap().due_on.as_deref(), Some("2026-11-30"));
+        assert_eq!(f.entries[1].action.as_ref().unwrap().due_on, chrono::NaiveDate::from_ymd_opt(2026, 11, 30));
         let e = parse_file("t.toml", "[kpi.x]\nexplanation = \"x\"\nwho = \"me\"\n").unwrap_err();
         assert!(e.message.contains("who"), "{}", e.message);
         let e = parse_file("t.toml", "[kpi.x]\nexplanation = \"x\"\nowner = \"me\"\n").unwrap_err();
         assert!(e.message.contains("owner or due_on without an action"), "{}", e.message);
+        // A date literal holds the same years as a written date.
+        let e = parse_file("t.toml", "[kpi.x]\nexplanation = \"x\"\naction = \"y\"\ndue_on = 0001-01-01\n").unwrap_err();
+        assert!(e.message.contains("due_on 0001-01-01 is not a date of 1990–2100"), "{}", e.message);
     }
 
     #[test]

@@ -285,7 +285,7 @@ mod tests {
         );
         // Rows read = used + rejected.
         assert_eq!(a.len() + r.len(), 13);
-        let nl = crate::render::labels(&crate::render::world::TemplateSet::embedded(), "nl").unwrap();
+        let nl = crate::render::labels(&crate::render::world::TemplateSet::embedded(), crate::i18n::Lang::Nl).unwrap();
         assert_eq!(r[2].localized(&nl).0, "\"1 juli\" is geen datum");
         assert_eq!(r[6].localized(&nl).0, "\"snelheid\" is geen KPI van het contract");
     }

@@ -24,6 +24,14 @@ pub fn run(args: &[&str]) -> Output {
     bin().args(args).output().expect("run slarapport")
 }
 
+/// Reads `bytes` as the `tickets.csv` of a data folder of its own (`name`), as a run reads it.
+pub fn load_tickets(name: &str, bytes: &[u8], contract: &slarapport::contract::LoadedContract) -> Result<slarapport::load::DataSet, slarapport::error::Error> {
+    let dir = std::env::temp_dir().join(format!("slarapport-tickets-{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("tickets.csv"), bytes).unwrap();
+    slarapport::load::load_data_dir(&dir, contract)
+}
+
 /// Standard output and standard error together.
 pub fn text(o: &Output) -> String {
     format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))

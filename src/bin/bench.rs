@@ -32,14 +32,40 @@ use slarapport::report::aggregate::{build, RunContext};
 use slarapport::report::quarterly::build_quarterly;
 
 fn peak_memory_mb() -> f64 {
+    status_mb("VmHWM:")
+}
+
+/// A line of /proc/self/status in MB.
+fn status_mb(key: &str) -> f64 {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
     status
         .lines()
-        .find(|l| l.starts_with("VmHWM:"))
+        .find(|l| l.starts_with(key))
         .and_then(|l| l.split_whitespace().nth(1))
         .and_then(|kb| kb.parse::<f64>().ok())
         .map(|kb| kb / 1024.0)
         .unwrap_or(f64::NAN)
+}
+
+/// The resident memory now, in MB (VmRSS).
+fn resident_mb() -> f64 {
+    status_mb("VmRSS:")
+}
+
+/// Starts a new peak: the kernel sets VmHWM back to the resident memory of now (writing 5 to
+/// clear_refs), so the next [`peak_memory_mb`] is the peak of what runs in between.
+fn reset_peak() {
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
+}
+
+/// A stage's peak memory and what it keeps (MB), noted after the stage; a new peak starts.
+struct StagePeaks(Vec<(&'static str, f64, f64)>);
+
+impl StagePeaks {
+    fn note(&mut self, stage: &'static str) {
+        self.0.push((stage, peak_memory_mb(), resident_mb()));
+        reset_peak();
+    }
 }
 
 fn data_dir(n: u64) -> PathBuf {
@@ -65,11 +91,14 @@ fn run_one(n: u64) {
     let dir = data_dir(n);
     let contract = LoadedContract::embedded();
     let today = NaiveDate::from_ymd_opt(2026, 10, 5).unwrap();
+    let mut peaks = StagePeaks(Vec::new());
+    peaks.note("start");
     let total = Instant::now();
 
     let t = Instant::now();
     let data = load_data_dir(&dir, &contract).expect("load");
     let load = ms(t);
+    peaks.note("load");
 
     // Evaluation alone: every ticket against its targets (the reports evaluate only the
     // tickets of their period; this shows the cost of the business clock per ticket).
@@ -82,6 +111,7 @@ fn run_one(n: u64) {
     }
     let evaluate_ms = ms(t);
     std::hint::black_box(met);
+    peaks.note("evaluate");
 
     // The quarterly aggregation (three months and the pooled quarter, with KPIs).
     let t = Instant::now();
@@ -89,6 +119,8 @@ fn run_one(n: u64) {
     let q = build_quarterly(&data, &ctx);
     let aggregate = ms(t);
     std::hint::black_box(&q);
+    drop(q);
+    peaks.note("aggregate");
     // For a profiler: BENCH_REPEAT_QUARTER=N repeats the aggregation N times, then stops.
     if let Some(n) = std::env::var("BENCH_REPEAT_QUARTER").ok().and_then(|v| v.parse::<u32>().ok()) {
         for _ in 0..n {
@@ -105,6 +137,9 @@ fn run_one(n: u64) {
     let mctx = RunContext { period: Period::parse_month("2026-09").unwrap(), ..ctx.clone() };
     let m = build(&data, &mctx);
     let month_build = ms(t);
+    // As the command: the tickets are freed once the report is built from them.
+    drop(data);
+    peaks.note("month");
     // The JSON and the annex on two threads, as the command makes them (each timed alone,
     // and the pair's wall time), then the PDF that embeds the model and the annex.
     let t = Instant::now();
@@ -119,6 +154,7 @@ fn run_one(n: u64) {
     });
     let both_ms = ms(t);
     let ((xlsx, xlsx_ms), (render::MonthlyParts { json, model, pdf_input }, json_ms)) = (xlsx, parts);
+    peaks.note("json+annex");
     let t = Instant::now();
     let stem = "sla-rapportage-2026-09";
     let settings = render::pdf::PdfSettings {
@@ -127,11 +163,15 @@ fn run_one(n: u64) {
     };
     let pdf = render::pdf::render_pdf_with(&templates, "monthly.typ", pdf_input, today, &settings).unwrap();
     let pdf_ms = ms(t);
+    peaks.note("pdf");
     let monthly_ms = load + month_build + both_ms + pdf_ms;
     let total_ms = ms(total);
     let figures = [load, evaluate_ms, aggregate, load + aggregate, month_build, json_ms, xlsx_ms, pdf_ms, monthly_ms, total_ms];
     let line: Vec<String> = figures.iter().map(|f| format!("{f:.1}")).collect();
-    println!("{} {:.0}", line.join(" "), peak_memory_mb());
+    let peak = peaks.0.iter().map(|p| p.1).fold(0.0, f64::max);
+    println!("{} {peak:.0}", line.join(" "));
+    let stages: Vec<String> = peaks.0[1..].iter().map(|(s, peak, kept)| format!("{s} {peak:.0} ({kept:.0})")).collect();
+    eprintln!("  {n}: peak MB per stage (resident after it): start {:.0}, {}", peaks.0[0].2, stages.join(", "));
     eprintln!(
         "  {n}: {} tickets in September; JSON {} kB, annex {} kB, PDF {} kB",
         m.tickets.len(),

@@ -36,7 +36,12 @@ impl TicketIntake {
 
 /// Reads and validates canonical ticket CSV bytes (`tickets.csv`).
 pub fn read_tickets_csv(bytes: &[u8], file: &str, contract: &LoadedContract) -> Result<TicketIntake, Error> {
-    let (table, note) = CsvTable::read_or_windows_1252(bytes, file)?;
+    tickets_of_csv_table(CsvTable::read_or_windows_1252(bytes, file)?, file, contract)
+}
+
+/// Validates the canonical CSV read into `table` (with the note of its reading). A caller that
+/// holds the file's bytes can free them before this makes the tickets.
+pub fn tickets_of_csv_table((table, note): (CsvTable, Option<String>), file: &str, contract: &LoadedContract) -> Result<TicketIntake, Error> {
     let mut data = read_tickets_table(&table, file, contract)?;
     data.notes.extend(note);
     data.notes.extend(table.notes.iter().cloned());

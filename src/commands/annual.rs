@@ -44,7 +44,7 @@ pub fn run(args: &AnnualArgs) -> Result<Outcome, Error> {
     for note in &lock.notes {
         eprintln!("note: {note}");
     }
-    let start = ReportStart { interim, progress, data, dir, lock };
+    let mut start = ReportStart { interim, progress, data, dir, lock };
     let period = Period::quarter(year, 4).expect("valid quarter");
     let ctx = RunContext { contract, period, today, lang: args.report.lang };
     start.progress.stage("counting the months and the quarters");
@@ -55,6 +55,7 @@ pub fn run(args: &AnnualArgs) -> Result<Outcome, Error> {
         .collect();
     let mut a = build_annual_with(&start.data, &ctx, year, &|q, month, kpis| deliveries[q].apply_to(month, kpis, contract, labels));
     a.commentary = crate::report::commentary::for_annual(&start.data, &a, contract.contract.rules.require_explanations)?;
+    start.free_tickets();
     start.progress.stage("making the PDF, the annex and the JSON");
     let rendered = render::annual(&a, labels, templates, today, !args.report.no_archival)?;
     let files = rendered.files();

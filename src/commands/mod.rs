@@ -149,6 +149,15 @@ pub struct ReportStart {
     pub lock: crate::output::FolderLock,
 }
 
+impl ReportStart {
+    /// Frees the data's tickets once the report is built from them, before its PDF is laid
+    /// out, so the two are not held at the same time (at a million tickets 450 MB). What the
+    /// run needs of the data later (files, documents, commentary) stays.
+    pub fn free_tickets(&mut self) {
+        self.data.tickets = Vec::new();
+    }
+}
+
 /// Checks the period, reads the data (the progress bar's first of `stages` stages) and locks
 /// the report's folder `out/<period>`.
 pub fn start_report(
@@ -174,12 +183,17 @@ pub fn start_report(
 }
 
 /// A rerun's changes: the report already in `dir` (the version this run replaces) against
-/// the new report, given as its JSON (`new_json`, without changes; read back through the
-/// same text, so numbers compare exactly). `key` is the field a report keeps its changes in
+/// the new report, given as what makes its JSON (`new_json`, without changes; called only
+/// when there is a previous report, and read back through the same text, so numbers compare
+/// exactly). `key` is the field a report keeps its changes in
 /// (see [`crate::report::changes::against_previous`]). `None` for a first report; a previous
 /// report that cannot be read is a warning, not a failure (the new report is made without
 /// the comparison).
-pub fn rerun_changes(dir: &std::path::Path, new_json: &[u8], key: &str) -> Result<Option<crate::report::changes::Changes>, Error> {
+pub fn rerun_changes(
+    dir: &std::path::Path,
+    new_json: impl FnOnce() -> Result<Vec<u8>, Error>,
+    key: &str,
+) -> Result<Option<crate::report::changes::Changes>, Error> {
     use crate::report::changes;
     let previous = match crate::manifest::report_json_in(dir).and_then(|p| p.map(|p| changes::read_json(&p)).transpose()) {
         Ok(Some(v)) => v,
@@ -189,7 +203,9 @@ pub fn rerun_changes(dir: &std::path::Path, new_json: &[u8], key: &str) -> Resul
             return Ok(None);
         }
     };
-    let new: serde_json::Value = serde_json::from_slice(new_json).map_err(|e| Error::new(format!("cannot read the report back: {e}")))?;
+    // Made only when there is a report to compare with (the first run of a period has none),
+    // and read back as the previous one was: from its text.
+    let new: serde_json::Value = serde_json::from_slice(&new_json()?).map_err(|e| Error::new(format!("cannot read the report back: {e}")))?;
     Ok(changes::against_previous(&previous, &new, key))
 }
 
@@ -215,19 +231,25 @@ pub fn report_commentary(c: &crate::voice::commentary::Commentary, period: &str)
     c.draft
 }
 
-/// The notes and warnings every report run ends with (provider without a name, a period
-/// not ended, no tickets at all); `Findings` when there was a warning.
-pub fn report_warnings(
+/// The warnings a report run ends with (a period not ended, no tickets at all), worked out
+/// while the data's tickets are there (see [`ReportStart::free_tickets`]); printed by
+/// [`report_warnings`].
+pub fn run_warnings(
     start: &ReportStart,
     contract: &LoadedContract,
     period: &crate::period::Period,
     summary: &crate::report::model::Summary,
-) -> Outcome {
+) -> Vec<String> {
+    start.interim.iter().cloned().chain(empty_warning(period, summary, &start.data, contract)).collect()
+}
+
+/// The notes and warnings every report run ends with (provider without a name, the
+/// [`run_warnings`]); `Findings` when there was a warning.
+pub fn report_warnings(contract: &LoadedContract, warnings: &[String]) -> Outcome {
     if let Some(note) = placeholder_note(contract) {
         eprintln!("note: {note}");
     }
-    let warnings: Vec<String> = start.interim.iter().cloned().chain(empty_warning(period, summary, &start.data, contract)).collect();
-    for w in &warnings {
+    for w in warnings {
         eprintln!("warning: {w}");
     }
     if warnings.is_empty() { Outcome::Clean } else { Outcome::Findings }

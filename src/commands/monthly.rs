@@ -53,8 +53,8 @@ pub fn run(args: &MonthlyArgs) -> Result<Outcome, Error> {
         Some(p) => Period::parse_month(p)?,
         None => Period::month_before(today),
     };
-    let start = crate::commands::start_report(&period, today, out, &args.report, &args.input, contract, 4)?;
-    let (progress, data, dir, lock) = (&start.progress, &start.data, &start.dir, &start.lock);
+    let mut start = crate::commands::start_report(&period, today, out, &args.report, &args.input, contract, 4)?;
+    let (progress, data, dir) = (&start.progress, &start.data, &start.dir);
     let ctx = RunContext { contract, period, today, lang: args.report.lang };
     progress.stage("counting and evaluating");
     let mut monthly = build(data, &ctx);
@@ -69,8 +69,11 @@ pub fn run(args: &MonthlyArgs) -> Result<Outcome, Error> {
     }
     let required = contract.contract.rules.require_explanations;
     monthly.report.commentary = crate::report::commentary::for_monthly(data, &monthly.report, required)?;
-    let json = render::to_json(&crate::report::model::JsonDocument { report: &monthly.report, tickets: &monthly.tickets })?;
-    monthly.report.changes = crate::commands::rerun_changes(dir, &json, "changes")?;
+    let document = || render::to_json(&crate::report::model::JsonDocument { report: &monthly.report, tickets: &monthly.tickets });
+    monthly.report.changes = crate::commands::rerun_changes(dir, document, "changes")?;
+    let warnings = crate::commands::run_warnings(&start, contract, &period, &monthly.report.summary);
+    start.free_tickets();
+    let (progress, dir, lock) = (&start.progress, &start.dir, &start.lock);
     progress.stage("making the PDF, the annex and the JSON");
     let rendered = render::monthly(&monthly, labels, templates, today, !args.report.no_archival)?;
     progress.stage("writing");
@@ -95,7 +98,7 @@ pub fn run(args: &MonthlyArgs) -> Result<Outcome, Error> {
         acc.rejected
     );
     println!("due on {} (made on {})", r.meta.due_on.map(|d| d.to_string()).unwrap_or_default(), r.meta.generated_on);
-    let mut outcome = crate::commands::report_warnings(&start, contract, &period, &r.summary);
+    let mut outcome = crate::commands::report_warnings(contract, &warnings);
     if r.meta.late {
         // A late report is still a good report (a rerun before the tactical meeting is late
         // by definition): say so, without failing the run.

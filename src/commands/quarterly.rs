@@ -27,15 +27,18 @@ pub fn run(args: &QuarterlyArgs) -> Result<Outcome, Error> {
         Some(p) => Period::parse_quarter(p)?,
         None => Period::quarter_before(today),
     };
-    let start = crate::commands::start_report(&period, today, out, &args.report, &args.input, contract, 4)?;
-    let (progress, data, dir, lock) = (&start.progress, &start.data, &start.dir, &start.lock);
+    let mut start = crate::commands::start_report(&period, today, out, &args.report, &args.input, contract, 4)?;
+    let (progress, data, dir) = (&start.progress, &start.data, &start.dir);
     let ctx = RunContext { contract, period, today, lang: args.report.lang };
     progress.stage("counting the months and the quarter");
     // Domain 6's reports on time, from the months' folders and this one (unless measured).
     let deliveries = crate::commands::deliveries::QuarterDeliveries::find(out, &period, contract, Some(today));
     let mut q = build_quarterly_with(data, &ctx, true, &|month, kpis| deliveries.apply_to(month, kpis, contract, labels));
     q.commentary = crate::report::commentary::for_quarterly(data, &q, contract.contract.rules.require_explanations)?;
-    q.rerun_changes = crate::commands::rerun_changes(dir, &render::to_json(&q.json_document())?, "rerun_changes")?;
+    q.rerun_changes = crate::commands::rerun_changes(dir, || render::to_json(&q.json_document()), "rerun_changes")?;
+    let warnings = crate::commands::run_warnings(&start, contract, &period, &q.quarter_summary);
+    start.free_tickets();
+    let (progress, dir, lock) = (&start.progress, &start.dir, &start.lock);
     progress.stage("making the PDF, the annex and the JSON");
     let rendered = render::quarterly(&q, labels, templates, today, !args.report.no_archival)?;
 
@@ -63,7 +66,7 @@ pub fn run(args: &QuarterlyArgs) -> Result<Outcome, Error> {
     if q.meta.late {
         eprintln!("warning: this report is made after its due date ({})", q.meta.due_on.map(|d| d.to_string()).unwrap_or_default());
     }
-    let mut outcome = crate::commands::report_warnings(&start, contract, &period, &q.quarter_summary);
+    let mut outcome = crate::commands::report_warnings(contract, &warnings);
     if q.rejected_rows > 0 || q.warnings > 0 {
         eprintln!("warning: {} rows rejected and {} data-quality warnings (see the monthly reports)", q.rejected_rows, q.warnings);
         outcome = Outcome::Findings;

@@ -43,6 +43,10 @@ pub fn render_pdf_with(
     let world = ReportWorld::with_attachments(templates.clone(), main, data, attachments, today)?;
     let result = typst::compile::<PagedDocument>(&world);
     let document = result.output.map_err(|diags| diagnostics_error(&world, &diags))?;
+    // Typst's memoized layouts (every measured cell, every page break tried) are not needed
+    // for the export: freed here, before the PDF is written, they are not held at the same
+    // time (hundreds of MB for a report with thousands of table rows).
+    typst::comemo::evict(0);
     let date = Datetime::from_ymd_hms(today.year(), today.month() as u8, today.day() as u8, 0, 0, 0)
         .ok_or_else(|| Error::new(format!("cannot use {today} as the document date")))?;
     let options = PdfOptions {

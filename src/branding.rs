@@ -28,7 +28,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use crate::contract::LoadedContract;
-use crate::error::Error;
+use crate::error::{Error, Result};
 
 /// The file looked for in the data folder when `--branding` is not given.
 pub const BRANDING_FILE: &str = "branding.toml";
@@ -112,7 +112,7 @@ pub struct Branding {
 impl Branding {
     /// The branding of a run: `explicit` (`--branding FILE`) if given, else `branding.toml`
     /// in the data folder if it exists, else the built-in look.
-    pub fn resolve(explicit: Option<&Path>, data_dir: Option<&Path>) -> Result<Branding, Error> {
+    pub fn resolve(explicit: Option<&Path>, data_dir: Option<&Path>) -> Result<Branding> {
         match (explicit, data_dir) {
             (Some(p), _) => Branding::load(p),
             (None, Some(d)) if d.join(BRANDING_FILE).is_file() => Branding::load(&d.join(BRANDING_FILE)),
@@ -121,7 +121,7 @@ impl Branding {
     }
 
     /// Reads and checks a branding file; the logo path is relative to the file's folder.
-    pub fn load(path: &Path) -> Result<Branding, Error> {
+    pub fn load(path: &Path) -> Result<Branding> {
         let bytes = crate::limits::read_file(path, crate::limits::MAX_SMALL_FILE_BYTES, "branding file").map_err(|e| {
             e.with_hint("pass an existing file with --branding, or leave it out for the built-in look")
         })?;
@@ -136,13 +136,13 @@ impl Branding {
 
     /// Parses branding TOML; `name` is used in messages, `base` is the folder `logo` is
     /// relative to.
-    pub fn parse(text: &str, name: &str, base: &Path) -> Result<Branding, Error> {
+    pub fn parse(text: &str, name: &str, base: &Path) -> Result<Branding> {
         let f: BrandingFile = toml::from_str(text).map_err(|e| {
             Error::new(format!("branding file {name}: {}", e.to_string().trim_end()))
                 .with_hint(format!("a branding file may hold these keys: {BRANDING_KEYS}"))
                 .with_hint("`slarapport init DIR` writes a commented example")
         })?;
-        let text_key = |key: &str, v: Option<String>| -> Result<Option<String>, Error> {
+        let text_key = |key: &str, v: Option<String>| -> Result<Option<String>> {
             match v {
                 Some(s) if s.trim().is_empty() => Err(Error::new(format!("branding file {name}: {key} is empty"))
                     .with_hint(format!("fill in {key}, or leave the key out"))),
@@ -216,7 +216,7 @@ impl Branding {
 }
 
 /// `#rgb` or `#rrggbb` → `#rrggbb` (lower case).
-fn parse_colour(value: &str, key: &str, name: &str) -> Result<String, Error> {
+fn parse_colour(value: &str, key: &str, name: &str) -> Result<String> {
     let v = value.trim();
     let hex = v.strip_prefix('#').unwrap_or("");
     let ok = matches!(hex.len(), 3 | 6) && hex.chars().all(|c| c.is_ascii_hexdigit());
@@ -243,7 +243,7 @@ fn contrast(a: &str, b: &str) -> f64 {
 
 /// Reads `path` (given as `rel` in the file `name`) and checks it is an SVG or PNG that Typst
 /// can decode.
-fn read_logo(path: &Path, rel: &str, name: &str) -> Result<Logo, Error> {
+fn read_logo(path: &Path, rel: &str, name: &str) -> Result<Logo> {
     let ext = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
     let format = match ext.as_deref() {
         Some("svg") => LogoFormat::Svg,
@@ -330,7 +330,7 @@ mod tests {
         d
     }
 
-    fn parse_in(d: &Path, toml: &str) -> Result<Branding, Error> {
+    fn parse_in(d: &Path, toml: &str) -> Result<Branding> {
         std::fs::write(d.join("branding.toml"), toml).unwrap();
         Branding::load(&d.join("branding.toml"))
     }

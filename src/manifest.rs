@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::Error;
+use crate::error::{Error, Result};
 use crate::digest::sha256_hex;
 use crate::render::world::TemplateSet;
 
@@ -109,7 +109,7 @@ pub fn canonical(p: &Path) -> String {
 
 /// The report JSON in the report folder `dir`, named by its manifest (the output that ends
 /// in `.json`); `None` when the folder holds no report.
-pub fn report_json_in(dir: &Path) -> Result<Option<PathBuf>, Error> {
+pub fn report_json_in(dir: &Path) -> Result<Option<PathBuf>> {
     let manifest = dir.join(MANIFEST);
     let Ok(meta) = std::fs::metadata(&manifest) else { return Ok(None) };
     if !meta.is_file() || meta.len() > 64 << 20 {
@@ -179,7 +179,7 @@ pub struct Mismatch {
 
 /// Recomputes every hash of the manifest in `dir` and lists what no longer matches: every
 /// finding, not the first. A manifest that lists no inputs or no outputs is refused.
-pub fn verify(dir: &Path) -> Result<(Manifest, Vec<Mismatch>), Error> {
+pub fn verify(dir: &Path) -> Result<(Manifest, Vec<Mismatch>)> {
     let path = dir.join(MANIFEST);
     let hint = "pass the folder of one report (e.g. rapporten/2026-10), which holds manifest.json";
     let meta = std::fs::metadata(&path).map_err(|e| Error::new(format!("cannot read {}: {e}", path.display())).with_hint(hint))?;

@@ -23,7 +23,7 @@ use typst::utils::LazyHash;
 use typst::{Library, LibraryExt, World};
 
 use crate::branding::Branding;
-use crate::error::Error;
+use crate::error::{Error, Result};
 
 
 const FONT_FILES: &[&[u8]] = &[
@@ -115,7 +115,7 @@ impl TemplateSet {
 
     /// The embedded set, with every file of `dir` (recursively) put over it: a user's folder
     /// may replace one template or all of them.
-    pub fn with_overrides(dir: &Path) -> Result<TemplateSet, Error> {
+    pub fn with_overrides(dir: &Path) -> Result<TemplateSet> {
         if !dir.is_dir() {
             return Err(Error::new(format!("template folder {} does not exist", dir.display()))
                 .with_hint("pass a folder made with `slarapport init`, or leave --templates out"));
@@ -171,7 +171,7 @@ pub fn file_id(path: &str) -> Option<FileId> {
 
 impl ReportWorld {
     /// `main` is the template to compile (e.g. `monthly.typ`); `data` the report model as JSON.
-    pub fn new(templates: TemplateSet, main: &str, data: Vec<u8>, today: NaiveDate) -> Result<Self, Error> {
+    pub fn new(templates: TemplateSet, main: &str, data: Vec<u8>, today: NaiveDate) -> Result<Self> {
         Self::with_attachments(templates, main, data, &[], today)
     }
 
@@ -184,7 +184,7 @@ impl ReportWorld {
         data: Vec<u8>,
         attachments: &[Attachment],
         today: NaiveDate,
-    ) -> Result<Self, Error> {
+    ) -> Result<Self> {
         if !templates.files.contains_key(main) {
             return Err(Error::new(format!("template {main} is missing from {}", templates.origin)));
         }

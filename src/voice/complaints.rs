@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use super::{duplicate, require_columns, RowReader};
-use crate::error::Error;
+use crate::error::Result;
 use crate::canonical::Rejection;
 use crate::table::CsvTable;
 
@@ -139,7 +139,7 @@ fn read_rows<T>(
 }
 
 /// Reads `klachten.csv`.
-pub fn load_complaints(bytes: &[u8], file: &str, tickets: &[crate::ticket::Ticket]) -> Result<(Vec<Complaint>, Vec<Rejection>, CsvTable), Error> {
+pub fn load_complaints(bytes: &[u8], file: &str, tickets: &[crate::ticket::Ticket]) -> Result<(Vec<Complaint>, Vec<Rejection>, CsvTable)> {
     let t = CsvTable::read(bytes, file)?;
     require_columns(&t, file, &["id", "received", "subject"], COMPLAINT_COLUMNS)?;
     let tickets: HashSet<&str> = tickets.iter().map(|t| t.id.as_str()).collect();
@@ -167,7 +167,7 @@ pub fn load_complaints(bytes: &[u8], file: &str, tickets: &[crate::ticket::Ticke
 }
 
 /// Reads `escalaties.csv`.
-pub fn load_escalations(bytes: &[u8], file: &str, tickets: &[crate::ticket::Ticket]) -> Result<(Vec<Escalation>, Vec<Rejection>, CsvTable), Error> {
+pub fn load_escalations(bytes: &[u8], file: &str, tickets: &[crate::ticket::Ticket]) -> Result<(Vec<Escalation>, Vec<Rejection>, CsvTable)> {
     let t = CsvTable::read(bytes, file)?;
     require_columns(&t, file, &["id", "date", "level", "subject"], ESCALATION_COLUMNS)?;
     let tickets: HashSet<&str> = tickets.iter().map(|t| t.id.as_str()).collect();

@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use super::{duplicate, require_columns, RowReader};
 use crate::contract::LoadedContract;
-use crate::error::Error;
+use crate::error::Result;
 use crate::canonical::Rejection;
 use crate::table::CsvTable;
 
@@ -125,7 +125,7 @@ pub fn load_actions(
     contract: &LoadedContract,
     tickets: &[crate::ticket::Ticket],
     complaints: &[super::Complaint],
-) -> Result<(Vec<ImprovementAction>, Vec<Rejection>, CsvTable), Error> {
+) -> Result<(Vec<ImprovementAction>, Vec<Rejection>, CsvTable)> {
     let t = CsvTable::read(bytes, file)?;
     require_columns(&t, file, REQUIRED, COLUMNS)?;
     let kpis: Vec<&str> = contract.contract.domains.iter().flat_map(|d| d.kpis.iter().map(|k| k.id.as_str())).collect();

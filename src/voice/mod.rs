@@ -12,7 +12,7 @@ use std::path::Path;
 
 use chrono::NaiveDate;
 
-use crate::error::Error;
+use crate::error::{Error, Result};
 use crate::canonical::Rejection;
 use crate::table::csv::field;
 use crate::table::CsvTable;
@@ -30,7 +30,7 @@ const MAX_LOG_BYTES: u64 = 64 * 1024 * 1024;
 
 /// Reads the optional log `name` of `dir`: only a regular file, and only up to
 /// [`MAX_LOG_BYTES`]. `None` when the folder has no such file.
-pub(crate) fn read_log(dir: &Path, name: &str) -> Result<Option<Vec<u8>>, Error> {
+pub(crate) fn read_log(dir: &Path, name: &str) -> Result<Option<Vec<u8>>> {
     let path = dir.join(name);
     let Ok(meta) = std::fs::metadata(&path) else { return Ok(None) };
     if !meta.is_file() {
@@ -136,7 +136,7 @@ impl<'a> RowReader<'a> {
 }
 
 /// The header check every log shares.
-pub(crate) fn require_columns(t: &CsvTable, file: &str, cols: &[&str], all: &[&str]) -> Result<(), Error> {
+pub(crate) fn require_columns(t: &CsvTable, file: &str, cols: &[&str], all: &[&str]) -> Result<()> {
     let missing: Vec<&str> = cols.iter().copied().filter(|c| !t.has(c)).collect();
     if missing.is_empty() {
         Ok(())

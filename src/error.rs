@@ -17,6 +17,12 @@ impl Error {
         Error { message: message.into(), hints: Vec::new() }
     }
 
+    /// "cannot read FILE: why", for a file or folder (or a name standing for one) that is
+    /// there to read but the system refused: pass `path.display()` or the name the user knows.
+    pub fn cannot_read(what: impl fmt::Display, e: impl fmt::Display) -> Self {
+        Error::new(format!("cannot read {what}: {e}"))
+    }
+
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
         self.hints.push(hint.into());
         self
@@ -36,3 +42,17 @@ impl fmt::Display for Error {
 impl std::error::Error for Error {}
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cannot_read_names_the_file_and_the_reason() {
+        let e = std::io::Error::from(std::io::ErrorKind::PermissionDenied);
+        let err = Error::cannot_read(std::path::Path::new("data/tickets.csv").display(), e);
+        assert_eq!(err.to_string(), "cannot read data/tickets.csv: permission denied");
+        let err = Error::cannot_read(format_args!("template folder {}", "templates"), "gone");
+        assert_eq!(err.to_string(), "cannot read template folder templates: gone");
+    }
+}

@@ -66,7 +66,7 @@ pub fn read_file(path: &Path, limit: u64, what: &str) -> Result<Vec<u8>> {
         use std::os::unix::fs::OpenOptionsExt;
         options.custom_flags(libc::O_NONBLOCK);
     }
-    let cannot = |e: std::io::Error| Error::new(format!("cannot read {what} {}: {e}", path.display()));
+    let cannot = |e: std::io::Error| Error::cannot_read(format_args!("{what} {}", path.display()), e);
     let file = options.open(path).map_err(cannot)?;
     let meta = file.metadata().map_err(cannot)?;
     if !meta.is_file() {

@@ -115,7 +115,7 @@ pub fn report_json_in(dir: &Path) -> Result<Option<PathBuf>> {
     if !meta.is_file() || meta.len() > 64 << 20 {
         return Err(Error::new(format!("{} is not a slarapport manifest (not a regular file of at most 64 MB)", manifest.display())));
     }
-    let bytes = std::fs::read(&manifest).map_err(|e| Error::new(format!("cannot read {}: {e}", manifest.display())))?;
+    let bytes = std::fs::read(&manifest).map_err(|e| Error::cannot_read(manifest.display(), e))?;
     let m: Manifest = serde_json::from_slice(&bytes)
         .map_err(|e| Error::new(format!("{} is not a slarapport manifest: {e}", manifest.display())))?;
     let json = m.outputs.iter().map(|o| o.name.as_str()).find(|n| n.ends_with(".json") && !n.contains('/') && *n != MANIFEST);
@@ -182,11 +182,11 @@ pub struct Mismatch {
 pub fn verify(dir: &Path) -> Result<(Manifest, Vec<Mismatch>)> {
     let path = dir.join(MANIFEST);
     let hint = "pass the folder of one report (e.g. rapporten/2026-10), which holds manifest.json";
-    let meta = std::fs::metadata(&path).map_err(|e| Error::new(format!("cannot read {}: {e}", path.display())).with_hint(hint))?;
+    let meta = std::fs::metadata(&path).map_err(|e| Error::cannot_read(path.display(), e).with_hint(hint))?;
     if !meta.is_file() || meta.len() > 64 << 20 {
         return Err(Error::new(format!("{} is not a slarapport manifest (not a regular file of at most 64 MB)", path.display())).with_hint(hint));
     }
-    let bytes = std::fs::read(&path).map_err(|e| Error::new(format!("cannot read {}: {e}", path.display())).with_hint(hint))?;
+    let bytes = std::fs::read(&path).map_err(|e| Error::cannot_read(path.display(), e).with_hint(hint))?;
     let m: Manifest = serde_json::from_slice(&bytes)
         .map_err(|e| Error::new(format!("{} is not a slarapport manifest: {e}", path.display())))?;
     if m.inputs.is_empty() || m.outputs.is_empty() {

@@ -205,7 +205,7 @@ pub fn rerun_changes(
     };
     // Made only when there is a report to compare with (the first run of a period has none),
     // and read back as the previous one was: from its text.
-    let new: serde_json::Value = serde_json::from_slice(&new_json()?).map_err(|e| Error::new(format!("cannot read the report back: {e}")))?;
+    let new: serde_json::Value = serde_json::from_slice(&new_json()?).map_err(|e| Error::cannot_read("the report back", e))?;
     Ok(changes::against_previous(&previous, &new, key))
 }
 

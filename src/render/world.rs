@@ -125,18 +125,18 @@ impl TemplateSet {
         let mut stack = vec![dir.to_path_buf()];
         while let Some(d) = stack.pop() {
             let entries = std::fs::read_dir(&d)
-                .map_err(|e| Error::new(format!("cannot read template folder {}: {e}", d.display())))?;
+                .map_err(|e| Error::cannot_read(format_args!("template folder {}", d.display()), e))?;
             for entry in entries.flatten() {
                 let path = entry.path();
                 let meta = std::fs::symlink_metadata(&path)
-                    .map_err(|e| Error::new(format!("cannot read {}: {e}", path.display())))?;
+                    .map_err(|e| Error::cannot_read(path.display(), e))?;
                 if meta.is_dir() {
                     stack.push(path);
                 } else if meta.is_file() {
                     let rel = path.strip_prefix(dir).expect("inside the folder");
                     let key = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
                     let bytes = std::fs::read(&path)
-                        .map_err(|e| Error::new(format!("cannot read {}: {e}", path.display())))?;
+                        .map_err(|e| Error::cannot_read(path.display(), e))?;
                     set.files.insert(key, bytes);
                 }
                 // Symbolic links are skipped: a template set holds only its own files.

@@ -337,11 +337,11 @@ const MAX_JSON_BYTES: u64 = 2 << 30;
 /// Reads a report's JSON: a regular file of bounded size that parses.
 pub fn read_json(path: &Path) -> Result<Value> {
     let hint = "pass a report folder (e.g. rapporten/2026-10) or the report's .json file";
-    let meta = std::fs::metadata(path).map_err(|e| Error::new(format!("cannot read {}: {e}", path.display())).with_hint(hint))?;
+    let meta = std::fs::metadata(path).map_err(|e| Error::cannot_read(path.display(), e).with_hint(hint))?;
     if !meta.is_file() || meta.len() > MAX_JSON_BYTES {
         return Err(Error::new(format!("{} is not a report's JSON (not a regular file of at most 2 GB)", path.display())).with_hint(hint));
     }
-    let bytes = std::fs::read(path).map_err(|e| Error::new(format!("cannot read {}: {e}", path.display())))?;
+    let bytes = std::fs::read(path).map_err(|e| Error::cannot_read(path.display(), e))?;
     let v: Value = serde_json::from_slice(&bytes)
         .map_err(|e| Error::new(format!("{} is not a report's JSON: {e}", path.display())).with_hint(hint))?;
     if !v["meta"].is_object() {

@@ -298,10 +298,10 @@ pub fn load_commentary(dir: &Path) -> Result<BTreeMap<String, CommentaryFile>> {
         return Err(Error::new(format!("{} is not a folder", folder.display()))
             .with_hint(format!("{COMMENTARY_DIR} holds one file per report period, e.g. {COMMENTARY_DIR}/2026-10.toml")));
     }
-    let entries = std::fs::read_dir(&folder).map_err(|e| Error::new(format!("cannot read {}: {e}", folder.display())))?;
+    let entries = std::fs::read_dir(&folder).map_err(|e| Error::cannot_read(folder.display(), e))?;
     let mut names = Vec::new();
     for e in entries {
-        let e = e.map_err(|e| Error::new(format!("cannot read {}: {e}", folder.display())))?;
+        let e = e.map_err(|e| Error::cannot_read(folder.display(), e))?;
         let name = e.file_name().to_string_lossy().into_owned();
         if name.starts_with('.') || name.ends_with('~') {
             continue; // hidden files and editors' backups

@@ -41,7 +41,7 @@ pub(crate) fn read_log(dir: &Path, name: &str) -> Result<Option<Vec<u8>>> {
         return Err(Error::new(format!("{} is larger than {} MB", path.display(), MAX_LOG_BYTES / 1024 / 1024))
             .with_hint(format!("{name} holds one row per action or complaint; check that it is the right file")));
     }
-    std::fs::read(&path).map(Some).map_err(|e| Error::new(format!("cannot read {}: {e}", path.display())))
+    std::fs::read(&path).map(Some).map_err(|e| Error::cannot_read(path.display(), e))
 }
 
 

@@ -23,6 +23,11 @@ impl Error {
         Error::new(format!("cannot read {what}: {e}"))
     }
 
+    /// "cannot create folder DIR: why", for an output folder the system would not make.
+    pub fn cannot_create_folder(dir: impl fmt::Display, e: impl fmt::Display) -> Self {
+        Error::new(format!("cannot create folder {dir}: {e}"))
+    }
+
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
         self.hints.push(hint.into());
         self
@@ -54,5 +59,12 @@ mod tests {
         assert_eq!(err.to_string(), "cannot read data/tickets.csv: permission denied");
         let err = Error::cannot_read(format_args!("template folder {}", "templates"), "gone");
         assert_eq!(err.to_string(), "cannot read template folder templates: gone");
+    }
+
+    #[test]
+    fn cannot_create_folder_names_the_folder_and_the_reason() {
+        let e = std::io::Error::from(std::io::ErrorKind::AlreadyExists);
+        let err = Error::cannot_create_folder(std::path::Path::new("rapporten/2026-10").display(), e);
+        assert_eq!(err.to_string(), "cannot create folder rapporten/2026-10: entity already exists");
     }
 }

@@ -33,7 +33,7 @@ const UNFINISHED: &str = ".slarapport-unfinished";
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir)
-        .map_err(|e| Error::new(format!("cannot create folder {}: {e}", dir.display())))?;
+        .map_err(|e| Error::cannot_create_folder(dir.display(), e))?;
     let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
     let tmp: PathBuf = dir.join(format!(".{name}.{}.tmp", std::process::id()));
     let result = write_synced(&tmp, bytes).and_then(|()| std::fs::rename(&tmp, path));
@@ -134,7 +134,7 @@ impl FolderLock {
         let parent = dir.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
         let name = dir.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_else(|| "report".into());
         std::fs::create_dir_all(parent)
-            .map_err(|e| Error::new(format!("cannot create folder {}: {e}", parent.display())))?;
+            .map_err(|e| Error::cannot_create_folder(parent.display(), e))?;
         let lock_path = parent.join(format!(".{name}.lock"));
         let busy = || {
             Error::new(format!("another slarapport run is making the report in {}", dir.display()))

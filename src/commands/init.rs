@@ -113,7 +113,7 @@ pub fn run(args: &InitArgs) -> Result<Outcome> {
     files.push((Path::new("data").join(crate::voice::commentary::COMMENTARY_DIR).join(format!("{}.toml", month(last))), commentary.into_bytes()));
 
     std::fs::create_dir_all(&args.dir).map_err(|e| {
-        Error::new(format!("cannot create folder {}: {e}", args.dir.display()))
+        Error::cannot_create_folder(args.dir.display(), e)
             .with_hint("pass a folder you may write to")
     })?;
     let root = args.dir.canonicalize().unwrap_or_else(|_| args.dir.clone());

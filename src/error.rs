@@ -28,6 +28,12 @@ impl Error {
         Error::new(format!("cannot create folder {dir}: {e}"))
     }
 
+    /// "FILE lacks required columns: a, b", for an input whose header misses columns the run
+    /// needs; the caller adds the hint that names the full header.
+    pub fn lacks_columns(file: &str, missing: &[&str]) -> Self {
+        Error::new(format!("{file} lacks required columns: {}", missing.join(", ")))
+    }
+
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
         self.hints.push(hint.into());
         self
@@ -66,5 +72,11 @@ mod tests {
         let e = std::io::Error::from(std::io::ErrorKind::AlreadyExists);
         let err = Error::cannot_create_folder(std::path::Path::new("rapporten/2026-10").display(), e);
         assert_eq!(err.to_string(), "cannot create folder rapporten/2026-10: entity already exists");
+    }
+
+    #[test]
+    fn lacks_columns_lists_the_missing_ones() {
+        let err = Error::lacks_columns("calls.csv", &["wait_seconds", "answered"]);
+        assert_eq!(err.to_string(), "calls.csv lacks required columns: wait_seconds, answered");
     }
 }

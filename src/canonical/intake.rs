@@ -67,7 +67,7 @@ pub fn read_tickets_table(table: &(dyn Cells + Sync), file: &str, contract: &Loa
         if !(has("priority") || (has("impact") && has("urgency"))) {
             missing.push("priority (or impact and urgency)");
         }
-        return Err(Error::new(format!("{file} lacks required columns: {}", missing.join(", ")))
+        return Err(Error::lacks_columns(file, &missing)
             .with_hint(format!("the header must name at least: {}, and priority or impact + urgency", REQUIRED.join(", ")))
             .with_hint("an export with other column names needs a mapping: --profile servicenow|topdesk|jira or --mapping FILE"));
     }

@@ -141,7 +141,7 @@ pub(crate) fn require_columns(t: &CsvTable, file: &str, cols: &[&str], all: &[&s
     if missing.is_empty() {
         Ok(())
     } else {
-        Err(Error::new(format!("{file} lacks required columns: {}", missing.join(", ")))
+        Err(Error::lacks_columns(file, &missing)
             .with_hint(format!("the header must be: {}", all.join(","))))
     }
 }

@@ -64,9 +64,9 @@ struct PdfInput<'a, T: Serialize> {
 /// cannot draw is written as code points (see `world::printable`).
 pub fn pdf_input<T: Serialize>(value: &T, labels: &Labels) -> Result<Vec<u8>> {
     let mut v = serde_json::to_value(PdfInput { report: value, labels })
-        .map_err(|e| Error::new(format!("cannot serialize the report: {e}")))?;
+        .map_err(cannot_serialize)?;
     make_printable(&mut v);
-    serde_json::to_vec(&v).map_err(|e| Error::new(format!("cannot serialize the report: {e}")))
+    serde_json::to_vec(&v).map_err(cannot_serialize)
 }
 
 fn make_printable(v: &mut serde_json::Value) {
@@ -82,9 +82,14 @@ fn make_printable(v: &mut serde_json::Value) {
     }
 }
 
+/// The one message for a report serde cannot write (a bug, not bad input).
+fn cannot_serialize(e: serde_json::Error) -> Error {
+    Error::new(format!("cannot serialize the report: {e}"))
+}
+
 /// Pretty JSON with a final newline.
 pub fn to_json<T: Serialize>(value: &T) -> Result<Vec<u8>> {
-    let mut v = serde_json::to_vec_pretty(value).map_err(|e| Error::new(format!("cannot serialize the report: {e}")))?;
+    let mut v = serde_json::to_vec_pretty(value).map_err(cannot_serialize)?;
     v.push(b'\n');
     Ok(v)
 }

@@ -244,35 +244,36 @@ fn contrast(a: &str, b: &str) -> f64 {
 /// Reads `path` (given as `rel` in the file `name`) and checks it is an SVG or PNG that Typst
 /// can decode.
 fn read_logo(path: &Path, rel: &str, name: &str) -> Result<Logo> {
+    // Every message names the branding file and the logo as written there.
+    let bad = |what: std::fmt::Arguments| Error::new(format!("branding file {name}: logo \"{rel}\" {what}"));
+    let unreadable = |e: std::io::Error| bad(format_args!("cannot be read: {} ({e})", path.display()));
     let ext = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
     let format = match ext.as_deref() {
         Some("svg") => LogoFormat::Svg,
         Some("png") => LogoFormat::Png,
         _ => {
-            return Err(Error::new(format!("branding file {name}: logo \"{rel}\" is not an SVG or PNG file"))
+            return Err(bad(format_args!("is not an SVG or PNG file"))
                 .with_hint("export the logo as SVG (best: sharp at any size) or PNG, and name the file *.svg or *.png"));
         }
     };
     let meta = std::fs::metadata(path).map_err(|e| {
-        Error::new(format!("branding file {name}: logo \"{rel}\" cannot be read: {} ({e})", path.display()))
-            .with_hint("the logo path is relative to the folder of the branding file; put the logo there or fix the path")
+        unreadable(e).with_hint("the logo path is relative to the folder of the branding file; put the logo there or fix the path")
     })?;
     if !meta.is_file() {
-        return Err(Error::new(format!("branding file {name}: logo \"{rel}\" is not a file: {}", path.display()))
+        return Err(bad(format_args!("is not a file: {}", path.display()))
             .with_hint("the logo path is relative to the folder of the branding file"));
     }
     if meta.len() as usize > crate::limits::MAX_LOGO_BYTES {
-        return Err(Error::new(format!(
-            "branding file {name}: logo \"{rel}\" is {} KiB, more than the {} KiB a logo may be",
+        return Err(bad(format_args!(
+            "is {} KiB, more than the {} KiB a logo may be",
             meta.len() / 1024,
             crate::limits::MAX_LOGO_BYTES / 1024
         ))
         .with_hint("export the logo smaller: a PNG of 600 pixels wide is plenty, an SVG is smaller still"));
     }
-    let bytes = std::fs::read(path)
-        .map_err(|e| Error::new(format!("branding file {name}: logo \"{rel}\" cannot be read: {} ({e})", path.display())))?;
+    let bytes = std::fs::read(path).map_err(unreadable)?;
     check_logo(&bytes, format).map_err(|why| {
-        Error::new(format!("branding file {name}: logo \"{rel}\" ({}) {why}", path.display())).with_hint(match format {
+        bad(format_args!("({}) {why}", path.display())).with_hint(match format {
             LogoFormat::Svg => "save the logo again as plain SVG (with xmlns=\"http://www.w3.org/2000/svg\"), or use a PNG",
             LogoFormat::Png => "save the logo again as PNG, or use an SVG",
         })
@@ -401,6 +402,22 @@ mod tests {
             assert!(e.message.contains("branding.toml"), "{toml}: {e}");
             assert!(!e.hints.is_empty(), "{toml}: no hint");
         }
+    }
+
+    /// The logo's messages in full: branding file, logo as written, then what is wrong.
+    #[test]
+    fn a_logo_error_names_the_branding_file_and_the_logo() {
+        let d = dir("logo-messages");
+        std::fs::write(d.join("fake.png"), b"not a png").unwrap();
+        let (missing, fake) = (d.join("missing.svg"), d.join("fake.png"));
+        let e = read_logo(&missing, "missing.svg", "huisstijl.toml").unwrap_err();
+        let why = std::fs::metadata(&missing).unwrap_err();
+        assert_eq!(e.message, format!("branding file huisstijl.toml: logo \"missing.svg\" cannot be read: {} ({why})", missing.display()));
+        let e = read_logo(&fake, "fake.png", "huisstijl.toml").unwrap_err();
+        assert_eq!(
+            e.message,
+            format!("branding file huisstijl.toml: logo \"fake.png\" ({}) is not a PNG file (its first bytes are not a PNG signature)", fake.display())
+        );
     }
 
     #[test]

@@ -174,6 +174,16 @@ impl CsvTable {
         self.names.iter().any(|n| n == col)
     }
 
+    /// The header check of every log and KPI input: an error naming the columns of `cols` the
+    /// file `file` lacks, with a hint that spells out the whole header `header`.
+    pub fn require_columns(&self, file: &str, cols: &[&str], header: &[&str]) -> Result<()> {
+        let missing: Vec<&str> = cols.iter().copied().filter(|c| !self.has(c)).collect();
+        if missing.is_empty() {
+            return Ok(());
+        }
+        Err(Error::lacks_columns(file, &missing).with_hint(format!("the header must be: {}", header.join(","))))
+    }
+
     pub fn column(&self, col: &str) -> Option<&StringChunked> {
         self.names.iter().position(|n| n == col).map(|i| &self.columns[i])
     }
@@ -279,6 +289,16 @@ pub fn detect_delimiter(text: &str) -> u8 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_missing_column_is_named_with_the_whole_header_as_hint() {
+        let t = CsvTable::read(b"started_at;waited\n2026-10-01T09:00:00+02:00;12\n", "calls.csv").unwrap();
+        let header = ["started_at", "wait_seconds", "answered"];
+        let e = t.require_columns("calls.csv", &header, &header).unwrap_err();
+        assert_eq!(e.message, "calls.csv lacks required columns: wait_seconds, answered");
+        assert_eq!(e.hints, ["the header must be: started_at,wait_seconds,answered"]);
+        assert_eq!(t.require_columns("calls.csv", &["started_at"], &header), Ok(()));
+    }
 
     #[test]
     fn delimiters_are_detected() {

@@ -135,17 +135,6 @@ impl<'a> RowReader<'a> {
     }
 }
 
-/// The header check every log shares.
-pub(crate) fn require_columns(t: &CsvTable, file: &str, cols: &[&str], all: &[&str]) -> Result<()> {
-    let missing: Vec<&str> = cols.iter().copied().filter(|c| !t.has(c)).collect();
-    if missing.is_empty() {
-        Ok(())
-    } else {
-        Err(Error::lacks_columns(file, &missing)
-            .with_hint(format!("the header must be: {}", all.join(","))))
-    }
-}
-
 /// The rejection of a second row with an id already used, on the line of the first.
 pub(crate) fn duplicate(r: &RowReader, first_line: u64) -> Rejection {
     let first = first_line.to_string();

@@ -139,6 +139,29 @@ fn archival_accessible_pdf_with_embedded_data() {
 }
 
 #[test]
+fn quarterly_pdf_embeds_its_model_and_annex() {
+    let out = tmp("pdfa-quarter");
+    let o = run(&["quarterly", "--data", "tests/fixtures/counting", "--period", "2026-Q4", "--today", "2027-01-05", "--out", out.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    let dir = out.join("2026-Q4");
+    let pdf = dir.join("kwartaalrapportage-2026-Q4.pdf");
+    let list = Command::new("pdfdetach").arg("-list").arg(&pdf).output().unwrap();
+    let list = String::from_utf8_lossy(&list.stdout).to_string();
+    assert!(list.contains("2 embedded files") && list.contains("kwartaalrapportage-2026-Q4-model.json"), "{list}");
+    assert!(list.contains("kwartaalrapportage-2026-Q4-bijlage.xlsx"), "{list}");
+    let saved = out.join("detached-model.json");
+    let d = Command::new("pdfdetach").args(["-savefile", "kwartaalrapportage-2026-Q4-model.json", "-o"]).arg(&saved).arg(&pdf).output().unwrap();
+    assert!(d.status.success(), "{}", text(&d));
+    // The model is the JSON file beside the PDF without its per-ticket list, value for value.
+    let model: serde_json::Value = serde_json::from_slice(&std::fs::read(&saved).unwrap()).unwrap();
+    let mut beside: serde_json::Value = serde_json::from_slice(&std::fs::read(dir.join("kwartaalrapportage-2026-Q4.json")).unwrap()).unwrap();
+    let tickets = beside.as_object_mut().unwrap().remove("tickets").unwrap();
+    assert!(!tickets.as_array().unwrap().is_empty());
+    assert!(model.get("tickets").is_none() && model.get("rejections").is_some());
+    assert_eq!(model, beside);
+}
+
+#[test]
 fn plain_pdf_on_request() {
     let out = tmp("plain");
     let o = bin()

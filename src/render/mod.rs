@@ -162,8 +162,8 @@ pub fn attachments(annex_name: &str, labels: &Labels, json_name: String, json: V
     ]
 }
 
-/// The name of the monthly report model embedded in the PDF: the JSON file without its
-/// per-ticket list (README, "What the PDF carries").
+/// The name of the report model embedded in a monthly or quarterly PDF: the JSON file without
+/// its per-ticket list (README, "What the PDF carries").
 pub fn model_name(stem: &str) -> String {
     format!("{stem}-model.json")
 }
@@ -244,15 +244,19 @@ pub fn quarterly(
 ) -> Result<RenderedReport, Error> {
     let xlsx = annex::quarterly_xlsx(q, labels)?;
     let json = to_json(&q.json_document())?;
-    report_with_annex(q, json, &q.meta.period, "quarterly", xlsx, labels, templates, today, archival)
+    let model = Some(to_json(&q.model_document())?);
+    report_with_annex(q, json, model, &q.meta.period, "quarterly", xlsx, labels, templates, today, archival)
 }
 
 /// A report without a cover message (quarterly, annual): its `json`, its annex `xlsx`, and the
-/// PDF of `{kind}.typ` named by `file.{kind}_stem` (from `report`), with both attached.
+/// PDF of `{kind}.typ` named by `file.{kind}_stem` (from `report`), with the annex and `model`
+/// (`{stem}-model.json`: the JSON without its per-ticket list) or, when there is none, the
+/// whole JSON attached.
 #[allow(clippy::too_many_arguments)]
 fn report_with_annex<T: Serialize>(
     report: &T,
     json: Vec<u8>,
+    model: Option<Vec<u8>>,
     period: &str,
     kind: &str,
     xlsx: Vec<u8>,
@@ -264,7 +268,14 @@ fn report_with_annex<T: Serialize>(
     let key = format!("file.{kind}_stem");
     let stem = file_stem(&render_text(labels.get(&key), minijinja::context! { period => period })?, &key)?;
     let annex_name = annex_name(&stem, labels)?;
-    let attachments = attachments(&annex_name, labels, format!("{stem}.json"), json.clone(), xlsx.clone());
+    let attachments = if !archival {
+        Vec::new()
+    } else {
+        match model {
+            Some(model) => attachments(&annex_name, labels, model_name(&stem), model, xlsx.clone()),
+            None => attachments(&annex_name, labels, format!("{stem}.json"), json.clone(), xlsx.clone()),
+        }
+    };
     let settings = pdf::PdfSettings { archival, attachments };
     let pdf = pdf::render_pdf_with(templates, &format!("{kind}.typ"), pdf_input(report, labels)?, today, &settings)?;
     Ok(RenderedReport { stem, annex_name, pdf, xlsx, json, message: None })
@@ -279,7 +290,7 @@ pub fn annual(
     archival: bool,
 ) -> Result<RenderedReport, Error> {
     let xlsx = annex::annual_xlsx(a, labels)?;
-    report_with_annex(a, to_json(a)?, &a.meta.period, "annual", xlsx, labels, templates, today, archival)
+    report_with_annex(a, to_json(a)?, None, &a.meta.period, "annual", xlsx, labels, templates, today, archival)
 }
 
 #[cfg(test)]

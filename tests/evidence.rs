@@ -171,6 +171,23 @@ fn demo_reports_are_archival() {
     }
 }
 
+/// A PDF that could only be made plain (here: a user's template whose heading skips a level,
+/// which PDF/UA-1 refuses) is a finding: the run says so and exits 1, where the same data
+/// with the embedded templates exits 0.
+#[test]
+fn a_plain_fallback_pdf_is_a_finding() {
+    let templates = tmp("fallback-templates");
+    let own = format!("{}\n#heading(level: 1, numbering: none)[Chapter]\n#heading(level: 3, numbering: none)[Skipped a level]\n", include_str!("../templates/monthly.typ"));
+    std::fs::write(templates.join("monthly.typ"), own).unwrap();
+    let args = ["monthly", "--data", "tests/fixtures/all-week", "--period", "2026-10", "--today", "2026-11-03", "--out"];
+    let clean = bin().args(args).arg(tmp("fallback-clean")).output().unwrap();
+    assert_eq!(clean.status.code(), Some(0), "{}", text(&clean));
+    let o = bin().args(args).arg(tmp("fallback-out")).arg("--templates").arg(&templates).output().unwrap();
+    let t = text(&o);
+    assert!(t.contains("could not be made as PDF/A-3b + PDF/UA-1") && t.contains("skipped from heading level"), "{t}");
+    assert_eq!(o.status.code(), Some(1), "{t}");
+}
+
 #[test]
 fn plain_pdf_on_request() {
     let out = tmp("plain");

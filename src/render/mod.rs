@@ -26,6 +26,8 @@ pub struct RenderedReport {
     pub json: Vec<u8>,
     /// Plain text to send with the report (the monthly report only).
     pub message: Option<String>,
+    /// The archival PDF could not be made and `pdf` is a plain tagged one (a finding).
+    pub plain_fallback: bool,
 }
 
 impl RenderedReport {
@@ -215,7 +217,7 @@ pub fn monthly(m: &Monthly, labels: &Labels, templates: &TemplateSet, today: Nai
         archival,
         attachments: if archival { attachments(&annex_name, labels, model_name(&stem), model, xlsx.clone()) } else { Vec::new() },
     };
-    let pdf = pdf::render_pdf_with(templates, "monthly.typ", pdf_input, today, &settings)?;
+    let (pdf, plain_fallback) = pdf::render_pdf_noting_fallback(templates, "monthly.typ", pdf_input, today, &settings)?;
     let mail_name = format!("mail/monthly.{}.txt", labels.lang().code());
     let mail = templates
         .files
@@ -231,7 +233,7 @@ pub fn monthly(m: &Monthly, labels: &Labels, templates: &TemplateSet, today: Nai
         stem => stem,
         annex_suffix => labels.get("file.annex_suffix"),
     }, labels.lang())?;
-    Ok(RenderedReport { stem, annex_name, pdf, xlsx, json, message: Some(message) })
+    Ok(RenderedReport { stem, annex_name, pdf, xlsx, json, message: Some(message), plain_fallback })
 }
 
 /// Renders the quarterly report: PDF, annex and JSON (no cover message).
@@ -277,8 +279,8 @@ fn report_with_annex<T: Serialize>(
         }
     };
     let settings = pdf::PdfSettings { archival, attachments };
-    let pdf = pdf::render_pdf_with(templates, &format!("{kind}.typ"), pdf_input(report, labels)?, today, &settings)?;
-    Ok(RenderedReport { stem, annex_name, pdf, xlsx, json, message: None })
+    let (pdf, plain_fallback) = pdf::render_pdf_noting_fallback(templates, &format!("{kind}.typ"), pdf_input(report, labels)?, today, &settings)?;
+    Ok(RenderedReport { stem, annex_name, pdf, xlsx, json, message: None, plain_fallback })
 }
 
 /// Renders the year report: PDF, annex and JSON.
@@ -308,6 +310,7 @@ mod tests {
             xlsx: b"xlsx".to_vec(),
             json: b"json".to_vec(),
             message: Some("mail".into()),
+            plain_fallback: false,
         };
         let files = |r: &RenderedReport| -> Vec<(String, Vec<u8>)> { r.files().into_iter().map(|(n, b)| (n, b.to_vec())).collect() };
         let named = |n: &str, b: &str| (n.to_string(), b.as_bytes().to_vec());

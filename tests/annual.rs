@@ -27,13 +27,18 @@ fn json(p: &Path) -> Value {
     serde_json::from_slice(&std::fs::read(p).unwrap()).unwrap()
 }
 
-/// The year report of 2026 made on `today`, which must exit with `exit`: 0 when the year has
-/// ended and the data covers its every month, 1 for an interim view or months without data.
-/// (The generated demo data's broken rows make the monthly and quarterly reports exit 1; the
-/// year report does not count them as findings.)
-fn annual(dir: &Path, data: &str, today: &str, exit: i32) -> Value {
+/// The year report of 2026 made on `today`. It exits 1: the generated demo data has rejected
+/// rows and data-quality warnings, findings in the year report as in the monthly and quarterly
+/// reports. `complete`: the year has ended and the data covers its every month (otherwise the
+/// run warns of an interim view or of months without data).
+fn annual(dir: &Path, data: &str, today: &str, complete: bool) -> Value {
     let out = dir.join(format!("out-{today}"));
-    exits(&["annual", "--data", data, "--out", out.to_str().unwrap(), "--period", "2026", "--today", today], exit);
+    let o = run(&["annual", "--data", data, "--out", out.to_str().unwrap(), "--period", "2026", "--today", today]);
+    let t = text(&o);
+    assert_eq!(o.status.code(), Some(1), "{t}");
+    assert!(t.contains("rows rejected and") && t.contains("data-quality warnings (see the monthly reports)"), "{t}");
+    let incomplete = t.contains("has not ended yet") || t.contains("does not cover every month");
+    assert_eq!(!incomplete, complete, "{t}");
     json(&out.join("2026/jaarrapportage-2026.json"))
 }
 
@@ -47,7 +52,7 @@ fn the_years_quarters_are_the_quarterly_reports() {
     for q in 1..=4 {
         exits(&["quarterly", "--data", &data, "--out", out.to_str().unwrap(), "--period", &format!("2026-Q{q}"), "--today", "2027-01-15"], 1);
     }
-    let a = annual(&dir, &data, "2027-01-15", 0);
+    let a = annual(&dir, &data, "2027-01-15", true);
     let domains = a["domains"].as_array().unwrap();
     for q in 1..=4 {
         let label = format!("2026-Q{q}");
@@ -154,7 +159,7 @@ fn the_years_quarters_are_the_quarterly_reports() {
 fn incomplete_quarters_are_marked_not_zero() {
     let dir = tmp("annual-partial");
     let data = demo(&dir, "2026-04", "2026-12");
-    let a = annual(&dir, &data, "2026-11-20", 1);
+    let a = annual(&dir, &data, "2026-11-20", false);
     let reasons: Vec<&Value> = a["quarters"].as_array().unwrap().iter().map(|q| &q["incomplete_reason"]).collect();
     assert_eq!(reasons, [&Value::from("no_data"), &Value::Null, &Value::Null, &Value::from("not_ended")]);
     let incidents = a["volumes_by_type"].as_array().unwrap().iter().find(|s| s["key"] == "incident").unwrap();
@@ -180,7 +185,7 @@ fn incomplete_quarters_are_marked_not_zero() {
     // With the year before in the data, each school has last year's count.
     let dir2 = tmp("annual-previous");
     let data = demo(&dir2, "2025-10", "2026-12");
-    let a = annual(&dir2, &data, "2027-01-15", 0);
+    let a = annual(&dir2, &data, "2027-01-15", true);
     assert_eq!(a["previous_year_in_data"], true);
     assert!(a["schools"].as_array().unwrap().iter().all(|s| s["previous"].is_u64()));
     let prev: u64 = a["schools"].as_array().unwrap().iter().map(|s| s["previous"].as_u64().unwrap()).sum();
@@ -212,7 +217,7 @@ fn the_years_commentary_is_in_the_year_report() {
         "summary = \"Een jaar met **minder** storingen; #1 blijft het netwerk.\"\n\n[kpi.response_time]\nexplanation = \"Boven de norm, behalve in *juli*.\"\naction = \"Extra bezetting in de zomer\"\nowner = \"Servicedesk\"\n",
     )
     .unwrap();
-    let j = annual(&dir, &data, "2027-01-08", 0);
+    let j = annual(&dir, &data, "2027-01-08", true);
     assert_eq!(j["commentary"]["file"], "toelichting/2026.toml");
     assert_eq!(j["commentary"]["explanations"][0]["key"], "response_time");
     let pdf = pdftotext(&dir.join("out-2027-01-08/2026/jaarrapportage-2026.pdf"));

@@ -23,6 +23,14 @@ fn monthly(data: &Path, out: &Path, today: &str) -> Output {
         .unwrap()
 }
 
+/// The PDF uncompressed (qpdf), so the catalog and the XMP metadata can be read.
+fn raw_pdf(pdf: &Path, scratch: &Path) -> String {
+    let qdf = scratch.join("qdf.pdf");
+    let q = Command::new("qpdf").args(["--qdf", "--object-streams=disable"]).arg(pdf).arg(&qdf).output().expect("qpdf is installed");
+    assert!(q.status.code() == Some(0) || q.status.code() == Some(3), "{}", text(&q));
+    String::from_utf8_lossy(&std::fs::read(&qdf).unwrap()).to_string()
+}
+
 fn sha(p: &Path) -> String {
     slarapport::digest::sha256_hex(&std::fs::read(p).unwrap())
 }
@@ -105,11 +113,7 @@ fn archival_accessible_pdf_with_embedded_data() {
     let pdf = out.join("2026-10/sla-rapportage-2026-10.pdf");
     let check = Command::new("qpdf").arg("--check").arg(&pdf).output().expect("qpdf is installed");
     assert!(check.status.success(), "{}", text(&check));
-    // Uncompressed, so the catalog and the XMP metadata can be read.
-    let qdf = out.join("qdf.pdf");
-    let q = Command::new("qpdf").args(["--qdf", "--object-streams=disable"]).arg(&pdf).arg(&qdf).output().unwrap();
-    assert!(q.status.code() == Some(0) || q.status.code() == Some(3), "{}", text(&q));
-    let raw = String::from_utf8_lossy(&std::fs::read(&qdf).unwrap()).to_string();
+    let raw = raw_pdf(&pdf, &out);
     assert!(raw.contains("<pdfaid:part>3</pdfaid:part>") && raw.contains("<pdfaid:conformance>B</pdfaid:conformance>"), "not PDF/A-3b");
     assert!(raw.contains("<pdfuaid:part>1</pdfuaid:part>"), "not PDF/UA-1");
     assert!(raw.contains("/Lang (nl)"), "no document language");
@@ -135,6 +139,75 @@ fn archival_accessible_pdf_with_embedded_data() {
     let tickets = beside.as_object_mut().unwrap().remove("tickets").unwrap();
     assert!(!tickets.as_array().unwrap().is_empty());
     assert!(model.get("tickets").is_none());
+    assert_eq!(model, beside);
+}
+
+/// The demo's reports settle maluses, so each must be the archival PDF (PDF/A-3b + PDF/UA-1)
+/// with its annex attached, not the plain fallback. The fallback came from headings that
+/// skipped a level (the improvement actions' and escalations' level-3 headings placed under a
+/// chapter heading in the monthly and annual reports).
+#[test]
+fn demo_reports_are_archival() {
+    let out = tmp("demo-archival");
+    let runs: [(&[&str], &str, &str); 3] = [
+        (&["monthly", "--period", "2026-10", "--today", "2026-11-03"], "2026-10/sla-rapportage-2026-10", "nl"),
+        (&["quarterly", "--period", "2026-Q3", "--today", "2026-10-05"], "2026-Q3/kwartaalrapportage-2026-Q3", "nl"),
+        (&["annual", "--period", "2026", "--today", "2027-01-10"], "2026/jaarrapportage-2026", "nl"),
+    ];
+    for (args, stem, lang) in runs {
+        let o = bin().args(args).args(["--data", "fixtures/demo", "--out"]).arg(&out).output().unwrap();
+        let t = text(&o);
+        assert_eq!(o.status.code(), Some(1), "{args:?}: the demo has rejected rows: {t}");
+        assert!(!t.contains("could not be made as PDF/A"), "{args:?}: fell back to a plain PDF: {t}");
+        let pdf = out.join(format!("{stem}.pdf"));
+        let raw = raw_pdf(&pdf, &out);
+        assert!(raw.contains("<pdfaid:part>3</pdfaid:part>") && raw.contains("<pdfaid:conformance>B</pdfaid:conformance>"), "{args:?}: not PDF/A-3b");
+        assert!(raw.contains("<pdfuaid:part>1</pdfuaid:part>"), "{args:?}: not PDF/UA-1");
+        assert!(raw.contains(&format!("/Lang ({lang})")), "{args:?}: no document language");
+        let list = Command::new("pdfdetach").arg("-list").arg(&pdf).output().unwrap();
+        let list = String::from_utf8_lossy(&list.stdout).to_string();
+        let annex = format!("{}-bijlage.xlsx", stem.rsplit('/').next().unwrap());
+        assert!(list.contains(&annex), "{args:?}: the annex is not attached: {list}");
+    }
+}
+
+/// A PDF that could only be made plain (here: a user's template whose heading skips a level,
+/// which PDF/UA-1 refuses) is a finding: the run says so and exits 1, where the same data
+/// with the embedded templates exits 0.
+#[test]
+fn a_plain_fallback_pdf_is_a_finding() {
+    let templates = tmp("fallback-templates");
+    let own = format!("{}\n#heading(level: 1, numbering: none)[Chapter]\n#heading(level: 3, numbering: none)[Skipped a level]\n", include_str!("../templates/monthly.typ"));
+    std::fs::write(templates.join("monthly.typ"), own).unwrap();
+    let args = ["monthly", "--data", "tests/fixtures/all-week", "--period", "2026-10", "--today", "2026-11-03", "--out"];
+    let clean = bin().args(args).arg(tmp("fallback-clean")).output().unwrap();
+    assert_eq!(clean.status.code(), Some(0), "{}", text(&clean));
+    let o = bin().args(args).arg(tmp("fallback-out")).arg("--templates").arg(&templates).output().unwrap();
+    let t = text(&o);
+    assert!(t.contains("could not be made as PDF/A-3b + PDF/UA-1") && t.contains("skipped from heading level"), "{t}");
+    assert_eq!(o.status.code(), Some(1), "{t}");
+}
+
+#[test]
+fn quarterly_pdf_embeds_its_model_and_annex() {
+    let out = tmp("pdfa-quarter");
+    let o = run(&["quarterly", "--data", "tests/fixtures/counting", "--period", "2026-Q4", "--today", "2027-01-05", "--out", out.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    let dir = out.join("2026-Q4");
+    let pdf = dir.join("kwartaalrapportage-2026-Q4.pdf");
+    let list = Command::new("pdfdetach").arg("-list").arg(&pdf).output().unwrap();
+    let list = String::from_utf8_lossy(&list.stdout).to_string();
+    assert!(list.contains("2 embedded files") && list.contains("kwartaalrapportage-2026-Q4-model.json"), "{list}");
+    assert!(list.contains("kwartaalrapportage-2026-Q4-bijlage.xlsx"), "{list}");
+    let saved = out.join("detached-model.json");
+    let d = Command::new("pdfdetach").args(["-savefile", "kwartaalrapportage-2026-Q4-model.json", "-o"]).arg(&saved).arg(&pdf).output().unwrap();
+    assert!(d.status.success(), "{}", text(&d));
+    // The model is the JSON file beside the PDF without its per-ticket list, value for value.
+    let model: serde_json::Value = serde_json::from_slice(&std::fs::read(&saved).unwrap()).unwrap();
+    let mut beside: serde_json::Value = serde_json::from_slice(&std::fs::read(dir.join("kwartaalrapportage-2026-Q4.json")).unwrap()).unwrap();
+    let tickets = beside.as_object_mut().unwrap().remove("tickets").unwrap();
+    assert!(!tickets.as_array().unwrap().is_empty());
+    assert!(model.get("tickets").is_none() && model.get("rejections").is_some());
     assert_eq!(model, beside);
 }
 

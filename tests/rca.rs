@@ -247,3 +247,65 @@ fn the_monthly_report_does_not_count_a_delivery_dated_after_today() {
     let later = p1("2026-06-01");
     assert_eq!((later["rca_status"].as_str(), later["rca_delivered_on"].as_str()), (Some("late"), Some("2026-05-22")), "{later}");
 }
+
+/// Many open preventive measures: the monthly PDF lists every overdue one and then the others
+/// up to 25 rows, with a line of totals pointing to the annex, whose sheet holds every one.
+/// The RCA file of P1A (tests/fixtures/story's tickets) has 32 measures: 6 due 1–6 October,
+/// 24 due 5–28 November, 2 carried out on 20 October.
+#[test]
+fn many_open_measures_are_listed_in_part_and_all_in_the_annex() {
+    use calamine::{Reader, Xlsx, open_workbook};
+    let data = tmp("many-measures");
+    std::fs::copy("tests/fixtures/story/tickets.csv", data.join("tickets.csv")).unwrap();
+    std::fs::create_dir_all(data.join("rca")).unwrap();
+    let mut file = String::from("ticket = \"P1A\"\nauthor = \"J. de Vries\"\ndelivered_on = 2026-10-07\ncause = \"Switch\"\nimpact = \"Geen internet\"\nactions = [\"Switch vervangen\"]\n");
+    let mut measure = |name: String, due: String, done: &str| {
+        file += &format!("\n[[preventive_measures]]\nmeasure = \"{name}\"\nowner = \"Netwerkbeheer\"\ndue_on = {due}\n{done}");
+    };
+    for i in 1..=6 {
+        measure(format!("Maatregel O{i} uitvoeren"), format!("2026-10-0{i}"), "");
+    }
+    for i in 1..=24 {
+        measure(format!("Maatregel N{i:02} uitvoeren"), format!("2026-11-{:02}", 4 + i), "");
+    }
+    for i in 1..=2 {
+        measure(format!("Maatregel D{i} uitvoeren"), "2026-10-25".into(), "done_on = 2026-10-20\n");
+    }
+    std::fs::write(data.join("rca/P1A.toml"), file).unwrap();
+    let monthly = |today: &str| {
+        let out = tmp(&format!("many-measures-{today}"));
+        let o = run(&["monthly", "--data", data.to_str().unwrap(), "--period", "2026-10", "--today", today, "--out", out.to_str().unwrap()]);
+        assert_ne!(o.status.code(), Some(2), "{}", text(&o));
+        let pdf = pdftotext(&out.join("2026-10/sla-rapportage-2026-10.pdf")).split_whitespace().collect::<Vec<_>>().join(" ");
+        (out, pdf)
+    };
+
+    // On 3 November: the 6 overdue and the first 19 of the others (5–23 November); 5 left out.
+    let (out, pdf) = monthly("2026-11-03");
+    for i in 1..=6 {
+        assert!(pdf.contains(&format!("Maatregel O{i} uitvoeren")), "O{i} missing");
+    }
+    for i in 1..=24 {
+        assert_eq!(pdf.contains(&format!("Maatregel N{i:02} uitvoeren")), i <= 19, "N{i:02}");
+    }
+    assert!(!pdf.contains("Maatregel D1"), "a measure carried out is not open");
+    assert!(
+        pdf.contains("30 open maatregelen in totaal, waarvan 6 over tijd; alle staan in de bijlage (blad Preventieve maatregelen)."),
+        "{pdf}"
+    );
+    // The annex has all 30, in the same order, 6 of them marked overdue.
+    let mut wb: Xlsx<_> = open_workbook(out.join("2026-10/sla-rapportage-2026-10-bijlage.xlsx")).unwrap();
+    let sheet = wb.worksheet_range("Preventieve maatregelen").unwrap();
+    let rows: Vec<Vec<String>> = sheet.rows().skip(1).map(|r| r.iter().map(|c| c.to_string()).collect()).collect();
+    assert_eq!(rows.len(), 30);
+    assert_eq!(rows.iter().filter(|r| r[4] == "ja").count(), 6);
+    assert_eq!((rows[0][1].as_str(), rows[6][1].as_str(), rows[29][1].as_str()), ("Maatregel O1 uitvoeren", "Maatregel N01 uitvoeren", "Maatregel N24 uitvoeren"));
+    assert!(rows.iter().all(|r| r[0] == "P1A" && r[2] == "Netwerkbeheer"));
+
+    // On 20 December all 30 are overdue: all are listed (at least the overdue), no line.
+    let (_, pdf) = monthly("2026-12-20");
+    for i in 1..=24 {
+        assert!(pdf.contains(&format!("Maatregel N{i:02} uitvoeren")), "N{i:02} missing");
+    }
+    assert!(!pdf.contains("open maatregelen in totaal"), "{pdf}");
+}

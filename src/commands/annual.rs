@@ -55,6 +55,8 @@ pub fn run(args: &AnnualArgs) -> Result<Outcome> {
         .collect();
     let mut a = build_annual_with(&start.data, &ctx, year, &|q, month, kpis| deliveries[q].apply_to(month, kpis, contract, labels));
     a.commentary = crate::report::commentary::for_annual(&start.data, &a, contract.contract.rules.require_explanations)?;
+    // Rejected rows and warnings are findings here as in the monthly and quarterly reports.
+    let (rejected, warnings) = (start.data.rejections.len() as u64, start.data.warnings.len() as u64);
     start.free_tickets();
     start.progress.stage("making the PDF, the annex and the JSON");
     let rendered = render::annual(&a, labels, templates, today, !args.report.no_archival)?;
@@ -73,6 +75,9 @@ pub fn run(args: &AnnualArgs) -> Result<Outcome> {
         println!("{}: {} domains with a malus{eur}{state}", q.label, m.with_malus);
     }
     let mut outcome = Outcome::Clean;
+    if crate::commands::report_data_findings(rejected, warnings) || rendered.plain_fallback {
+        outcome = Outcome::Findings;
+    }
     if let Some(w) = &start.interim {
         eprintln!("warning: {w}");
         outcome = Outcome::Findings;

@@ -255,6 +255,16 @@ pub fn report_warnings(contract: &LoadedContract, warnings: &[String]) -> Outcom
     if warnings.is_empty() { Outcome::Clean } else { Outcome::Findings }
 }
 
+/// The rejected rows and data-quality warnings of a report over several months (quarterly,
+/// annual), said in one line; `true` (a finding) when there are any.
+pub fn report_data_findings(rejected: u64, warnings: u64) -> bool {
+    let any = rejected > 0 || warnings > 0;
+    if any {
+        eprintln!("warning: {rejected} rows rejected and {warnings} data-quality warnings (see the monthly reports)");
+    }
+    any
+}
+
 /// A note when the reports name the provider by the guideline's placeholder
 /// ("Opdrachtnemer"): the cover, the page headers and the cover message then carry no name.
 fn placeholder_note(contract: &LoadedContract) -> Option<String> {

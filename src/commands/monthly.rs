@@ -121,6 +121,9 @@ pub fn run(args: &MonthlyArgs) -> Result<Outcome> {
     if crate::commands::report_commentary(&r.commentary, &r.meta.period) {
         outcome = Outcome::Findings;
     }
+    if rendered.plain_fallback {
+        outcome = Outcome::Findings;
+    }
     if !acc.balanced {
         eprintln!("warning: the accounting does not balance; please report this as a bug");
         outcome = Outcome::Findings;

@@ -67,8 +67,7 @@ pub fn run(args: &QuarterlyArgs) -> Result<Outcome> {
         eprintln!("warning: this report is made after its due date ({})", q.meta.due_on.map(|d| d.to_string()).unwrap_or_default());
     }
     let mut outcome = crate::commands::report_warnings(contract, &warnings);
-    if q.rejected_rows > 0 || q.warnings > 0 {
-        eprintln!("warning: {} rows rejected and {} data-quality warnings (see the monthly reports)", q.rejected_rows, q.warnings);
+    if crate::commands::report_data_findings(q.rejected_rows, q.warnings) || rendered.plain_fallback {
         outcome = Outcome::Findings;
     }
     if crate::commands::report_commentary(&q.commentary, &q.meta.period) {

@@ -26,6 +26,8 @@ pub struct RenderedReport {
     pub json: Vec<u8>,
     /// Plain text to send with the report (the monthly report only).
     pub message: Option<String>,
+    /// The archival PDF could not be made and `pdf` is a plain tagged one (a finding).
+    pub plain_fallback: bool,
 }
 
 impl RenderedReport {
@@ -167,8 +169,8 @@ pub fn attachments(annex_name: &str, labels: &Labels, json_name: String, json: V
     ]
 }
 
-/// The name of the monthly report model embedded in the PDF: the JSON file without its
-/// per-ticket list (README, "What the PDF carries").
+/// The name of the report model embedded in a monthly or quarterly PDF: the JSON file without
+/// its per-ticket list (README, "What the PDF carries").
 pub fn model_name(stem: &str) -> String {
     format!("{stem}-model.json")
 }
@@ -220,7 +222,7 @@ pub fn monthly(m: &Monthly, labels: &Labels, templates: &TemplateSet, today: Nai
         archival,
         attachments: if archival { attachments(&annex_name, labels, model_name(&stem), model, xlsx.clone()) } else { Vec::new() },
     };
-    let pdf = pdf::render_pdf_with(templates, "monthly.typ", pdf_input, today, &settings)?;
+    let (pdf, plain_fallback) = pdf::render_pdf_noting_fallback(templates, "monthly.typ", pdf_input, today, &settings)?;
     let mail_name = format!("mail/monthly.{}.txt", labels.lang().code());
     let mail = templates
         .files
@@ -236,7 +238,7 @@ pub fn monthly(m: &Monthly, labels: &Labels, templates: &TemplateSet, today: Nai
         stem => stem,
         annex_suffix => labels.get("file.annex_suffix"),
     }, labels.lang())?;
-    Ok(RenderedReport { stem, annex_name, pdf, xlsx, json, message: Some(message) })
+    Ok(RenderedReport { stem, annex_name, pdf, xlsx, json, message: Some(message), plain_fallback })
 }
 
 /// Renders the quarterly report: PDF, annex and JSON (no cover message).
@@ -249,15 +251,19 @@ pub fn quarterly(
 ) -> Result<RenderedReport> {
     let xlsx = annex::quarterly_xlsx(q, labels)?;
     let json = to_json(&q.json_document())?;
-    report_with_annex(q, json, &q.meta.period, "quarterly", xlsx, labels, templates, today, archival)
+    let model = Some(to_json(&q.model_document())?);
+    report_with_annex(q, json, model, &q.meta.period, "quarterly", xlsx, labels, templates, today, archival)
 }
 
 /// A report without a cover message (quarterly, annual): its `json`, its annex `xlsx`, and the
-/// PDF of `{kind}.typ` named by `file.{kind}_stem` (from `report`), with both attached.
+/// PDF of `{kind}.typ` named by `file.{kind}_stem` (from `report`), with the annex and `model`
+/// (`{stem}-model.json`: the JSON without its per-ticket list) or, when there is none, the
+/// whole JSON attached.
 #[allow(clippy::too_many_arguments)]
 fn report_with_annex<T: Serialize>(
     report: &T,
     json: Vec<u8>,
+    model: Option<Vec<u8>>,
     period: &str,
     kind: &str,
     xlsx: Vec<u8>,
@@ -269,10 +275,17 @@ fn report_with_annex<T: Serialize>(
     let key = format!("file.{kind}_stem");
     let stem = file_stem(&render_text(labels.get(&key), minijinja::context! { period => period })?, &key)?;
     let annex_name = annex_name(&stem, labels)?;
-    let attachments = attachments(&annex_name, labels, format!("{stem}.json"), json.clone(), xlsx.clone());
+    let attachments = if !archival {
+        Vec::new()
+    } else {
+        match model {
+            Some(model) => attachments(&annex_name, labels, model_name(&stem), model, xlsx.clone()),
+            None => attachments(&annex_name, labels, format!("{stem}.json"), json.clone(), xlsx.clone()),
+        }
+    };
     let settings = pdf::PdfSettings { archival, attachments };
-    let pdf = pdf::render_pdf_with(templates, &format!("{kind}.typ"), pdf_input(report, labels)?, today, &settings)?;
-    Ok(RenderedReport { stem, annex_name, pdf, xlsx, json, message: None })
+    let (pdf, plain_fallback) = pdf::render_pdf_noting_fallback(templates, &format!("{kind}.typ"), pdf_input(report, labels)?, today, &settings)?;
+    Ok(RenderedReport { stem, annex_name, pdf, xlsx, json, message: None, plain_fallback })
 }
 
 /// Renders the year report: PDF, annex and JSON.
@@ -284,7 +297,7 @@ pub fn annual(
     archival: bool,
 ) -> Result<RenderedReport> {
     let xlsx = annex::annual_xlsx(a, labels)?;
-    report_with_annex(a, to_json(a)?, &a.meta.period, "annual", xlsx, labels, templates, today, archival)
+    report_with_annex(a, to_json(a)?, None, &a.meta.period, "annual", xlsx, labels, templates, today, archival)
 }
 
 #[cfg(test)]
@@ -302,6 +315,7 @@ mod tests {
             xlsx: b"xlsx".to_vec(),
             json: b"json".to_vec(),
             message: Some("mail".into()),
+            plain_fallback: false,
         };
         let files = |r: &RenderedReport| -> Vec<(String, Vec<u8>)> { r.files().into_iter().map(|(n, b)| (n, b.to_vec())).collect() };
         let named = |n: &str, b: &str| (n.to_string(), b.as_bytes().to_vec());

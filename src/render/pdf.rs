@@ -39,6 +39,18 @@ pub fn render_pdf_with(
     today: NaiveDate,
     settings: &PdfSettings,
 ) -> Result<Vec<u8>> {
+    render_pdf_noting_fallback(templates, main, data, today, settings).map(|(pdf, _)| pdf)
+}
+
+/// [`render_pdf_with`], and whether the archival PDF could not be made and a plain tagged
+/// one was made instead (a finding: the report commands then exit 1).
+pub fn render_pdf_noting_fallback(
+    templates: &TemplateSet,
+    main: &str,
+    data: Vec<u8>,
+    today: NaiveDate,
+    settings: &PdfSettings,
+) -> Result<(Vec<u8>, bool)> {
     let attachments: &[Attachment] = if settings.archival { &settings.attachments } else { &[] };
     let world = ReportWorld::with_attachments(templates.clone(), main, data, attachments, today)?;
     let result = typst::compile::<PagedDocument>(&world);
@@ -63,7 +75,7 @@ pub fn render_pdf_with(
         ..PdfOptions::default()
     };
     match typst_pdf::pdf(&document, &options) {
-        Ok(pdf) => Ok(pdf),
+        Ok(pdf) => Ok((pdf, false)),
         Err(diags) if settings.archival => {
             // The archival standards can reject a layout that is otherwise fine (Typst 0.15
             // refuses, for one, a table whose header is repeated on a page without rows). A
@@ -75,7 +87,7 @@ pub fn render_pdf_with(
                 why.join("; ")
             );
             let plain = PdfOptions { standards: PdfStandards::default(), ..options };
-            typst_pdf::pdf(&document, &plain).map_err(|diags| diagnostics_error(&world, &diags))
+            typst_pdf::pdf(&document, &plain).map(|pdf| (pdf, true)).map_err(|diags| diagnostics_error(&world, &diags))
         }
         Err(diags) => Err(diagnostics_error(&world, &diags)),
     }

@@ -84,9 +84,24 @@ pub struct QuarterlyJson<'a> {
     pub tickets: &'a [crate::report::model::TicketRow],
 }
 
+/// The quarterly report model the PDF embeds: the JSON file without its last key, the
+/// per-ticket list (which a rerun compares and the annex does not need; at a million tickets a
+/// year about 250,000 rows and 200 MB of JSON).
+#[derive(Serialize)]
+pub struct QuarterlyModel<'a> {
+    #[serde(flatten)]
+    pub report: &'a QuarterlyReport,
+    pub rejections: &'a [crate::canonical::Rejection],
+}
+
 impl QuarterlyReport {
     pub fn json_document(&self) -> QuarterlyJson<'_> {
         QuarterlyJson { report: self, rejections: &self.rejections, tickets: &self.tickets }
+    }
+
+    /// The model the PDF embeds (see [`QuarterlyModel`]).
+    pub fn model_document(&self) -> QuarterlyModel<'_> {
+        QuarterlyModel { report: self, rejections: &self.rejections }
     }
 }
 

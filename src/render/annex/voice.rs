@@ -1,11 +1,13 @@
 //! The annex sheets of the provider's logs (src/report/voice.rs), the same in the monthly
 //! and the quarterly annex: the period's improvement actions with their list and source, and
-//! (when there) complaints and escalations. Text is written as strings, never formulas.
+//! (when there) complaints and escalations; and the RCAs' open preventive measures, which the
+//! PDF lists only in part. Text is written as strings, never formulas.
 
 use chrono::NaiveDate;
 use rust_xlsxwriter::Worksheet;
 
 use super::workbook::{Book, Cells, Res, cell_text, cix, excel_date_from};
+use crate::report::model::OpenMeasure;
 use crate::report::voice::{ActionItem, ComplaintSection, ImprovementSection, Voice};
 use crate::voice::commentary::{Block, Commentary};
 
@@ -60,6 +62,38 @@ pub(super) fn voice_sheets(b: &mut Book, voice: &Voice) -> Res {
         escalations_sheet(b, c)?;
     }
     Ok(())
+}
+
+/// Every open preventive measure of the RCA files (the PDF lists the overdue ones and the
+/// first of the others), in the report's order; no sheet when none is open.
+pub(super) fn measures_sheet(b: &mut Book, measures: &[OpenMeasure]) -> Res {
+    if measures.is_empty() {
+        return Ok(());
+    }
+    let mut ws = log_sheet(
+        b,
+        "story.measures.sheet",
+        &[
+            ("pdf.ticket", 14.0),
+            ("story.measures.measure", 50.0),
+            ("story.measures.owner", 20.0),
+            ("story.measures.due", 12.0),
+            ("story.measures.overdue_column", 14.0),
+        ],
+    )?;
+    let mut row = 1;
+    {
+        let mut c = b.cells(&mut ws);
+        for m in measures {
+            c.log_text(row, 0, &m.ticket_id)?;
+            c.log_text(row, 1, &m.measure)?;
+            c.log_text(row, 2, m.owner.as_deref().unwrap_or(""))?;
+            c.log_date(row, 3, m.due_on)?;
+            c.log_label(row, 4, if m.overdue { "xlsx.yes" } else { "xlsx.no" })?;
+            row += 1;
+        }
+    }
+    push_log(b, ws, row - 1, 4)
 }
 
 /// `ws` with an autofilter over its `rows` rows (from row 1) and columns up to `last_col`,

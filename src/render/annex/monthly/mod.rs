@@ -43,7 +43,7 @@
 //! each, followed by a line saying how many more the JSON file holds.
 
 use crate::render::annex::changes::changes_sheets;
-use crate::render::annex::voice::{commentary_sheet, voice_sheets};
+use crate::render::annex::voice::{commentary_sheet, measures_sheet, voice_sheets};
 use crate::render::annex::workbook::{Book, LIST_ROWS_PER_SHEET, Res, annex_error, properties};
 use crate::error::Result;
 use crate::i18n::{Labels, month_label};
@@ -90,6 +90,7 @@ fn write_workbook(m: &Monthly, labels: &Labels, rows_per_sheet: usize) -> Res<Ve
     recurring_sheet(&mut b, r)?;
     p1_sheets(&mut b, r)?;
     priority_override_sheets(&mut b, r)?;
+    measures_sheet(&mut b, &r.open_measures)?;
     voice_sheets(&mut b, &r.voice)?;
     commentary_sheet(&mut b, &r.commentary)?;
     ticket_sheets(&mut b, m)?;

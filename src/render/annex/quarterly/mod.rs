@@ -19,7 +19,7 @@ mod kpi;
 mod tests;
 
 use crate::render::annex::changes::changes_sheets;
-use crate::render::annex::voice::{commentary_sheet, voice_sheets};
+use crate::render::annex::voice::{commentary_sheet, measures_sheet, voice_sheets};
 use crate::render::annex::workbook::{Book, Cells, LIST_ROWS_PER_SHEET, Res, annex_error, cix, properties, rix};
 use crate::error::Result;
 use crate::i18n::{Labels, month_label, period_label};
@@ -54,6 +54,7 @@ fn write_workbook(q: &QuarterlyReport, labels: &Labels) -> Res<Vec<u8>> {
     change_counts_sheet(&mut b, q)?;
     let charts = charts_sheet(&mut b, q, &Sources { kpi_sheet, score_rows, trends_sheet })?;
     b.insert_second(charts);
+    measures_sheet(&mut b, &q.open_measures)?;
     voice_sheets(&mut b, &q.voice)?;
     commentary_sheet(&mut b, &q.commentary)?;
     if let Some(ch) = &q.rerun_changes {

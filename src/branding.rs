@@ -28,7 +28,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use crate::contract::LoadedContract;
-use crate::error::Error;
+use crate::error::{Error, Result};
 
 /// The file looked for in the data folder when `--branding` is not given.
 pub const BRANDING_FILE: &str = "branding.toml";
@@ -112,7 +112,7 @@ pub struct Branding {
 impl Branding {
     /// The branding of a run: `explicit` (`--branding FILE`) if given, else `branding.toml`
     /// in the data folder if it exists, else the built-in look.
-    pub fn resolve(explicit: Option<&Path>, data_dir: Option<&Path>) -> Result<Branding, Error> {
+    pub fn resolve(explicit: Option<&Path>, data_dir: Option<&Path>) -> Result<Branding> {
         match (explicit, data_dir) {
             (Some(p), _) => Branding::load(p),
             (None, Some(d)) if d.join(BRANDING_FILE).is_file() => Branding::load(&d.join(BRANDING_FILE)),
@@ -121,7 +121,7 @@ impl Branding {
     }
 
     /// Reads and checks a branding file; the logo path is relative to the file's folder.
-    pub fn load(path: &Path) -> Result<Branding, Error> {
+    pub fn load(path: &Path) -> Result<Branding> {
         let bytes = crate::limits::read_file(path, crate::limits::MAX_SMALL_FILE_BYTES, "branding file").map_err(|e| {
             e.with_hint("pass an existing file with --branding, or leave it out for the built-in look")
         })?;
@@ -136,13 +136,13 @@ impl Branding {
 
     /// Parses branding TOML; `name` is used in messages, `base` is the folder `logo` is
     /// relative to.
-    pub fn parse(text: &str, name: &str, base: &Path) -> Result<Branding, Error> {
+    pub fn parse(text: &str, name: &str, base: &Path) -> Result<Branding> {
         let f: BrandingFile = toml::from_str(text).map_err(|e| {
             Error::new(format!("branding file {name}: {}", e.to_string().trim_end()))
                 .with_hint(format!("a branding file may hold these keys: {BRANDING_KEYS}"))
                 .with_hint("`slarapport init DIR` writes a commented example")
         })?;
-        let text_key = |key: &str, v: Option<String>| -> Result<Option<String>, Error> {
+        let text_key = |key: &str, v: Option<String>| -> Result<Option<String>> {
             match v {
                 Some(s) if s.trim().is_empty() => Err(Error::new(format!("branding file {name}: {key} is empty"))
                     .with_hint(format!("fill in {key}, or leave the key out"))),
@@ -216,7 +216,7 @@ impl Branding {
 }
 
 /// `#rgb` or `#rrggbb` → `#rrggbb` (lower case).
-fn parse_colour(value: &str, key: &str, name: &str) -> Result<String, Error> {
+fn parse_colour(value: &str, key: &str, name: &str) -> Result<String> {
     let v = value.trim();
     let hex = v.strip_prefix('#').unwrap_or("");
     let ok = matches!(hex.len(), 3 | 6) && hex.chars().all(|c| c.is_ascii_hexdigit());
@@ -243,36 +243,37 @@ fn contrast(a: &str, b: &str) -> f64 {
 
 /// Reads `path` (given as `rel` in the file `name`) and checks it is an SVG or PNG that Typst
 /// can decode.
-fn read_logo(path: &Path, rel: &str, name: &str) -> Result<Logo, Error> {
+fn read_logo(path: &Path, rel: &str, name: &str) -> Result<Logo> {
+    // Every message names the branding file and the logo as written there.
+    let bad = |what: std::fmt::Arguments| Error::new(format!("branding file {name}: logo \"{rel}\" {what}"));
+    let unreadable = |e: std::io::Error| bad(format_args!("cannot be read: {} ({e})", path.display()));
     let ext = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
     let format = match ext.as_deref() {
         Some("svg") => LogoFormat::Svg,
         Some("png") => LogoFormat::Png,
         _ => {
-            return Err(Error::new(format!("branding file {name}: logo \"{rel}\" is not an SVG or PNG file"))
+            return Err(bad(format_args!("is not an SVG or PNG file"))
                 .with_hint("export the logo as SVG (best: sharp at any size) or PNG, and name the file *.svg or *.png"));
         }
     };
     let meta = std::fs::metadata(path).map_err(|e| {
-        Error::new(format!("branding file {name}: logo \"{rel}\" cannot be read: {} ({e})", path.display()))
-            .with_hint("the logo path is relative to the folder of the branding file; put the logo there or fix the path")
+        unreadable(e).with_hint("the logo path is relative to the folder of the branding file; put the logo there or fix the path")
     })?;
     if !meta.is_file() {
-        return Err(Error::new(format!("branding file {name}: logo \"{rel}\" is not a file: {}", path.display()))
+        return Err(bad(format_args!("is not a file: {}", path.display()))
             .with_hint("the logo path is relative to the folder of the branding file"));
     }
     if meta.len() as usize > crate::limits::MAX_LOGO_BYTES {
-        return Err(Error::new(format!(
-            "branding file {name}: logo \"{rel}\" is {} KiB, more than the {} KiB a logo may be",
+        return Err(bad(format_args!(
+            "is {} KiB, more than the {} KiB a logo may be",
             meta.len() / 1024,
             crate::limits::MAX_LOGO_BYTES / 1024
         ))
         .with_hint("export the logo smaller: a PNG of 600 pixels wide is plenty, an SVG is smaller still"));
     }
-    let bytes = std::fs::read(path)
-        .map_err(|e| Error::new(format!("branding file {name}: logo \"{rel}\" cannot be read: {} ({e})", path.display())))?;
+    let bytes = std::fs::read(path).map_err(unreadable)?;
     check_logo(&bytes, format).map_err(|why| {
-        Error::new(format!("branding file {name}: logo \"{rel}\" ({}) {why}", path.display())).with_hint(match format {
+        bad(format_args!("({}) {why}", path.display())).with_hint(match format {
             LogoFormat::Svg => "save the logo again as plain SVG (with xmlns=\"http://www.w3.org/2000/svg\"), or use a PNG",
             LogoFormat::Png => "save the logo again as PNG, or use an SVG",
         })
@@ -330,7 +331,7 @@ mod tests {
         d
     }
 
-    fn parse_in(d: &Path, toml: &str) -> Result<Branding, Error> {
+    fn parse_in(d: &Path, toml: &str) -> Result<Branding> {
         std::fs::write(d.join("branding.toml"), toml).unwrap();
         Branding::load(&d.join("branding.toml"))
     }
@@ -401,6 +402,22 @@ mod tests {
             assert!(e.message.contains("branding.toml"), "{toml}: {e}");
             assert!(!e.hints.is_empty(), "{toml}: no hint");
         }
+    }
+
+    /// The logo's messages in full: branding file, logo as written, then what is wrong.
+    #[test]
+    fn a_logo_error_names_the_branding_file_and_the_logo() {
+        let d = dir("logo-messages");
+        std::fs::write(d.join("fake.png"), b"not a png").unwrap();
+        let (missing, fake) = (d.join("missing.svg"), d.join("fake.png"));
+        let e = read_logo(&missing, "missing.svg", "huisstijl.toml").unwrap_err();
+        let why = std::fs::metadata(&missing).unwrap_err();
+        assert_eq!(e.message, format!("branding file huisstijl.toml: logo \"missing.svg\" cannot be read: {} ({why})", missing.display()));
+        let e = read_logo(&fake, "fake.png", "huisstijl.toml").unwrap_err();
+        assert_eq!(
+            e.message,
+            format!("branding file huisstijl.toml: logo \"fake.png\" ({}) is not a PNG file (its first bytes are not a PNG signature)", fake.display())
+        );
     }
 
     #[test]

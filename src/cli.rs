@@ -8,7 +8,7 @@ use std::io::Write;
 use clap::{CommandFactory, Parser, Subcommand};
 
 use crate::commands::{self, Outcome};
-use crate::error::Error;
+use crate::error::{Error, Result};
 
 #[derive(Parser)]
 #[command(name = "slarapport", version = crate::VERSION, about = "SLA reports, KPI scores and malus from ITSM ticket exports")]
@@ -61,7 +61,7 @@ pub fn command() -> clap::Command {
 }
 
 /// Runs the parsed command.
-pub fn run(cli: &Cli) -> Result<Outcome, Error> {
+pub fn run(cli: &Cli) -> Result<Outcome> {
     match &cli.command {
         Command::Monthly(a) => commands::monthly::run(a),
         Command::Check(a) => commands::check::run(a),
@@ -84,7 +84,7 @@ pub fn run(cli: &Cli) -> Result<Outcome, Error> {
 }
 
 /// The man page (roff): the command, its options, and every subcommand with its options.
-pub fn man_page() -> Result<Vec<u8>, Error> {
+pub fn man_page() -> Result<Vec<u8>> {
     let cmd = command();
     let mut out = Vec::new();
     let man = clap_mangen::Man::new(cmd.clone());
@@ -118,7 +118,7 @@ pub fn man_page() -> Result<Vec<u8>, Error> {
     Ok(out)
 }
 
-fn print_bytes(bytes: &[u8]) -> Result<Outcome, Error> {
+fn print_bytes(bytes: &[u8]) -> Result<Outcome> {
     let mut stdout = std::io::stdout().lock();
     match stdout.write_all(bytes).and_then(|_| stdout.flush()) {
         Ok(()) => Ok(Outcome::Clean),

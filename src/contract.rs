@@ -14,7 +14,7 @@ use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
 use crate::clock::{BusinessClock, HolidayRule};
-use crate::error::Error;
+use crate::error::{Error, Result};
 use crate::ticket::{Level, Priority, TicketType};
 
 /// The guideline's contract, embedded in the binary.
@@ -367,7 +367,7 @@ pub const LOG_KPIS: &[&str] = &["improvement_actions", "complaints"];
 impl LoadedContract {
     /// The contract to use: `explicit` if given, else `contract.toml` in the data folder if it
     /// exists, else the embedded guideline.
-    pub fn resolve(explicit: Option<&Path>, data_dir: Option<&Path>) -> Result<Self, Error> {
+    pub fn resolve(explicit: Option<&Path>, data_dir: Option<&Path>) -> Result<Self> {
         let path = match (explicit, data_dir) {
             (Some(p), _) => Some(p.to_path_buf()),
             (None, Some(d)) if d.join("contract.toml").is_file() => Some(d.join("contract.toml")),
@@ -389,7 +389,7 @@ impl LoadedContract {
         Self::parse(DEFAULT_CONTRACT, ContractSource::Embedded).expect("embedded contract is valid")
     }
 
-    pub fn parse(text: &str, source: ContractSource) -> Result<Self, Error> {
+    pub fn parse(text: &str, source: ContractSource) -> Result<Self> {
         let contract: Contract = toml::from_str(text).map_err(|e| {
             Error::new(format!("contract {source}: {}", e.to_string().trim_end()))
                 .with_hint("compare with the embedded contract: `slarapport contract --toml` prints it")
@@ -544,7 +544,7 @@ pub fn minutes_text(m: i64) -> String {
 type Invalid<'a> = &'a dyn Fn(&str, String) -> Error;
 
 /// Every target of a table (`key` e.g. `targets.incident`) from 0 to a year of minutes.
-fn check_targets(table: &TargetTable, key: &str, invalid: Invalid) -> Result<(), Error> {
+fn check_targets(table: &TargetTable, key: &str, invalid: Invalid) -> Result<()> {
     for p in Priority::ALL {
         let t = table.get(p);
         for (field, v) in [("response_minutes", t.response_minutes), ("resolution_minutes", t.resolution_minutes)] {
@@ -554,14 +554,14 @@ fn check_targets(table: &TargetTable, key: &str, invalid: Invalid) -> Result<(),
     Ok(())
 }
 
-fn check_minutes(key: &str, v: i64, invalid: Invalid) -> Result<(), Error> {
+fn check_minutes(key: &str, v: i64, invalid: Invalid) -> Result<()> {
     if (0..=MAX_TARGET_MINUTES).contains(&v) {
         return Ok(());
     }
     Err(invalid(key, format!("is {v}; a target must be 0 to {MAX_TARGET_MINUTES} minutes (a year)")))
 }
 
-fn check_workdays(key: &str, v: u32, invalid: Invalid) -> Result<(), Error> {
+fn check_workdays(key: &str, v: u32, invalid: Invalid) -> Result<()> {
     if v <= MAX_TERM_WORKDAYS {
         return Ok(());
     }
@@ -569,14 +569,14 @@ fn check_workdays(key: &str, v: u32, invalid: Invalid) -> Result<(), Error> {
 }
 
 /// A number from `min` to `max` (a NaN or an infinity is neither).
-fn check_number(key: &str, v: f64, min: f64, max: f64, invalid: Invalid) -> Result<(), Error> {
+fn check_number(key: &str, v: f64, min: f64, max: f64, invalid: Invalid) -> Result<()> {
     if v.is_finite() && (min..=max).contains(&v) {
         return Ok(());
     }
     Err(invalid(key, format!("is {v}; it must be a number from {min} to {max}")))
 }
 
-fn validate_domains(c: &Contract, invalid: Invalid) -> Result<(), Error> {
+fn validate_domains(c: &Contract, invalid: Invalid) -> Result<()> {
     let bands = &c.scoring.bands;
     if bands.is_empty() {
         return Err(invalid("scoring.bands", "is empty; give at least one band (min_score_pct = 0.0)".into()));

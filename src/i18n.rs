@@ -8,7 +8,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::error::Error;
+use crate::error::{Error, Result};
 
 
 /// The language of a report: Dutch (the default) or English. It picks the label table and
@@ -40,7 +40,7 @@ pub struct Labels(pub BTreeMap<String, String>, #[serde(skip)] Lang);
 impl Labels {
     /// The embedded table for `lang`.
     #[cfg(test)]
-    pub fn embedded(lang: Lang) -> Result<Labels, Error> {
+    pub fn embedded(lang: Lang) -> Result<Labels> {
         // In the template set's order (sorted by path), as `render::labels` reads a set.
         let files: BTreeMap<&str, &[u8]> = crate::assets::EMBEDDED_TEMPLATES.iter().map(|(p, c)| (*p, c.as_bytes())).collect();
         Labels::from_files(files.into_iter(), lang, "embedded")
@@ -48,7 +48,7 @@ impl Labels {
 
     /// Merges `lang/{lang}.toml` and every `lang/{lang}-*.toml` among `files` (path, bytes).
     /// A key defined in two parts is an error, so no part silently wins.
-    pub fn from_files<'a>(files: impl Iterator<Item = (&'a str, &'a [u8])>, lang: Lang, origin: &str) -> Result<Labels, Error> {
+    pub fn from_files<'a>(files: impl Iterator<Item = (&'a str, &'a [u8])>, lang: Lang, origin: &str) -> Result<Labels> {
         let main = format!("lang/{}.toml", lang.code());
         let prefix = format!("lang/{}-", lang.code());
         let mut map: BTreeMap<String, String> = BTreeMap::new();
@@ -74,7 +74,7 @@ impl Labels {
     }
 
     /// One table file, flattened to dotted keys.
-    fn parse(text: &str, name: &str) -> Result<BTreeMap<String, String>, Error> {
+    fn parse(text: &str, name: &str) -> Result<BTreeMap<String, String>> {
         let value: toml::Table = toml::from_str(text)
             .map_err(|e| Error::new(format!("translation table {name}: {e}")))?;
         let mut map = BTreeMap::new();

@@ -10,7 +10,7 @@
 use std::io::Read;
 use std::path::Path;
 
-use crate::error::Error;
+use crate::error::{Error, Result};
 
 /// The largest data file read: `tickets.csv`, an export, `calls.csv`, `measurements.csv`.
 pub const MAX_DATA_FILE_BYTES: u64 = 2 << 30;
@@ -58,7 +58,7 @@ pub fn shown(value: &str) -> std::borrow::Cow<'_, str> {
 /// Reads the regular file `path` whole, at most `limit` bytes. A named pipe, a device or a
 /// folder is refused without waiting on it (opened non-blocking, checked on the open file,
 /// so it cannot be swapped in between); a larger file is refused before it is read.
-pub fn read_file(path: &Path, limit: u64, what: &str) -> Result<Vec<u8>, Error> {
+pub fn read_file(path: &Path, limit: u64, what: &str) -> Result<Vec<u8>> {
     let mut options = std::fs::OpenOptions::new();
     options.read(true);
     #[cfg(unix)]
@@ -66,7 +66,7 @@ pub fn read_file(path: &Path, limit: u64, what: &str) -> Result<Vec<u8>, Error> 
         use std::os::unix::fs::OpenOptionsExt;
         options.custom_flags(libc::O_NONBLOCK);
     }
-    let cannot = |e: std::io::Error| Error::new(format!("cannot read {what} {}: {e}", path.display()));
+    let cannot = |e: std::io::Error| Error::cannot_read(format_args!("{what} {}", path.display()), e);
     let file = options.open(path).map_err(cannot)?;
     let meta = file.metadata().map_err(cannot)?;
     if !meta.is_file() {
@@ -87,7 +87,7 @@ pub fn read_file(path: &Path, limit: u64, what: &str) -> Result<Vec<u8>, Error> 
 }
 
 /// [`read_file`] for a text file (UTF-8).
-pub fn read_text_file(path: &Path, limit: u64, what: &str) -> Result<String, Error> {
+pub fn read_text_file(path: &Path, limit: u64, what: &str) -> Result<String> {
     let bytes = read_file(path, limit, what)?;
     String::from_utf8(bytes).map_err(|e| {
         Error::new(format!("{what} {} is not UTF-8 text (byte {} is not)", path.display(), e.utf8_error().valid_up_to() + 1))

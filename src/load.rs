@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 use crate::canonical::{read_tickets_table, InputFile, Rejection, TicketIntake, Warning};
 use crate::contract::LoadedContract;
-use crate::error::Error;
+use crate::error::{Error, Result};
 use crate::mapping::{LoadedMapping, MappingReport};
 use crate::table::{file_name, is_xlsx, Cells, CsvTable, SheetTable};
 use crate::ticket::Ticket;
@@ -68,7 +68,7 @@ impl DataSet {
 /// Reads and validates canonical ticket CSV bytes into a data set of only those tickets (the
 /// tests' way to a report from a few rows).
 #[cfg(test)]
-pub(crate) fn load_tickets_csv(bytes: &[u8], file: &str, contract: &LoadedContract) -> Result<DataSet, Error> {
+pub(crate) fn load_tickets_csv(bytes: &[u8], file: &str, contract: &LoadedContract) -> Result<DataSet> {
     crate::canonical::read_tickets_csv(bytes, file, contract).map(|t| DataSet::from_tickets(t, None))
 }
 
@@ -84,12 +84,12 @@ pub struct TicketSource {
 
 /// Reads the data folder `dir`: `DIR/mapping.toml` when it exists, else `tickets.csv`, else
 /// `tickets.xlsx`, plus the optional `calls.csv` and `measurements.csv`.
-pub fn load_data_dir(dir: &Path, contract: &LoadedContract) -> Result<DataSet, Error> {
+pub fn load_data_dir(dir: &Path, contract: &LoadedContract) -> Result<DataSet> {
     load_data_dir_from(dir, contract, &TicketSource::default())
 }
 
 /// Reads the data folder `dir`, the tickets from `source` (see [`TicketSource`]).
-pub fn load_data_dir_from(dir: &Path, contract: &LoadedContract, source: &TicketSource) -> Result<DataSet, Error> {
+pub fn load_data_dir_from(dir: &Path, contract: &LoadedContract, source: &TicketSource) -> Result<DataSet> {
     if !dir.is_dir() {
         return Err(Error::new(format!("data folder {} does not exist", dir.display()))
             .with_hint("pass the folder that holds tickets.csv with --data"));
@@ -139,7 +139,7 @@ pub fn load_data_dir_from(dir: &Path, contract: &LoadedContract, source: &Ticket
         }
     };
     data.dir = dir.to_path_buf();
-    let read_optional = |name: &str| -> Result<Option<Vec<u8>>, Error> {
+    let read_optional = |name: &str| -> Result<Option<Vec<u8>>> {
         let p = dir.join(name);
         if !p.exists() {
             return Ok(None);
@@ -178,7 +178,7 @@ pub fn load_data_dir_from(dir: &Path, contract: &LoadedContract, source: &Ticket
 
 /// Reads the logs the data folder has into `data` (their rows, rejections and file
 /// accounting). Complaints first: an improvement action may name a complaint as its source.
-fn load_logs(dir: &Path, contract: &LoadedContract, data: &mut DataSet) -> Result<(), Error> {
+fn load_logs(dir: &Path, contract: &LoadedContract, data: &mut DataSet) -> Result<()> {
     let add = |data: &mut DataSet, name: &str, t: &CsvTable, rejections: Vec<Rejection>| {
         data.files.push(InputFile { name: name.into(), sha256: t.sha256.clone(), rows: t.height as u64 });
         data.rejections.extend(rejections);

@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::Error;
+use crate::error::{Error, Result};
 use crate::digest::sha256_hex;
 use crate::render::world::TemplateSet;
 
@@ -109,17 +109,22 @@ pub fn canonical(p: &Path) -> String {
 
 /// The report JSON in the report folder `dir`, named by its manifest (the output that ends
 /// in `.json`); `None` when the folder holds no report.
-pub fn report_json_in(dir: &Path) -> Result<Option<PathBuf>, Error> {
+pub fn report_json_in(dir: &Path) -> Result<Option<PathBuf>> {
     let manifest = dir.join(MANIFEST);
     let Ok(meta) = std::fs::metadata(&manifest) else { return Ok(None) };
-    if !meta.is_file() || meta.len() > 64 << 20 {
-        return Err(Error::new(format!("{} is not a slarapport manifest (not a regular file of at most 64 MB)", manifest.display())));
-    }
-    let bytes = std::fs::read(&manifest).map_err(|e| Error::new(format!("cannot read {}: {e}", manifest.display())))?;
-    let m: Manifest = serde_json::from_slice(&bytes)
-        .map_err(|e| Error::new(format!("{} is not a slarapport manifest: {e}", manifest.display())))?;
+    let m = read_manifest(&manifest, &meta, |e| e)?;
     let json = m.outputs.iter().map(|o| o.name.as_str()).find(|n| n.ends_with(".json") && !n.contains('/') && *n != MANIFEST);
     Ok(json.map(|n| dir.join(n)))
+}
+
+/// The manifest at `path` (whose metadata is `meta`), bounded before it is read; `hinted`
+/// adds the caller's hint to the errors about the file itself (not to a parse error).
+fn read_manifest(path: &Path, meta: &std::fs::Metadata, hinted: impl Fn(Error) -> Error) -> Result<Manifest> {
+    if !meta.is_file() || meta.len() > 64 << 20 {
+        return Err(hinted(Error::new(format!("{} is not a slarapport manifest (not a regular file of at most 64 MB)", path.display()))));
+    }
+    let bytes = std::fs::read(path).map_err(|e| hinted(Error::cannot_read(path.display(), e)))?;
+    serde_json::from_slice(&bytes).map_err(|e| Error::new(format!("{} is not a slarapport manifest: {e}", path.display())))
 }
 
 /// The SHA-256 of a regular file, read in pieces: a FIFO, a device or a folder is refused
@@ -179,16 +184,11 @@ pub struct Mismatch {
 
 /// Recomputes every hash of the manifest in `dir` and lists what no longer matches: every
 /// finding, not the first. A manifest that lists no inputs or no outputs is refused.
-pub fn verify(dir: &Path) -> Result<(Manifest, Vec<Mismatch>), Error> {
+pub fn verify(dir: &Path) -> Result<(Manifest, Vec<Mismatch>)> {
     let path = dir.join(MANIFEST);
     let hint = "pass the folder of one report (e.g. rapporten/2026-10), which holds manifest.json";
-    let meta = std::fs::metadata(&path).map_err(|e| Error::new(format!("cannot read {}: {e}", path.display())).with_hint(hint))?;
-    if !meta.is_file() || meta.len() > 64 << 20 {
-        return Err(Error::new(format!("{} is not a slarapport manifest (not a regular file of at most 64 MB)", path.display())).with_hint(hint));
-    }
-    let bytes = std::fs::read(&path).map_err(|e| Error::new(format!("cannot read {}: {e}", path.display())).with_hint(hint))?;
-    let m: Manifest = serde_json::from_slice(&bytes)
-        .map_err(|e| Error::new(format!("{} is not a slarapport manifest: {e}", path.display())))?;
+    let meta = std::fs::metadata(&path).map_err(|e| Error::cannot_read(path.display(), e).with_hint(hint))?;
+    let m = read_manifest(&path, &meta, |e| e.with_hint(hint))?;
     if m.inputs.is_empty() || m.outputs.is_empty() {
         return Err(Error::new(format!(
             "{} lists no {}: there is nothing to verify",
@@ -261,5 +261,29 @@ mod tests {
         assert_eq!(read("\"embedded\""), Origin::Embedded);
         assert_eq!(read("\"/srv/sla/templates\""), Origin::Path("/srv/sla/templates".into()));
         assert_eq!(Origin::of(None), Origin::Embedded);
+    }
+
+    /// `verify` and `report_json_in` read a manifest the same way; only `verify` adds its hint,
+    /// and a parse error never carries it.
+    #[test]
+    fn a_manifest_that_is_not_one_is_named_with_the_callers_hint() {
+        let d = std::env::temp_dir().join(format!("slarapport-manifest-read-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&d);
+        std::fs::create_dir_all(d.join(MANIFEST)).unwrap();
+        let path = d.join(MANIFEST);
+        let hint = "pass the folder of one report (e.g. rapporten/2026-10), which holds manifest.json";
+        let not_a_file = format!("{} is not a slarapport manifest (not a regular file of at most 64 MB)", path.display());
+        let e = verify(&d).unwrap_err();
+        assert_eq!((e.message.as_str(), e.hints.as_slice()), (not_a_file.as_str(), [hint.to_string()].as_slice()));
+        let e = report_json_in(&d).unwrap_err();
+        assert_eq!((e.message.as_str(), e.hints.len()), (not_a_file.as_str(), 0));
+
+        std::fs::remove_dir(&path).unwrap();
+        std::fs::write(&path, "not json").unwrap();
+        let not_json = format!("{} is not a slarapport manifest: expected ident at line 1 column 2", path.display());
+        for e in [verify(&d).unwrap_err(), report_json_in(&d).unwrap_err()] {
+            assert_eq!((e.message.as_str(), e.hints.len()), (not_json.as_str(), 0));
+        }
+        std::fs::remove_dir_all(&d).unwrap();
     }
 }

@@ -20,7 +20,7 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use crate::error::Error;
+use crate::error::{Error, Result};
 
 /// The folder inside a report's folder that keeps the reports it replaced.
 pub const VERSIONS: &str = "versies";
@@ -30,10 +30,10 @@ pub const VERSIONS: &str = "versies";
 const UNFINISHED: &str = ".slarapport-unfinished";
 
 /// Writes `bytes` to `path` atomically (same-folder temp file + rename).
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Error> {
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir)
-        .map_err(|e| Error::new(format!("cannot create folder {}: {e}", dir.display())))?;
+        .map_err(|e| Error::cannot_create_folder(dir.display(), e))?;
     let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
     let tmp: PathBuf = dir.join(format!(".{name}.{}.tmp", std::process::id()));
     let result = write_synced(&tmp, bytes).and_then(|()| std::fs::rename(&tmp, path));
@@ -130,11 +130,11 @@ impl Drop for FolderLock {
 
 impl FolderLock {
     /// Locks the report folder `dir` (created only when its report is written).
-    pub fn acquire(dir: &Path) -> Result<FolderLock, Error> {
+    pub fn acquire(dir: &Path) -> Result<FolderLock> {
         let parent = dir.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
         let name = dir.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_else(|| "report".into());
         std::fs::create_dir_all(parent)
-            .map_err(|e| Error::new(format!("cannot create folder {}: {e}", parent.display())))?;
+            .map_err(|e| Error::cannot_create_folder(parent.display(), e))?;
         let lock_path = parent.join(format!(".{name}.lock"));
         let busy = || {
             Error::new(format!("another slarapport run is making the report in {}", dir.display()))
@@ -204,7 +204,7 @@ impl FolderLock {
     /// Brings the folder to a whole report after a run that died (or failed) half-way:
     /// a swap that happened is finished (the old report moved into `versies/`), a fresh
     /// folder that was not swapped in is removed. Says what it did, if anything.
-    fn recover(&self) -> Result<Option<String>, Error> {
+    fn recover(&self) -> Result<Option<String>> {
         let (dir, fresh, old) = (&self.dir, self.fresh(), self.old());
         let io = |e: std::io::Error| {
             Error::new(format!("cannot finish the interrupted replacement of the report in {}: {e}", dir.display()))
@@ -316,7 +316,7 @@ pub fn write_report(
     dir: &Path,
     files: &[(String, &[u8])],
     mut manifest: crate::manifest::Manifest,
-) -> Result<Vec<PathBuf>, Error> {
+) -> Result<Vec<PathBuf>> {
     let fresh = lock.fresh();
     fn io(what: &Path) -> impl Fn(std::io::Error) -> Error + '_ {
         move |e| write_error(what, e)
@@ -457,7 +457,7 @@ mod tests {
         ["a.pdf", "a-bijlage.xlsx", "a.json", "a.txt"].iter().map(|n| (n.to_string(), format!("{n} of {made_on}").into_bytes())).collect()
     }
 
-    fn write(lock: &FolderLock, dir: &Path, made_on: &str) -> Result<Vec<PathBuf>, Error> {
+    fn write(lock: &FolderLock, dir: &Path, made_on: &str) -> Result<Vec<PathBuf>> {
         let files = report(made_on);
         let refs: Vec<(String, &[u8])> = files.iter().map(|(n, b)| (n.clone(), b.as_slice())).collect();
         write_report(lock, dir, &refs, manifest(made_on))

@@ -8,7 +8,7 @@ use chrono::{DateTime, Datelike, Days, Months, NaiveDate, Utc};
 use serde::Serialize;
 
 use crate::clock::BusinessClock;
-use crate::error::Error;
+use crate::error::{Error, Result};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -29,7 +29,7 @@ pub struct Period {
 }
 
 /// A report period lies in the years of the contract calendar (2000–2100).
-fn check_year(s: &str, year: i32) -> Result<(), Error> {
+fn check_year(s: &str, year: i32) -> Result<()> {
     let years = crate::contract::CALENDAR_YEARS;
     if years.contains(&year) {
         return Ok(());
@@ -59,7 +59,7 @@ impl Period {
     }
 
     /// Parses `YYYY-MM`.
-    pub fn parse_month(s: &str) -> Result<Period, Error> {
+    pub fn parse_month(s: &str) -> Result<Period> {
         let bad = || {
             Error::new(format!("\"{s}\" is not a month"))
                 .with_hint("write the period as YYYY-MM, for example --period 2026-10")
@@ -71,7 +71,7 @@ impl Period {
     }
 
     /// Parses `YYYY-Qn`.
-    pub fn parse_quarter(s: &str) -> Result<Period, Error> {
+    pub fn parse_quarter(s: &str) -> Result<Period> {
         let bad = || {
             Error::new(format!("\"{s}\" is not a quarter"))
                 .with_hint("write the period as YYYY-Qn, for example --period 2026-Q3")

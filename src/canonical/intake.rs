@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 
 use super::*;
-use crate::error::Error;
+use crate::error::{Error, Result};
 use crate::table::{Cells, CsvTable};
 
 /// The tickets of one ticket file: what the canonical reader or a mapping made of its rows.
@@ -35,13 +35,13 @@ impl TicketIntake {
 }
 
 /// Reads and validates canonical ticket CSV bytes (`tickets.csv`).
-pub fn read_tickets_csv(bytes: &[u8], file: &str, contract: &LoadedContract) -> Result<TicketIntake, Error> {
+pub fn read_tickets_csv(bytes: &[u8], file: &str, contract: &LoadedContract) -> Result<TicketIntake> {
     tickets_of_csv_table(CsvTable::read_or_windows_1252(bytes, file)?, file, contract)
 }
 
 /// Validates the canonical CSV read into `table` (with the note of its reading). A caller that
 /// holds the file's bytes can free them before this makes the tickets.
-pub fn tickets_of_csv_table((table, note): (CsvTable, Option<String>), file: &str, contract: &LoadedContract) -> Result<TicketIntake, Error> {
+pub fn tickets_of_csv_table((table, note): (CsvTable, Option<String>), file: &str, contract: &LoadedContract) -> Result<TicketIntake> {
     let mut data = read_tickets_table(&table, file, contract)?;
     data.notes.extend(note);
     data.notes.extend(table.notes.iter().cloned());
@@ -52,7 +52,7 @@ pub fn tickets_of_csv_table((table, note): (CsvTable, Option<String>), file: &st
 
 /// Validates a table with the canonical columns (from `tickets.csv` or `tickets.xlsx`); the
 /// caller adds the file to `files`.
-pub fn read_tickets_table(table: &(dyn Cells + Sync), file: &str, contract: &LoadedContract) -> Result<TicketIntake, Error> {
+pub fn read_tickets_table(table: &(dyn Cells + Sync), file: &str, contract: &LoadedContract) -> Result<TicketIntake> {
     let names = table.names();
     let mut data = TicketIntake { tickets_file: file.into(), ..TicketIntake::default() };
     let extra: Vec<&String> = names.iter().filter(|n| !COLUMNS.contains(&n.as_str())).collect();
@@ -67,7 +67,7 @@ pub fn read_tickets_table(table: &(dyn Cells + Sync), file: &str, contract: &Loa
         if !(has("priority") || (has("impact") && has("urgency"))) {
             missing.push("priority (or impact and urgency)");
         }
-        return Err(Error::new(format!("{file} lacks required columns: {}", missing.join(", ")))
+        return Err(Error::lacks_columns(file, &missing)
             .with_hint(format!("the header must name at least: {}, and priority or impact + urgency", REQUIRED.join(", ")))
             .with_hint("an export with other column names needs a mapping: --profile servicenow|topdesk|jira or --mapping FILE"));
     }

@@ -2,7 +2,7 @@
 //! the same data and contract as the monthly and quarterly reports.
 
 use crate::commands::{Outcome, ReportOptions, ReportSetup, ReportStart};
-use crate::error::Error;
+use crate::error::{Error, Result};
 use crate::output::write_report;
 use crate::period::Period;
 use crate::render;
@@ -20,7 +20,7 @@ pub struct AnnualArgs {
     pub input: crate::commands::input::InputArgs,
 }
 
-pub fn run(args: &AnnualArgs) -> Result<Outcome, Error> {
+pub fn run(args: &AnnualArgs) -> Result<Outcome> {
     use chrono::Datelike;
     let setup = args.report.setup()?;
     let ReportSetup { contract, today, templates, labels, out } = &setup;

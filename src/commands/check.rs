@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use crate::commands::{resolve_today, Outcome};
 use crate::contract::LoadedContract;
-use crate::error::Error;
+use crate::error::Result;
 use crate::period::Period;
 use crate::report::aggregate::{build_with, RunContext};
 
@@ -30,7 +30,7 @@ pub struct CheckArgs {
     pub input: crate::commands::input::InputArgs,
 }
 
-pub fn run(args: &CheckArgs) -> Result<Outcome, Error> {
+pub fn run(args: &CheckArgs) -> Result<Outcome> {
     let contract = LoadedContract::resolve(args.contract.as_deref(), Some(&args.data))?;
     let today = resolve_today(args.today.as_deref(), contract.tz)?;
     let period = match &args.period {

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use crate::commands::Outcome;
 use crate::contract::{minutes_text, LoadedContract};
-use crate::error::Error;
+use crate::error::Result;
 use crate::ticket::{Priority, TicketType};
 
 #[derive(Debug, Clone, clap::Args)]
@@ -22,7 +22,7 @@ pub struct ContractArgs {
     pub toml: bool,
 }
 
-pub fn run(args: &ContractArgs) -> Result<Outcome, Error> {
+pub fn run(args: &ContractArgs) -> Result<Outcome> {
     let c = LoadedContract::resolve(args.contract.as_deref(), args.data.as_deref())?;
     if args.toml {
         print!("{}", c.text);

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use crate::commands::Outcome;
 use crate::demo::{write_demo, DemoOptions};
-use crate::error::Error;
+use crate::error::{Error, Result};
 use crate::limits::MAX_DEMO_TICKETS;
 
 #[derive(Debug, Clone, clap::Args)]
@@ -28,14 +28,14 @@ pub struct DemoArgs {
     pub seed: Option<u64>,
 }
 
-fn month(s: &str, flag: &str) -> Result<(i32, u32), Error> {
+fn month(s: &str, flag: &str) -> Result<(i32, u32)> {
     let p = crate::period::Period::parse_month(s)
         .map_err(|e| Error::new(format!("--{flag}: {}", e.message)).with_hint("write it as YYYY-MM"))?;
     use chrono::Datelike;
     Ok((p.start.year(), p.start.month()))
 }
 
-pub fn run(args: &DemoArgs) -> Result<Outcome, Error> {
+pub fn run(args: &DemoArgs) -> Result<Outcome> {
     if let Some(n) = args.tickets.filter(|n| *n > MAX_DEMO_TICKETS) {
         return Err(Error::new(format!("--tickets {n} is more than the {MAX_DEMO_TICKETS} demo tickets slarapport writes"))
             .with_hint("a year of a large provider is about a million tickets"));

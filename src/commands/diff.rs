@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::commands::Outcome;
-use crate::error::Error;
+use crate::error::{Error, Result};
 use crate::report::changes;
 
 #[derive(Debug, Clone, clap::Args)]
@@ -20,7 +20,7 @@ pub struct DiffArgs {
 }
 
 /// A report's JSON document from a report folder (through its manifest) or a .json file.
-fn load(p: &Path) -> Result<serde_json::Value, Error> {
+fn load(p: &Path) -> Result<serde_json::Value> {
     if p.is_dir() {
         let json = crate::manifest::report_json_in(p)?.ok_or_else(|| {
             Error::new(format!("{} holds no report (no manifest.json naming a .json file)", p.display()))
@@ -31,7 +31,7 @@ fn load(p: &Path) -> Result<serde_json::Value, Error> {
     changes::read_json(p)
 }
 
-pub fn run(args: &DiffArgs) -> Result<Outcome, Error> {
+pub fn run(args: &DiffArgs) -> Result<Outcome> {
     let (old, new) = (load(&args.old)?, load(&args.new)?);
     let (po, pn) = (&old["meta"]["period"], &new["meta"]["period"]);
     if po != pn {

@@ -12,7 +12,7 @@ use chrono::{Datelike, Months, NaiveDate};
 use crate::commands::{resolve_today, Outcome};
 use crate::contract::{LoadedContract, DEFAULT_CONTRACT};
 use crate::demo::{write_demo, DemoOptions};
-use crate::error::Error;
+use crate::error::{Error, Result};
 use crate::output::write_atomic;
 use crate::render::world::TemplateSet;
 
@@ -90,7 +90,7 @@ Een samenvatting van de maand voor de contractmanager.
 # explanation = "..."
 "#;
 
-pub fn run(args: &InitArgs) -> Result<Outcome, Error> {
+pub fn run(args: &InitArgs) -> Result<Outcome> {
     let contract = LoadedContract::embedded();
     let today = resolve_today(args.today.as_deref(), contract.tz)?;
     let (first, last) = demo_months(today);
@@ -113,7 +113,7 @@ pub fn run(args: &InitArgs) -> Result<Outcome, Error> {
     files.push((Path::new("data").join(crate::voice::commentary::COMMENTARY_DIR).join(format!("{}.toml", month(last))), commentary.into_bytes()));
 
     std::fs::create_dir_all(&args.dir).map_err(|e| {
-        Error::new(format!("cannot create folder {}: {e}", args.dir.display()))
+        Error::cannot_create_folder(args.dir.display(), e)
             .with_hint("pass a folder you may write to")
     })?;
     let root = args.dir.canonicalize().unwrap_or_else(|_| args.dir.clone());
@@ -181,7 +181,7 @@ fn demo_months(today: NaiveDate) -> ((i32, u32), (i32, u32)) {
 /// The demo data for `first..=last`, as (path inside the data folder, bytes), and the number
 /// of valid tickets. Written to a scratch folder and read back, so nothing lands in the
 /// working folder before the overwrite check.
-fn demo_files(first: (i32, u32), last: (i32, u32)) -> Result<(Vec<Planned>, u64), Error> {
+fn demo_files(first: (i32, u32), last: (i32, u32)) -> Result<(Vec<Planned>, u64)> {
     let scratch = std::env::temp_dir().join(format!("slarapport-init-{}-{}", std::process::id(), unique()));
     let result = (|| {
         let opts = DemoOptions { from: first, to: last, ..DemoOptions::default() };

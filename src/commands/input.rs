@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::contract::LoadedContract;
-use crate::error::Error;
+use crate::error::Result;
 use crate::load::{load_data_dir_from, DataSet, TicketSource};
 use crate::manifest::{canonical, FileHash};
 use crate::mapping::LoadedMapping;
@@ -27,7 +27,7 @@ pub struct InputArgs {
 
 impl InputArgs {
     /// The ticket source these flags name.
-    pub fn source(&self) -> Result<TicketSource, Error> {
+    pub fn source(&self) -> Result<TicketSource> {
         let mapping = match (&self.profile, &self.mapping) {
             (Some(name), _) => Some(LoadedMapping::from_profile(name)?),
             (None, Some(path)) => Some(LoadedMapping::from_file(path)?),
@@ -37,13 +37,13 @@ impl InputArgs {
     }
 
     /// Reads the data folder with these flags.
-    pub fn load(&self, data: &Path, contract: &LoadedContract) -> Result<DataSet, Error> {
+    pub fn load(&self, data: &Path, contract: &LoadedContract) -> Result<DataSet> {
         load_data_dir_from(data, contract, &self.source()?)
     }
 
     /// For the manifest: the mapping the tickets were read with (a file by its canonical
     /// path, or `profile NAME`) and the ticket file's canonical path, as `load` resolves them.
-    pub fn provenance(&self, data: &Path) -> Result<(Option<FileHash>, Option<String>), Error> {
+    pub fn provenance(&self, data: &Path) -> Result<(Option<FileHash>, Option<String>)> {
         let mut source = self.source()?;
         let folder_mapping = data.join(crate::mapping::FOLDER_MAPPING);
         let mapping_file = match (&self.profile, &self.mapping) {

@@ -8,7 +8,7 @@ use chrono::{NaiveDate, TimeZone, Utc};
 
 use crate::branding::Branding;
 use crate::contract::LoadedContract;
-use crate::error::Error;
+use crate::error::{Error, Result};
 use crate::i18n::{Labels, Lang};
 use crate::render::world::TemplateSet;
 
@@ -44,7 +44,7 @@ impl Outcome {
 
 /// Whether a report on `period` can be made `today`: not before the period begins (an
 /// error); before it has ended it is an interim view (a warning, returned).
-fn check_period(period: &crate::period::Period, today: NaiveDate) -> Result<Option<String>, Error> {
+fn check_period(period: &crate::period::Period, today: NaiveDate) -> Result<Option<String>> {
     let label = period.label();
     if today < period.start {
         return Err(Error::new(format!("the period {label} has not begun yet (today is {today})"))
@@ -168,7 +168,7 @@ pub fn start_report(
     input: &input::InputArgs,
     contract: &LoadedContract,
     stages: u64,
-) -> Result<ReportStart, Error> {
+) -> Result<ReportStart> {
     let interim = check_period(period, today)?;
     let progress = crate::progress::Progress::start(stages);
     progress.stage("reading the data");
@@ -191,9 +191,9 @@ pub fn start_report(
 /// the comparison).
 pub fn rerun_changes(
     dir: &std::path::Path,
-    new_json: impl FnOnce() -> Result<Vec<u8>, Error>,
+    new_json: impl FnOnce() -> Result<Vec<u8>>,
     key: &str,
-) -> Result<Option<crate::report::changes::Changes>, Error> {
+) -> Result<Option<crate::report::changes::Changes>> {
     use crate::report::changes;
     let previous = match crate::manifest::report_json_in(dir).and_then(|p| p.map(|p| changes::read_json(&p)).transpose()) {
         Ok(Some(v)) => v,
@@ -205,7 +205,7 @@ pub fn rerun_changes(
     };
     // Made only when there is a report to compare with (the first run of a period has none),
     // and read back as the previous one was: from its text.
-    let new: serde_json::Value = serde_json::from_slice(&new_json()?).map_err(|e| Error::new(format!("cannot read the report back: {e}")))?;
+    let new: serde_json::Value = serde_json::from_slice(&new_json()?).map_err(|e| Error::cannot_read("the report back", e))?;
     Ok(changes::against_previous(&previous, &new, key))
 }
 
@@ -275,7 +275,7 @@ fn placeholder_note(contract: &LoadedContract) -> Option<String> {
 
 /// "Today" for a run: `--today`, else `SOURCE_DATE_EPOCH`, else the system clock — read
 /// here, at the edge, never in the core. The date is the one in `tz` (the contract's).
-pub fn resolve_today(flag: Option<&str>, tz: chrono_tz::Tz) -> Result<NaiveDate, Error> {
+pub fn resolve_today(flag: Option<&str>, tz: chrono_tz::Tz) -> Result<NaiveDate> {
     if let Some(s) = flag {
         return NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|_| {
             Error::new(format!("--today \"{s}\" is not a date"))
@@ -347,7 +347,7 @@ pub struct ReportSetup {
 }
 
 impl ReportOptions {
-    pub fn setup(&self) -> Result<ReportSetup, Error> {
+    pub fn setup(&self) -> Result<ReportSetup> {
         let mut contract = LoadedContract::resolve(self.contract.as_deref(), Some(&self.data))?;
         let today = resolve_today(self.today.as_deref(), contract.tz)?;
         let branding = Branding::resolve(self.branding.as_deref(), Some(&self.data))?;
@@ -376,7 +376,7 @@ impl ReportOptions {
         input: &input::InputArgs,
         kind: &str,
         meta: &crate::report::model::Meta,
-    ) -> Result<crate::manifest::Manifest, Error> {
+    ) -> Result<crate::manifest::Manifest> {
         use crate::manifest::{canonical, FileHash, Manifest, Origin};
         let (mapping, tickets) = input.provenance(&self.data)?;
         let data_dir = canonical(&self.data);

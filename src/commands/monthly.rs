@@ -1,7 +1,7 @@
 //! `slarapport monthly`: the monthly SLA report (PDF, Excel annex, JSON, cover message).
 
 use crate::commands::{Outcome, ReportOptions, ReportSetup};
-use crate::error::Error;
+use crate::error::Result;
 use crate::output::write_report;
 use crate::period::Period;
 use crate::render;
@@ -38,7 +38,7 @@ pub fn first_workday_of_month(clock: &crate::clock::BusinessClock, date: chrono:
     first // a month without a workday: its first day
 }
 
-pub fn run(args: &MonthlyArgs) -> Result<Outcome, Error> {
+pub fn run(args: &MonthlyArgs) -> Result<Outcome> {
     let setup = args.report.setup()?;
     let ReportSetup { contract, today, templates, labels, out } = &setup;
     let today = *today;

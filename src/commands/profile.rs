@@ -3,7 +3,7 @@
 //! point for a user's own `mapping.toml`.
 
 use crate::commands::Outcome;
-use crate::error::Error;
+use crate::error::Result;
 use crate::mapping::{profile_names, profile_text, LoadedMapping};
 
 #[derive(Debug, Clone, clap::Args)]
@@ -23,7 +23,7 @@ pub enum ProfileAction {
     },
 }
 
-pub fn run(args: &ProfileArgs) -> Result<Outcome, Error> {
+pub fn run(args: &ProfileArgs) -> Result<Outcome> {
     match &args.action {
         ProfileAction::List => {
             for name in profile_names() {

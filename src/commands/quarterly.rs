@@ -1,7 +1,7 @@
 //! `slarapport quarterly`: the quarterly report for the tactical meeting (PDF, annex, JSON).
 
 use crate::commands::{Outcome, ReportOptions, ReportSetup};
-use crate::error::Error;
+use crate::error::Result;
 use crate::output::write_report;
 use crate::period::Period;
 use crate::render;
@@ -19,7 +19,7 @@ pub struct QuarterlyArgs {
     pub input: crate::commands::input::InputArgs,
 }
 
-pub fn run(args: &QuarterlyArgs) -> Result<Outcome, Error> {
+pub fn run(args: &QuarterlyArgs) -> Result<Outcome> {
     let setup = args.report.setup()?;
     let ReportSetup { contract, today, templates, labels, out } = &setup;
     let today = *today;

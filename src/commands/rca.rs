@@ -13,7 +13,7 @@ use chrono::NaiveDate;
 
 use crate::commands::{Outcome, ReportOptions, ReportSetup};
 use crate::contract::LoadedContract;
-use crate::error::Error;
+use crate::error::{Error, Result};
 use crate::i18n::Labels;
 use crate::load::DataSet;
 use crate::output::write_atomic;
@@ -55,7 +55,7 @@ struct Setup {
     archival: bool,
 }
 
-pub fn run(args: &RcaArgs) -> Result<Outcome, Error> {
+pub fn run(args: &RcaArgs) -> Result<Outcome> {
     // Contract, today, templates with the branding, labels: as for the reports.
     let ReportSetup { contract, today, templates, labels, out } = args.report.setup()?;
     let data = args.input.load(&args.report.data, &contract)?;
@@ -68,7 +68,7 @@ pub fn run(args: &RcaArgs) -> Result<Outcome, Error> {
 
 /// The ticket `wanted` names: exact, else the only case-insensitive match; else an error
 /// naming the closest ids.
-fn find<'a>(data: &'a DataSet, wanted: &str, csv: &Path) -> Result<&'a Ticket, Error> {
+fn find<'a>(data: &'a DataSet, wanted: &str, csv: &Path) -> Result<&'a Ticket> {
     let wanted = wanted.trim();
     if let Some(t) = data.tickets.iter().find(|t| t.id == wanted) {
         return Ok(t);
@@ -96,12 +96,12 @@ fn find<'a>(data: &'a DataSet, wanted: &str, csv: &Path) -> Result<&'a Ticket, E
 }
 
 /// File name stem from the label `rca.file_stem`, kept to one plain file name.
-fn stem(labels: &Labels, id: &str) -> Result<String, Error> {
+fn stem(labels: &Labels, id: &str) -> Result<String> {
     render::file_stem(&render::render_text(labels.get("rca.file_stem"), minijinja::context! { ticket => id })?, "rca.file_stem")
 }
 
 /// Renders and writes `doc`; returns the two paths.
-fn write(s: &Setup, doc: &RcaDocument) -> Result<[PathBuf; 2], Error> {
+fn write(s: &Setup, doc: &RcaDocument) -> Result<[PathBuf; 2]> {
     let stem = stem(&s.labels, &doc.ticket.id)?;
     let json = render::to_json(doc)?;
     let settings = PdfSettings {
@@ -166,7 +166,7 @@ fn cross_check(s: &Setup, t: &Ticket, doc: &RcaDocument) {
     }
 }
 
-fn one(args: &RcaArgs, s: &Setup, wanted: &str) -> Result<Outcome, Error> {
+fn one(args: &RcaArgs, s: &Setup, wanted: &str) -> Result<Outcome> {
     let t = find(&s.data, wanted, &args.report.data.join("tickets.csv"))?;
     let req = rca::due::requirement(t);
     if req != Requirement::Required && !args.voluntary {
@@ -200,7 +200,7 @@ fn one(args: &RcaArgs, s: &Setup, wanted: &str) -> Result<Outcome, Error> {
     }
 }
 
-fn due(args: &RcaArgs, s: &Setup) -> Result<Outcome, Error> {
+fn due(args: &RcaArgs, s: &Setup) -> Result<Outcome> {
     let n = s.contract.contract.rules.rca_due_workdays;
     println!(
         "RCA documents on {}: P1 incidents whose RCA is outstanding or was delivered in the last {n} workdays",

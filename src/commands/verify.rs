@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use crate::commands::Outcome;
-use crate::error::Error;
+use crate::error::Result;
 
 #[derive(Debug, Clone, clap::Args)]
 pub struct VerifyArgs {
@@ -12,7 +12,7 @@ pub struct VerifyArgs {
     pub dir: PathBuf,
 }
 
-pub fn run(args: &VerifyArgs) -> Result<Outcome, Error> {
+pub fn run(args: &VerifyArgs) -> Result<Outcome> {
     let (m, mismatches) = crate::manifest::verify(&args.dir)?;
     println!(
         "{} report {} made on {} by slarapport {}: {} outputs, {} inputs{}, {} templates checked",

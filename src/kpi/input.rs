@@ -6,7 +6,7 @@ use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use serde::Serialize;
 
 use crate::contract::LoadedContract;
-use crate::error::Error;
+use crate::error::Result;
 use crate::limits::shown;
 use crate::canonical::{broken_row, merge_by_line, parse_timestamp, time_hint, Rejection};
 use crate::table::csv::field;
@@ -131,20 +131,11 @@ fn reject(file: &str, line: u64, column: &str, value: &str, reason: String, hint
     }
 }
 
-fn require_columns(t: &CsvTable, file: &str, cols: &[&str]) -> Result<(), Error> {
-    let missing: Vec<&str> = cols.iter().copied().filter(|c| !t.has(c)).collect();
-    if missing.is_empty() {
-        Ok(())
-    } else {
-        Err(Error::new(format!("{file} lacks required columns: {}", missing.join(", ")))
-            .with_hint(format!("the header must be: {}", cols.join(","))))
-    }
-}
-
 /// Reads `calls.csv`: `started_at, wait_seconds, answered`.
-pub fn load_calls(bytes: &[u8], file: &str, contract: &LoadedContract) -> Result<(Vec<Call>, Vec<Rejection>, CsvTable), Error> {
+pub fn load_calls(bytes: &[u8], file: &str, contract: &LoadedContract) -> Result<(Vec<Call>, Vec<Rejection>, CsvTable)> {
     let t = CsvTable::read(bytes, file)?;
-    require_columns(&t, file, &["started_at", "wait_seconds", "answered"])?;
+    let cols = ["started_at", "wait_seconds", "answered"];
+    t.require_columns(file, &cols, &cols)?;
     let (c_start, c_wait, c_ans) = (t.column("started_at"), t.column("wait_seconds"), t.column("answered"));
     let mut calls = Vec::with_capacity(t.height);
     let mut rejections = Vec::new();
@@ -200,9 +191,10 @@ pub fn load_calls(bytes: &[u8], file: &str, contract: &LoadedContract) -> Result
 
 /// Reads `measurements.csv`: `period, kpi, value, note`. A KPI id the contract does not know,
 /// and a second value for the same KPI and period, are rejected.
-pub fn load_measurements(bytes: &[u8], file: &str, contract: &LoadedContract) -> Result<(Vec<Measurement>, Vec<Rejection>, CsvTable), Error> {
+pub fn load_measurements(bytes: &[u8], file: &str, contract: &LoadedContract) -> Result<(Vec<Measurement>, Vec<Rejection>, CsvTable)> {
     let t = CsvTable::read(bytes, file)?;
-    require_columns(&t, file, &["period", "kpi", "value"])?;
+    let cols = ["period", "kpi", "value"];
+    t.require_columns(file, &cols, &cols)?;
     let units: std::collections::HashMap<&str, crate::contract::Unit> =
         contract.contract.domains.iter().flat_map(|d| d.kpis.iter().map(|k| (k.id.as_str(), k.unit))).collect();
     let known: Vec<&str> = contract.contract.domains.iter().flat_map(|d| d.kpis.iter().map(|k| k.id.as_str())).collect();

@@ -208,7 +208,7 @@ struct Binding<'m> {
 
 /// Binds mapping `m` to the header `raw_names` of export `file`, saying in `report` where
 /// each field comes from; a column the mapping needs and the export lacks is an error.
-fn bind<'m>(m: &'m LoadedMapping, raw_names: &[String], file: &str, default_tz: Tz, report: &mut MappingReport) -> Result<Binding<'m>, Error> {
+fn bind<'m>(m: &'m LoadedMapping, raw_names: &[String], file: &str, default_tz: Tz, report: &mut MappingReport) -> Result<Binding<'m>> {
     // A name that repeats (Jira's Component/s, Labels) comes back from the CSV reader as
     // `NAME_duplicated_N`: show it by its own name, and read the repeats as one field.
     let names: Vec<String> = raw_names
@@ -316,7 +316,7 @@ fn bind<'m>(m: &'m LoadedMapping, raw_names: &[String], file: &str, default_tz: 
     // Events: active when the export has the columns that mark an event log.
     let events = match &m.events {
         Some(ev) if ev.when_columns.iter().all(|c| find_column(&names, c).is_some()) => {
-            let col = |c: &str, what: &str| -> Result<usize, Error> {
+            let col = |c: &str, what: &str| -> Result<usize> {
                 find_column(&names, c).ok_or_else(|| {
                     Error::new(format!("{file} has no column \"{c}\" ({what} in [events] of {})", m.origin))
                         .with_hint(format!("the columns of {file} are: {}", names.join(", ")))
@@ -360,17 +360,17 @@ fn bind<'m>(m: &'m LoadedMapping, raw_names: &[String], file: &str, default_tz: 
 }
 
 /// Reads `bytes` (the export named `file`) with mapping `m` and validates every row.
-pub fn load_export(bytes: &[u8], file: &str, m: &LoadedMapping, contract: &LoadedContract) -> Result<(TicketIntake, MappingReport), Error> {
+pub fn load_export(bytes: &[u8], file: &str, m: &LoadedMapping, contract: &LoadedContract) -> Result<(TicketIntake, MappingReport)> {
     load_export_from(std::borrow::Cow::Borrowed(bytes), file, m, contract)
 }
 
 /// [`load_export`] of bytes it may free once the table is read (the file's bytes and text are
 /// not held beside the table while an event log is reduced).
-pub fn load_export_owned(bytes: Vec<u8>, file: &str, m: &LoadedMapping, contract: &LoadedContract) -> Result<(TicketIntake, MappingReport), Error> {
+pub fn load_export_owned(bytes: Vec<u8>, file: &str, m: &LoadedMapping, contract: &LoadedContract) -> Result<(TicketIntake, MappingReport)> {
     load_export_from(std::borrow::Cow::Owned(bytes), file, m, contract)
 }
 
-fn load_export_from(bytes: std::borrow::Cow<[u8]>, file: &str, m: &LoadedMapping, contract: &LoadedContract) -> Result<(TicketIntake, MappingReport), Error> {
+fn load_export_from(bytes: std::borrow::Cow<[u8]>, file: &str, m: &LoadedMapping, contract: &LoadedContract) -> Result<(TicketIntake, MappingReport)> {
     let sha256 = sha256_hex(&bytes);
     let mut report = MappingReport { mapping: m.origin.clone(), file: file.to_string(), ..MappingReport::default() };
     let default_tz = m.tz.unwrap_or(contract.tz);
@@ -413,7 +413,7 @@ fn read_bound<'m>(
     default_tz: Tz,
     sha256: &str,
     report: &mut MappingReport,
-) -> Result<(Box<dyn Cells>, Binding<'m>, Vec<String>), Error> {
+) -> Result<(Box<dyn Cells>, Binding<'m>, Vec<String>)> {
     let mut binding: Option<Binding> = None;
     let (table, notes): (Box<dyn Cells>, Vec<String>) = if crate::table::is_xlsx(Path::new(file)) {
         let t = SheetTable::read(bytes, file, m.sheet.as_deref())?;

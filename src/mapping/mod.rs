@@ -24,7 +24,7 @@ use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
 use crate::canonical::{is_known_value, parse_iso, IsoTime, Rejection, Row, COLUMNS, REQUIRED, TIME_COLUMNS};
-use crate::error::Error;
+use crate::error::{Error, Result};
 use crate::limits::MAX_TEMPLATE_COLUMNS;
 
 mod export;
@@ -386,7 +386,7 @@ impl Checker<'_> {
     }
 
     /// `[source] delimiter`: a character or its name.
-    fn delimiter(&self, d: &str) -> Result<u8, Error> {
+    fn delimiter(&self, d: &str) -> Result<u8> {
         Ok(match d {
             "," | "comma" => b',',
             ";" | "semicolon" => b';',
@@ -397,25 +397,25 @@ impl Checker<'_> {
     }
 
     /// `[source] encoding`: a label encoding_rs knows (`utf-8-bom` and `utf8` are UTF-8).
-    fn encoding(&self, label: &str) -> Result<&'static encoding_rs::Encoding, Error> {
+    fn encoding(&self, label: &str) -> Result<&'static encoding_rs::Encoding> {
         let l = label.trim().to_ascii_lowercase();
         let l = if l == "utf-8-bom" || l == "utf8" { "utf-8".to_string() } else { l };
         encoding_rs::Encoding::for_label(l.as_bytes())
             .ok_or_else(|| self.err(format!("[source] encoding \"{label}\" is not known (use \"utf-8\" or \"windows-1252\")")))
     }
 
-    fn tz(&self, s: &str, key: &str) -> Result<Tz, Error> {
+    fn tz(&self, s: &str, key: &str) -> Result<Tz> {
         s.trim().parse::<Tz>().map_err(|_| self.err(format!("{key} \"{s}\" is not a time zone (write it like Europe/Amsterdam or UTC)")))
     }
 
-    fn formats(&self, list: Vec<String>, key: &str) -> Result<Vec<TimeFormat>, Error> {
+    fn formats(&self, list: Vec<String>, key: &str) -> Result<Vec<TimeFormat>> {
         list.iter().map(|f| TimeFormat::parse(f).map_err(|m| self.err(format!("{key}: {m}")))).collect()
     }
 
     /// One `[columns]` entry: its source (columns, template or constant), its value map and
     /// what to do with a value not in it, its time formats and zone; targets checked against
     /// the column's vocabulary.
-    fn field(&self, key: &str, value: &toml::Value, maps: &BTreeMap<String, BTreeMap<String, String>>, default_formats: &[TimeFormat]) -> Result<Field, Error> {
+    fn field(&self, key: &str, value: &toml::Value, maps: &BTreeMap<String, BTreeMap<String, String>>, default_formats: &[TimeFormat]) -> Result<Field> {
         let canon = COLUMNS.iter().copied().find(|c| *c == key).ok_or_else(|| {
             self.err(format!("[columns] has \"{key}\", which is not a ticket column; the columns are: {}", COLUMNS.join(", ")))
         })?;
@@ -465,7 +465,7 @@ impl Checker<'_> {
         if is_time && table.map.is_some() {
             return Err(self.err(format!("{ctx}: a time column takes a format, not a map")));
         }
-        let check_target = |v: &str, what: &str| -> Result<(), Error> {
+        let check_target = |v: &str, what: &str| -> Result<()> {
             if !v.is_empty() && !is_known_value(canon, v) {
                 return Err(self.err(format!("{ctx}: {what} \"{v}\" is not a value of {canon}; use {}", vocabulary(canon))));
             }
@@ -517,7 +517,7 @@ impl Checker<'_> {
 
     /// Every ticket needs id, type, school, category and opened_at, and a priority or impact
     /// and urgency.
-    fn required(&self, fields: &[Field]) -> Result<(), Error> {
+    fn required(&self, fields: &[Field]) -> Result<()> {
         let has = |c: &str| fields.iter().any(|f| f.canon == c);
         let mut missing: Vec<&str> = REQUIRED.iter().copied().filter(|c| !has(c)).collect();
         if !(has("priority") || (has("impact") && has("urgency"))) {
@@ -532,7 +532,7 @@ impl Checker<'_> {
 
     /// `[events]`: an event log's key and order columns, which priority counts, and the
     /// `[events.first]` rules.
-    fn events(&self, ev: &EventsFile, fields: &[Field], default_formats: &[TimeFormat]) -> Result<Events, Error> {
+    fn events(&self, ev: &EventsFile, fields: &[Field], default_formats: &[TimeFormat]) -> Result<Events> {
         let key = match &ev.key {
             Some(k) => k.clone(),
             None => match &fields.iter().find(|f| f.canon == "id").expect("id is required").kind {
@@ -581,7 +581,7 @@ impl Checker<'_> {
 
 impl LoadedMapping {
     /// A built-in profile by name.
-    pub fn from_profile(name: &str) -> Result<LoadedMapping, Error> {
+    pub fn from_profile(name: &str) -> Result<LoadedMapping> {
         let text = profile_text(name).ok_or_else(|| {
             Error::new(format!("there is no built-in profile \"{name}\""))
                 .with_hint(format!("the profiles are: {}; or write your own mapping file and pass --mapping FILE", profile_names().join(", ")))
@@ -590,7 +590,7 @@ impl LoadedMapping {
     }
 
     /// A mapping file.
-    pub fn from_file(path: &Path) -> Result<LoadedMapping, Error> {
+    pub fn from_file(path: &Path) -> Result<LoadedMapping> {
         let text = crate::limits::read_text_file(path, crate::limits::MAX_SMALL_FILE_BYTES, "mapping").map_err(|e| {
             e.with_hint("pass an existing TOML file with --mapping; `slarapport profile show topdesk` prints one to start from")
         })?;
@@ -598,7 +598,7 @@ impl LoadedMapping {
     }
 
     /// Reads and checks mapping text; every mistake is an error naming its key.
-    pub fn parse(text: &str, origin: &str) -> Result<LoadedMapping, Error> {
+    pub fn parse(text: &str, origin: &str) -> Result<LoadedMapping> {
         let ck = Checker { origin };
         let file: MappingFile = toml::from_str(text).map_err(|e| ck.err(e.to_string().trim_end().to_string()))?;
         let src = &file.source;
@@ -616,7 +616,7 @@ impl LoadedMapping {
             }
         }
         let fields =
-            file.columns.iter().map(|(key, value)| ck.field(key, value, &file.maps, &default_formats)).collect::<Result<Vec<Field>, Error>>()?;
+            file.columns.iter().map(|(key, value)| ck.field(key, value, &file.maps, &default_formats)).collect::<Result<Vec<Field>>>()?;
         ck.required(&fields)?;
         let events = file.events.as_ref().map(|ev| ck.events(ev, &fields, &default_formats)).transpose()?;
         Ok(LoadedMapping {
@@ -707,7 +707,7 @@ fn template_pieces(t: &str) -> Result<Vec<Piece>, String> {
 
 /// The export a mapping reads: `--tickets FILE`, else the mapping's `[source] file` in the
 /// data folder, else the only export-like file in the data folder.
-pub fn export_path(m: &LoadedMapping, explicit: Option<&Path>, dir: &Path) -> Result<PathBuf, Error> {
+pub fn export_path(m: &LoadedMapping, explicit: Option<&Path>, dir: &Path) -> Result<PathBuf> {
     if let Some(p) = explicit {
         return Ok(p.to_path_buf());
     }

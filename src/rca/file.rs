@@ -8,7 +8,7 @@ use std::path::Path;
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
-use crate::error::Error;
+use crate::error::{Error, Result};
 
 // ---- the provider's file -----------------------------------------------------------------
 
@@ -64,7 +64,7 @@ fn text(s: Option<String>) -> Option<String> {
     s.map(|s| s.trim().to_string()).filter(|s| !s.is_empty())
 }
 
-fn date_value(v: Option<toml::Value>, key: &str, name: &str) -> Result<Option<NaiveDate>, Error> {
+fn date_value(v: Option<toml::Value>, key: &str, name: &str) -> Result<Option<NaiveDate>> {
     let bad = |shown: String| {
         Error::new(format!("RCA file {name}: `{key}` is {shown}, not a date"))
             .with_hint(format!("write it as {key} = \"YYYY-MM-DD\", for example {key} = \"2026-11-06\""))
@@ -98,7 +98,7 @@ fn date_value(v: Option<toml::Value>, key: &str, name: &str) -> Result<Option<Na
 
 /// Parses an RCA file's text. `name` is how the file is named in messages; `ticket` the id it
 /// must belong to.
-pub fn parse_rca_file(text_in: &str, name: &str, ticket: &str) -> Result<RcaFile, Error> {
+pub fn parse_rca_file(text_in: &str, name: &str, ticket: &str) -> Result<RcaFile> {
     let raw: RawRcaFile = toml::from_str(text_in).map_err(|e| {
         Error::new(format!("RCA file {name}: {}", e.to_string().trim_end()))
             .with_hint(format!("an RCA file may hold only these keys: {RCA_FILE_KEYS}"))
@@ -138,7 +138,7 @@ pub fn parse_rca_file(text_in: &str, name: &str, ticket: &str) -> Result<RcaFile
 }
 
 /// Reads `DIR/rca/<ticket>.toml`; `None` when there is no such file.
-pub fn read_rca_file(data_dir: &Path, ticket: &str) -> Result<Option<RcaFile>, Error> {
+pub fn read_rca_file(data_dir: &Path, ticket: &str) -> Result<Option<RcaFile>> {
     if ticket.is_empty() || ticket.starts_with('.') || ticket.contains(['/', '\\', '\0']) {
         return Err(Error::new(format!("ticket id \"{ticket}\" cannot name an RCA file in rca/"))
             .with_hint("give the ticket an id without slashes or a leading dot"));

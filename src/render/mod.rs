@@ -9,7 +9,7 @@ pub mod world;
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use crate::error::Error;
+use crate::error::{Error, Result};
 use crate::i18n::{Labels, Lang};
 use crate::report::model::{JsonDocument, Monthly};
 use world::TemplateSet;
@@ -47,7 +47,7 @@ impl RenderedReport {
 }
 
 /// The labels for `lang`, read from the template set (so a user's folder can override them).
-pub fn labels(templates: &TemplateSet, lang: Lang) -> Result<Labels, Error> {
+pub fn labels(templates: &TemplateSet, lang: Lang) -> Result<Labels> {
     Labels::from_files(
         templates.files.iter().map(|(name, bytes)| (name.as_str(), bytes.as_slice())),
         lang,
@@ -64,11 +64,11 @@ struct PdfInput<'a, T: Serialize> {
 
 /// Serializes `value` for the Typst template, with the labels beside it. Text the fonts
 /// cannot draw is written as code points (see `world::printable`).
-pub fn pdf_input<T: Serialize>(value: &T, labels: &Labels) -> Result<Vec<u8>, Error> {
+pub fn pdf_input<T: Serialize>(value: &T, labels: &Labels) -> Result<Vec<u8>> {
     let mut v = serde_json::to_value(PdfInput { report: value, labels })
-        .map_err(|e| Error::new(format!("cannot serialize the report: {e}")))?;
+        .map_err(cannot_serialize)?;
     make_printable(&mut v);
-    serde_json::to_vec(&v).map_err(|e| Error::new(format!("cannot serialize the report: {e}")))
+    serde_json::to_vec(&v).map_err(cannot_serialize)
 }
 
 fn make_printable(v: &mut serde_json::Value) {
@@ -84,22 +84,27 @@ fn make_printable(v: &mut serde_json::Value) {
     }
 }
 
+/// The one message for a report serde cannot write (a bug, not bad input).
+fn cannot_serialize(e: serde_json::Error) -> Error {
+    Error::new(format!("cannot serialize the report: {e}"))
+}
+
 /// Pretty JSON with a final newline.
-pub fn to_json<T: Serialize>(value: &T) -> Result<Vec<u8>, Error> {
-    let mut v = serde_json::to_vec_pretty(value).map_err(|e| Error::new(format!("cannot serialize the report: {e}")))?;
+pub fn to_json<T: Serialize>(value: &T) -> Result<Vec<u8>> {
+    let mut v = serde_json::to_vec_pretty(value).map_err(cannot_serialize)?;
     v.push(b'\n');
     Ok(v)
 }
 
 /// Renders a plain-text template (minijinja) — file names and the cover message only, never
 /// Typst markup.
-pub fn render_text(template: &str, ctx: impl Serialize) -> Result<String, Error> {
+pub fn render_text(template: &str, ctx: impl Serialize) -> Result<String> {
     render_text_in(template, ctx, Lang::Nl)
 }
 
 /// As [`render_text`], with a `num` filter that writes a number as the report's language
 /// does (`{{ n | num }}`: 2.489 in Dutch, 2,489 in English).
-pub fn render_text_in(template: &str, ctx: impl Serialize, lang: Lang) -> Result<String, Error> {
+pub fn render_text_in(template: &str, ctx: impl Serialize, lang: Lang) -> Result<String> {
     let mut env = minijinja::Environment::new();
     env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
     env.add_filter("num", move |x: f64| crate::i18n::format_number(x, 0, lang));
@@ -113,7 +118,7 @@ pub fn render_text_in(template: &str, ctx: impl Serialize, lang: Lang) -> Result
 /// table a user's template folder may replace), kept to one plain file name inside the report
 /// folder: no folder separators, no leading dot, letters, digits, `-`, `_` and `.` only
 /// (anything else becomes `_`), at most 120 characters.
-pub fn file_stem(raw: &str, key: &str) -> Result<String, Error> {
+pub fn file_stem(raw: &str, key: &str) -> Result<String> {
     let s: String = raw
         .trim()
         .chars()
@@ -133,7 +138,7 @@ pub fn file_stem(raw: &str, key: &str) -> Result<String, Error> {
 }
 
 /// The annex's file name: the stem and the language's `file.annex_suffix`, as one plain name.
-pub fn annex_name(stem: &str, labels: &Labels) -> Result<String, Error> {
+pub fn annex_name(stem: &str, labels: &Labels) -> Result<String> {
     Ok(format!("{}.xlsx", file_stem(&format!("{stem}{}", labels.get("file.annex_suffix")), "file.annex_suffix")?))
 }
 
@@ -180,7 +185,7 @@ pub struct MonthlyParts {
 }
 
 /// The [`MonthlyParts`] of `m`.
-pub fn monthly_parts(m: &Monthly, labels: &Labels) -> Result<MonthlyParts, Error> {
+pub fn monthly_parts(m: &Monthly, labels: &Labels) -> Result<MonthlyParts> {
     let r = &m.report;
     let json = to_json(&JsonDocument { report: r, tickets: &m.tickets })?;
     let model = to_json(r)?;
@@ -198,7 +203,7 @@ pub fn monthly_parts(m: &Monthly, labels: &Labels) -> Result<MonthlyParts, Error
 
 /// The annex of `m` on a second thread while `parts` runs on this one (they are
 /// independent; only the PDF needs both). A panic on either side stays a panic.
-pub fn with_annex<T>(m: &Monthly, labels: &Labels, parts: impl FnOnce() -> T) -> (Result<Vec<u8>, Error>, T) {
+pub fn with_annex<T>(m: &Monthly, labels: &Labels, parts: impl FnOnce() -> T) -> (Result<Vec<u8>>, T) {
     std::thread::scope(|s| {
         let annex = s.spawn(|| annex::monthly_xlsx(m, labels));
         let rest = parts();
@@ -207,7 +212,7 @@ pub fn with_annex<T>(m: &Monthly, labels: &Labels, parts: impl FnOnce() -> T) ->
 }
 
 /// Renders the monthly report three ways, plus its cover message.
-pub fn monthly(m: &Monthly, labels: &Labels, templates: &TemplateSet, today: NaiveDate, archival: bool) -> Result<RenderedReport, Error> {
+pub fn monthly(m: &Monthly, labels: &Labels, templates: &TemplateSet, today: NaiveDate, archival: bool) -> Result<RenderedReport> {
     let r = &m.report;
     let stem = file_stem(&render_text(labels.get("file.monthly_stem"), minijinja::context! { period => r.meta.period })?, "file.monthly_stem")?;
     let annex_name = annex_name(&stem, labels)?;
@@ -243,7 +248,7 @@ pub fn quarterly(
     templates: &TemplateSet,
     today: NaiveDate,
     archival: bool,
-) -> Result<RenderedReport, Error> {
+) -> Result<RenderedReport> {
     let xlsx = annex::quarterly_xlsx(q, labels)?;
     let json = to_json(&q.json_document())?;
     let model = Some(to_json(&q.model_document())?);
@@ -266,7 +271,7 @@ fn report_with_annex<T: Serialize>(
     templates: &TemplateSet,
     today: NaiveDate,
     archival: bool,
-) -> Result<RenderedReport, Error> {
+) -> Result<RenderedReport> {
     let key = format!("file.{kind}_stem");
     let stem = file_stem(&render_text(labels.get(&key), minijinja::context! { period => period })?, &key)?;
     let annex_name = annex_name(&stem, labels)?;
@@ -290,7 +295,7 @@ pub fn annual(
     templates: &TemplateSet,
     today: NaiveDate,
     archival: bool,
-) -> Result<RenderedReport, Error> {
+) -> Result<RenderedReport> {
     let xlsx = annex::annual_xlsx(a, labels)?;
     report_with_annex(a, to_json(a)?, None, &a.meta.period, "annual", xlsx, labels, templates, today, archival)
 }

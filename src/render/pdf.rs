@@ -12,7 +12,7 @@ use typst::WorldExt;
 use typst_layout::PagedDocument;
 use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
 
-use crate::error::Error;
+use crate::error::{Error, Result};
 use crate::render::world::{Attachment, ReportWorld, TemplateSet};
 
 /// How the PDF is made.
@@ -38,7 +38,7 @@ pub fn render_pdf_with(
     data: Vec<u8>,
     today: NaiveDate,
     settings: &PdfSettings,
-) -> Result<Vec<u8>, Error> {
+) -> Result<Vec<u8>> {
     render_pdf_noting_fallback(templates, main, data, today, settings).map(|(pdf, _)| pdf)
 }
 
@@ -50,7 +50,7 @@ pub fn render_pdf_noting_fallback(
     data: Vec<u8>,
     today: NaiveDate,
     settings: &PdfSettings,
-) -> Result<(Vec<u8>, bool), Error> {
+) -> Result<(Vec<u8>, bool)> {
     let attachments: &[Attachment] = if settings.archival { &settings.attachments } else { &[] };
     let world = ReportWorld::with_attachments(templates.clone(), main, data, attachments, today)?;
     let result = typst::compile::<PagedDocument>(&world);
@@ -131,7 +131,7 @@ fn locate(world: &ReportWorld, d: &SourceDiagnostic) -> String {
 mod tests {
     use super::*;
 
-    fn compile(main: &str) -> Result<Vec<u8>, Error> {
+    fn compile(main: &str) -> Result<Vec<u8>> {
         let mut set = TemplateSet::embedded();
         set.files.insert("probe.typ".into(), main.as_bytes().to_vec());
         render_pdf_with(&set, "probe.typ", b"{}".to_vec(), NaiveDate::from_ymd_opt(2026, 11, 2).unwrap(), &Default::default())

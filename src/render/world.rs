@@ -23,7 +23,7 @@ use typst::utils::LazyHash;
 use typst::{Library, LibraryExt, World};
 
 use crate::branding::Branding;
-use crate::error::Error;
+use crate::error::{Error, Result};
 
 
 const FONT_FILES: &[&[u8]] = &[
@@ -115,7 +115,7 @@ impl TemplateSet {
 
     /// The embedded set, with every file of `dir` (recursively) put over it: a user's folder
     /// may replace one template or all of them.
-    pub fn with_overrides(dir: &Path) -> Result<TemplateSet, Error> {
+    pub fn with_overrides(dir: &Path) -> Result<TemplateSet> {
         if !dir.is_dir() {
             return Err(Error::new(format!("template folder {} does not exist", dir.display()))
                 .with_hint("pass a folder made with `slarapport init`, or leave --templates out"));
@@ -125,18 +125,18 @@ impl TemplateSet {
         let mut stack = vec![dir.to_path_buf()];
         while let Some(d) = stack.pop() {
             let entries = std::fs::read_dir(&d)
-                .map_err(|e| Error::new(format!("cannot read template folder {}: {e}", d.display())))?;
+                .map_err(|e| Error::cannot_read(format_args!("template folder {}", d.display()), e))?;
             for entry in entries.flatten() {
                 let path = entry.path();
                 let meta = std::fs::symlink_metadata(&path)
-                    .map_err(|e| Error::new(format!("cannot read {}: {e}", path.display())))?;
+                    .map_err(|e| Error::cannot_read(path.display(), e))?;
                 if meta.is_dir() {
                     stack.push(path);
                 } else if meta.is_file() {
                     let rel = path.strip_prefix(dir).expect("inside the folder");
                     let key = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
                     let bytes = std::fs::read(&path)
-                        .map_err(|e| Error::new(format!("cannot read {}: {e}", path.display())))?;
+                        .map_err(|e| Error::cannot_read(path.display(), e))?;
                     set.files.insert(key, bytes);
                 }
                 // Symbolic links are skipped: a template set holds only its own files.
@@ -171,7 +171,7 @@ pub fn file_id(path: &str) -> Option<FileId> {
 
 impl ReportWorld {
     /// `main` is the template to compile (e.g. `monthly.typ`); `data` the report model as JSON.
-    pub fn new(templates: TemplateSet, main: &str, data: Vec<u8>, today: NaiveDate) -> Result<Self, Error> {
+    pub fn new(templates: TemplateSet, main: &str, data: Vec<u8>, today: NaiveDate) -> Result<Self> {
         Self::with_attachments(templates, main, data, &[], today)
     }
 
@@ -184,7 +184,7 @@ impl ReportWorld {
         data: Vec<u8>,
         attachments: &[Attachment],
         today: NaiveDate,
-    ) -> Result<Self, Error> {
+    ) -> Result<Self> {
         if !templates.files.contains_key(main) {
             return Err(Error::new(format!("template {main} is missing from {}", templates.origin)));
         }

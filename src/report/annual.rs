@@ -16,6 +16,7 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 
+use crate::error::Result;
 use crate::load::DataSet;
 use crate::period::Period;
 use crate::report::model::{Meta, P1Item};
@@ -195,7 +196,7 @@ pub struct AnnualAttainment {
 }
 
 /// The year as a period: `YYYY`.
-pub fn parse_year(s: &str) -> Result<i32, crate::error::Error> {
+pub fn parse_year(s: &str) -> Result<i32> {
     let bad = || {
         crate::error::Error::new(format!("\"{s}\" is not a year")).with_hint("write the period as YYYY, for example --period 2026")
     };

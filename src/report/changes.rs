@@ -18,7 +18,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::error::Error;
+use crate::error::{Error, Result};
 
 /// The changes of a report against the version it replaces.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -335,13 +335,13 @@ fn ticket_changes(old: &Value, new: &Value) -> Vec<TicketChange> {
 const MAX_JSON_BYTES: u64 = 2 << 30;
 
 /// Reads a report's JSON: a regular file of bounded size that parses.
-pub fn read_json(path: &Path) -> Result<Value, Error> {
+pub fn read_json(path: &Path) -> Result<Value> {
     let hint = "pass a report folder (e.g. rapporten/2026-10) or the report's .json file";
-    let meta = std::fs::metadata(path).map_err(|e| Error::new(format!("cannot read {}: {e}", path.display())).with_hint(hint))?;
+    let meta = std::fs::metadata(path).map_err(|e| Error::cannot_read(path.display(), e).with_hint(hint))?;
     if !meta.is_file() || meta.len() > MAX_JSON_BYTES {
         return Err(Error::new(format!("{} is not a report's JSON (not a regular file of at most 2 GB)", path.display())).with_hint(hint));
     }
-    let bytes = std::fs::read(path).map_err(|e| Error::new(format!("cannot read {}: {e}", path.display())))?;
+    let bytes = std::fs::read(path).map_err(|e| Error::cannot_read(path.display(), e))?;
     let v: Value = serde_json::from_slice(&bytes)
         .map_err(|e| Error::new(format!("{} is not a report's JSON: {e}", path.display())).with_hint(hint))?;
     if !v["meta"].is_object() {

@@ -3,7 +3,7 @@
 //! shows — its KPIs, recurring issues, P1s and schools. It lives with the reports because
 //! the subjects are the report's; the file format and the matching rules stay with the reader.
 
-use crate::error::Error;
+use crate::error::Result;
 use crate::kpi::KpiSection;
 use crate::load::DataSet;
 use crate::report::annual::AnnualReport;
@@ -70,12 +70,12 @@ pub fn quarterly_subjects(q: &QuarterlyReport) -> Vec<Subject> {
 }
 
 /// The monthly report's commentary: its period's file matched to it.
-pub fn for_monthly(data: &DataSet, r: &MonthlyReport, required: bool) -> Result<Commentary, Error> {
+pub fn for_monthly(data: &DataSet, r: &MonthlyReport, required: bool) -> Result<Commentary> {
     resolve(data.commentary.get(&r.meta.period), &monthly_subjects(r), &r.meta.period, required)
 }
 
 /// The quarterly report's commentary: its quarter's file matched to it.
-pub fn for_quarterly(data: &DataSet, q: &QuarterlyReport, required: bool) -> Result<Commentary, Error> {
+pub fn for_quarterly(data: &DataSet, q: &QuarterlyReport, required: bool) -> Result<Commentary> {
     resolve(data.commentary.get(&q.meta.period), &quarterly_subjects(q), &q.meta.period, required)
 }
 
@@ -98,6 +98,6 @@ pub fn annual_subjects(a: &AnnualReport) -> Vec<Subject> {
 }
 
 /// The year report's commentary: its year's file (`toelichting/2026.toml`) matched to it.
-pub fn for_annual(data: &DataSet, a: &AnnualReport, required: bool) -> Result<Commentary, Error> {
+pub fn for_annual(data: &DataSet, a: &AnnualReport, required: bool) -> Result<Commentary> {
     resolve(data.commentary.get(&a.year.to_string()), &annual_subjects(a), &a.year.to_string(), required)
 }

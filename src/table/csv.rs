@@ -7,7 +7,7 @@ use polars::prelude::*;
 
 use super::Cells;
 use crate::digest::sha256_hex;
-use crate::error::Error;
+use crate::error::{Error, Result};
 
 type StrArray = <StringType as PolarsDataType>::Array;
 
@@ -33,18 +33,18 @@ pub struct CsvTable {
 
 impl CsvTable {
     /// Reads `bytes` (UTF-8, optional BOM, comma-separated, header row).
-    pub fn read(bytes: &[u8], file: &str) -> Result<CsvTable, Error> {
+    pub fn read(bytes: &[u8], file: &str) -> Result<CsvTable> {
         Self::read_with(bytes, file, false).map(|(table, _)| table)
     }
 
     /// As [`CsvTable::read`], but a file that is not UTF-8 is read as Windows-1252 (what
     /// Excel saves as "CSV" on a Dutch Windows; every byte is a character there, so it always
     /// decodes), with a note saying so.
-    pub fn read_or_windows_1252(bytes: &[u8], file: &str) -> Result<(CsvTable, Option<String>), Error> {
+    pub fn read_or_windows_1252(bytes: &[u8], file: &str) -> Result<(CsvTable, Option<String>)> {
         Self::read_with(bytes, file, true)
     }
 
-    fn read_with(bytes: &[u8], file: &str, windows_1252: bool) -> Result<(CsvTable, Option<String>), Error> {
+    fn read_with(bytes: &[u8], file: &str, windows_1252: bool) -> Result<(CsvTable, Option<String>)> {
         super::records::check_encoding(bytes, file)?;
         // The hash (for the manifest) is taken beside the parse, on another core.
         std::thread::scope(|scope| {
@@ -71,8 +71,8 @@ impl CsvTable {
 
     /// Reads decoded text with the given field separator; `sha256` is that of the file's
     /// original bytes.
-    pub fn read_text(text: &str, file: &str, separator: u8, sha256: String) -> Result<CsvTable, Error> {
-        Self::read_text_with(text, file, separator, sha256, None::<fn(&[String]) -> Result<Vec<bool>, Error>>)
+    pub fn read_text(text: &str, file: &str, separator: u8, sha256: String) -> Result<CsvTable> {
+        Self::read_text_with(text, file, separator, sha256, None::<fn(&[String]) -> Result<Vec<bool>>>)
     }
 
     /// [`CsvTable::read_text`] of the columns that `columns`, given the header's names, keeps
@@ -83,8 +83,8 @@ impl CsvTable {
         file: &str,
         separator: u8,
         sha256: String,
-        columns: Option<impl FnOnce(&[String]) -> Result<Vec<bool>, Error>>,
-    ) -> Result<CsvTable, Error> {
+        columns: Option<impl FnOnce(&[String]) -> Result<Vec<bool>>>,
+    ) -> Result<CsvTable> {
         let records = super::records::scan(text.as_bytes(), separator, file)?;
         let bytes = records.repaired.as_deref().unwrap_or(text.as_bytes());
         let read = |rows: Option<usize>, projection: Option<Vec<usize>>| {
@@ -174,6 +174,16 @@ impl CsvTable {
         self.names.iter().any(|n| n == col)
     }
 
+    /// The header check of every log and KPI input: an error naming the columns of `cols` the
+    /// file `file` lacks, with a hint that spells out the whole header `header`.
+    pub fn require_columns(&self, file: &str, cols: &[&str], header: &[&str]) -> Result<()> {
+        let missing: Vec<&str> = cols.iter().copied().filter(|c| !self.has(c)).collect();
+        if missing.is_empty() {
+            return Ok(());
+        }
+        Err(Error::lacks_columns(file, &missing).with_hint(format!("the header must be: {}", header.join(","))))
+    }
+
     pub fn column(&self, col: &str) -> Option<&StringChunked> {
         self.names.iter().position(|n| n == col).map(|i| &self.columns[i])
     }
@@ -226,7 +236,7 @@ pub fn field<'a>(col: Option<&'a StringChunked>, i: usize) -> Option<&'a str> {
 /// Decodes CSV bytes to text: a BOM decides, else the mapping's encoding, else UTF-8 when the
 /// bytes are valid UTF-8 and Windows-1252 otherwise. Returns the text and the encoding's name.
 /// UTF-8 text is borrowed, not copied: an export may be hundreds of megabytes.
-pub fn decode<'b>(bytes: &'b [u8], encoding: Option<&'static encoding_rs::Encoding>, file: &str) -> Result<(std::borrow::Cow<'b, str>, String), Error> {
+pub fn decode<'b>(bytes: &'b [u8], encoding: Option<&'static encoding_rs::Encoding>, file: &str) -> Result<(std::borrow::Cow<'b, str>, String)> {
     super::records::check_encoding(bytes, file)?;
     if let Some((text, enc)) = super::records::decode_bom(bytes, file)? {
         return Ok((text, format!("{} (with BOM)", enc.name())));
@@ -279,6 +289,16 @@ pub fn detect_delimiter(text: &str) -> u8 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_missing_column_is_named_with_the_whole_header_as_hint() {
+        let t = CsvTable::read(b"started_at;waited\n2026-10-01T09:00:00+02:00;12\n", "calls.csv").unwrap();
+        let header = ["started_at", "wait_seconds", "answered"];
+        let e = t.require_columns("calls.csv", &header, &header).unwrap_err();
+        assert_eq!(e.message, "calls.csv lacks required columns: wait_seconds, answered");
+        assert_eq!(e.hints, ["the header must be: started_at,wait_seconds,answered"]);
+        assert_eq!(t.require_columns("calls.csv", &["started_at"], &header), Ok(()));
+    }
 
     #[test]
     fn delimiters_are_detected() {

@@ -12,7 +12,7 @@
 //! quote opens that is never closed. Only when something was repaired or set aside does the
 //! CSV reader get a corrected copy; a clean file is read as it is.
 
-use crate::error::Error;
+use crate::error::{Error, Result};
 use crate::limits::{MAX_COLUMNS, MAX_RECORD_BYTES};
 
 /// A row that cannot be split into the header's fields.
@@ -52,7 +52,7 @@ enum Edit {
 }
 
 /// Scans `bytes` (UTF-8 text, no BOM) with field separator `sep`.
-pub fn scan(bytes: &[u8], sep: u8, file: &str) -> Result<Records, Error> {
+pub fn scan(bytes: &[u8], sep: u8, file: &str) -> Result<Records> {
     // Old Mac files end lines with a bare CR: read them as line ends.
     let cr_only = memchr::memchr(b'\n', bytes).is_none() && memchr::memchr(b'\r', bytes).is_some();
     let converted: Vec<u8>;
@@ -88,7 +88,7 @@ pub fn scan(bytes: &[u8], sep: u8, file: &str) -> Result<Records, Error> {
 /// (UTF-16 without its byte-order mark, or not text at all), and a UTF-8 byte-order mark
 /// before bytes that are not UTF-8 (the line of the first one is named). A file that starts
 /// with a UTF-16 byte-order mark passes: it is decoded as such.
-pub fn check_encoding(bytes: &[u8], file: &str) -> Result<(), Error> {
+pub fn check_encoding(bytes: &[u8], file: &str) -> Result<()> {
     if matches!(encoding_rs::Encoding::for_bom(bytes), Some((e, _)) if e != encoding_rs::UTF_8) {
         return Ok(());
     }
@@ -119,7 +119,7 @@ pub fn check_encoding(bytes: &[u8], file: &str) -> Result<(), Error> {
 
 /// The text of `bytes` when they start with a byte-order mark (UTF-8 or UTF-16), decoded;
 /// `None` without one.
-pub fn decode_bom<'b>(bytes: &'b [u8], file: &str) -> Result<Option<(std::borrow::Cow<'b, str>, &'static encoding_rs::Encoding)>, Error> {
+pub fn decode_bom<'b>(bytes: &'b [u8], file: &str) -> Result<Option<(std::borrow::Cow<'b, str>, &'static encoding_rs::Encoding)>> {
     let Some((enc, bom)) = encoding_rs::Encoding::for_bom(bytes) else { return Ok(None) };
     let (text, had_errors) = enc.decode_without_bom_handling(&bytes[bom..]);
     if had_errors {
@@ -210,7 +210,7 @@ struct Scanner<'a> {
 }
 
 impl Scanner<'_> {
-    fn run(&mut self) -> Result<(), Error> {
+    fn run(&mut self) -> Result<()> {
         let bytes = self.bytes;
         self.line = 1;
         let mut at = 0;
@@ -224,7 +224,7 @@ impl Scanner<'_> {
     }
 
     /// The record on the quote-free line `at..nl`; returns where the next one starts.
-    fn plain_record(&mut self, at: usize, nl: usize) -> Result<usize, Error> {
+    fn plain_record(&mut self, at: usize, nl: usize) -> Result<usize> {
         self.start_record(at);
         if nl - at > MAX_RECORD_BYTES {
             return Err(self.too_long());
@@ -243,7 +243,7 @@ impl Scanner<'_> {
 
     /// The record that starts at `at` and holds a quote, field by field; returns where the
     /// next one starts.
-    fn quoted_record(&mut self, at: usize) -> Result<usize, Error> {
+    fn quoted_record(&mut self, at: usize) -> Result<usize> {
         let (bytes, sep) = (self.bytes, self.sep);
         self.start_record(at);
         let mut skip_until = 0;
@@ -340,7 +340,7 @@ impl Scanner<'_> {
         (self.in_quotes, self.quoted, self.closed, self.bare_quote, self.lone_quote, self.junk) = (false, false, false, false, false, false);
     }
 
-    fn end_field(&mut self, end: usize) -> Result<(), Error> {
+    fn end_field(&mut self, end: usize) -> Result<()> {
         let (start, file) = (self.field_start, self.file);
         if self.quoted && self.quote_line != self.line && self.multi_line_open.is_none() {
             self.multi_line_open = Some(self.quote_line);
@@ -367,7 +367,7 @@ impl Scanner<'_> {
         Ok(())
     }
 
-    fn end_record(&mut self, end: usize) -> Result<(), Error> {
+    fn end_record(&mut self, end: usize) -> Result<()> {
         let (start, fields) = (self.rec_start, self.fields);
         if self.blank {
             if fields > 1 && self.header.is_some() {

@@ -6,7 +6,7 @@ use std::io::Cursor;
 
 use super::Cells;
 use crate::digest::sha256_hex;
-use crate::error::Error;
+use crate::error::{Error, Result};
 
 /// A worksheet read with calamine, every cell as text, with its sheet row number.
 pub struct SheetTable {
@@ -22,7 +22,7 @@ pub struct SheetTable {
 impl SheetTable {
     /// Reads sheet `sheet` (default: the first) of an XLSX workbook. The first non-empty row
     /// is the header; empty rows are skipped. Dates become ISO 8601 local times.
-    pub fn read(bytes: &[u8], file: &str, sheet: Option<&str>) -> Result<SheetTable, Error> {
+    pub fn read(bytes: &[u8], file: &str, sheet: Option<&str>) -> Result<SheetTable> {
         Self::read_within(bytes, file, sheet, &SheetLimits::default())
     }
 
@@ -30,7 +30,7 @@ impl SheetTable {
     /// kept (a sheet that claims the range A1:XFD1048576 costs what it holds, not 17 billion
     /// cells); the workbook's parts are sized from the zip's directory before any is unpacked
     /// (the zip reader then holds each part to its stated size), so a zip bomb is refused.
-    pub fn read_within(bytes: &[u8], file: &str, sheet: Option<&str>, limits: &SheetLimits) -> Result<SheetTable, Error> {
+    pub fn read_within(bytes: &[u8], file: &str, sheet: Option<&str>, limits: &SheetLimits) -> Result<SheetTable> {
         use calamine::{open_workbook_from_rs, DataRef, Reader, Xlsx};
         let not_a_workbook = |e: &dyn std::fmt::Display| {
             Error::new(format!("{file} cannot be read as an Excel workbook: {}", crate::limits::shown(&e.to_string())))

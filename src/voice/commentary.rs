@@ -21,7 +21,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
-use crate::error::Error;
+use crate::error::{Error, Result};
 use crate::limits;
 
 /// The folder of the commentary files inside the data folder.
@@ -290,7 +290,7 @@ fn period_of(file_name: &str) -> Option<String> {
 }
 
 /// Reads every commentary file of `dir/toelichting/`, keyed by period label. No folder: none.
-pub fn load_commentary(dir: &Path) -> Result<BTreeMap<String, CommentaryFile>, Error> {
+pub fn load_commentary(dir: &Path) -> Result<BTreeMap<String, CommentaryFile>> {
     let folder = dir.join(COMMENTARY_DIR);
     let mut out = BTreeMap::new();
     let Ok(meta) = std::fs::metadata(&folder) else { return Ok(out) };
@@ -298,10 +298,10 @@ pub fn load_commentary(dir: &Path) -> Result<BTreeMap<String, CommentaryFile>, E
         return Err(Error::new(format!("{} is not a folder", folder.display()))
             .with_hint(format!("{COMMENTARY_DIR} holds one file per report period, e.g. {COMMENTARY_DIR}/2026-10.toml")));
     }
-    let entries = std::fs::read_dir(&folder).map_err(|e| Error::new(format!("cannot read {}: {e}", folder.display())))?;
+    let entries = std::fs::read_dir(&folder).map_err(|e| Error::cannot_read(folder.display(), e))?;
     let mut names = Vec::new();
     for e in entries {
-        let e = e.map_err(|e| Error::new(format!("cannot read {}: {e}", folder.display())))?;
+        let e = e.map_err(|e| Error::cannot_read(folder.display(), e))?;
         let name = e.file_name().to_string_lossy().into_owned();
         if name.starts_with('.') || name.ends_with('~') {
             continue; // hidden files and editors' backups
@@ -331,7 +331,7 @@ pub fn load_commentary(dir: &Path) -> Result<BTreeMap<String, CommentaryFile>, E
 }
 
 /// Parses one commentary file (`name` as messages show it).
-pub fn parse_file(name: &str, text: &str) -> Result<CommentaryFile, Error> {
+pub fn parse_file(name: &str, text: &str) -> Result<CommentaryFile> {
     let raw: RawFile = toml::from_str(text).map_err(|e| {
         Error::new(format!("{name}: {}", e.to_string().trim_end())).with_hint(format!("a commentary file may hold only these keys: {FILE_KEYS}"))
     })?;
@@ -478,7 +478,7 @@ pub fn closest<'a>(key: &str, kind: SubjectKind, subjects: &'a [Subject]) -> Vec
 
 /// Matches `file` (the period's commentary, if any) to the report's `subjects`: every key must
 /// name one of them; KPIs and P1s that need an explanation and have none are listed.
-pub fn resolve(file: Option<&CommentaryFile>, subjects: &[Subject], period: &str, required: bool) -> Result<Commentary, Error> {
+pub fn resolve(file: Option<&CommentaryFile>, subjects: &[Subject], period: &str, required: bool) -> Result<Commentary> {
     let mut found: Vec<Option<(u64, &Entry)>> = vec![None; subjects.len()];
     for e in file.iter().flat_map(|f| &f.entries) {
         let name = &file.expect("entries come from a file").name;

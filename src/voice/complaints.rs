@@ -8,8 +8,8 @@ use std::collections::{HashMap, HashSet};
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use super::{duplicate, require_columns, RowReader};
-use crate::error::Error;
+use super::{duplicate, RowReader};
+use crate::error::Result;
 use crate::canonical::Rejection;
 use crate::table::CsvTable;
 
@@ -139,9 +139,9 @@ fn read_rows<T>(
 }
 
 /// Reads `klachten.csv`.
-pub fn load_complaints(bytes: &[u8], file: &str, tickets: &[crate::ticket::Ticket]) -> Result<(Vec<Complaint>, Vec<Rejection>, CsvTable), Error> {
+pub fn load_complaints(bytes: &[u8], file: &str, tickets: &[crate::ticket::Ticket]) -> Result<(Vec<Complaint>, Vec<Rejection>, CsvTable)> {
     let t = CsvTable::read(bytes, file)?;
-    require_columns(&t, file, &["id", "received", "subject"], COMPLAINT_COLUMNS)?;
+    t.require_columns(file, &["id", "received", "subject"], COMPLAINT_COLUMNS)?;
     let tickets: HashSet<&str> = tickets.iter().map(|t| t.id.as_str()).collect();
     let (rows, rejections) = read_rows(&t, file, |c: &Complaint| (c.id.clone(), c.line), |r| {
         let id = r.required("id")?;
@@ -167,9 +167,9 @@ pub fn load_complaints(bytes: &[u8], file: &str, tickets: &[crate::ticket::Ticke
 }
 
 /// Reads `escalaties.csv`.
-pub fn load_escalations(bytes: &[u8], file: &str, tickets: &[crate::ticket::Ticket]) -> Result<(Vec<Escalation>, Vec<Rejection>, CsvTable), Error> {
+pub fn load_escalations(bytes: &[u8], file: &str, tickets: &[crate::ticket::Ticket]) -> Result<(Vec<Escalation>, Vec<Rejection>, CsvTable)> {
     let t = CsvTable::read(bytes, file)?;
-    require_columns(&t, file, &["id", "date", "level", "subject"], ESCALATION_COLUMNS)?;
+    t.require_columns(file, &["id", "date", "level", "subject"], ESCALATION_COLUMNS)?;
     let tickets: HashSet<&str> = tickets.iter().map(|t| t.id.as_str()).collect();
     let (rows, rejections) = read_rows(&t, file, |e: &Escalation| (e.id.clone(), e.line), |r| {
         let id = r.required("id")?;

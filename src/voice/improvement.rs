@@ -7,9 +7,9 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use super::{duplicate, require_columns, RowReader};
+use super::{duplicate, RowReader};
 use crate::contract::LoadedContract;
-use crate::error::Error;
+use crate::error::Result;
 use crate::canonical::Rejection;
 use crate::table::CsvTable;
 
@@ -125,9 +125,9 @@ pub fn load_actions(
     contract: &LoadedContract,
     tickets: &[crate::ticket::Ticket],
     complaints: &[super::Complaint],
-) -> Result<(Vec<ImprovementAction>, Vec<Rejection>, CsvTable), Error> {
+) -> Result<(Vec<ImprovementAction>, Vec<Rejection>, CsvTable)> {
     let t = CsvTable::read(bytes, file)?;
-    require_columns(&t, file, REQUIRED, COLUMNS)?;
+    t.require_columns(file, REQUIRED, COLUMNS)?;
     let kpis: Vec<&str> = contract.contract.domains.iter().flat_map(|d| d.kpis.iter().map(|k| k.id.as_str())).collect();
     let tickets: std::collections::HashSet<&str> = tickets.iter().map(|t| t.id.as_str()).collect();
     let complaints: Vec<&str> = complaints.iter().map(|c| c.id.as_str()).collect();

@@ -12,7 +12,7 @@ use std::path::Path;
 
 use chrono::NaiveDate;
 
-use crate::error::Error;
+use crate::error::{Error, Result};
 use crate::canonical::Rejection;
 use crate::table::csv::field;
 use crate::table::CsvTable;
@@ -30,7 +30,7 @@ const MAX_LOG_BYTES: u64 = 64 * 1024 * 1024;
 
 /// Reads the optional log `name` of `dir`: only a regular file, and only up to
 /// [`MAX_LOG_BYTES`]. `None` when the folder has no such file.
-pub(crate) fn read_log(dir: &Path, name: &str) -> Result<Option<Vec<u8>>, Error> {
+pub(crate) fn read_log(dir: &Path, name: &str) -> Result<Option<Vec<u8>>> {
     let path = dir.join(name);
     let Ok(meta) = std::fs::metadata(&path) else { return Ok(None) };
     if !meta.is_file() {
@@ -41,7 +41,7 @@ pub(crate) fn read_log(dir: &Path, name: &str) -> Result<Option<Vec<u8>>, Error>
         return Err(Error::new(format!("{} is larger than {} MB", path.display(), MAX_LOG_BYTES / 1024 / 1024))
             .with_hint(format!("{name} holds one row per action or complaint; check that it is the right file")));
     }
-    std::fs::read(&path).map(Some).map_err(|e| Error::new(format!("cannot read {}: {e}", path.display())))
+    std::fs::read(&path).map(Some).map_err(|e| Error::cannot_read(path.display(), e))
 }
 
 
@@ -132,17 +132,6 @@ impl<'a> RowReader<'a> {
             let expected = choices.iter().map(|(s, _)| *s).collect::<Vec<_>>().join(", ");
             self.reject(col, format!("\"{v}\" is not one of: {expected}"), format!("use {expected}"), "not_one_of", &[("expected", &expected)])
         })
-    }
-}
-
-/// The header check every log shares.
-pub(crate) fn require_columns(t: &CsvTable, file: &str, cols: &[&str], all: &[&str]) -> Result<(), Error> {
-    let missing: Vec<&str> = cols.iter().copied().filter(|c| !t.has(c)).collect();
-    if missing.is_empty() {
-        Ok(())
-    } else {
-        Err(Error::new(format!("{file} lacks required columns: {}", missing.join(", ")))
-            .with_hint(format!("the header must be: {}", all.join(","))))
     }
 }
 

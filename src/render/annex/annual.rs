@@ -5,7 +5,7 @@
 
 use super::voice::voice_sheets;
 use super::workbook::{Book, LIST_ROWS_PER_SHEET, Res, annex_error, cix, print_setup, properties, rix};
-use crate::error::Error;
+use crate::error::Result;
 use crate::i18n::{Labels, month_label};
 use crate::report::annual::AnnualReport;
 use crate::report::model::LocalMinute;
@@ -55,7 +55,7 @@ fn sheet(b: &mut Book, name: &str, title: &str, head: &[String], rows: &[Vec<Cel
 }
 
 /// The annex of the year report.
-pub fn annual_xlsx(a: &AnnualReport, l: &Labels) -> Result<Vec<u8>, Error> {
+pub fn annual_xlsx(a: &AnnualReport, l: &Labels) -> Result<Vec<u8>> {
     write(a, l).map_err(annex_error("annual annex"))
 }
 

@@ -45,7 +45,7 @@
 use crate::render::annex::changes::changes_sheets;
 use crate::render::annex::voice::{commentary_sheet, measures_sheet, voice_sheets};
 use crate::render::annex::workbook::{Book, LIST_ROWS_PER_SHEET, Res, annex_error, properties};
-use crate::error::Error;
+use crate::error::Result;
 use crate::i18n::{Labels, month_label};
 use crate::report::model::Monthly;
 use charts::charts_sheet;
@@ -64,7 +64,7 @@ mod tables;
 pub(super) mod tests;
 
 /// The Excel annex of a monthly report, as the bytes of an `.xlsx` file.
-pub fn monthly_xlsx(m: &Monthly, labels: &Labels) -> Result<Vec<u8>, Error> {
+pub fn monthly_xlsx(m: &Monthly, labels: &Labels) -> Result<Vec<u8>> {
     write_workbook(m, labels, LIST_ROWS_PER_SHEET).map_err(annex_error("Excel annex"))
 }
 

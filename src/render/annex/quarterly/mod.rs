@@ -21,7 +21,7 @@ mod tests;
 use crate::render::annex::changes::changes_sheets;
 use crate::render::annex::voice::{commentary_sheet, measures_sheet, voice_sheets};
 use crate::render::annex::workbook::{Book, Cells, LIST_ROWS_PER_SHEET, Res, annex_error, cix, properties, rix};
-use crate::error::Error;
+use crate::error::Result;
 use crate::i18n::{Labels, month_label, period_label};
 use crate::report::model::{CrossTable, Summary};
 use crate::report::quarterly::QuarterlyReport;
@@ -30,7 +30,7 @@ use charts::{Sources, charts_sheet};
 use kpi::{kpi_sheet, malus_sheet};
 
 /// The Excel annex of a quarterly report, as the bytes of an `.xlsx` file.
-pub fn quarterly_xlsx(q: &QuarterlyReport, labels: &Labels) -> Result<Vec<u8>, Error> {
+pub fn quarterly_xlsx(q: &QuarterlyReport, labels: &Labels) -> Result<Vec<u8>> {
     write_workbook(q, labels).map_err(annex_error("quarterly annex"))
 }
 

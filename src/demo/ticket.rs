@@ -1,0 +1,461 @@
+//! One ticket: what the planner hands over (its [`Slot`] and the month's [`MonthPlan`]), the
+//! generator that fills a [`Row`] from them — subject, priority, channel and its times on the
+//! contract's business clock — and the row's line in `tickets.csv`, spoiled on purpose when it
+//! is one of the deliberate [`Fault`]s.
+
+use std::io::Write as _;
+
+use chrono::{Datelike, NaiveDate, NaiveDateTime, NaiveTime, TimeDelta, Timelike};
+
+use crate::contract::LoadedContract;
+use crate::ticket::{ChangeClass, Channel, Level, Priority, TicketType};
+
+use super::csv::{push_field, push_num, push_opt_bool, push_opt_time, push_time};
+use super::rca::P1_SCENARIOS;
+use super::rng::{Rng, Table};
+use super::vocabulary::{fill_template, C, I, ONSITE_CATEGORIES, R, SCHOOLS, SUBS, TRICKY_SUMMARIES};
+
+/// Flags of a planned P1 incident.
+pub(super) const P1: u8 = 1;
+pub(super) const RCA_LATE: u8 = 2;
+pub(super) const RCA_MISSING: u8 = 4;
+pub(super) const BY_EMAIL: u8 = 8;
+pub(super) const LAST_DAYS: u8 = 16;
+
+/// The deliberate faults, in the order they appear in the file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Fault {
+    DutchDate,
+    UnknownType,
+    RespondedBeforeOpened,
+    DuplicateId,
+    EmptySchool,
+    PriorityP7,
+    ImpactHeelHoog,
+    Yesterday,
+}
+
+/// A ticket before it is generated: when it opens and what it is.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Slot {
+    pub(super) at: NaiveDateTime,
+    pub(super) kind: TicketType,
+    pub(super) p1: u8,
+}
+
+/// What differs per month: the calendar, the hot topics and how well the desk performs.
+pub(super) struct MonthPlan {
+    pub(super) workdays: Vec<NaiveDate>,
+    pub(super) workday_weights: Table,
+    pub(super) offdays: Vec<NaiveDate>,
+    /// Subcategory weights per ticket type (incident, service request, change).
+    pub(super) subs: [Table; 3],
+    pub(super) response_breach: f64,
+    pub(super) resolution_breach: f64,
+    pub(super) first_line: f64,
+    pub(super) late_escalation: f64,
+}
+
+/// One generated ticket; reused from row to row so the hot loop does not allocate.
+pub(super) struct Row {
+    pub(super) kind: TicketType,
+    pub(super) number: u32,
+    pub(super) school: usize,
+    pub(super) category: &'static str,
+    pub(super) subcategory: &'static str,
+    pub(super) summary: String,
+    pub(super) impact: Level,
+    pub(super) urgency: Level,
+    pub(super) priority: Priority,
+    pub(super) record_priority: bool,
+    pub(super) channel: Channel,
+    pub(super) opened: NaiveDateTime,
+    pub(super) responded: Option<NaiveDateTime>,
+    pub(super) resolved: Option<NaiveDateTime>,
+    pub(super) closed: Option<NaiveDateTime>,
+    pub(super) first_line: Option<bool>,
+    pub(super) out_of_scope: bool,
+    pub(super) escalated: Option<NaiveDateTime>,
+    pub(super) onsite: Option<bool>,
+    pub(super) change_class: Option<ChangeClass>,
+    pub(super) cab_approved: Option<bool>,
+    pub(super) change_failed: Option<bool>,
+    pub(super) rca: Option<NaiveDateTime>,
+    pub(super) scenario: Option<usize>,
+}
+
+impl Row {
+    pub(super) fn new() -> Self {
+        Row {
+            kind: TicketType::Incident,
+            number: 0,
+            school: 0,
+            category: "",
+            subcategory: "",
+            summary: String::with_capacity(128),
+            impact: Level::Low,
+            urgency: Level::Low,
+            priority: Priority::P4,
+            record_priority: true,
+            channel: Channel::Portal,
+            opened: NaiveDateTime::MIN,
+            responded: None,
+            resolved: None,
+            closed: None,
+            first_line: None,
+            out_of_scope: false,
+            escalated: None,
+            onsite: None,
+            change_class: None,
+            cab_approved: None,
+            change_failed: None,
+            rca: None,
+            scenario: None,
+        }
+    }
+
+    pub(super) fn id(&self) -> String {
+        format!("{}{:06}", prefix(self.kind), self.number)
+    }
+}
+
+pub(super) fn type_index(t: TicketType) -> usize {
+    match t {
+        TicketType::Incident => 0,
+        TicketType::ServiceRequest => 1,
+        TicketType::Change => 2,
+    }
+}
+
+pub(super) fn prefix(t: TicketType) -> &'static str {
+    match t {
+        TicketType::Incident => "INC",
+        TicketType::ServiceRequest => "REQ",
+        TicketType::Change => "CHG",
+    }
+}
+
+pub(super) fn at(date: NaiveDate, minute_of_day: i64) -> NaiveDateTime {
+    date.and_time(NaiveTime::MIN) + TimeDelta::minutes(minute_of_day)
+}
+
+pub(super) fn minute_of_day(t: NaiveDateTime) -> i64 {
+    i64::from(t.hour() * 60 + t.minute())
+}
+
+/// Business minutes until an event with the given target: mostly well within it, a share
+/// `breach` over it, a fifth of those far over.
+pub(super) fn minutes_for(rng: &mut Rng, target: i64, breach: f64) -> i64 {
+    let t = target as f64;
+    if rng.chance(breach) {
+        let factor = if rng.chance(0.2) {
+            2.0 + 3.0 * rng.unit()
+        } else {
+            1.02 + 0.6 * rng.unit()
+        };
+        ((t * factor).ceil() as i64).max(target + 1)
+    } else {
+        let u = rng.unit();
+        ((t * (0.03 + 0.92 * u * u)) as i64).clamp(1, target)
+    }
+}
+
+/// Impact and urgency that the matrix (spec §1) turns into `p`.
+pub(super) fn matrix_cell(rng: &mut Rng, p: Priority) -> (Level, Level) {
+    use Level::*;
+    match p {
+        Priority::P1 => (High, High),
+        Priority::P2 => *rng.pick(&[(High, Medium), (High, Medium), (Medium, High)]),
+        Priority::P3 => [(Medium, Medium), (High, Low), (Low, High)][rng.weighted(&[60, 15, 25])],
+        Priority::P4 => [(Medium, Low), (Low, Medium), (Low, Low)][rng.weighted(&[35, 35, 30])],
+    }
+}
+
+pub(super) struct TicketGen<'a> {
+    pub(super) rng: Rng,
+    pub(super) contract: &'a LoadedContract,
+    pub(super) schools: Table,
+    pub(super) cutoff: NaiveDateTime,
+    pub(super) next_number: [u32; 3],
+    pub(super) row: Row,
+}
+
+impl TicketGen<'_> {
+    /// Fills `self.row` with the ticket of `slot`.
+    pub(super) fn generate(&mut self, slot: &Slot, plan: &MonthPlan) {
+        let TicketGen {
+            rng,
+            contract,
+            schools,
+            cutoff,
+            next_number,
+            row,
+        } = self;
+        let (clock, cutoff) = (&contract.clock, *cutoff);
+        let ti = type_index(slot.kind);
+        next_number[ti] += 1;
+        row.kind = slot.kind;
+        row.number = next_number[ti];
+        row.opened = slot.at;
+        row.school = schools.pick(rng);
+        let is_p1 = slot.p1 & P1 != 0;
+
+        // What it is about, and how urgent.
+        row.change_class = None;
+        row.scenario = None;
+        row.summary.clear();
+        if is_p1 {
+            let s = rng.below(P1_SCENARIOS.len() as u64) as usize;
+            let scenario = &P1_SCENARIOS[s];
+            row.scenario = Some(s);
+            row.category = scenario.category;
+            row.subcategory = scenario.subcategory;
+            row.summary.push_str(scenario.summary);
+            row.priority = Priority::P1;
+            (row.impact, row.urgency) = (Level::High, Level::High);
+            row.record_priority = true;
+            row.channel = if slot.p1 & BY_EMAIL != 0 {
+                Channel::Email
+            } else {
+                Channel::Phone
+            };
+        } else {
+            let sub = &SUBS[plan.subs[ti].pick(rng)];
+            row.category = sub.category;
+            row.subcategory = sub.name;
+            if rng.below(400) == 0 {
+                row.summary.push_str(*rng.pick(TRICKY_SUMMARIES));
+            } else {
+                let tag = [I, R, C][ti];
+                let count = sub.templates.iter().filter(|(t, _)| t & tag != 0).count();
+                let k = rng.below(count as u64) as usize;
+                let template = sub
+                    .templates
+                    .iter()
+                    .filter(|(t, _)| t & tag != 0)
+                    .nth(k)
+                    .expect("a template")
+                    .1;
+                fill_template(&mut row.summary, template, rng, SCHOOLS[row.school].kind);
+            }
+            let weights: [u32; 4] = match slot.kind {
+                TicketType::Incident => [0, 10, 38, 52],
+                TicketType::ServiceRequest => [0, 5, 30, 65],
+                TicketType::Change => {
+                    let (class, weights) = match rng.weighted(&[70, 25, 5]) {
+                        0 => (ChangeClass::Standard, [0, 0, 30, 70]),
+                        1 => (ChangeClass::NonStandard, [0, 10, 50, 40]),
+                        _ => (ChangeClass::Emergency, [0, 85, 15, 0]),
+                    };
+                    row.change_class = Some(class);
+                    weights
+                }
+            };
+            row.priority = Priority::ALL[rng.weighted(&weights)];
+            if rng.chance(0.01) {
+                // A priority set by hand that the matrix does not give: a data-quality warning.
+                let other = match row.priority {
+                    Priority::P3 if rng.chance(0.5) => Priority::P2,
+                    Priority::P2 | Priority::P3 => Priority::P4,
+                    _ => Priority::P3,
+                };
+                (row.impact, row.urgency) = matrix_cell(rng, other);
+                row.record_priority = true;
+            } else {
+                (row.impact, row.urgency) = matrix_cell(rng, row.priority);
+                row.record_priority = rng.chance(0.7);
+            }
+            let minute = minute_of_day(slot.at);
+            let in_hours = clock.is_workday(slot.at.date()) && (450..1050).contains(&minute);
+            row.channel = if !in_hours {
+                [Channel::Email, Channel::Portal][rng.weighted(&[35, 65])]
+            } else if row.priority == Priority::P2 && slot.kind == TicketType::Incident {
+                [Channel::Phone, Channel::Email, Channel::Portal][rng.weighted(&[50, 15, 35])]
+            } else {
+                [Channel::Phone, Channel::Email, Channel::Portal][rng.weighted(&[17, 28, 55])]
+            };
+        }
+
+        // When things happened, in business minutes after opening.
+        let target = contract.target(slot.kind, row.priority);
+        let response = if is_p1 {
+            if rng.chance(0.1) {
+                rng.range(16, 35)
+            } else {
+                rng.range(2, 12)
+            }
+        } else {
+            minutes_for(rng, target.response_minutes, plan.response_breach)
+        };
+        let mut resolution = if is_p1 {
+            let on_time = slot.p1 & LAST_DAYS != 0 || !rng.chance(0.25);
+            if on_time {
+                rng.range(35, 118)
+            } else {
+                rng.range(125, 420)
+            }
+        } else {
+            minutes_for(rng, target.resolution_minutes, plan.resolution_breach)
+        };
+        resolution = resolution.max(response + rng.range(1, 20));
+        let first_line = slot.kind != TicketType::Change && !is_p1 && rng.chance(plan.first_line);
+        let escalation = if slot.kind == TicketType::Change || first_line {
+            None
+        } else if is_p1 {
+            Some(response + rng.range(3, 20))
+        } else if rng.chance(plan.late_escalation) {
+            Some(rng.range(241, 900).max(response))
+        } else {
+            Some(rng.range(response.min(240), 240).max(response))
+        };
+        if let Some(e) = escalation {
+            let work = if is_p1 {
+                rng.range(10, 30)
+            } else {
+                rng.range(15, 240)
+            };
+            resolution = resolution.max(e + work);
+        }
+        let opened_utc = clock.instant(slot.at).unwrap_or_else(|| slot.at.and_utc());
+        let after =
+            |minutes: i64| clock.local(clock.add_business_seconds(opened_utc, minutes * 60));
+        let before_cutoff = |t: NaiveDateTime| Some(t).filter(|t| *t < cutoff);
+        let resolved = after(resolution);
+        row.responded = before_cutoff(after(response));
+        row.resolved = before_cutoff(resolved);
+        row.escalated = escalation.map(after).and_then(before_cutoff);
+        let closed = match rng.weighted(&[40, 30, 20, 10]) {
+            0 => resolved + TimeDelta::minutes(rng.range(5, 120)),
+            k => at(
+                clock.add_workdays(resolved.date(), k as u32),
+                rng.range(8 * 60, 16 * 60 + 59),
+            ),
+        };
+        row.closed = row.resolved.and(before_cutoff(closed));
+        if row.resolved.is_some() && !is_p1 && rng.chance(0.03) {
+            row.responded = None;
+        }
+        row.first_line = match (slot.kind, row.resolved, row.escalated) {
+            (TicketType::Change, _, _) => None,
+            (_, Some(_), _) => Some(first_line),
+            (_, None, Some(_)) => Some(false),
+            (_, None, None) => None,
+        };
+        row.out_of_scope = !is_p1 && rng.chance(0.02);
+        row.onsite = ONSITE_CATEGORIES
+            .contains(&row.category)
+            .then(|| match row.scenario {
+                Some(s) => P1_SCENARIOS[s].onsite,
+                None => rng.chance(0.10),
+            });
+        row.cab_approved = match row.change_class {
+            Some(ChangeClass::NonStandard) => Some(!rng.chance(0.04)),
+            Some(ChangeClass::Emergency) => rng.chance(0.85).then_some(true),
+            _ => None,
+        };
+        row.change_failed = row.change_class.and(row.resolved).map(|_| rng.chance(0.02));
+
+        // The root-cause analysis of a P1: due 5 workdays after resolution.
+        row.rca = None;
+        if let (true, Some(resolved)) = (is_p1, row.resolved) {
+            let workdays = if slot.p1 & RCA_MISSING != 0 {
+                None
+            } else if slot.p1 & RCA_LATE != 0 {
+                Some(rng.range(6, 9))
+            } else if slot.p1 & LAST_DAYS != 0 {
+                Some(rng.range(2, 5))
+            } else {
+                Some(rng.range(1, 5))
+            };
+            if let Some(k) = workdays {
+                let day = clock.add_workdays(resolved.date(), k as u32);
+                row.rca = before_cutoff(at(day, rng.range(9 * 60, 16 * 60 + 30)));
+            }
+        }
+    }
+}
+
+/// Appends one `tickets.csv` row (with its line break), spoiled by `fault` if given.
+pub(super) fn write_row(out: &mut Vec<u8>, r: &Row, fault: Option<Fault>) {
+    out.extend_from_slice(prefix(r.kind).as_bytes());
+    push_num(out, u64::from(r.number), 6);
+    out.push(b',');
+    let kind = if fault == Some(Fault::UnknownType) {
+        "storm"
+    } else {
+        r.kind.key()
+    };
+    out.extend_from_slice(kind.as_bytes());
+    out.push(b',');
+    if fault != Some(Fault::EmptySchool) {
+        push_field(out, SCHOOLS[r.school].name);
+    }
+    out.push(b',');
+    push_field(out, r.category);
+    out.push(b',');
+    push_field(out, r.subcategory);
+    out.push(b',');
+    push_field(out, &r.summary);
+    out.push(b',');
+    let impact = if fault == Some(Fault::ImpactHeelHoog) {
+        "heel hoog"
+    } else {
+        r.impact.key()
+    };
+    out.extend_from_slice(impact.as_bytes());
+    out.push(b',');
+    out.extend_from_slice(r.urgency.key().as_bytes());
+    out.push(b',');
+    if fault == Some(Fault::PriorityP7) {
+        out.extend_from_slice(b"P7");
+    } else if r.record_priority {
+        out.extend_from_slice(r.priority.key().as_bytes());
+    }
+    out.push(b',');
+    out.extend_from_slice(r.channel.key().as_bytes());
+    out.push(b',');
+    if fault == Some(Fault::DutchDate) {
+        // As a spreadsheet in a Dutch locale writes it.
+        let o = r.opened;
+        let _ = write!(
+            out,
+            "{:02}-{:02}-{} {}:{:02}",
+            o.day(),
+            o.month(),
+            o.year(),
+            o.hour(),
+            o.minute()
+        );
+    } else {
+        push_time(out, r.opened);
+    }
+    out.push(b',');
+    match fault {
+        Some(Fault::Yesterday) => out.extend_from_slice(b"gisteren"),
+        Some(Fault::RespondedBeforeOpened) => push_time(out, r.opened - TimeDelta::minutes(50)),
+        _ => push_opt_time(out, r.responded),
+    }
+    out.push(b',');
+    push_opt_time(out, r.resolved);
+    out.push(b',');
+    push_opt_time(out, r.closed);
+    out.push(b',');
+    push_opt_bool(out, r.first_line);
+    out.push(b',');
+    push_opt_bool(out, Some(r.out_of_scope));
+    out.push(b',');
+    push_opt_time(out, r.escalated);
+    out.push(b',');
+    push_opt_bool(out, r.onsite);
+    out.push(b',');
+    if let Some(c) = r.change_class {
+        out.extend_from_slice(c.key().as_bytes());
+    }
+    out.push(b',');
+    push_opt_bool(out, r.cab_approved);
+    out.push(b',');
+    push_opt_bool(out, r.change_failed);
+    out.push(b',');
+    push_opt_time(out, r.rca);
+    out.push(b'\n');
+}

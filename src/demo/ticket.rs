@@ -181,7 +181,8 @@ pub(super) struct TicketGen<'a> {
 }
 
 impl TicketGen<'_> {
-    /// Fills `self.row` with the ticket of `slot`.
+    /// Fills `self.row` with the ticket of `slot`: who opens it, what it is about, when things
+    /// happen and the rest of its columns. The steps draw from the one stream in this order.
     pub(super) fn generate(&mut self, slot: &Slot, plan: &MonthPlan) {
         let TicketGen {
             rng,
@@ -191,7 +192,6 @@ impl TicketGen<'_> {
             next_number,
             row,
         } = self;
-        let (clock, cutoff) = (&contract.clock, *cutoff);
         let ti = type_index(slot.kind);
         next_number[ti] += 1;
         row.kind = slot.kind;
@@ -199,85 +199,113 @@ impl TicketGen<'_> {
         row.opened = slot.at;
         row.school = schools.pick(rng);
         let is_p1 = slot.p1 & P1 != 0;
-
-        // What it is about, and how urgent.
         row.change_class = None;
         row.scenario = None;
         row.summary.clear();
         if is_p1 {
-            let s = rng.below(P1_SCENARIOS.len() as u64) as usize;
-            let scenario = &P1_SCENARIOS[s];
-            row.scenario = Some(s);
-            row.category = scenario.category;
-            row.subcategory = scenario.subcategory;
-            row.summary.push_str(scenario.summary);
-            row.priority = Priority::P1;
-            (row.impact, row.urgency) = (Level::High, Level::High);
-            row.record_priority = true;
-            row.channel = if slot.p1 & BY_EMAIL != 0 {
-                Channel::Email
-            } else {
-                Channel::Phone
-            };
+            row.describe_p1(rng, slot);
         } else {
-            let sub = &SUBS[plan.subs[ti].pick(rng)];
-            row.category = sub.category;
-            row.subcategory = sub.name;
-            if rng.below(400) == 0 {
-                row.summary.push_str(*rng.pick(TRICKY_SUMMARIES));
-            } else {
-                let tag = [I, R, C][ti];
-                let count = sub.templates.iter().filter(|(t, _)| t & tag != 0).count();
-                let k = rng.below(count as u64) as usize;
-                let template = sub
-                    .templates
-                    .iter()
-                    .filter(|(t, _)| t & tag != 0)
-                    .nth(k)
-                    .expect("a template")
-                    .1;
-                fill_template(&mut row.summary, template, rng, SCHOOLS[row.school].kind);
-            }
-            let weights: [u32; 4] = match slot.kind {
-                TicketType::Incident => [0, 10, 38, 52],
-                TicketType::ServiceRequest => [0, 5, 30, 65],
-                TicketType::Change => {
-                    let (class, weights) = match rng.weighted(&[70, 25, 5]) {
-                        0 => (ChangeClass::Standard, [0, 0, 30, 70]),
-                        1 => (ChangeClass::NonStandard, [0, 10, 50, 40]),
-                        _ => (ChangeClass::Emergency, [0, 85, 15, 0]),
-                    };
-                    row.change_class = Some(class);
-                    weights
-                }
-            };
-            row.priority = Priority::ALL[rng.weighted(&weights)];
-            if rng.chance(0.01) {
-                // A priority set by hand that the matrix does not give: a data-quality warning.
-                let other = match row.priority {
-                    Priority::P3 if rng.chance(0.5) => Priority::P2,
-                    Priority::P2 | Priority::P3 => Priority::P4,
-                    _ => Priority::P3,
-                };
-                (row.impact, row.urgency) = matrix_cell(rng, other);
-                row.record_priority = true;
-            } else {
-                (row.impact, row.urgency) = matrix_cell(rng, row.priority);
-                row.record_priority = rng.chance(0.7);
-            }
-            let minute = minute_of_day(slot.at);
-            let in_hours = clock.is_workday(slot.at.date()) && (450..1050).contains(&minute);
-            row.channel = if !in_hours {
-                [Channel::Email, Channel::Portal][rng.weighted(&[35, 65])]
-            } else if row.priority == Priority::P2 && slot.kind == TicketType::Incident {
-                [Channel::Phone, Channel::Email, Channel::Portal][rng.weighted(&[50, 15, 35])]
-            } else {
-                [Channel::Phone, Channel::Email, Channel::Portal][rng.weighted(&[17, 28, 55])]
-            };
+            row.describe(rng, slot, plan, contract);
         }
+        let first_line = row.place_in_time(rng, slot, plan, contract, *cutoff);
+        row.set_flags(rng, slot, first_line);
+        row.deliver_rca(rng, slot, contract, *cutoff);
+    }
+}
 
-        // When things happened, in business minutes after opening.
-        let target = contract.target(slot.kind, row.priority);
+impl Row {
+    /// A P1: one of the major outages of [`P1_SCENARIOS`], phoned in (or, once, e-mailed).
+    fn describe_p1(&mut self, rng: &mut Rng, slot: &Slot) {
+        let s = rng.below(P1_SCENARIOS.len() as u64) as usize;
+        let scenario = &P1_SCENARIOS[s];
+        self.scenario = Some(s);
+        self.category = scenario.category;
+        self.subcategory = scenario.subcategory;
+        self.summary.push_str(scenario.summary);
+        self.priority = Priority::P1;
+        (self.impact, self.urgency) = (Level::High, Level::High);
+        self.record_priority = true;
+        self.channel = if slot.p1 & BY_EMAIL != 0 {
+            Channel::Email
+        } else {
+            Channel::Phone
+        };
+    }
+
+    /// Any other ticket: a subcategory of this month's mix with a summary, a priority with the
+    /// impact and urgency that give it (now and then one set by hand), and how it came in.
+    fn describe(&mut self, rng: &mut Rng, slot: &Slot, plan: &MonthPlan, contract: &LoadedContract) {
+        let ti = type_index(slot.kind);
+        let sub = &SUBS[plan.subs[ti].pick(rng)];
+        self.category = sub.category;
+        self.subcategory = sub.name;
+        if rng.below(400) == 0 {
+            self.summary.push_str(*rng.pick(TRICKY_SUMMARIES));
+        } else {
+            let tag = [I, R, C][ti];
+            let count = sub.templates.iter().filter(|(t, _)| t & tag != 0).count();
+            let k = rng.below(count as u64) as usize;
+            let template = sub
+                .templates
+                .iter()
+                .filter(|(t, _)| t & tag != 0)
+                .nth(k)
+                .expect("a template")
+                .1;
+            fill_template(&mut self.summary, template, rng, SCHOOLS[self.school].kind);
+        }
+        let weights: [u32; 4] = match slot.kind {
+            TicketType::Incident => [0, 10, 38, 52],
+            TicketType::ServiceRequest => [0, 5, 30, 65],
+            TicketType::Change => {
+                let (class, weights) = match rng.weighted(&[70, 25, 5]) {
+                    0 => (ChangeClass::Standard, [0, 0, 30, 70]),
+                    1 => (ChangeClass::NonStandard, [0, 10, 50, 40]),
+                    _ => (ChangeClass::Emergency, [0, 85, 15, 0]),
+                };
+                self.change_class = Some(class);
+                weights
+            }
+        };
+        self.priority = Priority::ALL[rng.weighted(&weights)];
+        if rng.chance(0.01) {
+            // A priority set by hand that the matrix does not give: a data-quality warning.
+            let other = match self.priority {
+                Priority::P3 if rng.chance(0.5) => Priority::P2,
+                Priority::P2 | Priority::P3 => Priority::P4,
+                _ => Priority::P3,
+            };
+            (self.impact, self.urgency) = matrix_cell(rng, other);
+            self.record_priority = true;
+        } else {
+            (self.impact, self.urgency) = matrix_cell(rng, self.priority);
+            self.record_priority = rng.chance(0.7);
+        }
+        let minute = minute_of_day(slot.at);
+        let in_hours = contract.clock.is_workday(slot.at.date()) && (450..1050).contains(&minute);
+        self.channel = if !in_hours {
+            [Channel::Email, Channel::Portal][rng.weighted(&[35, 65])]
+        } else if self.priority == Priority::P2 && slot.kind == TicketType::Incident {
+            [Channel::Phone, Channel::Email, Channel::Portal][rng.weighted(&[50, 15, 35])]
+        } else {
+            [Channel::Phone, Channel::Email, Channel::Portal][rng.weighted(&[17, 28, 55])]
+        };
+    }
+
+    /// When things happened, in business minutes after opening: response, escalation,
+    /// resolution and closure, each left empty when it falls after `cutoff`. Returns whether
+    /// the first line resolves it.
+    fn place_in_time(
+        &mut self,
+        rng: &mut Rng,
+        slot: &Slot,
+        plan: &MonthPlan,
+        contract: &LoadedContract,
+        cutoff: NaiveDateTime,
+    ) -> bool {
+        let clock = &contract.clock;
+        let is_p1 = slot.p1 & P1 != 0;
+        let target = contract.target(slot.kind, self.priority);
         let response = if is_p1 {
             if rng.chance(0.1) {
                 rng.range(16, 35)
@@ -321,9 +349,9 @@ impl TicketGen<'_> {
             |minutes: i64| clock.local(clock.add_business_seconds(opened_utc, minutes * 60));
         let before_cutoff = |t: NaiveDateTime| Some(t).filter(|t| *t < cutoff);
         let resolved = after(resolution);
-        row.responded = before_cutoff(after(response));
-        row.resolved = before_cutoff(resolved);
-        row.escalated = escalation.map(after).and_then(before_cutoff);
+        self.responded = before_cutoff(after(response));
+        self.resolved = before_cutoff(resolved);
+        self.escalated = escalation.map(after).and_then(before_cutoff);
         let closed = match rng.weighted(&[40, 30, 20, 10]) {
             0 => resolved + TimeDelta::minutes(rng.range(5, 120)),
             k => at(
@@ -331,46 +359,57 @@ impl TicketGen<'_> {
                 rng.range(8 * 60, 16 * 60 + 59),
             ),
         };
-        row.closed = row.resolved.and(before_cutoff(closed));
-        if row.resolved.is_some() && !is_p1 && rng.chance(0.03) {
-            row.responded = None;
+        self.closed = self.resolved.and(before_cutoff(closed));
+        if self.resolved.is_some() && !is_p1 && rng.chance(0.03) {
+            self.responded = None;
         }
-        row.first_line = match (slot.kind, row.resolved, row.escalated) {
+        first_line
+    }
+
+    /// The columns that follow from the type and the times: first line, out of scope, on-site
+    /// visit, CAB approval and failed change.
+    fn set_flags(&mut self, rng: &mut Rng, slot: &Slot, first_line: bool) {
+        let is_p1 = slot.p1 & P1 != 0;
+        self.first_line = match (slot.kind, self.resolved, self.escalated) {
             (TicketType::Change, _, _) => None,
             (_, Some(_), _) => Some(first_line),
             (_, None, Some(_)) => Some(false),
             (_, None, None) => None,
         };
-        row.out_of_scope = !is_p1 && rng.chance(0.02);
-        row.onsite = ONSITE_CATEGORIES
-            .contains(&row.category)
-            .then(|| match row.scenario {
+        self.out_of_scope = !is_p1 && rng.chance(0.02);
+        self.onsite = ONSITE_CATEGORIES
+            .contains(&self.category)
+            .then(|| match self.scenario {
                 Some(s) => P1_SCENARIOS[s].onsite,
                 None => rng.chance(0.10),
             });
-        row.cab_approved = match row.change_class {
+        self.cab_approved = match self.change_class {
             Some(ChangeClass::NonStandard) => Some(!rng.chance(0.04)),
             Some(ChangeClass::Emergency) => rng.chance(0.85).then_some(true),
             _ => None,
         };
-        row.change_failed = row.change_class.and(row.resolved).map(|_| rng.chance(0.02));
+        self.change_failed = self.change_class.and(self.resolved).map(|_| rng.chance(0.02));
+    }
 
-        // The root-cause analysis of a P1: due 5 workdays after resolution.
-        row.rca = None;
-        if let (true, Some(resolved)) = (is_p1, row.resolved) {
-            let workdays = if slot.p1 & RCA_MISSING != 0 {
-                None
-            } else if slot.p1 & RCA_LATE != 0 {
-                Some(rng.range(6, 9))
-            } else if slot.p1 & LAST_DAYS != 0 {
-                Some(rng.range(2, 5))
-            } else {
-                Some(rng.range(1, 5))
-            };
-            if let Some(k) = workdays {
-                let day = clock.add_workdays(resolved.date(), k as u32);
-                row.rca = before_cutoff(at(day, rng.range(9 * 60, 16 * 60 + 30)));
-            }
+    /// The root-cause analysis of a resolved P1: due 5 workdays after resolution, delivered
+    /// on time, late, not at all, or (in the last days) not yet, as its flags say.
+    fn deliver_rca(&mut self, rng: &mut Rng, slot: &Slot, contract: &LoadedContract, cutoff: NaiveDateTime) {
+        self.rca = None;
+        let (true, Some(resolved)) = (slot.p1 & P1 != 0, self.resolved) else {
+            return;
+        };
+        let workdays = if slot.p1 & RCA_MISSING != 0 {
+            None
+        } else if slot.p1 & RCA_LATE != 0 {
+            Some(rng.range(6, 9))
+        } else if slot.p1 & LAST_DAYS != 0 {
+            Some(rng.range(2, 5))
+        } else {
+            Some(rng.range(1, 5))
+        };
+        if let Some(k) = workdays {
+            let day = contract.clock.add_workdays(resolved.date(), k as u32);
+            self.rca = Some(at(day, rng.range(9 * 60, 16 * 60 + 30))).filter(|t| *t < cutoff);
         }
     }
 }

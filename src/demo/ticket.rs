@@ -11,7 +11,7 @@ use crate::contract::LoadedContract;
 use crate::ticket::{ChangeClass, Channel, Level, Priority, TicketType};
 
 use super::csv::{push_field, push_num, push_opt_bool, push_opt_time, push_time};
-use super::rca::P1_SCENARIOS;
+use super::rca::{P1Record, P1_SCENARIOS};
 use super::rng::{Rng, Table};
 use super::vocabulary::{fill_template, C, I, ONSITE_CATEGORIES, R, SCHOOLS, SUBS, TRICKY_SUMMARIES};
 
@@ -117,6 +117,21 @@ impl Row {
     pub(super) fn id(&self) -> String {
         format!("{}{:06}", prefix(self.kind), self.number)
     }
+
+    /// The P1 for `rca/<id>.toml` when this row is a resolved P1 with its RCA delivered.
+    pub(super) fn p1_record(&self) -> Option<P1Record> {
+        let (Some(scenario), Some(resolved), Some(rca)) = (self.scenario, self.resolved, self.rca) else {
+            return None;
+        };
+        Some(P1Record {
+            id: self.id(),
+            school: self.school,
+            scenario,
+            opened: self.opened,
+            resolved,
+            rca,
+        })
+    }
 }
 
 pub(super) fn type_index(t: TicketType) -> usize {
@@ -171,16 +186,34 @@ pub(super) fn matrix_cell(rng: &mut Rng, p: Priority) -> (Level, Level) {
     }
 }
 
+/// Generates the tickets one by one into [`TicketGen::row`], numbering each type on from a
+/// drawn start.
 pub(super) struct TicketGen<'a> {
     pub(super) rng: Rng,
-    pub(super) contract: &'a LoadedContract,
-    pub(super) schools: Table,
-    pub(super) cutoff: NaiveDateTime,
-    pub(super) next_number: [u32; 3],
+    contract: &'a LoadedContract,
+    schools: Table,
+    cutoff: NaiveDateTime,
+    next_number: [u32; 3],
     pub(super) row: Row,
 }
 
-impl TicketGen<'_> {
+impl<'a> TicketGen<'a> {
+    /// A generator drawing from `rng` that leaves times from `cutoff` on empty.
+    pub(super) fn new(mut rng: Rng, contract: &'a LoadedContract, cutoff: NaiveDateTime) -> Self {
+        let mut next_number = [0; 3];
+        for n in &mut next_number {
+            *n = 10_000 + rng.below(40_000) as u32;
+        }
+        TicketGen {
+            rng,
+            contract,
+            schools: Table::new(SCHOOLS.iter().map(|s| s.weight)),
+            cutoff,
+            next_number,
+            row: Row::new(),
+        }
+    }
+
     /// Fills `self.row` with the ticket of `slot`: who opens it, what it is about, when things
     /// happen and the rest of its columns. The steps draw from the one stream in this order.
     pub(super) fn generate(&mut self, slot: &Slot, plan: &MonthPlan) {

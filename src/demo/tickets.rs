@@ -15,15 +15,16 @@ use crate::ticket::TicketType;
 use super::DemoOptions;
 use super::rca::P1Record;
 use super::rng::{Rng, Table};
-use super::ticket::{at, write_row, Fault, MonthPlan, Row, Slot, TicketGen, BY_EMAIL, LAST_DAYS, P1, RCA_LATE, RCA_MISSING};
-use super::vocabulary::{SCHOOLS, SUBS};
+use super::ticket::{at, write_row, Fault, MonthPlan, Slot, TicketGen, BY_EMAIL, LAST_DAYS, P1, RCA_LATE, RCA_MISSING};
+use super::vocabulary::SUBS;
 
 /// Tickets per half hour of a workday from 07:30 to 17:30: a morning peak, a dip at lunch.
 pub(super) const HALF_HOURS: [u64; 20] = [
     5, 16, 22, 20, 17, 15, 13, 12, 10, 8, 9, 11, 11, 10, 9, 8, 7, 6, 4, 2,
 ];
 
-pub(super) const FAULTS: [Fault; 8] = [
+/// The deliberate faults in the order they appear in the file.
+const FAULTS: [Fault; 8] = [
     Fault::DutchDate,
     Fault::UnknownType,
     Fault::RespondedBeforeOpened,
@@ -112,34 +113,88 @@ pub(super) fn default_volume(rng: &mut Rng, month: u32) -> u64 {
     (2500.0 * factor * (0.97 + 0.06 * rng.unit())).round() as u64
 }
 
+/// Writes `tickets.csv`: the months' tickets in time order with the deliberate faults between
+/// them. Returns the counts and the P1s whose RCA was delivered.
 pub(super) fn write_tickets(
     dir: &Path,
     opts: &DemoOptions,
     months: &[NaiveDate],
     contract: &LoadedContract,
 ) -> io::Result<TicketsWritten> {
-    let clock = &contract.clock;
     let mut rng = Rng::new(opts.seed, 1);
     let plans: Vec<MonthPlan> = months
         .iter()
-        .map(|m| plan_month(&mut rng, clock, *m))
+        .map(|m| plan_month(&mut rng, &contract.clock, *m))
         .collect();
-    let volumes: Vec<u64> = match opts.tickets {
+    let volumes = month_volumes(&mut rng, opts.tickets, months);
+    let p1_plan = plan_p1s(&mut rng, &volumes);
+    let faults = FaultPlan::new(volumes.iter().sum());
+    let cutoff = midnight(*months.last().expect("one month at least") + chrono::Months::new(1));
+    let mut generator = TicketGen::new(rng, contract, cutoff);
+
+    let file = File::create(dir.join("tickets.csv"))?;
+    let mut out = BufWriter::with_capacity(1 << 20, file);
+    out.write_all(crate::canonical::COLUMNS.join(",").as_bytes())?;
+    out.write_all(b"\n")?;
+    let mut line = Vec::with_capacity(512);
+    let mut duplicate = Vec::new();
+    let (mut written, mut errors, mut next_fault) = (0u64, 0u64, 0usize);
+    let mut p1s = Vec::new();
+
+    for (m, plan) in plans.iter().enumerate() {
+        let slots = month_slots(&mut generator.rng, plan, volumes[m], &p1_plan[m]);
+        for slot in &slots {
+            while faults.positions.get(next_fault) == Some(&written) {
+                let fault = FAULTS[next_fault];
+                if fault == Fault::DuplicateId {
+                    out.write_all(&duplicate)?;
+                } else {
+                    generator.generate(&Slot { p1: 0, ..*slot }, plan);
+                    line.clear();
+                    write_row(&mut line, &generator.row, Some(fault));
+                    out.write_all(&line)?;
+                }
+                errors += 1;
+                next_fault += 1;
+            }
+            generator.generate(slot, plan);
+            line.clear();
+            write_row(&mut line, &generator.row, None);
+            out.write_all(&line)?;
+            if faults.duplicate_of == Some(written) {
+                duplicate.clone_from(&line);
+            }
+            p1s.extend(generator.row.p1_record());
+            written += 1;
+        }
+    }
+    out.flush()?;
+    Ok(TicketsWritten {
+        valid: written,
+        errors,
+        p1s,
+    })
+}
+
+/// Valid tickets per month: `total` spread evenly, or about 2,500 a month when not given.
+fn month_volumes(rng: &mut Rng, total: Option<u64>, months: &[NaiveDate]) -> Vec<u64> {
+    match total {
         Some(n) => {
             let k = months.len() as u64;
             (0..k).map(|i| n / k + u64::from(i < n % k)).collect()
         }
         None => months
             .iter()
-            .map(|m| default_volume(&mut rng, m.month()))
+            .map(|m| default_volume(rng, m.month()))
             .collect(),
-    };
-    let total: u64 = volumes.iter().sum();
+    }
+}
 
-    // The P1 incidents of each month, and the few with a story: one RCA delivered late, one
-    // missing in an older month, one reported by e-mail, one in the last days of the range.
-    let last = months.len() - 1;
-    let min_p1 = if months.len() == 1 { 3 } else { 2 };
+/// The P1 incidents of each month as flags, and the few with a story: one RCA delivered late,
+/// one missing in an older month, one reported by e-mail, one in the last days of the range.
+fn plan_p1s(rng: &mut Rng, volumes: &[u64]) -> Vec<Vec<u8>> {
+    let last = volumes.len() - 1;
+    let min_p1 = if volumes.len() == 1 { 3 } else { 2 };
     let mut p1_plan: Vec<Vec<u8>> = volumes
         .iter()
         .map(|&n| {
@@ -158,89 +213,39 @@ pub(super) fn write_tickets(
     let missing_month = last.saturating_sub(1);
     flag(0, 0, RCA_LATE);
     flag(missing_month, usize::from(missing_month == 0), RCA_MISSING);
-    flag(months.len() / 2, 1, BY_EMAIL);
+    flag(volumes.len() / 2, 1, BY_EMAIL);
     flag(last, last_count.saturating_sub(1), LAST_DAYS);
+    p1_plan
+}
 
-    let positions: Vec<u64> = if total >= 100 {
-        (1..=FAULTS.len() as u64)
-            .map(|k| k * total / (FAULTS.len() as u64 + 1))
-            .collect()
-    } else {
-        Vec::new()
-    };
-    let duplicate_of = FAULTS
-        .iter()
-        .position(|f| *f == Fault::DuplicateId)
-        .and_then(|k| positions.get(k))
-        .map(|p| p.saturating_sub(40));
+/// Where the deliberate faults go: [`FAULTS`] in order, evenly spread over the valid rows
+/// (none under 100 tickets); the duplicate id repeats the row 40 before its place.
+struct FaultPlan {
+    /// The number of valid rows written before each fault.
+    positions: Vec<u64>,
+    /// The valid row the duplicate repeats.
+    duplicate_of: Option<u64>,
+}
 
-    let cutoff = midnight(*months.last().expect("one month at least") + chrono::Months::new(1));
-    let mut generator = TicketGen {
-        rng,
-        contract,
-        schools: Table::new(SCHOOLS.iter().map(|s| s.weight)),
-        cutoff,
-        next_number: [0; 3],
-        row: Row::new(),
-    };
-    for n in &mut generator.next_number {
-        *n = 10_000 + generator.rng.below(40_000) as u32;
-    }
-
-    let file = File::create(dir.join("tickets.csv"))?;
-    let mut out = BufWriter::with_capacity(1 << 20, file);
-    out.write_all(crate::canonical::COLUMNS.join(",").as_bytes())?;
-    out.write_all(b"\n")?;
-    let mut line = Vec::with_capacity(512);
-    let mut duplicate = Vec::new();
-    let (mut written, mut errors, mut next_fault) = (0u64, 0u64, 0usize);
-    let mut p1s = Vec::new();
-
-    for (m, plan) in plans.iter().enumerate() {
-        let slots = month_slots(&mut generator.rng, plan, volumes[m], &p1_plan[m]);
-        for slot in &slots {
-            while positions.get(next_fault) == Some(&written) {
-                let fault = FAULTS[next_fault];
-                if fault == Fault::DuplicateId {
-                    out.write_all(&duplicate)?;
-                } else {
-                    generator.generate(&Slot { p1: 0, ..*slot }, plan);
-                    line.clear();
-                    write_row(&mut line, &generator.row, Some(fault));
-                    out.write_all(&line)?;
-                }
-                errors += 1;
-                next_fault += 1;
-            }
-            generator.generate(slot, plan);
-            let row = &generator.row;
-            line.clear();
-            write_row(&mut line, row, None);
-            out.write_all(&line)?;
-            if duplicate_of == Some(written) {
-                duplicate.clone_from(&line);
-            }
-            if let (Some(scenario), Some(resolved), Some(rca)) =
-                (row.scenario, row.resolved, row.rca)
-            {
-                p1s.push(P1Record {
-                    id: row.id(),
-                    school: row.school,
-                    scenario,
-                    opened: row.opened,
-                    resolved,
-                    rca,
-                });
-            }
-            written += 1;
+impl FaultPlan {
+    fn new(total: u64) -> Self {
+        let positions: Vec<u64> = if total >= 100 {
+            (1..=FAULTS.len() as u64)
+                .map(|k| k * total / (FAULTS.len() as u64 + 1))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let duplicate_of = FAULTS
+            .iter()
+            .position(|f| *f == Fault::DuplicateId)
+            .and_then(|k| positions.get(k))
+            .map(|p| p.saturating_sub(40));
+        FaultPlan {
+            positions,
+            duplicate_of,
         }
     }
-    out.flush()?;
-    Ok(TicketsWritten {
-        valid: written,
-        errors,
-        p1s,
-    })
 }
 
 /// The month's tickets as slots, sorted by opening time and then by id.

@@ -14,34 +14,46 @@ use super::rca::P1Record;
 use super::rng::Rng;
 use super::vocabulary::SCHOOLS;
 
-pub(super) const COMPLAINT_SUBJECTS: &[&str] = &[
+const COMPLAINT_SUBJECTS: &[&str] = &[
     "Lange wachttijd aan de telefoon",
     "Laptop na reparatie nog steeds traag",
     "Geen terugkoppeling op een melding",
     "Storing digibord niet binnen de afgesproken tijd opgelost",
     "Factuur #12 = $40 te hoog [onderwerp zoals ingevoerd]",
 ];
-pub(super) const COMPLAINT_OUTCOMES: &[&str] = &[
+const COMPLAINT_OUTCOMES: &[&str] = &[
     "excuses aangeboden, extra bezetting op maandagochtend",
     "toestel vervangen",
     "terugbelafspraak vastgelegd in de werkinstructie",
     "oorzaak besproken met de school",
 ];
 
-/// The complaints per month (as many as `counts` says), an escalation in each month with two
-/// or more, and the improvement actions per quarter: as many implemented as `counts` says,
-/// each answering to a KPI, a recurring issue, a P1's RCA or a complaint, plus one action
-/// overdue and one due later. The last month's last complaint is still being handled.
+/// Writes the logs: the complaints per month (as many as `counts` says), an escalation in
+/// each month with two or more, and the improvement actions per quarter. Both steps draw from
+/// one stream, complaints first.
 pub(super) fn write_logs(dir: &Path, seed: u64, p1s: &[P1Record], counts: &LogCounts) -> io::Result<()> {
     let mut rng = Rng::new(seed, 4);
-    let day = |d: NaiveDate, n: i64| d + chrono::Duration::days(n);
+    let complaints = write_complaints(dir, &mut rng, p1s, counts)?;
+    write_actions(dir, &mut rng, p1s, counts, &complaints)
+}
+
+/// `d` moved by `n` days.
+fn day(d: NaiveDate, n: i64) -> NaiveDate {
+    d + chrono::Duration::days(n)
+}
+
+/// `klachten.csv` and `escalaties.csv`: the complaints per month (the first one about the
+/// month's P1 from its school), an escalation in each month with two or more. The last
+/// month's last complaint is still being handled. Returns (id, received) of every complaint,
+/// for the actions that answer to one.
+fn write_complaints(dir: &Path, rng: &mut Rng, p1s: &[P1Record], counts: &LogCounts) -> io::Result<Vec<(String, NaiveDate)>> {
+    let last_month = counts.complaints.last().map(|(m, _)| *m);
     let mut complaints = BufWriter::new(File::create(dir.join("klachten.csv"))?);
     let mut escalations = BufWriter::new(File::create(dir.join("escalaties.csv"))?);
     complaints.write_all(b"id,received,school,channel,subject,ticket,handled,outcome\n")?;
     escalations.write_all(b"id,date,level,subject,ticket,resolved,note\n")?;
     // (id, received) of every complaint, for the actions that answer to one.
     let mut written: Vec<(String, NaiveDate)> = Vec::new();
-    let last_month = counts.complaints.last().map(|(m, _)| *m);
     let mut escalation_number = 1;
     for &(month, n) in &counts.complaints {
         let month_end = day(month + chrono::Months::new(1), -1);
@@ -80,7 +92,14 @@ pub(super) fn write_logs(dir: &Path, seed: u64, p1s: &[P1Record], counts: &LogCo
     }
     complaints.flush()?;
     escalations.flush()?;
+    Ok(written)
+}
 
+/// `verbeteracties.csv`: per quarter as many implemented actions as `counts` says, each
+/// answering to a KPI, a recurring issue, a P1's RCA or a complaint, plus one action overdue
+/// and one due later; and one row as people type it, which `check` rejects.
+fn write_actions(dir: &Path, rng: &mut Rng, p1s: &[P1Record], counts: &LogCounts, complaints: &[(String, NaiveDate)]) -> io::Result<()> {
+    let last_month = counts.complaints.last().map(|(m, _)| *m);
     let mut actions = BufWriter::new(File::create(dir.join("verbeteracties.csv"))?);
     actions.write_all(b"id,title,source,owner,opened,due,implemented,status,note\n")?;
     let mut number = 0;
@@ -90,7 +109,7 @@ pub(super) fn write_logs(dir: &Path, seed: u64, p1s: &[P1Record], counts: &LogCo
         // Only days the demo covers.
         let covered_end = last_month.map_or(end, |m| end.min(day(m + chrono::Months::new(1), -1)));
         let p1 = p1s.iter().find(|p| p.resolved.date() >= start && p.resolved.date() <= covered_end);
-        let complaint = written.iter().find(|(_, d)| *d >= start && *d <= covered_end);
+        let complaint = complaints.iter().find(|(_, d)| *d >= start && *d <= covered_end);
         let sources: Vec<(String, &str, &str)> = [
             p1.map(|p| (format!("rca:{}", p.id), "Monitoring op de kernswitch uitgebreid", "Netwerkbeheer")),
             Some(("issue:werkplek / chromebook".to_string(), "Chromebooks in één keer naar de nieuwste ChromeOS", "Werkplekbeheer")),

@@ -13,6 +13,8 @@ use super::csv::{push_date, push_num};
 use super::rng::{Rng, Table};
 use super::tickets::HALF_HOURS;
 
+/// Writes `calls.csv`, month by month and day by day in time order. Returns the number of
+/// calls.
 pub(super) fn write_calls(
     dir: &Path,
     seed: u64,
@@ -34,54 +36,18 @@ pub(super) fn write_calls(
             .take_while(|d| *d < next)
             .filter(|d| clock.is_workday(*d))
             .collect();
-        // How busy and how reachable the desk is differs per month.
-        let total = rng.range(350, 450) as u64;
-        let slow = 0.10 + 0.10 * rng.unit();
-        let very_slow = 0.003 + 0.015 * rng.unit();
-        let abandon = 0.6 + 0.8 * rng.unit();
-        let weights: Vec<u64> = workdays
-            .iter()
-            .map(|d| rng.range(70, 130) as u64 + if d.weekday() == Weekday::Mon { 40 } else { 0 })
-            .collect();
-        let sum: u64 = weights.iter().sum();
-        let mut counts: Vec<u64> = weights.iter().map(|w| total * w / sum).collect();
-        let short = total - counts.iter().sum::<u64>();
-        for c in counts.iter_mut().take(short as usize) {
-            *c += 1;
-        }
+        let desk = DeskMonth::draw(&mut rng);
+        let counts = calls_per_day(&mut rng, desk.total, &workdays);
         for (day, count) in workdays.iter().zip(counts) {
             starts.clear();
             starts.extend((0..count).map(|_| {
                 8 * 3600 + 1800 * half_hours.pick(&mut rng) as u32 + rng.below(1800) as u32
             }));
             starts.sort_unstable();
-            for &s in &starts {
-                let u = rng.unit();
-                let wait = if u < very_slow {
-                    rng.range(61, 240)
-                } else if u < very_slow + slow {
-                    rng.range(21, 60)
-                } else {
-                    let v = rng.unit();
-                    1 + (20.0 * v * v) as i64
-                };
-                let p_abandon = match wait {
-                    0..=20 => 0.01,
-                    21..=60 => 0.08,
-                    _ => 0.45,
-                };
-                let answered = !rng.chance(p_abandon * abandon);
+            for &start in &starts {
+                let (wait, answered) = desk.call(&mut rng);
                 line.clear();
-                push_date(&mut line, *day);
-                line.push(b'T');
-                push_num(&mut line, u64::from(s / 3600), 2);
-                line.push(b':');
-                push_num(&mut line, u64::from(s / 60 % 60), 2);
-                line.push(b':');
-                push_num(&mut line, u64::from(s % 60), 2);
-                line.push(b',');
-                push_num(&mut line, wait as u64, 1);
-                line.extend_from_slice(if answered { b",true\n" } else { b",false\n" });
+                push_call(&mut line, *day, start, wait, answered);
                 out.write_all(&line)?;
                 calls += 1;
             }
@@ -89,4 +55,81 @@ pub(super) fn write_calls(
     }
     out.flush()?;
     Ok(calls)
+}
+
+/// How busy and how reachable the desk is: it differs per month.
+struct DeskMonth {
+    /// Calls in the month.
+    total: u64,
+    /// Share of calls waiting 21-60 seconds.
+    slow: f64,
+    /// Share of calls waiting over a minute.
+    very_slow: f64,
+    /// How readily callers hang up, as a factor on the base rates.
+    abandon: f64,
+}
+
+impl DeskMonth {
+    fn draw(rng: &mut Rng) -> Self {
+        let total = rng.range(350, 450) as u64;
+        let slow = 0.10 + 0.10 * rng.unit();
+        let very_slow = 0.003 + 0.015 * rng.unit();
+        let abandon = 0.6 + 0.8 * rng.unit();
+        DeskMonth {
+            total,
+            slow,
+            very_slow,
+            abandon,
+        }
+    }
+
+    /// One call: the seconds the caller waits, and whether they are answered (the longer the
+    /// wait, the likelier they hang up first).
+    fn call(&self, rng: &mut Rng) -> (i64, bool) {
+        let u = rng.unit();
+        let wait = if u < self.very_slow {
+            rng.range(61, 240)
+        } else if u < self.very_slow + self.slow {
+            rng.range(21, 60)
+        } else {
+            let v = rng.unit();
+            1 + (20.0 * v * v) as i64
+        };
+        let p_abandon = match wait {
+            0..=20 => 0.01,
+            21..=60 => 0.08,
+            _ => 0.45,
+        };
+        (wait, !rng.chance(p_abandon * self.abandon))
+    }
+}
+
+/// `total` calls spread over the workdays, Mondays busiest; the rounding remainder goes to
+/// the first days.
+fn calls_per_day(rng: &mut Rng, total: u64, workdays: &[NaiveDate]) -> Vec<u64> {
+    let weights: Vec<u64> = workdays
+        .iter()
+        .map(|d| rng.range(70, 130) as u64 + if d.weekday() == Weekday::Mon { 40 } else { 0 })
+        .collect();
+    let sum: u64 = weights.iter().sum();
+    let mut counts: Vec<u64> = weights.iter().map(|w| total * w / sum).collect();
+    let short = total - counts.iter().sum::<u64>();
+    for c in counts.iter_mut().take(short as usize) {
+        *c += 1;
+    }
+    counts
+}
+
+/// Appends a `calls.csv` line: start (`day` plus `start` seconds), wait and answered.
+fn push_call(line: &mut Vec<u8>, day: NaiveDate, start: u32, wait: i64, answered: bool) {
+    push_date(line, day);
+    line.push(b'T');
+    push_num(line, u64::from(start / 3600), 2);
+    line.push(b':');
+    push_num(line, u64::from(start / 60 % 60), 2);
+    line.push(b':');
+    push_num(line, u64::from(start % 60), 2);
+    line.push(b',');
+    push_num(line, wait as u64, 1);
+    line.extend_from_slice(if answered { b",true\n" } else { b",false\n" });
 }

@@ -239,7 +239,7 @@ pub(super) struct P1Record {
 }
 
 /// Appends `s` as a TOML basic string.
-pub(super) fn push_toml_str(out: &mut String, s: &str) {
+fn push_toml_str(out: &mut String, s: &str) {
     out.push('"');
     for c in s.chars() {
         match c {
@@ -253,7 +253,7 @@ pub(super) fn push_toml_str(out: &mut String, s: &str) {
 }
 
 /// "2 uur en 15 minuten".
-pub(super) fn duration_nl(minutes: i64) -> String {
+fn duration_nl(minutes: i64) -> String {
     match (minutes / 60, minutes % 60) {
         (0, m) => format!("{m} minuten"),
         (1, 0) => "1 uur".into(),
@@ -262,7 +262,7 @@ pub(super) fn duration_nl(minutes: i64) -> String {
     }
 }
 
-pub(super) fn date_nl(d: NaiveDate) -> String {
+fn date_nl(d: NaiveDate) -> String {
     let weekday = WEEKDAYS_NL[d.weekday().num_days_from_monday() as usize];
     format!("{weekday} {} {}", d.day(), MONTHS_NL[d.month0() as usize])
 }

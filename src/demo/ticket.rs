@@ -58,30 +58,30 @@ pub(super) struct MonthPlan {
 
 /// One generated ticket; reused from row to row so the hot loop does not allocate.
 pub(super) struct Row {
-    pub(super) kind: TicketType,
-    pub(super) number: u32,
-    pub(super) school: usize,
-    pub(super) category: &'static str,
-    pub(super) subcategory: &'static str,
-    pub(super) summary: String,
-    pub(super) impact: Level,
-    pub(super) urgency: Level,
-    pub(super) priority: Priority,
-    pub(super) record_priority: bool,
-    pub(super) channel: Channel,
-    pub(super) opened: NaiveDateTime,
-    pub(super) responded: Option<NaiveDateTime>,
-    pub(super) resolved: Option<NaiveDateTime>,
-    pub(super) closed: Option<NaiveDateTime>,
-    pub(super) first_line: Option<bool>,
-    pub(super) out_of_scope: bool,
-    pub(super) escalated: Option<NaiveDateTime>,
-    pub(super) onsite: Option<bool>,
-    pub(super) change_class: Option<ChangeClass>,
-    pub(super) cab_approved: Option<bool>,
-    pub(super) change_failed: Option<bool>,
-    pub(super) rca: Option<NaiveDateTime>,
-    pub(super) scenario: Option<usize>,
+    kind: TicketType,
+    number: u32,
+    school: usize,
+    category: &'static str,
+    subcategory: &'static str,
+    summary: String,
+    impact: Level,
+    urgency: Level,
+    priority: Priority,
+    record_priority: bool,
+    channel: Channel,
+    opened: NaiveDateTime,
+    responded: Option<NaiveDateTime>,
+    resolved: Option<NaiveDateTime>,
+    closed: Option<NaiveDateTime>,
+    first_line: Option<bool>,
+    out_of_scope: bool,
+    escalated: Option<NaiveDateTime>,
+    onsite: Option<bool>,
+    change_class: Option<ChangeClass>,
+    cab_approved: Option<bool>,
+    change_failed: Option<bool>,
+    rca: Option<NaiveDateTime>,
+    scenario: Option<usize>,
 }
 
 impl Row {
@@ -134,7 +134,7 @@ impl Row {
     }
 }
 
-pub(super) fn type_index(t: TicketType) -> usize {
+fn type_index(t: TicketType) -> usize {
     match t {
         TicketType::Incident => 0,
         TicketType::ServiceRequest => 1,
@@ -142,7 +142,7 @@ pub(super) fn type_index(t: TicketType) -> usize {
     }
 }
 
-pub(super) fn prefix(t: TicketType) -> &'static str {
+fn prefix(t: TicketType) -> &'static str {
     match t {
         TicketType::Incident => "INC",
         TicketType::ServiceRequest => "REQ",
@@ -154,13 +154,13 @@ pub(super) fn at(date: NaiveDate, minute_of_day: i64) -> NaiveDateTime {
     date.and_time(NaiveTime::MIN) + TimeDelta::minutes(minute_of_day)
 }
 
-pub(super) fn minute_of_day(t: NaiveDateTime) -> i64 {
+fn minute_of_day(t: NaiveDateTime) -> i64 {
     i64::from(t.hour() * 60 + t.minute())
 }
 
 /// Business minutes until an event with the given target: mostly well within it, a share
 /// `breach` over it, a fifth of those far over.
-pub(super) fn minutes_for(rng: &mut Rng, target: i64, breach: f64) -> i64 {
+fn minutes_for(rng: &mut Rng, target: i64, breach: f64) -> i64 {
     let t = target as f64;
     if rng.chance(breach) {
         let factor = if rng.chance(0.2) {
@@ -176,7 +176,7 @@ pub(super) fn minutes_for(rng: &mut Rng, target: i64, breach: f64) -> i64 {
 }
 
 /// Impact and urgency that the matrix (spec §1) turns into `p`.
-pub(super) fn matrix_cell(rng: &mut Rng, p: Priority) -> (Level, Level) {
+fn matrix_cell(rng: &mut Rng, p: Priority) -> (Level, Level) {
     use Level::*;
     match p {
         Priority::P1 => (High, High),

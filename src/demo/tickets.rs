@@ -42,7 +42,7 @@ pub(super) struct TicketsWritten {
 }
 
 /// Sorting tickets that open in the same minute by id: CHG < INC < REQ.
-pub(super) fn id_rank(t: TicketType) -> u8 {
+fn id_rank(t: TicketType) -> u8 {
     match t {
         TicketType::Change => 0,
         TicketType::Incident => 1,
@@ -55,7 +55,7 @@ pub(super) fn midnight(date: NaiveDate) -> NaiveDateTime {
     date.and_time(NaiveTime::MIN)
 }
 
-pub(super) fn plan_month(rng: &mut Rng, clock: &BusinessClock, first: NaiveDate) -> MonthPlan {
+fn plan_month(rng: &mut Rng, clock: &BusinessClock, first: NaiveDate) -> MonthPlan {
     let next = first + chrono::Months::new(1);
     let days = first.iter_days().take_while(|d| *d < next);
     let (workdays, offdays): (Vec<NaiveDate>, Vec<NaiveDate>) =
@@ -101,7 +101,7 @@ pub(super) fn plan_month(rng: &mut Rng, clock: &BusinessClock, first: NaiveDate)
 
 /// Tickets in a month when the caller gives no total: about 2,500, quieter in the summer
 /// holidays and busier when the school year starts.
-pub(super) fn default_volume(rng: &mut Rng, month: u32) -> u64 {
+fn default_volume(rng: &mut Rng, month: u32) -> u64 {
     let factor = match month {
         7 => 0.90,
         8 => 0.86,
@@ -249,7 +249,7 @@ impl FaultPlan {
 }
 
 /// The month's tickets as slots, sorted by opening time and then by id.
-pub(super) fn month_slots(rng: &mut Rng, plan: &MonthPlan, n: u64, p1s: &[u8]) -> Vec<Slot> {
+fn month_slots(rng: &mut Rng, plan: &MonthPlan, n: u64, p1s: &[u8]) -> Vec<Slot> {
     let mut slots = Vec::with_capacity(n as usize);
     let early: Vec<NaiveDate> = plan
         .workdays

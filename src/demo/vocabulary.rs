@@ -485,7 +485,7 @@ pub(super) const SUBS: &[Sub] = &[
     ),
 ];
 
-pub(super) const ROLES: &[&str] = &[
+const ROLES: &[&str] = &[
     "docent",
     "leerkracht",
     "IB'er",
@@ -499,7 +499,7 @@ pub(super) const ROLES: &[&str] = &[
     "invalkracht",
 ];
 
-pub(super) const APPS: &[&str] = &[
+const APPS: &[&str] = &[
     "Word",
     "Excel",
     "Gynzy",

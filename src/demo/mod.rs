@@ -11,9 +11,9 @@
 //! Everything follows from [`DemoOptions`]: one seeded SplitMix64 stream per file and no wall
 //! clock, so the same options give byte-identical files on every run.
 //!
-//! The parts: [`tickets`] plans the months and writes `tickets.csv` row by row through
-//! [`ticket`]; [`calls`], [`measurements`], [`rca`] and [`logs`] write the other files;
-//! [`vocabulary`] holds the Dutch words, [`rng`] the randomness and [`csv`] the field writing.
+//! The parts: `tickets` plans the months and writes `tickets.csv` row by row through
+//! `ticket`; `calls`, `measurements`, `rca` and `logs` write the other files;
+//! `vocabulary` holds the Dutch words, `rng` the randomness and `csv` the field writing.
 
 mod calls;
 mod csv;

@@ -267,6 +267,8 @@ fn date_nl(d: NaiveDate) -> String {
     format!("{weekday} {} {}", d.day(), MONTHS_NL[d.month0() as usize])
 }
 
+/// Writes `rca/<id>.toml` for every P1 whose RCA was delivered: the scenario's analysis with
+/// the school, date and outage filled in, and one to three preventive measures.
 pub(super) fn write_rca_files(
     dir: &Path,
     seed: u64,

@@ -22,7 +22,7 @@ pub(super) const RCA_MISSING: u8 = 4;
 pub(super) const BY_EMAIL: u8 = 8;
 pub(super) const LAST_DAYS: u8 = 16;
 
-/// The deliberate faults, in the order they appear in the file.
+/// A deliberate fault: how a row is spoiled so that the loader must reject it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Fault {
     DutchDate,
@@ -150,6 +150,7 @@ fn prefix(t: TicketType) -> &'static str {
     }
 }
 
+/// `date` at `minute_of_day` minutes after its midnight, local time.
 pub(super) fn at(date: NaiveDate, minute_of_day: i64) -> NaiveDateTime {
     date.and_time(NaiveTime::MIN) + TimeDelta::minutes(minute_of_day)
 }

@@ -35,6 +35,7 @@ const FAULTS: [Fault; 8] = [
     Fault::Yesterday,
 ];
 
+/// What [`write_tickets`] wrote: valid and broken rows, and the P1s whose RCA was delivered.
 pub(super) struct TicketsWritten {
     pub(super) valid: u64,
     pub(super) errors: u64,
@@ -55,6 +56,8 @@ pub(super) fn midnight(date: NaiveDate) -> NaiveDateTime {
     date.and_time(NaiveTime::MIN)
 }
 
+/// The month starting `first`: its workdays (Mondays busiest), hot topics and how well the desk
+/// performs.
 fn plan_month(rng: &mut Rng, clock: &BusinessClock, first: NaiveDate) -> MonthPlan {
     let next = first + chrono::Months::new(1);
     let days = first.iter_days().take_while(|d| *d < next);

@@ -268,7 +268,8 @@ fn date_nl(d: NaiveDate) -> String {
 }
 
 /// Writes `rca/<id>.toml` for every P1 whose RCA was delivered: the scenario's analysis with
-/// the school, date and outage filled in, and one to three preventive measures.
+/// the school, date and outage filled in, and the first one or more of its (up to three)
+/// preventive measures, each due some workdays later.
 pub(super) fn write_rca_files(
     dir: &Path,
     seed: u64,

@@ -24,7 +24,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("report", &["report", "report::*", "rca"]),
     ("render", &["render", "render::*"]),
     ("evidence and output", &["manifest", "output"]),
-    ("commands", &["demo", "commands", "commands::*", "cli"]),
+    ("commands", &["demo", "demo::*", "commands", "commands::*", "cli"]),
 ];
 
 /// The module a source file is (`src/report/mod.rs` → `report`, `src/lib.rs` → the root, "").

@@ -74,19 +74,17 @@ pub struct QuarterlyReport {
     pub rejections: Vec<crate::canonical::Rejection>,
 }
 
-/// The quarterly report's JSON file: the report with the rejected rows and the quarter's
-/// tickets as its last keys (the PDF gets the report without them).
+/// The quarterly report's JSON file: its model, then the quarter's tickets as the last key.
 #[derive(Serialize)]
 pub struct QuarterlyJson<'a> {
     #[serde(flatten)]
-    pub report: &'a QuarterlyReport,
-    pub rejections: &'a [crate::canonical::Rejection],
+    pub model: QuarterlyModel<'a>,
     pub tickets: &'a [crate::report::model::TicketRow],
 }
 
-/// The quarterly report model the PDF embeds: the JSON file without its last key, the
-/// per-ticket list (which a rerun compares and the annex does not need; at a million tickets a
-/// year about 250,000 rows and 200 MB of JSON).
+/// The quarterly report model the PDF embeds: the report with the rejected rows as its last
+/// key, that is the JSON file without the per-ticket list (which a rerun compares and the
+/// annex does not need; at a million tickets a year about 250,000 rows and 200 MB of JSON).
 #[derive(Serialize)]
 pub struct QuarterlyModel<'a> {
     #[serde(flatten)]
@@ -96,7 +94,7 @@ pub struct QuarterlyModel<'a> {
 
 impl QuarterlyReport {
     pub fn json_document(&self) -> QuarterlyJson<'_> {
-        QuarterlyJson { report: self, rejections: &self.rejections, tickets: &self.tickets }
+        QuarterlyJson { model: self.model_document(), tickets: &self.tickets }
     }
 
     /// The model the PDF embeds (see [`QuarterlyModel`]).

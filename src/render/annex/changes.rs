@@ -60,11 +60,11 @@ pub(super) fn changes_sheets(b: &mut Book, ch: &Changes) -> Res {
         c.text(row, 0, &x.ticket_id)?;
         c.tr(row, 1, "changes.kind", &x.kind)?;
         for (col, v) in [(2, &x.old), (3, &x.new)] {
-            match v.as_deref() {
-                Some(v) if excel_datetime(v).is_some() => c.datetime(row, col, Some(v))?,
-                Some(v) if labels.0.contains_key(&format!("counting.{v}")) => c.tr(row, col, "counting", v)?,
-                Some(v) => c.text(row, col, v)?,
-                None => {}
+            let Some(v) = v.as_deref() else { continue };
+            match excel_datetime(v) {
+                Some(dt) => c.datetime(row, col, &dt)?,
+                None if labels.0.contains_key(&format!("counting.{v}")) => c.tr(row, col, "counting", v)?,
+                None => c.text(row, col, v)?,
             }
         }
         for (col, v) in [(4, &x.response_status_old), (5, &x.response_status_new), (6, &x.resolution_status_old), (7, &x.resolution_status_new)] {

@@ -410,25 +410,17 @@ impl Cells<'_> {
         self.opt_number(row, col, pct.map(|p| p / 100.0), format)
     }
 
-    /// An instant written as text (`YYYY-MM-DDTHH:MM`) as an Excel datetime; an unparsable
-    /// one is kept as text.
-    pub(super) fn datetime(&mut self, row: u32, col: u16, s: Option<&str>) -> Res {
-        let Some(s) = s else { return Ok(()) };
-        match NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M") {
-            Ok(t) => self.minute(row, col, Some(LocalMinute::new(t))),
-            Err(_) => self.text(row, col, s),
-        }
+    /// An Excel datetime in the datetime format.
+    pub(super) fn datetime(&mut self, row: u32, col: u16, dt: &ExcelDateTime) -> Res {
+        self.ws.write_datetime_with_format(row, col, dt, &self.f.datetime)?;
+        Ok(())
     }
 
     /// A model instant as an Excel datetime; one outside Excel's dates is kept as text.
     pub(super) fn minute(&mut self, row: u32, col: u16, t: Option<LocalMinute>) -> Res {
         let Some(t) = t else { return Ok(()) };
         match excel_datetime_from(t.get()) {
-            Some(dt) => {
-                self.ws
-                    .write_datetime_with_format(row, col, &dt, &self.f.datetime)?;
-                Ok(())
-            }
+            Some(dt) => self.datetime(row, col, &dt),
             None => self.text(row, col, &t.to_string()),
         }
     }

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 
 use super::*;
 use crate::error::{Error, Result};
-use crate::table::{Cells, CsvTable};
+use crate::table::{Cells, SplitTable};
 
 /// The tickets of one ticket file: what the canonical reader or a mapping made of its rows.
 /// The data folder (`load::DataSet`) holds them beside its other files.
@@ -36,16 +36,16 @@ impl TicketIntake {
 
 /// Reads and validates canonical ticket CSV bytes (`tickets.csv`).
 pub fn read_tickets_csv(bytes: &[u8], file: &str, contract: &LoadedContract) -> Result<TicketIntake> {
-    tickets_of_csv_table(CsvTable::read_or_windows_1252(bytes, file)?, file, contract)
+    tickets_of_csv_table(SplitTable::read(bytes.to_vec(), file)?, file, contract)
 }
 
-/// Validates the canonical CSV read into `table` (with the note of its reading). A caller that
-/// holds the file's bytes can free them before this makes the tickets.
-pub fn tickets_of_csv_table((table, note): (CsvTable, Option<String>), file: &str, contract: &LoadedContract) -> Result<TicketIntake> {
+/// Validates the canonical CSV read into `table` (with the note of its reading), which holds
+/// the file's text until the tickets are made.
+pub fn tickets_of_csv_table((table, note): (SplitTable, Option<String>), file: &str, contract: &LoadedContract) -> Result<TicketIntake> {
     let mut data = read_tickets_table(&table, file, contract)?;
     data.notes.extend(note);
     data.notes.extend(table.notes.iter().cloned());
-    data.files.push(InputFile { name: file.into(), sha256: table.sha256.clone(), rows: (table.height + table.broken.len()) as u64 });
+    data.files.push(InputFile { name: file.into(), sha256: table.sha256.clone(), rows: (table.height() + table.broken.len()) as u64 });
     drop(table);
     Ok(data)
 }
@@ -302,7 +302,7 @@ mod tests {
         assert_eq!(repeats.len(), 2, "{repeats:?}");
         assert!(repeats.iter().all(|r| r.reason.starts_with("duplicate id")));
         assert!(chunked.warnings.iter().all(|w| w.line <= end));
-        let table = CsvTable::read(&bytes, "tickets.csv").unwrap();
+        let table = crate::table::CsvTable::read(&bytes, "tickets.csv").unwrap();
         let positions: Vec<Option<usize>> = COLUMNS.iter().map(|col| table.names.iter().position(|n| n == col)).collect();
         let mut one = TicketIntake::default();
         let rows = (0..table.height).map(|i| {

@@ -79,18 +79,22 @@ impl SplitTable {
             Some(repaired) => String::from_utf8(repaired).map_err(|_| Error::new(format!("{file}: the repaired text is not UTF-8")))?,
             None => text,
         };
-        let table = Self::of_clean_text(text, sep, file, sha256, scanned)?;
+        let table = Self::of_clean_text(text, sep, file, sha256, scanned, None)?;
         Ok((table, note))
     }
 
-    /// The table of `text`, which the records pass has cleaned (`scanned` is what it found).
-    fn of_clean_text(text: String, sep: u8, file: &str, sha256: String, scanned: records::Records) -> Result<SplitTable> {
+    /// The table of `text`, which the records pass has cleaned (`scanned` is what it found);
+    /// its first record is the header unless `names` are given (a later block of a file).
+    fn of_clean_text(text: String, sep: u8, file: &str, sha256: String, scanned: records::Records, names: Option<Vec<String>>) -> Result<SplitTable> {
         let bytes = text.as_bytes();
-        if bytes.is_empty() {
-            return Err(super::csv::not_csv(file, sep, "no data: empty CSV"));
-        }
-        let header_end = record_end(bytes, 0).0;
-        let names = header_names(&bytes[..header_end], sep, file)?;
+        let (header_end, names) = match names {
+            Some(names) => (0, names),
+            None if bytes.is_empty() => return Err(super::csv::not_csv(file, sep, "no data: empty CSV")),
+            None => {
+                let end = record_end(bytes, 0).0;
+                (end, header_names(&bytes[..end], sep, file)?)
+            }
+        };
         let mut starts = Vec::with_capacity(scanned.lines.len());
         let mut escaped_rows = Vec::new();
         let mut at = header_end;
@@ -149,6 +153,115 @@ impl SplitTable {
         }
         Some(&self.text[f.start..f.end])
     }
+}
+
+/// The size of the blocks a large `tickets.csv` is read in: big enough that a block's rows
+/// keep both cores busy, small beside the tickets they become.
+pub const BLOCK_BYTES: usize = 32 << 20;
+
+/// What reading a file in blocks found beside the blocks' records.
+#[derive(Debug)]
+pub struct Streamed {
+    /// The SHA-256 of the file's bytes.
+    pub sha256: String,
+    /// What was repaired or skipped, over the whole file.
+    pub notes: Vec<String>,
+}
+
+/// Reads a CSV file from `reader` (at most `limit` bytes, `path` for messages) a block of
+/// whole records at a time, handing each block to `each` as a table (the first one starts
+/// with the header; later ones have its names). The blocks' text is never held all at once:
+/// a file of ten million rows costs a block, not two gigabytes.
+///
+/// Only UTF-8 is read this way (with or without its byte-order mark). `Ok(None)` says the
+/// file must be read whole with [`SplitTable::read`] (it is UTF-16, Windows-1252 or has
+/// CR-only line ends; blocks already handed over are to be forgotten).
+pub fn read_blocks(
+    reader: impl std::io::Read,
+    path: &std::path::Path,
+    file: &str,
+    limit: u64,
+    each: impl FnMut(SplitTable) -> Result<()>,
+) -> Result<Option<Streamed>> {
+    read_blocks_of(BLOCK_BYTES, reader, path, file, limit, each)
+}
+
+/// [`read_blocks`] in blocks of about `block` bytes (tests read in tiny ones).
+pub fn read_blocks_of(
+    block: usize,
+    mut reader: impl std::io::Read,
+    path: &std::path::Path,
+    file: &str,
+    limit: u64,
+    mut each: impl FnMut(SplitTable) -> Result<()>,
+) -> Result<Option<Streamed>> {
+    use std::io::Read;
+    let mut hasher = crate::digest::Sha256Hasher::default();
+    let mut buf: Vec<u8> = Vec::with_capacity(block + block / 2);
+    let mut carry = records::Carry::default();
+    let (mut first, mut read_total, mut sep, mut names) = (true, 0u64, b',', None::<Vec<String>>);
+    loop {
+        // The next block's bytes after what the last one left (a record it did not finish).
+        let before = buf.len();
+        let want = block.saturating_sub(before).max(block / 2).max(1);
+        let got = (&mut reader).take(want as u64).read_to_end(&mut buf).map_err(|e| crate::limits::cannot_read(path, "tickets file", e))?;
+        read_total += got as u64;
+        if read_total > limit {
+            return Err(crate::limits::too_big(path, "tickets file", read_total, limit));
+        }
+        let last = got < want;
+        let mut skip = 0;
+        if first {
+            records::check_encoding(&buf[..buf.len().min(4096)], file)?;
+            match encoding_rs::Encoding::for_bom(&buf) {
+                Some((enc, _)) if enc != encoding_rs::UTF_8 => return Ok(None),
+                Some((_, bom)) => skip = bom,
+                None => {}
+            }
+            let head = &buf[skip..];
+            // A file that may end its lines with CR only is read whole, where the whole file
+            // decides: no line feed yet, and a CR that is not at the end of what is read.
+            let cr = memchr::memchr(b'\r', head);
+            if memchr::memchr(b'\n', head).is_none() && cr.is_some_and(|i| last || i + 1 < head.len()) {
+                return Ok(None);
+            }
+            sep = super::csv::detect_delimiter(&String::from_utf8_lossy(&head[..head.len().min(1 << 20)]));
+        }
+        // The hash of the new bytes is taken beside the scan, on another core.
+        let (hashed, scanned) = std::thread::scope(|scope| {
+            let new = &buf[before..];
+            let hash = scope.spawn(|| {
+                hasher.update(new);
+            });
+            let scanned = records::scan_block(&buf[skip..], sep, file, &mut carry, last);
+            (hash.join(), scanned)
+        });
+        hashed.expect("hashing");
+        let (mut scanned, consumed) = scanned?;
+        let taken = &buf[skip..skip + consumed];
+        let text = match scanned.repaired.take() {
+            Some(repaired) => String::from_utf8(repaired),
+            None => String::from_utf8(taken.to_vec()),
+        };
+        let Ok(text) = text else { return Ok(None) };
+        if !(first && text.is_empty() && !last) {
+            let table = SplitTable::of_clean_text(text, sep, file, String::new(), scanned, names.clone())?;
+            if names.is_none() {
+                names = Some(table.names.clone());
+            }
+            each(table)?;
+            first = false;
+        }
+        buf.drain(..skip + consumed);
+        if last {
+            if !buf.is_empty() {
+                // The scan of the last block takes every byte; whatever is left was not text.
+                return Ok(None);
+            }
+            break;
+        }
+    }
+    Ok(Some(Streamed { sha256: hasher.hex(), notes: carry.notes(file) }))
 }
 
 impl Cells for SplitTable {
@@ -374,9 +487,7 @@ mod tests {
         }
     }
 
-    #[test]
-    fn awkward_files_read_as_polars_reads_them() {
-        let cases: &[&[u8]] = &[
+    const AWKWARD: &[&[u8]] = &[
             b"",
             b"a,b\n",
             b"a,b",
@@ -408,14 +519,16 @@ mod tests {
             b"a\n1\n2\n",
             b"a,b\n\"x\"\r\n\"y\",\"z\"",
         ];
-        for (i, case) in cases.iter().enumerate() {
+
+    #[test]
+    fn awkward_files_read_as_polars_reads_them() {
+        for (i, case) in AWKWARD.iter().enumerate() {
             same_as_polars(case, &format!("case {i}: {:?}", String::from_utf8_lossy(case)));
         }
     }
 
-    #[test]
-    fn a_large_file_reads_as_polars_reads_it() {
-        // Polars reads a large file in batches: many records with every kind of field.
+    /// A file of many records with every kind of field.
+    fn large() -> String {
         let mut csv = String::from("id,type,summary,school\n");
         for i in 0..60_000 {
             match i % 5 {
@@ -426,6 +539,70 @@ mod tests {
                 _ => csv.push_str(&format!("T{i},incident,Monitor 24\" flikkert,School\n")),
             }
         }
-        same_as_polars(csv.as_bytes(), "large");
+        csv
+    }
+
+    #[test]
+    fn a_large_file_reads_as_polars_reads_it() {
+        // Polars reads a large file in batches.
+        same_as_polars(large().as_bytes(), "large");
+    }
+
+    /// `bytes` read in blocks of `block` bytes give the records, lines, broken rows, notes
+    /// and hash of the whole file read at once (or the same error); a file that cannot be
+    /// read in blocks is one that is not UTF-8 or may end its lines with CR only.
+    fn blocks_as_whole(bytes: &[u8], block: usize, what: &str) {
+        let whole = SplitTable::read(bytes.to_vec(), "f.csv");
+        let mut blocks = Vec::new();
+        let streamed = read_blocks_of(block, bytes, std::path::Path::new("f.csv"), "f.csv", u64::MAX, |t| {
+            blocks.push(t);
+            Ok(())
+        });
+        let (whole, streamed) = match (whole, streamed) {
+            (Err(w), Err(s)) => return assert_eq!(w, s, "{what}"),
+            (_, Ok(None)) => {
+                let utf16 = matches!(encoding_rs::Encoding::for_bom(bytes), Some((e, _)) if e != encoding_rs::UTF_8);
+                let lone_cr = bytes.windows(2).any(|w| w[0] == b'\r' && w[1] != b'\n') || bytes.ends_with(b"\r");
+                return assert!(std::str::from_utf8(bytes).is_err() || utf16 || lone_cr, "{what}: not read in blocks");
+            }
+            (Ok((w, None)), Ok(Some(s))) => (w, s),
+            (w, s) => panic!("{what}: whole {:?}, blocks {:?}", w.map(|t| t.0.names).err(), s.err()),
+        };
+        assert_eq!(whole.sha256, streamed.sha256, "{what}");
+        assert_eq!(whole.notes, streamed.notes, "{what}");
+        assert!(blocks.iter().all(|b| b.names == whole.names && b.notes.is_empty()), "{what}");
+        let broken: Vec<&BrokenRow> = blocks.iter().flat_map(|b| &b.broken).collect();
+        assert_eq!(whole.broken.iter().collect::<Vec<_>>(), broken, "{what}");
+        let all: Vec<Option<usize>> = (0..whole.names.len()).map(Some).collect();
+        let mut records = Vec::new();
+        for b in &blocks {
+            for row in 0..b.height() {
+                let mut cells = vec![None; all.len()];
+                b.row_cells(row, &all, &mut cells);
+                records.push((b.line(row), cells.iter().map(|c| c.map(str::to_string)).collect::<Vec<_>>()));
+            }
+        }
+        assert_eq!(records.len(), whole.height(), "{what}");
+        for (row, (line, cells)) in records.iter().enumerate() {
+            let mut expected = vec![None; all.len()];
+            whole.row_cells(row, &all, &mut expected);
+            assert_eq!((*line, cells.iter().map(|c| c.as_deref()).collect::<Vec<_>>()), (whole.line(row), expected), "{what}: record {row}");
+        }
+    }
+
+    #[test]
+    fn a_file_read_in_blocks_is_the_file_read_whole() {
+        for (i, case) in AWKWARD.iter().enumerate() {
+            for block in [1, 2, 7, 64, 1 << 20] {
+                blocks_as_whole(case, block, &format!("case {i}, blocks of {block}: {:?}", String::from_utf8_lossy(case)));
+            }
+        }
+        let large = large();
+        for block in [4096, 100_000] {
+            blocks_as_whole(large.as_bytes(), block, &format!("large, blocks of {block}"));
+        }
+        // A record longer than a block, and a BOM.
+        let long = format!("\u{feff}a,b\n1,\"{}\"\n2,3\n", "x\n".repeat(5_000));
+        blocks_as_whole(long.as_bytes(), 1024, "a record of ten blocks");
     }
 }

@@ -48,12 +48,19 @@ pub fn read_tickets_csv_file(path: &std::path::Path, file: &str, contract: &Load
 /// [`read_tickets_csv_file`] in blocks of about `block` bytes.
 fn read_tickets_csv_file_in(block: usize, path: &std::path::Path, file: &str, contract: &LoadedContract) -> Result<TicketIntake> {
     use crate::limits::{open_file, read_file, MAX_DATA_FILE_BYTES, MAX_TICKETS_CSV_BYTES};
-    let (reader, _) = open_file(path, MAX_TICKETS_CSV_BYTES, "tickets file")?;
+    let (reader, len) = open_file(path, MAX_TICKETS_CSV_BYTES, "tickets file")?;
     let mut validation: Option<Validation> = None;
     let streamed = crate::table::split::read_blocks_of(block, reader, path, file, MAX_TICKETS_CSV_BYTES, |block| {
         let v = match &mut validation {
             Some(v) => v,
-            None => validation.insert(Validation::new(&block.names, file)?),
+            None => {
+                let v = validation.insert(Validation::new(&block.names, file)?);
+                // Room for the tickets of the whole file, estimated from the first block's
+                // records (a tenth more); a list that must grow after all is copied once.
+                let per_record = block.text_len() as f64 / block.height().max(1) as f64;
+                v.reserve(((len as f64 / per_record.max(1.0)) * 1.1) as usize + block.height());
+                v
+            }
         };
         v.add(&block, contract);
         Ok(())
@@ -85,6 +92,7 @@ pub fn tickets_of_csv_table((table, note): (SplitTable, Option<String>), file: &
 /// caller adds the file to `files`.
 pub fn read_tickets_table(table: &(dyn Cells + Sync), file: &str, contract: &LoadedContract) -> Result<TicketIntake> {
     let mut validation = Validation::new(table.names(), file)?;
+    validation.reserve(table.height());
     validation.add(table, contract);
     Ok(validation.finish())
 }
@@ -97,8 +105,11 @@ pub struct Validation {
     data: TicketIntake,
     /// Canonical column → position in the file (the first, when a name repeats).
     positions: Vec<Option<usize>>,
-    /// What every table's chunks gave, in file order.
-    chunks: Vec<Checked>,
+    /// The line of every ticket in `data.tickets`.
+    lines: Vec<u64>,
+    /// Warnings with the index of their ticket in `data.tickets`.
+    warnings: Vec<(usize, Warning)>,
+    rejections: Vec<Rejection>,
     broken: Vec<Rejection>,
 }
 
@@ -123,7 +134,14 @@ impl Validation {
                 .with_hint("an export with other column names needs a mapping: --profile servicenow|topdesk|jira or --mapping FILE"));
         }
         let positions = COLUMNS.iter().map(|c| names.iter().position(|n| n == c)).collect();
-        Ok(Validation { data, positions, chunks: Vec::new(), broken: Vec::new() })
+        Ok(Validation { data, positions, lines: Vec::new(), warnings: Vec::new(), rejections: Vec::new(), broken: Vec::new() })
+    }
+
+    /// Room for about `tickets` more tickets, so the list is not copied as it grows (the
+    /// room is only address space until tickets fill it).
+    pub fn reserve(&mut self, tickets: usize) {
+        self.data.tickets.reserve(tickets);
+        self.lines.reserve(tickets);
     }
 
     /// Checks the rows of `table` (whose header is the one given to [`Validation::new`]).
@@ -171,55 +189,50 @@ impl Validation {
                 .collect();
             handles.into_iter().map(|h| h.join().expect("row validation")).collect()
         });
-        self.chunks.extend(checked);
+        for mut c in checked {
+            let base = self.data.tickets.len();
+            self.warnings.extend(c.warnings.into_iter().map(|(k, w)| (base + k, w)));
+            self.data.tickets.append(&mut c.tickets);
+            self.lines.append(&mut c.lines);
+            self.rejections.append(&mut c.rejections);
+        }
         self.data.rows_read += (height + table.broken().len()) as u64;
         self.broken.extend(table.broken().iter().map(|b| broken_row(file, b)));
     }
 
     /// The tickets, rejections and warnings of every table added.
     pub fn finish(self) -> TicketIntake {
-        let Validation { mut data, chunks, broken, .. } = self;
+        let Validation { mut data, lines, warnings, rejections, broken, .. } = self;
         let file = data.tickets_file.clone();
         // Repeated ids, in file order: the first row with an id counts, a later one is
         // rejected (and its warnings dropped, they belong to no ticket).
-        let total: usize = chunks.iter().map(|c| c.tickets.len()).sum();
         let mut seen = SeenIds::default();
-        seen.reserve(total);
-        let mut repeated: Vec<Vec<usize>> = Vec::with_capacity(chunks.len());
+        seen.reserve(data.tickets.len());
+        let mut dropped = Vec::new();
         let mut repeat_rejections = Vec::new();
-        for c in &chunks {
-            let mut here = Vec::new();
-            for (k, (t, line)) in c.tickets.iter().zip(&c.lines).enumerate() {
-                if let Some(first) = seen.get(t.id.as_str()) {
-                    repeat_rejections.push(repeated_id(&file, *line, "id", &t.id, *first));
-                    here.push(k);
-                } else {
-                    seen.insert(t.id.as_str(), *line);
-                }
+        for (k, (t, line)) in data.tickets.iter().zip(&lines).enumerate() {
+            if let Some(first) = seen.get(t.id.as_str()) {
+                repeat_rejections.push(repeated_id(&file, *line, "id", &t.id, *first));
+                dropped.push(k);
+            } else {
+                seen.insert(t.id.as_str(), *line);
             }
-            repeated.push(here);
         }
         drop(seen);
-        let mut parse_rejections = Vec::new();
-        // One list with room for every ticket, filled chunk by chunk (each chunk freed as it
-        // is taken): the tickets are never held twice.
-        data.tickets = Vec::with_capacity(total - repeat_rejections.len());
-        for (mut c, here) in chunks.into_iter().zip(repeated) {
-            if !here.is_empty() {
-                let dropped: std::collections::HashSet<usize> = here.into_iter().collect();
-                c.warnings.retain(|(k, _)| !dropped.contains(k));
-                let mut k = 0;
-                c.tickets.retain(|_| {
-                    k += 1;
-                    !dropped.contains(&(k - 1))
-                });
-            }
-            data.warnings.extend(c.warnings.into_iter().map(|(_, w)| w));
-            parse_rejections.extend(c.rejections);
-            data.tickets.append(&mut c.tickets);
+        let mut warnings = warnings;
+        if !dropped.is_empty() {
+            // Both lists are in ticket order: dropped in place, nothing copied.
+            warnings.retain(|(k, _)| dropped.binary_search(k).is_err());
+            let mut k = 0;
+            data.tickets.retain(|_| {
+                k += 1;
+                dropped.binary_search(&(k - 1)).is_err()
+            });
         }
+        data.tickets.shrink_to_fit();
+        data.warnings = warnings.into_iter().map(|(_, w)| w).collect();
         // The lists are in file order: merged by line they are the rejections in file order.
-        data.rejections = merge_by_line(merge_by_line(parse_rejections, repeat_rejections), broken);
+        data.rejections = merge_by_line(merge_by_line(rejections, repeat_rejections), broken);
         note_dropped(&mut data);
         data
     }

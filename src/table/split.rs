@@ -135,6 +135,11 @@ impl SplitTable {
         Ok(table)
     }
 
+    /// The length of the table's text in bytes (header included).
+    pub fn text_len(&self) -> usize {
+        self.text.len()
+    }
+
     /// The fields of record `row`.
     fn fields(&self, row: usize) -> Fields<'_> {
         Fields { text: self.text.as_bytes(), at: self.starts[row], sep: self.sep, done: false }
@@ -359,7 +364,11 @@ impl Iterator for Fields<'_> {
             }
             return Some(Field { start: start + 1, end: close.max(start + 1), quoted: true, doubled });
         }
-        let end = memchr::memchr2(self.sep, b'\n', &text[start.min(text.len())..]).map_or(text.len(), |k| start + k);
+        // Fields are short: a plain loop beats a vectorised search here.
+        let mut end = start.min(text.len());
+        while end < text.len() && text[end] != self.sep && text[end] != b'\n' {
+            end += 1;
+        }
         if end < text.len() && text[end] == self.sep {
             self.at = end + 1;
             return Some(Field { start, end, quoted: false, doubled: false });

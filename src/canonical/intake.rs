@@ -62,7 +62,7 @@ fn read_tickets_csv_file_in(block: usize, path: &std::path::Path, file: &str, co
                 v
             }
         };
-        v.add(&block, contract);
+        v.add(block, contract);
         Ok(())
     })?;
     match (streamed, validation) {

@@ -29,7 +29,8 @@ pub struct SplitTable {
     /// The CSV text as read: the file decoded, with the records pass's repairs.
     text: String,
     sep: u8,
-    /// Byte offset in `text` of every record after the header.
+    /// Byte offset in `text` of every record after the header, with [`QUOTED`] set when the
+    /// record holds a quote.
     starts: Vec<usize>,
     lines: Vec<u64>,
     /// The cells that hold a doubled quote, unquoted: `(row, column, start, end)` in `unquoted`,
@@ -99,11 +100,11 @@ impl SplitTable {
         let mut escaped_rows = Vec::new();
         let mut at = header_end;
         while at < bytes.len() {
-            let (end, doubled) = record_end(bytes, at);
+            let (end, quoted, doubled) = record_end(bytes, at);
             if doubled {
                 escaped_rows.push(starts.len());
             }
-            starts.push(at);
+            starts.push(if quoted { at | QUOTED } else { at });
             at = end;
         }
         // The physical lines the records pass found, one per record; should the two passes
@@ -141,8 +142,32 @@ impl SplitTable {
     }
 
     /// The fields of record `row`.
-    fn fields(&self, row: usize) -> Fields<'_> {
-        Fields { text: self.text.as_bytes(), at: self.starts[row], sep: self.sep, done: false }
+    fn fields(&self, row: usize) -> Box<dyn Iterator<Item = Field> + '_> {
+        let (start, quoted) = (self.starts[row] & !QUOTED, self.starts[row] & QUOTED != 0);
+        let text = self.text.as_bytes();
+        if quoted {
+            return Box::new(Fields { text, at: start, sep: self.sep, done: false });
+        }
+        Box::new(self.plain_fields(row, start))
+    }
+
+    /// The fields of record `row`, which starts at `start` and holds no quote: its text
+    /// between the separators, found in one vectorised search over the record.
+    fn plain_fields(&self, row: usize, start: usize) -> impl Iterator<Item = Field> + '_ {
+        let text = self.text.as_bytes();
+        let mut end = self.starts.get(row + 1).map_or(text.len(), |s| s & !QUOTED);
+        if end > start && text[end - 1] == b'\n' {
+            end -= 1;
+        }
+        if end > start && text[end - 1] == b'\r' {
+            end -= 1;
+        }
+        let mut from = start;
+        memchr::memchr_iter(self.sep, &text[start..end]).map(move |k| start + k).chain(std::iter::once(end)).map(move |at| {
+            let f = Field { start: from, end: at, quoted: false, doubled: false };
+            from = at + 1;
+            f
+        })
     }
 
     /// The text of field `f` of record `row`, column `col`.
@@ -186,7 +211,7 @@ pub fn read_blocks(
     path: &std::path::Path,
     file: &str,
     limit: u64,
-    each: impl FnMut(SplitTable) -> Result<()>,
+    each: impl FnMut(&SplitTable) -> Result<()>,
 ) -> Result<Option<Streamed>> {
     read_blocks_of(BLOCK_BYTES, reader, path, file, limit, each)
 }
@@ -198,12 +223,13 @@ pub fn read_blocks_of(
     path: &std::path::Path,
     file: &str,
     limit: u64,
-    mut each: impl FnMut(SplitTable) -> Result<()>,
+    mut each: impl FnMut(&SplitTable) -> Result<()>,
 ) -> Result<Option<Streamed>> {
     use std::io::Read;
     let mut hasher = crate::digest::Sha256Hasher::default();
     let mut buf: Vec<u8> = Vec::with_capacity(block + block / 2);
     let mut carry = records::Carry::default();
+    let mut spare: Option<Vec<u8>> = None;
     let (mut first, mut read_total, mut sep, mut names) = (true, 0u64, b',', None::<Vec<String>>);
     loop {
         // The next block's bytes after what the last one left (a record it did not finish).
@@ -243,10 +269,23 @@ pub fn read_blocks_of(
         });
         hashed.expect("hashing");
         let (mut scanned, consumed) = scanned?;
-        let taken = &buf[skip..skip + consumed];
+        // The block's records become the table's text without a copy; what follows them
+        // starts the next block, in a buffer the last table no longer needs.
+        let mut next = spare.take().unwrap_or_default();
+        next.clear();
+        next.extend_from_slice(&buf[skip + consumed..]);
+        buf.truncate(skip + consumed);
+        let records = std::mem::replace(&mut buf, next);
         let text = match scanned.repaired.take() {
-            Some(repaired) => String::from_utf8(repaired),
-            None => String::from_utf8(taken.to_vec()),
+            Some(repaired) => {
+                spare = Some(records);
+                String::from_utf8(repaired)
+            }
+            None => {
+                let mut records = records;
+                records.drain(..skip);
+                String::from_utf8(records)
+            }
         };
         let Ok(text) = text else { return Ok(None) };
         if !(first && text.is_empty() && !last) {
@@ -254,10 +293,12 @@ pub fn read_blocks_of(
             if names.is_none() {
                 names = Some(table.names.clone());
             }
-            each(table)?;
+            each(&table)?;
             first = false;
+            if spare.is_none() {
+                spare = Some(table.text.into_bytes());
+            }
         }
-        buf.drain(..skip + consumed);
         if last {
             if !buf.is_empty() {
                 // The scan of the last block takes every byte; whatever is left was not text.
@@ -306,8 +347,15 @@ impl Cells for SplitTable {
             heap.resize(last + 1, None);
             &mut heap
         };
-        for (slot, f) in fields.iter_mut().zip(self.fields(row)) {
-            *slot = Some(f);
+        let start = self.starts[row];
+        if start & QUOTED == 0 {
+            for (slot, f) in fields.iter_mut().zip(self.plain_fields(row, start)) {
+                *slot = Some(f);
+            }
+        } else {
+            for (slot, f) in fields.iter_mut().zip(self.fields(row)) {
+                *slot = Some(f);
+            }
         }
         for (cell, pos) in out.iter_mut().zip(positions) {
             *cell = pos.and_then(|p| fields.get(p).copied().flatten()).and_then(|f| {
@@ -364,11 +412,7 @@ impl Iterator for Fields<'_> {
             }
             return Some(Field { start: start + 1, end: close.max(start + 1), quoted: true, doubled });
         }
-        // Fields are short: a plain loop beats a vectorised search here.
-        let mut end = start.min(text.len());
-        while end < text.len() && text[end] != self.sep && text[end] != b'\n' {
-            end += 1;
-        }
+        let end = memchr::memchr2(self.sep, b'\n', &text[start.min(text.len())..]).map_or(text.len(), |k| start + k);
         if end < text.len() && text[end] == self.sep {
             self.at = end + 1;
             return Some(Field { start, end, quoted: false, doubled: false });
@@ -379,19 +423,23 @@ impl Iterator for Fields<'_> {
     }
 }
 
-/// Where the record that starts at `at` ends (the start of the next one), and whether a
-/// quoted field in it holds a doubled quote.
-fn record_end(text: &[u8], at: usize) -> (usize, bool) {
+/// The bit of a record's start that says it holds a quote (text is far below 2^63 bytes).
+const QUOTED: usize = 1 << (usize::BITS - 1);
+
+/// Where the record that starts at `at` ends (the start of the next one), whether it holds a
+/// quote and whether a quoted field in it holds a doubled quote.
+fn record_end(text: &[u8], at: usize) -> (usize, bool, bool) {
     let mut doubled = false;
+    let mut quoted = false;
     let mut in_quotes = false;
     let mut i = at;
     while let Some(k) = memchr::memchr2(b'"', b'\n', &text[i..]) {
         let p = i + k;
         match (text[p], in_quotes) {
-            (b'\n', false) => return (p + 1, doubled),
+            (b'\n', false) => return (p + 1, quoted, doubled),
             (b'\n', true) => i = p + 1,
             (_, false) => {
-                in_quotes = true;
+                (in_quotes, quoted) = (true, true);
                 i = p + 1;
             }
             (_, true) if text.get(p + 1) == Some(&b'"') => {
@@ -404,7 +452,7 @@ fn record_end(text: &[u8], at: usize) -> (usize, bool) {
             }
         }
     }
-    (text.len(), doubled)
+    (text.len(), quoted, doubled)
 }
 
 /// The header's names as polars reads them: quotes around a name taken off (a doubled quote
@@ -562,9 +610,19 @@ mod tests {
     /// read in blocks is one that is not UTF-8 or may end its lines with CR only.
     fn blocks_as_whole(bytes: &[u8], block: usize, what: &str) {
         let whole = SplitTable::read(bytes.to_vec(), "f.csv");
-        let mut blocks = Vec::new();
+        // Every block's names, notes, broken rows and records (line and cells).
+        let mut names = Vec::new();
+        let mut broken = Vec::new();
+        let mut records = Vec::new();
         let streamed = read_blocks_of(block, bytes, std::path::Path::new("f.csv"), "f.csv", u64::MAX, |t| {
-            blocks.push(t);
+            names.push((t.names.clone(), t.notes.clone()));
+            broken.extend(t.broken.iter().cloned());
+            let all: Vec<Option<usize>> = (0..t.names.len()).map(Some).collect();
+            for row in 0..t.height() {
+                let mut cells = vec![None; all.len()];
+                t.row_cells(row, &all, &mut cells);
+                records.push((t.line(row), cells.iter().map(|c| c.map(str::to_string)).collect::<Vec<_>>()));
+            }
             Ok(())
         });
         let (whole, streamed) = match (whole, streamed) {
@@ -579,19 +637,10 @@ mod tests {
         };
         assert_eq!(whole.sha256, streamed.sha256, "{what}");
         assert_eq!(whole.notes, streamed.notes, "{what}");
-        assert!(blocks.iter().all(|b| b.names == whole.names && b.notes.is_empty()), "{what}");
-        let broken: Vec<&BrokenRow> = blocks.iter().flat_map(|b| &b.broken).collect();
-        assert_eq!(whole.broken.iter().collect::<Vec<_>>(), broken, "{what}");
-        let all: Vec<Option<usize>> = (0..whole.names.len()).map(Some).collect();
-        let mut records = Vec::new();
-        for b in &blocks {
-            for row in 0..b.height() {
-                let mut cells = vec![None; all.len()];
-                b.row_cells(row, &all, &mut cells);
-                records.push((b.line(row), cells.iter().map(|c| c.map(str::to_string)).collect::<Vec<_>>()));
-            }
-        }
+        assert!(names.iter().all(|(n, notes)| *n == whole.names && notes.is_empty()), "{what}");
+        assert_eq!(whole.broken, broken, "{what}");
         assert_eq!(records.len(), whole.height(), "{what}");
+        let all: Vec<Option<usize>> = (0..whole.names.len()).map(Some).collect();
         for (row, (line, cells)) in records.iter().enumerate() {
             let mut expected = vec![None; all.len()];
             whole.row_cells(row, &all, &mut expected);

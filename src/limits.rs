@@ -12,8 +12,12 @@ use std::path::Path;
 
 use crate::error::{Error, Result};
 
-/// The largest data file read: `tickets.csv`, an export, `calls.csv`, `measurements.csv`.
+/// The largest data file read whole: an export, `tickets.xlsx`, `calls.csv`,
+/// `measurements.csv`, and a `tickets.csv` that is not UTF-8.
 pub const MAX_DATA_FILE_BYTES: u64 = 2 << 30;
+/// The largest `tickets.csv` (UTF-8): it is read in blocks, so only its tickets are held
+/// (ten million tickets of a year in the canonical columns take about 2 GiB).
+pub const MAX_TICKETS_CSV_BYTES: u64 = 4 << 30;
 /// The largest small file read: a mapping, an RCA file.
 pub const MAX_SMALL_FILE_BYTES: u64 = 16 << 20;
 /// The largest record (row) of a CSV file, and so the largest field.
@@ -59,6 +63,20 @@ pub fn shown(value: &str) -> std::borrow::Cow<'_, str> {
 /// folder is refused without waiting on it (opened non-blocking, checked on the open file,
 /// so it cannot be swapped in between); a larger file is refused before it is read.
 pub fn read_file(path: &Path, limit: u64, what: &str) -> Result<Vec<u8>> {
+    let (file, len) = open_file(path, limit, what)?;
+    let mut bytes = Vec::with_capacity(len as usize);
+    // The file may grow while it is read: never more than the limit.
+    file.take(limit + 1).read_to_end(&mut bytes).map_err(|e| cannot_read(path, what, e))?;
+    if bytes.len() as u64 > limit {
+        return Err(too_big(path, what, bytes.len() as u64, limit));
+    }
+    Ok(bytes)
+}
+
+/// Opens the regular file `path` of at most `limit` bytes for reading, as [`read_file`] does,
+/// for a reader that takes it in parts; returns the file and its length. The reader must not
+/// read more than `limit` bytes of it (the file may grow while it is read).
+pub fn open_file(path: &Path, limit: u64, what: &str) -> Result<(std::fs::File, u64)> {
     let mut options = std::fs::OpenOptions::new();
     options.read(true);
     #[cfg(unix)]
@@ -66,7 +84,7 @@ pub fn read_file(path: &Path, limit: u64, what: &str) -> Result<Vec<u8>> {
         use std::os::unix::fs::OpenOptionsExt;
         options.custom_flags(libc::O_NONBLOCK);
     }
-    let cannot = |e: std::io::Error| Error::cannot_read(format_args!("{what} {}", path.display()), e);
+    let cannot = |e: std::io::Error| cannot_read(path, what, e);
     let file = options.open(path).map_err(cannot)?;
     let meta = file.metadata().map_err(cannot)?;
     if !meta.is_file() {
@@ -77,13 +95,12 @@ pub fn read_file(path: &Path, limit: u64, what: &str) -> Result<Vec<u8>> {
     if meta.len() > limit {
         return Err(too_big(path, what, meta.len(), limit));
     }
-    let mut bytes = Vec::with_capacity(meta.len() as usize);
-    // The file may grow while it is read: never more than the limit.
-    file.take(limit + 1).read_to_end(&mut bytes).map_err(cannot)?;
-    if bytes.len() as u64 > limit {
-        return Err(too_big(path, what, bytes.len() as u64, limit));
-    }
-    Ok(bytes)
+    Ok((file, meta.len()))
+}
+
+/// The error of a file that could not be opened or read.
+pub fn cannot_read(path: &Path, what: &str, e: std::io::Error) -> Error {
+    Error::cannot_read(format_args!("{what} {}", path.display()), e)
 }
 
 /// [`read_file`] for a text file (UTF-8).
@@ -101,7 +118,8 @@ pub fn too_many_columns(what: &str, limit: usize) -> Error {
         .with_hint(format!("slarapport reads at most {limit} columns: export only the columns the report needs"))
 }
 
-fn too_big(path: &Path, what: &str, len: u64, limit: u64) -> Error {
+/// The error of a file larger than `limit` bytes that slarapport reads.
+pub fn too_big(path: &Path, what: &str, len: u64, limit: u64) -> Error {
     Error::new(format!("{what} {} is too large: {}, more than the {} slarapport reads", path.display(), size(len), size(limit)))
         .with_hint("split the data (a report needs only the tickets of its period and the ones still open), or check that this is the right file")
 }

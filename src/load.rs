@@ -115,26 +115,24 @@ pub fn load_data_dir_from(dir: &Path, contract: &LoadedContract, source: &Ticket
                 None if !dir.join("tickets.csv").exists() && dir.join("tickets.xlsx").is_file() => dir.join("tickets.xlsx"),
                 None => dir.join("tickets.csv"),
             };
-            let bytes = read(&path, "tickets file").map_err(|e| {
+            let missing = |e: Error| {
                 if path.exists() {
                     return e;
                 }
                 e.with_hint("the data folder must hold tickets.csv (or tickets.xlsx); see the README for its columns")
                     .with_hint("for an export from ServiceNow, TOPdesk or Jira add --profile servicenow|topdesk|jira, for any other export write a mapping file and pass --mapping FILE")
-            })?;
+            };
             let name = file_name(&path);
             if is_xlsx(&path) {
+                let bytes = read(&path, "tickets file").map_err(missing)?;
                 let table = SheetTable::read(&bytes, &name, None)?;
                 let mut data = read_tickets_table(&table, &name, contract)?;
                 data.notes.extend(table.notes.iter().cloned());
                 data.files.push(InputFile { name: name.clone(), sha256: table.sha256.clone(), rows: Cells::height(&table) as u64 });
                 DataSet::from_tickets(data, None)
             } else {
-                // The file's bytes go as soon as the table holds the cells, before the tickets
-                // are made (at a million tickets 200 MB less at the peak).
-                let read = CsvTable::read_or_windows_1252(&bytes, &name)?;
-                drop(bytes);
-                DataSet::from_tickets(crate::canonical::tickets_of_csv_table(read, &name, contract)?, None)
+                // Read in blocks: the tickets are held, never the whole file.
+                DataSet::from_tickets(crate::canonical::read_tickets_csv_file(&path, &name, contract).map_err(missing)?, None)
             }
         }
     };

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 
 use super::*;
 use crate::error::{Error, Result};
-use crate::table::{Cells, CsvTable};
+use crate::table::{Cells, SplitTable};
 
 /// The tickets of one ticket file: what the canonical reader or a mapping made of its rows.
 /// The data folder (`load::DataSet`) holds them beside its other files.
@@ -36,16 +36,54 @@ impl TicketIntake {
 
 /// Reads and validates canonical ticket CSV bytes (`tickets.csv`).
 pub fn read_tickets_csv(bytes: &[u8], file: &str, contract: &LoadedContract) -> Result<TicketIntake> {
-    tickets_of_csv_table(CsvTable::read_or_windows_1252(bytes, file)?, file, contract)
+    tickets_of_csv_table(SplitTable::read(bytes.to_vec(), file)?, file, contract)
 }
 
-/// Validates the canonical CSV read into `table` (with the note of its reading). A caller that
-/// holds the file's bytes can free them before this makes the tickets.
-pub fn tickets_of_csv_table((table, note): (CsvTable, Option<String>), file: &str, contract: &LoadedContract) -> Result<TicketIntake> {
+/// Reads and validates the canonical ticket CSV file at `path` (`file`: its name), in blocks
+/// when it is UTF-8 (only the tickets are held, never the whole file), else whole.
+pub fn read_tickets_csv_file(path: &std::path::Path, file: &str, contract: &LoadedContract) -> Result<TicketIntake> {
+    read_tickets_csv_file_in(crate::table::split::BLOCK_BYTES, path, file, contract)
+}
+
+/// [`read_tickets_csv_file`] in blocks of about `block` bytes.
+fn read_tickets_csv_file_in(block: usize, path: &std::path::Path, file: &str, contract: &LoadedContract) -> Result<TicketIntake> {
+    use crate::limits::{open_file, read_file, MAX_DATA_FILE_BYTES, MAX_TICKETS_CSV_BYTES};
+    let (reader, len) = open_file(path, MAX_TICKETS_CSV_BYTES, "tickets file")?;
+    let mut validation: Option<Validation> = None;
+    let streamed = crate::table::split::read_blocks_of(block, reader, path, file, MAX_TICKETS_CSV_BYTES, |block| {
+        let v = match &mut validation {
+            Some(v) => v,
+            None => {
+                let v = validation.insert(Validation::new(&block.names, file)?);
+                // Room for the tickets of the whole file, estimated from the first block's
+                // records (a tenth more); a list that must grow after all is copied once.
+                let per_record = block.text_len() as f64 / block.height().max(1) as f64;
+                v.reserve(((len as f64 / per_record.max(1.0)) * 1.1) as usize + block.height());
+                v
+            }
+        };
+        v.add(block, contract);
+        Ok(())
+    })?;
+    match (streamed, validation) {
+        (Some(streamed), Some(validation)) => {
+            let mut data = validation.finish();
+            data.notes.extend(streamed.notes);
+            data.files.push(InputFile { name: file.into(), sha256: streamed.sha256, rows: data.rows_read });
+            Ok(data)
+        }
+        // Not UTF-8 (or CR-only lines): the whole file, decoded.
+        _ => tickets_of_csv_table(SplitTable::read(read_file(path, MAX_DATA_FILE_BYTES, "tickets file")?, file)?, file, contract),
+    }
+}
+
+/// Validates the canonical CSV read into `table` (with the note of its reading), which holds
+/// the file's text until the tickets are made.
+pub fn tickets_of_csv_table((table, note): (SplitTable, Option<String>), file: &str, contract: &LoadedContract) -> Result<TicketIntake> {
     let mut data = read_tickets_table(&table, file, contract)?;
     data.notes.extend(note);
     data.notes.extend(table.notes.iter().cloned());
-    data.files.push(InputFile { name: file.into(), sha256: table.sha256.clone(), rows: (table.height + table.broken.len()) as u64 });
+    data.files.push(InputFile { name: file.into(), sha256: table.sha256.clone(), rows: (table.height() + table.broken.len()) as u64 });
     drop(table);
     Ok(data)
 }
@@ -53,113 +91,151 @@ pub fn tickets_of_csv_table((table, note): (CsvTable, Option<String>), file: &st
 /// Validates a table with the canonical columns (from `tickets.csv` or `tickets.xlsx`); the
 /// caller adds the file to `files`.
 pub fn read_tickets_table(table: &(dyn Cells + Sync), file: &str, contract: &LoadedContract) -> Result<TicketIntake> {
-    let names = table.names();
-    let mut data = TicketIntake { tickets_file: file.into(), ..TicketIntake::default() };
-    let extra: Vec<&String> = names.iter().filter(|n| !COLUMNS.contains(&n.as_str())).collect();
-    if !extra.is_empty() {
-        let list: Vec<&str> = extra.iter().map(|s| s.as_str()).collect();
-        data.notes.push(format!("{file}: columns ignored because slarapport does not use them: {}", list.join(", ")));
-    }
-    let missing: Vec<&str> = REQUIRED.iter().copied().filter(|c| !names.iter().any(|n| n == c)).collect();
-    let has = |c: &str| names.iter().any(|n| n == c);
-    if !missing.is_empty() || !(has("priority") || (has("impact") && has("urgency"))) {
-        let mut missing = missing;
-        if !(has("priority") || (has("impact") && has("urgency"))) {
-            missing.push("priority (or impact and urgency)");
+    let mut validation = Validation::new(table.names(), file)?;
+    validation.reserve(table.height());
+    validation.add(table, contract);
+    Ok(validation.finish())
+}
+
+/// The validation of a ticket file's rows, a table (or a block of a large file's records) at
+/// a time: the header checked once ([`Validation::new`]), each table's rows checked on all
+/// cores ([`Validation::add`]), repeated ids found over all of them at the end
+/// ([`Validation::finish`]), so tickets, ids and messages are exactly those of one pass.
+pub struct Validation {
+    data: TicketIntake,
+    /// Canonical column → position in the file (the first, when a name repeats).
+    positions: Vec<Option<usize>>,
+    /// The line of every ticket in `data.tickets`.
+    lines: Vec<u64>,
+    /// Warnings with the index of their ticket in `data.tickets`.
+    warnings: Vec<(usize, Warning)>,
+    rejections: Vec<Rejection>,
+    broken: Vec<Rejection>,
+}
+
+impl Validation {
+    /// Checks the header's `names`: an error when a required column is missing.
+    pub fn new(names: &[String], file: &str) -> Result<Validation> {
+        let mut data = TicketIntake { tickets_file: file.into(), ..TicketIntake::default() };
+        let extra: Vec<&String> = names.iter().filter(|n| !COLUMNS.contains(&n.as_str())).collect();
+        if !extra.is_empty() {
+            let list: Vec<&str> = extra.iter().map(|s| s.as_str()).collect();
+            data.notes.push(format!("{file}: columns ignored because slarapport does not use them: {}", list.join(", ")));
         }
-        return Err(Error::lacks_columns(file, &missing)
-            .with_hint(format!("the header must name at least: {}, and priority or impact + urgency", REQUIRED.join(", ")))
-            .with_hint("an export with other column names needs a mapping: --profile servicenow|topdesk|jira or --mapping FILE"));
-    }
-    // Canonical column → position in the file (the first, when a name repeats).
-    let positions: Vec<Option<usize>> = COLUMNS.iter().map(|c| names.iter().position(|n| n == c)).collect();
-    let height = table.height();
-    // Rows are made and checked one at a time (a million rows never sit in memory as rows,
-    // only as tickets), in as many chunks as there are cores; the chunks' results are then
-    // taken in file order, so ids and messages are exactly as in one pass.
-    let row_at = |i: usize| {
-        let mut row = Row::new(file, table.line(i), COLUMNS, false);
-        table.row_cells(i, &positions, &mut row.values);
-        for v in &mut row.values {
-            *v = v.map(str::trim).filter(|v| !v.is_empty());
+        let missing: Vec<&str> = REQUIRED.iter().copied().filter(|c| !names.iter().any(|n| n == c)).collect();
+        let has = |c: &str| names.iter().any(|n| n == c);
+        if !missing.is_empty() || !(has("priority") || (has("impact") && has("urgency"))) {
+            let mut missing = missing;
+            if !(has("priority") || (has("impact") && has("urgency"))) {
+                missing.push("priority (or impact and urgency)");
+            }
+            return Err(Error::lacks_columns(file, &missing)
+                .with_hint(format!("the header must name at least: {}, and priority or impact + urgency", REQUIRED.join(", ")))
+                .with_hint("an export with other column names needs a mapping: --profile servicenow|topdesk|jira or --mapping FILE"));
         }
-        row
-    };
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8);
-    // Small files are not worth a thread (unit tests use small chunks to exercise the split).
-    let min_chunk = if cfg!(test) { 1_000 } else { 50_000 };
-    let chunk = height.div_ceil(threads).max(min_chunk);
-    let chunks: Vec<Checked> = std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..height)
-            .step_by(chunk)
-            .map(|start| {
-                let row_at = &row_at;
-                scope.spawn(move || {
-                    // The first chunk's list has room for every ticket: the others are
-                    // appended to it without a second allocation.
-                    let mut out = Checked::with_capacity(if start == 0 { height } else { chunk });
-                    for i in start..(start + chunk).min(height) {
-                        let row = row_at(i);
-                        let mut warnings = Vec::new();
-                        match parse_row(&row, contract, &mut warnings) {
-                            Ok(ticket) => {
-                                out.lines.push(row.line);
-                                out.warnings.extend(warnings.into_iter().map(|w| (out.tickets.len(), w)));
-                                out.tickets.push(ticket);
+        let positions = COLUMNS.iter().map(|c| names.iter().position(|n| n == c)).collect();
+        Ok(Validation { data, positions, lines: Vec::new(), warnings: Vec::new(), rejections: Vec::new(), broken: Vec::new() })
+    }
+
+    /// Room for about `tickets` more tickets, so the list is not copied as it grows (the
+    /// room is only address space until tickets fill it).
+    pub fn reserve(&mut self, tickets: usize) {
+        self.data.tickets.reserve(tickets);
+        self.lines.reserve(tickets);
+    }
+
+    /// Checks the rows of `table` (whose header is the one given to [`Validation::new`]).
+    pub fn add(&mut self, table: &(dyn Cells + Sync), contract: &LoadedContract) {
+        let file = self.data.tickets_file.as_str();
+        let positions = &self.positions;
+        let height = table.height();
+        // Rows are made and checked one at a time (a million rows never sit in memory as
+        // rows, only as tickets), in as many chunks as there are cores; the chunks' results
+        // are then taken in file order, so ids and messages are exactly as in one pass.
+        let row_at = |i: usize| {
+            let mut row = Row::new(file, table.line(i), COLUMNS, false);
+            table.row_cells(i, positions, &mut row.values);
+            for v in &mut row.values {
+                *v = v.map(str::trim).filter(|v| !v.is_empty());
+            }
+            row
+        };
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8);
+        // Small files are not worth a thread (unit tests use small chunks to exercise the split).
+        let min_chunk = if cfg!(test) { 1_000 } else { 50_000 };
+        let chunk = height.div_ceil(threads).max(min_chunk);
+        let checked: Vec<Checked> = std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..height)
+                .step_by(chunk)
+                .map(|start| {
+                    let row_at = &row_at;
+                    scope.spawn(move || {
+                        let mut out = Checked::with_capacity(chunk.min(height - start));
+                        for i in start..(start + chunk).min(height) {
+                            let row = row_at(i);
+                            let mut warnings = Vec::new();
+                            match parse_row(&row, contract, &mut warnings) {
+                                Ok(ticket) => {
+                                    out.lines.push(row.line);
+                                    out.warnings.extend(warnings.into_iter().map(|w| (out.tickets.len(), w)));
+                                    out.tickets.push(ticket);
+                                }
+                                Err(r) => out.rejections.push(r),
                             }
-                            Err(r) => out.rejections.push(r),
                         }
-                    }
-                    out
+                        out
+                    })
                 })
-            })
-            .collect();
-        handles.into_iter().map(|h| h.join().expect("row validation")).collect()
-    });
-    data.rows_read += (height + table.broken().len()) as u64;
-    // Repeated ids, in file order: the first row with an id counts, a later one is rejected
-    // (and its warnings dropped, they belong to no ticket).
-    let mut seen = SeenIds::default();
-    seen.reserve(height);
-    let mut repeated: Vec<Vec<usize>> = Vec::with_capacity(chunks.len());
-    let mut repeat_rejections = Vec::new();
-    for c in &chunks {
-        let mut here = Vec::new();
-        for (k, (t, line)) in c.tickets.iter().zip(&c.lines).enumerate() {
+                .collect();
+            handles.into_iter().map(|h| h.join().expect("row validation")).collect()
+        });
+        for mut c in checked {
+            let base = self.data.tickets.len();
+            self.warnings.extend(c.warnings.into_iter().map(|(k, w)| (base + k, w)));
+            self.data.tickets.append(&mut c.tickets);
+            self.lines.append(&mut c.lines);
+            self.rejections.append(&mut c.rejections);
+        }
+        self.data.rows_read += (height + table.broken().len()) as u64;
+        self.broken.extend(table.broken().iter().map(|b| broken_row(file, b)));
+    }
+
+    /// The tickets, rejections and warnings of every table added.
+    pub fn finish(self) -> TicketIntake {
+        let Validation { mut data, lines, warnings, rejections, broken, .. } = self;
+        let file = data.tickets_file.clone();
+        // Repeated ids, in file order: the first row with an id counts, a later one is
+        // rejected (and its warnings dropped, they belong to no ticket).
+        let mut seen = SeenIds::default();
+        seen.reserve(data.tickets.len());
+        let mut dropped = Vec::new();
+        let mut repeat_rejections = Vec::new();
+        for (k, (t, line)) in data.tickets.iter().zip(&lines).enumerate() {
             if let Some(first) = seen.get(t.id.as_str()) {
-                repeat_rejections.push(repeated_id(file, *line, "id", &t.id, *first));
-                here.push(k);
+                repeat_rejections.push(repeated_id(&file, *line, "id", &t.id, *first));
+                dropped.push(k);
             } else {
                 seen.insert(t.id.as_str(), *line);
             }
         }
-        repeated.push(here);
-    }
-    drop(seen);
-    let mut parse_rejections = Vec::new();
-    for (mut c, here) in chunks.into_iter().zip(repeated) {
-        if !here.is_empty() {
-            let dropped: std::collections::HashSet<usize> = here.into_iter().collect();
-            c.warnings.retain(|(k, _)| !dropped.contains(k));
+        drop(seen);
+        let mut warnings = warnings;
+        if !dropped.is_empty() {
+            // Both lists are in ticket order: dropped in place, nothing copied.
+            warnings.retain(|(k, _)| dropped.binary_search(k).is_err());
             let mut k = 0;
-            c.tickets.retain(|_| {
+            data.tickets.retain(|_| {
                 k += 1;
-                !dropped.contains(&(k - 1))
+                dropped.binary_search(&(k - 1)).is_err()
             });
         }
-        data.warnings.extend(c.warnings.into_iter().map(|(_, w)| w));
-        parse_rejections.extend(c.rejections);
-        if data.tickets.is_empty() {
-            data.tickets = c.tickets;
-        } else {
-            data.tickets.append(&mut c.tickets);
-        }
+        data.tickets.shrink_to_fit();
+        data.warnings = warnings.into_iter().map(|(_, w)| w).collect();
+        // The lists are in file order: merged by line they are the rejections in file order.
+        data.rejections = merge_by_line(merge_by_line(rejections, repeat_rejections), broken);
+        note_dropped(&mut data);
+        data
     }
-    // The lists are in file order: merged by line they are the rejections in file order.
-    let broken = table.broken().iter().map(|b| broken_row(file, b)).collect();
-    data.rejections = merge_by_line(merge_by_line(parse_rejections, repeat_rejections), broken);
-    note_dropped(&mut data);
-    Ok(data)
 }
 
 /// The rejection of a row whose ticket id an earlier row (on line `first`) already has.
@@ -302,7 +378,7 @@ mod tests {
         assert_eq!(repeats.len(), 2, "{repeats:?}");
         assert!(repeats.iter().all(|r| r.reason.starts_with("duplicate id")));
         assert!(chunked.warnings.iter().all(|w| w.line <= end));
-        let table = CsvTable::read(&bytes, "tickets.csv").unwrap();
+        let table = crate::table::CsvTable::read(&bytes, "tickets.csv").unwrap();
         let positions: Vec<Option<usize>> = COLUMNS.iter().map(|col| table.names.iter().position(|n| n == col)).collect();
         let mut one = TicketIntake::default();
         let rows = (0..table.height).map(|i| {
@@ -320,6 +396,37 @@ mod tests {
         assert_eq!(chunked.rejections, one.rejections);
         assert_eq!(chunked.warnings, one.warnings);
         assert!(!chunked.rejections.is_empty() && !chunked.warnings.is_empty());
+    }
+
+    #[test]
+    fn a_file_read_in_blocks_gives_what_the_whole_file_gives() {
+        // The demo with a row repeated at the end (its id first seen blocks before), a row
+        // that cannot be split and a row a quote makes span lines, read in blocks of 4 KB.
+        let c = LoadedContract::embedded();
+        let demo = std::fs::read_to_string("fixtures/demo/tickets.csv").unwrap();
+        let physical: Vec<&str> = demo.lines().collect();
+        let bytes = format!("{demo}{}\nX1,incident,S,c,s,\"twee\nregels\",low,low,P4,,2026-10-01T09:00{}\nX2{}\n{}\n", physical[1], ",".repeat(11), ",".repeat(22), physical[2]).into_bytes();
+        let path = std::env::temp_dir().join(format!("slarapport-blocks-{}.csv", std::process::id()));
+        std::fs::write(&path, &bytes).unwrap();
+        let whole = read_tickets_csv(&bytes, "tickets.csv", &c).unwrap();
+        for block in [4096, 100_000, 1 << 30] {
+            let blocks = read_tickets_csv_file_in(block, &path, "tickets.csv", &c).unwrap();
+            assert_eq!(blocks.rows_read, whole.rows_read);
+            assert_eq!(blocks.tickets, whole.tickets);
+            assert_eq!(blocks.rejections, whole.rejections);
+            assert_eq!(blocks.warnings, whole.warnings);
+            assert_eq!(blocks.notes, whole.notes);
+            assert_eq!(blocks.files, whole.files);
+        }
+        assert!(whole.rejections.iter().any(|r| r.reason.starts_with("duplicate id")));
+        assert!(whole.rejections.len() >= 2 && !whole.warnings.is_empty(), "{:?}", whole.rejections);
+        // Not UTF-8: read whole, as Windows-1252.
+        let ansi = b"id,type,school,category,subcategory,summary,priority,opened_at\n1,incident,M\xE1xima,c,s,x,P4,2026-10-01T09:00\n";
+        std::fs::write(&path, ansi).unwrap();
+        let read = read_tickets_csv_file_in(16, &path, "tickets.csv", &c).unwrap();
+        assert_eq!(read.tickets[0].school, "Máxima");
+        assert!(read.notes.iter().any(|n| n.contains("Windows-1252")));
+        std::fs::remove_file(&path).unwrap();
     }
 
     #[test]

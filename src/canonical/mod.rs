@@ -21,7 +21,7 @@ use crate::ticket::{ChangeClass, Channel, Level, Priority, Ticket, TicketType};
 
 pub mod intake;
 
-pub use intake::{read_tickets_csv, read_tickets_table, tickets_of_csv_table, validate_rows, TicketIntake};
+pub use intake::{read_tickets_csv, read_tickets_csv_file, read_tickets_table, tickets_of_csv_table, validate_rows, TicketIntake};
 pub(crate) use intake::{merge_by_line, note_dropped};
 
 /// The canonical columns of `tickets.csv`, in their documented order.

@@ -97,12 +97,6 @@ impl CsvTable {
                 .into_reader_with_file_handle(Cursor::new(bytes))
                 .finish()
                 .map_err(|e| {
-                    let sep = match separator {
-                        b',' => "comma".to_string(),
-                        b';' => "semicolon".to_string(),
-                        b'\t' => "tab".to_string(),
-                        s => format!("'{}'", s as char),
-                    };
                     // Polars' words for the usual causes, in the user's terms.
                     let why = e.to_string();
                     let plain = if why.contains("more fields") {
@@ -110,8 +104,7 @@ impl CsvTable {
                     } else {
                         crate::limits::shown(&why).into_owned()
                     };
-                    Error::new(format!("{file} cannot be read as CSV: {plain}"))
-                        .with_hint(format!("it must be {sep}-separated with a header row; a text with a {sep} in it must be in double quotes, and every quote must be closed"))
+                    not_csv(file, separator, &plain)
                 })
         };
         let names_of = |df: &DataFrame| super::name_unnamed(df.get_column_names().iter().map(|s| s.trim().to_string()).collect());
@@ -225,6 +218,18 @@ impl Cells for CsvTable {
     fn broken(&self) -> &[super::records::BrokenRow] {
         &self.broken
     }
+}
+
+/// The error of a file that cannot be read as CSV separated by `separator`, and why.
+pub(super) fn not_csv(file: &str, separator: u8, why: &str) -> Error {
+    let sep = match separator {
+        b',' => "comma".to_string(),
+        b';' => "semicolon".to_string(),
+        b'\t' => "tab".to_string(),
+        s => format!("'{}'", s as char),
+    };
+    Error::new(format!("{file} cannot be read as CSV: {why}"))
+        .with_hint(format!("it must be {sep}-separated with a header row; a text with a {sep} in it must be in double quotes, and every quote must be closed"))
 }
 
 /// The trimmed field, `None` when the column is absent or the field empty.

@@ -10,9 +10,11 @@ use std::path::Path;
 pub mod csv;
 pub mod records;
 pub mod sheet;
+pub mod split;
 
 pub use csv::CsvTable;
 pub use sheet::{SheetLimits, SheetTable};
+pub use split::SplitTable;
 
 /// The file's name as messages show it.
 pub fn file_name(path: &Path) -> String {

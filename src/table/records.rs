@@ -62,25 +62,60 @@ pub fn scan(bytes: &[u8], sep: u8, file: &str) -> Result<Records> {
     } else {
         bytes
     };
-    let mut s = Scanner { bytes, sep, file, ..Scanner::default() };
-    s.run()?;
-    let mut out = Records { lines: s.lines, broken: s.broken, ..Records::default() };
+    let mut carry = Carry::default();
+    let (mut out, _) = scan_block(bytes, sep, file, &mut carry, true)?;
     if cr_only {
         out.notes.push(format!("{file} ends its lines with a carriage return only (old Mac style): read as line ends"));
+        out.repaired.get_or_insert_with(|| bytes.to_vec());
     }
-    if s.repaired_fields > 0 {
-        out.notes.push(format!(
-            "{file}: {} field(s) hold a quote that is not doubled or not at the start (first on line {}): read as the character, e.g. an inch mark",
-            s.repaired_fields, s.first_repair_line
-        ));
-    }
-    if s.empty_rows > 0 {
-        out.notes.push(format!("{file}: {} row(s) with no values (only separators) skipped", s.empty_rows));
-    }
-    if cr_only || !s.edits.is_empty() {
-        out.repaired = Some(apply(bytes, &s.edits));
-    }
+    out.notes.extend(carry.notes(file));
     Ok(out)
+}
+
+/// What the scan of a file carries from one block of it to the next: the line it is on, the
+/// header's number of fields, and the counts behind the notes.
+#[derive(Debug, Default, Clone)]
+pub struct Carry {
+    line: u64,
+    header: Option<usize>,
+    empty_rows: u64,
+    repaired_fields: u64,
+    first_repair_line: u64,
+}
+
+impl Carry {
+    /// The notes on what the scan of the whole file repaired or skipped.
+    pub fn notes(&self, file: &str) -> Vec<String> {
+        let mut notes = Vec::new();
+        if self.repaired_fields > 0 {
+            notes.push(format!(
+                "{file}: {} field(s) hold a quote that is not doubled or not at the start (first on line {}): read as the character, e.g. an inch mark",
+                self.repaired_fields, self.first_repair_line
+            ));
+        }
+        if self.empty_rows > 0 {
+            notes.push(format!("{file}: {} row(s) with no values (only separators) skipped", self.empty_rows));
+        }
+        notes
+    }
+}
+
+/// Scans the whole records at the start of `bytes`, a block of a file that goes on after it
+/// unless `last`; `carry` is what the blocks before it left (the first block starts with the
+/// header). Returns the records (their bytes corrected when something was repaired or set
+/// aside, `notes` empty: they come from [`Carry::notes`] at the end) and how many bytes they
+/// take: the rest is the start of a record that the next block completes.
+pub fn scan_block(bytes: &[u8], sep: u8, file: &str, carry: &mut Carry, last: bool) -> Result<(Records, usize)> {
+    let mut s = Scanner { bytes, sep, file, last, ..Scanner::default() };
+    (s.line, s.header, s.empty_rows, s.repaired_fields, s.first_repair_line) =
+        (carry.line.max(1), carry.header, carry.empty_rows, carry.repaired_fields, carry.first_repair_line);
+    let consumed = s.run()?;
+    *carry = Carry { line: s.line, header: s.header, empty_rows: s.empty_rows, repaired_fields: s.repaired_fields, first_repair_line: s.first_repair_line };
+    let mut out = Records { lines: s.lines, broken: s.broken, ..Records::default() };
+    if !s.edits.is_empty() {
+        out.repaired = Some(apply(&bytes[..consumed], &s.edits));
+    }
+    Ok((out, consumed))
 }
 
 /// Refuses bytes that are no CSV text, or text in another encoding than they say, with a
@@ -180,6 +215,8 @@ struct Scanner<'a> {
     bytes: &'a [u8],
     sep: u8,
     file: &'a str,
+    /// The bytes end the file: a record they end is whole.
+    last: bool,
     line: u64,
     // The record being read.
     rec_start: usize,
@@ -210,17 +247,30 @@ struct Scanner<'a> {
 }
 
 impl Scanner<'_> {
-    fn run(&mut self) -> Result<()> {
+    /// Scans the records; returns where the last whole one ends.
+    fn run(&mut self) -> Result<usize> {
         let bytes = self.bytes;
-        self.line = 1;
         let mut at = 0;
         while at < bytes.len() {
-            let nl = memchr::memchr(b'\n', &bytes[at..]).map_or(bytes.len(), |i| at + i);
+            let nl = memchr::memchr(b'\n', &bytes[at..]).map(|i| at + i);
+            if nl.is_none() && !self.last {
+                // The line goes on in the next block.
+                if bytes.len() - at > MAX_RECORD_BYTES {
+                    self.start_record(at);
+                    return Err(self.too_long());
+                }
+                break;
+            }
+            let nl = nl.unwrap_or(bytes.len());
             // A line without quotes is a whole record: its fields are counted at once. (Most
             // rows are such; only a quote can make a record span lines.)
-            at = if memchr::memchr(b'"', &bytes[at..nl]).is_none() { self.plain_record(at, nl)? } else { self.quoted_record(at)? };
+            let next = if memchr::memchr(b'"', &bytes[at..nl]).is_none() { Some(self.plain_record(at, nl)?) } else { self.quoted_record(at)? };
+            match next {
+                Some(next) => at = next,
+                None => break,
+            }
         }
-        Ok(())
+        Ok(at)
     }
 
     /// The record on the quote-free line `at..nl`; returns where the next one starts.
@@ -242,8 +292,8 @@ impl Scanner<'_> {
     }
 
     /// The record that starts at `at` and holds a quote, field by field; returns where the
-    /// next one starts.
-    fn quoted_record(&mut self, at: usize) -> Result<usize> {
+    /// next one starts (`None`: the record goes on in the next block).
+    fn quoted_record(&mut self, at: usize) -> Result<Option<usize>> {
         let (bytes, sep) = (self.bytes, self.sep);
         self.start_record(at);
         let mut skip_until = 0;
@@ -290,17 +340,22 @@ impl Scanner<'_> {
             if b == b'\n' {
                 self.end_record(pos + 1)?;
                 self.line += 1;
-                return Ok(pos + 1);
+                return Ok(Some(pos + 1));
             }
             self.field_start = pos + 1;
             if self.header.is_none() && self.fields >= MAX_COLUMNS {
                 return Err(crate::limits::too_many_columns(self.file, MAX_COLUMNS));
             }
         }
-        // The end of the file ends the record.
         if bytes.len() - self.rec_start > MAX_RECORD_BYTES {
             return Err(self.too_long());
         }
+        if !self.last {
+            // The record goes on in the next block: it is read again from its start there.
+            self.line = self.rec_line;
+            return Ok(None);
+        }
+        // The end of the file ends the record.
         if self.in_quotes && self.lone_quote {
             self.lone_quote_row();
         }
@@ -314,7 +369,7 @@ impl Scanner<'_> {
         let end = if bytes.ends_with(b"\r") { bytes.len() - 1 } else { bytes.len() };
         self.end_field(end.max(self.field_start))?;
         self.end_record(bytes.len())?;
-        Ok(bytes.len())
+        Ok(Some(bytes.len()))
     }
 
     /// The quoted field has a lone quote and the line ends before it closes: the lone quote

@@ -136,3 +136,48 @@ fn the_quarterly_report_lists_non_standard_and_emergency_changes() {
     assert!(pdf.contains("Firewall vervangen #2 $x"), "{pdf}");
     assert!(pdf.contains("nog niet afgerond"), "{pdf}");
 }
+
+/// A quarter with more non-standard changes than the PDF lists (`CHANGES_IN_PDF`, 150): the
+/// PDF keeps every failed one and every one without a recorded CAB approval, then the first
+/// others up to 150 rows, says so in a line, and the annex lists all 200 on a sheet of their
+/// own (a quarter of the demo has about 115: no such sheet, the PDF lists them all).
+#[test]
+fn a_quarter_with_many_changes_lists_those_to_discuss_and_the_annex_has_all() {
+    let dir = common::tmp("voice-many-changes");
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut csv = String::from("id,type,school,category,summary,priority,opened_at,resolved_at,change_class,cab_approved,change_failed\n");
+    for i in 1..=200u32 {
+        // W170 failed, W180 refused by the CAB, W199 without a recorded approval.
+        let cab = match i { 180 => "false", 199 => "", _ => "true" };
+        let failed = if i == 170 { "true" } else { "false" };
+        let (day, hour) = (1 + i / 10, 8 + i % 10);
+        csv.push_str(&format!("W{i:03},change,Het Klokhuis,netwerk,Wijziging {i},P3,2026-07-{day:02}T{hour:02}:00,2026-07-{:02}T{hour:02}:00,non_standard,{cab},{failed}\n", day + 1));
+    }
+    std::fs::write(dir.join("tickets.csv"), csv).unwrap();
+    let out = common::tmp("voice-many-changes-out");
+    let o = run(&["quarterly", "--data", dir.to_str().unwrap(), "--period", "2026-Q3", "--today", "2026-11-02", "--out", out.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let folder = out.join("2026-Q3");
+    let json: serde_json::Value = serde_json::from_slice(&std::fs::read(folder.join("kwartaalrapportage-2026-Q3.json")).unwrap()).unwrap();
+    assert_eq!(json["changes_listed"].as_array().unwrap().len(), 200, "the JSON holds every one");
+    let pdf = pdftotext(&folder.join("kwartaalrapportage-2026-Q3.pdf"));
+    // 3 to discuss, so the first 147 others: W001–W147, then W170, W180, W199.
+    for shown in ["W001", "W147", "W170", "W180", "W199"] {
+        assert!(pdf.contains(shown), "{shown} missing: {pdf}");
+    }
+    for left_out in ["W148", "W169", "W171", "W200"] {
+        assert!(!pdf.contains(left_out), "{left_out} listed: {pdf}");
+    }
+    let flat = pdf.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        flat.contains("200 non-standard en spoedwijzigingen in totaal. Hier staan de 3 die mislukt zijn of geen vastgelegd CAB-akkoord hebben, en de eerste 147 andere; de bijlage (blad Non-standard en spoed) heeft ze alle."),
+        "{flat}"
+    );
+    let mut wb: Xlsx<_> = open_workbook(folder.join("kwartaalrapportage-2026-Q3-bijlage.xlsx")).unwrap();
+    let sheet = wb.worksheet_range("Non-standard en spoed").unwrap();
+    assert_eq!(sheet.height(), 201, "a header and every change");
+    assert_eq!(sheet.get_value((148, 0)), Some(&Data::String("W148".into())));
+    assert_eq!(sheet.get_value((180, 6)), Some(&Data::String("nee".into())));
+    assert_eq!(sheet.get_value((170, 7)), Some(&Data::String("mislukt".into())));
+    assert!(matches!(sheet.get_value((199, 6)), None | Some(Data::Empty)), "no recorded approval: an empty cell");
+}

@@ -271,9 +271,28 @@ pub fn quarterly(
     today: NaiveDate,
     archival: bool,
 ) -> Result<RenderedReport> {
-    let xlsx = annex::quarterly_xlsx(q, labels)?;
+    quarterly_with_annex(q, annex::quarterly_xlsx(q, labels)?, labels, templates, today, archival)
+}
+
+/// As [`quarterly`], with its annex `xlsx` already made (the benchmark times the two apart).
+pub fn quarterly_with_annex(
+    q: &crate::report::quarterly::QuarterlyReport,
+    xlsx: Vec<u8>,
+    labels: &Labels,
+    templates: &TemplateSet,
+    today: NaiveDate,
+    archival: bool,
+) -> Result<RenderedReport> {
+    /// The template's input: the report and how many changes it lists at most.
+    #[derive(Serialize)]
+    struct QuarterlyPdf<'a> {
+        #[serde(flatten)]
+        report: &'a crate::report::quarterly::QuarterlyReport,
+        changes_limit: usize,
+    }
     let model = Some(to_json(&q.model_document())?);
-    report_with_annex(q, Vec::new(), model, &q.meta.period, "quarterly", xlsx, labels, templates, today, archival)
+    let input = QuarterlyPdf { report: q, changes_limit: crate::report::quarterly::CHANGES_IN_PDF };
+    report_with_annex(&input, Vec::new(), model, &q.meta.period, "quarterly", xlsx, labels, templates, today, archival)
 }
 
 /// The quarterly report's JSON file (`QuarterlyReport::json_document`: the model and every

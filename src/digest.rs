@@ -1,6 +1,7 @@
 //! The SHA-256 of a file's bytes as lower-case hex: what the manifest records for every input,
-//! template and output, and what `verify` compares. One function, low in the module graph,
-//! because the readers, the branding, the report model and the writers all take it.
+//! template and output, and what `verify` compares; also of a file written in parts or read in
+//! blocks (a large report's JSON is never held whole). Low in the module graph, because the
+//! readers, the branding, the report model and the writers all take it.
 
 use sha2::{Digest, Sha256};
 

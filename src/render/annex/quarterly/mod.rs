@@ -31,13 +31,15 @@ use kpi::{kpi_sheet, malus_sheet};
 
 /// The Excel annex of a quarterly report, as the bytes of an `.xlsx` file.
 pub fn quarterly_xlsx(q: &QuarterlyReport, labels: &Labels) -> Result<Vec<u8>> {
-    write_workbook(q, labels).map_err(annex_error("quarterly annex"))
+    write_workbook(q, labels, LIST_ROWS_PER_SHEET).map_err(annex_error("quarterly annex"))
 }
 
 /// The sheets in their order: headline figures, charts, KPIs, the calculation sheet, malus,
 /// trends, changes, then the logs, the commentary and a rerun's changes.
-fn write_workbook(q: &QuarterlyReport, labels: &Labels) -> Res<Vec<u8>> {
-    let mut b = Book::new(labels, LIST_ROWS_PER_SHEET, false);
+/// A list longer than `rows_per_sheet` continues on numbered sheets (Excel's limit in the
+/// file; a small number in the tests).
+fn write_workbook(q: &QuarterlyReport, labels: &Labels, rows_per_sheet: usize) -> Res<Vec<u8>> {
+    let mut b = Book::new(labels, rows_per_sheet, false);
     let title = format!("{} {}", labels.get("q.title"), period_label(&q.meta.period, labels));
     let subject = format!("{} — {}", q.meta.contract_name, q.meta.client);
     b.wb.set_properties(&properties(&title, Some(&subject), &q.meta.provider, q.meta.generated_on)?);

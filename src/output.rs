@@ -21,6 +21,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
+pub use crate::render::FileBody;
 
 /// The folder inside a report's folder that keeps the reports it replaced.
 pub const VERSIONS: &str = "versies";
@@ -54,6 +55,24 @@ fn write_synced(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let mut f = std::fs::File::create(path)?;
     f.write_all(bytes)?;
     f.sync_all()
+}
+
+/// Creates `path` with `body`, flushed to the disk; returns the SHA-256 of what was written.
+/// A [`FileBody::Written`] body goes through a buffer straight into the file, hashed on the
+/// way, so it is never held whole.
+fn write_body_synced(path: &Path, body: &FileBody) -> std::io::Result<String> {
+    match body {
+        FileBody::Bytes(bytes) => write_synced(path, bytes).map(|()| crate::digest::sha256_hex(bytes)),
+        FileBody::Written(write) => {
+            fault::point()?;
+            let file = std::fs::File::create(path)?;
+            let mut w = std::io::BufWriter::with_capacity(1 << 20, crate::digest::HashingWriter::new(file));
+            write(&mut w)?;
+            let (file, hash) = w.into_inner().map_err(|e| e.into_error())?.finish();
+            file.sync_all()?;
+            Ok(hash)
+        }
+    }
 }
 
 /// Flushes a folder's entries (a rename is durable once its folder is).
@@ -293,8 +312,8 @@ fn keep_version(from: &Path, dir: &Path) -> std::io::Result<()> {
     sync_dir(&versions)
 }
 
-/// The report files in `dir` (not its versions, not hidden files) with their bytes.
-fn report_files(dir: &Path) -> std::io::Result<std::collections::BTreeMap<String, Vec<u8>>> {
+/// The report files in `dir` (not its versions, not hidden files) by name, with their paths.
+fn report_paths(dir: &Path) -> std::io::Result<std::collections::BTreeMap<String, PathBuf>> {
     let mut out = std::collections::BTreeMap::new();
     for e in std::fs::read_dir(dir)? {
         let e = e?;
@@ -302,19 +321,42 @@ fn report_files(dir: &Path) -> std::io::Result<std::collections::BTreeMap<String
         if name.starts_with('.') || name == VERSIONS {
             continue;
         }
-        out.insert(name, std::fs::read(e.path())?);
+        out.insert(name, e.path());
     }
     Ok(out)
+}
+
+/// Whether `dir` holds exactly the files `set` names, each with the size and SHA-256 given
+/// there (read in blocks: a report of gigabytes is compared without holding it; the hashes
+/// are read only when every size matches).
+fn holds_same(dir: &Path, set: &std::collections::BTreeMap<String, (u64, String)>) -> std::io::Result<bool> {
+    let paths = report_paths(dir)?;
+    if !paths.keys().eq(set.keys()) {
+        return Ok(false);
+    }
+    for (path, (size, _)) in paths.values().zip(set.values()) {
+        if std::fs::metadata(path)?.len() != *size {
+            return Ok(false);
+        }
+    }
+    for (path, (_, hash)) in paths.values().zip(set.values()) {
+        if crate::digest::sha256_hex_of_reader(std::fs::File::open(path)?)? != *hash {
+            return Ok(false);
+        }
+    }
+    Ok(true)
 }
 
 /// Writes a report's files into `dir`, whose lock the run holds, as one set: into the fresh
 /// folder beside it first (the manifest last, with the hashes of the files as written),
 /// then swapped in; the report it replaces is kept in `dir/versies/`. A rerun that makes
 /// the same bytes changes nothing (and keeps no version). Returns the paths written.
+/// A file's body is bytes or is written straight into its file ([`FileBody`]): either way
+/// the file is whole before the swap, so a streamed file is as atomic as the others.
 pub fn write_report(
     lock: &FolderLock,
     dir: &Path,
-    files: &[(String, &[u8])],
+    files: &[(String, FileBody)],
     mut manifest: crate::manifest::Manifest,
 ) -> Result<Vec<PathBuf>> {
     let fresh = lock.fresh();
@@ -326,15 +368,18 @@ pub fn write_report(
     }
     std::fs::create_dir(&fresh).map_err(io(&fresh))?;
     write_synced(&fresh.join(UNFINISHED), b"").map_err(io(&fresh))?;
+    // Each file's size and hash: what a rerun's folder is compared on.
     let mut set = std::collections::BTreeMap::new();
-    for (name, bytes) in files {
-        write_synced(&fresh.join(name), bytes).map_err(io(&dir.join(name)))?;
-        manifest.outputs.push(crate::manifest::FileHash { name: name.clone(), sha256: crate::digest::sha256_hex(bytes), rows: None, path: None });
-        set.insert(name.clone(), bytes.to_vec());
+    for (name, body) in files {
+        let path = fresh.join(name);
+        let sha256 = write_body_synced(&path, body).map_err(io(&dir.join(name)))?;
+        let size = std::fs::metadata(&path).map_err(io(&dir.join(name)))?.len();
+        manifest.outputs.push(crate::manifest::FileHash { name: name.clone(), sha256: sha256.clone(), rows: None, path: None });
+        set.insert(name.clone(), (size, sha256));
     }
     let manifest = manifest.to_json();
     write_synced(&fresh.join(crate::manifest::MANIFEST), &manifest).map_err(io(&dir.join(crate::manifest::MANIFEST)))?;
-    set.insert(crate::manifest::MANIFEST.to_string(), manifest);
+    set.insert(crate::manifest::MANIFEST.to_string(), (manifest.len() as u64, crate::digest::sha256_hex(&manifest)));
     sync_dir(&fresh).map_err(io(&fresh))?;
     // Debug builds only: a panic at the worst moment, for the test of the top-level catch.
     #[cfg(debug_assertions)]
@@ -347,7 +392,7 @@ pub fn write_report(
     let parent = dir.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     if !dir.exists() {
         rename(&fresh, dir).map_err(io(dir))?;
-    } else if report_files(dir).ok().as_ref() == Some(&set) {
+    } else if holds_same(dir, &set).unwrap_or(false) {
         // The same report again: nothing to replace, no version to keep.
         std::fs::remove_dir_all(&fresh).map_err(io(&fresh))?;
         return Ok(written);
@@ -459,13 +504,18 @@ mod tests {
 
     fn write(lock: &FolderLock, dir: &Path, made_on: &str) -> Result<Vec<PathBuf>> {
         let files = report(made_on);
-        let refs: Vec<(String, &[u8])> = files.iter().map(|(n, b)| (n.clone(), b.as_slice())).collect();
+        let refs: Vec<(String, FileBody)> = files.iter().map(|(n, b)| (n.clone(), FileBody::Bytes(b.as_slice()))).collect();
         write_report(lock, dir, &refs, manifest(made_on))
+    }
+
+    /// The report files in `dir` (not its versions, not hidden files) with their bytes.
+    fn report_files(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+        report_paths(dir).unwrap().into_iter().map(|(n, p)| (n, std::fs::read(p).unwrap())).collect()
     }
 
     /// Which whole report `dir` holds: its date, or a panic on a mix or a missing file.
     fn which(dir: &Path) -> String {
-        let files = report_files(dir).unwrap();
+        let files = report_files(dir);
         let made_on = ["2026-11-02", "2026-11-05"]
             .into_iter()
             .find(|d| report(d).iter().all(|(n, b)| files.get(n) == Some(b)))
@@ -550,6 +600,40 @@ mod tests {
         write(&lock, &dir, "2026-11-05").unwrap();
         drop(lock);
         assert_eq!(listing(&dir.join(VERSIONS)), ["2026-11-02", "2026-11-02-2", "2026-11-05"]);
+    }
+
+    /// A file written into its place as it is made ends up as the bytes it wrote, hashed in
+    /// the manifest; the same bytes again, streamed or not, make no version.
+    #[test]
+    fn a_streamed_file_is_written_hashed_and_compared_like_bytes() {
+        let out = tmp("streamed");
+        let dir = out.join("2026-10");
+        let big: Vec<u8> = (0..3_000_000u32).map(|i| b"{}[], \n\"abc"[i as usize % 11]).collect();
+        let stream = |w: &mut dyn Write| {
+            for part in big.chunks(4096) {
+                w.write_all(part)?;
+            }
+            Ok(())
+        };
+        let run = |body: FileBody| {
+            let lock = FolderLock::acquire(&dir).unwrap();
+            write_report(&lock, &dir, &[("a.pdf".into(), FileBody::Bytes(b"pdf")), ("a.json".into(), body)], manifest("2026-11-02")).unwrap();
+        };
+        run(FileBody::Written(&stream));
+        assert_eq!(std::fs::read(dir.join("a.json")).unwrap(), big);
+        let m: serde_json::Value = serde_json::from_slice(&std::fs::read(dir.join("manifest.json")).unwrap()).unwrap();
+        assert_eq!(m["outputs"][1]["name"], "a.json");
+        assert_eq!(m["outputs"][1]["sha256"], crate::digest::sha256_hex(&big));
+        run(FileBody::Bytes(&big));
+        run(FileBody::Written(&stream));
+        assert!(!dir.join(VERSIONS).exists(), "the same bytes made a version");
+        // One byte different (same size): a new report, the old one kept.
+        let mut other = big.clone();
+        other[1_234_567] ^= 1;
+        run(FileBody::Bytes(&other));
+        assert_eq!(listing(&dir.join(VERSIONS)), ["2026-11-02"]);
+        assert_eq!(std::fs::read(dir.join("a.json")).unwrap(), other);
+        let _ = std::fs::remove_dir_all(&out);
     }
 
     /// A lock file left by a killed run is taken over with a note; a held one refuses.

@@ -136,3 +136,77 @@ fn the_quarterly_report_lists_non_standard_and_emergency_changes() {
     assert!(pdf.contains("Firewall vervangen #2 $x"), "{pdf}");
     assert!(pdf.contains("nog niet afgerond"), "{pdf}");
 }
+
+/// A quarter of 200 non-standard changes, `cab` and `failed` per number 1–200 (the CSV's
+/// cells), made into its quarterly report: the report's folder and the PDF's text (as laid
+/// out, and with its white space made single spaces).
+fn quarter_of_changes(name: &str, cab: impl Fn(u32) -> &'static str, failed: impl Fn(u32) -> bool) -> (std::path::PathBuf, String, String) {
+    let dir = common::tmp(&format!("voice-{name}"));
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut csv = String::from("id,type,school,category,summary,priority,opened_at,resolved_at,change_class,cab_approved,change_failed\n");
+    for i in 1..=200u32 {
+        let (day, hour) = (1 + i / 10, 8 + i % 10);
+        csv.push_str(&format!(
+            "W{i:03},change,Het Klokhuis,netwerk,Wijziging {i},P3,2026-07-{day:02}T{hour:02}:00,2026-07-{:02}T{hour:02}:00,non_standard,{},{}\n",
+            day + 1,
+            cab(i),
+            failed(i)
+        ));
+    }
+    std::fs::write(dir.join("tickets.csv"), csv).unwrap();
+    let out = common::tmp(&format!("voice-{name}-out"));
+    let o = run(&["quarterly", "--data", dir.to_str().unwrap(), "--period", "2026-Q3", "--today", "2026-11-02", "--out", out.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let folder = out.join("2026-Q3");
+    let pdf = pdftotext(&folder.join("kwartaalrapportage-2026-Q3.pdf"));
+    let flat = pdf.split_whitespace().collect::<Vec<_>>().join(" ");
+    (folder, pdf, flat)
+}
+
+/// A quarter with more non-standard changes than the PDF lists (`CHANGES_IN_PDF`, 150): the
+/// PDF lists those to discuss (failed, or without a recorded CAB approval), then the first
+/// others up to 150 rows, says so in a line, and the annex lists all 200 on a sheet of their
+/// own (a quarter of the demo has about 115: no such sheet, the PDF lists them all).
+#[test]
+fn a_quarter_with_many_changes_lists_those_to_discuss_and_the_annex_has_all() {
+    // W170 failed, W180 refused by the CAB, W199 without a recorded approval.
+    let cab = |i| match i { 180 => "false", 199 => "", _ => "true" };
+    let (folder, pdf, flat) = quarter_of_changes("many-changes", cab, |i| i == 170);
+    let json: serde_json::Value = serde_json::from_slice(&std::fs::read(folder.join("kwartaalrapportage-2026-Q3.json")).unwrap()).unwrap();
+    assert_eq!(json["changes_listed"].as_array().unwrap().len(), 200, "the JSON holds every one");
+    // 3 to discuss, so the first 147 others: W001–W147, then W170, W180, W199.
+    for shown in ["W001", "W147", "W170", "W180", "W199"] {
+        assert!(pdf.contains(shown), "{shown} missing: {pdf}");
+    }
+    for left_out in ["W148", "W169", "W171", "W200"] {
+        assert!(!pdf.contains(left_out), "{left_out} listed: {pdf}");
+    }
+    assert!(
+        flat.contains("200 non-standard en spoedwijzigingen in totaal. Hier staan de 3 die mislukt zijn of geen vastgelegd CAB-akkoord hebben, en de eerste 147 andere; de bijlage (blad Non-standard en spoed) heeft ze alle."),
+        "{flat}"
+    );
+    let mut wb: Xlsx<_> = open_workbook(folder.join("kwartaalrapportage-2026-Q3-bijlage.xlsx")).unwrap();
+    let sheet = wb.worksheet_range("Non-standard en spoed").unwrap();
+    assert_eq!(sheet.height(), 201, "a header and every change");
+    assert_eq!(sheet.get_value((148, 0)), Some(&Data::String("W148".into())));
+    assert_eq!(sheet.get_value((180, 6)), Some(&Data::String("nee".into())));
+    assert_eq!(sheet.get_value((170, 7)), Some(&Data::String("mislukt".into())));
+    assert!(matches!(sheet.get_value((199, 6)), None | Some(Data::Empty)), "no recorded approval: an empty cell");
+}
+
+/// More changes to discuss than the PDF lists: the first 150 of them, none of the others.
+#[test]
+fn a_quarter_with_more_changes_to_discuss_than_the_pdf_lists_shows_the_first_of_them() {
+    // 160 failed: every number but the multiples of 5; the 150th of them is W187.
+    let (_, pdf, flat) = quarter_of_changes("failed-changes", |_| "true", |i| i % 5 != 0);
+    for shown in ["W001", "W186", "W187"] {
+        assert!(pdf.contains(shown), "{shown} missing: {pdf}");
+    }
+    for left_out in ["W005", "W188", "W199", "W200"] {
+        assert!(!pdf.contains(left_out), "{left_out} listed: {pdf}");
+    }
+    assert!(
+        flat.contains("200 non-standard en spoedwijzigingen in totaal, waarvan 160 mislukt of zonder vastgelegd CAB-akkoord. Hier staan de eerste 150 daarvan; de bijlage (blad Non-standard en spoed) heeft ze alle."),
+        "{flat}"
+    );
+}

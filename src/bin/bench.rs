@@ -1,16 +1,22 @@
-//! The benchmark: how long each stage takes and how much memory it needs, for 10k, 100k and
-//! 1M tickets, so the growth of the cost is visible. Run it with a release build:
+//! The benchmark: how long each stage takes and how much memory it needs, for 10k, 100k, 1M
+//! and 10M tickets a year, so the growth of the cost is visible. Run it with a release build:
 //!
 //! ```sh
-//! cargo run --release --bin bench            # 10k, 100k, 1M
+//! cargo run --release --bin bench            # 10k, 100k, 1M, 10M
 //! cargo run --release --bin bench -- 250000  # other sizes
 //! ```
 //!
-//! Each size runs in a child process of its own, so its peak memory (VmHWM) is its own.
-//! Data is made by the demo generator (a year, 2026) into a temporary folder and reused.
-//! The stages are those of the commands: the monthly report's JSON, annex and PDF are made as
-//! `slarapport monthly` makes them (the PDF archival, with the JSON and the annex embedded).
-//! Figures are printed, not asserted: timing belongs in a benchmark, not in a test.
+//! Each size runs in child processes of its own, so their peak memory (VmHWM) is their own.
+//! Data is made by the demo generator (a year, 2026) into a temporary folder once and reused
+//! (`slarapport-bench-N`; ten million tickets are 2.2 GB of CSV, made in about 15 s).
+//! Per size it measures the quarterly report of 2026-Q3 as `slarapport quarterly` makes it
+//! (load, evaluate, aggregate, report, annex, PDF, JSON, total, peak MB), then the monthly
+//! report of September as `slarapport monthly` makes it (the PDF archival, with the model and
+//! the annex embedded) for sizes up to a million (larger ones when named: at ten million the
+//! monthly PDF lists about 18,000 P1 and P2 breaches). The default run includes ten million
+//! tickets: it takes minutes and a few GB; a size is skipped, with a line, when the machine
+//! has less memory free than it is expected to need. Figures are printed, not asserted:
+//! timing belongs in a benchmark, not in a test.
 //!
 //! Last, an event log (`cargo run --release --bin bench -- --events 140000`, also run by
 //! default): a ServiceNow incident audit log of that many update rows (about 25,000 incidents,
@@ -29,7 +35,7 @@ use slarapport::load::load_data_dir;
 use slarapport::period::Period;
 use slarapport::render::{self, world::TemplateSet};
 use slarapport::report::aggregate::{build, RunContext};
-use slarapport::report::quarterly::build_quarterly;
+use slarapport::report::quarterly::{build_quarterly, build_quarterly_with};
 
 fn peak_memory_mb() -> f64 {
     status_mb("VmHWM:")
@@ -66,6 +72,16 @@ impl StagePeaks {
         self.0.push((stage, peak_memory_mb(), resident_mb()));
         reset_peak();
     }
+
+    /// Ends a run of `n` tickets: its `figures` (ms) and the highest of the stages' peaks (the
+    /// run's peak memory, MB) as one line on stdout for the parent; each stage's peak and what
+    /// is held after it on stderr.
+    fn finish(&self, n: u64, what: &str, figures: &[f64]) {
+        let line: Vec<String> = figures.iter().map(|f| format!("{f:.1}")).collect();
+        println!("{} {:.0}", line.join(" "), self.0.iter().map(|p| p.1).fold(0.0, f64::max));
+        let stages: Vec<String> = self.0[1..].iter().map(|(s, peak, kept)| format!("{s} {peak:.0} ({kept:.0})")).collect();
+        eprintln!("  {n} {what}: peak MB per stage (resident after it): start {:.0}, {}", self.0[0].2, stages.join(", "));
+    }
 }
 
 fn data_dir(n: u64) -> PathBuf {
@@ -83,27 +99,53 @@ fn ms(t: Instant) -> f64 {
     t.elapsed().as_secs_f64() * 1000.0
 }
 
-/// The stages' times of one size, in ms, in the order of [`HEADER`], then the peak memory.
-const HEADER: [&str; 10] = ["load", "evaluate", "aggregate", "quarter", "month", "json", "annex", "pdf", "monthly", "total"];
-
-/// One size, in this process; prints one line: the figures of [`HEADER`] and the peak MB.
-fn run_one(n: u64) {
+/// The data of `n` tickets loaded: the contract, the data, the load's time (ms) and the
+/// stages' peaks so far (the start and the load).
+fn load_size(n: u64) -> (LoadedContract, slarapport::load::DataSet, f64, StagePeaks) {
     let dir = data_dir(n);
     let contract = LoadedContract::embedded();
-    let today = NaiveDate::from_ymd_opt(2026, 10, 5).unwrap();
     let mut peaks = StagePeaks(Vec::new());
     peaks.note("start");
-    let total = Instant::now();
-
     let t = Instant::now();
     let data = load_data_dir(&dir, &contract).expect("load");
     let load = ms(t);
     peaks.note("load");
+    (contract, data, load, peaks)
+}
+
+/// The quarterly line's columns, in ms, then the peak memory (MB).
+const HEADER: [&str; 10] = ["load", "evaluate", "aggregate", "report", "annex", "pdf", "json", "quarterly", "total", "µs/ticket"];
+
+/// The monthly line's columns, in ms, then the peak memory (MB).
+const MONTHLY_HEADER: [&str; 6] = ["load", "month", "json", "annex", "pdf", "monthly"];
+
+/// The largest size whose monthly report is measured by default: past it the monthly PDF lists
+/// every P1 and P2 breach of September (about 1,800 at a million tickets a year, 160 pages;
+/// ten times that at ten million), a layout the quarterly target does not need.
+const MONTHLY_UP_TO: u64 = 1_000_000;
+
+/// The report's day for every run: after the data's year, so no ticket is "after today"
+/// (`BENCH_TODAY=2026-10-05` sets another, for data of the quarter alone).
+fn today() -> NaiveDate {
+    std::env::var("BENCH_TODAY").ok().and_then(|d| d.parse().ok()).unwrap_or(NaiveDate::from_ymd_opt(2027, 1, 10).unwrap())
+}
+
+/// One size, in this process, as `slarapport quarterly --period 2026-Q3` makes its report;
+/// prints one line: the figures of [`HEADER`] (the last two computed by the caller) and the
+/// peak MB. Stages: the load; every ticket evaluated (the clock's cost); the quarter's figures
+/// alone (three months and the quarter, no ticket rows); the report as the command builds it
+/// (with the quarter's ticket rows for the JSON), after which the tickets are freed; the
+/// annex; the archival PDF (the model and the annex embedded); the JSON (model and every
+/// ticket row) written into a file as it is made.
+fn run_one(n: u64) {
+    let total = Instant::now();
+    let (contract, data, load, mut peaks) = load_size(n);
 
     // Evaluation alone: every ticket against its targets (the reports evaluate only the
     // tickets of their period; this shows the cost of the business clock per ticket).
     let t = Instant::now();
-    let cutoff = Period::parse_quarter("2026-Q3").unwrap().end_instant(&contract.clock);
+    let quarter = Period::parse_quarter("2026-Q3").unwrap();
+    let cutoff = quarter.end_instant(&contract.clock);
     let mut met = 0u64;
     for ticket in &data.tickets {
         let e = evaluate(ticket, &contract, cutoff);
@@ -113,9 +155,9 @@ fn run_one(n: u64) {
     std::hint::black_box(met);
     peaks.note("evaluate");
 
-    // The quarterly aggregation (three months and the pooled quarter, with KPIs).
+    // The quarterly figures alone (three months and the pooled quarter, with KPIs).
     let t = Instant::now();
-    let ctx = RunContext { contract: &contract, period: Period::parse_quarter("2026-Q3").unwrap(), today, lang: slarapport::i18n::Lang::Nl };
+    let ctx = RunContext { contract: &contract, period: quarter, today: today(), lang: slarapport::i18n::Lang::Nl };
     let q = build_quarterly(&data, &ctx);
     let aggregate = ms(t);
     std::hint::black_box(&q);
@@ -129,13 +171,60 @@ fn run_one(n: u64) {
         return;
     }
 
-    // The monthly report of September: aggregation with the per-ticket rows, then JSON,
-    // annex and the archival PDF that embeds both, as `slarapport monthly` makes them.
+    // The report as the command builds it, with the quarter's ticket rows; then, as the
+    // command does, the tickets are freed before the annex and the PDF.
+    let t = Instant::now();
+    let q = build_quarterly_with(&data, &ctx, true, &|_, _| {});
+    let report_ms = ms(t);
+    drop(data);
+    peaks.note("report");
     let templates = TemplateSet::embedded();
     let labels = render::labels(&templates, slarapport::i18n::Lang::Nl).unwrap();
     let t = Instant::now();
-    let mctx = RunContext { period: Period::parse_month("2026-09").unwrap(), ..ctx.clone() };
-    let m = build(&data, &mctx);
+    let xlsx = render::annex::quarterly_xlsx(&q, &labels).unwrap();
+    let annex_ms = ms(t);
+    peaks.note("annex");
+    let t = Instant::now();
+    let rendered = render::quarterly_with_annex(&q, xlsx, &labels, &templates, today(), true).unwrap();
+    let pdf_ms = ms(t);
+    peaks.note("pdf");
+    // The JSON into a file, as the command writes it (through a buffer, hashed on the way).
+    let t = Instant::now();
+    let json_path = std::env::temp_dir().join(format!("slarapport-bench-{n}-{}.json", std::process::id()));
+    let json_bytes = {
+        let file = std::fs::File::create(&json_path).expect("the JSON's file");
+        let mut w = std::io::BufWriter::with_capacity(1 << 20, slarapport::digest::HashingWriter::new(file));
+        render::write_quarterly_json(&q, &mut w).expect("write the JSON");
+        let (file, hash) = w.into_inner().map_err(|e| e.into_error()).expect("flush the JSON").finish();
+        std::hint::black_box(hash);
+        file.metadata().map_or(0, |m| m.len())
+    };
+    let _ = std::fs::remove_file(&json_path);
+    let json_ms = ms(t);
+    peaks.note("json");
+    let quarterly_ms = load + report_ms + annex_ms + pdf_ms + json_ms;
+    let total_ms = ms(total);
+    peaks.finish(n, "quarterly", &[load, evaluate_ms, aggregate, report_ms, annex_ms, pdf_ms, json_ms, quarterly_ms, total_ms]);
+    eprintln!(
+        "  {n}: {} tickets in 2026-Q3, {} changes listed ({} in the PDF at most); JSON {} MB, annex {} kB, PDF {} kB",
+        q.tickets.len(),
+        q.changes_listed.len(),
+        slarapport::report::quarterly::CHANGES_IN_PDF,
+        json_bytes / 1_000_000,
+        rendered.xlsx.len() / 1024,
+        rendered.pdf.len() / 1024
+    );
+}
+
+/// The monthly report of September of one size, in this process, as `slarapport monthly`
+/// makes it; prints the figures of [`MONTHLY_HEADER`] and the peak MB.
+fn run_one_monthly(n: u64) {
+    let (contract, data, load, mut peaks) = load_size(n);
+    let templates = TemplateSet::embedded();
+    let labels = render::labels(&templates, slarapport::i18n::Lang::Nl).unwrap();
+    let t = Instant::now();
+    let ctx = RunContext { contract: &contract, period: Period::parse_month("2026-09").unwrap(), today: today(), lang: slarapport::i18n::Lang::Nl };
+    let m = build(&data, &ctx);
     let month_build = ms(t);
     // As the command: the tickets are freed once the report is built from them.
     drop(data);
@@ -161,17 +250,11 @@ fn run_one(n: u64) {
         archival: true,
         attachments: render::attachments(&render::annex_name(stem, &labels).unwrap(), &labels, render::model_name(stem), model, xlsx.clone()),
     };
-    let pdf = render::pdf::render_pdf_with(&templates, "monthly.typ", pdf_input, today, &settings).unwrap();
+    let pdf = render::pdf::render_pdf_with(&templates, "monthly.typ", pdf_input, today(), &settings).unwrap();
     let pdf_ms = ms(t);
     peaks.note("pdf");
     let monthly_ms = load + month_build + both_ms + pdf_ms;
-    let total_ms = ms(total);
-    let figures = [load, evaluate_ms, aggregate, load + aggregate, month_build, json_ms, xlsx_ms, pdf_ms, monthly_ms, total_ms];
-    let line: Vec<String> = figures.iter().map(|f| format!("{f:.1}")).collect();
-    let peak = peaks.0.iter().map(|p| p.1).fold(0.0, f64::max);
-    println!("{} {peak:.0}", line.join(" "));
-    let stages: Vec<String> = peaks.0[1..].iter().map(|(s, peak, kept)| format!("{s} {peak:.0} ({kept:.0})")).collect();
-    eprintln!("  {n}: peak MB per stage (resident after it): start {:.0}, {}", peaks.0[0].2, stages.join(", "));
+    peaks.finish(n, "monthly", &[load, month_build, json_ms, xlsx_ms, pdf_ms, monthly_ms]);
     eprintln!(
         "  {n}: {} tickets in September; JSON {} kB, annex {} kB, PDF {} kB",
         m.tickets.len(),
@@ -317,10 +400,35 @@ fn clock_throughput() {
     println!("business clock: {n} durations in {secs:.2} s = {:.1} million a second", n as f64 / secs / 1e6);
 }
 
+/// MemAvailable of /proc/meminfo, in MB (`None` where there is none).
+fn available_mb() -> Option<f64> {
+    let info = std::fs::read_to_string("/proc/meminfo").ok()?;
+    let kb: f64 = info.lines().find(|l| l.starts_with("MemAvailable:"))?.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb / 1024.0)
+}
+
+/// About what a size needs at most, in MB: 1 KB a ticket (the load's peak at a million
+/// tickets, the largest stage) and 300 MB for the PDF and the rest. A size that needs more
+/// than the machine has free is skipped with a line, not run into the out-of-memory killer.
+fn expected_mb(n: u64) -> f64 {
+    n as f64 * 1024.0 / 1_048_576.0 + 300.0
+}
+
+/// Runs `me args` in a child process; the numbers of its last line on stdout, when it
+/// succeeded and printed `expect` of them.
+fn child(me: &std::path::Path, args: &[&str], expect: usize) -> Option<Vec<f64>> {
+    let out = Command::new(me).args(args).output().expect("run a size");
+    eprint!("{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8_lossy(&out.stdout);
+    let values: Vec<f64> = text.lines().last()?.split_whitespace().filter_map(|x| x.parse::<f64>().ok()).collect();
+    (out.status.success() && values.len() == expect).then_some(values)
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
         Some("--one") => return run_one(args[1].parse().expect("a number of tickets")),
+        Some("--one-monthly") => return run_one_monthly(args[1].parse().expect("a number of tickets")),
         Some("--events-one") => return run_events(args[1].parse().expect("a number of rows")),
         Some("--events") => return events(args.get(1).map_or(140_000, |n| n.parse().expect("a number of rows"))),
         _ => {}
@@ -329,48 +437,63 @@ fn main() {
         eprintln!("warning: this is a debug build; run `cargo run --release --bin bench` for real figures");
     }
     let sizes: Vec<u64> = if args.is_empty() {
-        vec![10_000, 100_000, 1_000_000]
+        vec![10_000, 100_000, 1_000_000, 10_000_000]
     } else {
         args.iter().map(|a| a.parse().expect("sizes are numbers of tickets")).collect()
     };
-    println!("all times in ms. quarter = load + aggregate of a quarterly report; month, json, annex, pdf:");
-    println!("the monthly report of September; json (the JSON file, the model the PDF embeds, the PDF's");
-    println!("input) and annex run side by side, so monthly = load + month + the longer of the two + pdf:");
-    println!("what `slarapport monthly` spends. µs/ticket = total ÷ tickets; marginal = the growth of the");
-    println!("total from the size before, per added ticket (the cost of one more ticket, without the fixed");
-    println!("cost of a report: fonts, templates, the pages that are there at any size).");
+    println!("The quarterly report of 2026-Q3 (a year of tickets), as `slarapport quarterly` makes it; times in ms.");
+    println!("aggregate = the quarter's figures alone; report = the report with its ticket rows, then the");
+    println!("tickets are freed; annex; pdf (archival, model and annex embedded); json = the JSON file written");
+    println!("as it is made. quarterly = load + report + annex + pdf + json. µs/ticket = total ÷ tickets;");
+    println!("marginal = the growth of the total from the size before, per added ticket.");
     println!(
-        "{:>9} {}",
+        "{:>10} {} {:>9} {:>9}",
         "tickets",
-        HEADER.iter().map(|h| format!("{h:>9}")).chain(["µs/ticket", " marginal", "  peak MB"].map(|h| format!("{h:>10}"))).collect::<Vec<_>>().join(" ")
+        HEADER.iter().map(|h| format!("{h:>9}")).collect::<Vec<_>>().join(" "),
+        "marginal",
+        "peak MB"
     );
     let me = std::env::current_exe().expect("own path");
     let mut previous: Option<(u64, f64)> = None;
-    for n in sizes {
-        let out = Command::new(&me).args(["--one", &n.to_string()]).output().expect("run a size");
-        eprint!("{}", String::from_utf8_lossy(&out.stderr));
-        let text = String::from_utf8_lossy(&out.stdout);
-        let Some(values) = text.lines().last().map(|l| l.split_whitespace().filter_map(|x| x.parse::<f64>().ok()).collect::<Vec<_>>()) else {
-            eprintln!("size {n} failed");
-            continue;
-        };
-        if !out.status.success() || values.len() != HEADER.len() + 1 {
-            eprintln!("size {n} failed");
+    let mut measured = Vec::new();
+    for &n in &sizes {
+        if let Some(free) = available_mb().filter(|free| *free < expected_mb(n)) {
+            println!("{n:>10} skipped: needs about {:.0} MB, {free:.0} MB available", expected_mb(n));
             continue;
         }
-        let total = values[HEADER.len() - 1];
+        let Some(values) = child(&me, &["--one", &n.to_string()], HEADER.len()) else {
+            println!("{n:>10} failed (see above)");
+            continue;
+        };
+        let total = values[HEADER.len() - 2];
         let marginal = match previous {
             Some((m, t)) if n > m => format!("{:.2}", (total - t) * 1000.0 / (n - m) as f64),
             _ => "–".into(),
         };
         println!(
-            "{n:>9} {} {:>10.2} {:>10} {:>10.0}",
-            values[..HEADER.len()].iter().map(|v| format!("{v:>9.0}")).collect::<Vec<_>>().join(" "),
+            "{n:>10} {} {:>9.2} {:>9} {:>9.0}",
+            values[..HEADER.len() - 1].iter().map(|v| format!("{v:>9.0}")).collect::<Vec<_>>().join(" "),
             total * 1000.0 / n as f64,
             marginal,
-            values[HEADER.len()],
+            values[HEADER.len() - 1],
         );
         previous = Some((n, total));
+        measured.push(n);
+    }
+    println!();
+    println!("The monthly report of September 2026, as `slarapport monthly` makes it; times in ms. json (the");
+    println!("JSON file, the model the PDF embeds, the PDF's input) and annex run side by side, so monthly =");
+    println!("load + month + the longer of the two + pdf. Sizes above {MONTHLY_UP_TO} only when named.");
+    println!("{:>10} {} {:>9}", "tickets", MONTHLY_HEADER.iter().map(|h| format!("{h:>9}")).collect::<Vec<_>>().join(" "), "peak MB");
+    for n in measured.into_iter().filter(|n| !args.is_empty() || *n <= MONTHLY_UP_TO) {
+        match child(&me, &["--one-monthly", &n.to_string()], MONTHLY_HEADER.len() + 1) {
+            Some(v) => println!(
+                "{n:>10} {} {:>9.0}",
+                v[..MONTHLY_HEADER.len()].iter().map(|v| format!("{v:>9.0}")).collect::<Vec<_>>().join(" "),
+                v[MONTHLY_HEADER.len()]
+            ),
+            None => println!("{n:>10} failed (see above)"),
+        }
     }
     clock_throughput();
     events(140_000);

@@ -42,7 +42,9 @@ pub fn run(args: &QuarterlyArgs) -> Result<Outcome> {
     progress.stage("making the PDF, the annex and the JSON");
     let rendered = render::quarterly(&q, labels, templates, today, !args.report.no_archival)?;
 
-    let files = rendered.files();
+    // The JSON carries every ticket row of the quarter: written into its file as it is made.
+    let json = |w: &mut dyn std::io::Write| render::write_quarterly_json(&q, w);
+    let files = rendered.files_with_json(render::FileBody::Written(&json));
     progress.stage("writing");
     let written = write_report(lock, dir, &files, args.report.manifest(&setup, &start, &args.input, "quarterly", &q.meta)?)?;
     progress.finish();

@@ -529,7 +529,11 @@ fn period_tickets<'d>(data: &'d DataSet, ctx: &RunContext, ticket_rows_wanted: b
     });
     backlog.sort_by(|a, b| b.overdue_minutes.total_cmp(&a.overdue_minutes).then_with(|| a.ticket_id.cmp(&b.ticket_id)));
     p1s.sort_by(|a, b| a.opened_at.cmp(&b.opened_at).then_with(|| a.ticket_id.cmp(&b.ticket_id)));
-    ticket_rows.sort_by(|a, b| a.opened_at.cmp(&b.opened_at).then_with(|| a.ticket_id.cmp(&b.ticket_id)));
+    // Ticket ids are unique (a repeated one is rejected), so the order is total: sorted in
+    // place, without the stable sort's buffer of half the rows; the room the list grew into
+    // is given back (a quarter at ten million tickets a year has 2.5 million rows).
+    ticket_rows.sort_unstable_by(|a, b| a.opened_at.cmp(&b.opened_at).then_with(|| a.ticket_id.cmp(&b.ticket_id)));
+    ticket_rows.shrink_to_fit();
 
     PeriodTickets {
         ticket_rows,
@@ -654,13 +658,13 @@ fn meta(data: &DataSet, ctx: &RunContext, end: DateTime<Utc>) -> Meta {
     }
 }
 
-fn ticket_row(t: &Ticket, ev: &Evaluation, contract: &LoadedContract, counting: &str, opened_in: bool, resolved_in: bool) -> TicketRow {
+fn ticket_row(t: &Ticket, ev: &Evaluation, contract: &LoadedContract, counting: &'static str, opened_in: bool, resolved_in: bool) -> TicketRow {
     TicketRow {
         ticket_id: t.id.clone(),
         line: t.line,
-        ticket_type: t.ticket_type.key().into(),
-        priority: t.priority.key().into(),
-        matrix_priority: t.matrix_priority.map(|p| p.key().into()),
+        ticket_type: t.ticket_type.key(),
+        priority: t.priority.key(),
+        matrix_priority: t.matrix_priority.map(|p| p.key()),
         school: t.school.clone(),
         category: t.category.clone(),
         subcategory: t.subcategory.clone(),
@@ -669,20 +673,20 @@ fn ticket_row(t: &Ticket, ev: &Evaluation, contract: &LoadedContract, counting: 
         opened_at: local_minute(contract, t.opened_at),
         responded_at: t.responded_at.map(|x| local_minute(contract, x)),
         resolved_at: t.resolved_at.map(|x| local_minute(contract, x)),
-        counting: counting.into(),
+        counting,
         opened_in_period: opened_in,
         resolved_in_period: resolved_in,
         response_target_minutes: ev.response.target_minutes,
         response_minutes: ev.response.business_seconds.map(minutes),
-        response_status: status_key(ev.response.status).into(),
+        response_status: status_key(ev.response.status),
         resolution_target_minutes: ev.resolution.target_minutes,
         resolution_minutes: ev.resolution.business_seconds.map(minutes),
-        resolution_status: status_key(ev.resolution.status).into(),
+        resolution_status: status_key(ev.resolution.status),
     }
 }
 
-fn channel_key(t: &Ticket) -> String {
-    t.channel.map(|c| c.key()).unwrap_or("").into()
+fn channel_key(t: &Ticket) -> &'static str {
+    t.channel.map(|c| c.key()).unwrap_or("")
 }
 
 /// The RCA files' preventive measures still open on `today` (no `done_on`, or a later one),
@@ -800,7 +804,7 @@ fn p1_item(t: &Ticket, ev: &Evaluation, ctx: &RunContext, carried_over: bool) ->
         school: t.school.clone(),
         category: t.category.clone(),
         summary: t.summary.clone(),
-        channel: channel_key(t),
+        channel: channel_key(t).into(),
         opened_at: local_minute(contract, t.opened_at),
         responded_at: t.responded_at.map(|x| local_minute(contract, x)),
         resolved_at: t.resolved_at.map(|x| local_minute(contract, x)),

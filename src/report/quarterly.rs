@@ -74,6 +74,13 @@ pub struct QuarterlyReport {
     pub rejections: Vec<crate::canonical::Rejection>,
 }
 
+/// How many of the quarter's non-standard and emergency changes the PDF lists at most: past
+/// it, those the meeting discusses first (failed, or non-standard without a recorded CAB
+/// approval), then the others, with a line that says so; the annex then gets a sheet with
+/// every one. The demo's quarter (2,500 tickets a month) has about 115; a year of a million
+/// tickets about 5,000 a quarter, ten million about 50,000 (2,400 pages if all were listed).
+pub const CHANGES_IN_PDF: usize = 150;
+
 /// The quarterly report's JSON file: its model, then the quarter's tickets as the last key.
 #[derive(Serialize)]
 pub struct QuarterlyJson<'a> {
@@ -100,6 +107,12 @@ impl QuarterlyReport {
     /// The model the PDF embeds (see [`QuarterlyModel`]).
     pub fn model_document(&self) -> QuarterlyModel<'_> {
         QuarterlyModel { report: self, rejections: &self.rejections }
+    }
+
+    /// Whether the PDF leaves some of the listed changes out ([`CHANGES_IN_PDF`]), so the
+    /// annex lists them all.
+    pub fn changes_cut_in_pdf(&self) -> bool {
+        self.changes_listed.len() > CHANGES_IN_PDF
     }
 }
 

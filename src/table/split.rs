@@ -226,7 +226,7 @@ pub fn read_blocks_of(
     mut each: impl FnMut(&SplitTable) -> Result<()>,
 ) -> Result<Option<Streamed>> {
     use std::io::Read;
-    let mut hasher = crate::digest::Sha256Hasher::default();
+    let mut hasher = crate::digest::HashingWriter::new(std::io::sink());
     let mut buf: Vec<u8> = Vec::with_capacity(block + block / 2);
     let mut carry = records::Carry::default();
     let mut spare: Option<Vec<u8>> = None;
@@ -261,13 +261,11 @@ pub fn read_blocks_of(
         // The hash of the new bytes is taken beside the scan, on another core.
         let (hashed, scanned) = std::thread::scope(|scope| {
             let new = &buf[before..];
-            let hash = scope.spawn(|| {
-                hasher.update(new);
-            });
+            let hash = scope.spawn(|| std::io::Write::write_all(&mut hasher, new));
             let scanned = records::scan_block(&buf[skip..], sep, file, &mut carry, last);
             (hash.join(), scanned)
         });
-        hashed.expect("hashing");
+        hashed.expect("hashing").map_err(|e| crate::limits::cannot_read(path, "tickets file", e))?;
         let (mut scanned, consumed) = scanned?;
         // The block's records become the table's text without a copy; what follows them
         // starts the next block, in a buffer the last table no longer needs.
@@ -307,7 +305,7 @@ pub fn read_blocks_of(
             break;
         }
     }
-    Ok(Some(Streamed { sha256: hasher.hex(), notes: carry.notes(file) }))
+    Ok(Some(Streamed { sha256: hasher.finish().1, notes: carry.notes(file) }))
 }
 
 impl Cells for SplitTable {

@@ -20,7 +20,7 @@ mod tests;
 
 use crate::render::annex::changes::changes_sheets;
 use crate::render::annex::voice::{commentary_sheet, measures_sheet, voice_sheets};
-use crate::render::annex::workbook::{Book, Cells, LIST_ROWS_PER_SHEET, Res, annex_error, cix, properties, rix};
+use crate::render::annex::workbook::{Book, Cells, Col, LIST_ROWS_PER_SHEET, Res, annex_error, cix, list_sheets, properties, rix};
 use crate::error::Result;
 use crate::i18n::{Labels, month_label, period_label};
 use crate::report::model::{CrossTable, Summary};
@@ -31,13 +31,15 @@ use kpi::{kpi_sheet, malus_sheet};
 
 /// The Excel annex of a quarterly report, as the bytes of an `.xlsx` file.
 pub fn quarterly_xlsx(q: &QuarterlyReport, labels: &Labels) -> Result<Vec<u8>> {
-    write_workbook(q, labels).map_err(annex_error("quarterly annex"))
+    write_workbook(q, labels, LIST_ROWS_PER_SHEET).map_err(annex_error("quarterly annex"))
 }
 
 /// The sheets in their order: headline figures, charts, KPIs, the calculation sheet, malus,
 /// trends, changes, then the logs, the commentary and a rerun's changes.
-fn write_workbook(q: &QuarterlyReport, labels: &Labels) -> Res<Vec<u8>> {
-    let mut b = Book::new(labels, LIST_ROWS_PER_SHEET, false);
+/// A list longer than `rows_per_sheet` continues on numbered sheets (Excel's limit in the
+/// file; a small number in the tests).
+fn write_workbook(q: &QuarterlyReport, labels: &Labels, rows_per_sheet: usize) -> Res<Vec<u8>> {
+    let mut b = Book::new(labels, rows_per_sheet, false);
     let title = format!("{} {}", labels.get("q.title"), period_label(&q.meta.period, labels));
     let subject = format!("{} — {}", q.meta.contract_name, q.meta.client);
     b.wb.set_properties(&properties(&title, Some(&subject), &q.meta.provider, q.meta.generated_on)?);
@@ -52,6 +54,9 @@ fn write_workbook(q: &QuarterlyReport, labels: &Labels) -> Res<Vec<u8>> {
     malus_sheet(&mut b, q, &calc)?;
     let trends_sheet = trends_sheet(&mut b, q, &months)?;
     change_counts_sheet(&mut b, q)?;
+    if q.changes_cut_in_pdf() {
+        changes_list_sheet(&mut b, q)?;
+    }
     let charts = charts_sheet(&mut b, q, &Sources { kpi_sheet, score_rows, trends_sheet })?;
     b.insert_second(charts);
     measures_sheet(&mut b, &q.open_measures)?;
@@ -199,4 +204,36 @@ fn change_counts_sheet(b: &mut Book, q: &QuarterlyReport) -> Res {
     }
     b.wb.push_worksheet(ws);
     Ok(())
+}
+
+/// Every non-standard and emergency change of the quarter, when the PDF lists only some of
+/// them (`QuarterlyReport::changes_cut_in_pdf`; its line points here).
+fn changes_list_sheet(b: &mut Book, q: &QuarterlyReport) -> Res {
+    let labels = b.labels;
+    let l = |k: &str| labels.get(k).to_string();
+    let col = |header: String, width: f64| Col { header, width };
+    let cols = [
+        col(l("pdf.ticket"), 14.0),
+        col(l("q.changes_list.class"), 14.0),
+        col(l("pdf.school"), 28.0),
+        col(l("q.changes_list.summary"), 44.0),
+        col(l("xlsx.col.opened_at"), 17.0),
+        col(l("xlsx.col.resolved_at"), 17.0),
+        col(l("q.changes.cab"), 12.0),
+        col(l("q.changes_list.outcome"), 16.0),
+    ];
+    list_sheets(b, "q.changes_list.sheet", &cols, &q.changes_listed, |c, row, x| {
+        c.text(row, 0, &x.ticket_id)?;
+        c.text(row, 1, labels.get(&format!("q.changes_list.class_{}", x.class)))?;
+        c.text(row, 2, &x.school)?;
+        c.text(row, 3, &x.summary)?;
+        c.minute(row, 4, Some(x.opened_at))?;
+        c.minute(row, 5, x.resolved_at)?;
+        match x.cab_approved {
+            Some(true) => c.text(row, 6, labels.get("q.changes_list.yes"))?,
+            Some(false) => c.text(row, 6, labels.get("q.changes_list.no"))?,
+            None => {}
+        }
+        c.text(row, 7, labels.get(&format!("q.changes_list.outcome_{}", x.outcome)))
+    })
 }

@@ -151,3 +151,32 @@ for (k, m) in months.iter().enumerate() {
     assert_eq!(limits, [Some(0.95), Some(0.9), Some(0.8)]);
 }
 }
+
+/// The list of changes when the PDF lists only some: every change on the sheet, continued on
+/// a numbered sheet past the rows a sheet holds (here 100 instead of Excel's 1,048,575), none
+/// left out; the demo's quarter (115 changes, all in the PDF) has no such sheet.
+#[test]
+fn the_list_of_changes_continues_on_numbered_sheets_and_leaves_none_out() {
+    let mut q = demo_quarter();
+    let nl = Labels::embedded(crate::i18n::Lang::Nl).unwrap();
+    assert!(!q.changes_cut_in_pdf());
+    let plain = open(write_workbook(&q, &nl, 100).unwrap());
+    assert!(!plain.sheet_names().iter().any(|n| n.starts_with("Non-standard")), "{:?}", plain.sheet_names());
+    let first = q.changes_listed.len();
+    let extra: Vec<_> = q.changes_listed[..45].iter().cloned().map(|mut c| { c.ticket_id.push_str("-b"); c }).collect();
+    q.changes_listed.extend(extra);
+    assert_eq!(q.changes_listed.len(), first + 45);
+    assert!(q.changes_cut_in_pdf());
+    let mut wb = open(write_workbook(&q, &nl, 100).unwrap());
+    let names: Vec<String> = wb.sheet_names().into_iter().filter(|n| n.starts_with("Non-standard")).collect();
+    assert_eq!(names, ["Non-standard en spoed", "Non-standard en spoed (2)"]);
+    let ids: Vec<String> = names
+        .iter()
+        .flat_map(|n| {
+            let r = wb.worksheet_range(n).unwrap();
+            (1..r.height() as u32).map(move |row| string_at(&r, row, 0)).collect::<Vec<_>>()
+        })
+        .collect();
+    let expected: Vec<String> = q.changes_listed.iter().map(|c| c.ticket_id.clone()).collect();
+    assert_eq!(ids, expected, "every change once, in order");
+}

@@ -17,6 +17,7 @@ use chrono::{DateTime, Datelike, NaiveDateTime, Utc};
 use serde::Serialize;
 
 use crate::contract::LoadedContract;
+use crate::text::{Interner, Text};
 use crate::ticket::{ChangeClass, Channel, Level, Priority, Ticket, TicketType};
 
 pub mod intake;
@@ -438,15 +439,17 @@ pub fn parse_timestamp(s: &str, contract: &LoadedContract) -> Result<DateTime<Ut
     }
 }
 
-pub fn parse_row(row: &Row, contract: &LoadedContract, warnings: &mut Vec<Warning>) -> Result<Ticket, Rejection> {
+/// The ticket of one row, or why the row cannot be used. Its school, category, subcategory and
+/// summary come from `texts`, shared with the earlier rows that have the same text.
+pub fn parse_row(row: &Row, contract: &LoadedContract, texts: &mut Interner, warnings: &mut Vec<Warning>) -> Result<Ticket, Rejection> {
     let id = row.required("id")?;
     let type_raw = row.required("type")?;
     let ticket_type = TicketType::parse(type_raw).ok_or_else(|| {
         row.reject("type", type_raw, format!("\"{}\" is not a ticket type", crate::limits::shown(type_raw)), row.vocabulary_hint("type", "incident, service_request or change"))
             .coded(row.vocabulary_code("not_a_type"), &[("value", type_raw), ("expected", "incident, service_request or change"), ("column", "type")])
     })?;
-    let school = row.required("school")?.to_string();
-    let category = row.required("category")?.to_string();
+    let school = row.required("school")?;
+    let category = row.required("category")?;
     let levels = "high, medium or low (hoog, gemiddeld, laag)";
     let impact = row.parse_opt("impact", Level::parse, levels)?;
     let urgency = row.parse_opt("urgency", Level::parse, levels)?;
@@ -537,13 +540,14 @@ pub fn parse_row(row: &Row, contract: &LoadedContract, warnings: &mut Vec<Warnin
         }
     }
     Ok(Ticket {
-        id: id.to_string(),
+        // Unique: not worth a place in `texts`.
+        id: Text::from(id),
         line: row.line,
         ticket_type,
-        school,
-        category,
-        subcategory: row.get("subcategory").unwrap_or_default().to_string(),
-        summary: row.get("summary").unwrap_or_default().to_string(),
+        school: texts.text(school),
+        category: texts.text(category),
+        subcategory: texts.text(row.get("subcategory").unwrap_or_default()),
+        summary: texts.text(row.get("summary").unwrap_or_default()),
         impact,
         urgency,
         priority,

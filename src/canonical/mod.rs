@@ -542,7 +542,8 @@ pub fn parse_row(row: &Row, contract: &LoadedContract, texts: &mut Interner, war
     Ok(Ticket {
         // Unique: not worth a place in `texts`.
         id: Text::from(id),
-        line: row.line,
+        // Always fits (see `Ticket::line`); the largest line if a limit ever allowed more.
+        line: u32::try_from(row.line).unwrap_or(u32::MAX),
         ticket_type,
         school: texts.text(school),
         category: texts.text(category),

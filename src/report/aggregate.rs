@@ -657,7 +657,7 @@ fn meta(data: &DataSet, ctx: &RunContext, end: DateTime<Utc>) -> Meta {
 fn ticket_row(t: &Ticket, ev: &Evaluation, contract: &LoadedContract, counting: &str, opened_in: bool, resolved_in: bool) -> TicketRow {
     TicketRow {
         ticket_id: t.id.to_string(),
-        line: t.line,
+        line: t.line.into(),
         ticket_type: t.ticket_type.key().into(),
         priority: t.priority.key().into(),
         matrix_priority: t.matrix_priority.map(|p| p.key().into()),

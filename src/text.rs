@@ -62,24 +62,6 @@ impl From<String> for Text {
     }
 }
 
-impl From<&String> for Text {
-    fn from(s: &String) -> Text {
-        Text(EcoString::from(s.as_str()))
-    }
-}
-
-impl From<&Text> for String {
-    fn from(t: &Text) -> String {
-        t.as_str().to_string()
-    }
-}
-
-impl From<Text> for String {
-    fn from(t: Text) -> String {
-        t.as_str().to_string()
-    }
-}
-
 impl PartialEq<str> for Text {
     fn eq(&self, other: &str) -> bool {
         self.as_str() == other

@@ -656,15 +656,15 @@ fn meta(data: &DataSet, ctx: &RunContext, end: DateTime<Utc>) -> Meta {
 
 fn ticket_row(t: &Ticket, ev: &Evaluation, contract: &LoadedContract, counting: &str, opened_in: bool, resolved_in: bool) -> TicketRow {
     TicketRow {
-        ticket_id: t.id.to_string(),
+        ticket_id: t.id.clone(),
         line: t.line.into(),
         ticket_type: t.ticket_type.key().into(),
         priority: t.priority.key().into(),
         matrix_priority: t.matrix_priority.map(|p| p.key().into()),
-        school: t.school.to_string(),
-        category: t.category.to_string(),
-        subcategory: t.subcategory.to_string(),
-        summary: t.summary.to_string(),
+        school: t.school.clone(),
+        category: t.category.clone(),
+        subcategory: t.subcategory.clone(),
+        summary: t.summary.clone(),
         channel: channel_key(t),
         opened_at: local_minute(contract, t.opened_at),
         responded_at: t.responded_at.map(|x| local_minute(contract, x)),

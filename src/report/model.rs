@@ -11,6 +11,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use serde::{Serialize, Serializer};
 
 use crate::canonical::{InputFile, Rejection, Warning};
+use crate::text::Text;
 
 /// A local wall-clock time (the contract's zone) to the minute, written `YYYY-MM-DDTHH:MM`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -470,15 +471,15 @@ pub struct DataQuality {
 /// One evaluated ticket, for the annex's ticket sheet.
 #[derive(Debug, Clone, Serialize)]
 pub struct TicketRow {
-    pub ticket_id: String,
+    pub ticket_id: Text,
     pub line: u64,
     pub ticket_type: String,
     pub priority: String,
     pub matrix_priority: Option<String>,
-    pub school: String,
-    pub category: String,
-    pub subcategory: String,
-    pub summary: String,
+    pub school: Text,
+    pub category: Text,
+    pub subcategory: Text,
+    pub summary: Text,
     pub channel: String,
     pub opened_at: LocalMinute,
     pub responded_at: Option<LocalMinute>,

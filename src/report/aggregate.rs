@@ -665,7 +665,7 @@ fn ticket_row(t: &Ticket, ev: &Evaluation, contract: &LoadedContract, counting: 
         category: t.category.clone(),
         subcategory: t.subcategory.clone(),
         summary: t.summary.clone(),
-        channel: channel_key(t),
+        channel: channel_key(t).into(),
         opened_at: local_minute(contract, t.opened_at),
         responded_at: t.responded_at.map(|x| local_minute(contract, x)),
         resolved_at: t.resolved_at.map(|x| local_minute(contract, x)),
@@ -681,8 +681,8 @@ fn ticket_row(t: &Ticket, ev: &Evaluation, contract: &LoadedContract, counting: 
     }
 }
 
-fn channel_key(t: &Ticket) -> String {
-    t.channel.map(|c| c.key()).unwrap_or("").into()
+fn channel_key(t: &Ticket) -> &'static str {
+    t.channel.map(|c| c.key()).unwrap_or("")
 }
 
 /// The RCA files' preventive measures still open on `today` (no `done_on`, or a later one),
@@ -800,7 +800,7 @@ fn p1_item(t: &Ticket, ev: &Evaluation, ctx: &RunContext, carried_over: bool) ->
         school: t.school.to_string(),
         category: t.category.to_string(),
         summary: t.summary.to_string(),
-        channel: channel_key(t),
+        channel: channel_key(t).into(),
         opened_at: local_minute(contract, t.opened_at),
         responded_at: t.responded_at.map(|x| local_minute(contract, x)),
         resolved_at: t.resolved_at.map(|x| local_minute(contract, x)),

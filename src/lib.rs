@@ -26,6 +26,7 @@ pub mod table; // CSV and XLSX as text cells with their lines
 
 // The contract and its vocabulary.
 pub mod clock; // business time: workdays, holidays, service windows
+pub mod text; // the small, shared text of a ticket's fields
 pub mod ticket; // the canonical ticket and its vocabularies
 pub mod contract; // the contract file, validated; builds the clock
 pub mod period; // months, quarters and years as date ranges

@@ -17,7 +17,7 @@ use crate::error::{Error, Result};
 pub const MAX_DATA_FILE_BYTES: u64 = 2 << 30;
 /// The largest `tickets.csv` (UTF-8): it is read in blocks, so only its tickets are held
 /// (ten million tickets of a year in the canonical columns take about 2 GiB).
-pub const MAX_TICKETS_CSV_BYTES: u64 = 4 << 30;
+pub const MAX_TICKETS_CSV_BYTES: u64 = (4 << 30) - 1;
 /// The largest small file read: a mapping, an RCA file.
 pub const MAX_SMALL_FILE_BYTES: u64 = 16 << 20;
 /// The largest record (row) of a CSV file, and so the largest field.

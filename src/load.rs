@@ -229,8 +229,8 @@ pub fn warn_after_today(data: &mut DataSet, today: chrono::NaiveDate, contract: 
             let today = today.to_string();
             added.push(Warning {
                 file: file.clone(),
-                line: t.line,
-                ticket_id: t.id.clone(),
+                line: t.line.into(),
+                ticket_id: t.id.to_string(),
                 column: col.into(),
                 message: format!("{col} ({value}) lies after the day the report is made ({today})"),
                 code: "after_today".into(),

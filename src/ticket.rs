@@ -7,6 +7,8 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::text::Text;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum TicketType {
@@ -182,16 +184,21 @@ impl ChangeClass {
 }
 
 /// One valid ticket, as loaded. Timestamps are instants; text fields are data, never markup.
+/// A million of these are held at once: the texts are [`Text`]s (16 bytes, the repeating ones
+/// shared), and a test pins the size.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Ticket {
-    pub id: String,
-    /// 1-based line of the row in its file, for messages.
-    pub line: u64,
+    pub id: Text,
+    /// 1-based line of the row in its file, for messages. A CSV file has at most
+    /// `MAX_TICKETS_CSV_BYTES` (4 GiB − 1) bytes, so a ticket's row (a few bytes long at the
+    /// least) starts on a line a `u32` holds (checked below when the program is compiled); a
+    /// sheet's rows are numbered in `u32` by calamine (Excel has 1,048,576).
+    pub line: u32,
     pub ticket_type: TicketType,
-    pub school: String,
-    pub category: String,
-    pub subcategory: String,
-    pub summary: String,
+    pub school: Text,
+    pub category: Text,
+    pub subcategory: Text,
+    pub summary: Text,
     pub impact: Option<Level>,
     pub urgency: Option<Level>,
     /// The priority that counts: the recorded one, else the matrix's.
@@ -213,6 +220,10 @@ pub struct Ticket {
     pub rca_delivered_at: Option<DateTime<Utc>>,
 }
 
+// A line is at most one more than the bytes before it in its file: it fits the ticket's `u32`.
+const _: () = assert!(crate::limits::MAX_DATA_FILE_BYTES <= u32::MAX as u64);
+const _: () = assert!(crate::limits::MAX_TICKETS_CSV_BYTES <= u32::MAX as u64);
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -233,5 +244,16 @@ mod tests {
         check(&Priority::ALL, Priority::key, Priority::parse);
         assert_eq!(Channel::key(Channel::Phone), "phone");
         assert_eq!(ChangeClass::key(ChangeClass::NonStandard), "non_standard");
+    }
+
+    /// A million tickets are held at once: the struct must not grow unnoticed. Its parts:
+    /// five texts of 16 bytes (80; a text of up to 15 bytes needs nothing more, a longer one
+    /// shares its block with the tickets of the same text), the line (4), the opening time
+    /// (12) and five optional times (12 each, 60: chrono's time has a niche for `None`), and
+    /// twelve one-byte enums and booleans (12): 168, a multiple of the alignment (8).
+    #[test]
+    fn a_ticket_is_at_most_168_bytes() {
+        assert_eq!(std::mem::size_of::<Option<DateTime<Utc>>>(), 12);
+        assert!(std::mem::size_of::<Ticket>() <= 168, "Ticket is {} bytes", std::mem::size_of::<Ticket>());
     }
 }

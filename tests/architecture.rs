@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 const LAYERS: &[(&str, &[&str])] = &[
     ("foundations", &["error", "limits", "natural", "timestamp", "digest", "assets", "progress"]),
     ("tables", &["table", "table::*"]),
-    ("contract", &["clock", "ticket", "contract", "period", "i18n", "branding"]),
+    ("contract", &["clock", "text", "ticket", "contract", "period", "i18n", "branding"]),
     ("canonical row", &["canonical", "canonical::*"]),
     ("mappings", &["mapping", "mapping::*"]),
     ("readers of the other inputs", &["kpi::input", "rca::file", "voice", "voice::*"]),

@@ -524,7 +524,7 @@ fn assert_accounted(d: &slarapport::canonical::TicketIntake, bytes: &[u8], case:
     assert!(lines.windows(2).all(|w| w[0] <= w[1]), "{case}: rejections out of order {lines:?}");
     let top = max_line(bytes);
     assert!(d.rejections.iter().all(|r| r.line >= 1 && r.line <= top), "{case}: a line beyond the file ({top}): {lines:?}");
-    assert!(d.tickets.iter().all(|t| t.line >= 2 && t.line <= top), "{case}");
+    assert!(d.tickets.iter().all(|t| t.line >= 2 && u64::from(t.line) <= top), "{case}");
     // A ticket's line is the one its row starts on: it holds the ticket's id.
     let text = match std::str::from_utf8(bytes) {
         Ok(t) => t.into(),

@@ -171,10 +171,11 @@ impl Validation {
                     let row_at = &row_at;
                     scope.spawn(move || {
                         let mut out = Checked::with_capacity(chunk.min(height - start));
+                        let mut texts = crate::text::Interner::default();
                         for i in start..(start + chunk).min(height) {
                             let row = row_at(i);
                             let mut warnings = Vec::new();
-                            match parse_row(&row, contract, &mut warnings) {
+                            match parse_row(&row, contract, &mut texts, &mut warnings) {
                                 Ok(ticket) => {
                                     out.lines.push(row.line);
                                     out.warnings.extend(warnings.into_iter().map(|w| (out.tickets.len(), w)));
@@ -295,11 +296,12 @@ type SeenIds<'a> = HashMap<&'a str, u64, foldhash::fast::FixedState>;
 /// (also for a repeated id) and warnings; counts them in `rows_read`.
 pub fn validate_rows<'a>(data: &mut TicketIntake, rows: impl IntoIterator<Item = Result<Row<'a>, Rejection>>, contract: &LoadedContract) {
     let mut seen = SeenIds::default();
+    let mut texts = crate::text::Interner::default();
     for row in rows {
         match row {
             Ok(row) => {
                 let mut warnings = Vec::new();
-                let result = parse_row(&row, contract, &mut warnings);
+                let result = parse_row(&row, contract, &mut texts, &mut warnings);
                 accept(data, &mut seen, Parsed { file: row.file, line: row.line, id: row.get("id"), id_label: row.label("id"), result, warnings });
             }
             Err(r) => {

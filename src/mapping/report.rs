@@ -207,7 +207,7 @@ impl MappingReport {
                 if m != t.priority {
                     let e = combos
                         .entry((i.key().into(), u.key().into(), m.key().into(), t.priority.key().into()))
-                        .or_insert((0, t.id.clone()));
+                        .or_insert((0, t.id.to_string()));
                     e.0 += 1;
                 }
             }

@@ -306,12 +306,12 @@ pub fn build(
         }
         .into(),
         ticket: TicketFacts {
-            id: ticket.id.clone(),
+            id: ticket.id.to_string(),
             ticket_type: ticket.ticket_type.key().into(),
-            school: ticket.school.clone(),
-            category: ticket.category.clone(),
-            subcategory: ticket.subcategory.clone(),
-            summary: ticket.summary.clone(),
+            school: ticket.school.to_string(),
+            category: ticket.category.to_string(),
+            subcategory: ticket.subcategory.to_string(),
+            summary: ticket.summary.to_string(),
             channel: ticket.channel.map(|c| c.key()).unwrap_or("").into(),
             impact: ticket.impact.map(|l| l.key()).unwrap_or("").into(),
             urgency: ticket.urgency.map(|l| l.key()).unwrap_or("").into(),

@@ -465,13 +465,13 @@ fn period_tickets<'d>(data: &'d DataSet, ctx: &RunContext, ticket_rows_wanted: b
             ticket_rows.push(ticket_row(t, &ev, contract, counting, opened_in, resolved_in));
         }
         let breach = |m: &str, me: &crate::evaluate::Measure| Breach {
-            ticket_id: t.id.clone(),
+            ticket_id: t.id.to_string(),
             measure: m.into(),
             ticket_type: t.ticket_type.key().into(),
             priority: t.priority.key().into(),
-            school: t.school.clone(),
-            category: t.category.clone(),
-            summary: t.summary.clone(),
+            school: t.school.to_string(),
+            category: t.category.to_string(),
+            summary: t.summary.to_string(),
             opened_at: local_minute(contract, t.opened_at),
             at: me.at.map(|x| local_minute(contract, x)),
             target_minutes: me.target_minutes,
@@ -494,12 +494,12 @@ fn period_tickets<'d>(data: &'d DataSet, ctx: &RunContext, ticket_rows_wanted: b
         }
         if overdue {
             backlog.push(BacklogItem {
-                ticket_id: t.id.clone(),
+                ticket_id: t.id.to_string(),
                 ticket_type: t.ticket_type.key().into(),
                 priority: t.priority.key().into(),
-                school: t.school.clone(),
-                category: t.category.clone(),
-                summary: t.summary.clone(),
+                school: t.school.to_string(),
+                category: t.category.to_string(),
+                summary: t.summary.to_string(),
                 opened_at: local_minute(contract, t.opened_at),
                 deadline: local_minute(contract, ev.resolution.deadline),
                 target_minutes: ev.resolution.target_minutes,
@@ -661,7 +661,7 @@ fn meta(data: &DataSet, ctx: &RunContext, end: DateTime<Utc>) -> Meta {
 fn ticket_row(t: &Ticket, ev: &Evaluation, contract: &LoadedContract, counting: &'static str, opened_in: bool, resolved_in: bool) -> TicketRow {
     TicketRow {
         ticket_id: t.id.clone(),
-        line: t.line,
+        line: t.line.into(),
         ticket_type: t.ticket_type.key(),
         priority: t.priority.key(),
         matrix_priority: t.matrix_priority.map(|p| p.key()),
@@ -669,7 +669,7 @@ fn ticket_row(t: &Ticket, ev: &Evaluation, contract: &LoadedContract, counting: 
         category: t.category.clone(),
         subcategory: t.subcategory.clone(),
         summary: t.summary.clone(),
-        channel: channel_key(t),
+        channel: channel_key(t).into(),
         opened_at: local_minute(contract, t.opened_at),
         responded_at: t.responded_at.map(|x| local_minute(contract, x)),
         resolved_at: t.resolved_at.map(|x| local_minute(contract, x)),
@@ -756,10 +756,10 @@ fn priority_overrides(
             if t.priority > matrix { lowered += 1 } else { raised += 1 }
         }
         rows.push(PriorityOverride {
-            ticket_id: t.id.clone(),
+            ticket_id: t.id.to_string(),
             ticket_type: t.ticket_type.key().into(),
-            school: t.school.clone(),
-            summary: t.summary.clone(),
+            school: t.school.to_string(),
+            summary: t.summary.to_string(),
             opened_at: local_minute(contract, t.opened_at),
             matrix_priority: matrix.key().into(),
             recorded_priority: t.priority.key().into(),
@@ -799,11 +799,11 @@ fn p1_item(t: &Ticket, ev: &Evaluation, ctx: &RunContext, carried_over: bool) ->
     let due = t.resolved_at.map(|r| crate::rca::due::due_date(contract, r));
     let delivered = crate::rca::due::delivered_by(contract, t, ctx.today);
     P1Item {
-        ticket_id: t.id.clone(),
+        ticket_id: t.id.to_string(),
         ticket_type: t.ticket_type.key().into(),
-        school: t.school.clone(),
-        category: t.category.clone(),
-        summary: t.summary.clone(),
+        school: t.school.to_string(),
+        category: t.category.to_string(),
+        summary: t.summary.to_string(),
         channel: channel_key(t).into(),
         opened_at: local_minute(contract, t.opened_at),
         responded_at: t.responded_at.map(|x| local_minute(contract, x)),

@@ -367,10 +367,10 @@ pub fn build_annual_with(data: &DataSet, ctx: &RunContext, year: i32, adjust: &d
     for t in data.tickets.iter().filter(|t| t.ticket_type == TicketType::Incident && in_scope_opened_in(t, start, next, ctx)) {
         let m = clock.local(t.opened_at).date().month0() as usize;
         let key = (t.category.trim().to_lowercase(), t.subcategory.trim().to_lowercase());
-        let e = issues.entry(key).or_insert_with(|| (t.category.clone(), t.subcategory.clone(), [0; 12]));
+        let e = issues.entry(key).or_insert_with(|| (t.category.to_string(), t.subcategory.to_string(), [0; 12]));
         e.2[m] += 1;
         if (t.category.as_str(), t.subcategory.as_str()) < (e.0.as_str(), e.1.as_str()) {
-            (e.0, e.1) = (t.category.clone(), t.subcategory.clone());
+            (e.0, e.1) = (t.category.to_string(), t.subcategory.to_string());
         }
     }
     let mut recurring: Vec<AnnualIssue> = issues

@@ -11,6 +11,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use serde::{Serialize, Serializer};
 
 use crate::canonical::{InputFile, Rejection, Warning};
+use crate::text::Text;
 
 /// A local wall-clock time (the contract's zone) to the minute, written `YYYY-MM-DDTHH:MM`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -467,20 +468,20 @@ pub struct DataQuality {
     pub notes: Vec<String>,
 }
 
-/// One evaluated ticket, for the annex's ticket sheet and the JSON. The vocabulary's keys
-/// (type, priority, channel, counting, statuses) are the keys themselves, not copies: a
-/// quarter at ten million tickets a year holds 2.5 million rows.
+/// One evaluated ticket, for the annex's ticket sheet and the JSON. A quarter at ten million
+/// tickets a year holds 2.5 million rows: the texts are [`Text`]s, the ticket's shared, and the
+/// vocabulary's keys (type, priority, channel, counting, statuses) the keys themselves.
 #[derive(Debug, Clone, Serialize)]
 pub struct TicketRow {
-    pub ticket_id: String,
+    pub ticket_id: Text,
     pub line: u64,
     pub ticket_type: &'static str,
     pub priority: &'static str,
     pub matrix_priority: Option<&'static str>,
-    pub school: String,
-    pub category: String,
-    pub subcategory: String,
-    pub summary: String,
+    pub school: Text,
+    pub category: Text,
+    pub subcategory: Text,
+    pub summary: Text,
     pub channel: &'static str,
     pub opened_at: LocalMinute,
     pub responded_at: Option<LocalMinute>,

@@ -216,10 +216,10 @@ fn listed_changes(in_scope: &[&crate::ticket::Ticket], contract: &crate::contrac
         .map(|(class, t)| {
             let resolved = t.resolved_at.filter(|r| *r < end);
             ChangeItem {
-                ticket_id: t.id.clone(),
+                ticket_id: t.id.to_string(),
                 class: class.key().into(),
-                school: t.school.clone(),
-                summary: t.summary.clone(),
+                school: t.school.to_string(),
+                summary: t.summary.to_string(),
                 opened_at: local(t.opened_at),
                 resolved_at: resolved.map(local),
                 cab_approved: t.cab_approved,
@@ -497,13 +497,13 @@ pub fn build_quarterly_with(
             .or_insert_with(|| (t.category.trim().to_lowercase(), t.subcategory.trim().to_lowercase()));
         let e = match issues.get_mut(key) {
             Some(e) => e,
-            None => issues.entry(key.clone()).or_insert_with(|| (t.category.clone(), t.subcategory.clone(), vec![0; months.len()])),
+            None => issues.entry(key.clone()).or_insert_with(|| (t.category.to_string(), t.subcategory.to_string(), vec![0; months.len()])),
         };
         e.2[*m] += 1;
         // Show the first spelling in sort order, so the row order of the export changes
         // nothing (as in the monthly report).
         if (t.category.as_str(), t.subcategory.as_str()) < (e.0.as_str(), e.1.as_str()) {
-            (e.0, e.1) = (t.category.clone(), t.subcategory.clone());
+            (e.0, e.1) = (t.category.to_string(), t.subcategory.to_string());
         }
     }
     let mut recurring: Vec<QuarterIssue> = issues

@@ -243,7 +243,13 @@ pub fn read_blocks_of(
         let last = got < want;
         let mut skip = 0;
         if first {
-            records::check_encoding(&buf[..buf.len().min(4096)], file)?;
+            // The checks of the file's start, on whole characters (a block may end inside one).
+            let head = &buf[..buf.len().min(4096)];
+            let whole = match std::str::from_utf8(head) {
+                Err(e) if e.error_len().is_none() => e.valid_up_to(),
+                _ => head.len(),
+            };
+            records::check_encoding(&head[..whole], file)?;
             match encoding_rs::Encoding::for_bom(&buf) {
                 Some((enc, _)) if enc != encoding_rs::UTF_8 => return Ok(None),
                 Some((_, bom)) => skip = bom,
@@ -660,5 +666,11 @@ mod tests {
         // A record longer than a block, and a BOM.
         let long = format!("\u{feff}a,b\n1,\"{}\"\n2,3\n", "x\n".repeat(5_000));
         blocks_as_whole(long.as_bytes(), 1024, "a record of ten blocks");
+        // A BOM and a character across the end of the first 4 KB (and of a block).
+        for at in 4090..4100 {
+            let text = format!("\u{feff}a,b\n1,{}é€\n2,3\n", "x".repeat(at - 10));
+            blocks_as_whole(text.as_bytes(), 4096, &format!("a character at byte {at}"));
+            blocks_as_whole(text.as_bytes(), 1 << 20, &format!("a character at byte {at}, one block"));
+        }
     }
 }

@@ -49,22 +49,41 @@ pub fn read_tickets_csv_file(path: &std::path::Path, file: &str, contract: &Load
 fn read_tickets_csv_file_in(block: usize, path: &std::path::Path, file: &str, contract: &LoadedContract) -> Result<TicketIntake> {
     use crate::limits::{open_file, read_file, MAX_DATA_FILE_BYTES, MAX_TICKETS_CSV_BYTES};
     let (reader, len) = open_file(path, MAX_TICKETS_CSV_BYTES, "tickets file")?;
-    let mut validation: Option<Validation> = None;
-    let streamed = crate::table::split::read_blocks_of(block, reader, path, file, MAX_TICKETS_CSV_BYTES, |block| {
-        let v = match &mut validation {
-            Some(v) => v,
-            None => {
-                let v = validation.insert(Validation::new(&block.names, file)?);
-                // Room for the tickets of the whole file, estimated from the first block's
-                // records (a tenth more); a list that must grow after all is copied once.
-                let per_record = block.text_len() as f64 / block.height().max(1) as f64;
-                v.reserve(((len as f64 / per_record.max(1.0)) * 1.1) as usize + block.height());
-                v
+    // A block is read and split on this thread while the one before it is validated on the
+    // others; the validated block's text comes back to read a later block into.
+    let (streamed, validation) = std::thread::scope(|scope| {
+        let (to_check, blocks) = std::sync::mpsc::sync_channel::<SplitTable>(0);
+        let (give_back, spares) = std::sync::mpsc::channel::<Vec<u8>>();
+        let checker = scope.spawn(move || -> Result<Option<Validation>> {
+            let mut validation: Option<Validation> = None;
+            for block in blocks {
+                let v = match &mut validation {
+                    Some(v) => v,
+                    None => {
+                        let v = validation.insert(Validation::new(&block.names, file)?);
+                        // Room for the tickets of the whole file, estimated from the first
+                        // block's records (a tenth more); a list that must grow after all is
+                        // copied once.
+                        let per_record = block.text_len() as f64 / block.height().max(1) as f64;
+                        v.reserve(((len as f64 / per_record.max(1.0)) * 1.1) as usize + block.height());
+                        v
+                    }
+                };
+                v.add(&block, contract);
+                let _ = give_back.send(block.into_text());
             }
-        };
-        v.add(block, contract);
-        Ok(())
-    })?;
+            Ok(validation)
+        });
+        let streamed = crate::table::split::read_blocks_of(block, reader, path, file, MAX_TICKETS_CSV_BYTES, |table| {
+            // A send fails only when the validation has stopped: its error is the one told.
+            to_check.send(table).map_err(|_| Error::new(format!("{file}: the validation of its rows stopped")))?;
+            Ok(spares.try_recv().ok())
+        });
+        drop(to_check);
+        (streamed, checker.join().expect("row validation"))
+    });
+    let validation = validation?;
+    let streamed = streamed?;
     match (streamed, validation) {
         (Some(streamed), Some(validation)) => {
             let mut data = validation.finish();
@@ -422,6 +441,17 @@ mod tests {
         }
         assert!(whole.rejections.iter().any(|r| r.reason.starts_with("duplicate id")));
         assert!(whole.rejections.len() >= 2 && !whole.warnings.is_empty(), "{:?}", whole.rejections);
+        // A header without a required column: that is the error, however many blocks follow.
+        let rows = "1,incident,S\n".repeat(500);
+        std::fs::write(&path, format!("id,type,school\n{rows}")).unwrap();
+        for block in [16, 4096] {
+            let e = read_tickets_csv_file_in(block, &path, "tickets.csv", &c).unwrap_err();
+            assert!(e.message.starts_with("tickets.csv lacks required columns"), "{e:?}");
+        }
+        // An unclosed quote in a later block: that is the error.
+        std::fs::write(&path, format!("{demo}X9,incident,\"S\n")).unwrap();
+        let e = read_tickets_csv_file_in(4096, &path, "tickets.csv", &c).unwrap_err();
+        assert!(e.message.contains("a quote opens a field there that is never closed"), "{e:?}");
         // Not UTF-8: read whole, as Windows-1252.
         let ansi = b"id,type,school,category,subcategory,summary,priority,opened_at\n1,incident,M\xE1xima,c,s,x,P4,2026-10-01T09:00\n";
         std::fs::write(&path, ansi).unwrap();

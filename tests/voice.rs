@@ -210,3 +210,52 @@ fn a_quarter_with_more_changes_to_discuss_than_the_pdf_lists_shows_the_first_of_
         "{flat}"
     );
 }
+
+/// A quarter with more P1 incidents than the PDF lists when some owe nothing
+/// (`P1S_IN_PDF`, 150): the PDF lists every P1 that owes something (a target breached, an
+/// RCA late or overdue), then the first others up to 150 rows, says so in a line, and the
+/// annex lists all 200 on its sheet "P1 en RCA" (a quarter of the demo has a handful: no such
+/// sheet).
+#[test]
+fn a_quarter_with_many_p1s_lists_every_one_that_owes_and_the_annex_has_all() {
+    let dir = common::tmp("voice-many-p1s");
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut csv = String::from("id,type,school,category,summary,priority,channel,opened_at,responded_at,resolved_at,rca_delivered_at\n");
+    for i in 1..=200u32 {
+        // Workdays of July 2026 from the 6th (a Monday), ten a day, in the service window.
+        let day = [6, 7, 8, 9, 10, 13, 14, 15, 16, 17, 20, 21, 22, 23, 24, 27, 28, 29, 30, 31][(i as usize - 1) / 10];
+        let hour = 9 + (i % 5);
+        // PX170 resolved three days later (resolution breached), PX180 answered after two
+        // hours (response breached), PX190 without an RCA (overdue on 2 November).
+        let responded = if i == 180 { format!("{:02}:00", hour + 2) } else { format!("{hour:02}:05") };
+        let resolved_day = if i == 170 { day + 3 } else { day };
+        let rca = if i == 190 { String::new() } else { format!("2026-07-{resolved_day:02}T16:00") };
+        csv.push_str(&format!(
+            "PX{i:03},incident,Het Klokhuis,netwerk,Storing {i},P1,phone,2026-07-{day:02}T{hour:02}:00,2026-07-{day:02}T{responded},2026-07-{resolved_day:02}T{:02}:00,{rca}\n",
+            hour + 1
+        ));
+    }
+    std::fs::write(dir.join("tickets.csv"), csv).unwrap();
+    let out = common::tmp("voice-many-p1s-out");
+    let o = run(&["quarterly", "--data", dir.to_str().unwrap(), "--period", "2026-Q3", "--today", "2026-11-02", "--out", out.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let folder = out.join("2026-Q3");
+    let pdf = pdftotext(&folder.join("kwartaalrapportage-2026-Q3.pdf"));
+    let flat = pdf.split_whitespace().collect::<Vec<_>>().join(" ");
+    // 3 owe something, so the first 147 others: PX001–PX147, then PX170, PX180, PX190.
+    for shown in ["PX001", "PX147", "PX170", "PX180", "PX190"] {
+        assert!(pdf.contains(shown), "{shown} missing: {pdf}");
+    }
+    for left_out in ["PX148", "PX169", "PX171", "PX200"] {
+        assert!(!pdf.contains(left_out), "{left_out} listed: {pdf}");
+    }
+    assert!(
+        flat.contains("200 P1-incidenten in dit kwartaal. Hier staan alle 3 met een overschreden norm of een RCA die te laat is of ontbreekt, en de eerste 147 andere; de bijlage (blad P1 en RCA) heeft ze alle."),
+        "{flat}"
+    );
+    let mut wb: Xlsx<_> = open_workbook(folder.join("kwartaalrapportage-2026-Q3-bijlage.xlsx")).unwrap();
+    let sheet = wb.worksheet_range("P1 en RCA").unwrap();
+    assert_eq!(sheet.height(), 201, "a header and every P1");
+    let ids: std::collections::BTreeSet<String> = (1..=200).filter_map(|r| sheet.get_value((r, 0))).map(|v| v.to_string()).collect();
+    assert_eq!(ids, (1..=200).map(|i| format!("PX{i:03}")).collect(), "every P1 once");
+}

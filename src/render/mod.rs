@@ -283,15 +283,24 @@ pub fn quarterly_with_annex(
     today: NaiveDate,
     archival: bool,
 ) -> Result<RenderedReport> {
-    /// The template's input: the report and how many changes it lists at most.
+    /// The template's input: the report, how many changes it lists at most, and the P1s it
+    /// lists (`p1s_shown`, see `QuarterlyReport::p1s_in_pdf`) with how many of them owe
+    /// something.
     #[derive(Serialize)]
     struct QuarterlyPdf<'a> {
         #[serde(flatten)]
         report: &'a crate::report::quarterly::QuarterlyReport,
         changes_limit: usize,
+        p1s_shown: Vec<&'a crate::report::model::P1Item>,
+        p1s_owing: usize,
     }
     let model = Some(to_json(&q.model_document())?);
-    let input = QuarterlyPdf { report: q, changes_limit: crate::report::quarterly::CHANGES_IN_PDF };
+    let input = QuarterlyPdf {
+        report: q,
+        changes_limit: crate::report::quarterly::CHANGES_IN_PDF,
+        p1s_shown: q.p1s_in_pdf(),
+        p1s_owing: q.p1s.iter().filter(|p| crate::report::quarterly::p1_owes(p)).count(),
+    };
     report_with_annex(&input, Vec::new(), model, &q.meta.period, "quarterly", xlsx, labels, templates, today, archival)
 }
 

@@ -81,6 +81,20 @@ pub struct QuarterlyReport {
 /// tickets about 5,000 a quarter, ten million about 50,000 (2,400 pages if all were listed).
 pub const CHANGES_IN_PDF: usize = 150;
 
+/// How many of the quarter's P1 incidents the PDF lists at most when some of them owe
+/// nothing: every P1 that owes something (a response or resolution target breached, its RCA
+/// late or overdue) is listed whatever their number; past this the P1s that met every target
+/// with their RCA on time (or not yet due) are counted in a line, and the annex then gets a
+/// sheet with every P1. A real quarter has tens; the synthetic year of ten million tickets
+/// about 25,000 (900 pages if all were listed).
+pub const P1S_IN_PDF: usize = 150;
+
+/// Whether a listed P1 owes something: a target breached, or its RCA late or overdue.
+pub fn p1_owes(p: &crate::report::model::P1Item) -> bool {
+    use crate::rca::due::RcaStatus;
+    p.response_status == "breached" || p.resolution_status == "breached" || matches!(p.rca_status, RcaStatus::Late | RcaStatus::Overdue)
+}
+
 /// The quarterly report's JSON file: its model, then the quarter's tickets as the last key.
 #[derive(Serialize)]
 pub struct QuarterlyJson<'a> {
@@ -107,6 +121,30 @@ impl QuarterlyReport {
     /// The model the PDF embeds (see [`QuarterlyModel`]).
     pub fn model_document(&self) -> QuarterlyModel<'_> {
         QuarterlyModel { report: self, rejections: &self.rejections }
+    }
+
+    /// The P1s the PDF lists ([`P1S_IN_PDF`]), in the model's order: every one that owes
+    /// something, then the others as long as there is room.
+    pub fn p1s_in_pdf(&self) -> Vec<&crate::report::model::P1Item> {
+        if self.p1s.len() <= P1S_IN_PDF {
+            return self.p1s.iter().collect();
+        }
+        let room = P1S_IN_PDF.saturating_sub(self.p1s.iter().filter(|p| p1_owes(p)).count());
+        let mut others = 0;
+        self.p1s
+            .iter()
+            .filter(|p| {
+                let shown = p1_owes(p) || others < room;
+                others += usize::from(shown && !p1_owes(p));
+                shown
+            })
+            .collect()
+    }
+
+    /// Whether the PDF leaves some of the P1s out ([`QuarterlyReport::p1s_in_pdf`]), so the
+    /// annex lists them all.
+    pub fn p1s_cut_in_pdf(&self) -> bool {
+        self.p1s_in_pdf().len() < self.p1s.len()
     }
 
     /// Whether the PDF leaves some of the listed changes out ([`CHANGES_IN_PDF`]), so the

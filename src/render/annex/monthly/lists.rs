@@ -94,7 +94,9 @@ pub(super) fn recurring_sheet(b: &mut Book, r: &MonthlyReport) -> Res {
     })
 }
 
-pub(super) fn p1_sheets(b: &mut Book, r: &MonthlyReport) -> Res {
+/// The P1 incidents, one a row (the monthly annex; the quarterly one when its PDF lists only
+/// some of them).
+pub(crate) fn p1_sheets(b: &mut Book, p1s: &[crate::report::model::P1Item]) -> Res {
     let cols = b.cols(&[
         ("ticket_id", 14.0),
         ("school", 28.0),
@@ -113,7 +115,7 @@ pub(super) fn p1_sheets(b: &mut Book, r: &MonthlyReport) -> Res {
         ("rca_status", 22.0),
         ("carried_over", 16.0),
     ]);
-    list_sheets(b, "xlsx.sheet.p1", &cols, &r.p1s, |c, row, x| {
+    list_sheets(b, "xlsx.sheet.p1", &cols, p1s, |c, row, x| {
         c.text(row, 0, &x.ticket_id)?;
         c.text(row, 1, &x.school)?;
         c.text(row, 2, &x.category)?;

@@ -50,7 +50,8 @@ use crate::i18n::{Labels, month_label};
 use crate::report::model::Monthly;
 use charts::charts_sheet;
 use kpi::{KpiCells, kpi_sheet};
-use lists::{backlog_sheets, breaches_sheets, p1_sheets, priority_override_sheets, recurring_sheet, ticket_sheets};
+use lists::{backlog_sheets, breaches_sheets, priority_override_sheets, recurring_sheet, ticket_sheets};
+pub(crate) use lists::p1_sheets;
 use summary::{data_quality_sheet, summary_sheet};
 use tables::{AttainmentCells, attainment_sheets, cross_sheets};
 pub use summary::DQ_MAX_ROWS;
@@ -88,7 +89,7 @@ fn write_workbook(m: &Monthly, labels: &Labels, rows_per_sheet: usize) -> Res<Ve
     breaches_sheets(&mut b, r)?;
     backlog_sheets(&mut b, r)?;
     recurring_sheet(&mut b, r)?;
-    p1_sheets(&mut b, r)?;
+    p1_sheets(&mut b, &r.p1s)?;
     priority_override_sheets(&mut b, r)?;
     measures_sheet(&mut b, &r.open_measures)?;
     voice_sheets(&mut b, &r.voice)?;

@@ -57,6 +57,9 @@ fn write_workbook(q: &QuarterlyReport, labels: &Labels, rows_per_sheet: usize) -
     if q.changes_cut_in_pdf() {
         changes_list_sheet(&mut b, q)?;
     }
+    if q.p1s_cut_in_pdf() {
+        crate::render::annex::monthly::p1_sheets(&mut b, &q.p1s)?;
+    }
     let charts = charts_sheet(&mut b, q, &Sources { kpi_sheet, score_rows, trends_sheet })?;
     b.insert_second(charts);
     measures_sheet(&mut b, &q.open_measures)?;

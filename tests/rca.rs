@@ -309,3 +309,36 @@ fn many_open_measures_are_listed_in_part_and_all_in_the_annex() {
     }
     assert!(!pdf.contains("open maatregelen in totaal"), "{pdf}");
 }
+
+/// More overdue measures than the PDF lists (150): the 150 overdue longest, then a line with
+/// the totals; the annex's sheet holds every one. (A real month has a few; the synthetic year
+/// of ten million tickets has 22,000 overdue in a quarter, 700 pages if all were listed.)
+#[test]
+fn more_overdue_measures_than_the_pdf_lists_shows_the_longest_overdue() {
+    use calamine::{Reader, Xlsx, open_workbook};
+    let data = tmp("overdue-measures");
+    std::fs::copy("tests/fixtures/story/tickets.csv", data.join("tickets.csv")).unwrap();
+    std::fs::create_dir_all(data.join("rca")).unwrap();
+    let mut file = String::from("ticket = \"P1A\"\nauthor = \"J. de Vries\"\ndelivered_on = 2026-10-07\ncause = \"Switch\"\nimpact = \"Geen internet\"\nactions = [\"Switch vervangen\"]\n");
+    // M001 due 1 May 2026, M200 due 17 November: all overdue on 20 December.
+    let may_first = chrono::NaiveDate::from_ymd_opt(2026, 5, 1).unwrap();
+    for i in 1..=200 {
+        let due = may_first + chrono::Duration::days(i - 1);
+        file += &format!("\n[[preventive_measures]]\nmeasure = \"Maatregel M{i:03} uitvoeren\"\nowner = \"Netwerkbeheer\"\ndue_on = {due}\n");
+    }
+    std::fs::write(data.join("rca/P1A.toml"), file).unwrap();
+    let out = tmp("overdue-measures-out");
+    let o = run(&["monthly", "--data", data.to_str().unwrap(), "--period", "2026-10", "--today", "2026-12-20", "--out", out.to_str().unwrap()]);
+    assert_ne!(o.status.code(), Some(2), "{}", text(&o));
+    let pdf = pdftotext(&out.join("2026-10/sla-rapportage-2026-10.pdf")).split_whitespace().collect::<Vec<_>>().join(" ");
+    for i in 1..=200 {
+        assert_eq!(pdf.contains(&format!("Maatregel M{i:03} uitvoeren")), i <= 150, "M{i:03}");
+    }
+    assert!(
+        pdf.contains("200 open maatregelen in totaal, waarvan 200 over tijd; hier staan de 150 die het langst over tijd zijn, alle staan in de bijlage (blad Preventieve maatregelen)."),
+        "{pdf}"
+    );
+    let mut wb: Xlsx<_> = open_workbook(out.join("2026-10/sla-rapportage-2026-10-bijlage.xlsx")).unwrap();
+    let sheet = wb.worksheet_range("Preventieve maatregelen").unwrap();
+    assert_eq!(sheet.rows().skip(1).count(), 200);
+}

@@ -226,19 +226,12 @@ impl Validation {
         let file = data.tickets_file.clone();
         // Repeated ids, in file order: the first row with an id counts, a later one is
         // rejected (and its warnings dropped, they belong to no ticket).
-        let mut seen = SeenIds::default();
-        seen.reserve(data.tickets.len());
-        let mut dropped = Vec::new();
-        let mut repeat_rejections = Vec::new();
-        for (k, (t, line)) in data.tickets.iter().zip(&lines).enumerate() {
-            if let Some(first) = seen.get(t.id.as_str()) {
-                repeat_rejections.push(repeated_id(&file, *line, "id", &t.id, *first));
-                dropped.push(k);
-            } else {
-                seen.insert(t.id.as_str(), *line);
-            }
-        }
-        drop(seen);
+        let ids: Vec<&str> = data.tickets.iter().map(|t| t.id.as_str()).collect();
+        let repeats = repeated_ids(&ids, |id| std::hash::BuildHasher::hash_one(&foldhash::fast::FixedState::default(), id));
+        drop(ids);
+        let dropped: Vec<usize> = repeats.iter().map(|&(k, _)| k).collect();
+        let repeat_rejections: Vec<Rejection> =
+            repeats.iter().map(|&(k, first)| repeated_id(&file, lines[k], "id", &data.tickets[k].id, lines[first])).collect();
         let mut warnings = warnings;
         if !dropped.is_empty() {
             // Both lists are in ticket order: dropped in place, nothing copied.
@@ -310,6 +303,67 @@ pub(crate) fn merge_by_line(a: Vec<Rejection>, b: Vec<Rejection>) -> Vec<Rejecti
 /// The line of the first row of every ticket id seen, for repeated ids. Keys borrow the
 /// input's text: no copy of a million ids.
 type SeenIds<'a> = HashMap<&'a str, u64, foldhash::fast::FixedState>;
+
+/// Every id of `ids` that an earlier one repeats, as (its index, the index of the first),
+/// in order. The ids are hashed with `hash` on all cores and split by hash into as many
+/// parts as there are cores, each part searched on its own core in file order (at ten
+/// million tickets one table of every id took 5 s on one core, most of it waiting for
+/// memory). Two different ids with the same hash are told apart by their text.
+fn repeated_ids(ids: &[&str], hash: impl Fn(&str) -> u64 + Sync) -> Vec<(usize, usize)> {
+    use std::hash::BuildHasherDefault;
+    let parts = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8);
+    let chunk = ids.len().div_ceil(parts).max(1);
+    let hashes: Vec<u64> = std::thread::scope(|scope| {
+        let handles: Vec<_> = ids.chunks(chunk).map(|c| scope.spawn(|| c.iter().map(|id| hash(id)).collect::<Vec<u64>>())).collect();
+        handles.into_iter().flat_map(|h| h.join().expect("hashing ids")).collect()
+    });
+    /// The hash is the key's own: no second hashing.
+    #[derive(Default)]
+    struct Same(u64);
+    impl std::hash::Hasher for Same {
+        fn finish(&self) -> u64 {
+            self.0
+        }
+        fn write(&mut self, _: &[u8]) {
+            unreachable!("only u64 keys")
+        }
+        fn write_u64(&mut self, n: u64) {
+            self.0 = n;
+        }
+    }
+    let mut repeats: Vec<(usize, usize)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..parts as u64)
+            .map(|part| {
+                let hashes = &hashes;
+                scope.spawn(move || {
+                    let mut first: HashMap<u64, usize, BuildHasherDefault<Same>> = HashMap::default();
+                    first.reserve(hashes.len() / parts + 16);
+                    // Ids whose hash an earlier, different id has.
+                    let mut collided: HashMap<&str, usize> = HashMap::new();
+                    let mut out = Vec::new();
+                    for (k, &h) in hashes.iter().enumerate().filter(|(_, h)| (*h >> 32) % parts as u64 == part) {
+                        match first.entry(h) {
+                            std::collections::hash_map::Entry::Vacant(e) => {
+                                e.insert(k);
+                            }
+                            std::collections::hash_map::Entry::Occupied(e) if ids[*e.get()] == ids[k] => out.push((k, *e.get())),
+                            std::collections::hash_map::Entry::Occupied(_) => match collided.entry(ids[k]) {
+                                std::collections::hash_map::Entry::Vacant(e) => {
+                                    e.insert(k);
+                                }
+                                std::collections::hash_map::Entry::Occupied(e) => out.push((k, *e.get())),
+                            },
+                        }
+                    }
+                    out
+                })
+            })
+            .collect();
+        handles.into_iter().flat_map(|h| h.join().expect("finding repeated ids")).collect()
+    });
+    repeats.sort_unstable();
+    repeats
+}
 
 /// Validates rows (or rows a mapping already rejected) into `data`: tickets, rejections
 /// (also for a repeated id) and warnings; counts them in `rows_read`.
@@ -459,6 +513,32 @@ mod tests {
         assert_eq!(read.tickets[0].school, "Máxima");
         assert!(read.notes.iter().any(|n| n.contains("Windows-1252")));
         std::fs::remove_file(&path).unwrap();
+    }
+
+    #[test]
+    fn repeated_ids_are_found_whatever_their_hashes() {
+        let ids = ["a", "b", "a", "c", "b", "a", "d", "c", "e"];
+        let expected = vec![(2, 0), (4, 1), (5, 0), (7, 3)];
+        let real = |id: &str| std::hash::BuildHasher::hash_one(&foldhash::fast::FixedState::default(), id);
+        assert_eq!(super::repeated_ids(&ids, real), expected);
+        // Every id the same hash, or two hashes: told apart by their text.
+        assert_eq!(super::repeated_ids(&ids, |_| 42), expected);
+        assert_eq!(super::repeated_ids(&ids, |id| (id < "c") as u64), expected);
+        assert_eq!(super::repeated_ids(&[], real), vec![]);
+        // Many ids: the same as one table of every id.
+        let many: Vec<String> = (0..50_000).map(|i| format!("T{}", (i * 7919) % 40_000)).collect();
+        let many: Vec<&str> = many.iter().map(String::as_str).collect();
+        let mut seen = std::collections::HashMap::new();
+        let one: Vec<(usize, usize)> = many.iter().enumerate().filter_map(|(k, id)| match seen.get(id) {
+            Some(&first) => Some((k, first)),
+            None => {
+                seen.insert(*id, k);
+                None
+            }
+        }).collect();
+        assert_eq!(one.len(), 10_000);
+        assert_eq!(super::repeated_ids(&many, real), one);
+        assert_eq!(super::repeated_ids(&many, |id| id.len() as u64), one);
     }
 
     #[test]

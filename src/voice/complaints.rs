@@ -142,7 +142,7 @@ fn read_rows<T>(
 pub fn load_complaints(bytes: &[u8], file: &str, tickets: &[crate::ticket::Ticket]) -> Result<(Vec<Complaint>, Vec<Rejection>, CsvTable)> {
     let t = CsvTable::read(bytes, file)?;
     t.require_columns(file, &["id", "received", "subject"], COMPLAINT_COLUMNS)?;
-    let tickets: HashSet<&str> = tickets.iter().map(|t| t.id.as_str()).collect();
+    let tickets = super::tickets_named(&t, "ticket", false, tickets);
     let (rows, rejections) = read_rows(&t, file, |c: &Complaint| (c.id.clone(), c.line), |r| {
         let id = r.required("id")?;
         let received_on = r.required_date("received")?;
@@ -170,7 +170,7 @@ pub fn load_complaints(bytes: &[u8], file: &str, tickets: &[crate::ticket::Ticke
 pub fn load_escalations(bytes: &[u8], file: &str, tickets: &[crate::ticket::Ticket]) -> Result<(Vec<Escalation>, Vec<Rejection>, CsvTable)> {
     let t = CsvTable::read(bytes, file)?;
     t.require_columns(file, &["id", "date", "level", "subject"], ESCALATION_COLUMNS)?;
-    let tickets: HashSet<&str> = tickets.iter().map(|t| t.id.as_str()).collect();
+    let tickets = super::tickets_named(&t, "ticket", false, tickets);
     let (rows, rejections) = read_rows(&t, file, |e: &Escalation| (e.id.clone(), e.line), |r| {
         let id = r.required("id")?;
         let raised_on = r.required_date("date")?;

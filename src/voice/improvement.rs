@@ -129,7 +129,7 @@ pub fn load_actions(
     let t = CsvTable::read(bytes, file)?;
     t.require_columns(file, REQUIRED, COLUMNS)?;
     let kpis: Vec<&str> = contract.contract.domains.iter().flat_map(|d| d.kpis.iter().map(|k| k.id.as_str())).collect();
-    let tickets: std::collections::HashSet<&str> = tickets.iter().map(|t| t.id.as_str()).collect();
+    let tickets = super::tickets_named(&t, "source", true, tickets);
     let complaints: Vec<&str> = complaints.iter().map(|c| c.id.as_str()).collect();
     let mut seen: HashMap<String, u64> = HashMap::new();
     let mut out = Vec::new();

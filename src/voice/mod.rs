@@ -21,6 +21,23 @@ pub use complaints::{Complaint, Escalation, EscalationLevel};
 pub use improvement::{ActionSource, ActionStatus, ImprovementAction, SourceKind};
 
 /// The file names users write (Dutch, as the reports' readers say them).
+/// The ids of `tickets` that a log's `column` names (`prefixed`: values like `rca:INC0001`,
+/// the id after the colon), for the check that a log refers to a ticket of the data: one
+/// pass over the tickets looking up the few ids a log names, instead of a table of every
+/// ticket id per log (at ten million tickets three such tables took 5 s).
+pub(crate) fn tickets_named<'t>(table: &CsvTable, column: &str, prefixed: bool, tickets: &'t [crate::ticket::Ticket]) -> std::collections::HashSet<&'t str> {
+    let Some(col) = table.column(column) else { return Default::default() };
+    let wanted: std::collections::HashSet<&str> = (0..table.height)
+        .filter_map(|i| field(Some(col), i))
+        .map(|v| if prefixed { v.split_once(':').map_or(v, |(_, id)| id).trim() } else { v })
+        .filter(|v| !v.is_empty())
+        .collect();
+    if wanted.is_empty() {
+        return Default::default();
+    }
+    tickets.iter().map(|t| t.id.as_str()).filter(|id| wanted.contains(id)).collect()
+}
+
 pub const IMPROVEMENT_FILE: &str = "verbeteracties.csv";
 pub const COMPLAINTS_FILE: &str = "klachten.csv";
 pub const ESCALATIONS_FILE: &str = "escalaties.csv";
@@ -145,4 +162,31 @@ pub(crate) fn duplicate(r: &RowReader, first_line: u64) -> Rejection {
         "duplicate_id",
         &[("first", &first)],
     )
+}
+
+#[cfg(test)]
+mod named_tests {
+    use crate::contract::LoadedContract;
+
+    /// A log's reference to a ticket of the data is found (spaces around it, after `rca:`),
+    /// one to no ticket is not; the tickets the log does not name are not looked at.
+    #[test]
+    fn a_log_names_tickets_of_the_data() {
+        let data = crate::canonical::read_tickets_csv(
+            b"id,type,school,category,subcategory,summary,priority,opened_at\nINC1,incident,S,c,s,x,P1,2026-10-01T09:00\nINC2,incident,S,c,s,x,P4,2026-10-01T09:00\n",
+            "tickets.csv",
+            &LoadedContract::embedded(),
+        )
+        .unwrap();
+        let log = super::CsvTable::read(b"id,ticket,source\nK1, INC1 ,rca: INC2\nK2,INC9,kpi:response_time\nK3,,\n", "klachten.csv").unwrap();
+        let named = super::tickets_named(&log, "ticket", false, &data.tickets);
+        assert_eq!(named, ["INC1"].into_iter().collect());
+        let named = super::tickets_named(&log, "source", true, &data.tickets);
+        assert_eq!(named, ["INC2"].into_iter().collect());
+        assert!(super::tickets_named(&log, "missing", false, &data.tickets).is_empty());
+        let csv = "id,received,school,channel,subject,ticket,handled,outcome\nK1,2026-10-02,,,Wachttijd, INC1 ,,\nK2,2026-10-03,,,Laptop,INC9,,\n";
+        let (c, r, _) = super::complaints::load_complaints(csv.as_bytes(), "klachten.csv", &data.tickets).unwrap();
+        assert_eq!((c.len(), c[0].ticket.as_str()), (1, "INC1"));
+        assert_eq!((r.len(), r[0].line, r[0].code.as_str()), (1, 3, "unknown_ticket"));
+    }
 }

@@ -231,13 +231,32 @@ pub fn build(data: &DataSet, ctx: &RunContext) -> Monthly {
     build_with(data, ctx, true)
 }
 
-/// As `build`; without the per-ticket rows when `ticket_rows` is false (the quarterly report
-/// needs only the figures, and formatting a row per ticket is most of the cost).
-pub fn build_with(data: &DataSet, ctx: &RunContext, ticket_rows_wanted: bool) -> Monthly {
+/// As `build`; without the per-ticket rows when `ticket_rows` is false (the annual report
+/// and `check` need only the figures and lists, and formatting a row per ticket is most of
+/// the cost).
+pub fn build_with(data: &DataSet, ctx: &RunContext, ticket_rows: bool) -> Monthly {
+    build_detailed(data, ctx, Detail { ticket_rows, lists: true })
+}
+
+/// What an aggregation makes beside the period's figures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Detail {
+    /// A row per ticket (`Monthly::tickets`), for the JSON and the annex.
+    pub ticket_rows: bool,
+    /// The lists only the monthly report shows: the breaches and the overdue backlog one by
+    /// one (without them only counted, for the summary), the priority overrides and the
+    /// school × category volumes. The quarterly report takes none of them from its months
+    /// and its quarter; at ten million tickets a year a quarter has hundreds of thousands
+    /// of breaches.
+    pub lists: bool,
+}
+
+/// As [`build_with`], making what `detail` asks for (the report's other parts are empty).
+pub fn build_detailed(data: &DataSet, ctx: &RunContext, detail: Detail) -> Monthly {
     let (contract, period) = (ctx.contract, ctx.period);
     let end = period.end_instant(&contract.clock);
     let rules = &contract.contract.rules;
-    let t = period_tickets(data, ctx, ticket_rows_wanted);
+    let t = period_tickets(data, ctx, detail);
     let (response, response_by_priority) = attainment_rows(&t.response_tallies, contract, true);
     let (resolution, resolution_by_priority) = attainment_rows(&t.resolution_tallies, contract, false);
     let top = t.recurring.top(3, &t.months);
@@ -248,7 +267,7 @@ pub fn build_with(data: &DataSet, ctx: &RunContext, ticket_rows_wanted: bool) ->
     let report = MonthlyReport {
         meta: meta(data, ctx, end),
         summary,
-        volumes: volumes(&t.opened),
+        volumes: volumes(if detail.lists { &t.opened } else { &[] }),
         attainment: Attainment { response, resolution, response_by_priority, resolution_by_priority },
         breaches: t.breaches,
         backlog: t.backlog,
@@ -273,15 +292,26 @@ pub fn build_with(data: &DataSet, ctx: &RunContext, ticket_rows_wanted: bool) ->
 }
 
 /// The warnings about the tickets this report counts (not about those of other months).
+/// The set is made of the warned tickets' ids, usually few, and the counted tickets are looked
+/// up in it (not a set of every counted ticket, millions in a large quarter).
 fn counted_warnings(data: &DataSet, t: &PeriodTickets) -> Vec<crate::canonical::Warning> {
-    let counted_ids: FastSet<&str> =
-        t.kpi_tickets.iter().map(|(t, _)| t.id.as_str()).chain(t.backlog.iter().map(|b| b.ticket_id.as_str())).collect();
+    if data.warnings.is_empty() {
+        return Vec::new();
+    }
+    let warned: FastSet<&str> = data.warnings.iter().map(|w| w.ticket_id.as_str()).collect();
+    let counted_ids: FastSet<&str> = t
+        .kpi_tickets
+        .iter()
+        .map(|(t, _)| t.id.as_str())
+        .chain(t.backlog_tickets.iter().map(|t| t.id.as_str()))
+        .filter(|id| warned.contains(id))
+        .collect();
     data.warnings.iter().filter(|w| counted_ids.contains(w.ticket_id.as_str())).cloned().collect()
 }
 
 /// The report's first page in numbers.
 fn summary(data: &DataSet, t: &PeriodTickets, response: &[AttainmentRow], resolution: &[AttainmentRow], warnings: usize) -> Summary {
-    let (opened, breaches, p1s) = (&t.opened, &t.breaches, &t.p1s);
+    let (opened, p1s) = (&t.opened, &t.p1s);
     let overall = |rows: &[AttainmentRow]| rows.last().and_then(|r| r.pct);
     Summary {
         tickets_opened: opened.len() as u64,
@@ -291,9 +321,9 @@ fn summary(data: &DataSet, t: &PeriodTickets, response: &[AttainmentRow], resolu
         tickets_resolved: t.resolved_count,
         response_pct: overall(response),
         resolution_pct: overall(resolution),
-        response_breaches: breaches.iter().filter(|b| b.measure == "response").count() as u64,
-        resolution_breaches: breaches.iter().filter(|b| b.measure == "resolution").count() as u64,
-        backlog_overdue: t.backlog.len() as u64,
+        response_breaches: t.response_breaches,
+        resolution_breaches: t.resolution_breaches,
+        backlog_overdue: t.backlog_tickets.len() as u64,
         p1_count: p1s.iter().filter(|p| !p.carried_over).count() as u64,
         rca_overdue_or_late: p1s.iter().filter(|p| p.rca_status.missed_due_date()).count() as u64,
         rows_rejected: data.rejections.len() as u64,
@@ -365,8 +395,12 @@ struct PeriodTickets<'d> {
     kpi_tickets: Vec<(&'d Ticket, Evaluation)>,
     response_tallies: BTreeMap<(TicketType, Priority), Tally>,
     resolution_tallies: BTreeMap<(TicketType, Priority), Tally>,
+    /// Listed only with `Detail::lists`; counted always.
     breaches: Vec<Breach>,
+    response_breaches: u64,
+    resolution_breaches: u64,
     backlog: Vec<BacklogItem>,
+    backlog_tickets: Vec<&'d Ticket>,
     p1s: Vec<P1Item>,
     resolved_count: u64,
     overridden: Vec<(&'d Ticket, Evaluation)>,
@@ -379,7 +413,8 @@ struct PeriodTickets<'d> {
 /// Every ticket that touches the period, evaluated once at the period's end and counted
 /// where spec §4 says; the P1s of earlier periods whose RCA this period
 /// owes; the lists sorted so output never depends on input order.
-fn period_tickets<'d>(data: &'d DataSet, ctx: &RunContext, ticket_rows_wanted: bool) -> PeriodTickets<'d> {
+fn period_tickets<'d>(data: &'d DataSet, ctx: &RunContext, detail: Detail) -> PeriodTickets<'d> {
+    let ticket_rows_wanted = detail.ticket_rows;
     let contract = ctx.contract;
     let clock = &contract.clock;
     let period = ctx.period;
@@ -396,7 +431,9 @@ fn period_tickets<'d>(data: &'d DataSet, ctx: &RunContext, ticket_rows_wanted: b
     let mut response_tallies: BTreeMap<(TicketType, Priority), Tally> = BTreeMap::new();
     let mut resolution_tallies: BTreeMap<(TicketType, Priority), Tally> = BTreeMap::new();
     let mut breaches = Vec::new();
+    let (mut response_breaches, mut resolution_breaches) = (0u64, 0u64);
     let mut backlog = Vec::new();
+    let mut backlog_tickets = Vec::new();
     let mut p1s = Vec::new();
     let mut resolved_count = 0u64;
     // Tickets of the period whose recorded priority differs from the matrix's.
@@ -482,17 +519,26 @@ fn period_tickets<'d>(data: &'d DataSet, ctx: &RunContext, ticket_rows_wanted: b
             opened.push(t);
             response_tallies.entry((t.ticket_type, t.priority)).or_default().add(ev.response.status);
             if ev.response.status == Status::Breached {
-                breaches.push(breach("response", &ev.response));
+                response_breaches += 1;
+                if detail.lists {
+                    breaches.push(breach("response", &ev.response));
+                }
             }
         }
         if resolved_in {
             resolved_count += 1;
             resolution_tallies.entry((t.ticket_type, t.priority)).or_default().add(ev.resolution.status);
             if ev.resolution.status == Status::Breached {
-                breaches.push(breach("resolution", &ev.resolution));
+                resolution_breaches += 1;
+                if detail.lists {
+                    breaches.push(breach("resolution", &ev.resolution));
+                }
             }
         }
         if overdue {
+            backlog_tickets.push(t);
+        }
+        if overdue && detail.lists {
             backlog.push(BacklogItem {
                 ticket_id: t.id.to_string(),
                 ticket_type: t.ticket_type.key().into(),
@@ -509,7 +555,7 @@ fn period_tickets<'d>(data: &'d DataSet, ctx: &RunContext, ticket_rows_wanted: b
         if t.priority == Priority::P1 && t.ticket_type == TicketType::Incident && (opened_in || resolved_in) {
             p1s.push(p1_item(t, &ev, ctx, false));
         }
-        if (opened_in || resolved_in) && t.matrix_priority.is_some_and(|m| m != t.priority) {
+        if detail.lists && (opened_in || resolved_in) && t.matrix_priority.is_some_and(|m| m != t.priority) {
             overridden.push((t, ev));
         }
     }
@@ -545,7 +591,10 @@ fn period_tickets<'d>(data: &'d DataSet, ctx: &RunContext, ticket_rows_wanted: b
         response_tallies,
         resolution_tallies,
         breaches,
+        response_breaches,
+        resolution_breaches,
         backlog,
+        backlog_tickets,
         p1s,
         resolved_count,
         overridden,

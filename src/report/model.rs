@@ -29,15 +29,39 @@ impl LocalMinute {
     }
 }
 
+impl LocalMinute {
+    /// `YYYY-MM-DDTHH:MM` written digit by digit: a quarter's JSON writes millions of these,
+    /// and chrono's `format` reads its pattern again for each one. `None` for a year outside
+    /// 0–9999 (never in a report: the contract calendar is 2000–2100), which chrono writes.
+    fn digits(self) -> Option<[u8; 16]> {
+        use chrono::{Datelike, Timelike};
+        let year = u32::try_from(self.0.year()).ok().filter(|y| *y <= 9999)?;
+        let two = |n: u32| [b'0' + (n / 10) as u8, b'0' + (n % 10) as u8];
+        let ([y1, y2], [y3, y4]) = (two(year / 100), two(year % 100));
+        let [mo1, mo2] = two(self.0.month());
+        let [d1, d2] = two(self.0.day());
+        let [h1, h2] = two(self.0.hour());
+        let [mi1, mi2] = two(self.0.minute());
+        Some([y1, y2, y3, y4, b'-', mo1, mo2, b'-', d1, d2, b'T', h1, h2, b':', mi1, mi2])
+    }
+}
+
 impl std::fmt::Display for LocalMinute {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}", self.0.format("%Y-%m-%dT%H:%M"))
+        match self.digits() {
+            // Only ASCII digits and separators.
+            Some(d) => f.write_str(std::str::from_utf8(&d).map_err(|_| std::fmt::Error)?),
+            None => write!(f, "{}", self.0.format("%Y-%m-%dT%H:%M")),
+        }
     }
 }
 
 impl Serialize for LocalMinute {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(self)
+        match self.digits() {
+            Some(d) => s.serialize_str(std::str::from_utf8(&d).map_err(serde::ser::Error::custom)?),
+            None => s.collect_str(self),
+        }
     }
 }
 
@@ -530,5 +554,25 @@ mod tests {
         struct Due(#[serde(serialize_with = "date_or_empty")] Option<NaiveDate>);
         assert_eq!(serde_json::to_string(&Due(NaiveDate::from_ymd_opt(2026, 11, 6))).unwrap(), "\"2026-11-06\"");
         assert_eq!(serde_json::to_string(&Due(None)).unwrap(), "\"\"");
+    }
+
+    /// The digit-by-digit writing gives what chrono's pattern gave, at the calendar's edges
+    /// and outside the years it writes itself.
+    #[test]
+    fn local_minutes_are_written_as_chrono_wrote_them() {
+        let at = |y, mo, d, h, mi| LocalMinute::new(NaiveDate::from_ymd_opt(y, mo, d).unwrap().and_hms_opt(h, mi, 0).unwrap());
+        for (m, text) in [
+            (at(2000, 1, 1, 0, 0), "2000-01-01T00:00"),
+            (at(2100, 12, 31, 23, 59), "2100-12-31T23:59"),
+            (at(2026, 3, 29, 2, 30), "2026-03-29T02:30"),
+            (at(999, 7, 4, 13, 5), "0999-07-04T13:05"),
+            (at(9999, 12, 31, 23, 59), "9999-12-31T23:59"),
+            (at(10000, 1, 1, 0, 0), "+10000-01-01T00:00"),
+            (at(-1, 1, 1, 0, 0), "-0001-01-01T00:00"),
+        ] {
+            assert_eq!(m.to_string(), text);
+            assert_eq!(m.to_string(), m.get().format("%Y-%m-%dT%H:%M").to_string());
+            assert_eq!(serde_json::to_string(&m).unwrap(), format!("\"{text}\""));
+        }
     }
 }

@@ -181,11 +181,19 @@ impl<'t> RecurringTally<'t> {
             let key = |s: usize| (self.keys[s].0.as_str(), self.keys[s].1.as_str());
             self.counts[b][2].cmp(&self.counts[a][2]).then_with(|| natural_cmp_pair(key(a), key(b)))
         });
+        ranked.truncate(n);
+        // The summaries of the ranked keys' incidents, counted in one pass over the month.
+        let mut summaries: Vec<FastMap<&str, u64>> = vec![FastMap::default(); ranked.len()];
+        for (slot, t) in self.this_month.iter().filter(|(_, t)| !t.summary.is_empty()) {
+            if let Some(i) = ranked.iter().position(|r| r == slot) {
+                *summaries[i].entry(t.summary.as_str()).or_default() += 1;
+            }
+        }
         ranked
             .into_iter()
-            .take(n)
+            .zip(summaries)
             .enumerate()
-            .map(|(i, slot)| {
+            .map(|(i, (slot, by_summary))| {
                 let (k, c) = (&self.keys[slot], &self.counts[slot]);
                 // Show a spelling used in the data (the first in sort order, so the row order
                 // of the export changes nothing), not the normalised key.
@@ -193,10 +201,6 @@ impl<'t> RecurringTally<'t> {
                     .map(|(c, s)| (c.to_string(), if k.1.is_empty() { String::new() } else { s.to_string() }))
                     .unwrap_or_else(|| k.clone());
                 // The three most frequent summaries, ties in sort order.
-                let mut by_summary: BTreeMap<&str, u64> = BTreeMap::new();
-                for (_, t) in self.this_month.iter().filter(|(s, t)| *s == slot && !t.summary.is_empty()) {
-                    *by_summary.entry(t.summary.as_str()).or_default() += 1;
-                }
                 let mut examples: Vec<(&str, u64)> = by_summary.into_iter().collect();
                 examples.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
                 RecurringIssue {

@@ -47,11 +47,7 @@ pub(crate) fn minutes(secs: i64) -> f64 {
 }
 
 pub(crate) fn status_key(s: Status) -> &'static str {
-    match s {
-        Status::Met => "met",
-        Status::Breached => "breached",
-        Status::NotYetDue => "not_yet_due",
-    }
+    Word::Status(s).as_str()
 }
 
 pub(crate) fn pct(met: u64, counted: u64) -> Option<f64> {
@@ -498,12 +494,12 @@ fn period_tickets<'d>(data: &'d DataSet, ctx: &RunContext, detail: Detail) -> Pe
         }
         if counting != "counted" {
             if counting == "out_of_scope" && ticket_rows_wanted {
-                ticket_rows.push(ticket_row(t, &ev, contract, counting, opened_in, resolved_in));
+                ticket_rows.push(ticket_row(t, &ev, contract, Counting::OutOfScope, opened_in, resolved_in));
             }
             continue;
         }
         if ticket_rows_wanted {
-            ticket_rows.push(ticket_row(t, &ev, contract, counting, opened_in, resolved_in));
+            ticket_rows.push(ticket_row(t, &ev, contract, Counting::Counted, opened_in, resolved_in));
         }
         let breach = |m: &str, me: &crate::evaluate::Measure| Breach {
             ticket_id: t.id.to_string(),
@@ -711,35 +707,35 @@ fn meta(data: &DataSet, ctx: &RunContext, end: DateTime<Utc>) -> Meta {
     }
 }
 
-fn ticket_row(t: &Ticket, ev: &Evaluation, contract: &LoadedContract, counting: &'static str, opened_in: bool, resolved_in: bool) -> TicketRow {
+fn ticket_row(t: &Ticket, ev: &Evaluation, contract: &LoadedContract, counting: Counting, opened_in: bool, resolved_in: bool) -> TicketRow {
     TicketRow {
         ticket_id: t.id.clone(),
-        line: t.line.into(),
-        ticket_type: t.ticket_type.key(),
-        priority: t.priority.key(),
-        matrix_priority: t.matrix_priority.map(|p| p.key()),
+        line: t.line,
+        ticket_type: Word::Type(t.ticket_type),
+        priority: Word::Priority(t.priority),
+        matrix_priority: t.matrix_priority.map(Word::Priority),
         school: t.school.clone(),
         category: t.category.clone(),
         subcategory: t.subcategory.clone(),
         summary: t.summary.clone(),
-        channel: channel_key(t).into(),
+        channel: Word::Channel(t.channel),
         opened_at: local_minute(contract, t.opened_at),
         responded_at: t.responded_at.map(|x| local_minute(contract, x)),
         resolved_at: t.resolved_at.map(|x| local_minute(contract, x)),
-        counting,
+        counting: Word::Counting(counting),
         opened_in_period: opened_in,
         resolved_in_period: resolved_in,
         response_target_minutes: ev.response.target_minutes,
         response_minutes: ev.response.business_seconds.map(minutes),
-        response_status: status_key(ev.response.status),
+        response_status: Word::Status(ev.response.status),
         resolution_target_minutes: ev.resolution.target_minutes,
         resolution_minutes: ev.resolution.business_seconds.map(minutes),
-        resolution_status: status_key(ev.resolution.status),
+        resolution_status: Word::Status(ev.resolution.status),
     }
 }
 
 fn channel_key(t: &Ticket) -> &'static str {
-    t.channel.map(|c| c.key()).unwrap_or("")
+    Word::Channel(t.channel).as_str()
 }
 
 /// The RCA files' preventive measures still open on `today` (no `done_on`, or a later one),

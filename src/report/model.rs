@@ -494,7 +494,7 @@ pub struct DataQuality {
 
 /// One evaluated ticket, for the annex's ticket sheet and the JSON. A quarter at ten million
 /// tickets a year holds 2.5 million rows: the texts are [`Text`]s, the ticket's shared, and the
-/// vocabulary's keys (type, priority, channel, counting, statuses) [`Word`]s of a byte each;
+/// vocabulary's keys (type, priority, channel, counting, statuses) [`Word`]s of two bytes each;
 /// a row is 184 bytes (a unit test pins it).
 #[derive(Debug, Clone, Serialize)]
 pub struct TicketRow {
@@ -525,8 +525,9 @@ pub struct TicketRow {
 }
 
 /// A key of the vocabulary a ticket row names (its type, priority, channel, counting and
-/// statuses) in one byte instead of a `&'static str`'s sixteen. It reads as its key (`Deref`
-/// to `str`, `Display`) and serializes as it, so outputs are those of the key itself.
+/// statuses) in two bytes (which vocabulary, which key) instead of a `&'static str`'s
+/// sixteen. It reads as its key (`Deref` to `str`, `Display`, compares equal to it) and
+/// serializes as it, so outputs are those of the key itself.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Word {
     Type(crate::ticket::TicketType),
@@ -562,6 +563,18 @@ impl std::ops::Deref for Word {
     type Target = str;
     fn deref(&self) -> &str {
         self.as_str()
+    }
+}
+
+impl PartialEq<str> for Word {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl PartialEq<&str> for Word {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
     }
 }
 
@@ -632,6 +645,7 @@ mod tests {
         ];
         for (w, key) in words {
             assert_eq!(&*w, key);
+            assert!(w == key && w == *key);
             assert_eq!(w.to_string(), key);
             assert_eq!(serde_json::to_string(&w).unwrap(), format!("\"{key}\""));
         }

@@ -47,11 +47,7 @@ pub(crate) fn minutes(secs: i64) -> f64 {
 }
 
 pub(crate) fn status_key(s: Status) -> &'static str {
-    match s {
-        Status::Met => "met",
-        Status::Breached => "breached",
-        Status::NotYetDue => "not_yet_due",
-    }
+    Word::Status(s).as_str()
 }
 
 pub(crate) fn pct(met: u64, counted: u64) -> Option<f64> {
@@ -181,11 +177,19 @@ impl<'t> RecurringTally<'t> {
             let key = |s: usize| (self.keys[s].0.as_str(), self.keys[s].1.as_str());
             self.counts[b][2].cmp(&self.counts[a][2]).then_with(|| natural_cmp_pair(key(a), key(b)))
         });
+        ranked.truncate(n);
+        // The summaries of the ranked keys' incidents, counted in one pass over the month.
+        let mut summaries: Vec<FastMap<&str, u64>> = vec![FastMap::default(); ranked.len()];
+        for (slot, t) in self.this_month.iter().filter(|(_, t)| !t.summary.is_empty()) {
+            if let Some(i) = ranked.iter().position(|r| r == slot) {
+                *summaries[i].entry(t.summary.as_str()).or_default() += 1;
+            }
+        }
         ranked
             .into_iter()
-            .take(n)
+            .zip(summaries)
             .enumerate()
-            .map(|(i, slot)| {
+            .map(|(i, (slot, by_summary))| {
                 let (k, c) = (&self.keys[slot], &self.counts[slot]);
                 // Show a spelling used in the data (the first in sort order, so the row order
                 // of the export changes nothing), not the normalised key.
@@ -193,10 +197,6 @@ impl<'t> RecurringTally<'t> {
                     .map(|(c, s)| (c.to_string(), if k.1.is_empty() { String::new() } else { s.to_string() }))
                     .unwrap_or_else(|| k.clone());
                 // The three most frequent summaries, ties in sort order.
-                let mut by_summary: BTreeMap<&str, u64> = BTreeMap::new();
-                for (_, t) in self.this_month.iter().filter(|(s, t)| *s == slot && !t.summary.is_empty()) {
-                    *by_summary.entry(t.summary.as_str()).or_default() += 1;
-                }
                 let mut examples: Vec<(&str, u64)> = by_summary.into_iter().collect();
                 examples.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
                 RecurringIssue {
@@ -231,13 +231,32 @@ pub fn build(data: &DataSet, ctx: &RunContext) -> Monthly {
     build_with(data, ctx, true)
 }
 
-/// As `build`; without the per-ticket rows when `ticket_rows` is false (the quarterly report
-/// needs only the figures, and formatting a row per ticket is most of the cost).
-pub fn build_with(data: &DataSet, ctx: &RunContext, ticket_rows_wanted: bool) -> Monthly {
+/// As `build`; without the per-ticket rows when `ticket_rows` is false (the annual report
+/// and `check` need only the figures and lists, and formatting a row per ticket is most of
+/// the cost).
+pub fn build_with(data: &DataSet, ctx: &RunContext, ticket_rows: bool) -> Monthly {
+    build_detailed(data, ctx, Detail { ticket_rows, lists: true })
+}
+
+/// What an aggregation makes beside the period's figures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Detail {
+    /// A row per ticket (`Monthly::tickets`), for the JSON and the annex.
+    pub ticket_rows: bool,
+    /// The lists only the monthly report shows: the breaches and the overdue backlog one by
+    /// one (without them only counted, for the summary), the priority overrides and the
+    /// school × category volumes. The quarterly report takes none of them from its months
+    /// and its quarter; at ten million tickets a year a quarter has hundreds of thousands
+    /// of breaches.
+    pub lists: bool,
+}
+
+/// As [`build_with`], making what `detail` asks for (the report's other parts are empty).
+pub fn build_detailed(data: &DataSet, ctx: &RunContext, detail: Detail) -> Monthly {
     let (contract, period) = (ctx.contract, ctx.period);
     let end = period.end_instant(&contract.clock);
     let rules = &contract.contract.rules;
-    let t = period_tickets(data, ctx, ticket_rows_wanted);
+    let t = period_tickets(data, ctx, detail);
     let (response, response_by_priority) = attainment_rows(&t.response_tallies, contract, true);
     let (resolution, resolution_by_priority) = attainment_rows(&t.resolution_tallies, contract, false);
     let top = t.recurring.top(3, &t.months);
@@ -248,7 +267,7 @@ pub fn build_with(data: &DataSet, ctx: &RunContext, ticket_rows_wanted: bool) ->
     let report = MonthlyReport {
         meta: meta(data, ctx, end),
         summary,
-        volumes: volumes(&t.opened),
+        volumes: volumes(if detail.lists { &t.opened } else { &[] }),
         attainment: Attainment { response, resolution, response_by_priority, resolution_by_priority },
         breaches: t.breaches,
         backlog: t.backlog,
@@ -273,15 +292,26 @@ pub fn build_with(data: &DataSet, ctx: &RunContext, ticket_rows_wanted: bool) ->
 }
 
 /// The warnings about the tickets this report counts (not about those of other months).
+/// The set is made of the warned tickets' ids, usually few, and the counted tickets are looked
+/// up in it (not a set of every counted ticket, millions in a large quarter).
 fn counted_warnings(data: &DataSet, t: &PeriodTickets) -> Vec<crate::canonical::Warning> {
-    let counted_ids: FastSet<&str> =
-        t.kpi_tickets.iter().map(|(t, _)| t.id.as_str()).chain(t.backlog.iter().map(|b| b.ticket_id.as_str())).collect();
+    if data.warnings.is_empty() {
+        return Vec::new();
+    }
+    let warned: FastSet<&str> = data.warnings.iter().map(|w| w.ticket_id.as_str()).collect();
+    let counted_ids: FastSet<&str> = t
+        .kpi_tickets
+        .iter()
+        .map(|(t, _)| t.id.as_str())
+        .chain(t.backlog_tickets.iter().map(|t| t.id.as_str()))
+        .filter(|id| warned.contains(id))
+        .collect();
     data.warnings.iter().filter(|w| counted_ids.contains(w.ticket_id.as_str())).cloned().collect()
 }
 
 /// The report's first page in numbers.
 fn summary(data: &DataSet, t: &PeriodTickets, response: &[AttainmentRow], resolution: &[AttainmentRow], warnings: usize) -> Summary {
-    let (opened, breaches, p1s) = (&t.opened, &t.breaches, &t.p1s);
+    let (opened, p1s) = (&t.opened, &t.p1s);
     let overall = |rows: &[AttainmentRow]| rows.last().and_then(|r| r.pct);
     Summary {
         tickets_opened: opened.len() as u64,
@@ -291,9 +321,9 @@ fn summary(data: &DataSet, t: &PeriodTickets, response: &[AttainmentRow], resolu
         tickets_resolved: t.resolved_count,
         response_pct: overall(response),
         resolution_pct: overall(resolution),
-        response_breaches: breaches.iter().filter(|b| b.measure == "response").count() as u64,
-        resolution_breaches: breaches.iter().filter(|b| b.measure == "resolution").count() as u64,
-        backlog_overdue: t.backlog.len() as u64,
+        response_breaches: t.response_breaches,
+        resolution_breaches: t.resolution_breaches,
+        backlog_overdue: t.backlog_tickets.len() as u64,
         p1_count: p1s.iter().filter(|p| !p.carried_over).count() as u64,
         rca_overdue_or_late: p1s.iter().filter(|p| p.rca_status.missed_due_date()).count() as u64,
         rows_rejected: data.rejections.len() as u64,
@@ -365,8 +395,12 @@ struct PeriodTickets<'d> {
     kpi_tickets: Vec<(&'d Ticket, Evaluation)>,
     response_tallies: BTreeMap<(TicketType, Priority), Tally>,
     resolution_tallies: BTreeMap<(TicketType, Priority), Tally>,
+    /// Listed only with `Detail::lists`; counted always.
     breaches: Vec<Breach>,
+    response_breaches: u64,
+    resolution_breaches: u64,
     backlog: Vec<BacklogItem>,
+    backlog_tickets: Vec<&'d Ticket>,
     p1s: Vec<P1Item>,
     resolved_count: u64,
     overridden: Vec<(&'d Ticket, Evaluation)>,
@@ -379,7 +413,8 @@ struct PeriodTickets<'d> {
 /// Every ticket that touches the period, evaluated once at the period's end and counted
 /// where spec §4 says; the P1s of earlier periods whose RCA this period
 /// owes; the lists sorted so output never depends on input order.
-fn period_tickets<'d>(data: &'d DataSet, ctx: &RunContext, ticket_rows_wanted: bool) -> PeriodTickets<'d> {
+fn period_tickets<'d>(data: &'d DataSet, ctx: &RunContext, detail: Detail) -> PeriodTickets<'d> {
+    let ticket_rows_wanted = detail.ticket_rows;
     let contract = ctx.contract;
     let clock = &contract.clock;
     let period = ctx.period;
@@ -396,7 +431,9 @@ fn period_tickets<'d>(data: &'d DataSet, ctx: &RunContext, ticket_rows_wanted: b
     let mut response_tallies: BTreeMap<(TicketType, Priority), Tally> = BTreeMap::new();
     let mut resolution_tallies: BTreeMap<(TicketType, Priority), Tally> = BTreeMap::new();
     let mut breaches = Vec::new();
+    let (mut response_breaches, mut resolution_breaches) = (0u64, 0u64);
     let mut backlog = Vec::new();
+    let mut backlog_tickets = Vec::new();
     let mut p1s = Vec::new();
     let mut resolved_count = 0u64;
     // Tickets of the period whose recorded priority differs from the matrix's.
@@ -457,12 +494,12 @@ fn period_tickets<'d>(data: &'d DataSet, ctx: &RunContext, ticket_rows_wanted: b
         }
         if counting != "counted" {
             if counting == "out_of_scope" && ticket_rows_wanted {
-                ticket_rows.push(ticket_row(t, &ev, contract, counting, opened_in, resolved_in));
+                ticket_rows.push(ticket_row(t, &ev, contract, Counting::OutOfScope, opened_in, resolved_in));
             }
             continue;
         }
         if ticket_rows_wanted {
-            ticket_rows.push(ticket_row(t, &ev, contract, counting, opened_in, resolved_in));
+            ticket_rows.push(ticket_row(t, &ev, contract, Counting::Counted, opened_in, resolved_in));
         }
         let breach = |m: &str, me: &crate::evaluate::Measure| Breach {
             ticket_id: t.id.to_string(),
@@ -482,17 +519,26 @@ fn period_tickets<'d>(data: &'d DataSet, ctx: &RunContext, ticket_rows_wanted: b
             opened.push(t);
             response_tallies.entry((t.ticket_type, t.priority)).or_default().add(ev.response.status);
             if ev.response.status == Status::Breached {
-                breaches.push(breach("response", &ev.response));
+                response_breaches += 1;
+                if detail.lists {
+                    breaches.push(breach("response", &ev.response));
+                }
             }
         }
         if resolved_in {
             resolved_count += 1;
             resolution_tallies.entry((t.ticket_type, t.priority)).or_default().add(ev.resolution.status);
             if ev.resolution.status == Status::Breached {
-                breaches.push(breach("resolution", &ev.resolution));
+                resolution_breaches += 1;
+                if detail.lists {
+                    breaches.push(breach("resolution", &ev.resolution));
+                }
             }
         }
         if overdue {
+            backlog_tickets.push(t);
+        }
+        if overdue && detail.lists {
             backlog.push(BacklogItem {
                 ticket_id: t.id.to_string(),
                 ticket_type: t.ticket_type.key().into(),
@@ -509,7 +555,7 @@ fn period_tickets<'d>(data: &'d DataSet, ctx: &RunContext, ticket_rows_wanted: b
         if t.priority == Priority::P1 && t.ticket_type == TicketType::Incident && (opened_in || resolved_in) {
             p1s.push(p1_item(t, &ev, ctx, false));
         }
-        if (opened_in || resolved_in) && t.matrix_priority.is_some_and(|m| m != t.priority) {
+        if detail.lists && (opened_in || resolved_in) && t.matrix_priority.is_some_and(|m| m != t.priority) {
             overridden.push((t, ev));
         }
     }
@@ -545,7 +591,10 @@ fn period_tickets<'d>(data: &'d DataSet, ctx: &RunContext, ticket_rows_wanted: b
         response_tallies,
         resolution_tallies,
         breaches,
+        response_breaches,
+        resolution_breaches,
         backlog,
+        backlog_tickets,
         p1s,
         resolved_count,
         overridden,
@@ -658,35 +707,35 @@ fn meta(data: &DataSet, ctx: &RunContext, end: DateTime<Utc>) -> Meta {
     }
 }
 
-fn ticket_row(t: &Ticket, ev: &Evaluation, contract: &LoadedContract, counting: &'static str, opened_in: bool, resolved_in: bool) -> TicketRow {
+fn ticket_row(t: &Ticket, ev: &Evaluation, contract: &LoadedContract, counting: Counting, opened_in: bool, resolved_in: bool) -> TicketRow {
     TicketRow {
         ticket_id: t.id.clone(),
-        line: t.line.into(),
-        ticket_type: t.ticket_type.key(),
-        priority: t.priority.key(),
-        matrix_priority: t.matrix_priority.map(|p| p.key()),
+        line: t.line,
+        ticket_type: Word::Type(t.ticket_type),
+        priority: Word::Priority(t.priority),
+        matrix_priority: t.matrix_priority.map(Word::Priority),
         school: t.school.clone(),
         category: t.category.clone(),
         subcategory: t.subcategory.clone(),
         summary: t.summary.clone(),
-        channel: channel_key(t).into(),
+        channel: Word::Channel(t.channel),
         opened_at: local_minute(contract, t.opened_at),
         responded_at: t.responded_at.map(|x| local_minute(contract, x)),
         resolved_at: t.resolved_at.map(|x| local_minute(contract, x)),
-        counting,
+        counting: Word::Counting(counting),
         opened_in_period: opened_in,
         resolved_in_period: resolved_in,
         response_target_minutes: ev.response.target_minutes,
         response_minutes: ev.response.business_seconds.map(minutes),
-        response_status: status_key(ev.response.status),
+        response_status: Word::Status(ev.response.status),
         resolution_target_minutes: ev.resolution.target_minutes,
         resolution_minutes: ev.resolution.business_seconds.map(minutes),
-        resolution_status: status_key(ev.resolution.status),
+        resolution_status: Word::Status(ev.resolution.status),
     }
 }
 
 fn channel_key(t: &Ticket) -> &'static str {
-    t.channel.map(|c| c.key()).unwrap_or("")
+    Word::Channel(t.channel).as_str()
 }
 
 /// The RCA files' preventive measures still open on `today` (no `done_on`, or a later one),

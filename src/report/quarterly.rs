@@ -15,7 +15,7 @@ use crate::kpi::{DomainResult, KpiSection};
 use crate::load::DataSet;
 use crate::period::Period;
 use crate::report::model::{Accounting, CrossTable, Meta, SparseCrossTable, Summary};
-use crate::report::aggregate::{build_with, RunContext};
+use crate::report::aggregate::{build_detailed, Detail, RunContext};
 use crate::report::cross_table::{cross_table, reorder_rows, sparse_cross_table, FastMap};
 use crate::ticket::{ChangeClass, TicketType};
 
@@ -450,6 +450,12 @@ fn malus_rows(section: &crate::kpi::KpiSection) -> (Vec<MalusRow>, MalusTotal) {
     (rows, total)
 }
 
+/// What the quarterly report takes from a month's aggregation.
+struct MonthFigures {
+    summary: Summary,
+    kpis: KpiSection,
+}
+
 /// Builds the quarterly report. `ctx.period` must be a quarter.
 pub fn build_quarterly(data: &DataSet, ctx: &RunContext) -> QuarterlyReport {
     build_quarterly_with(data, ctx, false, &|_, _| {})
@@ -468,22 +474,21 @@ pub fn build_quarterly_with(
 ) -> QuarterlyReport {
     let quarter = ctx.period;
     let months: Vec<Period> = quarter.months();
-    // The three months and the pooled quarter are independent: aggregate them side by side.
-    let (per_month, whole) = std::thread::scope(|scope| {
-        let handles: Vec<_> = months
-            .iter()
-            .map(|m| {
-                let ctx = RunContext { period: *m, ..ctx.clone() };
-                scope.spawn(move || build_with(data, &ctx, false))
-            })
-            .collect();
-        let whole = build_with(data, ctx, ticket_rows);
-        let per_month: Vec<_> = handles.into_iter().map(|h| h.join().expect("a month's aggregation")).collect();
-        (per_month, whole)
+    // The months one after another on a second thread, the pooled quarter beside them: at
+    // most one month's working set is held beside the quarter's, not all three, and of a
+    // month only what this report takes from it (its summary and KPIs) is kept. Neither
+    // makes the lists only a monthly report shows (`Detail::lists`).
+    let (mut per_month, mut whole) = std::thread::scope(|scope| {
+        let per_month = scope.spawn(|| {
+            let figures = Detail { ticket_rows: false, lists: false };
+            let month = |m: &Period| build_detailed(data, &RunContext { period: *m, ..ctx.clone() }, figures).report;
+            months.iter().map(|m| month(m)).map(|r| MonthFigures { summary: r.summary, kpis: r.kpis }).collect::<Vec<_>>()
+        });
+        let whole = build_detailed(data, ctx, Detail { ticket_rows, lists: false });
+        (per_month.join().expect("the months' aggregation"), whole)
     });
-    let (mut per_month, mut whole) = (per_month, whole);
     for (i, m) in per_month.iter_mut().enumerate() {
-        adjust(Some(i), &mut m.report.kpis);
+        adjust(Some(i), &mut m.kpis);
     }
     adjust(None, &mut whole.report.kpis);
     let contract = ctx.contract;
@@ -500,7 +505,7 @@ pub fn build_quarterly_with(
         .iter()
         .enumerate()
         .map(|(i, q)| {
-            let ms: Vec<&DomainResult> = per_month.iter().map(|m| &m.report.kpis.domains[i]).collect();
+            let ms: Vec<&DomainResult> = per_month.iter().map(|m| &m.kpis.domains[i]).collect();
             quarter_domain(q, &ms)
         })
         .collect();
@@ -600,7 +605,7 @@ pub fn build_quarterly_with(
         let scores = per_month
             .iter()
             .zip(&month_labels)
-            .map(|(m, l)| (l.clone(), &m.report.kpis.domains[i]))
+            .map(|(m, l)| (l.clone(), &m.kpis.domains[i]))
             .chain([(quarter.label(), q)]);
         for (label, d) in scores {
             if d.escalation {
@@ -617,7 +622,7 @@ pub fn build_quarterly_with(
         meta,
         months: month_labels,
         invoice_quarter: quarter.next_quarter().label(),
-        month_summaries: per_month.iter().map(|m| m.report.summary.clone()).collect(),
+        month_summaries: per_month.iter().map(|m| m.summary.clone()).collect(),
         quarter_summary: whole.report.summary.clone(),
         domains,
         volumes_by_type,
@@ -636,7 +641,7 @@ pub fn build_quarterly_with(
         p1s: whole.report.p1s.clone(),
         open_measures: whole.report.open_measures.clone(),
         interpretations: whole.report.interpretations.clone(),
-        kpi_months: per_month.iter().map(|m| m.report.kpis.clone()).collect(),
+        kpi_months: per_month.into_iter().map(|m| m.kpis).collect(),
         kpi_quarter: whole.report.kpis.clone(),
         voice: whole.report.voice.clone(),
         commentary: Default::default(),

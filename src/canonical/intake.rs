@@ -157,10 +157,13 @@ impl Validation {
     }
 
     /// Room for about `tickets` more tickets, so the list is not copied as it grows (the
-    /// room is only address space until tickets fill it).
+    /// room is only address space until tickets fill it). An estimate the machine cannot
+    /// give room for (a first block of tiny rows in a large file) is no error: the list then
+    /// grows as tickets come.
     pub fn reserve(&mut self, tickets: usize) {
-        self.data.tickets.reserve(tickets);
-        self.lines.reserve(tickets);
+        if self.data.tickets.try_reserve(tickets).is_ok() {
+            let _ = self.lines.try_reserve(tickets);
+        }
     }
 
     /// Checks the rows of `table` (whose header is the one given to [`Validation::new`]).
@@ -513,6 +516,14 @@ mod tests {
         assert_eq!(read.tickets[0].school, "Máxima");
         assert!(read.notes.iter().any(|n| n.contains("Windows-1252")));
         std::fs::remove_file(&path).unwrap();
+    }
+
+    #[test]
+    fn an_estimate_of_the_tickets_beyond_any_memory_is_no_error() {
+        let mut v = Validation::new(&COLUMNS.iter().map(|c| c.to_string()).collect::<Vec<_>>(), "tickets.csv").unwrap();
+        v.reserve(usize::MAX / 2);
+        v.reserve(1 << 50);
+        assert!(v.finish().tickets.is_empty());
     }
 
     #[test]

@@ -345,34 +345,25 @@ impl Cells for SplitTable {
         if row >= self.starts.len() {
             return;
         }
-        // The record is split once, as far as the last column asked for.
+        // The record is split once, as far as the last column asked for, into a list each
+        // thread keeps (no array to clear per row).
         let Some(last) = positions.iter().flatten().max().copied() else { return };
         let last = last.min(self.names.len().saturating_sub(1));
-        const ON_STACK: usize = 64;
-        let mut stack = [None; ON_STACK];
-        let mut heap = Vec::new();
-        let fields: &mut [Option<Field>] = if last < ON_STACK {
-            &mut stack[..=last]
-        } else {
-            heap.resize(last + 1, None);
-            &mut heap
-        };
-        let start = self.starts[row];
-        if start & QUOTED == 0 {
-            for (slot, f) in fields.iter_mut().zip(self.plain_fields(row, start)) {
-                *slot = Some(f);
-            }
-        } else {
-            for (slot, f) in fields.iter_mut().zip(self.fields(row)) {
-                *slot = Some(f);
-            }
+        thread_local! {
+            static FIELDS: std::cell::RefCell<Vec<Field>> = const { std::cell::RefCell::new(Vec::new()) };
         }
-        for (cell, pos) in out.iter_mut().zip(positions) {
-            *cell = pos.and_then(|p| fields.get(p).copied().flatten()).and_then(|f| {
-                let col = pos.expect("a position");
-                self.field_text(row, col, f)
-            });
-        }
+        FIELDS.with_borrow_mut(|fields| {
+            fields.clear();
+            let start = self.starts[row];
+            if start & QUOTED == 0 {
+                fields.extend(self.plain_fields(row, start).take(last + 1));
+            } else {
+                fields.extend(self.fields(row).take(last + 1));
+            }
+            for (cell, pos) in out.iter_mut().zip(positions) {
+                *cell = pos.and_then(|p| fields.get(p).copied().and_then(|f| self.field_text(row, p, f)));
+            }
+        });
     }
 }
 

@@ -237,6 +237,9 @@ pub fn read_blocks_of(
     let mut carry = records::Carry::default();
     let mut spare: Option<Vec<u8>> = None;
     let (mut first, mut read_total, mut sep, mut names) = (true, 0u64, b',', None::<Vec<String>>);
+    // The file's first 4 KB, checked as a whole file's are; whether the buffer still starts
+    // at the file's first byte (its mark, line ends and separator are decided there only).
+    let (mut head, mut at_start) = (Vec::new(), true);
     loop {
         // The next block's bytes after what the last one left (a record it did not finish).
         let before = buf.len();
@@ -248,14 +251,18 @@ pub fn read_blocks_of(
         }
         let last = got < want;
         let mut skip = 0;
-        if first {
-            // The checks of the file's start, on whole characters (a block may end inside one).
-            let head = &buf[..buf.len().min(4096)];
-            let whole = match std::str::from_utf8(head) {
-                Err(e) if e.error_len().is_none() => e.valid_up_to(),
-                _ => head.len(),
-            };
-            records::check_encoding(&head[..whole], file)?;
+        if head.len() < 4096 {
+            head.extend_from_slice(&buf[before..before + got.min(4096 - head.len())]);
+            if head.len() == 4096 || last {
+                // On whole characters (the 4 KB may end inside one).
+                let whole = match std::str::from_utf8(&head) {
+                    Err(e) if e.error_len().is_none() => e.valid_up_to(),
+                    _ => head.len(),
+                };
+                records::check_encoding(&head[..whole], file)?;
+            }
+        }
+        if at_start {
             match encoding_rs::Encoding::for_bom(&buf) {
                 Some((enc, _)) if enc != encoding_rs::UTF_8 => return Ok(None),
                 Some((_, bom)) => skip = bom,
@@ -283,8 +290,11 @@ pub fn read_blocks_of(
         // starts the next block, in a buffer the last table no longer needs.
         let mut next = spare.take().unwrap_or_default();
         next.clear();
-        next.extend_from_slice(&buf[skip + consumed..]);
-        buf.truncate(skip + consumed);
+        // Nothing taken yet: the mark stays, for the checks of the file's start to see it again.
+        let (keep, skip) = if consumed == 0 { (0, 0) } else { (skip + consumed, skip) };
+        at_start &= consumed == 0;
+        next.extend_from_slice(&buf[keep..]);
+        buf.truncate(keep);
         let records = std::mem::replace(&mut buf, next);
         let text = match scanned.repaired.take() {
             Some(repaired) => {
@@ -554,7 +564,7 @@ mod tests {
         }
     }
 
-    const AWKWARD: &[&[u8]] = &[
+    pub(super) const AWKWARD: &[&[u8]] = &[
             b"",
             b"a,b\n",
             b"a,b",
@@ -618,7 +628,7 @@ mod tests {
     /// `bytes` read in blocks of `block` bytes give the records, lines, broken rows, notes
     /// and hash of the whole file read at once (or the same error); a file that cannot be
     /// read in blocks is one that is not UTF-8 or may end its lines with CR only.
-    fn blocks_as_whole(bytes: &[u8], block: usize, what: &str) {
+    pub(super) fn blocks_as_whole(bytes: &[u8], block: usize, what: &str) {
         let whole = SplitTable::read(bytes.to_vec(), "f.csv");
         // Every block's names, notes, broken rows and records (line and cells).
         let mut names = Vec::new();
@@ -679,5 +689,53 @@ mod tests {
             blocks_as_whole(text.as_bytes(), 4096, &format!("a character at byte {at}"));
             blocks_as_whole(text.as_bytes(), 1 << 20, &format!("a character at byte {at}, one block"));
         }
+    }
+}
+
+#[cfg(test)]
+/// Every place a block can end, against the whole file: the reading in blocks must not show.
+mod block_edges {
+    use super::tests::blocks_as_whole;
+    use super::SplitTable;
+
+    /// Files with their awkward bytes at every place a block can end.
+    const EDGES: &[&[u8]] = &[
+        b"a,b\n1,\"x\"\"y\"\"\"\n2,\"\"\"\"\n",
+        b"a,b\r\n1,2\r\n\"3\r\n\",\"4\"\"\r\n\"\r\n",
+        b"\xEF\xBB\xBFa,b\n1,\xC3\xA9\xE2\x82\xAC\xF0\x9F\x98\x80\n2,3\n",
+        b"a,b\n1,2\n3,4,5\n6,7\n8,9,10,11\n\"x\",\"y\"z\n",
+        b"a,b\n\n\n,\n1,2\n\n",
+        b"\n\n\n",
+        b"a,b\n",
+        b"a,b\r\n",
+        b"a,b\n1,\"24\" scherm\"\n2,Monitor 24\" x\n",
+        b"a,b\n1,\"two\r\nlines\"\r\n2,\"x\"\r\n",
+        b"a;b\n1;\"x;\"\"y\"\n",
+        b"a,b\n1,\"open\n2,3\n",
+        // Blank lines before the header: the separator and a mark are the file's start's.
+        b"\n\na;b\n1;2\n",
+        b"\n\n\xEF\xBB\xBFa,b\n1,2\n",
+        b"\xEF\xBB\xBFa;b;c\n1;2;3\n",
+    ];
+
+    #[test]
+    fn every_block_end_reads_as_the_whole_file() {
+        for (i, case) in EDGES.iter().chain(super::tests::AWKWARD).enumerate() {
+            for block in 1..=case.len() + 1 {
+                blocks_as_whole(case, block, &format!("edge case {i}, blocks of {block}: {:?}", String::from_utf8_lossy(case)));
+            }
+        }
+    }
+
+    #[test]
+    fn a_nul_byte_after_the_first_4_kb_is_data_however_many_blank_lines_come_first() {
+        // The whole file's check looks at its first 4 KB only; blocks that drop 5,000 blank
+        // lines must not check the header's block again.
+        let mut bytes = b"\n".repeat(5000);
+        bytes.extend_from_slice(b"a,b\n1,\0\n");
+        for block in [1000, 4096, 6000] {
+            blocks_as_whole(&bytes, block, &format!("a NUL after 5,000 blank lines, blocks of {block}"));
+        }
+        assert!(SplitTable::read(bytes, "f.csv").is_ok());
     }
 }

@@ -240,6 +240,15 @@ pub fn read_blocks_of(
     // The file's first 4 KB, checked as a whole file's are; whether the buffer still starts
     // at the file's first byte (its mark, line ends and separator are decided there only).
     let (mut head, mut at_start) = (Vec::new(), true);
+    // The file starts with the UTF-8 mark: read whole, one byte that is not UTF-8 anywhere in
+    // it is the error, before any other; so is it here ([`rest_is_utf8`]).
+    let mut marked = false;
+    let told = |e: Error, marked: bool, buf: &[u8], reader: &mut dyn std::io::Read, read_total: u64| -> Result<Option<Streamed>> {
+        if marked && !rest_is_utf8(buf, reader.take(limit.saturating_sub(read_total))) {
+            return Ok(None);
+        }
+        Err(e)
+    };
     loop {
         // The next block's bytes after what the last one left (a record it did not finish).
         let before = buf.len();
@@ -265,7 +274,7 @@ pub fn read_blocks_of(
         if at_start {
             match encoding_rs::Encoding::for_bom(&buf) {
                 Some((enc, _)) if enc != encoding_rs::UTF_8 => return Ok(None),
-                Some((_, bom)) => skip = bom,
+                Some((_, bom)) => (skip, marked) = (bom, true),
                 None => {}
             }
             let head = &buf[skip..];
@@ -285,7 +294,10 @@ pub fn read_blocks_of(
             (hash.join(), scanned)
         });
         hashed.expect("hashing").map_err(|e| crate::limits::cannot_read(path, "tickets file", e))?;
-        let (mut scanned, consumed) = scanned?;
+        let (mut scanned, consumed) = match scanned {
+            Ok(scanned) => scanned,
+            Err(e) => return told(e, marked, &buf[skip..], &mut reader, read_total),
+        };
         // The block's records become the table's text without a copy; what follows them
         // starts the next block, in a buffer the last table no longer needs.
         let mut next = spare.take().unwrap_or_default();
@@ -309,11 +321,17 @@ pub fn read_blocks_of(
         };
         let Ok(text) = text else { return Ok(None) };
         if !(first && text.is_empty() && !last) {
-            let table = SplitTable::of_clean_text(text, sep, file, String::new(), scanned, names.clone())?;
+            let table = match SplitTable::of_clean_text(text, sep, file, String::new(), scanned, names.clone()) {
+                Ok(table) => table,
+                Err(e) => return told(e, marked, &buf, &mut reader, read_total),
+            };
             if names.is_none() {
                 names = Some(table.names.clone());
             }
-            let back = each(table)?;
+            let back = match each(table) {
+                Ok(back) => back,
+                Err(e) => return told(e, marked, &buf, &mut reader, read_total),
+            };
             first = false;
             if spare.is_none() {
                 spare = back;
@@ -328,6 +346,30 @@ pub fn read_blocks_of(
         }
     }
     Ok(Some(Streamed { sha256: hasher.finish().1, notes: carry.notes(file) }))
+}
+
+/// Whether `start`, then all that `rest` gives, is UTF-8 (read a MiB at a time).
+fn rest_is_utf8(start: &[u8], mut rest: impl std::io::Read) -> bool {
+    use std::io::Read;
+    // The bytes of a character that a part ends inside, for the next part to complete.
+    let incomplete = |bytes: &[u8]| match std::str::from_utf8(bytes) {
+        Ok(_) => Some(0),
+        Err(e) if e.error_len().is_none() => Some(bytes.len() - e.valid_up_to()),
+        Err(_) => None,
+    };
+    let Some(open) = incomplete(start) else { return false };
+    let mut part = start[start.len() - open..].to_vec();
+    loop {
+        let from = part.len();
+        match (&mut rest).take(1 << 20).read_to_end(&mut part) {
+            // The end: no character left open. (A read error: the error first met is told.)
+            Ok(0) => return from == 0,
+            Err(_) => return true,
+            Ok(_) => {}
+        }
+        let Some(open) = incomplete(&part) else { return false };
+        part.drain(..part.len() - open);
+    }
 }
 
 impl Cells for SplitTable {
@@ -737,5 +779,30 @@ mod block_edges {
             blocks_as_whole(&bytes, block, &format!("a NUL after 5,000 blank lines, blocks of {block}"));
         }
         assert!(SplitTable::read(bytes, "f.csv").is_ok());
+    }
+
+    #[test]
+    fn a_mark_before_bytes_that_are_not_utf8_is_the_error_whatever_the_blocks_found_first() {
+        // Read whole, a file with the UTF-8 mark and a byte that is not UTF-8 after its first
+        // 4 KB is refused for that byte, before any error of its records.
+        let rows: String = (0..1000).map(|i| format!("{i},x\n")).collect();
+        let bad: &[u8] = b"1,Caf\xE9\n";
+        let cases: [(&[u8], &[u8]); 3] = [
+            // An unclosed quote after the byte, in its block.
+            (bad, b"2,\"open\n3,4\n"),
+            // A quoted field over two lines in a row that lacks a field, blocks before the byte.
+            (b"2,\"a\nb\"\n", &[b"3,4\n".repeat(3000).as_slice(), bad].concat()),
+            // A field of more than 64 MiB would be no different; a header named twice is.
+            (b"", bad),
+        ];
+        for (i, (first, then)) in cases.iter().enumerate() {
+            let header: &[u8] = if i == 2 { b"a,a_duplicated_0,a\n" } else { b"a,b\n" };
+            let bytes = [b"\xEF\xBB\xBF", header, rows.as_bytes(), first, then].concat();
+            let whole = SplitTable::read(bytes.clone(), "f.csv").err().expect("an error");
+            assert!(whole.message.contains("starts with the UTF-8 mark (BOM), but line"), "{whole}");
+            for block in [8192, 1 << 20] {
+                blocks_as_whole(&bytes, block, &format!("case {i}, blocks of {block}"));
+            }
+        }
     }
 }

@@ -84,6 +84,8 @@ fn read_tickets_csv_file_in(block: usize, path: &std::path::Path, file: &str, co
     });
     // Not UTF-8 (or CR-only lines): the whole file, decoded, tells (whatever its blocks found).
     if matches!(streamed, Ok(None)) {
+        // The blocks' tickets go first: a large file is not held twice.
+        drop(validation);
         return tickets_of_csv_table(SplitTable::read(read_file(path, MAX_DATA_FILE_BYTES, "tickets file")?, file)?, file, contract);
     }
     let validation = validation?;

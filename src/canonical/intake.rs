@@ -82,6 +82,12 @@ fn read_tickets_csv_file_in(block: usize, path: &std::path::Path, file: &str, co
         drop(to_check);
         (streamed, checker.join().expect("row validation"))
     });
+    // Not UTF-8 (or CR-only lines): the whole file, decoded, tells (whatever its blocks found).
+    if matches!(streamed, Ok(None)) {
+        // The blocks' tickets go first: a large file is not held twice.
+        drop(validation);
+        return tickets_of_csv_table(SplitTable::read(read_file(path, MAX_DATA_FILE_BYTES, "tickets file")?, file)?, file, contract);
+    }
     let validation = validation?;
     let streamed = streamed?;
     match (streamed, validation) {
@@ -91,7 +97,8 @@ fn read_tickets_csv_file_in(block: usize, path: &std::path::Path, file: &str, co
             data.files.push(InputFile { name: file.into(), sha256: streamed.sha256, rows: data.rows_read });
             Ok(data)
         }
-        // Not UTF-8 (or CR-only lines): the whole file, decoded.
+        // Every file read in blocks hands over at least its last one; should none come, the
+        // whole file tells.
         _ => tickets_of_csv_table(SplitTable::read(read_file(path, MAX_DATA_FILE_BYTES, "tickets file")?, file)?, file, contract),
     }
 }
@@ -515,6 +522,13 @@ mod tests {
         let read = read_tickets_csv_file_in(16, &path, "tickets.csv", &c).unwrap();
         assert_eq!(read.tickets[0].school, "Máxima");
         assert!(read.notes.iter().any(|n| n.contains("Windows-1252")));
+        // The UTF-8 mark, a header without a required column and a byte that is not UTF-8
+        // after the first 4 KB: the byte is the error, as when the file is read whole.
+        std::fs::write(&path, [b"\xEF\xBB\xBFid,type,school\n".as_slice(), &rows.as_bytes().repeat(4), b"2,incident,Caf\xE9\n"].concat()).unwrap();
+        for block in [4096, 1 << 20] {
+            let e = read_tickets_csv_file_in(block, &path, "tickets.csv", &c).unwrap_err();
+            assert!(e.message.starts_with("tickets.csv starts with the UTF-8 mark (BOM), but line 2002 holds a byte"), "{e:?}");
+        }
         std::fs::remove_file(&path).unwrap();
     }
 

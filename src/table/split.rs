@@ -237,6 +237,18 @@ pub fn read_blocks_of(
     let mut carry = records::Carry::default();
     let mut spare: Option<Vec<u8>> = None;
     let (mut first, mut read_total, mut sep, mut names) = (true, 0u64, b',', None::<Vec<String>>);
+    // The file's first 4 KB, checked as a whole file's are; whether the buffer still starts
+    // at the file's first byte (its mark, line ends and separator are decided there only).
+    let (mut head, mut at_start) = (Vec::new(), true);
+    // The file starts with the UTF-8 mark: read whole, one byte that is not UTF-8 anywhere in
+    // it is the error, before any other; so is it here ([`rest_is_utf8`]).
+    let mut marked = false;
+    let told = |e: Error, marked: bool, buf: &[u8], reader: &mut dyn std::io::Read, read_total: u64| -> Result<Option<Streamed>> {
+        if marked && !rest_is_utf8(buf, reader.take(limit.saturating_sub(read_total))) {
+            return Ok(None);
+        }
+        Err(e)
+    };
     loop {
         // The next block's bytes after what the last one left (a record it did not finish).
         let before = buf.len();
@@ -248,17 +260,21 @@ pub fn read_blocks_of(
         }
         let last = got < want;
         let mut skip = 0;
-        if first {
-            // The checks of the file's start, on whole characters (a block may end inside one).
-            let head = &buf[..buf.len().min(4096)];
-            let whole = match std::str::from_utf8(head) {
-                Err(e) if e.error_len().is_none() => e.valid_up_to(),
-                _ => head.len(),
-            };
-            records::check_encoding(&head[..whole], file)?;
+        if head.len() < 4096 {
+            head.extend_from_slice(&buf[before..before + got.min(4096 - head.len())]);
+            if head.len() == 4096 || last {
+                // On whole characters (the 4 KB may end inside one).
+                let whole = match std::str::from_utf8(&head) {
+                    Err(e) if e.error_len().is_none() => e.valid_up_to(),
+                    _ => head.len(),
+                };
+                records::check_encoding(&head[..whole], file)?;
+            }
+        }
+        if at_start {
             match encoding_rs::Encoding::for_bom(&buf) {
                 Some((enc, _)) if enc != encoding_rs::UTF_8 => return Ok(None),
-                Some((_, bom)) => skip = bom,
+                Some((_, bom)) => (skip, marked) = (bom, true),
                 None => {}
             }
             let head = &buf[skip..];
@@ -278,13 +294,19 @@ pub fn read_blocks_of(
             (hash.join(), scanned)
         });
         hashed.expect("hashing").map_err(|e| crate::limits::cannot_read(path, "tickets file", e))?;
-        let (mut scanned, consumed) = scanned?;
+        let (mut scanned, consumed) = match scanned {
+            Ok(scanned) => scanned,
+            Err(e) => return told(e, marked, &buf[skip..], &mut reader, read_total),
+        };
         // The block's records become the table's text without a copy; what follows them
         // starts the next block, in a buffer the last table no longer needs.
         let mut next = spare.take().unwrap_or_default();
         next.clear();
-        next.extend_from_slice(&buf[skip + consumed..]);
-        buf.truncate(skip + consumed);
+        // Nothing taken yet: the mark stays, for the checks of the file's start to see it again.
+        let (keep, skip) = if consumed == 0 { (0, 0) } else { (skip + consumed, skip) };
+        at_start &= consumed == 0;
+        next.extend_from_slice(&buf[keep..]);
+        buf.truncate(keep);
         let records = std::mem::replace(&mut buf, next);
         let text = match scanned.repaired.take() {
             Some(repaired) => {
@@ -299,11 +321,17 @@ pub fn read_blocks_of(
         };
         let Ok(text) = text else { return Ok(None) };
         if !(first && text.is_empty() && !last) {
-            let table = SplitTable::of_clean_text(text, sep, file, String::new(), scanned, names.clone())?;
+            let table = match SplitTable::of_clean_text(text, sep, file, String::new(), scanned, names.clone()) {
+                Ok(table) => table,
+                Err(e) => return told(e, marked, &buf, &mut reader, read_total),
+            };
             if names.is_none() {
                 names = Some(table.names.clone());
             }
-            let back = each(table)?;
+            let back = match each(table) {
+                Ok(back) => back,
+                Err(e) => return told(e, marked, &buf, &mut reader, read_total),
+            };
             first = false;
             if spare.is_none() {
                 spare = back;
@@ -318,6 +346,30 @@ pub fn read_blocks_of(
         }
     }
     Ok(Some(Streamed { sha256: hasher.finish().1, notes: carry.notes(file) }))
+}
+
+/// Whether `start`, then all that `rest` gives, is UTF-8 (read a MiB at a time).
+fn rest_is_utf8(start: &[u8], mut rest: impl std::io::Read) -> bool {
+    use std::io::Read;
+    // The bytes of a character that a part ends inside, for the next part to complete.
+    let incomplete = |bytes: &[u8]| match std::str::from_utf8(bytes) {
+        Ok(_) => Some(0),
+        Err(e) if e.error_len().is_none() => Some(bytes.len() - e.valid_up_to()),
+        Err(_) => None,
+    };
+    let Some(open) = incomplete(start) else { return false };
+    let mut part = start[start.len() - open..].to_vec();
+    loop {
+        let from = part.len();
+        match (&mut rest).take(1 << 20).read_to_end(&mut part) {
+            // The end: no character left open. (A read error: the error first met is told.)
+            Ok(0) => return from == 0,
+            Err(_) => return true,
+            Ok(_) => {}
+        }
+        let Some(open) = incomplete(&part) else { return false };
+        part.drain(..part.len() - open);
+    }
 }
 
 impl Cells for SplitTable {
@@ -545,7 +597,7 @@ mod tests {
         }
     }
 
-    const AWKWARD: &[&[u8]] = &[
+    pub(super) const AWKWARD: &[&[u8]] = &[
             b"",
             b"a,b\n",
             b"a,b",
@@ -609,7 +661,7 @@ mod tests {
     /// `bytes` read in blocks of `block` bytes give the records, lines, broken rows, notes
     /// and hash of the whole file read at once (or the same error); a file that cannot be
     /// read in blocks is one that is not UTF-8 or may end its lines with CR only.
-    fn blocks_as_whole(bytes: &[u8], block: usize, what: &str) {
+    pub(super) fn blocks_as_whole(bytes: &[u8], block: usize, what: &str) {
         let whole = SplitTable::read(bytes.to_vec(), "f.csv");
         // Every block's names, notes, broken rows and records (line and cells).
         let mut names = Vec::new();
@@ -669,6 +721,79 @@ mod tests {
             let text = format!("\u{feff}a,b\n1,{}é€\n2,3\n", "x".repeat(at - 10));
             blocks_as_whole(text.as_bytes(), 4096, &format!("a character at byte {at}"));
             blocks_as_whole(text.as_bytes(), 1 << 20, &format!("a character at byte {at}, one block"));
+        }
+    }
+}
+
+#[cfg(test)]
+/// Every place a block can end, against the whole file: the reading in blocks must not show.
+mod block_edges {
+    use super::tests::blocks_as_whole;
+    use super::SplitTable;
+
+    /// Files with their awkward bytes at every place a block can end.
+    const EDGES: &[&[u8]] = &[
+        b"a,b\n1,\"x\"\"y\"\"\"\n2,\"\"\"\"\n",
+        b"a,b\r\n1,2\r\n\"3\r\n\",\"4\"\"\r\n\"\r\n",
+        b"\xEF\xBB\xBFa,b\n1,\xC3\xA9\xE2\x82\xAC\xF0\x9F\x98\x80\n2,3\n",
+        b"a,b\n1,2\n3,4,5\n6,7\n8,9,10,11\n\"x\",\"y\"z\n",
+        b"a,b\n\n\n,\n1,2\n\n",
+        b"\n\n\n",
+        b"a,b\n",
+        b"a,b\r\n",
+        b"a,b\n1,\"24\" scherm\"\n2,Monitor 24\" x\n",
+        b"a,b\n1,\"two\r\nlines\"\r\n2,\"x\"\r\n",
+        b"a;b\n1;\"x;\"\"y\"\n",
+        b"a,b\n1,\"open\n2,3\n",
+        // Blank lines before the header: the separator and a mark are the file's start's.
+        b"\n\na;b\n1;2\n",
+        b"\n\n\xEF\xBB\xBFa,b\n1,2\n",
+        b"\xEF\xBB\xBFa;b;c\n1;2;3\n",
+    ];
+
+    #[test]
+    fn every_block_end_reads_as_the_whole_file() {
+        for (i, case) in EDGES.iter().chain(super::tests::AWKWARD).enumerate() {
+            for block in 1..=case.len() + 1 {
+                blocks_as_whole(case, block, &format!("edge case {i}, blocks of {block}: {:?}", String::from_utf8_lossy(case)));
+            }
+        }
+    }
+
+    #[test]
+    fn a_nul_byte_after_the_first_4_kb_is_data_however_many_blank_lines_come_first() {
+        // The whole file's check looks at its first 4 KB only; blocks that drop 5,000 blank
+        // lines must not check the header's block again.
+        let mut bytes = b"\n".repeat(5000);
+        bytes.extend_from_slice(b"a,b\n1,\0\n");
+        for block in [1000, 4096, 6000] {
+            blocks_as_whole(&bytes, block, &format!("a NUL after 5,000 blank lines, blocks of {block}"));
+        }
+        assert!(SplitTable::read(bytes, "f.csv").is_ok());
+    }
+
+    #[test]
+    fn a_mark_before_bytes_that_are_not_utf8_is_the_error_whatever_the_blocks_found_first() {
+        // Read whole, a file with the UTF-8 mark and a byte that is not UTF-8 after its first
+        // 4 KB is refused for that byte, before any error of its records.
+        let rows: String = (0..1000).map(|i| format!("{i},x\n")).collect();
+        let bad: &[u8] = b"1,Caf\xE9\n";
+        let cases: [(&[u8], &[u8]); 3] = [
+            // An unclosed quote after the byte, in its block.
+            (bad, b"2,\"open\n3,4\n"),
+            // A quoted field over two lines in a row that lacks a field, blocks before the byte.
+            (b"2,\"a\nb\"\n", &[b"3,4\n".repeat(3000).as_slice(), bad].concat()),
+            // A field of more than 64 MiB would be no different; a header named twice is.
+            (b"", bad),
+        ];
+        for (i, (first, then)) in cases.iter().enumerate() {
+            let header: &[u8] = if i == 2 { b"a,a_duplicated_0,a\n" } else { b"a,b\n" };
+            let bytes = [b"\xEF\xBB\xBF", header, rows.as_bytes(), first, then].concat();
+            let whole = SplitTable::read(bytes.clone(), "f.csv").err().expect("an error");
+            assert!(whole.message.contains("starts with the UTF-8 mark (BOM), but line"), "{whole}");
+            for block in [8192, 1 << 20] {
+                blocks_as_whole(&bytes, block, &format!("case {i}, blocks of {block}"));
+            }
         }
     }
 }

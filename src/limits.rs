@@ -18,6 +18,10 @@ pub const MAX_DATA_FILE_BYTES: u64 = 2 << 30;
 /// The largest `tickets.csv` (UTF-8): it is read in blocks, so only its tickets are held
 /// (ten million tickets of a year in the canonical columns take about 2 GiB).
 pub const MAX_TICKETS_CSV_BYTES: u64 = (4 << 30) - 1;
+/// The most rows of a ticket file rejected before slarapport stops reading it: a rejected
+/// row is kept with its file, line, column, value, reason and hint (about 2 KB), and a file
+/// with more unreadable rows than this is not the export it should be.
+pub const MAX_REJECTED_ROWS: usize = 100_000;
 /// The largest small file read: a mapping, an RCA file.
 pub const MAX_SMALL_FILE_BYTES: u64 = 16 << 20;
 /// The largest record (row) of a CSV file, and so the largest field.
@@ -110,6 +114,13 @@ pub fn read_text_file(path: &Path, limit: u64, what: &str) -> Result<String> {
         Error::new(format!("{what} {} is not UTF-8 text (byte {} is not)", path.display(), e.utf8_error().valid_up_to() + 1))
             .with_hint("save it as UTF-8 (any modern editor does)")
     })
+}
+
+/// The error for a ticket file with more than [`MAX_REJECTED_ROWS`] rejected rows; `first`
+/// says where the first one is and why.
+pub fn too_many_rejected(file: &str, first: &str) -> Error {
+    Error::new(format!("{file}: more than {} rows are rejected, so slarapport stops reading it (the first: {first})", MAX_REJECTED_ROWS))
+        .with_hint("a file with that many unreadable rows is usually another file than the ticket export, or one of its columns is in another format: look at the row named here, correct the export (or its mapping) and run again")
 }
 
 /// The error for a header wider than [`MAX_COLUMNS`] (`what`: the file, or file and sheet).

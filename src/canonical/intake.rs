@@ -69,7 +69,7 @@ fn read_tickets_csv_file_in(block: usize, path: &std::path::Path, file: &str, co
                         v
                     }
                 };
-                v.add(&block, contract);
+                v.add(&block, contract)?;
                 let _ = give_back.send(block.into_text());
             }
             Ok(validation)
@@ -119,7 +119,7 @@ pub fn tickets_of_csv_table((table, note): (SplitTable, Option<String>), file: &
 pub fn read_tickets_table(table: &(dyn Cells + Sync), file: &str, contract: &LoadedContract) -> Result<TicketIntake> {
     let mut validation = Validation::new(table.names(), file)?;
     validation.reserve(table.height());
-    validation.add(table, contract);
+    validation.add(table, contract)?;
     Ok(validation.finish())
 }
 
@@ -174,7 +174,10 @@ impl Validation {
     }
 
     /// Checks the rows of `table` (whose header is the one given to [`Validation::new`]).
-    pub fn add(&mut self, table: &(dyn Cells + Sync), contract: &LoadedContract) {
+    /// Stops with an error once more than [`crate::limits::MAX_REJECTED_ROWS`] rows are
+    /// rejected (each chunk stops there too, so the rejections kept stay bounded).
+    pub fn add(&mut self, table: &(dyn Cells + Sync), contract: &LoadedContract) -> Result<()> {
+        use crate::limits::MAX_REJECTED_ROWS;
         let file = self.data.tickets_file.as_str();
         let positions = &self.positions;
         let height = table.height();
@@ -210,7 +213,12 @@ impl Validation {
                                     out.warnings.extend(warnings.into_iter().map(|w| (out.tickets.len(), w)));
                                     out.tickets.push(ticket);
                                 }
-                                Err(r) => out.rejections.push(r),
+                                Err(r) => {
+                                    out.rejections.push(r);
+                                    if out.rejections.len() > MAX_REJECTED_ROWS {
+                                        break;
+                                    }
+                                }
                             }
                         }
                         out
@@ -228,6 +236,20 @@ impl Validation {
         }
         self.data.rows_read += (height + table.broken().len()) as u64;
         self.broken.extend(table.broken().iter().map(|b| broken_row(file, b)));
+        if self.rejections.len() + self.broken.len() > MAX_REJECTED_ROWS {
+            let first = match (self.rejections.first(), self.broken.first()) {
+                (Some(r), Some(b)) if b.line < r.line => Some(b),
+                (Some(r), _) => Some(r),
+                (None, b) => b,
+            };
+            let first = match first {
+                Some(r) if r.column.is_empty() => format!("line {}: {}", r.line, r.reason),
+                Some(r) => format!("line {}, column {}: {}", r.line, r.column, r.reason),
+                None => "in an earlier part of the file".to_string(),
+            };
+            return Err(crate::limits::too_many_rejected(file, &first));
+        }
+        Ok(())
     }
 
     /// The tickets, rejections and warnings of every table added.
@@ -528,6 +550,30 @@ mod tests {
         for block in [4096, 1 << 20] {
             let e = read_tickets_csv_file_in(block, &path, "tickets.csv", &c).unwrap_err();
             assert!(e.message.starts_with("tickets.csv starts with the UTF-8 mark (BOM), but line 2002 holds a byte"), "{e:?}");
+        }
+        std::fs::remove_file(&path).unwrap();
+    }
+
+    #[test]
+    fn a_file_of_unreadable_rows_stops_with_an_error_not_with_the_memory() {
+        // More than MAX_REJECTED_ROWS rows without a valid type, read whole and in blocks;
+        // then as many rows that cannot be split (a field too many).
+        let c = LoadedContract::embedded();
+        let path = std::env::temp_dir().join(format!("slarapport-rejected-{}.csv", std::process::id()));
+        let header = "id,type,school,category,subcategory,summary,priority,opened_at\n";
+        let bad_type = format!("{header}{}", (0..crate::limits::MAX_REJECTED_ROWS + 10).map(|i| format!("T{i},x,S,c,s,x,P4,2026-10-01T09:00\n")).collect::<String>());
+        let e = read_tickets_csv(bad_type.as_bytes(), "tickets.csv", &c).unwrap_err();
+        assert!(e.message.starts_with("tickets.csv: more than 100000 rows are rejected, so slarapport stops reading it (the first: line 2, column type:"), "{e:?}");
+        std::fs::write(&path, &bad_type).unwrap();
+        for block in [1 << 16, 1 << 30] {
+            let e = read_tickets_csv_file_in(block, &path, "tickets.csv", &c).unwrap_err();
+            assert!(e.message.contains("more than 100000 rows are rejected") && e.message.contains("line 2, column type"), "{e:?}");
+        }
+        let too_wide = format!("{header}{}", "1,2,3,4,5,6,7,8,9\n".repeat(crate::limits::MAX_REJECTED_ROWS + 10));
+        std::fs::write(&path, &too_wide).unwrap();
+        for block in [1 << 16, 1 << 30] {
+            let e = read_tickets_csv_file_in(block, &path, "tickets.csv", &c).unwrap_err();
+            assert!(e.message.contains("more than 100000 rows are rejected") && e.message.contains("line 2, a row that cannot be split into the header's 8 fields"), "{e:?}");
         }
         std::fs::remove_file(&path).unwrap();
     }

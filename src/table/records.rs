@@ -77,6 +77,9 @@ pub fn scan(bytes: &[u8], sep: u8, file: &str) -> Result<Records> {
 #[derive(Debug, Default, Clone)]
 pub struct Carry {
     line: u64,
+    /// Broken rows in the blocks before, and the line of the first.
+    broken: usize,
+    first_broken: u64,
     header: Option<usize>,
     empty_rows: u64,
     repaired_fields: u64,
@@ -107,10 +110,18 @@ impl Carry {
 /// take: the rest is the start of a record that the next block completes.
 pub fn scan_block(bytes: &[u8], sep: u8, file: &str, carry: &mut Carry, last: bool) -> Result<(Records, usize)> {
     let mut s = Scanner { bytes, sep, file, last, ..Scanner::default() };
-    (s.line, s.header, s.empty_rows, s.repaired_fields, s.first_repair_line) =
-        (carry.line.max(1), carry.header, carry.empty_rows, carry.repaired_fields, carry.first_repair_line);
+    (s.line, s.header, s.empty_rows, s.repaired_fields, s.first_repair_line, s.broken_before, s.first_broken) =
+        (carry.line.max(1), carry.header, carry.empty_rows, carry.repaired_fields, carry.first_repair_line, carry.broken, carry.first_broken);
     let consumed = s.run()?;
-    *carry = Carry { line: s.line, header: s.header, empty_rows: s.empty_rows, repaired_fields: s.repaired_fields, first_repair_line: s.first_repair_line };
+    *carry = Carry {
+        line: s.line,
+        broken: s.broken_before + s.broken.len(),
+        first_broken: if s.first_broken == 0 { s.broken.first().map_or(0, |b| b.line) } else { s.first_broken },
+        header: s.header,
+        empty_rows: s.empty_rows,
+        repaired_fields: s.repaired_fields,
+        first_repair_line: s.first_repair_line,
+    };
     let mut out = Records { lines: s.lines, broken: s.broken, ..Records::default() };
     if !s.edits.is_empty() {
         out.repaired = Some(apply(&bytes[..consumed], &s.edits));
@@ -237,6 +248,9 @@ struct Scanner<'a> {
     /// Text after a closing quote (`"abc"\rdef`): the row is broken.
     junk: bool,
     // Results.
+    /// Broken rows in the blocks before this one, and the line of the first (0: none).
+    broken_before: usize,
+    first_broken: u64,
     header: Option<usize>,
     lines: Vec<u64>,
     broken: Vec<BrokenRow>,
@@ -450,6 +464,10 @@ impl Scanner<'_> {
         }
         if fields > expected || self.junk || (repaired && fields != expected) {
             let text = crate::limits::shown(String::from_utf8_lossy(&self.bytes[start..end]).trim_end()).into_owned();
+            if self.broken_before + self.broken.len() >= crate::limits::MAX_REJECTED_ROWS {
+                let first = if self.first_broken > 0 { self.first_broken } else { self.broken.first().map_or(self.rec_line, |b| b.line) };
+                return Err(crate::limits::too_many_rejected(self.file, &format!("line {first}, a row that cannot be split into the header's {expected} fields")));
+            }
             self.broken.push(BrokenRow { line: self.rec_line, fields, expected, after_quote: self.junk, text });
             self.edits.push(Edit::Drop(start, end));
             return Ok(());

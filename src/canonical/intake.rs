@@ -74,7 +74,7 @@ fn read_tickets_csv_file_in(block: usize, path: &std::path::Path, file: &str, co
             }
             Ok(validation)
         });
-        let streamed = crate::table::split::read_blocks_of(block, reader, path, file, MAX_TICKETS_CSV_BYTES, |table| {
+        let streamed = crate::table::split::read_blocks(block, reader, path, file, MAX_TICKETS_CSV_BYTES, |table| {
             // A send fails only when the validation has stopped: its error is the one told.
             to_check.send(table).map_err(|_| Error::new(format!("{file}: the validation of its rows stopped")))?;
             Ok(spares.try_recv().ok())

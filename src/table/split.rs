@@ -146,14 +146,15 @@ impl SplitTable {
         self.text.len()
     }
 
-    /// The fields of record `row`.
-    fn fields(&self, row: usize) -> Box<dyn Iterator<Item = Field> + '_> {
+    /// The fields of record `row`: split field by field when it holds a quote, else at its
+    /// separators ([`SplitTable::plain_fields`]).
+    fn fields(&self, row: usize) -> impl Iterator<Item = Field> + '_ {
         let (start, quoted) = (self.starts[row] & !QUOTED, self.starts[row] & QUOTED != 0);
-        let text = self.text.as_bytes();
         if quoted {
-            return Box::new(Fields { text, at: start, sep: self.sep, done: false });
+            RecordFields::Quoted(Fields { text: self.text.as_bytes(), at: start, sep: self.sep, done: false })
+        } else {
+            RecordFields::Plain(self.plain_fields(row, start))
         }
-        Box::new(self.plain_fields(row, start))
     }
 
     /// The fields of record `row`, which starts at `start` and holds no quote: its text
@@ -204,7 +205,7 @@ pub struct Streamed {
 }
 
 /// Reads a CSV file from `reader` (at most `limit` bytes, `path` for messages) a block of
-/// whole records at a time, handing each block to `each` as a table (the first one starts
+/// whole records (about `block` bytes: [`BLOCK_BYTES`]; tests read in tiny ones) at a time, handing each block to `each` as a table (the first one starts
 /// with the header; later ones have its names); `each` may give back the text of a table it
 /// is done with ([`SplitTable::into_text`]) for a later block to be read into. The blocks' text is never held all at once:
 /// a file of ten million rows costs a block, not two gigabytes.
@@ -213,17 +214,6 @@ pub struct Streamed {
 /// file must be read whole with [`SplitTable::read`] (it is UTF-16, Windows-1252 or has
 /// CR-only line ends; blocks already handed over are to be forgotten).
 pub fn read_blocks(
-    reader: impl std::io::Read,
-    path: &std::path::Path,
-    file: &str,
-    limit: u64,
-    each: impl FnMut(SplitTable) -> Result<Option<Vec<u8>>>,
-) -> Result<Option<Streamed>> {
-    read_blocks_of(BLOCK_BYTES, reader, path, file, limit, each)
-}
-
-/// [`read_blocks`] in blocks of about `block` bytes (tests read in tiny ones).
-pub fn read_blocks_of(
     block: usize,
     mut reader: impl std::io::Read,
     path: &std::path::Path,
@@ -236,7 +226,8 @@ pub fn read_blocks_of(
     let mut buf: Vec<u8> = Vec::with_capacity(block + block / 2);
     let mut carry = records::Carry::default();
     let mut spare: Option<Vec<u8>> = None;
-    let (mut first, mut read_total, mut sep, mut names) = (true, 0u64, b',', None::<Vec<String>>);
+    // `names`: the header's, once the first table is made.
+    let (mut read_total, mut sep, mut names) = (0u64, b',', None::<Vec<String>>);
     // The file's first 4 KB, checked as a whole file's are; whether the buffer still starts
     // at the file's first byte (its mark, line ends and separator are decided there only).
     let (mut head, mut at_start) = (Vec::new(), true);
@@ -320,7 +311,7 @@ pub fn read_blocks_of(
             }
         };
         let Ok(text) = text else { return Ok(None) };
-        if !(first && text.is_empty() && !last) {
+        if !(names.is_none() && text.is_empty() && !last) {
             let table = match SplitTable::of_clean_text(text, sep, file, String::new(), scanned, names.clone()) {
                 Ok(table) => table,
                 Err(e) => return told(e, marked, &buf, &mut reader, read_total),
@@ -332,7 +323,6 @@ pub fn read_blocks_of(
                 Ok(back) => back,
                 Err(e) => return told(e, marked, &buf, &mut reader, read_total),
             };
-            first = false;
             if spare.is_none() {
                 spare = back;
             }
@@ -406,12 +396,7 @@ impl Cells for SplitTable {
         }
         FIELDS.with_borrow_mut(|fields| {
             fields.clear();
-            let start = self.starts[row];
-            if start & QUOTED == 0 {
-                fields.extend(self.plain_fields(row, start).take(last + 1));
-            } else {
-                fields.extend(self.fields(row).take(last + 1));
-            }
+            fields.extend(self.fields(row).take(last + 1));
             for (cell, pos) in out.iter_mut().zip(positions) {
                 *cell = pos.and_then(|p| fields.get(p).copied().and_then(|f| self.field_text(row, p, f)));
             }
@@ -427,6 +412,23 @@ struct Field {
     end: usize,
     quoted: bool,
     doubled: bool,
+}
+
+/// The fields of a record, by the way it is split (no allocation per record).
+enum RecordFields<'a, P> {
+    Plain(P),
+    Quoted(Fields<'a>),
+}
+
+impl<P: Iterator<Item = Field>> Iterator for RecordFields<'_, P> {
+    type Item = Field;
+
+    fn next(&mut self) -> Option<Field> {
+        match self {
+            RecordFields::Plain(p) => p.next(),
+            RecordFields::Quoted(q) => q.next(),
+        }
+    }
 }
 
 /// The fields of the record that starts at `at`, in clean text (see the module comment).
@@ -667,7 +669,7 @@ mod tests {
         let mut names = Vec::new();
         let mut broken = Vec::new();
         let mut records = Vec::new();
-        let streamed = read_blocks_of(block, bytes, std::path::Path::new("f.csv"), "f.csv", u64::MAX, |t| {
+        let streamed = read_blocks(block, bytes, std::path::Path::new("f.csv"), "f.csv", u64::MAX, |t| {
             names.push((t.names.clone(), t.notes.clone()));
             broken.extend(t.broken.iter().cloned());
             let all: Vec<Option<usize>> = (0..t.names.len()).map(Some).collect();
